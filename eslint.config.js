@@ -1,0 +1,55 @@
+// Lint rules: type-checked TypeScript, the house style's habits, and the boundaries between
+// the pure grader core, adapters, the browser app and the CLI.
+import js from '@eslint/js'
+import globals from 'globals'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'playwright-report/**', 'test/cluster/**/go/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      curly: ['error', 'all'],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/only-throw-error': 'error',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['web/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '../../server/*', '!../../server/protocol/*'], message: 'The browser app talks to the server only through the HTTP API and server/protocol.' }] }],
+    },
+  },
+  {
+    files: ['server/grader/core/**/*.ts', 'server/grader/analyzers/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fastify', '@fastify/*', 'execa', '@kubernetes/*', 'pino', 'better-sqlite3', '**/adapters/**'], message: 'The grader core is pure: no I/O.' }] }],
+      'no-restricted-globals': ['error', 'process', 'fetch', 'setTimeout', 'Date'],
+    },
+  },
+  {
+    files: ['server/**/*.ts'],
+    ignores: ['server/config.ts', 'server/cli/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through server/config.ts.' }],
+      'no-console': 'error',
+    },
+  },
+)

@@ -1,0 +1,51 @@
+// Builds kindlab: the CLI and server into dist/kindlab.js (Node, ESM, dependencies left in
+// node_modules) and the browser app into dist/web/. Runs on `npm ci` (prepare) and `npm run build`.
+import { build } from 'esbuild'
+import { cp, mkdir, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const dist = `${root}dist`
+
+await rm(dist, { recursive: true, force: true })
+await mkdir(`${dist}/web`, { recursive: true })
+
+const jobs = []
+if (existsSync(`${root}server/cli/entry.ts`)) {
+  jobs.push(
+    build({
+      entryPoints: { kindlab: `${root}server/cli/entry.ts` },
+      outdir: dist,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      packages: 'external',
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+    }),
+  )
+}
+if (existsSync(`${root}web/src/main.ts`)) {
+  jobs.push(
+    build({
+      entryPoints: { app: `${root}web/src/main.ts` },
+      outdir: `${dist}/web`,
+      bundle: true,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'esm',
+      minify: true,
+      sourcemap: 'linked',
+      loader: { '.css': 'css' },
+      logLevel: 'warning',
+    }),
+  )
+}
+await Promise.all(jobs)
+if (existsSync(`${root}web/public`)) {
+  await cp(`${root}web/public`, `${dist}/web`, { recursive: true })
+}

@@ -1,0 +1,13 @@
+// The explicit, sorted list of `kindlab` commands. Each module defines its options and loads its
+// heavy code lazily inside the action.
+import type { Command } from 'commander'
+
+type Register = (program: Command) => void
+
+const commands: Register[] = []
+
+export function registerCommands(program: Command): void {
+  for (const register of commands) {
+    register(program)
+  }
+}

@@ -1,0 +1,28 @@
+// Pinned component versions (from versions.json) and the Go environment every build uses.
+// No process is started here except short `go list`/`go mod download` queries.
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { promisify } from 'node:util'
+
+/** Versions pinned in test/cluster/versions.json; the Go wrapper modules are generated from it. */
+export interface Versions {
+  kubernetes: string
+  etcd: string
+  kwok: string
+  istio: string
+}
+
+export const versions = JSON.parse(readFileSync(new URL('./versions.json', import.meta.url), 'utf8')) as Versions
+
+/** GOTOOLCHAIN=local so a go.mod never triggers a toolchain download; static binaries. */
+export function goEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0' }
+}
+
+const execFileAsync = promisify(execFile)
+
+/** Runs a `go ... -json` query and parses its output. */
+export async function goJson<T>(cwd: string, args: string[]): Promise<T> {
+  const { stdout } = await execFileAsync('go', args, { cwd, env: goEnv(), maxBuffer: 16 * 1024 * 1024 })
+  return JSON.parse(stdout) as T
+}
