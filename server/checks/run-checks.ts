@@ -1,0 +1,107 @@
+// Runs a step's checks: validates each check's params against its kind, runs it with a time
+// limit, picks the progressive hint, and never lets one broken check hide the others.
+import { Ajv, type ValidateFunction } from 'ajv'
+import { AppError } from '../errors.ts'
+import { pickHint } from './hints.ts'
+import type { CheckContext, CheckKind, CheckOutcome, LayerResult } from './types.ts'
+
+/** A check as declared in a lab: its id, kind, optional hints and the kind's params. */
+export interface DeclaredCheck {
+  id: string
+  kind: string
+  title?: string
+  hint?: string | string[]
+  [param: string]: unknown
+}
+
+export interface CheckRunResult {
+  id: string
+  title: string
+  passed: boolean
+  message: string
+  hint?: string
+  output?: string
+  layers: LayerResult[]
+  detail?: unknown
+}
+
+export interface RunChecksInput {
+  checks: readonly DeclaredCheck[]
+  context: CheckContext
+  /** How often each check failed before (for progressive hints). */
+  failuresBefore(checkId: string): number
+  timeoutMs?: number
+}
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false })
+const validators = new WeakMap<CheckKind, ValidateFunction>()
+
+function validatorFor(kind: CheckKind): ValidateFunction {
+  let v = validators.get(kind)
+  if (!v) {
+    v = ajv.compile(kind.paramsSchema)
+    validators.set(kind, v)
+  }
+  return v
+}
+
+/** Splits a declared check into the kind's params. */
+export function paramsOf(check: DeclaredCheck): Record<string, unknown> {
+  const { id: _id, kind: _kind, title: _title, hint: _hint, ...params } = check
+  return params
+}
+
+export async function runChecks(kinds: ReadonlyMap<string, CheckKind>, input: RunChecksInput): Promise<CheckRunResult[]> {
+  const results: CheckRunResult[] = []
+  for (const check of input.checks) {
+    const outcome = await runOne(kinds, check, input)
+    const hint = outcome.passed ? undefined : pickHint(check.hint, input.failuresBefore(check.id), outcome.hint)
+    results.push({
+      id: check.id,
+      title: check.title ?? check.id,
+      passed: outcome.passed,
+      message: outcome.message,
+      ...(hint ? { hint } : {}),
+      ...(outcome.output !== undefined ? { output: outcome.output } : {}),
+      layers: outcome.layers,
+      ...(outcome.detail !== undefined ? { detail: outcome.detail } : {}),
+    })
+  }
+  return results
+}
+
+async function runOne(kinds: ReadonlyMap<string, CheckKind>, check: DeclaredCheck, input: RunChecksInput): Promise<CheckOutcome> {
+  const kind = kinds.get(check.kind)
+  if (!kind) {
+    throw new AppError('LAB_ERR_CHECK_UNKNOWN_KIND', {
+      message: `Check "${check.id}" has the unknown kind "${check.kind}".`,
+      hint: `Known kinds: ${[...kinds.keys()].join(', ')}. Run \`kindlab labs validate\`.`,
+    })
+  }
+  const params = paramsOf(check)
+  const validate = validatorFor(kind)
+  if (!validate(params)) {
+    throw new AppError('LAB_ERR_LAB_INVALID', {
+      message: `Check "${check.id}" has invalid parameters: ${ajv.errorsText(validate.errors)}.`,
+      hint: 'Run `kindlab labs validate` to see the file and line.',
+    })
+  }
+  const timeoutMs = input.timeoutMs ?? 60_000
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<CheckOutcome>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ passed: false, message: `The check did not finish within ${timeoutMs / 1000} s.`, layers: [] }),
+      timeoutMs,
+    )
+  })
+  try {
+    return await Promise.race([kind.run(params, input.context), timeout])
+  } catch (err) {
+    if (err instanceof AppError) {
+      return { passed: false, message: `The check could not run: ${err.message}`, ...(err.hint ? { hint: err.hint } : {}), layers: [] }
+    }
+    throw err
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,51 @@
+// The check runner's interface: a check kind validates its params and runs against a context the
+// server builds. Kinds do no I/O of their own: they use the context's adapters.
+import type { TSchema } from '@sinclair/typebox'
+
+/** The layers a check can be confirmed on, weakest first. */
+export type Layer = 'workspace' | 'command' | 'config' | 'envoy' | 'traffic'
+
+export interface LayerResult {
+  layer: Layer
+  /** True/false when the layer ran; undefined when it could not run here. */
+  passed: boolean | undefined
+  message: string
+}
+
+export interface CommandResult {
+  exitCode: number
+  output: string
+  timedOut: boolean
+}
+
+/** What a check may use. Built per check run by the server from its adapters. */
+export interface CheckContext {
+  labId: string
+  stepIndex: number
+  workspaceDir: string
+  vars: Readonly<Record<string, string>>
+  /** Runs a shell command in the learner's workspace (HOME = workspace). */
+  runCommand(command: string, options: { timeoutMs: number }): Promise<CommandResult>
+  /** Reads a workspace file; undefined when it does not exist. */
+  readWorkspaceFile(relativePath: string): Promise<string | undefined>
+  /** Extra services grader kinds use (resources, cluster access); absent offline. */
+  services: Readonly<Record<string, unknown>>
+}
+
+export interface CheckOutcome {
+  passed: boolean
+  message: string
+  /** The specific fix the check found, used after the lab's own nudges. */
+  hint?: string
+  output?: string
+  layers: LayerResult[]
+  /** Anything the UI may draw (e.g. the request path), JSON-serialisable. */
+  detail?: unknown
+}
+
+export interface CheckKind<P = Record<string, unknown>> {
+  kind: string
+  description: string
+  paramsSchema: TSchema
+  run(params: P, ctx: CheckContext): Promise<CheckOutcome>
+}

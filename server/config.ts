@@ -1,0 +1,82 @@
+// Server configuration: one TypeBox schema, validated once at start, frozen, passed down.
+// The only module that reads process.env (besides the CLI, which passes flags in as overrides).
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { AppError } from './errors.ts'
+
+export const ConfigSchema = Type.Object({
+  host: Type.String({ default: '127.0.0.1', description: 'Address to listen on (KINDLAB_HOST).' }),
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 4280, description: 'Port to listen on (KINDLAB_PORT).' }),
+  labsDir: Type.String({ description: 'Folder holding the labs (KINDLAB_LABS_DIR).' }),
+  dataDir: Type.String({ description: 'Folder for the SQLite database and workspaces (KINDLAB_DATA_DIR).' }),
+  offline: Type.Boolean({ default: false, description: 'Serve without a cluster (KINDLAB_OFFLINE).' }),
+  offlineReason: Type.Optional(Type.String({ description: 'Why the server is offline, shown as a banner.' })),
+  kubeContext: Type.Optional(Type.String({ description: 'kubeconfig context of the lab cluster (KINDLAB_CONTEXT).' })),
+  accessToken: Type.Optional(
+    Type.String({ minLength: 16, description: 'Required to open sessions when serving beyond localhost (KINDLAB_ACCESS_TOKEN).' }),
+  ),
+  allowedOrigins: Type.Array(Type.String(), { default: [], description: 'Extra origins allowed to open terminals.' }),
+  logLevel: Type.Union(
+    [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
+    { default: 'info', description: 'pino log level (LOG_LEVEL).' },
+  ),
+  exposeStack: Type.Boolean({ default: false, description: 'Include stack traces in API errors (KINDLAB_EXPOSE_STACK).' }),
+  sessionIdleMinutes: Type.Integer({ minimum: 1, default: 240, description: 'A terminal idle this long is closed.' }),
+})
+
+export type Config = Readonly<Static<typeof ConfigSchema>>
+
+type Env = Record<string, string | undefined>
+
+/** Builds the config from the environment, then applies overrides (CLI flags win). */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const fromEnv: Record<string, unknown> = {
+    host: env['KINDLAB_HOST'],
+    port: env['KINDLAB_PORT'] === undefined ? undefined : Number(env['KINDLAB_PORT']),
+    labsDir: env['KINDLAB_LABS_DIR'],
+    dataDir: env['KINDLAB_DATA_DIR'] ?? join(homedir(), '.kindlab'),
+    offline: parseBool(env['KINDLAB_OFFLINE']),
+    kubeContext: env['KINDLAB_CONTEXT'],
+    accessToken: env['KINDLAB_ACCESS_TOKEN'],
+    allowedOrigins: env['KINDLAB_ALLOWED_ORIGINS']?.split(',').map((s) => s.trim()).filter(Boolean),
+    logLevel: env['LOG_LEVEL'],
+    exposeStack: parseBool(env['KINDLAB_EXPOSE_STACK']),
+  }
+  const merged: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries({ ...fromEnv, ...overrides })) {
+    if (value !== undefined) {
+      merged[key] = value
+    }
+  }
+  const withDefaults = Value.Default(ConfigSchema, merged)
+  const errors = [...Value.Errors(ConfigSchema, withDefaults)]
+  if (errors.length > 0) {
+    const list = errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ')
+    throw new AppError('LAB_ERR_CONFIG_INVALID', {
+      message: `The server configuration is invalid: ${list}.`,
+      hint: 'Check the KINDLAB_* environment variables and the command-line flags (see .env.example).',
+    })
+  }
+  const config = withDefaults as Static<typeof ConfigSchema>
+  if (!isLoopback(config.host) && !config.accessToken) {
+    throw new AppError('LAB_ERR_CONFIG_INVALID', {
+      message: `Serving on ${config.host} (beyond this machine) needs an access token.`,
+      hint: 'Set KINDLAB_ACCESS_TOKEN to a secret of 16+ characters and share the link it prints, or listen on 127.0.0.1.',
+    })
+  }
+  return Object.freeze(config)
+}
+
+function parseBool(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') {
+    return undefined
+  }
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase())
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.')
+}
