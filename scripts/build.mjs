@@ -2,11 +2,12 @@
 // node_modules) and the browser app into dist/web/. Runs on `npm ci` (prepare) and `npm run build`.
 import { build } from 'esbuild'
 import { cp, mkdir, rm } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = `${root}dist`
+const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'))
 
 await rm(dist, { recursive: true, force: true })
 await mkdir(`${dist}/web`, { recursive: true })
@@ -25,6 +26,7 @@ if (existsSync(`${root}server/cli/entry.ts`)) {
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',
       sourcemap: 'linked',
+      define: { __KINDLAB_VERSION__: JSON.stringify(version) },
       logLevel: 'warning',
     }),
   )

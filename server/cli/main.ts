@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander'
 import { registerCommands } from './commands/index.ts'
 import { printError } from './output.ts'
 import { toAppError } from '../errors.ts'
+import { VERSION } from './version.ts'
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = new Command('kindlab')
@@ -38,6 +39,3 @@ Exit codes:
     return appError.exitCode
   }
 }
-
-declare const __KINDLAB_VERSION__: string | undefined
-const VERSION = typeof __KINDLAB_VERSION__ === 'string' ? __KINDLAB_VERSION__ : '0.0.0-dev'

@@ -1,10 +1,13 @@
 // The explicit, sorted list of `kindlab` commands. Each module defines its options and loads its
 // heavy code lazily inside the action.
 import type { Command } from 'commander'
+import { registerDoctor } from './doctor.ts'
+import { registerServe } from './serve.ts'
+import { registerUp } from './up.ts'
 
 type Register = (program: Command) => void
 
-const commands: Register[] = []
+const commands: Register[] = [registerDoctor, registerServe, registerUp]
 
 export function registerCommands(program: Command): void {
   for (const register of commands) {

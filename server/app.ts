@@ -1,0 +1,80 @@
+// buildApp(deps): registers plugins and routes in an explicit order. No listen(), no process
+// globals: main/serve wires the real dependencies, tests wire their own.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import fastifyStatic from '@fastify/static'
+import websocket from '@fastify/websocket'
+import { existsSync } from 'node:fs'
+import { AppError } from './errors.ts'
+import { createErrorHandler, notFoundHandler } from './http/error-handler.ts'
+import { isAllowedOrigin } from './http/origin.ts'
+import { healthRoutes } from './http/routes/health.ts'
+import { labRoutes } from './http/routes/labs.ts'
+import { sessionRoutes } from './http/routes/sessions.ts'
+import { workspaceRoutes } from './http/routes/workspace.ts'
+import type { StatusDto } from './protocol/api-dto.ts'
+import type { GradingService } from './services/grading-service.ts'
+import type { LabCatalog } from './services/lab-catalog.ts'
+import type { SessionService } from './services/session-service.ts'
+import type { ProgressRepo } from './store/progress-repo.ts'
+
+export interface AppDeps {
+  logger: FastifyServerOptions['logger']
+  exposeStack: boolean
+  accessToken: string | undefined
+  allowedOrigins: readonly string[]
+  catalog: LabCatalog
+  sessions: SessionService
+  progress: ProgressRepo
+  grading: GradingService
+  status: () => StatusDto
+  /** Folder of the built browser app (index.html, app.js, app.css). */
+  webDir: string
+  /** Registers the terminal websocket (after @fastify/websocket). */
+  registerTerminal?: (app: FastifyInstance) => Promise<void>
+}
+
+const pageSecurityHeaders = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger, bodyLimit: 1024 * 1024, disableRequestLogging: false })
+  app.setErrorHandler(createErrorHandler(deps.exposeStack))
+  app.setNotFoundHandler(notFoundHandler)
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.url.startsWith('/api/')) {
+      if (!isAllowedOrigin(request.headers.origin, request.headers.host, deps.allowedOrigins)) {
+        throw new AppError('LAB_ERR_ORIGIN_REJECTED', {
+          message: 'This request came from another website and was refused.',
+          hint: 'Open kindlab from its own address.',
+        })
+      }
+    }
+  })
+  await app.register(websocket, { options: { maxPayload: 256 * 1024 } })
+  await app.register(healthRoutes, { prefix: '/api', status: deps.status })
+  await app.register(sessionRoutes, { prefix: '/api', sessions: deps.sessions, accessToken: deps.accessToken })
+  await app.register(labRoutes, { prefix: '/api', catalog: deps.catalog, sessions: deps.sessions, progress: deps.progress, grading: deps.grading })
+  await app.register(workspaceRoutes, { prefix: '/api', sessions: deps.sessions })
+  if (deps.registerTerminal) {
+    await deps.registerTerminal(app)
+  }
+  await registerWeb(app, deps.webDir)
+  return app
+}
+
+async function registerWeb(app: FastifyInstance, webDir: string): Promise<void> {
+  if (!existsSync(webDir)) {
+    app.log.warn({ webDir }, 'the browser app is not built; run `npm run build`')
+    return
+  }
+  await app.register(fastifyStatic, { root: webDir, prefix: '/static/', index: false, maxAge: 0 })
+  const sendPage = async (_request: unknown, reply: import('fastify').FastifyReply) =>
+    reply.headers(pageSecurityHeaders).type('text/html; charset=utf-8').sendFile('index.html')
+  app.get('/', sendPage)
+  app.get('/labs/:lab', sendPage)
+  app.get('/labs/:lab/:step', sendPage)
+}

@@ -1,0 +1,46 @@
+// Runs the server in the foreground for `serve` and `up`, prints where it is, and stops it
+// cleanly on Ctrl-C or SIGTERM.
+import { resolve } from 'node:path'
+import pc from 'picocolors'
+import { loadConfig, type Config } from '../config.ts'
+import { bundledLabsDir } from '../paths.ts'
+import { startServer, type RunningServer } from '../serve.ts'
+import { overridesFrom, type ServeFlags } from './serve-flags.ts'
+import { VERSION } from './version.ts'
+
+export async function serveForeground(
+  flags: ServeFlags,
+  mode: { offline: boolean; offlineReason?: string; clusterEnv?: Record<string, string> },
+): Promise<RunningServer> {
+  const overrides = overridesFrom(flags)
+  const config: Config = loadConfig(process.env, {
+    labsDir: bundledLabsDir(),
+    ...overrides,
+    ...(overrides.labsDir ? { labsDir: resolve(overrides.labsDir) } : {}),
+    offline: mode.offline,
+    ...(mode.offlineReason ? { offlineReason: mode.offlineReason } : {}),
+  })
+  const server = await startServer(config, {
+    version: VERSION,
+    prettyLogs: process.stdout.isTTY,
+    ...(mode.clusterEnv ? { clusterEnv: mode.clusterEnv } : {}),
+  })
+  const link = config.accessToken ? `${server.url}#access=${config.accessToken}` : server.url
+  process.stdout.write(`${pc.bold('kindlab')} is serving the labs at ${pc.cyan(link)}\n`)
+  if (config.offline) {
+    process.stdout.write(`${pc.yellow('offline mode')}: ${config.offlineReason ?? 'no cluster attached'} Checks grade your workspace files.\n`)
+  }
+  process.stdout.write(pc.dim('Press Ctrl-C to stop.\n'))
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) {
+      return
+    }
+    stopping = true
+    process.stdout.write(pc.dim(`\n${signal}: stopping…\n`))
+    void server.close().then(() => process.exit(0))
+  }
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
+  return server
+}

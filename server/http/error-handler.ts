@@ -1,0 +1,58 @@
+// The single place that turns errors into HTTP answers: `{error: {code, message, hint?}}`.
+// AppErrors keep their code and status; fastify's own (validation, 404) get ours; the rest is 500.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, isAppError } from '../errors.ts'
+
+export interface ErrorBody {
+  error: { code: string; message: string; hint?: string; stack?: string }
+}
+
+export function createErrorHandler(exposeStack: boolean) {
+  return function errorHandler(err: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
+    const appError = translate(err)
+    if (appError.status >= 500) {
+      request.log.error({ err, code: appError.code }, appError.message)
+    } else {
+      request.log.info({ code: appError.code }, appError.message)
+    }
+    const body: ErrorBody = {
+      error: { code: appError.code, message: appError.message, ...(appError.hint ? { hint: appError.hint } : {}) },
+    }
+    if (exposeStack && appError.stack) {
+      body.error.stack = appError.stack
+    }
+    return reply.status(appError.status).send(body)
+  }
+}
+
+function translate(err: FastifyError | Error): AppError {
+  if (isAppError(err)) {
+    return err
+  }
+  const fe = err as FastifyError
+  if (fe.validation) {
+    return new AppError('LAB_ERR_VALIDATION', {
+      message: `The request is not valid: ${fe.message}.`,
+      hint: 'Check the request body against the API documentation.',
+      cause: err,
+    })
+  }
+  if (fe.statusCode === 413) {
+    return new AppError('LAB_ERR_VALIDATION', { message: 'The request body is too large.', hint: 'Send less data.', cause: err })
+  }
+  if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new AppError('LAB_ERR_VALIDATION', { message: `The request was refused: ${fe.message}.`, cause: err })
+  }
+  return new AppError('LAB_ERR_INTERNAL', {
+    message: 'The kindlab server hit an unexpected error.',
+    hint: 'The server log has the details; please report it.',
+    cause: err,
+  })
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  const body: ErrorBody = {
+    error: { code: 'LAB_ERR_NOT_FOUND', message: `Nothing is served at ${request.method} ${request.url.split('?')[0] ?? ''}.` },
+  }
+  return reply.status(404).send(body)
+}

@@ -1,0 +1,128 @@
+// The lab API: list, one lab, a rendered step, a lab's assets, progress, and running a step's checks.
+import { readFile } from 'node:fs/promises'
+import { extname, join } from 'node:path'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { AppError } from '../../errors.ts'
+import { renderStep } from '../../labs/render-step.ts'
+import type { CheckRunDto, ProgressDto, StepDto } from '../../protocol/api-dto.ts'
+import type { GradingService } from '../../services/grading-service.ts'
+import type { LabCatalog } from '../../services/lab-catalog.ts'
+import { bearerToken, type SessionService } from '../../services/session-service.ts'
+import type { ProgressRepo } from '../../store/progress-repo.ts'
+import { resolveInside } from '../../adapters/workspace/workspace-fs.ts'
+
+export interface LabRoutesOptions {
+  catalog: LabCatalog
+  sessions: SessionService
+  progress: ProgressRepo
+  grading: GradingService
+}
+
+const labParams = {
+  type: 'object',
+  required: ['lab'],
+  properties: { lab: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
+} as const
+const stepParams = {
+  type: 'object',
+  required: ['lab', 'step'],
+  properties: { lab: labParams.properties.lab, step: { type: 'integer', minimum: 0, maximum: 999 } },
+} as const
+
+const assetTypes: Record<string, string> = {
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+}
+
+export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts) => {
+  const { catalog, sessions } = opts
+  const optionalSession = (request: FastifyRequest) => sessions.authenticate(bearerToken(request.headers.authorization))
+
+  app.get('/labs', async () => catalog.list())
+
+  app.get('/labs/:lab', { schema: { params: labParams } }, async (request) => {
+    const { lab } = request.params as { lab: string }
+    return catalog.describe(lab)
+  })
+
+  app.get('/labs/:lab/steps/:step', { schema: { params: stepParams } }, async (request): Promise<StepDto> => {
+    const { lab: labId, step: stepIndex } = request.params as { lab: string; step: number }
+    const { lab, step } = catalog.step(labId, stepIndex)
+    const vars = catalog.varsFor(lab, optionalSession(request)?.vars ?? {})
+    const rendered = renderStep(lab, step, vars)
+    return { index: step.index, title: step.title, html: rendered.html, checkIds: rendered.checkIds }
+  })
+
+  app.get('/labs/:lab/assets/:file', async (request, reply) => {
+    const { lab: labId, file } = request.params as { lab: string; file: string }
+    const lab = catalog.get(labId)
+    const type = assetTypes[extname(file).toLowerCase()]
+    if (!type || !/^[\w.-]+$/.test(file)) {
+      throw new AppError('LAB_ERR_NOT_FOUND', { message: `The lab has no asset called ${file}.` })
+    }
+    const path = resolveInside(join(lab.dir, 'assets'), file)
+    const body = await readFile(path).catch(() => {
+      throw new AppError('LAB_ERR_NOT_FOUND', { message: `The lab has no asset called ${file}.` })
+    })
+    void reply.header('content-type', type).header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+    return body
+  })
+
+  app.get('/labs/:lab/progress', { schema: { params: labParams } }, async (request): Promise<ProgressDto> => {
+    const session = sessions.require(bearerToken(request.headers.authorization))
+    const { lab } = request.params as { lab: string }
+    catalog.get(lab)
+    return opts.progress.get(session.id, lab)
+  })
+
+  app.put(
+    '/labs/:lab/progress/current',
+    {
+      schema: {
+        params: labParams,
+        body: { type: 'object', required: ['step'], additionalProperties: false, properties: { step: { type: 'integer', minimum: 0 } } },
+      },
+    },
+    async (request, reply) => {
+      const session = sessions.require(bearerToken(request.headers.authorization))
+      const { lab } = request.params as { lab: string }
+      const { step } = request.body as { step: number }
+      catalog.step(lab, step)
+      opts.progress.setCurrentStep(session.id, lab, step)
+      return reply.status(204).send()
+    },
+  )
+
+  app.post(
+    '/labs/:lab/steps/:step/check',
+    {
+      config: { rateLimited: true },
+      schema: {
+        params: stepParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { checkIds: { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 80 } } },
+        },
+      },
+    },
+    async (request): Promise<CheckRunDto> => {
+      const session = sessions.require(bearerToken(request.headers.authorization))
+      const { lab: labId, step: stepIndex } = request.params as { lab: string; step: number }
+      const { checkIds } = (request.body ?? {}) as { checkIds?: string[] }
+      const { lab, step } = catalog.step(labId, stepIndex)
+      return opts.grading.grade({
+        session,
+        labId,
+        stepIndex,
+        stepChecks: step.checks,
+        ...(checkIds ? { onlyIds: checkIds } : {}),
+        vars: catalog.varsFor(lab, session.vars),
+      })
+    },
+  )
+}

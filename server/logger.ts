@@ -1,0 +1,12 @@
+// The server's pino logger options: pretty on a terminal, JSON otherwise, never secrets.
+import type { FastifyServerOptions } from 'fastify'
+
+export function loggerOptions(level: string, pretty: boolean): FastifyServerOptions['logger'] {
+  const redact = ['req.headers.authorization', 'req.headers["x-kindlab-access"]', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie']
+  if (level === 'silent') {
+    return false
+  }
+  return pretty
+    ? { level, redact, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
+    : { level, redact }
+}

@@ -1,0 +1,82 @@
+// The HTTP API's shapes, shared by the server and the browser app. Pure types, no dependencies.
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; hint?: string }
+}
+
+export interface StatusDto {
+  version: string
+  mode: 'offline' | 'live'
+  /** Why the server runs offline, shown as a banner. */
+  offlineReason?: string
+  cluster?: { context: string }
+  /** Provisioning progress while `kindlab up` is still preparing the cluster. */
+  provisioning?: ProgressEventDto
+}
+
+export interface ProgressEventDto {
+  step: string
+  title: string
+  state: 'pending' | 'running' | 'done' | 'failed' | 'skipped'
+  detail?: string
+  index: number
+  total: number
+  elapsedMs: number
+}
+
+export interface SessionDto {
+  token: string
+  sessionId: string
+}
+
+export interface LabSummaryDto {
+  id: string
+  title: string
+  summary: string
+  duration: string
+  stepCount: number
+  needsCluster: boolean
+}
+
+export interface StepSummaryDto {
+  index: number
+  slug: string
+  title: string
+  checks: Array<{ id: string; title: string }>
+}
+
+export interface LabDto extends LabSummaryDto {
+  steps: StepSummaryDto[]
+}
+
+export interface StepDto {
+  index: number
+  title: string
+  html: string
+  checkIds: string[]
+}
+
+export type LayerName = 'workspace' | 'command' | 'config' | 'envoy' | 'traffic'
+
+export interface CheckResultDto {
+  id: string
+  title: string
+  passed: boolean
+  message: string
+  hint?: string
+  output?: string
+  layers: Array<{ layer: LayerName; passed: boolean | undefined; message: string }>
+  detail?: unknown
+}
+
+export interface CheckRunDto {
+  passed: boolean
+  stepPassed: boolean
+  checks: CheckResultDto[]
+}
+
+export interface ProgressDto {
+  passedSteps: number[]
+  currentStep: number
+  lastResults: Record<string, { passed: boolean; message: string; hint?: string; at: number }>
+}

@@ -1,0 +1,114 @@
+// Starts the kindlab server: opens the store, loads the labs, wires services and adapters into
+// buildApp, listens, and closes everything on SIGINT/SIGTERM. Used by `kindlab serve` and `up`.
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from './app.ts'
+import { checkKinds } from './checks/registry.ts'
+import type { Config } from './config.ts'
+import { AppError } from './errors.ts'
+import { isAllowedOrigin } from './http/origin.ts'
+import { loadLabs } from './labs/load-labs.ts'
+import { loggerOptions } from './logger.ts'
+import type { ProgressEventDto, StatusDto } from './protocol/api-dto.ts'
+import { createGradingService } from './services/grading-service.ts'
+import { createLabCatalog } from './services/lab-catalog.ts'
+import { createSessionService } from './services/session-service.ts'
+import { openDb } from './store/db.ts'
+import { createProgressRepo } from './store/progress-repo.ts'
+import { createSessionsRepo } from './store/sessions-repo.ts'
+import { webDistDir } from './paths.ts'
+import { attachTerminal } from './terminal-wiring.ts'
+
+export interface RunningServer {
+  app: FastifyInstance
+  url: string
+  setProvisioning(event: ProgressEventDto | undefined): void
+  close(): Promise<void>
+}
+
+export interface ServeOptions {
+  version: string
+  /** Environment added to terminals and command checks (e.g. KUBECONFIG). */
+  clusterEnv?: Record<string, string>
+  prettyLogs?: boolean
+}
+
+export async function startServer(config: Config, options: ServeOptions): Promise<RunningServer> {
+  const db = openDb(join(config.dataDir, 'kindlab.db'))
+  const { labs, issues } = await loadLabs(config.labsDir)
+  if (labs.length === 0) {
+    throw new AppError('LAB_ERR_LAB_INVALID', {
+      message: `No valid lab was found in ${config.labsDir}${issues.length ? ` (${issues.length} problems)` : ''}.`,
+      hint: 'Run `kindlab labs validate` to see what is wrong, or pass --labs DIR.',
+    })
+  }
+  const sessionsRepo = createSessionsRepo(db)
+  const progress = createProgressRepo(db)
+  const sessions = createSessionService(sessionsRepo, config.dataDir)
+  const catalog = createLabCatalog(labs)
+  const clusterEnv = options.clusterEnv ?? {}
+  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: clusterEnv, services: {} })
+  let provisioning: ProgressEventDto | undefined
+  const status = (): StatusDto => ({
+    version: options.version,
+    mode: config.offline ? 'offline' : 'live',
+    ...(config.offlineReason ? { offlineReason: config.offlineReason } : {}),
+    ...(config.kubeContext ? { cluster: { context: config.kubeContext } } : {}),
+    ...(provisioning ? { provisioning } : {}),
+  })
+  const terminal = attachTerminal({
+    authenticate: (token) => sessions.authenticate(token),
+    isAllowedOrigin: (origin, host) => isAllowedOrigin(origin, host, config.allowedOrigins),
+    env: clusterEnv,
+    idleTimeoutMs: config.sessionIdleMinutes * 60_000,
+  })
+  const app = await buildApp({
+    logger: loggerOptions(config.logLevel, options.prettyLogs ?? false),
+    exposeStack: config.exposeStack,
+    accessToken: config.accessToken,
+    allowedOrigins: config.allowedOrigins,
+    catalog,
+    sessions,
+    progress,
+    grading,
+    status,
+    webDir: webDistDir(),
+    registerTerminal: terminal.register,
+  })
+  for (const issue of issues) {
+    app.log.warn({ file: issue.file, line: issue.line }, `lab skipped: ${issue.message}`)
+  }
+  app.addHook('onClose', async () => {
+    terminal.closeAll()
+    db.close()
+  })
+  const url = await listen(app, config)
+  return {
+    app,
+    url,
+    setProvisioning: (event) => {
+      provisioning = event
+    },
+    close: () => app.close(),
+  }
+}
+
+async function listen(app: FastifyInstance, config: Config): Promise<string> {
+  try {
+    await app.listen({ host: config.host, port: config.port })
+  } catch (err) {
+    await app.close()
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new AppError('LAB_ERR_PORT_IN_USE', {
+        message: `Port ${config.port} on ${config.host} is already in use.`,
+        hint: 'Stop the other program, or pick another port with --port N (0 picks a free one).',
+        cause: err,
+      })
+    }
+    throw err
+  }
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  return `http://${host}:${port}/`
+}

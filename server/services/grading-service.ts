@@ -1,0 +1,102 @@
+// Runs a step's checks for a session: builds the check context from the session's workspace and
+// the server's adapters, runs the checks, stores every attempt and marks the step passed.
+import type { CheckKind, CheckContext } from '../checks/types.ts'
+import { runChecks, type DeclaredCheck } from '../checks/run-checks.ts'
+import { runShellCommand } from '../adapters/process/run-command.ts'
+import { readWorkspaceFile } from '../adapters/workspace/workspace-fs.ts'
+import type { ProgressRepo } from '../store/progress-repo.ts'
+import type { SessionRecord } from '../store/sessions-repo.ts'
+import type { CheckRunDto } from '../protocol/api-dto.ts'
+import { AppError } from '../errors.ts'
+
+export interface GradeInput {
+  session: SessionRecord
+  labId: string
+  stepIndex: number
+  /** The checks declared for the step. */
+  stepChecks: readonly DeclaredCheck[]
+  /** Only these checks (a `check` fence may name some); all when absent. */
+  onlyIds?: readonly string[]
+  vars: Readonly<Record<string, string>>
+}
+
+export interface GradingDeps {
+  kinds: ReadonlyMap<string, CheckKind>
+  progress: ProgressRepo
+  /** Environment for command checks (e.g. KUBECONFIG when a cluster is attached). */
+  commandEnv: Readonly<Record<string, string>>
+  /** Services grader kinds use (resource source, cluster adapters). */
+  services: Readonly<Record<string, unknown>>
+}
+
+export function createGradingService(deps: GradingDeps) {
+  return {
+    async grade(input: GradeInput): Promise<CheckRunDto> {
+      const selected = input.onlyIds?.length ? input.stepChecks.filter((c) => input.onlyIds?.includes(c.id)) : input.stepChecks
+      if (input.onlyIds?.length && selected.length !== input.onlyIds.length) {
+        throw new AppError('LAB_ERR_VALIDATION', {
+          message: `This step has no check named ${input.onlyIds.filter((id) => !selected.some((c) => c.id === id)).join(', ')}.`,
+          hint: 'Reload the page: the lab may have changed.',
+        })
+      }
+      const context = buildContext(deps, input)
+      const { session, labId, stepIndex } = input
+      const results = await runChecks(deps.kinds, {
+        checks: selected,
+        context,
+        failuresBefore: (checkId) => deps.progress.failureCount(session.id, labId, checkId),
+      })
+      for (const r of results) {
+        deps.progress.recordAttempt({
+          sessionId: session.id,
+          labId,
+          stepIndex,
+          checkId: r.id,
+          passed: r.passed,
+          message: r.message,
+          hint: r.hint,
+          layers: r.layers,
+          detail: r.detail,
+        })
+      }
+      const stepPassed = stepIsPassed(deps.progress.get(session.id, labId).lastResults, input.stepChecks)
+      if (stepPassed) {
+        deps.progress.markStepPassed(session.id, labId, stepIndex)
+      }
+      return { passed: results.every((r) => r.passed), stepPassed, checks: results }
+    },
+  }
+}
+
+function stepIsPassed(last: Record<string, { passed: boolean }>, checks: readonly DeclaredCheck[]): boolean {
+  return checks.length > 0 && checks.every((c) => last[c.id]?.passed === true)
+}
+
+function buildContext(deps: GradingDeps, input: GradeInput): CheckContext {
+  const workspaceDir = input.session.workspaceDir
+  return {
+    labId: input.labId,
+    stepIndex: input.stepIndex,
+    workspaceDir,
+    vars: input.vars,
+    runCommand: (command, options) =>
+      runShellCommand(command, { cwd: workspaceDir, env: { ...baseEnv(), ...deps.commandEnv, ...input.vars }, timeoutMs: options.timeoutMs }),
+    readWorkspaceFile: (path) => readWorkspaceFile(workspaceDir, path),
+    services: deps.services,
+  }
+}
+
+function baseEnv(): Record<string, string> {
+  const keep = ['PATH', 'LANG', 'LC_ALL', 'TERM', 'SHELL', 'USER', 'TMPDIR']
+  const env: Record<string, string> = {}
+  for (const key of keep) {
+    // eslint-disable-next-line no-restricted-properties -- commands inherit the user's PATH and locale, nothing else
+    const value = process.env[key]
+    if (value !== undefined) {
+      env[key] = value
+    }
+  }
+  return env
+}
+
+export type GradingService = ReturnType<typeof createGradingService>

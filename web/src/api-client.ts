@@ -1,0 +1,84 @@
+// Typed calls to the kindlab HTTP API. Errors come back as ApiError with the server's code,
+// sentence and hint, so the page can show them as they are.
+import type { ApiErrorBody, CheckRunDto, LabDto, LabSummaryDto, ProgressDto, SessionDto, StatusDto, StepDto } from '../../server/protocol/api-dto.ts'
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint: string | undefined,
+  ) {
+    super(message)
+  }
+}
+
+const tokenKey = 'kindlab.session'
+
+async function call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+  const headers: Record<string, string> = {}
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json'
+  }
+  if (token) {
+    headers['authorization'] = `Bearer ${token}`
+  }
+  const access = sessionStorage.getItem('kindlab.access')
+  if (access) {
+    headers['x-kindlab-access'] = access
+  }
+  let res: Response
+  try {
+    res = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
+  } catch {
+    throw new ApiError('LAB_ERR_OFFLINE', 'The kindlab server cannot be reached.', 'Is `kindlab` still running? Start it again, then reload.')
+  }
+  if (res.status === 204) {
+    return undefined as T
+  }
+  const data = (await res.json().catch(() => ({}))) as T | ApiErrorBody
+  if (!res.ok) {
+    const e = (data as ApiErrorBody).error ?? { code: 'LAB_ERR_INTERNAL', message: `The server answered ${res.status}.` }
+    throw new ApiError(e.code, e.message, e.hint)
+  }
+  return data as T
+}
+
+/** Takes an access token from the URL fragment (#access=...) once, for servers beyond localhost. */
+export function captureAccessToken(): void {
+  const match = /access=([^&]+)/.exec(location.hash)
+  if (match?.[1]) {
+    sessionStorage.setItem('kindlab.access', decodeURIComponent(match[1]))
+    history.replaceState(null, '', location.pathname + location.search)
+  }
+}
+
+/** Returns this browser's session token, creating a session when there is none or it expired. */
+export async function ensureSession(): Promise<string> {
+  const saved = localStorage.getItem(tokenKey)
+  if (saved) {
+    try {
+      await call('GET', '/api/session', undefined, saved)
+      return saved
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 'LAB_ERR_AUTH_REQUIRED') {
+        throw err
+      }
+    }
+  }
+  const created = await call<SessionDto>('POST', '/api/sessions', {})
+  localStorage.setItem(tokenKey, created.token)
+  return created.token
+}
+
+export const api = {
+  status: () => call<StatusDto>('GET', '/api/status'),
+  labs: () => call<LabSummaryDto[]>('GET', '/api/labs'),
+  lab: (id: string) => call<LabDto>('GET', `/api/labs/${encodeURIComponent(id)}`),
+  step: (id: string, index: number, token: string) => call<StepDto>('GET', `/api/labs/${encodeURIComponent(id)}/steps/${index}`, undefined, token),
+  progress: (id: string, token: string) => call<ProgressDto>('GET', `/api/labs/${encodeURIComponent(id)}/progress`, undefined, token),
+  setCurrent: (id: string, step: number, token: string) =>
+    call<undefined>('PUT', `/api/labs/${encodeURIComponent(id)}/progress/current`, { step }, token),
+  check: (id: string, index: number, token: string, checkIds?: string[]) =>
+    call<CheckRunDto>('POST', `/api/labs/${encodeURIComponent(id)}/steps/${index}/check`, checkIds ? { checkIds } : {}, token),
+  saveFile: (name: string, content: string, token: string) => call<{ path: string }>('POST', '/api/workspace/files', { name, content }, token),
+}

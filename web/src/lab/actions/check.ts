@@ -1,0 +1,70 @@
+// ```check blocks: a Check button runs the step's checks and shows each result with its hint
+// and the layers that confirmed it. The last results are shown again after a reload.
+import { api } from '../../api-client.ts'
+import { h } from '../../dom.ts'
+import { errorBox } from '../../pages/error-view.ts'
+import type { CheckResultDto } from '../../../../server/protocol/api-dto.ts'
+import type { StepAction } from './index.ts'
+
+const layerNames: Record<string, string> = {
+  workspace: 'workspace files',
+  command: 'command',
+  config: 'predicted config',
+  envoy: 'Envoy config_dump',
+  traffic: 'traffic',
+}
+
+function resultItem(r: Pick<CheckResultDto, 'id' | 'title' | 'passed' | 'message' | 'hint' | 'output'> & { layers?: CheckResultDto['layers'] }): HTMLElement {
+  const layers = (r.layers ?? []).map((l) =>
+    h('span', { class: `layer layer-${l.passed === undefined ? 'na' : l.passed ? 'ok' : 'bad'}`, title: l.message }, layerNames[l.layer] ?? l.layer),
+  )
+  return h(
+    'li',
+    { class: `check-result ${r.passed ? 'pass' : 'fail'}`, 'data-check-id': r.id },
+    h('span', { class: 'check-icon', 'aria-hidden': 'true' }, r.passed ? '✔' : '✘'),
+    h('div', {}, h('strong', {}, r.title), h('span', { class: 'visually-hidden' }, r.passed ? ' passed: ' : ' failed: '), h('p', { class: 'check-message' }, r.message),
+      r.hint ? h('p', { class: 'check-hint' }, h('span', { class: 'hint-label' }, 'Hint: '), r.hint) : undefined,
+      layers.length ? h('p', { class: 'layers' }, 'Checked on: ', ...layers) : undefined,
+      r.output ? h('details', {}, h('summary', {}, 'Output'), h('pre', {}, r.output)) : undefined),
+  )
+}
+
+export const checkAction: StepAction = {
+  name: 'check',
+  wire(block, ctx) {
+    const ids = (block.dataset['checkIds'] ?? '').split(',').filter(Boolean)
+    const button = h('button', { type: 'button', class: 'action-button check' }, '✔ Check')
+    const results = h('ul', { class: 'check-results', 'aria-live': 'polite' })
+    const known = ids.length ? ids : Object.keys(ctx.state.progress.lastResults)
+    const stepChecks = ctx.state.lab.steps[ctx.stepIndex]?.checks ?? []
+    for (const c of stepChecks.filter((c) => known.includes(c.id))) {
+      const last = ctx.state.progress.lastResults[c.id]
+      if (last) {
+        results.append(resultItem({ id: c.id, title: c.title, ...last }))
+      }
+    }
+    button.addEventListener('click', () => {
+      button.disabled = true
+      button.textContent = 'Checking…'
+      void api
+        .check(ctx.state.lab.id, ctx.stepIndex, ctx.state.token, ids.length ? ids : undefined)
+        .then(
+          (run) => {
+            results.replaceChildren(...run.checks.map(resultItem))
+            for (const r of run.checks) {
+              ctx.state.progress.lastResults[r.id] = { passed: r.passed, message: r.message, ...(r.hint ? { hint: r.hint } : {}), at: Date.now() }
+            }
+            if (run.stepPassed) {
+              ctx.onStepPassed()
+            }
+          },
+          (err: unknown) => results.replaceChildren(h('li', {}, errorBox(err))),
+        )
+        .finally(() => {
+          button.disabled = false
+          button.textContent = '✔ Check'
+        })
+    })
+    block.append(h('div', { class: 'action-bar' }, button), results)
+  },
+}

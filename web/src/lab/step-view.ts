@@ -1,0 +1,36 @@
+// Shows one step: the server-rendered (already escaped) step HTML, its action blocks wired to
+// buttons, and previous/next links.
+import { api } from '../api-client.ts'
+import { h } from '../dom.ts'
+import { errorBox } from '../pages/error-view.ts'
+import type { LabPageState } from '../pages/lab-page.ts'
+import { wireActions } from './actions/index.ts'
+import type { LabTerminal } from './terminal-pane.ts'
+
+export interface StepCallbacks {
+  onProgress(passedStep: number): void
+  go(index: number): void
+}
+
+export async function showStep(pane: HTMLElement, state: LabPageState, terminal: LabTerminal, cb: StepCallbacks): Promise<void> {
+  pane.replaceChildren(h('p', { class: 'loading' }, 'Loading the step…'))
+  try {
+    const step = await api.step(state.lab.id, state.current, state.token)
+    const body = h('div', { class: 'step-body' })
+    // The server renders markdown with raw HTML off and escapes every value: this HTML is ours.
+    body.innerHTML = step.html
+    wireActions(body, { state, terminal, stepIndex: step.index, onStepPassed: () => cb.onProgress(step.index) })
+    pane.replaceChildren(h('p', { class: 'step-count' }, `Step ${step.index + 1} of ${state.lab.steps.length}`), body, pager(state, cb))
+    pane.scrollTop = 0
+  } catch (err) {
+    pane.replaceChildren(errorBox(err))
+  }
+}
+
+function pager(state: LabPageState, cb: StepCallbacks): HTMLElement {
+  const prev = h('button', { type: 'button', class: 'secondary', disabled: state.current === 0 }, '← Previous')
+  const next = h('button', { type: 'button', disabled: state.current >= state.lab.steps.length - 1 }, 'Next step →')
+  prev.addEventListener('click', () => cb.go(state.current - 1))
+  next.addEventListener('click', () => cb.go(state.current + 1))
+  return h('div', { class: 'pager' }, prev, next)
+}

@@ -1,0 +1,51 @@
+// A lab: step navigation with ticks, the step on the left, the terminal on the right.
+import { api, ensureSession } from '../api-client.ts'
+import { byId, h } from '../dom.ts'
+import { renderStepNav } from '../lab/step-nav.ts'
+import { showStep } from '../lab/step-view.ts'
+import { makeSplitPane } from '../lab/split-pane.ts'
+import { mountLabTerminal } from '../lab/terminal-pane.ts'
+import type { LabDto, ProgressDto } from '../../../server/protocol/api-dto.ts'
+
+export interface LabPageState {
+  lab: LabDto
+  token: string
+  progress: ProgressDto
+  current: number
+}
+
+export async function showLabPage(main: HTMLElement, labId: string, requested: number | undefined): Promise<void> {
+  const token = await ensureSession()
+  const [lab, progress] = await Promise.all([api.lab(labId), api.progress(labId, token)])
+  const state: LabPageState = { lab, token, progress, current: clamp(requested ?? progress.currentStep, lab.steps.length) }
+  document.title = `${lab.title} · kindlab`
+  byId('crumbs').replaceChildren(h('a', { href: '/' }, 'Labs'), h('span', { 'aria-hidden': 'true' }, ' / '), h('span', {}, lab.title))
+
+  const nav = h('nav', { class: 'step-nav', 'aria-label': 'Steps' })
+  const stepPane = h('article', { class: 'step', 'aria-live': 'polite' })
+  const left = h('section', { class: 'pane pane-step' }, nav, stepPane)
+  const right = h('section', { class: 'pane pane-terminal', 'aria-label': 'Terminal' })
+  main.replaceChildren(makeSplitPane(left, right))
+  const terminal = mountLabTerminal(right, token)
+
+  const go = async (index: number) => {
+    state.current = clamp(index, lab.steps.length)
+    history.replaceState(null, '', `/labs/${lab.id}/${state.current + 1}`)
+    renderStepNav(nav, state, (i) => void go(i))
+    await showStep(stepPane, state, terminal, {
+      onProgress: (passedStep) => {
+        if (!state.progress.passedSteps.includes(passedStep)) {
+          state.progress.passedSteps.push(passedStep)
+        }
+        renderStepNav(nav, state, (i) => void go(i))
+      },
+      go: (i) => void go(i),
+    })
+    void api.setCurrent(lab.id, state.current, token).catch(() => undefined)
+  }
+  await go(state.current)
+}
+
+function clamp(i: number, n: number): number {
+  return Math.max(0, Math.min(Number.isFinite(i) ? i : 0, n - 1))
+}
