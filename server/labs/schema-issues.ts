@@ -1,0 +1,174 @@
+// Validates parsed YAML against a TypeBox/JSON schema with ajv and turns each error into a LabIssue
+// at the offending node's file:line, worded for a lab author. Pure: no I/O.
+import { Ajv } from 'ajv'
+import type { ErrorObject, ValidateFunction } from 'ajv'
+import type { TSchema } from '@sinclair/typebox'
+import type { LabIssue } from './lab-model.ts'
+import type { ValuePath, YamlSource } from './yaml-source.ts'
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: false })
+ajv.addKeyword('x-message')
+const compiled = new WeakMap<TSchema, ValidateFunction>()
+
+/** Compiles a schema once and reuses the validator. */
+export function compileSchema(schema: TSchema): ValidateFunction {
+  let validate = compiled.get(schema)
+  if (!validate) {
+    validate = ajv.compile(schema)
+    compiled.set(schema, validate)
+  }
+  return validate
+}
+
+/**
+ * Validates `value` (found at `basePath` in `source`) against `schema` and reports each problem
+ * at the line of the node it concerns.
+ */
+export function schemaIssues(
+  schema: TSchema,
+  value: unknown,
+  source: YamlSource,
+  file: string,
+  basePath: ValuePath = [],
+): LabIssue[] {
+  const validate = compileSchema(schema)
+  if (validate(value)) {
+    return []
+  }
+  return simplify(validate.errors ?? []).map((err) => toIssue(err, source, file, basePath))
+}
+
+/** Drops the per-branch errors of a failed anyOf: its own message says it better. */
+function simplify(errors: readonly ErrorObject[]): ErrorObject[] {
+  const unions = errors.filter((err) => err.keyword === 'anyOf').map((err) => `${err.schemaPath}/`)
+  return errors.filter((err) => !unions.some((prefix) => err.schemaPath.startsWith(prefix)))
+}
+
+function toIssue(err: ErrorObject, source: YamlSource, file: string, basePath: ValuePath): LabIssue {
+  const path = [...basePath, ...decodePointer(err.instancePath)]
+  const field = displayPath(path)
+  const custom = xMessage(err.parentSchema)
+  const params = err.params as Record<string, unknown>
+  const base = { file, level: 'error' as const }
+  if (err.keyword === 'required') {
+    const missing = String(params['missingProperty'])
+    const description = propertyDescription(err.parentSchema, missing)
+    return { ...base, ...source.locate(path), message: `${field || 'The file'} is missing "${missing}".`, hint: description }
+  }
+  if (err.keyword === 'additionalProperties') {
+    const extra = String(params['additionalProperty'])
+    const where = source.locate([...path, extra], 'key')
+    if (custom) {
+      return { ...base, ...where, message: `${custom} Found "${extra}".` }
+    }
+    const allowed = Object.keys(propertiesOf(err.parentSchema))
+    return { ...base, ...where, message: `Unknown field "${extra}"${field ? ` in ${field}` : ''}.`, hint: suggest(extra, allowed) }
+  }
+  const where = source.locate(path)
+  if (custom) {
+    return { ...base, ...where, message: `${custom} Found ${describe(err.data)}.` }
+  }
+  return { ...base, ...where, message: `${field || 'The file'} ${wording(err)}.` }
+}
+
+function wording(err: ErrorObject): string {
+  const params = err.params as Record<string, unknown>
+  switch (err.keyword) {
+    case 'type':
+      return `must be ${article(String(params['type']))}, not ${describe(err.data)}`
+    case 'minLength':
+      return 'must not be empty'
+    case 'minItems':
+      return `must list at least ${String(params['limit'])} item${params['limit'] === 1 ? '' : 's'}`
+    case 'pattern':
+      return `must match the pattern ${String(params['pattern'])} (found ${describe(err.data)})`
+    default:
+      return `${err.message ?? 'is not valid'} (found ${describe(err.data)})`
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`
+}
+
+/** Turns an ajv instancePath (JSON pointer) into path segments. */
+export function decodePointer(pointer: string): string[] {
+  if (pointer === '') {
+    return []
+  }
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+}
+
+/** `steps[0].checks[1].id` for ['steps', 0, 'checks', 1, 'id']. */
+export function displayPath(path: ValuePath): string {
+  let out = ''
+  for (const segment of path) {
+    out += /^\d+$/.test(String(segment)) ? `[${String(segment)}]` : `${out ? '.' : ''}${String(segment)}`
+  }
+  return out
+}
+
+/** A short, quoted description of a value for messages. */
+export function describe(value: unknown): string {
+  if (value === null || value === undefined) {
+    return 'nothing'
+  }
+  if (Array.isArray(value)) {
+    return 'a list'
+  }
+  if (typeof value === 'object') {
+    return 'a mapping'
+  }
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)
+  }
+  return `${typeof value} ${String(value)}`
+}
+
+function xMessage(schema: unknown): string | undefined {
+  const value = isRecord(schema) ? schema['x-message'] : undefined
+  return typeof value === 'string' ? value : undefined
+}
+
+function propertiesOf(schema: unknown): Record<string, unknown> {
+  const props = isRecord(schema) ? schema['properties'] : undefined
+  return isRecord(props) ? props : {}
+}
+
+function propertyDescription(schema: unknown, name: string): string | undefined {
+  const prop = propertiesOf(schema)[name]
+  const description = isRecord(prop) ? prop['description'] : undefined
+  return typeof description === 'string' ? `${name}: ${description}` : undefined
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+/** "Did you mean ...?" for a close name, else the list of allowed names. */
+export function suggest(name: string, allowed: readonly string[]): string | undefined {
+  if (allowed.length === 0) {
+    return undefined
+  }
+  const close = allowed
+    .map((candidate) => ({ candidate, distance: editDistance(name.toLowerCase(), candidate.toLowerCase()) }))
+    .filter((c) => c.distance <= Math.max(1, Math.floor(c.candidate.length / 3)))
+    .sort((a, b) => a.distance - b.distance)[0]
+  return close ? `Did you mean "${close.candidate}"?` : `Allowed: ${allowed.join(', ')}.`
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost))
+    }
+    previous = current
+  }
+  return previous[b.length] ?? 0
+}

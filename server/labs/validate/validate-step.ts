@@ -1,0 +1,92 @@
+// Validates one step: the file lab.yaml lists exists, its front matter, its checks (lab.yaml's and
+// the front matter's, merged) and its body; builds the Step. Pure: no I/O.
+import type { Step } from '../lab-model.ts'
+import { StepFrontMatterSchema } from '../lab-schema.ts'
+import type { CheckSpec } from '../lab-schema.ts'
+import { splitFrontMatter } from '../front-matter.ts'
+import { schemaIssues, suggest } from '../schema-issues.ts'
+import { parseYamlSource } from '../yaml-source.ts'
+import type { YamlSource } from '../yaml-source.ts'
+import { validateCheckList } from './check-specs.ts'
+import type { LabContext } from './lab-context.ts'
+import { addError, labFile } from './lab-context.ts'
+import { validateStepBody } from './step-body.ts'
+
+/** A lab.yaml step entry and where it is. */
+export interface StepEntryAt {
+  entry: Record<string, unknown>
+  index: number
+  /** lab.yaml, parsed. */
+  source: YamlSource
+}
+
+/** Validates the step and returns it, or undefined when its file is missing or unreadable. */
+export function validateStep(ctx: LabContext, at: StepEntryAt): Step | undefined {
+  const { entry, index, source } = at
+  const relative = entry['file']
+  if (typeof relative !== 'string') {
+    return undefined
+  }
+  const yamlFile = labFile(ctx, 'lab.yaml')
+  const text = ctx.folder.texts.get(relative)
+  if (text === undefined) {
+    const existing = [...ctx.folder.texts.keys()].filter((f) => f.startsWith('steps/'))
+    addError(ctx, yamlFile, source.locate(['steps', index, 'file']), `The step file ${relative} does not exist.`, suggest(relative, existing))
+    return undefined
+  }
+  const file = labFile(ctx, relative)
+  const split = splitFrontMatter(text)
+  if (split.unclosed) {
+    addError(ctx, file, { line: 1, column: 1 }, 'The front matter starts with --- but is never closed.', 'End the front matter with a line holding only ---.')
+    return undefined
+  }
+  const front = readFrontMatter(ctx, file, split.frontMatter, split.frontMatterLineOffset)
+  const checks: CheckSpec[] = [
+    ...validateCheckList(ctx, { file: yamlFile, source, path: ['steps', index, 'checks'], items: entry['checks'] }),
+    ...(front ? validateCheckList(ctx, { file, source: front.source, path: ['checks'], items: front.value['checks'] }) : []),
+  ]
+  const heading = validateStepBody(ctx, { file, body: split.body, lineOffset: split.bodyLineOffset, checkIds: checks.map((c) => c.id) })
+  const name = relative.slice('steps/'.length, -'.md'.length)
+  const slug = name.replace(/^\d{2}-/, '')
+  const title = stringField(front?.value, 'title') ?? stringField(entry, 'title') ?? heading ?? humanize(slug)
+  const solution = `solution/${name}`
+  return {
+    index,
+    slug,
+    title,
+    file: relative,
+    markdown: split.body,
+    checks,
+    ...(ctx.folder.dirs.has(solution) ? { solutionDir: solution } : {}),
+  }
+}
+
+function readFrontMatter(
+  ctx: LabContext,
+  file: string,
+  text: string | undefined,
+  lineOffset: number,
+): { source: YamlSource; value: Record<string, unknown> } | undefined {
+  if (text === undefined) {
+    return undefined
+  }
+  const source = parseYamlSource(text, file, lineOffset)
+  ctx.issues.push(...source.issues)
+  if (source.issues.length > 0 || source.value === null || source.value === undefined) {
+    return undefined
+  }
+  ctx.issues.push(...schemaIssues(StepFrontMatterSchema, source.value, source, file))
+  const value = source.value
+  return typeof value === 'object' && !Array.isArray(value) ? { source, value: value as Record<string, unknown> } : undefined
+}
+
+function stringField(record: Record<string, unknown> | undefined, key: string): string | undefined {
+  const value = record?.[key]
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined
+}
+
+/** `meet-the-terminal` → `Meet the terminal`. */
+function humanize(slug: string): string {
+  const words = slug.replace(/-/g, ' ')
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
