@@ -190,7 +190,7 @@ function isDimension(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_TERMINAL_DIMENSION
 }
 
-function isOptional<T>(v: unknown, check: (x: unknown) => x is T): boolean {
+function isOptional<T>(v: unknown, check: (x: unknown) => x is T): v is T | undefined {
   return v === undefined || check(v)
 }
 
