@@ -55,7 +55,8 @@ function checkUniqueId(ctx: LabContext, list: CheckList, path: ValuePath, id: st
 
 function checkKindAndParams(ctx: LabContext, list: CheckList, path: ValuePath, spec: CheckSpec): void {
   const params = checkParams(spec)
-  for (const found of collectStrings(params)) {
+  const texts = { ...params, title: spec.title, hint: spec.hint }
+  for (const found of collectStrings(texts)) {
     checkVariableRefs(ctx, list.file, found.text, () => list.source.locate([...path, ...found.path]))
   }
   const kind = ctx.checkKinds.get(spec.kind)

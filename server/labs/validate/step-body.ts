@@ -14,8 +14,8 @@ export interface StepBody {
   body: string
   /** Lines before the body in the file (the front matter). */
   lineOffset: number
-  /** Ids of the checks the step declares. */
-  checkIds: readonly string[]
+  /** Ids of the checks the step declares; undefined when the front matter could not be read. */
+  checkIds: readonly string[] | undefined
 }
 
 const parser = markdownIt({ html: false })
@@ -63,20 +63,24 @@ function checkFence(ctx: LabContext, step: StepBody, token: Token, line: number)
 }
 
 function checkFenceIds(ctx: LabContext, step: StepBody, token: Token, line: number): void {
-  if (step.checkIds.length === 0) {
+  const declared = step.checkIds
+  if (declared === undefined) {
+    return
+  }
+  if (declared.length === 0) {
     addError(ctx, step.file, { line, column: 1 }, 'This ```check block is in a step that declares no checks.', 'Declare checks in lab.yaml (steps[].checks) or in the step front matter (checks:).')
     return
   }
   const bodyLines = token.content.split('\n')
   for (const id of parseCheckIds(token.content)) {
-    if (!step.checkIds.includes(id)) {
+    if (!declared.includes(id)) {
       const offset = bodyLines.findIndex((text) => text.includes(id))
       addError(
         ctx,
         step.file,
         { line: line + 1 + Math.max(offset, 0), column: 1 },
         `The check block lists "${id}", which this step does not declare.`,
-        `This step's checks: ${step.checkIds.join(', ')}.`,
+        `This step's checks: ${declared.join(', ')}.`,
       )
     }
   }

@@ -40,12 +40,15 @@ export function validateStep(ctx: LabContext, at: StepEntryAt): Step | undefined
     addError(ctx, file, { line: 1, column: 1 }, 'The front matter starts with --- but is never closed.', 'End the front matter with a line holding only ---.')
     return undefined
   }
+  const issuesBefore = ctx.issues.length
   const front = readFrontMatter(ctx, file, split.frontMatter, split.frontMatterLineOffset)
+  const frontMatterBroken = ctx.issues.length > issuesBefore
   const checks: CheckSpec[] = [
     ...validateCheckList(ctx, { file: yamlFile, source, path: ['steps', index, 'checks'], items: entry['checks'] }),
     ...(front ? validateCheckList(ctx, { file, source: front.source, path: ['checks'], items: front.value['checks'] }) : []),
   ]
-  const heading = validateStepBody(ctx, { file, body: split.body, lineOffset: split.bodyLineOffset, checkIds: checks.map((c) => c.id) })
+  const checkIds = frontMatterBroken ? undefined : checks.map((c) => c.id)
+  const heading = validateStepBody(ctx, { file, body: split.body, lineOffset: split.bodyLineOffset, checkIds })
   const name = relative.slice('steps/'.length, -'.md'.length)
   const slug = name.replace(/^\d{2}-/, '')
   const title = stringField(front?.value, 'title') ?? stringField(entry, 'title') ?? heading ?? humanize(slug)
