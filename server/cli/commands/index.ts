@@ -2,12 +2,13 @@
 // heavy code lazily inside the action.
 import type { Command } from 'commander'
 import { registerDoctor } from './doctor.ts'
+import { registerLabs } from './labs.ts'
 import { registerServe } from './serve.ts'
 import { registerUp } from './up.ts'
 
 type Register = (program: Command) => void
 
-const commands: Register[] = [registerDoctor, registerServe, registerUp]
+const commands: Register[] = [registerDoctor, registerLabs, registerServe, registerUp]
 
 export function registerCommands(program: Command): void {
   for (const register of commands) {
