@@ -37,6 +37,9 @@ export const errorCatalog = {
   LAB_ERR_PROBE_FAILED: { status: 502, exit: 69 },
   LAB_ERR_DOWNLOAD_FAILED: { status: 502, exit: 69 },
   LAB_ERR_CHECKSUM_MISMATCH: { status: 502, exit: 65 },
+  LAB_ERR_PLATFORM_UNSUPPORTED: { status: 400, exit: 69 },
+  LAB_ERR_IMAGE_PULL_FAILED: { status: 502, exit: 69 },
+  LAB_ERR_ABORTED: { status: 503, exit: 130 },
   LAB_ERR_COHORT_NOT_FOUND: { status: 404, exit: 66 },
   LAB_ERR_COHORT_FULL: { status: 409, exit: 75 },
 } as const
