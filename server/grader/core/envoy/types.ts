@@ -32,6 +32,8 @@ export interface RouteMatch {
   case_sensitive?: boolean
   headers?: HeaderMatcher[]
   query_parameters?: QueryParameterMatcher[]
+  /** JWT-claim matches (istio `@request.auth.claims.*` headers); never met by a plain request. */
+  dynamic_metadata?: unknown[]
 }
 
 export interface HeaderValueOption {
@@ -42,6 +44,7 @@ export interface HeaderValueOption {
 export interface WeightedClusterEntry {
   name: string
   weight: number
+  host_rewrite_literal?: string
   request_headers_to_add?: HeaderValueOption[]
   request_headers_to_remove?: string[]
   response_headers_to_add?: HeaderValueOption[]
@@ -70,7 +73,7 @@ export interface RedirectAction {
 
 export interface DirectResponseAction {
   status: number
-  body?: { inline_string?: string }
+  body?: { inline_string?: string; inline_bytes?: string }
 }
 
 export interface Route {

@@ -3,7 +3,7 @@
 // Pure: never throws on bad input.
 import type { Finding, SourceLocation } from '../findings.ts'
 import { readDestinationRuleSpec, readGatewaySpec, readServiceEntrySpec } from './read-gateway.ts'
-import { readPodSpec, readServiceSpec } from './read-kube.ts'
+import { readPodSpec, readPodStatus, readServiceSpec } from './read-kube.ts'
 import { readVirtualServiceSpec } from './read-virtualservice.ts'
 import { type FieldProblem, FieldReader } from './reader.ts'
 import type { IgnoredObject, ObjectMeta, Resource } from './types.ts'
@@ -41,7 +41,7 @@ export function buildResource(raw: unknown, source: SourceLocation, defaultNames
     else if (kind === 'ServiceEntry') resource = { ...base, kind, spec: readServiceEntrySpec(r, obj['spec']) }
   } else if (group === '' && version === 'v1') {
     if (kind === 'Service') resource = { ...base, kind, spec: readServiceSpec(r, obj['spec']) }
-    else if (kind === 'Pod') resource = { ...base, kind, spec: readPodSpec(r, obj['spec']) }
+    else if (kind === 'Pod') resource = { ...base, kind, spec: readPodSpec(r, obj['spec']), status: readPodStatus(r, obj['status']) }
   }
   if (resource === undefined) {
     return { rejected: false, ignored: { apiVersion, kind, namespace: meta.namespace, name: meta.name, source }, findings: [] }

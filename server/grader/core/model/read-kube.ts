@@ -58,3 +58,10 @@ export function readPodSpec(r: FieldReader, raw: unknown): Pod['spec'] {
   })
   return { containerPorts }
 }
+
+/** Reads `status` of a Pod: only its IP. */
+export function readPodStatus(r: FieldReader, raw: unknown): Pod['status'] {
+  const status = r.obj(raw, 'status') ?? {}
+  const podIP = r.str(status['podIP'], 'status.podIP')
+  return podIP === undefined || podIP === '' ? {} : { podIP }
+}

@@ -273,6 +273,7 @@ export interface ContainerPort {
 
 export interface Pod extends ResourceBase<'Pod'> {
   spec: { containerPorts: ContainerPort[] }
+  status: { podIP?: string }
 }
 
 /** Any resource the grader models. */
