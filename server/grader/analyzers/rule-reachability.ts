@@ -1,0 +1,141 @@
+// Which VirtualService rules and matches can never be used, as istiod's validation warns
+// (pkg/config/validation analyzeUnreachable*Rules): rules after a match-less rule, matches that
+// repeat earlier ones, and uri prefixes covered by an earlier prefix. Pure; returns plain records.
+import type { HTTPMatchRequest, HTTPRoute, L4MatchAttributes } from '../core/model/index.ts'
+import { coveringPrefix, type PrefixMatch, toPrefixMatch } from './prefix-overlap.ts'
+
+/** A rule that receives no traffic (IST0130). */
+export interface UnreachableRule {
+  kind: 'unreachable'
+  rule: number
+  /** `"name"` for a named http rule, else `#<index>`. */
+  ruleLabel: string
+  reason: 'after-catch-all' | 'second-catch-all' | 'all-matches-duplicated'
+  /** The earlier rule without match, for the first two reasons. */
+  catchAll?: number
+}
+
+/** A match that is never used (IST0131). */
+export interface IneffectiveMatch {
+  kind: 'ineffective'
+  rule: number
+  ruleLabel: string
+  match: number
+  matchLabel: string
+  /** The earlier rule that takes the traffic, and its match when the cause is a covering prefix. */
+  byRule: number
+  byRuleLabel: string
+  byMatchLabel?: string
+  /** Set for a covering prefix: the later and the earlier prefix. */
+  prefixes?: { covered: string; covering: string }
+}
+
+export type RuleProblem = UnreachableRule | IneffectiveMatch
+
+interface Rule<M> {
+  name?: string | undefined
+  match?: readonly M[] | undefined
+}
+
+/** Problems of a list of http, tls or tcp rules; only http rules have names and prefix checks. */
+export function analyzeRules<M extends HTTPMatchRequest | L4MatchAttributes>(rules: readonly Rule<M>[], http: boolean): RuleProblem[] {
+  const out: RuleProblem[] = []
+  const seen = new Map<string, number>()
+  const prefixes: PrefixMatch[] = []
+  let catchAll = -1
+  rules.forEach((rule, r) => {
+    const ruleLabel = labelOf(http ? rule.name : undefined, r)
+    const matches = rule.match ?? []
+    if (matches.length === 0) {
+      if (catchAll >= 0) {
+        out.push({ kind: 'unreachable', rule: r, ruleLabel, reason: 'second-catch-all', catchAll })
+      }
+      catchAll = r
+      return
+    }
+    let duplicates = 0
+    matches.forEach((match, m) => {
+      if (catchAll >= 0) {
+        out.push({ kind: 'unreachable', rule: r, ruleLabel, reason: 'after-catch-all', catchAll })
+        return
+      }
+      const key = matchKey(match)
+      const earlier = seen.get(key)
+      const matchLabel = labelOf(http ? (match as HTTPMatchRequest).name : undefined, m)
+      if (earlier !== undefined) {
+        const byRuleLabel = labelOf(http ? rules[earlier]?.name : undefined, earlier)
+        out.push({ kind: 'ineffective', rule: r, ruleLabel, match: m, matchLabel, byRule: earlier, byRuleLabel })
+        duplicates++
+        return
+      }
+      seen.set(key, r)
+      const prefix = http ? toPrefixMatch(match as HTTPMatchRequest, { rule: r, ruleLabel, match: m, matchLabel }) : undefined
+      if (prefix !== undefined) {
+        prefixes.push(prefix)
+      }
+    })
+    if (duplicates === matches.length) {
+      out.push({ kind: 'unreachable', rule: r, ruleLabel, reason: 'all-matches-duplicated' })
+    }
+  })
+  return [...out, ...coveredPrefixes(prefixes)]
+}
+
+/** Every later prefix match covered by an earlier one (distinct prefixes only). */
+function coveredPrefixes(prefixes: readonly PrefixMatch[]): IneffectiveMatch[] {
+  const out: IneffectiveMatch[] = []
+  prefixes.forEach((a, i) => {
+    for (const b of prefixes.slice(i + 1)) {
+      if (b.prefix !== a.prefix && coveringPrefix(a, b)) {
+        out.push({
+          kind: 'ineffective',
+          rule: b.at.rule,
+          ruleLabel: b.at.ruleLabel,
+          match: b.at.match,
+          matchLabel: b.at.matchLabel,
+          byRule: a.at.rule,
+          byRuleLabel: a.at.ruleLabel,
+          byMatchLabel: a.at.matchLabel,
+          prefixes: { covered: b.prefix, covering: a.prefix },
+        })
+      }
+    }
+  })
+  return out
+}
+
+/** istiod's labels: `"name"` (Go %q) when named, else `#index`. */
+function labelOf(name: string | undefined, index: number): string {
+  return name ? JSON.stringify(name) : `#${index}`
+}
+
+/** A canonical JSON of a match without its name: equal keys mean the same traffic. */
+export function matchKey(match: object): string {
+  const { name: _name, ...rest } = match as { name?: unknown }
+  return canonical(rest) ?? '{}'
+}
+
+/** Sorted keys; empty values dropped, as Go's encoding/json does with `omitempty` fields. */
+function canonical(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '' || value === 0 || value === false) {
+    return undefined
+  }
+  if (Array.isArray(value)) {
+    return value.length === 0 ? undefined : `[${value.map((v) => canonical(v) ?? 'null').join(',')}]`
+  }
+  if (typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .flatMap((k) => {
+        const v = canonical((value as Record<string, unknown>)[k])
+        return v === undefined ? [] : [`${JSON.stringify(k)}:${v}`]
+      })
+    return entries.length === 0 ? undefined : `{${entries.join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+/** Convenience for the analyzer: problems of a VirtualService's http rules. */
+export function analyzeHTTPRules(rules: readonly HTTPRoute[]): RuleProblem[] {
+  return analyzeRules(rules, true)
+}
