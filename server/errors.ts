@@ -42,6 +42,9 @@ export const errorCatalog = {
   LAB_ERR_ABORTED: { status: 503, exit: 130 },
   LAB_ERR_COHORT_NOT_FOUND: { status: 404, exit: 66 },
   LAB_ERR_COHORT_FULL: { status: 409, exit: 75 },
+  LAB_ERR_COHORT_EXISTS: { status: 409, exit: 65 },
+  LAB_ERR_TRAINEE_NOT_FOUND: { status: 404, exit: 66 },
+  LAB_ERR_JOIN_INVALID: { status: 403, exit: 77 },
 } as const
 
 export type ErrorCode = keyof typeof errorCatalog

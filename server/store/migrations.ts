@@ -35,4 +35,61 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX check_attempts_by_session ON check_attempts(session_id, lab_id, check_id);
   `,
+  // Cohorts (issue 7): classes, trainee seats, instructors, and the webhook outbox.
+  `
+  CREATE TABLE cohorts (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    lab_id TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    seats INTEGER NOT NULL,
+    reserve INTEGER NOT NULL,
+    offline INTEGER NOT NULL DEFAULT 0,
+    webhook_url TEXT,
+    webhook_secret TEXT,
+    state TEXT NOT NULL DEFAULT 'active',
+    created_at INTEGER NOT NULL,
+    ended_at INTEGER
+  );
+  CREATE TABLE cohort_trainees (
+    cohort_id TEXT NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,
+    trainee_id TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    generation INTEGER NOT NULL DEFAULT 0,
+    join_hash TEXT NOT NULL UNIQUE,
+    env_state TEXT NOT NULL DEFAULT 'planned',
+    env_error TEXT,
+    env_ready_at INTEGER,
+    session_id TEXT REFERENCES sessions(id) ON DELETE SET NULL,
+    display_name TEXT,
+    joined_at INTEGER,
+    PRIMARY KEY (cohort_id, trainee_id)
+  );
+  CREATE INDEX cohort_trainees_by_session ON cohort_trainees(session_id);
+  CREATE TABLE instructors (
+    id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    password_hash TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE instructor_sessions (
+    token_hash TEXT PRIMARY KEY,
+    instructor_id TEXT NOT NULL REFERENCES instructors(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE webhook_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    cohort_id TEXT NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    failed_at INTEGER,
+    last_error TEXT
+  );
+  CREATE INDEX webhook_outbox_due ON webhook_outbox(delivered_at, failed_at, next_at);
+  `,
 ]

@@ -1,0 +1,149 @@
+// Namespace-mode environments in a real cluster: applies the planner's objects with server-side
+// apply, waits for the workspace pod, and deletes by ownership label (teardown, reset, orphans).
+import { AppError } from '../../errors.ts'
+import type { EnvironmentBackend } from '../environments.ts'
+import { LABEL_COHORT, LABEL_MANAGED_BY, LABEL_TRAINEE, type CohortNames } from '../plan/names.ts'
+import { planCohortShared, planTrainee } from '../plan/namespace-plan.ts'
+import type { KubeObject, NamespacePlanOptions } from '../plan/types.ts'
+import type { CohortKube, ObjectRef } from './kube-client.ts'
+
+export interface KubeEnvironmentOptions extends NamespacePlanOptions {
+  /** How long to wait for a workspace pod to be ready. @default 90_000 */
+  readyTimeoutMs?: number
+  /** Skip waiting for the workspace pod (tests of RBAC only). @default true */
+  waitForWorkspace?: boolean
+}
+
+const CLUSTER_SCOPED: Array<[string, string]> = [
+  ['admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicyBinding'],
+  ['admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
+]
+const OUTSIDE_NAMESPACED: Array<[string, string]> = [
+  ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+  ['rbac.authorization.k8s.io/v1', 'Role'],
+]
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const refOf = (o: KubeObject): ObjectRef => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  name: o.metadata.name,
+  ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+})
+const show = (r: ObjectRef): string => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`
+
+export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmentOptions = {}): EnvironmentBackend {
+  const istioNs = options.istioNamespace ?? 'istio-system'
+  const shopNs = options.shopNamespace ?? 'hipster'
+  const selector = (cohort: CohortNames, trainee?: string) =>
+    `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}=${cohort.name}${trainee ? `,${LABEL_TRAINEE}=${trainee}` : ''}`
+
+  async function waitForPod(namespace: string): Promise<void> {
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000)
+    while (Date.now() < deadline) {
+      const pod = (await kube.read({ apiVersion: 'v1', kind: 'Pod', name: 'workspace', namespace })) as
+        | { status?: { conditions?: Array<{ type: string; status: string }> } }
+        | undefined
+      if (pod?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) {
+        return
+      }
+      await sleep(150)
+    }
+    throw new AppError('LAB_ERR_KUBE_TIMEOUT', {
+      message: `The workspace pod in ${namespace} did not become ready in time.`,
+      hint: 'Check `kubectl -n ' + namespace + ' describe pod workspace` (image pull, quota).',
+    })
+  }
+
+  async function deleteOutside(cohort: CohortNames, trainee?: string): Promise<void> {
+    const sel = selector(cohort, trainee)
+    for (const [apiVersion, kind] of CLUSTER_SCOPED) {
+      const refs = await kube.list(apiVersion, kind, { labelSelector: sel })
+      await Promise.all(refs.map((r) => kube.remove(r)))
+    }
+    for (const ns of [istioNs, shopNs]) {
+      for (const [apiVersion, kind] of OUTSIDE_NAMESPACED) {
+        const refs = await kube.list(apiVersion, kind, { namespace: ns, labelSelector: sel })
+        await Promise.all(refs.map((r) => kube.remove(r)))
+      }
+    }
+  }
+
+  return {
+    live: true,
+    async prepareShared(cohort) {
+      for (const ns of [istioNs, shopNs]) {
+        if (!(await kube.read({ apiVersion: 'v1', kind: 'Namespace', name: ns }))) {
+          throw new AppError('LAB_ERR_KUBE_API', {
+            message: `The namespace ${ns} is missing, so trainees cannot be given access to it.`,
+            hint: 'Provision the class cluster first (`kindlab up`), which installs Istio and the shop.',
+          })
+        }
+      }
+      for (const object of planCohortShared(cohort, options)) {
+        await kube.apply(object)
+      }
+    },
+    async provision(cohort, traineeId) {
+      const plan = planTrainee(cohort, traineeId, options)
+      const [namespace, ...rest] = plan.objects
+      if (namespace) {
+        await kube.apply(namespace)
+      }
+      const pod = rest.filter((o) => o.kind === 'Pod')
+      await Promise.all(rest.filter((o) => o.kind !== 'Pod').map((o) => kube.apply(o)))
+      await Promise.all(pod.map((o) => kube.apply(o)))
+      if (options.waitForWorkspace ?? true) {
+        await waitForPod(plan.namespace)
+      }
+    },
+    async destroy(cohort, traineeId) {
+      const plan = planTrainee(cohort, traineeId, options)
+      await kube.remove({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace })
+      await deleteOutside(cohort, traineeId)
+    },
+    async teardown(cohort) {
+      const namespaces = await kube.list('v1', 'Namespace', { labelSelector: selector(cohort) })
+      await Promise.all(namespaces.map((r) => kube.remove(r)))
+      await deleteOutside(cohort)
+    },
+    async leftovers(cohort) {
+      const sel = selector(cohort)
+      const found: ObjectRef[] = []
+      found.push(...(await kube.list('v1', 'Namespace', { labelSelector: sel })))
+      found.push(...(await kube.list('v1', 'Pod', { labelSelector: sel })))
+      for (const [apiVersion, kind] of CLUSTER_SCOPED) {
+        found.push(...(await kube.list(apiVersion, kind, { labelSelector: sel })))
+      }
+      for (const ns of [istioNs, shopNs]) {
+        for (const [apiVersion, kind] of OUTSIDE_NAMESPACED) {
+          found.push(...(await kube.list(apiVersion, kind, { namespace: ns, labelSelector: sel })))
+        }
+      }
+      return found.map(show)
+    },
+    async cohortsInCluster() {
+      const namespaces = await kube.list('v1', 'Namespace', { labelSelector: `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}` })
+      const names = new Set<string>()
+      for (const ns of namespaces) {
+        const full = (await kube.read(ns)) as { metadata?: { labels?: Record<string, string> } } | undefined
+        const name = full?.metadata?.labels?.[LABEL_COHORT]
+        if (name) {
+          names.add(name)
+        }
+      }
+      for (const [apiVersion, kind] of CLUSTER_SCOPED) {
+        for (const ref of await kube.list(apiVersion, kind, { labelSelector: `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}` })) {
+          const full = (await kube.read(ref)) as { metadata?: { labels?: Record<string, string> } } | undefined
+          const name = full?.metadata?.labels?.[LABEL_COHORT]
+          if (name) {
+            names.add(name)
+          }
+        }
+      }
+      return [...names]
+    },
+  }
+}

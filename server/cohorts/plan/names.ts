@@ -1,0 +1,59 @@
+// Pure: the names every cohort object gets (trainee ids, namespaces, domains, labels), so the
+// planner, the provisioner, teardown and the handout agree. No I/O.
+
+/** Labels on every object kindlab creates for a cohort; teardown selects by them. */
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by'
+export const LABEL_COHORT = 'kindlab.dev/cohort'
+export const LABEL_TRAINEE = 'kindlab.dev/trainee'
+export const LABEL_ROLE = 'kindlab.dev/role'
+/** Namespace annotation the admission policy reads the trainee's host suffix from. */
+export const ANNOTATION_DOMAIN = 'kindlab.dev/trainee-domain'
+export const FIELD_MANAGER = 'kindlab'
+
+/** A cohort name: a DNS label short enough to prefix namespaces (`kl-<name>-traineeNN`). */
+export const COHORT_NAME_PATTERN = '^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$'
+/** A DNS domain under which trainees get `<trainee-id>.<domain>`. */
+export const DOMAIN_PATTERN = '^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$'
+
+export interface CohortNames {
+  name: string
+  domain: string
+}
+
+/** `trainee01`…`trainee50`; three digits once a class has 100 seats or more. */
+export function traineeId(slot: number, seats: number): string {
+  const width = Math.max(2, String(seats).length)
+  return `trainee${String(slot).padStart(width, '0')}`
+}
+
+export function traineeDomain(cohort: CohortNames, trainee: string): string {
+  return `${trainee}.${cohort.domain}`
+}
+
+export function traineeNamespace(cohort: CohortNames, trainee: string): string {
+  return `kl-${cohort.name}-${trainee}`
+}
+
+/** The host names a trainee's handout lists (the shop's frontend through the ingress gateway). */
+export function traineeHosts(cohort: CohortNames, trainee: string): string[] {
+  const domain = traineeDomain(cohort, trainee)
+  return [`hipster.${domain}`, `shop.${domain}`]
+}
+
+/** Cluster-scoped objects of a cohort share this prefix. */
+export function cohortPrefix(cohort: CohortNames): string {
+  return `kindlab-${cohort.name}`
+}
+
+export function cohortLabels(cohort: CohortNames): Record<string, string> {
+  return { [LABEL_MANAGED_BY]: 'kindlab', [LABEL_COHORT]: cohort.name }
+}
+
+export function traineeLabels(cohort: CohortNames, trainee: string): Record<string, string> {
+  return { ...cohortLabels(cohort), [LABEL_TRAINEE]: trainee }
+}
+
+/** The default cohort domain when none is given: resolves nowhere, fine for a kind class. */
+export function defaultDomain(name: string): string {
+  return `${name}.kindlab.test`
+}

@@ -1,0 +1,66 @@
+// Pure: the namespace-mode plan of a cohort: per trainee a namespace (istio-injection, ownership
+// labels, the domain annotation the admission policy reads), their frontend, fences, identity
+// and workspace pod; once per cohort the host policy and the shared read-only roles.
+import { planFences, planWorkspacePod } from './fences.ts'
+import { planHostPolicy } from './host-policy.ts'
+import {
+  ANNOTATION_DOMAIN,
+  LABEL_ROLE,
+  traineeDomain,
+  traineeLabels,
+  traineeNamespace,
+  type CohortNames,
+} from './names.ts'
+import { planSharedRoles, planTraineeRbac, TRAINEE_SERVICE_ACCOUNT } from './rbac.ts'
+import { planShop } from './shop.ts'
+import { DEFAULT_WORKSPACE_IMAGE, type CohortPlan, type KubeObject, type NamespacePlanOptions, type TraineePlan } from './types.ts'
+
+function resolved(options: NamespacePlanOptions): Required<NamespacePlanOptions> {
+  return {
+    shopNamespace: options.shopNamespace ?? 'hipster',
+    fullShop: options.fullShop ?? false,
+    workspaceImage: options.workspaceImage ?? DEFAULT_WORKSPACE_IMAGE,
+    istioNamespace: options.istioNamespace ?? 'istio-system',
+  }
+}
+
+/** Objects shared by the cohort's trainees, applied before any trainee's. */
+export function planCohortShared(cohort: CohortNames, options: NamespacePlanOptions = {}): KubeObject[] {
+  const o = resolved(options)
+  return [...planHostPolicy(cohort), ...planSharedRoles(cohort, o.istioNamespace, o.shopNamespace)]
+}
+
+/** One trainee's objects, in apply order (the namespace first). */
+export function planTrainee(cohort: CohortNames, trainee: string, options: NamespacePlanOptions = {}): TraineePlan {
+  const o = resolved(options)
+  const namespace = traineeNamespace(cohort, trainee)
+  const domain = traineeDomain(cohort, trainee)
+  const labels = traineeLabels(cohort, trainee)
+  const ns: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: namespace,
+      labels: { ...labels, [LABEL_ROLE]: 'trainee', 'istio-injection': 'enabled' },
+      annotations: { [ANNOTATION_DOMAIN]: domain },
+    },
+  }
+  const vars = { TRAINEE_DOMAIN: domain, TRAINEE_NAMESPACE: namespace }
+  return {
+    traineeId: trainee,
+    namespace,
+    domain,
+    objects: [
+      ns,
+      ...planTraineeRbac(cohort, trainee, namespace, o.istioNamespace, o.shopNamespace),
+      ...planFences(namespace, labels, o.istioNamespace, o.shopNamespace, o.fullShop),
+      ...planShop(namespace, o.shopNamespace, labels, o.fullShop),
+      planWorkspacePod(namespace, labels, o.workspaceImage, TRAINEE_SERVICE_ACCOUNT, vars),
+    ],
+  }
+}
+
+/** The whole plan for `trainees` (ids from names.traineeId). */
+export function planNamespaceCohort(cohort: CohortNames, trainees: readonly string[], options: NamespacePlanOptions = {}): CohortPlan {
+  return { mode: 'namespace', shared: planCohortShared(cohort, options), trainees: trainees.map((t) => planTrainee(cohort, t, options)) }
+}

@@ -1,0 +1,83 @@
+// Pure: the trainee's identity. A ServiceAccount whose Role covers only its own namespace, plus
+// the read-only bits the lab needs elsewhere: Istio routing objects cluster-wide, the ingress
+// gateway Service, and the shared shop's Services and Pods.
+import { cohortLabels, cohortPrefix, traineeLabels, type CohortNames } from './names.ts'
+import type { KubeObject } from './types.ts'
+
+export const TRAINEE_SERVICE_ACCOUNT = 'trainee'
+const rbacApi = 'rbac.authorization.k8s.io/v1'
+const all = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection']
+const read = ['get', 'list', 'watch']
+
+/** Cohort-wide roles (applied once): what any trainee may read outside their namespace. */
+export function planSharedRoles(cohort: CohortNames, istioNamespace: string, shopNamespace: string): KubeObject[] {
+  const labels = cohortLabels(cohort)
+  const prefix = cohortPrefix(cohort)
+  return [
+    {
+      apiVersion: rbacApi,
+      kind: 'ClusterRole',
+      metadata: { name: `${prefix}-trainee-read`, labels },
+      rules: [{ apiGroups: ['networking.istio.io'], resources: ['gateways', 'virtualservices', 'destinationrules'], verbs: read }],
+    },
+    {
+      apiVersion: rbacApi,
+      kind: 'Role',
+      metadata: { name: `${prefix}-ingress-read`, namespace: istioNamespace, labels },
+      rules: [
+        { apiGroups: [''], resources: ['services'], resourceNames: ['istio-ingressgateway'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+      ],
+    },
+    {
+      apiVersion: rbacApi,
+      kind: 'Role',
+      metadata: { name: `${prefix}-shop-read`, namespace: shopNamespace, labels },
+      rules: [{ apiGroups: ['', 'apps'], resources: ['services', 'pods', 'deployments'], verbs: read }],
+    },
+  ]
+}
+
+/** The trainee's ServiceAccount, namespace Role and bindings (to it and to the shared roles). */
+export function planTraineeRbac(
+  cohort: CohortNames,
+  trainee: string,
+  namespace: string,
+  istioNamespace: string,
+  shopNamespace: string,
+): KubeObject[] {
+  const labels = traineeLabels(cohort, trainee)
+  const prefix = cohortPrefix(cohort)
+  const subjects = [{ kind: 'ServiceAccount', name: TRAINEE_SERVICE_ACCOUNT, namespace }]
+  const binding = (kind: 'RoleBinding' | 'ClusterRoleBinding', name: string, ns: string | undefined, roleKind: string, role: string): KubeObject => ({
+    apiVersion: rbacApi,
+    kind,
+    metadata: { name, ...(ns ? { namespace: ns } : {}), labels },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name: role },
+    subjects,
+  })
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: TRAINEE_SERVICE_ACCOUNT, namespace, labels } },
+    {
+      apiVersion: rbacApi,
+      kind: 'Role',
+      metadata: { name: 'kindlab-trainee', namespace, labels },
+      rules: [
+        {
+          apiGroups: [''],
+          resources: ['pods', 'pods/log', 'pods/exec', 'pods/portforward', 'services', 'endpoints', 'configmaps', 'secrets', 'events', 'persistentvolumeclaims'],
+          verbs: all,
+        },
+        { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets'], verbs: all },
+        { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: all },
+        { apiGroups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io'], resources: ['*'], verbs: all },
+        { apiGroups: [''], resources: ['resourcequotas', 'limitranges', 'serviceaccounts'], verbs: read },
+        { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: read },
+      ],
+    },
+    binding('RoleBinding', 'kindlab-trainee', namespace, 'Role', 'kindlab-trainee'),
+    binding('ClusterRoleBinding', `${prefix}-${trainee}-read`, undefined, 'ClusterRole', `${prefix}-trainee-read`),
+    binding('RoleBinding', `${prefix}-${trainee}-ingress`, istioNamespace, 'Role', `${prefix}-ingress-read`),
+    binding('RoleBinding', `${prefix}-${trainee}-shop`, shopNamespace, 'Role', `${prefix}-shop-read`),
+  ]
+}

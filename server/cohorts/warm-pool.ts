@@ -1,0 +1,113 @@
+// The warm pool: keeps `reserve` trainee environments built ahead of time, so a trainee who joins
+// gets a ready one at once; builds a seat on demand when none is ready. One build queue per
+// cohort with bounded concurrency; seats interrupted by a restart are rebuilt (idempotent apply).
+import type { CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
+import type { EnvironmentBackend } from './environments.ts'
+
+export interface PoolLogger {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+}
+
+export interface WarmPool {
+  /** Starts building seats until `reserve` unclaimed environments are ready or being built. */
+  topUp(cohort: CohortRecord): Promise<void>
+  /** Builds this seat now (a trainee is waiting) unless it is ready. */
+  ensure(cohort: CohortRecord, seat: SeatRecord): Promise<void>
+  /** Resolves when nothing is being built for the cohort. */
+  idle(cohortId: string): Promise<void>
+  /** Seats left 'provisioning' by a previous process go back to 'planned'. */
+  recover(): void
+  /** How many environments were built by this process (tests assert a join built none). */
+  readonly builds: number
+}
+
+export function createWarmPool(repo: CohortsRepo, backend: EnvironmentBackend, log?: PoolLogger, concurrency = 2): WarmPool {
+  const inFlight = new Map<string, Promise<void>>()
+  const shared = new Map<string, Promise<void>>()
+  let builds = 0
+  const key = (cohortId: string, traineeId: string) => `${cohortId}/${traineeId}`
+
+  function prepareShared(cohort: CohortRecord): Promise<void> {
+    let p = shared.get(cohort.id)
+    if (!p) {
+      p = backend.prepareShared(cohort)
+      shared.set(cohort.id, p)
+      p.catch(() => shared.delete(cohort.id))
+    }
+    return p
+  }
+
+  function build(cohort: CohortRecord, traineeId: string): Promise<void> {
+    const k = key(cohort.id, traineeId)
+    const running = inFlight.get(k)
+    if (running) {
+      return running
+    }
+    const started = Date.now()
+    repo.setEnvState(cohort.id, traineeId, 'provisioning')
+    const job = (async () => {
+      try {
+        await prepareShared(cohort)
+        await backend.provision(cohort, traineeId)
+        builds++
+        const seat = repo.seat(cohort.id, traineeId)
+        repo.setEnvState(cohort.id, traineeId, seat?.sessionId ? 'claimed' : 'ready')
+        log?.info({ cohort: cohort.name, traineeId, ms: Date.now() - started }, 'trainee environment ready')
+      } catch (err) {
+        repo.setEnvState(cohort.id, traineeId, 'failed', err instanceof Error ? err.message : String(err))
+        log?.warn({ cohort: cohort.name, traineeId, err }, 'trainee environment failed')
+        throw err
+      } finally {
+        inFlight.delete(k)
+      }
+    })()
+    inFlight.set(k, job)
+    return job
+  }
+
+  const pool: WarmPool = {
+    get builds() {
+      return builds
+    },
+    async topUp(cohort) {
+      if (cohort.state !== 'active' || cohort.mode !== 'namespace') {
+        return
+      }
+      const seats = repo.seats(cohort.id)
+      const warm = seats.filter((s) => !s.sessionId && (s.envState === 'ready' || s.envState === 'provisioning')).length
+      const wanted = Math.max(0, cohort.reserve - warm)
+      const next = seats.filter((s) => !s.sessionId && s.envState === 'planned').slice(0, wanted)
+      // Bounded concurrency: `concurrency` builds at a time, each worker takes the next seat.
+      const queue = [...next]
+      const worker = async () => {
+        for (let seat = queue.shift(); seat; seat = queue.shift()) {
+          await build(cohort, seat.traineeId).catch(() => undefined)
+        }
+      }
+      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker))
+    },
+    async ensure(cohort, seat) {
+      const current = repo.seat(cohort.id, seat.traineeId)
+      if (current?.envState === 'ready' || current?.envState === 'claimed') {
+        return
+      }
+      if (cohort.mode !== 'namespace') {
+        return
+      }
+      await build(cohort, seat.traineeId)
+    },
+    async idle(cohortId) {
+      const prefix = `${cohortId}/`
+      await Promise.allSettled([...inFlight.entries()].filter(([k]) => k.startsWith(prefix)).map(([, p]) => p))
+    },
+    recover() {
+      for (const cohort of repo.list().filter((c) => c.state === 'active')) {
+        for (const seat of repo.seats(cohort.id).filter((s) => s.envState === 'provisioning')) {
+          repo.setEnvState(cohort.id, seat.traineeId, 'planned')
+        }
+      }
+    },
+  }
+  return pool
+}

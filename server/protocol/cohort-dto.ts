@@ -1,0 +1,143 @@
+// The cohort API's shapes (instructor pages, join page, grade book stream), shared by the server
+// and the browser app. Pure types, no dependencies.
+
+export type CohortMode = 'namespace' | 'cluster'
+
+/** Where a trainee's environment is: planned only, being prepared, ready, handed out, failed. */
+export type EnvState = 'planned' | 'provisioning' | 'ready' | 'claimed' | 'failed'
+
+export interface CreateCohortBody {
+  name: string
+  labId: string
+  trainees: number
+  mode?: CohortMode
+  domain?: string
+  reserve?: number
+  webhookUrl?: string
+}
+
+export interface CohortSummaryDto {
+  id: string
+  name: string
+  labId: string
+  mode: CohortMode
+  domain: string
+  seats: number
+  reserve: number
+  joined: number
+  ready: number
+  state: 'active' | 'ended'
+  /** True when no cluster is attached: isolation objects are planned, never applied. */
+  offline: boolean
+  createdAt: number
+}
+
+export interface TraineeDto {
+  traineeId: string
+  slot: number
+  domain: string
+  namespace: string
+  envState: EnvState
+  envError?: string
+  displayName?: string
+  joinedAt?: number
+}
+
+export interface CohortDetailDto extends CohortSummaryDto {
+  trainees: TraineeDto[]
+  /** Shown once on creation, with the webhook secret; afterwards only via the handout. */
+  classCode?: string
+  webhookSecret?: string
+}
+
+export interface HandoutEntryDto {
+  traineeId: string
+  joinUrl: string
+  hosts: string[]
+}
+
+export interface HandoutDto {
+  cohort: string
+  lab: string
+  classCode: string
+  joinUrl: string
+  entries: HandoutEntryDto[]
+}
+
+export interface JoinBody {
+  /** Personal join token (from a trainee's link), or a class code plus a name. */
+  joinToken?: string
+  classCode?: string
+  displayName?: string
+}
+
+export interface JoinResultDto {
+  token: string
+  sessionId: string
+  cohort: string
+  labId: string
+  traineeId: string
+  domain: string
+  /** The trainee's personal link, to come back from another browser. */
+  rejoinPath: string
+  /** How long handing out the environment took on the server. */
+  provisionedMs: number
+  fromWarmPool: boolean
+}
+
+export interface InstructorLoginBody {
+  adminToken?: string
+  password?: string
+}
+
+export interface InstructorSessionDto {
+  token: string
+  expiresAt: number
+}
+
+/** One check's latest state for one trainee. */
+export interface GradeCellDto {
+  passed: boolean
+  message: string
+  failures: number
+  at: number
+}
+
+export interface GradeRowDto {
+  traineeId: string
+  displayName?: string
+  sessionId?: string
+  joinedAt?: number
+  currentStep: number
+  passedSteps: number[]
+  /** Milliseconds on the current step. */
+  onStepMs: number
+  stuck: boolean
+  /** By check id. */
+  checks: Record<string, GradeCellDto>
+  envState: EnvState
+  labCompleted: boolean
+}
+
+export interface GradeBookDto {
+  cohortId: string
+  cohort: string
+  labId: string
+  steps: Array<{ index: number; title: string; checks: Array<{ id: string; title: string }> }>
+  rows: GradeRowDto[]
+  stuckAfterMs: number
+  generatedAt: number
+}
+
+/** Pushed on the grade book stream (`event:` is the type). */
+export type GradeBookEventDto =
+  | { type: 'snapshot'; book: GradeBookDto }
+  | { type: 'row'; row: GradeRowDto }
+
+export interface WatchTokenDto {
+  token: string
+  sessionId: string
+  expiresAt: number
+}
+
+export type WebhookEventType = 'trainee.joined' | 'check.passed' | 'check.failed' | 'step.completed' | 'lab.completed'

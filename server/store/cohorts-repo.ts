@@ -1,0 +1,268 @@
+// Cohorts and their trainee seats: one row per seat, created with the cohort; a seat's
+// environment moves planned → provisioning → ready → claimed (or failed). Join tokens are
+// stored only as SHA-256 hashes. Also the read side of the grade book (attempt aggregates).
+import type { CohortMode, EnvState } from '../protocol/cohort-dto.ts'
+import { randomBytes } from 'node:crypto'
+import type { Db } from './db.ts'
+import { hashToken } from './sessions-repo.ts'
+
+export interface CohortRecord {
+  id: string
+  name: string
+  labId: string
+  mode: CohortMode
+  domain: string
+  seats: number
+  reserve: number
+  offline: boolean
+  webhookUrl: string | undefined
+  webhookSecret: string | undefined
+  state: 'active' | 'ended'
+  createdAt: number
+}
+
+export interface SeatRecord {
+  cohortId: string
+  traineeId: string
+  slot: number
+  generation: number
+  envState: EnvState
+  envError: string | undefined
+  envReadyAt: number | undefined
+  sessionId: string | undefined
+  displayName: string | undefined
+  joinedAt: number | undefined
+}
+
+interface CohortRow {
+  id: string
+  name: string
+  lab_id: string
+  mode: string
+  domain: string
+  seats: number
+  reserve: number
+  offline: number
+  webhook_url: string | null
+  webhook_secret: string | null
+  state: string
+  created_at: number
+}
+
+interface SeatRow {
+  cohort_id: string
+  trainee_id: string
+  slot: number
+  generation: number
+  env_state: string
+  env_error: string | null
+  env_ready_at: number | null
+  session_id: string | null
+  display_name: string | null
+  joined_at: number | null
+}
+
+const toCohort = (r: CohortRow): CohortRecord => ({
+  id: r.id,
+  name: r.name,
+  labId: r.lab_id,
+  mode: r.mode as CohortMode,
+  domain: r.domain,
+  seats: r.seats,
+  reserve: r.reserve,
+  offline: r.offline === 1,
+  webhookUrl: r.webhook_url ?? undefined,
+  webhookSecret: r.webhook_secret ?? undefined,
+  state: r.state as 'active' | 'ended',
+  createdAt: r.created_at,
+})
+
+const toSeat = (r: SeatRow): SeatRecord => ({
+  cohortId: r.cohort_id,
+  traineeId: r.trainee_id,
+  slot: r.slot,
+  generation: r.generation,
+  envState: r.env_state as EnvState,
+  envError: r.env_error ?? undefined,
+  envReadyAt: r.env_ready_at ?? undefined,
+  sessionId: r.session_id ?? undefined,
+  displayName: r.display_name ?? undefined,
+  joinedAt: r.joined_at ?? undefined,
+})
+
+export interface NewCohort {
+  id: string
+  name: string
+  labId: string
+  mode: CohortMode
+  domain: string
+  reserve: number
+  offline: boolean
+  webhookUrl?: string | undefined
+  webhookSecret?: string | undefined
+  /** One per seat, in slot order: trainee id and the hash of its first join token. */
+  seats: Array<{ traineeId: string; joinHash: string }>
+}
+
+export interface AttemptAggregate {
+  sessionId: string
+  checkId: string
+  stepIndex: number
+  passed: boolean
+  message: string
+  at: number
+  failures: number
+}
+
+export function createCohortsRepo(db: Db, now: () => number = Date.now) {
+  const insertCohort = db.prepare(
+    `INSERT INTO cohorts (id, name, lab_id, mode, domain, seats, reserve, offline, webhook_url, webhook_secret, created_at)
+     VALUES (@id, @name, @labId, @mode, @domain, @seats, @reserve, @offline, @webhookUrl, @webhookSecret, @now)`,
+  )
+  const insertSeat = db.prepare(
+    'INSERT INTO cohort_trainees (cohort_id, trainee_id, slot, join_hash) VALUES (?, ?, ?, ?)',
+  )
+  const seatsOf = db.prepare<[string], SeatRow>('SELECT * FROM cohort_trainees WHERE cohort_id = ? ORDER BY slot')
+  const seat = db.prepare<[string, string], SeatRow>('SELECT * FROM cohort_trainees WHERE cohort_id = ? AND trainee_id = ?')
+  const seatByJoin = db.prepare<[string], SeatRow>('SELECT * FROM cohort_trainees WHERE join_hash = ?')
+  const seatBySession = db.prepare<[string], SeatRow>('SELECT * FROM cohort_trainees WHERE session_id = ?')
+  const setEnv = db.prepare(
+    'UPDATE cohort_trainees SET env_state = ?, env_error = ?, env_ready_at = ? WHERE cohort_id = ? AND trainee_id = ?',
+  )
+  const claimIfFree = db.prepare(
+    `UPDATE cohort_trainees SET session_id = ?, display_name = ?, joined_at = ?, env_state = CASE WHEN env_state = 'ready' THEN 'claimed' ELSE env_state END
+     WHERE cohort_id = ? AND trainee_id = ? AND session_id IS NULL`,
+  )
+  const freeSeat = db.prepare<[string], SeatRow>(
+    `SELECT * FROM cohort_trainees WHERE cohort_id = ? AND session_id IS NULL AND joined_at IS NULL
+     ORDER BY CASE env_state WHEN 'ready' THEN 0 WHEN 'provisioning' THEN 1 ELSE 2 END, slot LIMIT 1`,
+  )
+  const reset = db.prepare(
+    `UPDATE cohort_trainees SET generation = generation + 1, join_hash = ?, session_id = NULL, joined_at = NULL,
+     display_name = NULL, env_state = 'planned', env_error = NULL, env_ready_at = NULL WHERE cohort_id = ? AND trainee_id = ?`,
+  )
+  const attempts = db.prepare<[string, string], { session_id: string; check_id: string; step_index: number; passed: number; message: string; created_at: number; failures: number }>(
+    `SELECT a.session_id, a.check_id, a.step_index, a.passed, a.message, a.created_at,
+       (SELECT COUNT(*) FROM check_attempts f WHERE f.session_id = a.session_id AND f.lab_id = a.lab_id AND f.check_id = a.check_id AND f.passed = 0) AS failures
+     FROM check_attempts a
+     WHERE a.id IN (SELECT MAX(id) FROM check_attempts WHERE lab_id = ?2 AND session_id IN
+       (SELECT session_id FROM cohort_trainees WHERE cohort_id = ?1 AND session_id IS NOT NULL) GROUP BY session_id, check_id)`,
+  )
+  const steps = db.prepare<[string, string], { session_id: string; step_index: number; passed_at: number | null; current: number }>(
+    `SELECT session_id, step_index, passed_at, current FROM step_progress WHERE lab_id = ?2 AND session_id IN
+       (SELECT session_id FROM cohort_trainees WHERE cohort_id = ?1 AND session_id IS NOT NULL)`,
+  )
+  const byName = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE name = ?')
+  const byId = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE id = ?')
+
+  return {
+    create(input: NewCohort): CohortRecord {
+      const id = input.id
+      db.transaction(() => {
+        insertCohort.run({
+          id,
+          name: input.name,
+          labId: input.labId,
+          mode: input.mode,
+          domain: input.domain,
+          seats: input.seats.length,
+          reserve: input.reserve,
+          offline: input.offline ? 1 : 0,
+          webhookUrl: input.webhookUrl ?? null,
+          webhookSecret: input.webhookSecret ?? null,
+          now: now(),
+        })
+        input.seats.forEach((s, i) => insertSeat.run(id, s.traineeId, i + 1, s.joinHash))
+      })()
+      return toCohort(byId.get(id) as CohortRow)
+    },
+    findById: (id: string): CohortRecord | undefined => {
+      const r = byId.get(id)
+      return r ? toCohort(r) : undefined
+    },
+    findByName: (name: string): CohortRecord | undefined => {
+      const r = byName.get(name)
+      return r ? toCohort(r) : undefined
+    },
+    list: (): CohortRecord[] => db.prepare<[], CohortRow>('SELECT * FROM cohorts ORDER BY created_at DESC').all().map(toCohort),
+    end(id: string): void {
+      db.prepare("UPDATE cohorts SET state = 'ended', ended_at = ? WHERE id = ?").run(now(), id)
+    },
+    remove(id: string): void {
+      db.prepare('DELETE FROM cohorts WHERE id = ?').run(id)
+    },
+    seats: (cohortId: string): SeatRecord[] => seatsOf.all(cohortId).map(toSeat),
+    seat(cohortId: string, traineeId: string): SeatRecord | undefined {
+      const r = seat.get(cohortId, traineeId)
+      return r ? toSeat(r) : undefined
+    },
+    seatByJoinHash(hash: string): SeatRecord | undefined {
+      const r = seatByJoin.get(hash)
+      return r ? toSeat(r) : undefined
+    },
+    seatBySession(sessionId: string): SeatRecord | undefined {
+      const r = seatBySession.get(sessionId)
+      return r ? toSeat(r) : undefined
+    },
+    /** The best free seat for a class-code join: a ready environment first. */
+    freeSeat(cohortId: string): SeatRecord | undefined {
+      const r = freeSeat.get(cohortId)
+      return r ? toSeat(r) : undefined
+    },
+    setEnvState(cohortId: string, traineeId: string, state: EnvState, error?: string): void {
+      setEnv.run(state, error ?? null, state === 'ready' || state === 'claimed' ? now() : null, cohortId, traineeId)
+    },
+    /** Binds a session to a free seat; false when someone else took it first. */
+    claim(cohortId: string, traineeId: string, sessionId: string, displayName: string | undefined): boolean {
+      return claimIfFree.run(sessionId, displayName ?? null, now(), cohortId, traineeId).changes === 1
+    },
+    /** Re-binds a seat to a new session (a trainee rejoining from another browser). */
+    rebind(cohortId: string, traineeId: string, sessionId: string): void {
+      db.prepare('UPDATE cohort_trainees SET session_id = ? WHERE cohort_id = ? AND trainee_id = ?').run(sessionId, cohortId, traineeId)
+    },
+    /** Frees a seat for a fresh start: new join token, no session, environment to rebuild. */
+    resetSeat(cohortId: string, traineeId: string, newJoinHash: string): void {
+      reset.run(newJoinHash, cohortId, traineeId)
+    },
+    /** A new token for a trainee's existing session (rejoin from another browser keeps progress). */
+    reissueSessionToken(sessionId: string): string {
+      const token = randomBytes(24).toString('base64url')
+      db.prepare('UPDATE sessions SET token_hash = ?, ended_at = NULL, last_seen_at = ? WHERE id = ?').run(hashToken(token), now(), sessionId)
+      return token
+    },
+    endSession(sessionId: string): void {
+      db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(now(), sessionId)
+    },
+    /** Ends trainee sessions idle since before `cutoff` (their join link brings them back). */
+    expireIdleSessions(cutoff: number): number {
+      return db
+        .prepare("UPDATE sessions SET ended_at = ? WHERE ended_at IS NULL AND last_seen_at < ? AND kind = 'trainee'")
+        .run(now(), cutoff).changes
+    },
+    /** Ends sessions of trainees whose cohort ended. */
+    endSessionsOfEndedCohorts(): number {
+      return db
+        .prepare(
+          `UPDATE sessions SET ended_at = ? WHERE ended_at IS NULL AND id IN
+           (SELECT session_id FROM cohort_trainees ct JOIN cohorts c ON c.id = ct.cohort_id WHERE c.state = 'ended')`,
+        )
+        .run(now()).changes
+    },
+    latestAttempts(cohortId: string, labId: string): AttemptAggregate[] {
+      return attempts.all(cohortId, labId).map((r) => ({
+        sessionId: r.session_id,
+        checkId: r.check_id,
+        stepIndex: r.step_index,
+        passed: r.passed === 1,
+        message: r.message,
+        at: r.created_at,
+        failures: r.failures,
+      }))
+    },
+    stepRows(cohortId: string, labId: string) {
+      return steps.all(cohortId, labId)
+    },
+  }
+}
+
+export type CohortsRepo = ReturnType<typeof createCohortsRepo>
