@@ -90,6 +90,7 @@ export const LabYamlSchema = Type.Object(
     requires: RequiresSchema,
     variables: Type.Optional(
       Type.Record(Type.String({ pattern: VARIABLE_NAME }), VariableSchema, {
+        additionalProperties: false,
         description: 'Variables by NAME (uppercase, digits, underscores).',
         'x-message': 'Variable names are UPPER_CASE: letters, digits and underscores, starting with a letter.',
       }),

@@ -53,7 +53,7 @@ function toIssue(err: ErrorObject, source: YamlSource, file: string, basePath: V
   if (err.keyword === 'required') {
     const missing = String(params['missingProperty'])
     const description = propertyDescription(err.parentSchema, missing)
-    return { ...base, ...source.locate(path), message: `${field || 'The file'} is missing "${missing}".`, hint: description }
+    return { ...base, ...source.locate(path), message: `${field || 'The file'} is missing "${missing}".`, ...(description ? { hint: description } : {}) }
   }
   if (err.keyword === 'additionalProperties') {
     const extra = String(params['additionalProperty'])
@@ -62,7 +62,8 @@ function toIssue(err: ErrorObject, source: YamlSource, file: string, basePath: V
       return { ...base, ...where, message: `${custom} Found "${extra}".` }
     }
     const allowed = Object.keys(propertiesOf(err.parentSchema))
-    return { ...base, ...where, message: `Unknown field "${extra}"${field ? ` in ${field}` : ''}.`, hint: suggest(extra, allowed) }
+    const hint = suggest(extra, allowed) ?? (allowed.length > 0 ? `Allowed fields: ${allowed.join(', ')}.` : undefined)
+    return { ...base, ...where, message: `Unknown field "${extra}"${field ? ` in ${field}` : ''}.`, ...(hint ? { hint } : {}) }
   }
   const where = source.locate(path)
   if (custom) {
@@ -148,16 +149,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
-/** "Did you mean ...?" for a close name, else the list of allowed names. */
+/** `Did you mean "x"?` when one of `allowed` is a likely typo of `name`; undefined otherwise. */
 export function suggest(name: string, allowed: readonly string[]): string | undefined {
-  if (allowed.length === 0) {
-    return undefined
-  }
   const close = allowed
     .map((candidate) => ({ candidate, distance: editDistance(name.toLowerCase(), candidate.toLowerCase()) }))
-    .filter((c) => c.distance <= Math.max(1, Math.floor(c.candidate.length / 3)))
+    .filter((c) => c.distance <= (c.candidate.length <= 3 ? 1 : Math.max(2, Math.floor(c.candidate.length / 3))))
     .sort((a, b) => a.distance - b.distance)[0]
-  return close ? `Did you mean "${close.candidate}"?` : `Allowed: ${allowed.join(', ')}.`
+  return close ? `Did you mean "${close.candidate}"?` : undefined
 }
 
 function editDistance(a: string, b: string): number {

@@ -110,8 +110,9 @@ function yamlHint(code: string): string | undefined {
     case 'TAB_AS_INDENT':
       return 'Indent YAML with spaces, not tabs.'
     case 'BAD_INDENT':
+      return 'Check the indentation: items of one mapping or list start in the same column.'
     case 'MISSING_CHAR':
-      return 'Check the indentation and that every "key: value" has a space after the colon.'
+      return 'Something is not closed: check quotes and brackets.'
     default:
       return 'Quote values that contain ": " or start with special characters such as *, &, ! or {.'
   }

@@ -62,8 +62,9 @@ function checkKindAndParams(ctx: LabContext, list: CheckList, path: ValuePath, s
   const kind = ctx.checkKinds.get(spec.kind)
   if (!kind) {
     const known = [...ctx.checkKinds.keys()].sort()
+    const knownList = `Known kinds: ${known.join(', ') || 'none'}.`
     const close = suggest(spec.kind, known)
-    const hint = close?.startsWith('Did') ? `${close} Known kinds: ${known.join(', ')}.` : `Known kinds: ${known.join(', ') || 'none'}.`
+    const hint = close ? `${close} ${knownList}` : knownList
     addError(ctx, list.file, list.source.locate([...path, 'kind']), `Unknown check kind "${spec.kind}".`, hint)
     return
   }

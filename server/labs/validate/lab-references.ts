@@ -5,6 +5,7 @@ import { LineCounter } from 'yaml'
 import type { YamlSource } from '../yaml-source.ts'
 import type { LabContext } from './lab-context.ts'
 import { addError, addWarning, labFile } from './lab-context.ts'
+import { VARIABLE_NAME } from '../lab-schema.ts'
 import { suggest } from '../schema-issues.ts'
 
 /** Checks the environment manifests lab.yaml lists. */
@@ -19,7 +20,8 @@ export function checkEnvironment(ctx: LabContext, source: YamlSource, environmen
     const text = ctx.folder.texts.get(entry)
     if (text === undefined) {
       const existing = [...ctx.folder.files].filter((f) => f.startsWith('manifests/'))
-      addError(ctx, labFile(ctx, 'lab.yaml'), source.locate(['environment', i]), `The manifest ${entry} does not exist.`, suggest(entry, existing))
+      const hint = suggest(entry, existing) ?? (existing.length > 0 ? `Manifests found: ${existing.join(', ')}.` : 'The manifests/ folder is empty or missing.')
+      addError(ctx, labFile(ctx, 'lab.yaml'), source.locate(['environment', i]), `The manifest ${entry} does not exist.`, hint)
       return
     }
     checkManifestSyntax(ctx, entry, text)
@@ -83,7 +85,7 @@ export function checkStepListing(ctx: LabContext, source: YamlSource, listed: re
 /** Declared variables that nothing references. */
 export function checkUnusedVariables(ctx: LabContext, source: YamlSource): void {
   for (const name of ctx.variables.keys()) {
-    if (!ctx.usedVariables.has(name)) {
+    if (!ctx.usedVariables.has(name) && new RegExp(VARIABLE_NAME).test(name)) {
       addWarning(ctx, labFile(ctx, 'lab.yaml'), source.locate(['variables', name], 'key'), `The variable ${name} is never used.`, `Reference it as \${${name}} in a step, or remove it.`)
     }
   }

@@ -31,7 +31,8 @@ export function validateStep(ctx: LabContext, at: StepEntryAt): Step | undefined
   const text = ctx.folder.texts.get(relative)
   if (text === undefined) {
     const existing = [...ctx.folder.texts.keys()].filter((f) => f.startsWith('steps/'))
-    addError(ctx, yamlFile, source.locate(['steps', index, 'file']), `The step file ${relative} does not exist.`, suggest(relative, existing))
+    const hint = suggest(relative, existing) ?? (existing.length > 0 ? `Step files found: ${existing.join(', ')}.` : 'The steps/ folder has no Markdown files.')
+    addError(ctx, yamlFile, source.locate(['steps', index, 'file']), `The step file ${relative} does not exist.`, hint)
     return undefined
   }
   const file = labFile(ctx, relative)
