@@ -27,6 +27,19 @@ export interface GradingDeps {
   commandEnv: Readonly<Record<string, string>>
   /** Services grader kinds use (resource source, cluster adapters). */
   services: Readonly<Record<string, unknown>>
+  /** Told after every graded run (the cohort grade book and webhooks listen). Must not throw. */
+  onAttempt?: (event: AttemptEvent) => void
+}
+
+/** One Check press, after its attempts were stored. */
+export interface AttemptEvent {
+  session: SessionRecord
+  labId: string
+  stepIndex: number
+  results: CheckRunDto['checks']
+  stepPassed: boolean
+  /** True when this run is the one that completed the step. */
+  stepNewlyPassed: boolean
 }
 
 export function createGradingService(deps: GradingDeps) {
@@ -59,10 +72,12 @@ export function createGradingService(deps: GradingDeps) {
           detail: r.detail,
         })
       }
-      const stepPassed = stepIsPassed(deps.progress.get(session.id, labId).lastResults, input.stepChecks)
+      const before = deps.progress.get(session.id, labId)
+      const stepPassed = stepIsPassed(before.lastResults, input.stepChecks)
       if (stepPassed) {
         deps.progress.markStepPassed(session.id, labId, stepIndex)
       }
+      deps.onAttempt?.({ session, labId, stepIndex, results, stepPassed, stepNewlyPassed: stepPassed && !before.passedSteps.includes(stepIndex) })
       return { passed: results.every((r) => r.passed), stepPassed, checks: results }
     },
   }
