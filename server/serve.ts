@@ -79,7 +79,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     app.log.warn({ file: issue.file, line: issue.line }, `lab skipped: ${issue.message}`)
   }
   app.addHook('onClose', async () => {
-    terminal.closeAll()
+    await terminal.closeAll()
     db.close()
   })
   const url = await listen(app, config)
