@@ -1,0 +1,152 @@
+// Waits until Deployments are available by WATCHING them (client-node informers: list, then
+// watch, re-list on 410), never by sleeping; also watches their namespaces' Pods to report
+// image pulls and crashes as they happen. Bounded by a timeout and an AbortSignal.
+import { AppsV1Api, CoreV1Api, makeInformer, type KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node'
+import { AppError } from '../../errors.ts'
+import { imagePullHint } from '../../provision/failure-hints.ts'
+import { translateKubeError } from './kube-errors.ts'
+import { deploymentProgress, podProblem, type PodProblem } from './workload-status.ts'
+
+export interface DeploymentRef {
+  namespace: string
+  name: string
+}
+
+export interface WaitOptions {
+  timeoutMs: number
+  signal?: AbortSignal
+  /** Called whenever the picture changes, e.g. "waiting for deployment hipster/frontend: 0/1 ready". */
+  onProgress?: (detail: string) => void
+  /** For messages. */
+  where?: string
+}
+
+type Store = { deployments: Map<string, unknown>; pods: Map<string, unknown> }
+interface Stoppable {
+  stop(): Promise<void>
+}
+
+const key = (ns: string, name: string): string => `${ns}/${name}`
+
+/** One line saying what is still missing; undefined when everything is available. */
+export function describeWait(refs: readonly DeploymentRef[], store: Store): string | undefined {
+  const isReady = (r: DeploymentRef): boolean => {
+    const d = store.deployments.get(key(r.namespace, r.name))
+    return d !== undefined && deploymentProgress(d).available
+  }
+  const pending = refs.filter((r) => !isReady(r))
+  if (pending.length === 0) {
+    return undefined
+  }
+  const first = pending[0] as DeploymentRef
+  const d = store.deployments.get(key(first.namespace, first.name))
+  const state = d === undefined ? 'not created yet' : `${deploymentProgress(d).ready}/${deploymentProgress(d).desired} ready`
+  const problem = firstProblem(store, new Set(pending.map((r) => r.namespace)))
+  const tail = problem ? `; ${problem.pod}: ${problem.reason}` : ''
+  return `waiting for deployment ${first.namespace}/${first.name}: ${state} (${refs.length - pending.length} of ${refs.length} ready${tail})`
+}
+
+function firstProblem(store: Store, namespaces: Set<string>): PodProblem | undefined {
+  for (const [k, pod] of store.pods) {
+    if (namespaces.has(k.split('/')[0] ?? '')) {
+      const problem = podProblem(pod)
+      if (problem) {
+        return problem
+      }
+    }
+  }
+  return undefined
+}
+
+function timeoutError(refs: readonly DeploymentRef[], store: Store, timeoutMs: number, where: string): AppError {
+  const detail = describeWait(refs, store) ?? 'not everything became ready'
+  const problem = firstProblem(store, new Set(refs.map((r) => r.namespace)))
+  if (problem?.isImagePull) {
+    return new AppError('LAB_ERR_IMAGE_PULL_FAILED', { message: `Images could not be pulled in ${Math.round(timeoutMs / 1000)}s: ${problem.pod} ${problem.reason} (${problem.message}).`, hint: imagePullHint })
+  }
+  return new AppError('LAB_ERR_KUBE_TIMEOUT', {
+    message: `The lab was not ready after ${Math.round(timeoutMs / 1000)}s on ${where}: ${detail}.`,
+    hint: problem
+      ? `${problem.pod} reports ${problem.reason}: ${problem.message}. \`kubectl describe pod -n ${problem.pod.replace('/', ' ')}\` says more.`
+      : 'Slow machines need longer: run `kindlab up` again (it resumes). `kubectl get pods -A` shows what is still starting.',
+  })
+}
+
+function watchInto<T extends { metadata?: { name?: string; namespace?: string } }>(
+  kc: KubeConfig,
+  path: string,
+  list: () => Promise<{ items: T[] }>,
+  into: Map<string, unknown>,
+  changed: () => void,
+  failed: (err: unknown) => void,
+): Stoppable {
+  const informer = makeInformer<T>(kc, path, list as never)
+  const put = (obj: T) => {
+    into.set(key(obj.metadata?.namespace ?? '', obj.metadata?.name ?? ''), obj)
+    changed()
+  }
+  informer.on('add', put)
+  informer.on('update', put)
+  informer.on('delete', (obj) => {
+    into.delete(key(obj.metadata?.namespace ?? '', obj.metadata?.name ?? ''))
+    changed()
+  })
+  informer.on('error', (err: unknown) => {
+    failed(err)
+    // Restart after a pause: the API server may be restarting or the watch expired.
+    setTimeout(() => void informer.start().catch(failed), 1000).unref()
+  })
+  void informer.start().catch(failed)
+  return informer
+}
+
+/** Resolves when every Deployment is available; rejects on timeout or abort with an AppError. */
+export function waitForDeployments(kc: KubeConfig, refs: readonly DeploymentRef[], options: WaitOptions): Promise<void> {
+  const apps = kc.makeApiClient(AppsV1Api)
+  const core = kc.makeApiClient(CoreV1Api)
+  const where = options.where ?? 'the cluster'
+  const store: Store = { deployments: new Map(), pods: new Map() }
+  const informers: Stoppable[] = []
+  let lastError: unknown
+  return new Promise<void>((resolve, reject) => {
+    let last = ''
+    const finish = (err?: AppError) => {
+      clearTimeout(timer)
+      options.signal?.removeEventListener('abort', onAbort)
+      void Promise.all(informers.map((i) => i.stop().catch(() => undefined)))
+      if (err) {
+        reject(err)
+      } else {
+        resolve()
+      }
+    }
+    const changed = () => {
+      const detail = describeWait(refs, store)
+      if (detail === undefined) {
+        finish()
+      } else if (detail !== last) {
+        last = detail
+        options.onProgress?.(detail)
+      }
+    }
+    const failed = (err: unknown) => {
+      lastError = err
+    }
+    const onAbort = () => finish(new AppError('LAB_ERR_ABORTED', { message: 'Stopped while waiting for the lab to become ready.', hint: 'Run `kindlab up` again to continue.' }))
+    const timer = setTimeout(() => {
+      finish(store.deployments.size === 0 && lastError !== undefined ? translateKubeError(lastError, 'watching Deployments', where) : timeoutError(refs, store, options.timeoutMs, where))
+    }, options.timeoutMs)
+    if (options.signal?.aborted) {
+      onAbort()
+      return
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    for (const namespace of new Set(refs.map((r) => r.namespace))) {
+      informers.push(
+        watchInto<V1Deployment>(kc, `/apis/apps/v1/namespaces/${namespace}/deployments`, () => apps.listNamespacedDeployment({ namespace }), store.deployments, changed, failed),
+        watchInto<V1Pod>(kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace }), store.pods, changed, failed),
+      )
+    }
+    options.onProgress?.(describeWait(refs, store) ?? 'checking deployments')
+  })
+}

@@ -1,0 +1,63 @@
+// The planner on the shipped blueprint: step order, the kind and existing-cluster variants, and the
+// dry-run text naming kind, Istio, the shop's images and the node ports.
+import { describe, expect, it } from 'vitest'
+import { loadBlueprint } from './blueprint.ts'
+import { planUp } from './plan.ts'
+import { planText } from './plan-text.ts'
+
+const bp = await loadBlueprint()
+const base = { kubeconfigPath: '/home/u/.kindlab/kubeconfig', workDir: '/home/u/.kindlab/work' }
+
+describe('planUp', () => {
+  it('plans kind → Istio → app → addons → wait for a kind target', () => {
+    const plan = planUp(bp, { ...base, target: { type: 'kind', clusterName: 'kindlab' } })
+    expect(plan.steps.map((s) => s.id)).toEqual(['cluster', 'istio', 'app', 'addons', 'ready'])
+    expect(plan.context).toBe('kind-kindlab')
+    const istio = plan.steps[1]
+    expect(istio?.action === 'istio' && istio.nodePorts).toEqual([30021, 30080, 30443, 30306])
+    const ready = plan.steps[4]
+    expect(ready?.action === 'wait' && ready.deployments.map((d) => `${d.namespace}/${d.name}`)).toEqual(
+      expect.arrayContaining(['istio-system/istiod', 'istio-system/istio-ingressgateway', 'hipster/frontend', 'hipster/redis-cart', 'istio-system/kiali']),
+    )
+  })
+
+  it('changes the listen address of every port mapping when asked (docker compose)', () => {
+    const plan = planUp(bp, { ...base, target: { type: 'kind', clusterName: 'lab2', listenAddress: '0.0.0.0', internalKubeconfig: true } })
+    const cluster = plan.steps[0]
+    expect(cluster?.action).toBe('kind-cluster')
+    if (cluster?.action === 'kind-cluster') {
+      expect(cluster.config.name).toBe('lab2')
+      expect(cluster.config.nodes[0]?.extraPortMappings?.every((m) => m.listenAddress === '0.0.0.0')).toBe(true)
+      expect(cluster.internalKubeconfig).toBe(true)
+    }
+    expect(bp.kind.config.nodes[0]?.extraPortMappings?.[0]?.listenAddress).toBe('127.0.0.1')
+  })
+
+  it('keeps an existing cluster as it is: no kind, default gateway Service type, existing Istio kept', () => {
+    const plan = planUp(bp, { ...base, target: { type: 'context', context: 'prod-east' }, optional: ['loadgenerator'] })
+    expect(plan.steps.map((s) => s.action)).toEqual(['check-context', 'istio', 'apply', 'apply', 'wait'])
+    const istio = plan.steps[1]
+    if (istio?.action !== 'istio') {
+      throw new Error('expected the istio step')
+    }
+    expect(istio.keepExisting).toBe(true)
+    expect(JSON.stringify(istio.overlay)).not.toContain('nodePort')
+    expect(JSON.stringify(istio.overlay)).not.toContain('NodePort')
+    expect(JSON.stringify(bp.istio.overlay)).toContain('NodePort')
+    expect(plan.images.some((r) => r.image.startsWith('kindest/node'))).toBe(false)
+    expect(plan.images.some((r) => r.image.endsWith('/loadgenerator:v0.10.5'))).toBe(true)
+    expect(plan.ports.some((p) => p.scope === 'host')).toBe(false)
+  })
+})
+
+describe('planText', () => {
+  it('prints every step, image and port for the dry run', () => {
+    const text = planText(planUp(bp, { ...base, target: { type: 'kind', clusterName: 'kindlab' } }), 'http://127.0.0.1:4280/').join('\n')
+    expect(text).toContain('kind create cluster --name kindlab')
+    expect(text).toContain('istioctl install -y -f /home/u/.kindlab/work/istio-overlay.yaml')
+    expect(text).toContain('us-central1-docker.pkg.dev/google-samples/microservices-demo/frontend:v0.10.5')
+    expect(text).toMatch(/127\.0\.0\.1:80 → node port 30080/)
+    expect(text).toMatch(/127\.0\.0\.1:443 → node port 30443/)
+    expect(text).toContain('Serve the labs at http://127.0.0.1:4280/')
+  })
+})
