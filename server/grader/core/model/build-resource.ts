@@ -79,7 +79,6 @@ function readMeta(r: FieldReader, raw: unknown, defaultNamespace: string): Objec
   }
   const ts = m['creationTimestamp']
   if (typeof ts === 'string' && ts !== '') meta.creationTimestamp = ts
-  else if (ts instanceof Date) meta.creationTimestamp = ts.toISOString()
   return meta
 }
 

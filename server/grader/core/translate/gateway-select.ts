@@ -1,7 +1,7 @@
 // Which Gateways apply to the gateway pod, in istiod's processing order, and on which port each
 // server listens: the pod's service targets (Services and ServiceEntries selecting it) and
 // istio's resolvePorts (spec §1.3, rules 1-3). Pure.
-import { compareByCreation } from './order.ts'
+import { compareByCreation, timeOf } from './order.ts'
 import type { Gateway, ResourceModel } from '../model/index.ts'
 import { type GatewayEnvironment, selectorMatches } from './env.ts'
 
@@ -60,7 +60,7 @@ export function serviceTargets(model: ResourceModel, env: GatewayEnvironment): S
       }
     }
   }
-  return out.sort((a, b) => (a.creationTimestamp ?? '').localeCompare(b.creationTimestamp ?? '') || cmp(a.hostname, b.hostname))
+  return out.sort((a, b) => timeOf(a.creationTimestamp) - timeOf(b.creationTimestamp) || cmp(a.hostname, b.hostname))
 }
 
 function target0(hostname: string, meta: Gateway['metadata'], port: number, targetPort: number, owner: string): ServiceTarget {
