@@ -1,0 +1,94 @@
+// The live cluster for grading: the ingress gateway Envoy's /config_dump through a port-forward to
+// the gateway pod's admin port, real HTTP(S)/TCP probes through the gateway, and a bounded poll
+// until Envoy has the learner's change. Implements checks/live-services.ts LiveCluster.
+import { setTimeout as delay } from 'node:timers/promises'
+import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node'
+import type { LiveCluster } from '../../checks/live-services.ts'
+import { AppError, isAppError } from '../../errors.ts'
+import { fetchConfigDump } from '../envoy/envoy-admin.ts'
+import { openPortForward, type LocalForward } from '../envoy/port-forward.ts'
+import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
+import { translateKubeError } from '../kube/kube-errors.ts'
+import { httpProbe, type ProbeAddress } from '../probe/http-probe.ts'
+import { tcpProbe } from '../probe/tcp-probe.ts'
+
+export interface LiveClusterOptions {
+  kube: KubeTarget
+  /** The ingress gateway: its namespace, the pod labels, Envoy's admin port. */
+  gateway: { namespace: string; selector: Record<string, string>; adminPort: number }
+  /** Where probes go (host ports on kind, the Service inside a cluster). */
+  probe: ProbeAddress
+  /** Between config_dump polls in waitForEnvoy. @default 500 */
+  pollMs?: number
+}
+
+const isReady = (pod: V1Pod): boolean =>
+  pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
+
+/** The newest Running and Ready gateway pod. */
+export async function findGatewayPod(kc: KubeConfig, where: string, gateway: LiveClusterOptions['gateway']): Promise<string> {
+  const labelSelector = Object.entries(gateway.selector).map(([k, v]) => `${k}=${v}`).join(',')
+  let pods: V1Pod[]
+  try {
+    pods = (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: gateway.namespace, labelSelector })).items
+  } catch (err) {
+    throw translateKubeError(err, 'looking for the ingress gateway pod', where)
+  }
+  const ready = pods.filter(isReady).sort((a, b) => String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')))
+  const name = ready[0]?.metadata?.name
+  if (!name) {
+    throw new AppError('LAB_ERR_ENVOY_UNREACHABLE', {
+      message: `No running ingress gateway pod (${labelSelector}) in ${gateway.namespace} on ${where}${pods.length ? `; ${pods.length} found, none ready` : ''}.`,
+      hint: `Check it with \`kubectl -n ${gateway.namespace} get pods -l ${labelSelector}\`; \`kindlab up\` reinstalls Istio if it is missing.`,
+    })
+  }
+  return name
+}
+
+function forwardFailure(err: unknown, forward: LocalForward, pod: string): AppError {
+  const tunnel = forward.lastError()
+  if (tunnel === undefined && isAppError(err)) {
+    return err
+  }
+  return new AppError('LAB_ERR_ENVOY_UNREACHABLE', {
+    message: `The port-forward to ${pod}:15000 failed: ${tunnel instanceof Error ? tunnel.message : isAppError(err) ? err.message : String(err)}`.slice(0, 400),
+    hint: 'Your kubeconfig user needs `create` on pods/portforward in istio-system; check the pod with `kubectl -n istio-system get pods`.',
+    cause: tunnel ?? err,
+  })
+}
+
+/** Creates the LiveCluster; nothing touches the cluster until a method is called. */
+export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
+  const withForward = async <T>(fn: (port: number) => Promise<T>): Promise<T> => {
+    const { kc, where } = loadKubeConfig(options.kube)
+    const pod = await findGatewayPod(kc, where, options.gateway)
+    const forward = await openPortForward(kc, { namespace: options.gateway.namespace, pod, port: options.gateway.adminPort })
+    try {
+      return await fn(forward.port)
+    } catch (err) {
+      throw forwardFailure(err, forward, pod)
+    } finally {
+      await forward.close()
+    }
+  }
+  return {
+    describe: () => `ingress gateway in ${options.gateway.namespace} (${options.kube.context ?? 'current context'})`,
+    configDump: () => withForward((port) => fetchConfigDump('127.0.0.1', port)),
+    httpProbe: (req) => httpProbe(options.probe, req),
+    tcpProbe: (req) => tcpProbe(options.probe, req),
+    waitForEnvoy: (ready, timeoutMs) =>
+      withForward(async (port) => {
+        const deadline = Date.now() + timeoutMs
+        for (;;) {
+          const dump = await fetchConfigDump('127.0.0.1', port)
+          if (ready(dump)) {
+            return { dump, ready: true }
+          }
+          if (Date.now() >= deadline) {
+            return { dump, ready: false }
+          }
+          await delay(Math.min(options.pollMs ?? 500, Math.max(0, deadline - Date.now())))
+        }
+      }),
+  }
+}

@@ -1,0 +1,50 @@
+// Builds the grading services (checks/live-services.ts keys) for each way kindlab runs: the cluster
+// API and the gateway's Envoy when a cluster is attached, the workspace files offline.
+import { serviceKeys } from '../../checks/live-services.ts'
+import type { KubeTarget } from '../kube/kube-config.ts'
+import type { ProbeAddress } from '../probe/http-probe.ts'
+import { createClusterResourceSource } from './cluster-resource-source.ts'
+import { createLiveCluster } from './live-cluster.ts'
+import { createWorkspaceResourceSource } from './workspace-resource-source.ts'
+
+/** The ingress gateway as the blueprint describes it. */
+export interface GatewayRef {
+  namespace: string
+  service: string
+  selector: Record<string, string>
+  adminPort: number
+}
+
+/** Where probes reach the gateway from kindlab's process. */
+export type ProbeRoute =
+  /** kind: the host ports kind maps (127.0.0.1:80 → node 30080). */
+  | { type: 'host-ports'; host?: string }
+  /** kindlab in a container on the kind network: the node container's node ports. */
+  | { type: 'node-ports'; node: string; nodePorts: Record<number, number> }
+  /** kindlab inside the cluster (or a routable Service): the gateway Service's own ports. */
+  | { type: 'service'; gateway: GatewayRef }
+
+/** Turns a probe route into an address the probe adapters dial. */
+export function probeAddress(route: ProbeRoute): ProbeAddress {
+  switch (route.type) {
+    case 'host-ports':
+      return { host: route.host ?? '127.0.0.1', portFor: (port) => port }
+    case 'node-ports':
+      return { host: route.node, portFor: (port) => route.nodePorts[port] ?? port }
+    case 'service':
+      return { host: `${route.gateway.service}.${route.gateway.namespace}.svc.cluster.local`, portFor: (port) => port }
+  }
+}
+
+/** Live mode: resources from the cluster API, Envoy and traffic through the gateway. */
+export function createLiveServices(options: { kube: KubeTarget; gateway: GatewayRef; probe: ProbeRoute; namespaces?: readonly string[] }): Record<string, unknown> {
+  return {
+    [serviceKeys.resources]: createClusterResourceSource({ kube: options.kube, ...(options.namespaces ? { namespaces: options.namespaces } : {}) }),
+    [serviceKeys.cluster]: createLiveCluster({ kube: options.kube, gateway: options.gateway, probe: probeAddress(options.probe) }),
+  }
+}
+
+/** Offline mode: resources from one workspace folder, no cluster. Build it per session (each has its own workspace). */
+export function createOfflineServices(workspaceDir: string): Record<string, unknown> {
+  return { [serviceKeys.resources]: createWorkspaceResourceSource({ dir: workspaceDir }) }
+}
