@@ -4,11 +4,12 @@ import type { Command } from 'commander'
 import { registerDoctor } from './doctor.ts'
 import { registerLabs } from './labs.ts'
 import { registerServe } from './serve.ts'
+import { registerSimulate } from './simulate.ts'
 import { registerUp } from './up.ts'
 
 type Register = (program: Command) => void
 
-const commands: Register[] = [registerDoctor, registerLabs, registerServe, registerUp]
+const commands: Register[] = [registerDoctor, registerLabs, registerServe, registerSimulate, registerUp]
 
 export function registerCommands(program: Command): void {
   for (const register of commands) {
