@@ -31,6 +31,8 @@ export interface AppDeps {
   webDir: string
   /** Registers the terminal websocket (after @fastify/websocket). */
   registerTerminal?: (app: FastifyInstance) => Promise<void>
+  /** Registers the cohort API (instructor, join, grade book) and the Check rate limit. */
+  registerCohorts?: (app: FastifyInstance) => Promise<void>
 }
 
 const pageSecurityHeaders = {
@@ -41,7 +43,7 @@ const pageSecurityHeaders = {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger, bodyLimit: 1024 * 1024, disableRequestLogging: false })
+  const app = Fastify({ logger: deps.logger, bodyLimit: 1024 * 1024 })
   app.setErrorHandler(createErrorHandler(deps.exposeStack))
   app.setNotFoundHandler(notFoundHandler)
   app.addHook('onRequest', async (request) => {
@@ -59,6 +61,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { prefix: '/api', sessions: deps.sessions, accessToken: deps.accessToken })
   await app.register(labRoutes, { prefix: '/api', catalog: deps.catalog, sessions: deps.sessions, progress: deps.progress, grading: deps.grading })
   await app.register(workspaceRoutes, { prefix: '/api', sessions: deps.sessions })
+  if (deps.registerCohorts) {
+    await deps.registerCohorts(app)
+  }
   if (deps.registerTerminal) {
     await deps.registerTerminal(app)
   }
@@ -77,4 +82,7 @@ async function registerWeb(app: FastifyInstance, webDir: string): Promise<void> 
   app.get('/', sendPage)
   app.get('/labs/:lab', sendPage)
   app.get('/labs/:lab/:step', sendPage)
+  app.get('/instructor', sendPage)
+  app.get('/instructor/*', sendPage)
+  app.get('/join/:cohort', sendPage)
 }
