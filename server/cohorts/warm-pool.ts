@@ -18,14 +18,17 @@ export interface WarmPool {
   idle(cohortId: string): Promise<void>
   /** Seats left 'provisioning' by a previous process go back to 'planned'. */
   recover(): void
-  /** How many environments were built by this process (tests assert a join built none). */
+  /** How many environments were built by this process. */
   readonly builds: number
+  /** How many times this process built one seat's environment (a warm join builds none). */
+  buildsOf(cohortId: string, traineeId: string): number
 }
 
 export function createWarmPool(repo: CohortsRepo, backend: EnvironmentBackend, log?: PoolLogger, concurrency = 2): WarmPool {
   const inFlight = new Map<string, Promise<void>>()
   const shared = new Map<string, Promise<void>>()
   let builds = 0
+  const perSeat = new Map<string, number>()
   const key = (cohortId: string, traineeId: string) => `${cohortId}/${traineeId}`
 
   function prepareShared(cohort: CohortRecord): Promise<void> {
@@ -51,6 +54,7 @@ export function createWarmPool(repo: CohortsRepo, backend: EnvironmentBackend, l
         await prepareShared(cohort)
         await backend.provision(cohort, traineeId)
         builds++
+        perSeat.set(k, (perSeat.get(k) ?? 0) + 1)
         const seat = repo.seat(cohort.id, traineeId)
         repo.setEnvState(cohort.id, traineeId, seat?.sessionId ? 'claimed' : 'ready')
         log?.info({ cohort: cohort.name, traineeId, ms: Date.now() - started }, 'trainee environment ready')
@@ -70,6 +74,7 @@ export function createWarmPool(repo: CohortsRepo, backend: EnvironmentBackend, l
     get builds() {
       return builds
     },
+    buildsOf: (cohortId, traineeId) => perSeat.get(key(cohortId, traineeId)) ?? 0,
     async topUp(cohort) {
       if (cohort.state !== 'active' || cohort.mode !== 'namespace') {
         return

@@ -110,8 +110,12 @@ export interface GradeRowDto {
   joinedAt?: number
   currentStep: number
   passedSteps: number[]
-  /** Milliseconds on the current step. */
+  /** Milliseconds on the current step when the row was built. */
   onStepMs: number
+  /** Since when the trainee is on the current step (epoch ms), to tick the clock client-side. */
+  currentSince: number
+  /** Failed attempts on the current step's checks. */
+  failuresOnStep: number
   stuck: boolean
   /** By check id. */
   checks: Record<string, GradeCellDto>

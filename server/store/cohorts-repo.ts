@@ -141,16 +141,16 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
     `UPDATE cohort_trainees SET generation = generation + 1, join_hash = ?, session_id = NULL, joined_at = NULL,
      display_name = NULL, env_state = 'planned', env_error = NULL, env_ready_at = NULL WHERE cohort_id = ? AND trainee_id = ?`,
   )
-  const attempts = db.prepare<[string, string], { session_id: string; check_id: string; step_index: number; passed: number; message: string; created_at: number; failures: number }>(
+  const attempts = db.prepare<[{ cohort: string; lab: string }], { session_id: string; check_id: string; step_index: number; passed: number; message: string; created_at: number; failures: number }>(
     `SELECT a.session_id, a.check_id, a.step_index, a.passed, a.message, a.created_at,
        (SELECT COUNT(*) FROM check_attempts f WHERE f.session_id = a.session_id AND f.lab_id = a.lab_id AND f.check_id = a.check_id AND f.passed = 0) AS failures
      FROM check_attempts a
-     WHERE a.id IN (SELECT MAX(id) FROM check_attempts WHERE lab_id = ?2 AND session_id IN
-       (SELECT session_id FROM cohort_trainees WHERE cohort_id = ?1 AND session_id IS NOT NULL) GROUP BY session_id, check_id)`,
+     WHERE a.id IN (SELECT MAX(id) FROM check_attempts WHERE lab_id = @lab AND session_id IN
+       (SELECT session_id FROM cohort_trainees WHERE cohort_id = @cohort AND session_id IS NOT NULL) GROUP BY session_id, check_id)`,
   )
-  const steps = db.prepare<[string, string], { session_id: string; step_index: number; passed_at: number | null; current: number }>(
-    `SELECT session_id, step_index, passed_at, current FROM step_progress WHERE lab_id = ?2 AND session_id IN
-       (SELECT session_id FROM cohort_trainees WHERE cohort_id = ?1 AND session_id IS NOT NULL)`,
+  const steps = db.prepare<[{ cohort: string; lab: string }], { session_id: string; step_index: number; passed_at: number | null; current: number }>(
+    `SELECT session_id, step_index, passed_at, current FROM step_progress WHERE lab_id = @lab AND session_id IN
+       (SELECT session_id FROM cohort_trainees WHERE cohort_id = @cohort AND session_id IS NOT NULL)`,
   )
   const byName = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE name = ?')
   const byId = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE id = ?')
@@ -249,7 +249,7 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
         .run(now()).changes
     },
     latestAttempts(cohortId: string, labId: string): AttemptAggregate[] {
-      return attempts.all(cohortId, labId).map((r) => ({
+      return attempts.all({ cohort: cohortId, lab: labId }).map((r) => ({
         sessionId: r.session_id,
         checkId: r.check_id,
         stepIndex: r.step_index,
@@ -260,7 +260,7 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
       }))
     },
     stepRows(cohortId: string, labId: string) {
-      return steps.all(cohortId, labId)
+      return steps.all({ cohort: cohortId, lab: labId })
     },
   }
 }

@@ -1,0 +1,129 @@
+// Wires the cohort feature together for the server and the CLI: store, secrets, warm pool,
+// service, grade book, webhooks, instructor sign-in, watch tokens, and the hook the grading
+// service calls after every Check. Also the reaper (idle sessions, orphaned cluster objects).
+import type { AttemptEvent } from '../services/grading-service.ts'
+import type { LabCatalog } from '../services/lab-catalog.ts'
+import type { SessionService } from '../services/session-service.ts'
+import { createCohortsRepo } from '../store/cohorts-repo.ts'
+import type { Db } from '../store/db.ts'
+import { createCohortEvents } from './cohort-events.ts'
+import { createCohortService } from './cohort-service.ts'
+import type { EnvironmentBackend } from './environments.ts'
+import { createGradeBook } from './gradebook.ts'
+import { createInstructorAuth } from './instructor-auth.ts'
+import { createCohortSecrets, loadCohortKey } from './secrets.ts'
+import { createWarmPool, type PoolLogger } from './warm-pool.ts'
+import { createWatchTokens } from './watch-tokens.ts'
+import { createWebhookDispatcher, type WebhookOptions } from './webhooks.ts'
+
+export interface CohortsDeps {
+  db: Db
+  dataDir: string
+  sessions: SessionService
+  catalog: LabCatalog
+  backend: EnvironmentBackend
+  log?: PoolLogger
+  webhooks?: WebhookOptions
+  stuckAfterMs?: number
+  /** Trainee sessions idle this long are ended (their link brings them back). @default 12 h */
+  sessionTtlMs?: number
+  /** How often the reaper runs. @default 60 s */
+  reapEveryMs?: number
+}
+
+export function createCohorts(deps: CohortsDeps) {
+  const repo = createCohortsRepo(deps.db)
+  const secrets = createCohortSecrets(loadCohortKey(deps.dataDir))
+  const events = createCohortEvents((err) => deps.log?.warn({ err }, 'cohort event listener failed'))
+  const pool = createWarmPool(repo, deps.backend, deps.log)
+  const webhooks = createWebhookDispatcher(deps.db, deps.webhooks, deps.log)
+  const service = createCohortService({
+    repo,
+    sessions: deps.sessions,
+    catalog: deps.catalog,
+    backend: deps.backend,
+    pool,
+    secrets,
+    events,
+    reissueToken: (id) => repo.reissueSessionToken(id),
+    endSession: (id) => repo.endSession(id),
+  })
+  const gradebook = createGradeBook(repo, deps.catalog, deps.stuckAfterMs === undefined ? {} : { stuckAfterMs: deps.stuckAfterMs })
+  const instructors = createInstructorAuth(deps.db)
+  const watch = createWatchTokens()
+  let reaper: ReturnType<typeof setInterval> | undefined
+
+  events.on((e) => {
+    if (e.type === 'webhook') {
+      const cohort = repo.findById(e.cohortId)
+      if (cohort?.webhookUrl) {
+        webhooks.enqueue(e.cohortId, e.event, { cohort: cohort.name, ...e.data })
+      }
+    }
+  })
+
+  /** Called by the grading service after every Check press. */
+  function onAttempt(e: AttemptEvent): void {
+    const found = service.seatOfSession(e.session.id)
+    if (!found || found.cohort.labId !== e.labId) {
+      return
+    }
+    const { cohort, seat } = found
+    const base = { traineeId: seat.traineeId, displayName: seat.displayName, labId: e.labId, step: e.stepIndex + 1 }
+    for (const r of e.results) {
+      events.emit({ type: 'webhook', cohortId: cohort.id, event: r.passed ? 'check.passed' : 'check.failed', data: { ...base, checkId: r.id, message: r.message } })
+    }
+    if (e.stepNewlyPassed) {
+      events.emit({ type: 'webhook', cohortId: cohort.id, event: 'step.completed', data: base })
+      if (gradebook.row(cohort, seat.traineeId)?.labCompleted) {
+        events.emit({ type: 'webhook', cohortId: cohort.id, event: 'lab.completed', data: base })
+      }
+    }
+    events.emit({ type: 'seat', cohortId: cohort.id, traineeId: seat.traineeId })
+  }
+
+  /** Ends idle and ended-cohort sessions; deletes cluster objects of cohorts that no longer exist. */
+  async function reap(): Promise<{ sessions: number; orphans: string[] }> {
+    const ended = repo.endSessionsOfEndedCohorts() + repo.expireIdleSessions(Date.now() - (deps.sessionTtlMs ?? 12 * 3600_000))
+    const active = new Set(repo.list().filter((c) => c.state === 'active').map((c) => c.name))
+    const orphans = (await deps.backend.cohortsInCluster()).filter((name) => !active.has(name))
+    for (const name of orphans) {
+      const known = repo.findByName(name)
+      await deps.backend.teardown(known ?? { name, domain: '' })
+    }
+    return { sessions: ended, orphans }
+  }
+
+  return {
+    repo,
+    secrets,
+    events,
+    pool,
+    service,
+    gradebook,
+    webhooks,
+    instructors,
+    watch,
+    backend: deps.backend,
+    onAttempt,
+    reap,
+    /** Resumes after a restart: interrupted builds, pool top-up, webhook delivery, the reaper. */
+    start(): void {
+      pool.recover()
+      for (const cohort of repo.list().filter((c) => c.state === 'active')) {
+        void pool.topUp(cohort)
+      }
+      webhooks.start()
+      reaper ??= setInterval(() => void reap().catch((err: unknown) => deps.log?.warn({ err }, 'cohort reaper failed')), deps.reapEveryMs ?? 60_000)
+      reaper.unref()
+    },
+    async stop(): Promise<void> {
+      clearInterval(reaper)
+      reaper = undefined
+      await webhooks.stop()
+      await Promise.all(repo.list().map((c) => pool.idle(c.id)))
+    },
+  }
+}
+
+export type Cohorts = ReturnType<typeof createCohorts>

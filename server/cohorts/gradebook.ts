@@ -1,0 +1,116 @@
+// The grade book: trainees × checks with the latest result and failure count per check, the
+// current step and time on it, and who is stuck. Built from the stored attempts (SQLite), so it
+// survives restarts; exported as JSON or CSV.
+import type { GradeBookDto, GradeRowDto } from '../protocol/cohort-dto.ts'
+import type { LabCatalog } from '../services/lab-catalog.ts'
+import type { AttemptAggregate, CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
+
+/** A trainee this long on a step with failed checks is highlighted. @default 10 minutes */
+export const DEFAULT_STUCK_AFTER_MS = 10 * 60_000
+
+export interface GradeBookOptions {
+  stuckAfterMs?: number
+  now?: () => number
+}
+
+export function createGradeBook(repo: CohortsRepo, catalog: LabCatalog, options: GradeBookOptions = {}) {
+  const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS
+  const now = options.now ?? Date.now
+
+  function steps(cohort: CohortRecord): GradeBookDto['steps'] {
+    return catalog.describe(cohort.labId).steps.map((s) => ({ index: s.index, title: s.title, checks: s.checks }))
+  }
+
+  function rowOf(
+    cohort: CohortRecord,
+    seat: SeatRecord,
+    labSteps: GradeBookDto['steps'],
+    attempts: AttemptAggregate[],
+    stepRows: Array<{ step_index: number; passed_at: number | null; current: number }>,
+  ): GradeRowDto {
+    const checks: GradeRowDto['checks'] = {}
+    for (const a of attempts) {
+      checks[a.checkId] = { passed: a.passed, message: a.message, failures: a.failures, at: a.at }
+    }
+    const passedSteps = stepRows.filter((r) => r.passed_at !== null).map((r) => r.step_index).sort((a, b) => a - b)
+    const graded = labSteps.filter((s) => s.checks.length > 0)
+    const firstOpen = graded.find((s) => !passedSteps.includes(s.index))?.index
+    const currentStep = stepRows.find((r) => r.current === 1)?.step_index ?? firstOpen ?? 0
+    const passedBefore = stepRows.filter((r) => r.passed_at !== null && r.step_index < currentStep).map((r) => r.passed_at ?? 0)
+    const currentSince = Math.max(seat.joinedAt ?? cohort.createdAt, ...passedBefore)
+    const stepChecks = labSteps.find((s) => s.index === currentStep)?.checks ?? []
+    const failuresOnStep = stepChecks.reduce((n, c) => n + (checks[c.id]?.failures ?? 0), 0)
+    const labCompleted = graded.length > 0 && graded.every((s) => passedSteps.includes(s.index))
+    const onStepMs = seat.joinedAt ? Math.max(0, now() - currentSince) : 0
+    return {
+      traineeId: seat.traineeId,
+      ...(seat.displayName ? { displayName: seat.displayName } : {}),
+      ...(seat.sessionId ? { sessionId: seat.sessionId } : {}),
+      ...(seat.joinedAt ? { joinedAt: seat.joinedAt } : {}),
+      currentStep,
+      passedSteps,
+      onStepMs,
+      currentSince,
+      failuresOnStep,
+      stuck: !labCompleted && !passedSteps.includes(currentStep) && failuresOnStep > 0 && onStepMs > stuckAfterMs,
+      checks,
+      envState: seat.envState,
+      labCompleted,
+    }
+  }
+
+  function book(cohort: CohortRecord): GradeBookDto {
+    const labSteps = steps(cohort)
+    const attempts = repo.latestAttempts(cohort.id, cohort.labId)
+    const stepRows = repo.stepRows(cohort.id, cohort.labId)
+    const rows = repo.seats(cohort.id).map((seat) =>
+      rowOf(
+        cohort,
+        seat,
+        labSteps,
+        attempts.filter((a) => a.sessionId === seat.sessionId),
+        stepRows.filter((r) => r.session_id === seat.sessionId),
+      ),
+    )
+    return { cohortId: cohort.id, cohort: cohort.name, labId: cohort.labId, steps: labSteps, rows, stuckAfterMs, generatedAt: now() }
+  }
+
+  return {
+    book,
+    /** One trainee's row (for live updates). */
+    row(cohort: CohortRecord, traineeId: string): GradeRowDto | undefined {
+      return book(cohort).rows.find((r) => r.traineeId === traineeId)
+    },
+  }
+}
+
+export type GradeBook = ReturnType<typeof createGradeBook>
+
+/** A CSV cell: quoted, and neutralised if a spreadsheet would read it as a formula. */
+function cell(value: string | number | boolean | undefined): string {
+  let text = value === undefined ? '' : String(value)
+  if (/^[=+\-@\t\r]/.test(text)) {
+    text = `'${text}`
+  }
+  return /[",\n\r]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/** One line per trainee: identity, step, time, stuck, then status and failures per check. */
+export function gradeBookCsv(book: GradeBookDto): string {
+  const checkIds = book.steps.flatMap((s) => s.checks.map((c) => c.id))
+  const header = ['trainee', 'name', 'joined_at', 'current_step', 'minutes_on_step', 'stuck', 'lab_completed', ...checkIds.flatMap((id) => [id, `${id}_failures`, `${id}_last_message`])]
+  const lines = book.rows.map((r) => [
+    r.traineeId,
+    r.displayName,
+    r.joinedAt ? new Date(r.joinedAt).toISOString() : '',
+    r.currentStep + 1,
+    Math.round(r.onStepMs / 60_000),
+    r.stuck,
+    r.labCompleted,
+    ...checkIds.flatMap((id) => {
+      const c = r.checks[id]
+      return c ? [c.passed ? 'passed' : 'failed', c.failures, c.message] : ['', 0, '']
+    }),
+  ])
+  return [header, ...lines].map((line) => line.map(cell).join(',')).join('\r\n') + '\r\n'
+}

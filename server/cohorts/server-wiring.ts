@@ -1,0 +1,72 @@
+// Plugs the cohort feature into `startServer`: picks the environment backend (a cluster through
+// the kubeconfig, or planned-only offline), builds the rate limits, registers the routes, resolves
+// instructor watch tokens for the terminal, prints the admin token once, starts and stops.
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../config.ts'
+import { registerCohortRoutes } from '../http/routes/cohorts.ts'
+import type { LabCatalog } from '../services/lab-catalog.ts'
+import type { SessionService } from '../services/session-service.ts'
+import type { Db } from '../store/db.ts'
+import { createSessionsRepo, type SessionRecord } from '../store/sessions-repo.ts'
+import { createCohorts, type Cohorts } from './cohorts.ts'
+import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
+import { createCohortKube, loadKubeConfig } from './kube/kube-client.ts'
+import { createKubeEnvironments } from './kube/kube-environments.ts'
+import { createTokenBucket } from './rate-limit.ts'
+
+export interface CohortWiringInput {
+  db: Db
+  config: Config
+  sessions: SessionService
+  catalog: LabCatalog
+  clusterEnv: Readonly<Record<string, string>>
+  /** Where to print the admin token at first start. @default stdout */
+  print?: (line: string) => void
+}
+
+export interface CohortWiring {
+  cohorts: Cohorts
+  /** A learner token, or an instructor's watch token resolved to the watched trainee's session. */
+  authenticateTerminal(token: string, authenticate: (t: string) => SessionRecord | undefined): SessionRecord | undefined
+  register(app: FastifyInstance): Promise<void>
+  start(): void
+  stop(): Promise<void>
+}
+
+function backendFor(input: CohortWiringInput): EnvironmentBackend {
+  if (input.config.offline) {
+    return createPlannedOnlyBackend()
+  }
+  const file = input.clusterEnv['KUBECONFIG']
+  const kc = loadKubeConfig({ ...(file ? { file } : {}), ...(input.config.kubeContext ? { context: input.config.kubeContext } : {}) })
+  return createKubeEnvironments(createCohortKube(kc))
+}
+
+export function wireCohorts(input: CohortWiringInput): CohortWiring {
+  const cohorts = createCohorts({ db: input.db, dataDir: input.config.dataDir, sessions: input.sessions, catalog: input.catalog, backend: backendFor(input) })
+  const sessionsRepo = createSessionsRepo(input.db)
+  const limits = {
+    join: createTokenBucket({ capacity: 20, refillPerSecond: 1 }),
+    login: createTokenBucket({ capacity: 10, refillPerSecond: 0.2 }),
+    check: createTokenBucket({ capacity: 10, refillPerSecond: 1 }),
+  }
+  const adminToken = cohorts.instructors.bootstrap()
+  if (adminToken) {
+    const print = input.print ?? ((line: string) => process.stdout.write(`${line}\n`))
+    print(`instructor admin token (shown once, keep it): ${adminToken}`)
+  }
+  return {
+    cohorts,
+    authenticateTerminal(token, authenticate) {
+      const own = authenticate(token)
+      if (own) {
+        return own
+      }
+      const watched = cohorts.watch.resolve(token)
+      return watched ? sessionsRepo.findById(watched) : undefined
+    },
+    register: (app) => registerCohortRoutes(app, { cohorts, sessions: input.sessions, limits }),
+    start: () => cohorts.start(),
+    stop: () => cohorts.stop(),
+  }
+}

@@ -1,0 +1,80 @@
+// Test helper: a real kindlab app (buildApp, the bundled labs, SQLite in a temp dir) with the
+// cohort feature wired as serve.ts wires it, on an injectable backend. Test code only.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../app.ts'
+import { checkKinds } from '../checks/registry.ts'
+import { registerCohortRoutes } from '../http/routes/cohorts.ts'
+import { loadLabs } from '../labs/load-labs.ts'
+import { bundledLabsDir } from '../paths.ts'
+import { createGradingService } from '../services/grading-service.ts'
+import { createLabCatalog } from '../services/lab-catalog.ts'
+import { createSessionService } from '../services/session-service.ts'
+import { openDb, type Db } from '../store/db.ts'
+import { createProgressRepo } from '../store/progress-repo.ts'
+import { createSessionsRepo } from '../store/sessions-repo.ts'
+import { createCohorts, type Cohorts } from './cohorts.ts'
+import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
+import { createTokenBucket, type RateLimiter } from './rate-limit.ts'
+
+export interface CohortTestApp {
+  app: FastifyInstance
+  db: Db
+  cohorts: Cohorts
+  dataDir: string
+  adminToken: string
+  /** Signs in and returns an instructor bearer token. */
+  instructor(): Promise<string>
+  close(): Promise<void>
+}
+
+const roomy = (): RateLimiter => createTokenBucket({ capacity: 1e6, refillPerSecond: 1e6 })
+
+export async function buildCohortTestApp(
+  options: { backend?: EnvironmentBackend; limits?: Partial<{ join: RateLimiter; login: RateLimiter; check: RateLimiter }>; dataDir?: string } = {},
+): Promise<CohortTestApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kindlab-cohort-'))
+  const db = openDb(join(dataDir, 'kindlab.db'))
+  const { labs } = await loadLabs(bundledLabsDir())
+  const catalog = createLabCatalog(labs)
+  const sessions = createSessionService(createSessionsRepo(db), dataDir)
+  const progress = createProgressRepo(db)
+  const cohorts = createCohorts({ db, dataDir, sessions, catalog, backend: options.backend ?? createPlannedOnlyBackend() })
+  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: {}, services: {}, onAttempt: (e) => cohorts.onAttempt(e) })
+  const adminToken = cohorts.instructors.bootstrap() ?? cohorts.instructors.resetAdminToken()
+  const limits = { join: roomy(), login: roomy(), check: roomy(), ...options.limits }
+  const app = await buildApp({
+    logger: false,
+    exposeStack: false,
+    accessToken: undefined,
+    allowedOrigins: [],
+    catalog,
+    sessions,
+    progress,
+    grading,
+    status: () => ({ version: 'test', mode: 'offline' }),
+    webDir: join(dataDir, 'no-web'),
+    registerCohorts: (a) => registerCohortRoutes(a, { cohorts, sessions, limits }),
+  })
+  return {
+    app,
+    db,
+    cohorts,
+    dataDir,
+    adminToken,
+    async instructor() {
+      const res = await app.inject({ method: 'POST', url: '/api/instructor/session', payload: { adminToken } })
+      return (res.json() as { token: string }).token
+    },
+    async close() {
+      await cohorts.stop()
+      await app.close()
+      db.close()
+      if (!options.dataDir) {
+        rmSync(dataDir, { recursive: true, force: true })
+      }
+    },
+  }
+}

@@ -1,0 +1,54 @@
+// Public cohort routes: trainees join (personal link token, or class code plus name) and the
+// instructor signs in. Both are rate-limited per client address.
+import type { FastifyPluginAsync } from 'fastify'
+import type { InstructorLoginBody, InstructorSessionDto, JoinBody, JoinResultDto } from '../../protocol/cohort-dto.ts'
+import { bearerToken } from '../../services/session-service.ts'
+import { limit, useStrictValidation, type CohortRouteDeps } from './cohorts-shared.ts'
+
+const joinBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    joinToken: { type: 'string', minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' },
+    classCode: { type: 'string', minLength: 4, maxLength: 16, pattern: '^[A-Za-z0-9 -]+$' },
+    displayName: { type: 'string', minLength: 1, maxLength: 60, pattern: '^[^\\u0000-\\u001f\\u007f<>]+$' },
+  },
+} as const
+
+const loginBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    adminToken: { type: 'string', minLength: 8, maxLength: 200 },
+    password: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+} as const
+
+export const cohortJoinRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, deps) => {
+  useStrictValidation(app)
+  const { cohorts } = deps
+
+  app.post('/join', { schema: { body: joinBody } }, async (request, reply): Promise<JoinResultDto> => {
+    limit(deps.limits.join, `ip:${request.ip}`, reply)
+    const result = await cohorts.service.join(request.body as JoinBody)
+    void reply.status(201)
+    return result
+  })
+
+  app.post('/instructor/session', { schema: { body: loginBody } }, async (request, reply): Promise<InstructorSessionDto> => {
+    limit(deps.limits.login, `ip:${request.ip}`, reply)
+    const session = cohorts.instructors.login(request.body as InstructorLoginBody)
+    void reply.status(201)
+    return session
+  })
+
+  app.delete('/instructor/session', async (request, reply) => {
+    const token = bearerToken(request.headers.authorization)
+    if (token) {
+      cohorts.instructors.logout(token)
+    }
+    return reply.status(204).send()
+  })
+}

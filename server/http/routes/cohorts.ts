@@ -1,0 +1,103 @@
+// The instructor's cohort API: create, list, detail, handout, plan, reset a trainee, watch a
+// trainee's terminal, tear down; the grade book as JSON, CSV and a live stream. Every route needs
+// an instructor session (trainee tokens get 403).
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import { gradeBookCsv } from '../../cohorts/gradebook.ts'
+import { planCohortShared, planTrainee } from '../../cohorts/plan/namespace-plan.ts'
+import { planClusterCohort } from '../../cohorts/plan/cluster-plan.ts'
+import { COHORT_NAME_PATTERN, DOMAIN_PATTERN } from '../../cohorts/plan/names.ts'
+import { isValidWebhookUrl } from '../../cohorts/webhooks.ts'
+import { AppError } from '../../errors.ts'
+import type { CreateCohortBody, WatchTokenDto } from '../../protocol/cohort-dto.ts'
+import { cohortJoinRoutes } from './cohorts-join.ts'
+import { cohortParams, noBody, registerRouteRateLimit, requireInstructor, traineeParams, useStrictValidation, type CohortRouteDeps } from './cohorts-shared.ts'
+import { gradeBookStream } from './cohorts-stream.ts'
+
+const createBody = {
+  type: 'object',
+  required: ['name', 'labId', 'trainees'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: COHORT_NAME_PATTERN },
+    labId: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
+    trainees: { type: 'integer', minimum: 1, maximum: 200 },
+    mode: { type: 'string', enum: ['namespace', 'cluster'] },
+    domain: { type: 'string', maxLength: 200, pattern: DOMAIN_PATTERN },
+    reserve: { type: 'integer', minimum: 0, maximum: 200 },
+    webhookUrl: { type: 'string', minLength: 8, maxLength: 500 },
+  },
+} as const
+
+export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, deps) => {
+  useStrictValidation(app)
+  const { cohorts } = deps
+  app.addHook('preHandler', async (request) => {
+    requireInstructor(deps, request)
+  })
+  const id = (request: { params: unknown }) => (request.params as { id: string }).id
+
+  app.get('/cohorts', async () => cohorts.service.list())
+
+  app.post('/cohorts', { schema: { body: createBody } }, async (request, reply) => {
+    const body = request.body as CreateCohortBody
+    if (body.webhookUrl !== undefined && !isValidWebhookUrl(body.webhookUrl)) {
+      throw new AppError('LAB_ERR_VALIDATION', { message: 'The webhook URL must be an http(s) URL without a user name or password.' })
+    }
+    const created = await cohorts.service.create(body)
+    void reply.status(201)
+    return created
+  })
+
+  app.get('/cohorts/:id', { schema: { params: cohortParams } }, async (request) => cohorts.service.detail(id(request)))
+
+  app.delete('/cohorts/:id', { schema: { params: cohortParams } }, async (request) => cohorts.service.teardown(id(request)))
+
+  app.get('/cohorts/:id/handout', { schema: { params: cohortParams } }, async (request) =>
+    cohorts.service.handout(id(request), `${request.protocol}://${request.headers.host ?? 'localhost'}`),
+  )
+
+  app.get('/cohorts/:id/plan', { schema: { params: cohortParams } }, async (request) => {
+    const c = cohorts.service.find(id(request))
+    const seats = cohorts.repo.seats(c.id)
+    if (c.mode === 'cluster') {
+      return { live: false, plan: planClusterCohort(c, seats.map((s) => ({ id: s.traineeId, slot: s.slot }))) }
+    }
+    return { live: cohorts.backend.live, plan: { mode: 'namespace', shared: planCohortShared(c), example: planTrainee(c, seats[0]?.traineeId ?? 'trainee01') } }
+  })
+
+  app.post('/cohorts/:id/trainees/:trainee/reset', { schema: { params: traineeParams, body: noBody } }, async (request) => {
+    const { trainee } = request.params as { trainee: string }
+    return cohorts.service.resetTrainee(id(request), trainee)
+  })
+
+  app.post('/cohorts/:id/trainees/:trainee/watch', { schema: { params: traineeParams, body: noBody } }, async (request): Promise<WatchTokenDto> => {
+    const { trainee } = request.params as { trainee: string }
+    const c = cohorts.service.find(id(request))
+    const seat = cohorts.repo.seat(c.id, trainee)
+    if (!seat?.sessionId) {
+      throw new AppError('LAB_ERR_TRAINEE_NOT_FOUND', { message: `${trainee} has not joined yet, so there is no terminal to watch.` })
+    }
+    return { ...cohorts.watch.issue(seat.sessionId), sessionId: seat.sessionId }
+  })
+
+  app.get('/cohorts/:id/gradebook', { schema: { params: cohortParams } }, async (request) => cohorts.gradebook.book(cohorts.service.find(id(request))))
+
+  app.get('/cohorts/:id/gradebook.csv', { schema: { params: cohortParams } }, async (request, reply) => {
+    const c = cohorts.service.find(id(request))
+    void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${c.name}-gradebook.csv"`)
+    return gradeBookCsv(cohorts.gradebook.book(c))
+  })
+
+  app.get('/cohorts/:id/gradebook/stream', { schema: { params: cohortParams } }, async (request, reply) => {
+    gradeBookStream(cohorts, cohorts.service.find(id(request)), request, reply)
+  })
+
+  app.get('/cohorts/:id/webhooks', { schema: { params: cohortParams } }, async (request) => cohorts.webhooks.stats(cohorts.service.find(id(request)).id))
+}
+
+/** Registers the cohort API under /api and the Check rate limit. Call from buildApp. */
+export async function registerCohortRoutes(app: FastifyInstance, deps: CohortRouteDeps): Promise<void> {
+  registerRouteRateLimit(app, deps.limits.check)
+  await app.register(cohortJoinRoutes, { prefix: '/api', ...deps })
+  await app.register(cohortRoutes, { prefix: '/api', ...deps })
+}
