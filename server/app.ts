@@ -43,7 +43,7 @@ const pageSecurityHeaders = {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger, bodyLimit: 1024 * 1024 })
+  const app = Fastify({ logger: deps.logger, bodyLimit: 1024 * 1024, disableRequestLogging: false })
   app.setErrorHandler(createErrorHandler(deps.exposeStack))
   app.setNotFoundHandler(notFoundHandler)
   app.addHook('onRequest', async (request) => {

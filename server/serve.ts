@@ -18,6 +18,7 @@ import { createProgressRepo } from './store/progress-repo.ts'
 import { createSessionsRepo } from './store/sessions-repo.ts'
 import { webDistDir } from './paths.ts'
 import { attachTerminal } from './terminal-wiring.ts'
+import { wireCohorts } from './cohorts/server-wiring.ts'
 
 export interface RunningServer {
   app: FastifyInstance
@@ -47,7 +48,8 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const sessions = createSessionService(sessionsRepo, config.dataDir)
   const catalog = createLabCatalog(labs)
   const clusterEnv = options.clusterEnv ?? {}
-  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: clusterEnv, services: {} })
+  const cohorts = wireCohorts({ db, config, sessions, catalog, clusterEnv })
+  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: clusterEnv, services: {}, onAttempt: (e) => cohorts.cohorts.onAttempt(e) })
   let provisioning: ProgressEventDto | undefined
   const status = (): StatusDto => ({
     version: options.version,
@@ -57,7 +59,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     ...(provisioning ? { provisioning } : {}),
   })
   const terminal = attachTerminal({
-    authenticate: (token) => sessions.authenticate(token),
+    authenticate: (token) => cohorts.authenticateTerminal(token, (t) => sessions.authenticate(t)),
     isAllowedOrigin: (origin, host) => isAllowedOrigin(origin, host, config.allowedOrigins),
     env: clusterEnv,
     idleTimeoutMs: config.sessionIdleMinutes * 60_000,
@@ -74,6 +76,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     status,
     webDir: webDistDir(),
     registerTerminal: terminal.register,
+    registerCohorts: cohorts.register,
   })
   for (const issue of issues) {
     app.log.warn({ file: issue.file, line: issue.line }, `lab skipped: ${issue.message}`)
@@ -82,7 +85,9 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     await terminal.closeAll()
     db.close()
   })
+  app.addHook('preClose', async () => cohorts.stop())
   const url = await listen(app, config)
+  cohorts.start()
   return {
     app,
     url,
