@@ -31,6 +31,8 @@ export interface ServeOptions {
   version: string
   /** Environment added to terminals and command checks (e.g. KUBECONFIG). */
   clusterEnv?: Record<string, string>
+  /** Grading services (checks/live-services.ts keys): the resource source and the live cluster. */
+  services?: Readonly<Record<string, unknown>>
   prettyLogs?: boolean
 }
 
@@ -49,7 +51,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const catalog = createLabCatalog(labs)
   const clusterEnv = options.clusterEnv ?? {}
   const cohorts = wireCohorts({ db, config, sessions, catalog, clusterEnv })
-  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: clusterEnv, services: {}, onAttempt: (e) => cohorts.cohorts.onAttempt(e) })
+  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: clusterEnv, services: options.services ?? {}, onAttempt: (e) => cohorts.cohorts.onAttempt(e) })
   let provisioning: ProgressEventDto | undefined
   const status = (): StatusDto => ({
     version: options.version,

@@ -10,7 +10,7 @@ import { VERSION } from './version.ts'
 
 export async function serveForeground(
   flags: ServeFlags,
-  mode: { offline: boolean; offlineReason?: string; clusterEnv?: Record<string, string> },
+  mode: { offline: boolean; offlineReason?: string; clusterEnv?: Record<string, string>; services?: Readonly<Record<string, unknown>> },
 ): Promise<RunningServer> {
   const overrides = overridesFrom(flags)
   const config: Config = loadConfig(process.env, {
@@ -24,6 +24,7 @@ export async function serveForeground(
     version: VERSION,
     prettyLogs: process.stdout.isTTY,
     ...(mode.clusterEnv ? { clusterEnv: mode.clusterEnv } : {}),
+    ...(mode.services ? { services: mode.services } : {}),
   })
   const link = config.accessToken ? `${server.url}#access=${config.accessToken}` : server.url
   process.stdout.write(`${pc.bold('kindlab')} is serving the labs at ${pc.cyan(link)}\n`)
