@@ -1,0 +1,80 @@
+// Compares the Envoy config kindlab predicted with what Envoy actually holds (route configs,
+// virtual hosts, routes, listeners, filter chains, clusters) and lists each difference with a
+// sentence. Envoy wins when they disagree; the caller logs these. Pure.
+import type { ConfigDump } from './configdump.ts'
+import { toEnvoyView } from './configdump.ts'
+import { diffListeners } from './diff-listeners.ts'
+import { diffRouteConfigs } from './diff-routes.ts'
+import type { ListenerSummary, RouteConfiguration } from './types.ts'
+
+/** Which level of the config a difference is at. */
+export type DifferenceScope = 'routeConfig' | 'virtualHost' | 'route' | 'listener' | 'filterChain' | 'cluster'
+
+/** One way the prediction and Envoy disagree. */
+export interface EnvoyDifference {
+  /** `missing`: predicted, not in Envoy; `extra`: in Envoy, not predicted; `changed`: both, different. */
+  kind: 'missing' | 'extra' | 'changed'
+  scope: DifferenceScope
+  /** Where, e.g. `http.8080 / shop.example.com:80 / route 2`. */
+  location: string
+  /** For `changed`: which property, e.g. `domains`, `action`, `position`, `tls`. */
+  field?: string
+  predicted?: unknown
+  actual?: unknown
+  /** One sentence for logs and explanations. */
+  message: string
+}
+
+/** Envoy config as `kindlab simulate --json` and `kindlab routes --json` print it. */
+export interface EnvoyConfigView {
+  listeners?: readonly ListenerSummary[]
+  routeConfigs: Readonly<Record<string, RouteConfiguration>>
+  clusters?: readonly string[]
+}
+
+/** What to compare. Route configs are always compared. */
+export interface DiffOptions {
+  /** Compare listeners and filter chains. @default true when both sides have listeners */
+  listeners?: boolean
+  /** Report predicted clusters Envoy lacks (Envoy's extra clusters are normal and ignored). @default true when both sides have clusters */
+  clusters?: boolean
+}
+
+/**
+ * Differences between a prediction and Envoy's config, ordered route configs, listeners, clusters.
+ * @example diffEnvoy({ listeners, routeConfigs, clusters }, toEnvoyView(parseConfigDump(json)))
+ */
+export function diffEnvoy(predicted: EnvoyConfigView, actual: EnvoyConfigView, options: DiffOptions = {}): EnvoyDifference[] {
+  const out = diffRouteConfigs(predicted.routeConfigs, actual.routeConfigs)
+  const compareListeners = options.listeners ?? (predicted.listeners !== undefined && actual.listeners !== undefined)
+  if (compareListeners) {
+    out.push(...diffListeners(predicted.listeners ?? [], actual.listeners ?? []))
+  }
+  const compareClusters = options.clusters ?? (predicted.clusters !== undefined && actual.clusters !== undefined)
+  if (compareClusters) {
+    out.push(...missingClusters(predicted.clusters ?? [], actual.clusters ?? []))
+  }
+  return out
+}
+
+/** diffEnvoy against a parsed dump, comparing only the sections the dump has. */
+export function diffAgainstDump(predicted: EnvoyConfigView, dump: ConfigDump): EnvoyDifference[] {
+  const view = toEnvoyView(dump)
+  return diffEnvoy(predicted, view, {
+    listeners: dump.has.listeners && predicted.listeners !== undefined,
+    clusters: dump.has.clusters && predicted.clusters !== undefined,
+  })
+}
+
+function missingClusters(predicted: readonly string[], actual: readonly string[]): EnvoyDifference[] {
+  const present = new Set(actual)
+  return [...new Set(predicted)]
+    .filter((name) => !present.has(name))
+    .map((name) => ({
+      kind: 'missing' as const,
+      scope: 'cluster' as const,
+      location: name,
+      predicted: name,
+      message: `Envoy has no cluster ${name}, which kindlab predicted; requests routed to it get 503.`,
+    }))
+}
