@@ -123,11 +123,8 @@ function checkStringMatch(sm: StringMatch, path: string, isUri: boolean): FieldP
   if (sm.regex !== undefined) {
     if (sm.regex === '') return [{ path: `${path}.regex`, message: 'a regex match must not be empty.' }]
     if (sm.regex.length > 1024) return [{ path: `${path}.regex`, message: 'the regex is too long (max 1024 characters).' }]
-    try {
-      new RegExp(sm.regex, 'u')
-    } catch {
-      return [{ path: `${path}.regex`, message: `"${sm.regex}" is not a valid RE2 regular expression.` }]
-    }
+    // istiod also compiles the regex with RE2; JavaScript's dialect differs (named groups,
+    // lookarounds), so the grader does not reject on syntax and treats `*` as "present".
   }
   return []
 }
