@@ -57,6 +57,23 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
     })
   }
 
+  /** A fresh ResourceQuota refuses pods until the quota controller has computed it: retry that. */
+  async function applyPod(pod: KubeObject): Promise<void> {
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      try {
+        await kube.apply(pod)
+        return
+      } catch (err) {
+        const text = err instanceof Error ? err.message : ''
+        if (!/status unknown for quota|serviceaccount .* not found/i.test(text) || Date.now() > deadline) {
+          throw err
+        }
+        await sleep(200)
+      }
+    }
+  }
+
   async function deleteOutside(cohort: CohortNames, trainee?: string): Promise<void> {
     const sel = selector(cohort, trainee)
     for (const [apiVersion, kind] of CLUSTER_SCOPED) {
@@ -94,15 +111,21 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
       }
       const pod = rest.filter((o) => o.kind === 'Pod')
       await Promise.all(rest.filter((o) => o.kind !== 'Pod').map((o) => kube.apply(o)))
-      await Promise.all(pod.map((o) => kube.apply(o)))
+      await Promise.all(pod.map((o) => applyPod(o)))
       if (options.waitForWorkspace ?? true) {
         await waitForPod(plan.namespace)
       }
     },
     async destroy(cohort, traineeId) {
       const plan = planTrainee(cohort, traineeId, options)
-      await kube.remove({ apiVersion: 'v1', kind: 'Namespace', name: plan.namespace })
+      const ref = { apiVersion: 'v1', kind: 'Namespace', name: plan.namespace }
+      await kube.remove(ref)
       await deleteOutside(cohort, traineeId)
+      // The same namespace is rebuilt next: wait until the old one is really gone.
+      const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000)
+      while ((await kube.read(ref)) && Date.now() < deadline) {
+        await sleep(250)
+      }
     },
     async teardown(cohort) {
       const namespaces = await kube.list('v1', 'Namespace', { labelSelector: selector(cohort) })

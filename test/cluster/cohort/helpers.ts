@@ -1,0 +1,49 @@
+// Helpers for the cohort cluster tests: the namespaces a class cluster already has (Istio's and
+// the shop's), a ServiceAccount token as a KubeConfig, and a unique cohort. Test code only.
+import { randomBytes } from 'node:crypto'
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
+import { createCohortKube, type CohortKube } from '../../../server/cohorts/kube/kube-client.ts'
+import { createKubeEnvironments } from '../../../server/cohorts/kube/kube-environments.ts'
+import type { EnvironmentBackend } from '../../../server/cohorts/environments.ts'
+import { eventually } from '../cluster-client.ts'
+
+/** Creates istio-system and hipster when missing (a class cluster has them; the sim does not). */
+export async function ensureClassNamespaces(kc: KubeConfig): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api)
+  for (const name of ['istio-system', 'hipster']) {
+    await core.readNamespace({ name }).catch(() => core.createNamespace({ body: { metadata: { name } } }).catch(() => undefined))
+  }
+}
+
+export function cohortName(prefix: string): { name: string; domain: string } {
+  const name = `${prefix}-${randomBytes(2).toString('hex')}`
+  return { name, domain: `${name}.example` }
+}
+
+export function backend(kc: KubeConfig): { kube: CohortKube; envs: EnvironmentBackend } {
+  const kube = createCohortKube(kc)
+  return { kube, envs: createKubeEnvironments(kube, { readyTimeoutMs: 90_000 }) }
+}
+
+/** A KubeConfig for the same cluster authenticated as `namespace/serviceAccount`. */
+export async function serviceAccountConfig(admin: KubeConfig, namespace: string, serviceAccount: string): Promise<KubeConfig> {
+  const core = admin.makeApiClient(CoreV1Api)
+  const request = await core.createNamespacedServiceAccountToken({ name: serviceAccount, namespace, body: { spec: { audiences: [], expirationSeconds: 600 } } })
+  const cluster = admin.getCurrentCluster()
+  if (!cluster || !request.status?.token) {
+    throw new Error('no cluster or token')
+  }
+  const kc = new KubeConfig()
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: 'sa', token: request.status.token }],
+    contexts: [{ name: 'sa', cluster: cluster.name, user: 'sa' }],
+    currentContext: 'sa',
+  })
+  return kc
+}
+
+/** Polls until nothing of the cohort is left in the cluster. */
+export function untilGone(envs: EnvironmentBackend, cohort: { name: string; domain: string }): Promise<true> {
+  return eventually(`nothing left of cohort ${cohort.name}`, async () => ((await envs.leftovers(cohort)).length === 0 ? true : undefined), { timeoutMs: 90_000 })
+}

@@ -1,0 +1,77 @@
+// The instructor's cohorts, and the form that creates one (lab, trainees, mode, domain, reserve).
+import { api, ApiError } from '../../api-client.ts'
+import { h } from '../../dom.ts'
+import type { CohortMode, CreateCohortBody } from '../../../../server/protocol/cohort-dto.ts'
+import { instructorApi } from './api.ts'
+
+function field(label: string, input: HTMLElement, help?: string): HTMLElement {
+  return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, help ? h('small', { class: 'muted' }, help) : undefined)
+}
+
+export async function showCohortList(main: HTMLElement): Promise<void> {
+  document.title = 'Cohorts · kindlab'
+  const [cohorts, labs] = await Promise.all([instructorApi.list(), api.labs()])
+  const rows = cohorts.map((c) =>
+    h(
+      'tr',
+      { 'data-cohort': c.name },
+      h('th', { scope: 'row' }, h('a', { href: `/instructor/cohorts/${c.id}` }, c.name)),
+      h('td', {}, c.labId),
+      h('td', {}, `${c.joined} / ${c.seats}`),
+      h('td', {}, c.mode),
+      h('td', {}, c.state === 'ended' ? 'ended' : c.offline ? 'planned only (offline)' : `${c.ready} ready`),
+    ),
+  )
+  const name = h('input', { id: 'cohort-name', required: true, pattern: '[a-z]([a-z0-9-]{0,28}[a-z0-9])?', placeholder: 'istio-class' })
+  const lab = h('select', { id: 'cohort-lab' }, ...labs.map((l) => h('option', { value: l.id }, l.title)))
+  const trainees = h('input', { id: 'cohort-trainees', type: 'number', min: '1', max: '200', value: '20', required: true })
+  const mode = h('select', { id: 'cohort-mode' }, h('option', { value: 'namespace' }, 'namespace (one cluster)'), h('option', { value: 'cluster' }, 'cluster (kind per trainee)'))
+  const domain = h('input', { id: 'cohort-domain', placeholder: 'istio-class.example' })
+  const reserve = h('input', { id: 'cohort-reserve', type: 'number', min: '0', max: '200', value: '5' })
+  const webhook = h('input', { id: 'cohort-webhook', type: 'url', placeholder: 'https://example.org/hooks/kindlab' })
+  const error = h('p', { class: 'form-error', role: 'alert' })
+  const form = h(
+    'form',
+    { class: 'panel-form', 'aria-labelledby': 'create-title' },
+    h('h2', { id: 'create-title' }, 'New cohort'),
+    field('Name', name, 'Lower-case letters, digits and dashes.'),
+    field('Lab', lab),
+    field('Trainees', trainees),
+    field('Isolation', mode),
+    field('Domain', domain, 'Each trainee gets <trainee-id>.<domain>. Optional.'),
+    field('Warm pool', reserve, 'Environments prepared ahead of time.'),
+    field('Webhook URL', webhook, 'Optional: joined, check, step and lab events, HMAC-signed.'),
+    h('button', { type: 'submit' }, 'Create cohort'),
+    error,
+  )
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    const body: CreateCohortBody = { name: name.value, labId: lab.value, trainees: Number(trainees.value), mode: mode.value as CohortMode, reserve: Number(reserve.value) }
+    if (domain.value) {
+      body.domain = domain.value
+    }
+    if (webhook.value) {
+      body.webhookUrl = webhook.value
+    }
+    instructorApi
+      .create(body)
+      .then((created) => {
+        sessionStorage.setItem(`kindlab.created.${created.id}`, JSON.stringify({ classCode: created.classCode, webhookSecret: created.webhookSecret }))
+        location.assign(`/instructor/cohorts/${created.id}`)
+      })
+      .catch((err: unknown) => {
+        error.textContent = err instanceof ApiError ? `${err.message} ${err.hint ?? ''}` : 'Could not create the cohort.'
+      })
+  })
+  main.replaceChildren(
+    h(
+      'section',
+      { class: 'instructor' },
+      h('h1', {}, 'Cohorts'),
+      cohorts.length
+        ? h('table', { class: 'data' }, h('thead', {}, h('tr', {}, ...['Cohort', 'Lab', 'Joined', 'Mode', 'Environments'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...rows))
+        : h('p', { class: 'muted' }, 'No cohort yet.'),
+      form,
+    ),
+  )
+}

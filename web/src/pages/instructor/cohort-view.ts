@@ -1,0 +1,87 @@
+// One cohort: its settings and class code, the live grade book, exports, and teardown. Offline,
+// it says plainly that the isolation objects are only planned.
+import { ApiError } from '../../api-client.ts'
+import { byId, h } from '../../dom.ts'
+import { followGradeBook, instructorApi } from './api.ts'
+import { createGradeBookView } from './gradebook-view.ts'
+
+function download(name: string, blob: Blob): void {
+  const a = h('a', { href: URL.createObjectURL(blob), download: name })
+  document.body.append(a)
+  a.click()
+  a.remove()
+}
+
+export async function showCohort(main: HTMLElement, id: string): Promise<void> {
+  const [cohort, handout] = await Promise.all([instructorApi.detail(id), instructorApi.handout(id)])
+  document.title = `${cohort.name} · kindlab`
+  byId('crumbs').replaceChildren(h('a', { href: '/instructor' }, 'Instructor'), h('span', { 'aria-hidden': 'true' }, ' / '), h('span', {}, cohort.name))
+  const created = JSON.parse(sessionStorage.getItem(`kindlab.created.${cohort.id}`) ?? '{}') as { webhookSecret?: string }
+  const status = h('span', { class: 'live-state', role: 'status', 'data-live': 'false' }, 'connecting…')
+  const message = h('p', { class: 'form-error', role: 'alert' })
+  const view = createGradeBookView({
+    watch: (trainee) => location.assign(`/instructor/cohorts/${cohort.id}/watch/${trainee}`),
+    reset: (trainee) => {
+      if (confirm(`Reset ${trainee}? Their environment is rebuilt and their link changes.`)) {
+        instructorApi.reset(cohort.id, trainee).then(
+          () => (message.textContent = `${trainee} was reset; print the handout again for the new link.`),
+          (err: unknown) => (message.textContent = err instanceof ApiError ? err.message : 'Reset failed.'),
+        )
+      }
+    },
+  })
+  const stop = followGradeBook(
+    cohort.id,
+    (event) => (event.type === 'snapshot' ? view.setBook(event.book) : view.setRow(event.row)),
+    (live) => {
+      status.dataset['live'] = String(live)
+      status.textContent = live ? 'live' : 'reconnecting…'
+    },
+  )
+  const csv = h('button', { type: 'button' }, 'Export CSV')
+  csv.addEventListener('click', () => void instructorApi.csv(cohort.id).then((b) => download(`${cohort.name}-gradebook.csv`, b)))
+  const json = h('button', { type: 'button' }, 'Export JSON')
+  json.addEventListener('click', () => void instructorApi.gradebook(cohort.id).then((b) => download(`${cohort.name}-gradebook.json`, new Blob([JSON.stringify(b, null, 2)], { type: 'application/json' }))))
+  const teardown = h('button', { type: 'button', class: 'danger' }, 'Tear down')
+  teardown.addEventListener('click', () => {
+    if (confirm(`Tear down ${cohort.name}? Every trainee environment is deleted and their sessions end.`)) {
+      instructorApi.teardown(cohort.id).then(
+        (r) => (message.textContent = r.leftovers.length ? `Still going away: ${r.leftovers.join(', ')}` : 'Torn down: nothing is left in the cluster.'),
+        (err: unknown) => (message.textContent = err instanceof ApiError ? err.message : 'Teardown failed.'),
+      )
+    }
+  })
+  const joinLink = new URL(handout.joinUrl).pathname
+  main.replaceChildren(
+    h(
+      'section',
+      { class: 'instructor' },
+      h('h1', {}, cohort.name, ' ', status),
+      cohort.offline
+        ? h('p', { class: 'notice', 'data-testid': 'offline-notice' }, 'Offline: no cluster is attached, so the isolation objects (namespaces, RBAC, quotas, network and admission policies) are only planned, not applied. Trainees get local terminals.')
+        : undefined,
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', {}, 'Lab'),
+        h('dd', {}, handout.lab),
+        h('dt', {}, 'Class code'),
+        h('dd', { 'data-testid': 'class-code' }, handout.classCode),
+        h('dt', {}, 'Join page'),
+        h('dd', {}, h('a', { href: joinLink }, handout.joinUrl)),
+        h('dt', {}, 'Isolation'),
+        h('dd', {}, `${cohort.mode} · ${cohort.domain} · warm pool ${cohort.reserve}`),
+        created.webhookSecret ? h('dt', {}, 'Webhook secret (shown once)') : undefined,
+        created.webhookSecret ? h('dd', {}, h('code', {}, created.webhookSecret)) : undefined,
+      ),
+      h('div', { class: 'toolbar' }, h('a', { class: 'button', href: `/instructor/cohorts/${cohort.id}/handout` }, 'Printable handout'), csv, json, teardown),
+      message,
+      h('h2', {}, 'Grade book'),
+      view.element,
+    ),
+  )
+  window.addEventListener('pagehide', () => {
+    stop()
+    view.dispose()
+  })
+}

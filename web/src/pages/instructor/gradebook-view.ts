@@ -1,0 +1,95 @@
+// The live grade book grid: one row per trainee, one cell per check (passed, failed with the
+// failure count and the last message as a tooltip), current step with time on it, stuck rows
+// highlighted. Rows are replaced as the stream pushes them; the clocks tick locally.
+import { h } from '../../dom.ts'
+import type { GradeBookDto, GradeRowDto } from '../../../../server/protocol/cohort-dto.ts'
+
+export interface GradeBookView {
+  element: HTMLElement
+  setBook(book: GradeBookDto): void
+  setRow(row: GradeRowDto): void
+  dispose(): void
+}
+
+function minutes(ms: number): string {
+  const m = Math.floor(ms / 60_000)
+  return m < 1 ? '<1 min' : `${m} min`
+}
+
+export function createGradeBookView(actions: { watch(traineeId: string): void; reset(traineeId: string): void }): GradeBookView {
+  let book: GradeBookDto | undefined
+  const table = h('table', { class: 'gradebook', 'data-testid': 'gradebook' })
+  const element = h('div', { class: 'gradebook-wrap' }, table)
+
+  const isStuck = (r: GradeRowDto): boolean => {
+    const onStep = Date.now() - r.currentSince
+    return !r.labCompleted && r.joinedAt !== undefined && r.failuresOnStep > 0 && onStep > (book?.stuckAfterMs ?? 600_000) && !r.passedSteps.includes(r.currentStep)
+  }
+
+  const rowElement = (r: GradeRowDto): HTMLTableRowElement => {
+    const checks = book?.steps.flatMap((s) => s.checks) ?? []
+    const cells = checks.map((c) => {
+      const cell = r.checks[c.id]
+      const state = cell ? (cell.passed ? 'passed' : 'failed') : 'none'
+      const text = cell ? (cell.passed ? '✓' : `✗ ${cell.failures}`) : '·'
+      return h('td', { class: `cell cell-${state}`, 'data-check': c.id, 'data-state': state, title: cell?.message ?? 'not tried yet' }, text)
+    })
+    const stuck = isStuck(r)
+    const who = r.displayName && r.displayName !== r.traineeId ? `${r.displayName} (${r.traineeId})` : r.traineeId
+    const step = r.joinedAt === undefined ? 'not joined' : r.labCompleted ? 'done' : `step ${r.currentStep + 1} · ${minutes(Date.now() - r.currentSince)}`
+    const watch = h('button', { type: 'button', class: 'small', ...(r.sessionId ? {} : { disabled: true }) }, 'Watch')
+    watch.addEventListener('click', () => actions.watch(r.traineeId))
+    const reset = h('button', { type: 'button', class: 'small danger' }, 'Reset')
+    reset.addEventListener('click', () => actions.reset(r.traineeId))
+    return h(
+      'tr',
+      { 'data-trainee': r.traineeId, class: stuck ? 'stuck' : r.labCompleted ? 'completed' : '' },
+      h('th', { scope: 'row' }, who, stuck ? h('span', { class: 'tag tag-bad' }, 'stuck') : undefined),
+      h('td', { class: 'env', 'data-env': r.envState }, r.envState),
+      h('td', { class: 'step', 'data-since': String(r.currentSince) }, step),
+      ...cells,
+      h('td', { class: 'row-actions' }, watch, reset),
+    )
+  }
+
+  const render = () => {
+    if (!book) {
+      return
+    }
+    const stepHeads = book.steps.filter((s) => s.checks.length > 0).map((s) => h('th', { colspan: String(s.checks.length), scope: 'colgroup' }, `${s.index + 1}. ${s.title}`))
+    const checkHeads = book.steps.flatMap((s) => s.checks.map((c) => h('th', { scope: 'col', title: c.id }, c.title)))
+    table.replaceChildren(
+      h('thead', {}, h('tr', {}, h('th', { colspan: '3' }), ...stepHeads, h('th', {})), h('tr', {}, h('th', { scope: 'col' }, 'Trainee'), h('th', { scope: 'col' }, 'Env'), h('th', { scope: 'col' }, 'Where'), ...checkHeads, h('th', { scope: 'col' }, 'Actions'))),
+      h('tbody', {}, ...book.rows.map(rowElement)),
+    )
+  }
+
+  const tick = setInterval(() => {
+    if (book) {
+      for (const r of book.rows) {
+        table.querySelector(`tr[data-trainee="${r.traineeId}"]`)?.replaceWith(rowElement(r))
+      }
+    }
+  }, 15_000)
+
+  return {
+    element,
+    setBook(next) {
+      book = next
+      render()
+    },
+    setRow(row) {
+      if (!book) {
+        return
+      }
+      book.rows = book.rows.map((r) => (r.traineeId === row.traineeId ? row : r))
+      const old = table.querySelector(`tr[data-trainee="${row.traineeId}"]`)
+      if (old) {
+        old.replaceWith(rowElement(row))
+      } else {
+        render()
+      }
+    },
+    dispose: () => clearInterval(tick),
+  }
+}
