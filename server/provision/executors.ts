@@ -21,8 +21,11 @@ export interface ProvisionAdapters {
 
 type StepOf<A extends PlanStep['action']> = Extract<PlanStep, { action: A }>
 
+const kubeTarget = (kubeconfigPath: string | undefined, context: string): KubeTarget => ({ ...(kubeconfigPath ? { kubeconfigPath } : {}), context })
+const planTarget = (plan: Plan): KubeTarget => kubeTarget(plan.kubeconfigPath, plan.context)
+
 async function kindCluster(step: StepOf<'kind-cluster'>, ctx: StepContext, a: ProvisionAdapters, plan: Plan): Promise<StepResult> {
-  const target = { kubeconfigPath: step.kubeconfigPath, context: plan.context }
+  const target = kubeTarget(step.kubeconfigPath, plan.context)
   if ((await a.kind.clusters()).includes(step.clusterName)) {
     ctx.report(`found kind cluster "${step.clusterName}"; checking that it answers`)
     await a.writeText(step.kubeconfigPath, await a.kind.kubeconfig(step.clusterName, { internal: step.internalKubeconfig }), 0o600)
@@ -43,12 +46,12 @@ async function kindCluster(step: StepOf<'kind-cluster'>, ctx: StepContext, a: Pr
 }
 
 async function checkContext(step: StepOf<'check-context'>, a: ProvisionAdapters): Promise<StepResult> {
-  const version = await a.kube({ kubeconfigPath: step.kubeconfigPath, context: step.context }).ping()
+  const version = await a.kube(kubeTarget(step.kubeconfigPath, step.context)).ping()
   return { state: 'done', detail: `context ${step.context} answers (Kubernetes ${version})` }
 }
 
 async function istio(step: StepOf<'istio'>, ctx: StepContext, a: ProvisionAdapters, plan: Plan): Promise<StepResult> {
-  const ops = a.kube({ kubeconfigPath: plan.kubeconfigPath, context: plan.context })
+  const ops = a.kube(planTarget(plan))
   const state = await ops.istioState(step.namespace, step.ingressService)
   if (state.istiodTag && step.keepExisting) {
     return { state: 'skipped', detail: `Istio ${state.istiodTag} is already installed; kept as it is` }
@@ -58,12 +61,12 @@ async function istio(step: StepOf<'istio'>, ctx: StepContext, a: ProvisionAdapte
   }
   await a.writeText(step.overlayPath, stringify(step.overlay))
   ctx.report(`istioctl install -f ${step.overlayPath}`)
-  await a.istioctl.install(step.overlayPath, { kubeconfig: plan.kubeconfigPath, context: plan.context }, { signal: ctx.signal, onLine: (line) => ctx.report(line) })
+  await a.istioctl.install(step.overlayPath, { ...(plan.kubeconfigPath ? { kubeconfig: plan.kubeconfigPath } : {}), context: plan.context }, { signal: ctx.signal, onLine: (line) => ctx.report(line) })
   return { state: 'done', detail: `Istio ${step.version} installed` }
 }
 
 async function apply(step: StepOf<'apply'>, ctx: StepContext, a: ProvisionAdapters, plan: Plan): Promise<StepResult> {
-  const ops = a.kube({ kubeconfigPath: plan.kubeconfigPath, context: plan.context })
+  const ops = a.kube(planTarget(plan))
   const marker = step.marker
   if (marker) {
     const value = await ops.namespaceAnnotation(marker.namespace, marker.key)
@@ -83,7 +86,7 @@ async function apply(step: StepOf<'apply'>, ctx: StepContext, a: ProvisionAdapte
 }
 
 async function wait(step: StepOf<'wait'>, ctx: StepContext, a: ProvisionAdapters, plan: Plan): Promise<StepResult> {
-  const ops = a.kube({ kubeconfigPath: plan.kubeconfigPath, context: plan.context })
+  const ops = a.kube(planTarget(plan))
   await ops.waitForDeployments(step.deployments, { timeoutMs: step.timeoutMs, signal: ctx.signal, onProgress: (detail) => ctx.report(detail) })
   return { state: 'done', detail: `${step.deployments.length} deployments ready` }
 }

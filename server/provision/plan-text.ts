@@ -24,11 +24,11 @@ function stepDetails(step: PlanStep, plan: Plan): string[] {
       ]
     }
     case 'check-context':
-      return [`check that context ${step.context} in ${step.kubeconfigPath} answers (no kind, no Docker needed)`]
+      return [`check that context ${step.context} in ${step.kubeconfigPath ?? 'your kubeconfig (KUBECONFIG or ~/.kube/config)'} answers (no kind, no Docker needed)`]
     case 'istio':
       return [
         `skip when istiod ${step.version} runs${step.nodePorts.length ? ` and ${step.ingressService} has node ports ${step.nodePorts.join(', ')}` : ''}${step.keepExisting ? ' (an existing Istio of any version is kept)' : ''}; otherwise:`,
-        `istioctl install -y -f ${step.overlayPath} --kubeconfig ${plan.kubeconfigPath} --context ${plan.context}`,
+        `istioctl install -y -f ${step.overlayPath}${plan.kubeconfigPath ? ` --kubeconfig ${plan.kubeconfigPath}` : ''} --context ${plan.context}`,
       ]
     case 'apply':
       return [
@@ -55,7 +55,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 export function planText(plan: Plan, serveUrl: string): string[] {
   const lines: string[] = []
   const where = plan.target.type === 'kind' ? `kind cluster "${plan.target.clusterName}"` : `existing cluster (context ${plan.target.context})`
-  lines.push(`Plan for the live lab on the ${where}`, `kubeconfig: ${plan.kubeconfigPath} (context ${plan.context})`, '')
+  lines.push(`Plan for the live lab on the ${where}`, `kubeconfig: ${plan.kubeconfigPath ?? 'your default (KUBECONFIG or ~/.kube/config)'} (context ${plan.context})`, '')
   lines.push('Steps:')
   plan.steps.forEach((step, i) => {
     lines.push(`  ${i + 1}. ${step.title}`)

@@ -17,8 +17,8 @@ export type PlanTarget =
 
 export interface PlanOptions {
   target: PlanTarget
-  /** The kubeconfig kindlab writes (kind) or reads (context). */
-  kubeconfigPath: string
+  /** The kubeconfig kindlab writes (kind); for a context, undefined means the user's default (KUBECONFIG, ~/.kube/config). */
+  kubeconfigPath: string | undefined
   /** Where rendered files go (the kind config, the Istio overlay). */
   workDir: string
   /** Optional app parts to add, e.g. ["loadgenerator"]. */
@@ -44,7 +44,7 @@ export type PlanStep =
       kubeconfigPath: string
       internalKubeconfig: boolean
     }
-  | { id: 'context'; action: 'check-context'; title: string; context: string; kubeconfigPath: string }
+  | { id: 'context'; action: 'check-context'; title: string; context: string; kubeconfigPath: string | undefined }
   | {
       id: 'istio'
       action: 'istio'
@@ -66,7 +66,7 @@ export interface Plan {
   target: PlanTarget
   /** kubeconfig context the lab uses (kind-<name> for kind). */
   context: string
-  kubeconfigPath: string
+  kubeconfigPath: string | undefined
   steps: PlanStep[]
   images: ImageRef[]
   ports: PortFact[]
@@ -117,6 +117,9 @@ function clusterStep(bp: Blueprint, options: PlanOptions): PlanStep {
   const t = options.target
   if (t.type === 'context') {
     return { id: 'context', action: 'check-context', title: `Use the existing cluster (context ${t.context})`, context: t.context, kubeconfigPath: options.kubeconfigPath }
+  }
+  if (!options.kubeconfigPath) {
+    throw new Error('planUp: a kind target needs the kubeconfig path kindlab writes')
   }
   const config = kindConfigFor(bp, t)
   const image = config.nodes[0]?.image ?? 'kind default image'

@@ -7,7 +7,7 @@ import type { Runner } from '../kind/kind-cli.ts'
 
 export interface IstioctlCli {
   /** `istioctl install -y -f <overlay>`; istioctl itself waits until the components are ready. */
-  install(overlayPath: string, target: { kubeconfig: string; context: string }, options?: { signal?: AbortSignal; onLine?: (line: string) => void }): Promise<void>
+  install(overlayPath: string, target: { kubeconfig?: string; context: string }, options?: { signal?: AbortSignal; onLine?: (line: string) => void }): Promise<void>
   /** The client version (e.g. "1.31.1"). */
   version(): Promise<string>
 }
@@ -42,7 +42,7 @@ export function createIstioctlCli(env: { PATH: string }, run: Runner = execa, bi
   const base = { env, extendEnv: true, stdin: 'ignore' as const, all: true }
   return {
     async install(overlayPath, target, options = {}) {
-      const args = ['install', '-y', '-f', overlayPath, '--kubeconfig', target.kubeconfig, '--context', target.context]
+      const args = ['install', '-y', '-f', overlayPath, ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []), '--context', target.context]
       try {
         const sub = run(bin, args, { ...base, ...(options.signal ? { cancelSignal: options.signal } : {}) })
         let rest = ''

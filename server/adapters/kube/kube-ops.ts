@@ -5,6 +5,7 @@ import { AppsV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, VersionApi, t
 import { loadKubeConfig, type KubeTarget, type LoadedKubeConfig } from './kube-config.ts'
 import { translateKubeError } from './kube-errors.ts'
 import { waitForDeployments, type DeploymentRef, type WaitOptions } from './wait-deployments.ts'
+import { deploymentProgress, type DeploymentProgress } from './workload-status.ts'
 
 /** The field manager of everything kindlab applies. */
 export const fieldManager = 'kindlab'
@@ -25,6 +26,10 @@ export interface KubeOps {
   namespaceAnnotation(namespace: string, annotation: string): Promise<string | undefined>
   annotateNamespace(namespace: string, annotation: string, value: string): Promise<void>
   istioState(namespace: string, ingressService: string): Promise<IstioState>
+  /** Deletes the objects (missing ones are fine), in reverse apply order. */
+  delete(objects: readonly KubernetesObject[]): Promise<number>
+  /** Every Deployment of a namespace with its progress (empty when the namespace does not exist). */
+  deployments(namespace: string): Promise<Array<{ name: string } & DeploymentProgress>>
   waitForDeployments(refs: readonly DeploymentRef[], options: WaitOptions): Promise<void>
 }
 
@@ -112,6 +117,27 @@ export function createKubeOps(target: KubeTarget): KubeOps {
         }
         return state
       }),
+    async delete(objects) {
+      const api = KubernetesObjectApi.makeApiClient(load().kc)
+      let deleted = 0
+      for (const obj of sortForApply(objects).reverse()) {
+        await call(`deleting ${label(obj)}`, async () => {
+          try {
+            await api.delete(obj)
+            deleted++
+          } catch (err) {
+            if (!isNotFound(err)) {
+              throw err
+            }
+          }
+        })
+      }
+      return deleted
+    },
+    deployments: (namespace) =>
+      call(`listing Deployments in ${namespace}`, async ({ kc }) =>
+        (await kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace })).items.map((d) => ({ name: d.metadata?.name ?? '?', ...deploymentProgress(d) })),
+      ),
     waitForDeployments: (refs, options) => waitForDeployments(load().kc, refs, { ...options, where: load().where }),
   }
 }

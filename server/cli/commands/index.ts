@@ -2,14 +2,18 @@
 // heavy code lazily inside the action.
 import type { Command } from 'commander'
 import { registerDoctor } from './doctor.ts'
+import { registerDown } from './down.ts'
+import { registerImages } from './images.ts'
 import { registerLabs } from './labs.ts'
 import { registerServe } from './serve.ts'
 import { registerSimulate } from './simulate.ts'
+import { registerStatus } from './status.ts'
+import { registerTools } from './tools.ts'
 import { registerUp } from './up.ts'
 
 type Register = (program: Command) => void
 
-const commands: Register[] = [registerDoctor, registerLabs, registerServe, registerSimulate, registerUp]
+const commands: Register[] = [registerDoctor, registerDown, registerImages, registerLabs, registerServe, registerSimulate, registerStatus, registerTools, registerUp]
 
 export function registerCommands(program: Command): void {
   for (const register of commands) {

@@ -1,0 +1,111 @@
+// Wires provisioning for the CLI: the plan for the flags, real adapters (kind, istioctl, the
+// Kubernetes API), the progress view, the live grading services and the terminal's kubeconfig.
+import { chmod, mkdir, writeFile } from 'node:fs/promises'
+import { delimiter, dirname, join } from 'node:path'
+import { createIstioctlCli } from '../adapters/istioctl/istioctl-cli.ts'
+import { createKindCli } from '../adapters/kind/kind-cli.ts'
+import { createKubeOps } from '../adapters/kube/kube-ops.ts'
+import { createLiveServices, type ProbeRoute } from '../adapters/live/live-services.ts'
+import type { ProgressEventDto } from '../protocol/api-dto.ts'
+import { loadBlueprint, type Blueprint } from '../provision/blueprint.ts'
+import { gatewayPorts } from '../provision/blueprint-facts.ts'
+import { createStepRunner, type ProvisionAdapters } from '../provision/executors.ts'
+import { planUp, type Plan, type PlanTarget } from '../provision/plan.ts'
+import { runPlan } from '../provision/run-plan.ts'
+import type { LiveEnv } from './live-env.ts'
+import { createProgressView } from './progress-view.ts'
+
+/** Writes a file, creating its folder; `mode` for secrets such as kubeconfigs. */
+export async function writeText(path: string, text: string, mode?: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  await writeFile(path, text, mode === undefined ? {} : { mode })
+  if (mode !== undefined) {
+    await chmod(path, mode)
+  }
+}
+
+export function provisionAdapters(env: LiveEnv): ProvisionAdapters {
+  return {
+    kind: createKindCli(env.toolEnv),
+    istioctl: createIstioctlCli(env.toolEnv),
+    kube: (target) => createKubeOps(target),
+    writeText,
+  }
+}
+
+/** The target the flags ask for: an existing context, or kindlab's own kind cluster. */
+export function targetFor(flags: { context?: string }, env: LiveEnv, bp: Blueprint): PlanTarget {
+  if (flags.context) {
+    return { type: 'context', context: flags.context }
+  }
+  return {
+    type: 'kind',
+    clusterName: bp.kind.clusterName,
+    ...(env.listenAddress ? { listenAddress: env.listenAddress } : {}),
+    ...(env.inContainer ? { internalKubeconfig: true } : {}),
+  }
+}
+
+/** Loads the blueprint and plans `up` for the flags. */
+export async function planFor(flags: { context?: string; loadgen?: boolean }, env: LiveEnv): Promise<{ bp: Blueprint; plan: Plan }> {
+  const bp = await loadBlueprint()
+  const target = targetFor(flags, env, bp)
+  const plan = planUp(bp, {
+    target,
+    kubeconfigPath: target.type === 'kind' ? env.kubeconfigPath : undefined,
+    workDir: env.workDir,
+    optional: flags.loadgen ? ['loadgenerator'] : [],
+  })
+  return { bp, plan }
+}
+
+/** How kindlab reaches the gateway for traffic probes from where it runs. */
+export function probeRouteFor(plan: Plan, bp: Blueprint, env: LiveEnv): ProbeRoute {
+  const gateway = { namespace: bp.istio.namespace, service: bp.istio.ingress.service, selector: bp.istio.ingress.selector, adminPort: bp.istio.ingress.adminPort }
+  if (plan.target.type === 'context') {
+    return { type: 'service', gateway }
+  }
+  if (env.inContainer) {
+    const nodePorts = Object.fromEntries(gatewayPorts(bp.istio.overlay, bp.istio.ingress.service).filter((p) => p['nodePort']).map((p) => [Number(p['port']), Number(p['nodePort'])]))
+    return { type: 'node-ports', node: `${plan.target.clusterName}-control-plane`, nodePorts }
+  }
+  const listen = plan.target.listenAddress
+  return { type: 'host-ports', host: !listen || listen === '0.0.0.0' ? '127.0.0.1' : listen }
+}
+
+/** The grading services for the planned cluster (lazy: nothing connects until a check runs). */
+export function liveServicesFor(plan: Plan, bp: Blueprint, env: LiveEnv): Record<string, unknown> {
+  const kube = plan.kubeconfigPath ? { kubeconfigPath: plan.kubeconfigPath, context: plan.context } : { context: plan.context }
+  const gateway = { namespace: bp.istio.namespace, service: bp.istio.ingress.service, selector: bp.istio.ingress.selector, adminPort: bp.istio.ingress.adminPort }
+  return createLiveServices({ kube, gateway, probe: probeRouteFor(plan, bp, env) })
+}
+
+/**
+ * KUBECONFIG for the learner's terminal. kind: the lab's own file. An existing context: a tiny file
+ * that only sets current-context, listed before the user's kubeconfigs (kubectl merges the list and
+ * the first current-context wins), so no credentials are copied.
+ */
+export async function terminalEnvFor(plan: Plan, env: LiveEnv): Promise<Record<string, string>> {
+  if (plan.target.type === 'kind') {
+    return { KUBECONFIG: plan.kubeconfigPath ?? env.kubeconfigPath }
+  }
+  const file = join(env.dataDir, `context-${plan.context.replace(/[^A-Za-z0-9_.-]/g, '_')}.kubeconfig`)
+  await writeText(file, `apiVersion: v1\nkind: Config\ncurrent-context: ${JSON.stringify(plan.context)}\n`, 0o600)
+  return { KUBECONFIG: [file, ...env.userKubeconfigs].join(delimiter) }
+}
+
+/** Runs the plan with the terminal progress view; `onEvent` also receives every event (the web page). */
+export async function provision(plan: Plan, adapters: ProvisionAdapters, options: { signal: AbortSignal; onEvent?: (e: ProgressEventDto) => void }): Promise<void> {
+  const view = createProgressView()
+  try {
+    await runPlan(plan, createStepRunner(plan, adapters), {
+      signal: options.signal,
+      onProgress: (event) => {
+        view.update(event)
+        options.onEvent?.(event)
+      },
+    })
+  } finally {
+    view.stop()
+  }
+}

@@ -1,0 +1,81 @@
+// Runs `kindlab status`: asks kind and the cluster what exists and how ready it is, and prints it
+// as a short report (or JSON). Exit code 1 when the lab is not ready.
+import pc from 'picocolors'
+import { createKindCli } from '../adapters/kind/kind-cli.ts'
+import { createKubeOps, type KubeOps } from '../adapters/kube/kube-ops.ts'
+import { toAppError } from '../errors.ts'
+import { loadBlueprint, type Blueprint } from '../provision/blueprint.ts'
+import { appMarkerKey } from '../provision/plan.ts'
+import type { StatusFlags } from './commands/status.ts'
+import { liveEnv } from './live-env.ts'
+
+export interface LabStatus {
+  cluster: { name: string; exists: boolean; reachable: boolean; version?: string; error?: string }
+  istio?: { installed: boolean; version?: string; ingressType?: string; nodePorts: number[] }
+  app?: { deployed: boolean }
+  deployments: Array<{ namespace: string; name: string; ready: number; desired: number; available: boolean }>
+  ready: boolean
+}
+
+async function inspect(ops: KubeOps, bp: Blueprint, status: LabStatus): Promise<void> {
+  const istio = await ops.istioState(bp.istio.namespace, bp.istio.ingress.service)
+  status.istio = { installed: istio.istiodTag !== undefined, nodePorts: istio.nodePorts, ...(istio.istiodTag ? { version: istio.istiodTag } : {}), ...(istio.ingressType ? { ingressType: istio.ingressType } : {}) }
+  status.app = { deployed: (await ops.namespaceAnnotation(bp.app.namespace, appMarkerKey)) !== undefined }
+  for (const namespace of [bp.istio.namespace, bp.app.namespace]) {
+    for (const d of await ops.deployments(namespace)) {
+      status.deployments.push({ namespace, name: d.name, ready: d.ready, desired: d.desired, available: d.available })
+    }
+  }
+  status.ready = status.istio.installed && status.app.deployed && status.deployments.length > 0 && status.deployments.every((d) => d.available)
+}
+
+/** Gathers the status; never throws for an absent or broken cluster (that is the status). */
+export async function gatherStatus(flags: StatusFlags): Promise<LabStatus> {
+  const env = liveEnv(flags.data)
+  const bp = await loadBlueprint()
+  const name = flags.context ?? `kind-${bp.kind.clusterName}`
+  const status: LabStatus = { cluster: { name, exists: true, reachable: false }, deployments: [], ready: false }
+  try {
+    if (!flags.context) {
+      status.cluster.exists = (await createKindCli(env.toolEnv).clusters()).includes(bp.kind.clusterName)
+      if (!status.cluster.exists) {
+        return status
+      }
+    }
+    const ops = createKubeOps(flags.context ? { context: flags.context } : { kubeconfigPath: env.kubeconfigPath, context: name })
+    status.cluster.version = await ops.ping()
+    status.cluster.reachable = true
+    await inspect(ops, bp, status)
+  } catch (err) {
+    status.cluster.error = toAppError(err).message
+  }
+  return status
+}
+
+function print(s: LabStatus): void {
+  const yes = (ok: boolean, text: string) => `${ok ? pc.green('✔') : pc.red('✘')} ${text}`
+  const lines = [yes(s.cluster.exists && s.cluster.reachable, `cluster ${s.cluster.name}${s.cluster.version ? ` (Kubernetes ${s.cluster.version})` : ''}${s.cluster.exists ? '' : ': not created'}${s.cluster.error ? `: ${s.cluster.error}` : ''}`)]
+  if (s.istio) {
+    lines.push(yes(s.istio.installed, `Istio ${s.istio.version ?? 'not installed'}${s.istio.ingressType ? `, ingress ${s.istio.ingressType} ${s.istio.nodePorts.join('/')}` : ''}`))
+  }
+  if (s.app) {
+    lines.push(yes(s.app.deployed, `the shop ${s.app.deployed ? 'deployed' : 'not deployed'}`))
+  }
+  for (const d of s.deployments) {
+    lines.push(`  ${d.available ? pc.green('●') : pc.yellow('○')} ${d.namespace}/${d.name} ${d.ready}/${d.desired}`)
+  }
+  lines.push(s.ready ? pc.green('The live lab is ready.') : pc.yellow('The live lab is not ready: `kindlab up` creates or resumes it.'))
+  process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+export async function runStatus(flags: StatusFlags): Promise<void> {
+  const status = await gatherStatus(flags)
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(status, null, 2)}\n`)
+  } else {
+    print(status)
+  }
+  if (!status.ready) {
+    process.exitCode = 1
+  }
+}
