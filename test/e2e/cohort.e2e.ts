@@ -1,0 +1,86 @@
+// A class in three browsers: the instructor signs in and creates a cohort (offline: isolation is
+// only planned, and the page says so); two trainees join with the class code; one passes a check
+// and the grade book shows it live; the instructor watches that trainee's terminal read-only.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test, type Browser, type Page } from '@playwright/test'
+import { startKindlab, type ServerHandle } from './kindlab-server.ts'
+
+let dataDir: string
+let server: ServerHandle
+
+test.beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'kindlab-e2e-cohort-'))
+  server = await startKindlab(dataDir)
+})
+
+test.afterAll(async () => {
+  await server.stop()
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+async function typeInTerminal(page: Page, line: string): Promise<void> {
+  await page.locator('.xterm').click()
+  await page.keyboard.type(line)
+  await page.keyboard.press('Enter')
+}
+
+async function joinAs(browser: Browser, cohort: string, code: string, name: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage()
+  await page.goto(new URL(`/join/${cohort}`, server.url).href)
+  await page.getByLabel('Class code').fill(code)
+  await page.getByLabel('Your name').fill(name)
+  await page.getByRole('button', { name: 'Join' }).click()
+  await expect(page).toHaveURL(/\/labs\/hello-kindlab/)
+  await expect(page.locator('.terminal-status')).toHaveText('Connected')
+  return page
+}
+
+test('an instructor runs a class: join, live grade book, read-only watch', async ({ browser }) => {
+  const adminToken = /instructor admin token[^:]*: (kla_\S+)/.exec(server.output())?.[1]
+  expect(adminToken, 'the server prints the admin token at first start').toBeTruthy()
+
+  const teacher = await (await browser.newContext()).newPage()
+  await teacher.goto(new URL('/instructor', server.url).href)
+  await teacher.getByLabel('Secret').fill(adminToken ?? '')
+  await teacher.getByRole('button', { name: 'Sign in' }).click()
+  await teacher.getByLabel('Name').fill('e2e-class')
+  await teacher.getByLabel('Trainees').fill('2')
+  await teacher.getByLabel('Warm pool').fill('2')
+  await teacher.getByRole('button', { name: 'Create cohort' }).click()
+  await expect(teacher.getByTestId('offline-notice')).toContainText('only planned')
+  const code = (await teacher.getByTestId('class-code').textContent()) ?? ''
+  expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/)
+  await expect(teacher.locator('.live-state')).toHaveText('live')
+
+  const ada = await joinAs(browser, 'e2e-class', code, 'Ada')
+  const bob = await joinAs(browser, 'e2e-class', code, 'Bob')
+  const adaRow = teacher.locator('tr[data-trainee="trainee01"]')
+  await expect(adaRow).toContainText('Ada')
+  await expect(teacher.locator('tr[data-trainee="trainee02"]')).toContainText('Bob')
+
+  // Ada passes the first check; the grade book turns green without a reload.
+  await typeInTerminal(ada, 'echo "hello" > ~/hello.txt')
+  const check = ada.locator('.kl-check').first()
+  await expect.poll(async () => {
+    await check.getByRole('button', { name: /Check/ }).click()
+    return check.locator('.check-result.pass').count()
+  }).toBe(1)
+  await expect(adaRow.locator('td[data-check="hello-file-exists"]')).toHaveAttribute('data-state', 'passed')
+  await expect(teacher.locator('tr[data-trainee="trainee02"] td[data-check="hello-file-exists"]')).toHaveAttribute('data-state', 'none')
+
+  // Bob fails once: a red cell with the failure count.
+  await bob.locator('.kl-check').first().getByRole('button', { name: /Check/ }).click()
+  await expect(teacher.locator('tr[data-trainee="trainee02"] td[data-check="hello-file-exists"]')).toHaveAttribute('data-state', 'failed')
+
+  // Over the shoulder: the instructor sees Ada's terminal, read-only.
+  await adaRow.getByRole('button', { name: 'Watch' }).click()
+  await expect(teacher.locator('.terminal-status')).toHaveText('Watching (read-only)')
+  await typeInTerminal(ada, 'echo watched-$((40+2))')
+  await expect(teacher.locator('.xterm-rows')).toContainText('watched-42')
+  await typeInTerminal(teacher, 'echo typed-by-teacher')
+  await typeInTerminal(ada, 'echo still-mine')
+  await expect(teacher.locator('.xterm-rows')).toContainText('still-mine')
+  await expect(ada.locator('.xterm-rows')).not.toContainText('typed-by-teacher')
+})
