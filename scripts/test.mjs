@@ -17,13 +17,19 @@ function run(title, cmd, args, env = {}) {
   const started = Date.now()
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } })
   const ok = r.status === 0
-  process.stdout.write(`── ${title}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
-  if (!ok) failures.push(title)
+  process.stdout.write(
+    `── ${title}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  )
+  if (!ok) {
+    failures.push(title)
+  }
   return ok
 }
 
 function countVitest(file) {
-  if (!existsSync(file)) return
+  if (!existsSync(file)) {
+    return
+  }
   const r = JSON.parse(readFileSync(file, 'utf8'))
   totals.passed += r.numPassedTests ?? 0
   totals.failed += r.numFailedTests ?? 0
@@ -31,7 +37,9 @@ function countVitest(file) {
 }
 
 function countPlaywright(file) {
-  if (!existsSync(file)) return
+  if (!existsSync(file)) {
+    return
+  }
   const s = JSON.parse(readFileSync(file, 'utf8')).stats ?? {}
   totals.passed += (s.expected ?? 0) + (s.flaky ?? 0)
   totals.failed += s.unexpected ?? 0
@@ -53,14 +61,30 @@ run('lint', npx, ['eslint', '.', '--max-warnings=0'])
 run('labs validate', 'node', ['bin/kindlab.js', 'labs', 'validate'])
 
 const unitReport = join(reports, 'unit.json')
-run('unit tests', npx, ['vitest', 'run', '--project', 'unit', '--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`])
+run('unit tests', npx, [
+  'vitest',
+  'run',
+  '--project',
+  'unit',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${unitReport}`,
+])
 countVitest(unitReport)
 
 const { clusterSuiteAvailability } = await import('../test/cluster/availability.mjs')
 const cluster = clusterSuiteAvailability()
 if (cluster.run) {
   const clusterReport = join(reports, 'cluster.json')
-  run('cluster tests (real kube-apiserver)', npx, ['vitest', 'run', '-c', 'test/cluster/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${clusterReport}`])
+  run('cluster tests (real kube-apiserver)', npx, [
+    'vitest',
+    'run',
+    '-c',
+    'test/cluster/vitest.config.ts',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${clusterReport}`,
+  ])
   countVitest(clusterReport)
 } else {
   skip('cluster tests', cluster.reason)

@@ -1,6 +1,6 @@
 // buildApp(deps): registers plugins and routes in an explicit order. No listen(), no process
 // globals: main/serve wires the real dependencies, tests wire their own.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import websocket from '@fastify/websocket'
 import { existsSync } from 'node:fs'
@@ -43,7 +43,7 @@ const pageSecurityHeaders = {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger, bodyLimit: 1024 * 1024, disableRequestLogging: false })
+  const app = Fastify({ logger: deps.logger, bodyLimit: 1024 * 1024 })
   app.setErrorHandler(createErrorHandler(deps.exposeStack))
   app.setNotFoundHandler(notFoundHandler)
   app.addHook('onRequest', async (request) => {
@@ -59,7 +59,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: 256 * 1024 } })
   await app.register(healthRoutes, { prefix: '/api', status: deps.status })
   await app.register(sessionRoutes, { prefix: '/api', sessions: deps.sessions, accessToken: deps.accessToken })
-  await app.register(labRoutes, { prefix: '/api', catalog: deps.catalog, sessions: deps.sessions, progress: deps.progress, grading: deps.grading })
+  await app.register(labRoutes, {
+    prefix: '/api',
+    catalog: deps.catalog,
+    sessions: deps.sessions,
+    progress: deps.progress,
+    grading: deps.grading,
+  })
   await app.register(workspaceRoutes, { prefix: '/api', sessions: deps.sessions })
   if (deps.registerCohorts) {
     await deps.registerCohorts(app)
@@ -77,7 +83,7 @@ async function registerWeb(app: FastifyInstance, webDir: string): Promise<void> 
     return
   }
   await app.register(fastifyStatic, { root: webDir, prefix: '/static/', index: false, maxAge: 0 })
-  const sendPage = async (_request: unknown, reply: import('fastify').FastifyReply) =>
+  const sendPage = async (_request: unknown, reply: FastifyReply) =>
     reply.headers(pageSecurityHeaders).type('text/html; charset=utf-8').sendFile('index.html')
   app.get('/', sendPage)
   app.get('/labs/:lab', sendPage)

@@ -15,14 +15,28 @@ export const ConfigSchema = Type.Object({
   offlineReason: Type.Optional(Type.String({ description: 'Why the server is offline, shown as a banner.' })),
   kubeContext: Type.Optional(Type.String({ description: 'kubeconfig context of the lab cluster (KINDLAB_CONTEXT).' })),
   accessToken: Type.Optional(
-    Type.String({ minLength: 16, description: 'Required to open sessions when serving beyond localhost (KINDLAB_ACCESS_TOKEN).' }),
+    Type.String({
+      minLength: 16,
+      description: 'Required to open sessions when serving beyond localhost (KINDLAB_ACCESS_TOKEN).',
+    }),
   ),
   allowedOrigins: Type.Array(Type.String(), { default: [], description: 'Extra origins allowed to open terminals.' }),
   logLevel: Type.Union(
-    [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
+    [
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ],
     { default: 'info', description: 'pino log level (LOG_LEVEL).' },
   ),
-  exposeStack: Type.Boolean({ default: false, description: 'Include stack traces in API errors (KINDLAB_EXPOSE_STACK).' }),
+  exposeStack: Type.Boolean({
+    default: false,
+    description: 'Include stack traces in API errors (KINDLAB_EXPOSE_STACK).',
+  }),
   sessionIdleMinutes: Type.Integer({ minimum: 1, default: 240, description: 'A terminal idle this long is closed.' }),
 })
 
@@ -40,7 +54,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     offline: parseBool(env['KINDLAB_OFFLINE']),
     kubeContext: env['KINDLAB_CONTEXT'],
     accessToken: env['KINDLAB_ACCESS_TOKEN'],
-    allowedOrigins: env['KINDLAB_ALLOWED_ORIGINS']?.split(',').map((s) => s.trim()).filter(Boolean),
+    allowedOrigins: env['KINDLAB_ALLOWED_ORIGINS']
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     logLevel: env['LOG_LEVEL'],
     exposeStack: parseBool(env['KINDLAB_EXPOSE_STACK']),
   }

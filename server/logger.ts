@@ -2,11 +2,20 @@
 import type { FastifyServerOptions } from 'fastify'
 
 export function loggerOptions(level: string, pretty: boolean): FastifyServerOptions['logger'] {
-  const redact = ['req.headers.authorization', 'req.headers["x-kindlab-access"]', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie']
+  const redact = [
+    'req.headers.authorization',
+    'req.headers["x-kindlab-access"]',
+    'req.headers["sec-websocket-protocol"]',
+    'req.headers.cookie',
+  ]
   if (level === 'silent') {
     return false
   }
   return pretty
-    ? { level, redact, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
+    ? {
+        level,
+        redact,
+        transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } },
+      }
     : { level, redact }
 }

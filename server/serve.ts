@@ -51,7 +51,13 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const catalog = createLabCatalog(labs)
   const clusterEnv = options.clusterEnv ?? {}
   const cohorts = wireCohorts({ db, config, sessions, catalog, clusterEnv })
-  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: clusterEnv, services: options.services ?? {}, onAttempt: (e) => cohorts.cohorts.onAttempt(e) })
+  const grading = createGradingService({
+    kinds: checkKinds,
+    progress,
+    commandEnv: clusterEnv,
+    services: options.services ?? {},
+    onAttempt: (e) => cohorts.cohorts.onAttempt(e),
+  })
   let provisioning: ProgressEventDto | undefined
   const status = (): StatusDto => ({
     version: options.version,
@@ -77,7 +83,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     grading,
     status,
     webDir: webDistDir(),
-    registerTerminal: terminal.register,
+    registerTerminal: (instance) => terminal.register(instance),
     registerCohorts: cohorts.register,
   })
   for (const issue of issues) {

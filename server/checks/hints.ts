@@ -7,7 +7,11 @@
  * @param failuresBefore how many times this check failed before this attempt
  * @param specific the fix the check itself found, if any
  */
-export function pickHint(authored: string | readonly string[] | undefined, failuresBefore: number, specific: string | undefined): string | undefined {
+export function pickHint(
+  authored: string | readonly string[] | undefined,
+  failuresBefore: number,
+  specific: string | undefined,
+): string | undefined {
   const ladder = typeof authored === 'string' ? [authored] : [...(authored ?? [])]
   if (specific) {
     ladder.push(specific)

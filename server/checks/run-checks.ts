@@ -51,7 +51,10 @@ export function paramsOf(check: DeclaredCheck): Record<string, unknown> {
   return params
 }
 
-export async function runChecks(kinds: ReadonlyMap<string, CheckKind>, input: RunChecksInput): Promise<CheckRunResult[]> {
+export async function runChecks(
+  kinds: ReadonlyMap<string, CheckKind>,
+  input: RunChecksInput,
+): Promise<CheckRunResult[]> {
   const results: CheckRunResult[] = []
   for (const check of input.checks) {
     const outcome = await runOne(kinds, check, input)
@@ -70,7 +73,11 @@ export async function runChecks(kinds: ReadonlyMap<string, CheckKind>, input: Ru
   return results
 }
 
-async function runOne(kinds: ReadonlyMap<string, CheckKind>, check: DeclaredCheck, input: RunChecksInput): Promise<CheckOutcome> {
+async function runOne(
+  kinds: ReadonlyMap<string, CheckKind>,
+  check: DeclaredCheck,
+  input: RunChecksInput,
+): Promise<CheckOutcome> {
   const kind = kinds.get(check.kind)
   if (!kind) {
     throw new AppError('LAB_ERR_CHECK_UNKNOWN_KIND', {
@@ -98,7 +105,12 @@ async function runOne(kinds: ReadonlyMap<string, CheckKind>, check: DeclaredChec
     return await Promise.race([kind.run(params, input.context), timeout])
   } catch (err) {
     if (err instanceof AppError) {
-      return { passed: false, message: `The check could not run: ${err.message}`, ...(err.hint ? { hint: err.hint } : {}), layers: [] }
+      return {
+        passed: false,
+        message: `The check could not run: ${err.message}`,
+        ...(err.hint ? { hint: err.hint } : {}),
+        layers: [],
+      }
     }
     throw err
   } finally {

@@ -14,7 +14,12 @@ export async function runDoctor(dataDir?: string): Promise<DoctorReport> {
 const mark: Record<DoctorStatus, string> = { ok: pc.green('✔ ok'), warn: pc.yellow('! warn'), fail: pc.red('✘ fail') }
 
 export function printDoctorReport(report: DoctorReport, out: NodeJS.WritableStream = process.stdout): void {
-  const table = new Table({ head: ['Check', 'Status', 'Found', 'Fix'], style: { head: ['bold'] }, wordWrap: true, colWidths: [18, 10, 28, 60] })
+  const table = new Table({
+    head: ['Check', 'Status', 'Found', 'Fix'],
+    style: { head: ['bold'] },
+    wordWrap: true,
+    colWidths: [18, 10, 28, 60],
+  })
   for (const row of report.rows) {
     table.push([row.title, mark[row.status], row.found, row.fix ?? ''])
   }

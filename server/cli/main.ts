@@ -26,7 +26,7 @@ Exit codes:
   )
   registerCommands(program)
   try {
-    await program.parseAsync(argv as string[], { from: 'node' })
+    await program.parseAsync(argv, { from: 'node' })
     return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (err) {
     if (err instanceof CommanderError) {

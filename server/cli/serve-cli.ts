@@ -10,7 +10,12 @@ import { VERSION } from './version.ts'
 
 export async function serveForeground(
   flags: ServeFlags,
-  mode: { offline: boolean; offlineReason?: string; clusterEnv?: Record<string, string>; services?: Readonly<Record<string, unknown>> },
+  mode: {
+    offline: boolean
+    offlineReason?: string
+    clusterEnv?: Record<string, string>
+    services?: Readonly<Record<string, unknown>>
+  },
 ): Promise<RunningServer> {
   const overrides = overridesFrom(flags)
   const config: Config = loadConfig(process.env, {
@@ -29,7 +34,9 @@ export async function serveForeground(
   const link = config.accessToken ? `${server.url}#access=${config.accessToken}` : server.url
   process.stdout.write(`${pc.bold('kindlab')} is serving the labs at ${pc.cyan(link)}\n`)
   if (config.offline) {
-    process.stdout.write(`${pc.yellow('offline mode')}: ${config.offlineReason ?? 'no cluster attached'} Checks grade your workspace files.\n`)
+    process.stdout.write(
+      `${pc.yellow('offline mode')}: ${config.offlineReason ?? 'no cluster attached'} Checks grade your workspace files.\n`,
+    )
   }
   process.stdout.write(pc.dim('Press Ctrl-C to stop.\n'))
   let stopping = false

@@ -15,7 +15,11 @@ export interface ServeFlags {
 export function serveOptions(cmd: Command): Command {
   return cmd
     .option('--port <n>', 'port to listen on (0 picks a free one)', '4280')
-    .addOption(new Option('--host <address>', 'address to listen on; beyond 127.0.0.1 needs KINDLAB_ACCESS_TOKEN').default('127.0.0.1'))
+    .addOption(
+      new Option('--host <address>', 'address to listen on; beyond 127.0.0.1 needs KINDLAB_ACCESS_TOKEN').default(
+        '127.0.0.1',
+      ),
+    )
     .option('--labs <dir>', 'folder of labs to serve (default: the bundled labs)')
     .option('--data <dir>', 'data folder for the database and workspaces (default: ~/.kindlab)')
     .option('--context <name>', 'kubeconfig context of the lab cluster')
@@ -24,7 +28,10 @@ export function serveOptions(cmd: Command): Command {
 export function overridesFrom(flags: ServeFlags): Partial<Config> {
   const port = Number(flags.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new AppError('LAB_ERR_USAGE', { message: `--port must be a number from 0 to 65535, not "${flags.port}".`, hint: 'Example: --port 8080' })
+    throw new AppError('LAB_ERR_USAGE', {
+      message: `--port must be a number from 0 to 65535, not "${flags.port}".`,
+      hint: 'Example: --port 8080',
+    })
   }
   return {
     port,

@@ -30,7 +30,9 @@ describe('judgeMachine', () => {
     expect(report.rows.find((r) => r.id === 'kind')?.found).toBe('v0.31.0')
   })
   it('names Docker when the client is there but the engine is not', () => {
-    const report = judgeMachine(facts({ dockerEngine: { found: true, ok: false, output: 'Cannot connect to the Docker daemon' } }))
+    const report = judgeMachine(
+      facts({ dockerEngine: { found: true, ok: false, output: 'Cannot connect to the Docker daemon' } }),
+    )
     expect(report.canRunLive).toBe(false)
     const engine = report.rows.find((r) => r.id === 'docker-engine')
     expect(engine).toMatchObject({ status: 'fail', found: 'not reachable' })
@@ -38,13 +40,26 @@ describe('judgeMachine', () => {
     expect(report.summary).toBe('The live lab cannot start: Docker engine not reachable.')
   })
   it('lists every missing tool with the install hint', () => {
-    const report = judgeMachine(facts({ dockerClient: missing, dockerEngine: missing, kind: missing, istioctl: missing }))
-    expect(report.rows.filter((r) => r.status === 'fail').map((r) => r.id)).toEqual(['docker-client', 'docker-engine', 'kind', 'istioctl'])
+    const report = judgeMachine(
+      facts({ dockerClient: missing, dockerEngine: missing, kind: missing, istioctl: missing }),
+    )
+    expect(report.rows.filter((r) => r.status === 'fail').map((r) => r.id)).toEqual([
+      'docker-client',
+      'docker-engine',
+      'kind',
+      'istioctl',
+    ])
     expect(report.rows.find((r) => r.id === 'kind')?.fix).toMatch(/kindlab tools install/)
   })
   it('fails on too little Docker memory and warns below 8 GiB', () => {
-    expect(judgeMachine(facts({ dockerEngine: { ...ok('x'), memBytes: 4 * GiB } })).rows.find((r) => r.id === 'memory')?.status).toBe('fail')
-    expect(judgeMachine(facts({ dockerEngine: { ...ok('x'), memBytes: 7 * GiB } })).rows.find((r) => r.id === 'memory')?.status).toBe('warn')
+    expect(
+      judgeMachine(facts({ dockerEngine: { ...ok('x'), memBytes: 4 * GiB } })).rows.find((r) => r.id === 'memory')
+        ?.status,
+    ).toBe('fail')
+    expect(
+      judgeMachine(facts({ dockerEngine: { ...ok('x'), memBytes: 7 * GiB } })).rows.find((r) => r.id === 'memory')
+        ?.status,
+    ).toBe('warn')
   })
   it('warns about busy ports and low inotify limits without blocking', () => {
     const report = judgeMachine(facts({ portsInUse: { 80: true, 443: false }, inotifyMaxUserInstances: 128 }))

@@ -40,9 +40,20 @@ function tool(id: string, title: string, p: CommandProbe, versionOf: (out: strin
 function docker(f: MachineFacts): DoctorRow[] {
   const client: DoctorRow = f.dockerClient.found
     ? { id: 'docker-client', title: 'Docker client', status: 'ok', found: firstLine(f.dockerClient) }
-    : { id: 'docker-client', title: 'Docker client', status: 'fail', found: 'not installed', fix: 'Install Docker Desktop (macOS, Windows) or Docker Engine (Linux): https://docs.docker.com/get-docker/' }
+    : {
+        id: 'docker-client',
+        title: 'Docker client',
+        status: 'fail',
+        found: 'not installed',
+        fix: 'Install Docker Desktop (macOS, Windows) or Docker Engine (Linux): https://docs.docker.com/get-docker/',
+      }
   const engine: DoctorRow = f.dockerEngine.ok
-    ? { id: 'docker-engine', title: 'Docker engine', status: 'ok', found: `running, ${firstLine(f.dockerEngine).split(' ')[0] ?? ''}` }
+    ? {
+        id: 'docker-engine',
+        title: 'Docker engine',
+        status: 'ok',
+        found: `running, ${firstLine(f.dockerEngine).split(' ')[0] ?? ''}`,
+      }
     : {
         id: 'docker-engine',
         title: 'Docker engine',
@@ -60,10 +71,22 @@ function memory(f: MachineFacts): DoctorRow {
   const mem = dockerMem ?? f.totalMemBytes
   const found = `${(mem / GiB).toFixed(1)} GiB ${dockerMem ? 'for Docker' : 'on this machine'}`
   if (mem < 6 * GiB) {
-    return { id: 'memory', title: 'Memory', status: 'fail', found, fix: 'Istio and the shop need about 6-8 GiB: give Docker more memory (Docker Desktop → Settings → Resources).' }
+    return {
+      id: 'memory',
+      title: 'Memory',
+      status: 'fail',
+      found,
+      fix: 'Istio and the shop need about 6-8 GiB: give Docker more memory (Docker Desktop → Settings → Resources).',
+    }
   }
   if (mem < 8 * GiB) {
-    return { id: 'memory', title: 'Memory', status: 'warn', found, fix: '8 GiB or more keeps the shop and the dashboards responsive.' }
+    return {
+      id: 'memory',
+      title: 'Memory',
+      status: 'warn',
+      found,
+      fix: '8 GiB or more keeps the shop and the dashboards responsive.',
+    }
   }
   return { id: 'memory', title: 'Memory', status: 'ok', found }
 }
@@ -71,7 +94,13 @@ function memory(f: MachineFacts): DoctorRow {
 function ports(f: MachineFacts): DoctorRow[] {
   return Object.entries(f.portsInUse).map(([port, inUse]) =>
     inUse
-      ? { id: `port-${port}`, title: `Port ${port}`, status: 'warn' as const, found: 'in use', fix: `Free port ${port} (another web server?), unless it is kindlab's own cluster from an earlier run.` }
+      ? {
+          id: `port-${port}`,
+          title: `Port ${port}`,
+          status: 'warn' as const,
+          found: 'in use',
+          fix: `Free port ${port} (another web server?), unless it is kindlab's own cluster from an earlier run.`,
+        }
       : { id: `port-${port}`, title: `Port ${port}`, status: 'ok' as const, found: 'free' },
   )
 }
@@ -82,7 +111,13 @@ function inotify(f: MachineFacts): DoctorRow {
     return { id: 'inotify', title: 'inotify limits', status: 'ok', found: 'not applicable' }
   }
   return n < 512
-    ? { id: 'inotify', title: 'inotify limits', status: 'warn', found: `max_user_instances=${n}`, fix: 'kind clusters can fail with "too many open files": sudo sysctl fs.inotify.max_user_instances=512' }
+    ? {
+        id: 'inotify',
+        title: 'inotify limits',
+        status: 'warn',
+        found: `max_user_instances=${n}`,
+        fix: 'kind clusters can fail with "too many open files": sudo sysctl fs.inotify.max_user_instances=512',
+      }
     : { id: 'inotify', title: 'inotify limits', status: 'ok', found: `max_user_instances=${n}` }
 }
 

@@ -38,7 +38,11 @@ function translate(err: FastifyError | Error): AppError {
     })
   }
   if (fe.statusCode === 413) {
-    return new AppError('LAB_ERR_VALIDATION', { message: 'The request body is too large.', hint: 'Send less data.', cause: err })
+    return new AppError('LAB_ERR_VALIDATION', {
+      message: 'The request body is too large.',
+      hint: 'Send less data.',
+      cause: err,
+    })
   }
   if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new AppError('LAB_ERR_VALIDATION', { message: `The request was refused: ${fe.message}.`, cause: err })
@@ -52,7 +56,10 @@ function translate(err: FastifyError | Error): AppError {
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
   const body: ErrorBody = {
-    error: { code: 'LAB_ERR_NOT_FOUND', message: `Nothing is served at ${request.method} ${request.url.split('?')[0] ?? ''}.` },
+    error: {
+      code: 'LAB_ERR_NOT_FOUND',
+      message: `Nothing is served at ${request.method} ${request.url.split('?')[0] ?? ''}.`,
+    },
   }
   return reply.status(404).send(body)
 }

@@ -2,7 +2,11 @@
 // open in the learner's browser can drive the shell (cross-site websocket hijacking) or the API.
 
 /** True when `origin` is this server (same host:port as the Host header) or explicitly allowed. */
-export function isAllowedOrigin(origin: string | undefined, host: string | undefined, extra: readonly string[]): boolean {
+export function isAllowedOrigin(
+  origin: string | undefined,
+  host: string | undefined,
+  extra: readonly string[],
+): boolean {
   if (origin === undefined) {
     // Browsers always send Origin on websockets and cross-site POSTs; tools like curl do not.
     return true

@@ -5,7 +5,11 @@ import { ensureWorkspace, workspaceDirFor } from '../adapters/workspace/workspac
 import { AppError } from '../errors.ts'
 
 export interface SessionService {
-  create(input?: { displayName?: string; vars?: Record<string, string>; kind?: string }): Promise<{ token: string; session: SessionRecord }>
+  create(input?: {
+    displayName?: string
+    vars?: Record<string, string>
+    kind?: string
+  }): Promise<{ token: string; session: SessionRecord }>
   authenticate(token: string | undefined): SessionRecord | undefined
   require(token: string | undefined): SessionRecord
 }

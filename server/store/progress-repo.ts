@@ -78,7 +78,12 @@ export function createProgressRepo(db: Db, now: () => number = Date.now) {
       const rows = steps.all(sessionId, labId)
       const lastResults: LabProgress['lastResults'] = {}
       for (const r of latest.all(sessionId, labId)) {
-        lastResults[r.check_id] = { passed: r.passed === 1, message: r.message, ...(r.hint ? { hint: r.hint } : {}), at: r.created_at }
+        lastResults[r.check_id] = {
+          passed: r.passed === 1,
+          message: r.message,
+          ...(r.hint ? { hint: r.hint } : {}),
+          at: r.created_at,
+        }
       }
       return {
         passedSteps: rows.filter((r) => r.passed_at !== null).map((r) => r.step_index),

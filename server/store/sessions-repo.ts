@@ -49,7 +49,12 @@ export function createSessionsRepo(db: Db, now: () => number = Date.now) {
   const end = db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ?')
   return {
     /** Creates a session and returns it with its token (shown once, stored hashed). */
-    create(input: { kind?: string; displayName?: string; workspaceDirFor: (id: string) => string; vars?: Record<string, string> }) {
+    create(input: {
+      kind?: string
+      displayName?: string
+      workspaceDirFor: (id: string) => string
+      vars?: Record<string, string>
+    }) {
       const id = randomUUID()
       const token = randomBytes(24).toString('base64url')
       const workspaceDir = input.workspaceDirFor(id)

@@ -6,20 +6,30 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 
 export function findChromium() {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean)
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ].filter(Boolean)
   for (const path of candidates) {
-    if (existsSync(path)) return { path, reason: undefined }
+    if (existsSync(path)) {
+      return { path, reason: undefined }
+    }
   }
   try {
     // Playwright's own download, when `npx playwright install chromium` worked on this machine.
     const { chromium } = require('playwright-core')
     const path = chromium.executablePath()
-    if (path && existsSync(path)) return { path, reason: undefined }
+    if (path && existsSync(path)) {
+      return { path, reason: undefined }
+    }
   } catch {
     // not installed
   }
   return {
     path: undefined,
-    reason: 'no Chromium found: install it (Debian/Ubuntu: `sudo apt-get install -y chromium`; elsewhere `npx playwright install chromium`) or set CHROMIUM_PATH',
+    reason:
+      'no Chromium found: install it (Debian/Ubuntu: `sudo apt-get install -y chromium`; elsewhere `npx playwright install chromium`) or set CHROMIUM_PATH',
   }
 }

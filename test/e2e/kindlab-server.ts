@@ -13,11 +13,15 @@ export interface ServerHandle {
 }
 
 export async function startKindlab(dataDir: string, extraArgs: string[] = [], port = 0): Promise<ServerHandle> {
-  const child = spawn('node', ['bin/kindlab.js', 'serve', '--offline', '--port', String(port), '--data', dataDir, ...extraArgs], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    'node',
+    ['bin/kindlab.js', 'serve', '--offline', '--port', String(port), '--data', dataDir, ...extraArgs],
+    {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'warn', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let out = ''
   child.stdout.on('data', (d: Buffer) => (out += d.toString()))
   child.stderr.on('data', (d: Buffer) => (out += d.toString()))

@@ -46,10 +46,12 @@ test('a learner runs, types, checks, and keeps progress across reload and restar
   await expect(check.locator('.check-hint')).toContainText('Paste the copied line')
 
   await typeInTerminal(page, 'echo "hello from the test" > ~/hello.txt')
-  await expect.poll(async () => {
-    await check.getByRole('button', { name: /Check/ }).click()
-    return check.locator('.check-result.pass').count()
-  }).toBe(1)
+  await expect
+    .poll(async () => {
+      await check.getByRole('button', { name: /Check/ }).click()
+      return check.locator('.check-result.pass').count()
+    })
+    .toBe(1)
   const firstStep = page.locator('.step-link[data-step="0"]')
   await expect(firstStep).toHaveClass(/passed/)
 

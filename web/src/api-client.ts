@@ -1,6 +1,15 @@
 // Typed calls to the kindlab HTTP API. Errors come back as ApiError with the server's code,
 // sentence and hint, so the page can show them as they are.
-import type { ApiErrorBody, CheckRunDto, LabDto, LabSummaryDto, ProgressDto, SessionDto, StatusDto, StepDto } from '../../server/protocol/api-dto.ts'
+import type {
+  ApiErrorBody,
+  CheckRunDto,
+  LabDto,
+  LabSummaryDto,
+  ProgressDto,
+  SessionDto,
+  StatusDto,
+  StepDto,
+} from '../../server/protocol/api-dto.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -30,14 +39,21 @@ async function call<T>(method: string, path: string, body?: unknown, token?: str
   try {
     res = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
   } catch {
-    throw new ApiError('LAB_ERR_OFFLINE', 'The kindlab server cannot be reached.', 'Is `kindlab` still running? Start it again, then reload.')
+    throw new ApiError(
+      'LAB_ERR_OFFLINE',
+      'The kindlab server cannot be reached.',
+      'Is `kindlab` still running? Start it again, then reload.',
+    )
   }
   if (res.status === 204) {
     return undefined as T
   }
   const data = (await res.json().catch(() => ({}))) as T | ApiErrorBody
   if (!res.ok) {
-    const e = (data as ApiErrorBody).error ?? { code: 'LAB_ERR_INTERNAL', message: `The server answered ${res.status}.` }
+    const e = (data as ApiErrorBody).error ?? {
+      code: 'LAB_ERR_INTERNAL',
+      message: `The server answered ${res.status}.`,
+    }
     throw new ApiError(e.code, e.message, e.hint)
   }
   return data as T
@@ -74,11 +90,19 @@ export const api = {
   status: () => call<StatusDto>('GET', '/api/status'),
   labs: () => call<LabSummaryDto[]>('GET', '/api/labs'),
   lab: (id: string) => call<LabDto>('GET', `/api/labs/${encodeURIComponent(id)}`),
-  step: (id: string, index: number, token: string) => call<StepDto>('GET', `/api/labs/${encodeURIComponent(id)}/steps/${index}`, undefined, token),
-  progress: (id: string, token: string) => call<ProgressDto>('GET', `/api/labs/${encodeURIComponent(id)}/progress`, undefined, token),
+  step: (id: string, index: number, token: string) =>
+    call<StepDto>('GET', `/api/labs/${encodeURIComponent(id)}/steps/${index}`, undefined, token),
+  progress: (id: string, token: string) =>
+    call<ProgressDto>('GET', `/api/labs/${encodeURIComponent(id)}/progress`, undefined, token),
   setCurrent: (id: string, step: number, token: string) =>
     call<undefined>('PUT', `/api/labs/${encodeURIComponent(id)}/progress/current`, { step }, token),
   check: (id: string, index: number, token: string, checkIds?: string[]) =>
-    call<CheckRunDto>('POST', `/api/labs/${encodeURIComponent(id)}/steps/${index}/check`, checkIds ? { checkIds } : {}, token),
-  saveFile: (name: string, content: string, token: string) => call<{ path: string }>('POST', '/api/workspace/files', { name, content }, token),
+    call<CheckRunDto>(
+      'POST',
+      `/api/labs/${encodeURIComponent(id)}/steps/${index}/check`,
+      checkIds ? { checkIds } : {},
+      token,
+    ),
+  saveFile: (name: string, content: string, token: string) =>
+    call<{ path: string }>('POST', '/api/workspace/files', { name, content }, token),
 }

@@ -29,7 +29,13 @@ export interface MachineFacts {
 export async function probeCommand(file: string, args: string[], extraPath: string[] = []): Promise<CommandProbe> {
   // eslint-disable-next-line no-restricted-properties -- the tools are looked up on the user's PATH
   const path = [...extraPath, process.env['PATH'] ?? ''].join(delimiter)
-  const result = await execa(file, args, { reject: false, timeout: 15_000, all: true, stdin: 'ignore', env: { PATH: path } })
+  const result = await execa(file, args, {
+    reject: false,
+    timeout: 15_000,
+    all: true,
+    stdin: 'ignore',
+    env: { PATH: path },
+  })
   const notFound = (result as { code?: string }).code === 'ENOENT' || result.exitCode === 127
   const output = (typeof result.all === 'string' ? result.all : '').trim()
   return { found: !notFound, ok: !notFound && result.exitCode === 0, output: notFound ? '' : output }

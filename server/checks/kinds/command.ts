@@ -29,7 +29,12 @@ export const commandCheck: CheckKind<Static<typeof params>> = {
     if (p.expectOutput !== undefined && !new RegExp(p.expectOutput, 'm').test(result.output)) {
       return fail(`\`${p.run}\` succeeded, but its output does not match /${p.expectOutput}/.`, output)
     }
-    return { passed: true, message: `\`${p.run}\` succeeded.`, output, layers: [{ layer: 'command', passed: true, message: 'exit code 0' }] }
+    return {
+      passed: true,
+      message: `\`${p.run}\` succeeded.`,
+      output,
+      layers: [{ layer: 'command', passed: true, message: 'exit code 0' }],
+    }
   },
 }
 

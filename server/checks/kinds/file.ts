@@ -18,12 +18,21 @@ export const fileCheck: CheckKind<Static<typeof params>> = {
     const content = await ctx.readWorkspaceFile(p.path)
     if (content === undefined) {
       const message = `There is no file ${p.path} in your workspace yet.`
-      return { passed: false, message, hint: `Create ${p.path} (your terminal starts in the workspace folder).`, layers: [{ layer: 'workspace', passed: false, message }] }
+      return {
+        passed: false,
+        message,
+        hint: `Create ${p.path} (your terminal starts in the workspace folder).`,
+        layers: [{ layer: 'workspace', passed: false, message }],
+      }
     }
     if (p.pattern !== undefined && !new RegExp(p.pattern, 'm').test(content)) {
       const message = `${p.path} exists, but its content does not match /${p.pattern}/.`
       return { passed: false, message, layers: [{ layer: 'workspace', passed: false, message }] }
     }
-    return { passed: true, message: `${p.path} looks right.`, layers: [{ layer: 'workspace', passed: true, message: 'file found' }] }
+    return {
+      passed: true,
+      message: `${p.path} looks right.`,
+      layers: [{ layer: 'workspace', passed: true, message: 'file found' }],
+    }
   },
 }

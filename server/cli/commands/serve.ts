@@ -12,7 +12,9 @@ export function registerServe(program: Command): void {
     const { serveForeground } = await import('../serve-cli.ts')
     await serveForeground(flags, {
       offline: flags.offline === true || flags.context === undefined,
-      ...(flags.offline === true || flags.context !== undefined ? {} : { offlineReason: 'No cluster was given (use --context NAME or `kindlab up`).' }),
+      ...(flags.offline === true || flags.context !== undefined
+        ? {}
+        : { offlineReason: 'No cluster was given (use --context NAME or `kindlab up`).' }),
     })
   })
 }

@@ -37,12 +37,16 @@ export const cohortJoinRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app,
     return result
   })
 
-  app.post('/instructor/session', { schema: { body: loginBody } }, async (request, reply): Promise<InstructorSessionDto> => {
-    limit(deps.limits.login, `ip:${request.ip}`, reply)
-    const session = cohorts.instructors.login(request.body as InstructorLoginBody)
-    void reply.status(201)
-    return session
-  })
+  app.post(
+    '/instructor/session',
+    { schema: { body: loginBody } },
+    async (request, reply): Promise<InstructorSessionDto> => {
+      limit(deps.limits.login, `ip:${request.ip}`, reply)
+      const session = cohorts.instructors.login(request.body as InstructorLoginBody)
+      void reply.status(201)
+      return session
+    },
+  )
 
   app.delete('/instructor/session', async (request, reply) => {
     const token = bearerToken(request.headers.authorization)

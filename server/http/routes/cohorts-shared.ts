@@ -16,7 +16,13 @@ export interface CohortRouteDeps {
 
 /** Strict validation for the routes of the plugin it is installed in. */
 export function useStrictValidation(app: FastifyInstance): void {
-  const ajv = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false, strict: true })
+  const ajv = new Ajv({
+    coerceTypes: false,
+    removeAdditional: false,
+    useDefaults: false,
+    allErrors: false,
+    strict: true,
+  })
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema))
 }
 

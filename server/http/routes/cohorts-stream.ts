@@ -6,7 +6,12 @@ import type { Cohorts } from '../../cohorts/cohorts.ts'
 import type { GradeBookEventDto } from '../../protocol/cohort-dto.ts'
 import type { CohortRecord } from '../../store/cohorts-repo.ts'
 
-export function gradeBookStream(cohorts: Cohorts, cohort: CohortRecord, request: FastifyRequest, reply: FastifyReply): void {
+export function gradeBookStream(
+  cohorts: Cohorts,
+  cohort: CohortRecord,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   void reply.hijack()
   const raw = reply.raw
   raw.writeHead(200, {

@@ -10,7 +10,15 @@ import { isValidWebhookUrl } from '../../cohorts/webhooks.ts'
 import { AppError } from '../../errors.ts'
 import type { CreateCohortBody, WatchTokenDto } from '../../protocol/cohort-dto.ts'
 import { cohortJoinRoutes } from './cohorts-join.ts'
-import { cohortParams, noBody, registerRouteRateLimit, requireInstructor, traineeParams, useStrictValidation, type CohortRouteDeps } from './cohorts-shared.ts'
+import {
+  cohortParams,
+  noBody,
+  registerRouteRateLimit,
+  requireInstructor,
+  traineeParams,
+  useStrictValidation,
+  type CohortRouteDeps,
+} from './cohorts-shared.ts'
 import { gradeBookStream } from './cohorts-stream.ts'
 
 const createBody = {
@@ -41,7 +49,9 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
   app.post('/cohorts', { schema: { body: createBody } }, async (request, reply) => {
     const body = request.body as CreateCohortBody
     if (body.webhookUrl !== undefined && !isValidWebhookUrl(body.webhookUrl)) {
-      throw new AppError('LAB_ERR_VALIDATION', { message: 'The webhook URL must be an http(s) URL without a user name or password.' })
+      throw new AppError('LAB_ERR_VALIDATION', {
+        message: 'The webhook URL must be an http(s) URL without a user name or password.',
+      })
     }
     const created = await cohorts.service.create(body)
     void reply.status(201)
@@ -50,7 +60,9 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
 
   app.get('/cohorts/:id', { schema: { params: cohortParams } }, async (request) => cohorts.service.detail(id(request)))
 
-  app.delete('/cohorts/:id', { schema: { params: cohortParams } }, async (request) => cohorts.service.teardown(id(request)))
+  app.delete('/cohorts/:id', { schema: { params: cohortParams } }, async (request) =>
+    cohorts.service.teardown(id(request)),
+  )
 
   app.get('/cohorts/:id/handout', { schema: { params: cohortParams } }, async (request) =>
     cohorts.service.handout(id(request), `${request.protocol}://${request.headers.host ?? 'localhost'}`),
@@ -60,31 +72,58 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
     const c = cohorts.service.find(id(request))
     const seats = cohorts.repo.seats(c.id)
     if (c.mode === 'cluster') {
-      return { live: false, plan: planClusterCohort(c, seats.map((s) => ({ id: s.traineeId, slot: s.slot }))) }
+      return {
+        live: false,
+        plan: planClusterCohort(
+          c,
+          seats.map((s) => ({ id: s.traineeId, slot: s.slot })),
+        ),
+      }
     }
-    return { live: cohorts.backend.live, plan: { mode: 'namespace', shared: planCohortShared(c), example: planTrainee(c, seats[0]?.traineeId ?? 'trainee01') } }
-  })
-
-  app.post('/cohorts/:id/trainees/:trainee/reset', { schema: { params: traineeParams, body: noBody } }, async (request) => {
-    const { trainee } = request.params as { trainee: string }
-    return cohorts.service.resetTrainee(id(request), trainee)
-  })
-
-  app.post('/cohorts/:id/trainees/:trainee/watch', { schema: { params: traineeParams, body: noBody } }, async (request): Promise<WatchTokenDto> => {
-    const { trainee } = request.params as { trainee: string }
-    const c = cohorts.service.find(id(request))
-    const seat = cohorts.repo.seat(c.id, trainee)
-    if (!seat?.sessionId) {
-      throw new AppError('LAB_ERR_TRAINEE_NOT_FOUND', { message: `${trainee} has not joined yet, so there is no terminal to watch.` })
+    return {
+      live: cohorts.backend.live,
+      plan: {
+        mode: 'namespace',
+        shared: planCohortShared(c),
+        example: planTrainee(c, seats[0]?.traineeId ?? 'trainee01'),
+      },
     }
-    return { ...cohorts.watch.issue(seat.sessionId), sessionId: seat.sessionId }
   })
 
-  app.get('/cohorts/:id/gradebook', { schema: { params: cohortParams } }, async (request) => cohorts.gradebook.book(cohorts.service.find(id(request))))
+  app.post(
+    '/cohorts/:id/trainees/:trainee/reset',
+    { schema: { params: traineeParams, body: noBody } },
+    async (request) => {
+      const { trainee } = request.params as { trainee: string }
+      return cohorts.service.resetTrainee(id(request), trainee)
+    },
+  )
+
+  app.post(
+    '/cohorts/:id/trainees/:trainee/watch',
+    { schema: { params: traineeParams, body: noBody } },
+    async (request): Promise<WatchTokenDto> => {
+      const { trainee } = request.params as { trainee: string }
+      const c = cohorts.service.find(id(request))
+      const seat = cohorts.repo.seat(c.id, trainee)
+      if (!seat?.sessionId) {
+        throw new AppError('LAB_ERR_TRAINEE_NOT_FOUND', {
+          message: `${trainee} has not joined yet, so there is no terminal to watch.`,
+        })
+      }
+      return { ...cohorts.watch.issue(seat.sessionId), sessionId: seat.sessionId }
+    },
+  )
+
+  app.get('/cohorts/:id/gradebook', { schema: { params: cohortParams } }, async (request) =>
+    cohorts.gradebook.book(cohorts.service.find(id(request))),
+  )
 
   app.get('/cohorts/:id/gradebook.csv', { schema: { params: cohortParams } }, async (request, reply) => {
     const c = cohorts.service.find(id(request))
-    void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${c.name}-gradebook.csv"`)
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${c.name}-gradebook.csv"`)
     return gradeBookCsv(cohorts.gradebook.book(c))
   })
 
@@ -92,7 +131,9 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
     gradeBookStream(cohorts, cohorts.service.find(id(request)), request, reply)
   })
 
-  app.get('/cohorts/:id/webhooks', { schema: { params: cohortParams } }, async (request) => cohorts.webhooks.stats(cohorts.service.find(id(request)).id))
+  app.get('/cohorts/:id/webhooks', { schema: { params: cohortParams } }, async (request) =>
+    cohorts.webhooks.stats(cohorts.service.find(id(request)).id),
+  )
 }
 
 /** Registers the cohort API under /api and the Check rate limit. Call from buildApp. */

@@ -68,7 +68,9 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
     const body = await readFile(path).catch(() => {
       throw new AppError('LAB_ERR_NOT_FOUND', { message: `The lab has no asset called ${file}.` })
     })
-    void reply.header('content-type', type).header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+    void reply
+      .header('content-type', type)
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
     return body
   })
 
@@ -84,7 +86,12 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
     {
       schema: {
         params: labParams,
-        body: { type: 'object', required: ['step'], additionalProperties: false, properties: { step: { type: 'integer', minimum: 0 } } },
+        body: {
+          type: 'object',
+          required: ['step'],
+          additionalProperties: false,
+          properties: { step: { type: 'integer', minimum: 0 } },
+        },
       },
     },
     async (request, reply) => {

@@ -12,7 +12,12 @@ export interface StepCallbacks {
   go(index: number): void
 }
 
-export async function showStep(pane: HTMLElement, state: LabPageState, terminal: LabTerminal, cb: StepCallbacks): Promise<void> {
+export async function showStep(
+  pane: HTMLElement,
+  state: LabPageState,
+  terminal: LabTerminal,
+  cb: StepCallbacks,
+): Promise<void> {
   pane.replaceChildren(h('p', { class: 'loading' }, 'Loading the step…'))
   try {
     const step = await api.step(state.lab.id, state.current, state.token)
@@ -20,7 +25,11 @@ export async function showStep(pane: HTMLElement, state: LabPageState, terminal:
     // The server renders markdown with raw HTML off and escapes every value: this HTML is ours.
     body.innerHTML = step.html
     wireActions(body, { state, terminal, stepIndex: step.index, onStepPassed: () => cb.onProgress(step.index) })
-    pane.replaceChildren(h('p', { class: 'step-count' }, `Step ${step.index + 1} of ${state.lab.steps.length}`), body, pager(state, cb))
+    pane.replaceChildren(
+      h('p', { class: 'step-count' }, `Step ${step.index + 1} of ${state.lab.steps.length}`),
+      body,
+      pager(state, cb),
+    )
     pane.scrollTop = 0
   } catch (err) {
     pane.replaceChildren(errorBox(err))

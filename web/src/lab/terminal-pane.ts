@@ -17,7 +17,11 @@ const labels: Record<string, string> = {
 }
 
 export function mountLabTerminal(pane: HTMLElement, token: string): LabTerminal {
-  const status = h('div', { class: 'terminal-status', role: 'status', 'data-state': 'connecting' }, labels['connecting'])
+  const status = h(
+    'div',
+    { class: 'terminal-status', role: 'status', 'data-state': 'connecting' },
+    labels['connecting'],
+  )
   const host = h('div', { class: 'terminal-host' })
   pane.replaceChildren(status, host)
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'

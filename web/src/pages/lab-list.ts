@@ -16,7 +16,9 @@ export async function showLabList(main: HTMLElement): Promise<void> {
         'p',
         { class: 'meta' },
         `${lab.stepCount} steps · ${lab.duration}`,
-        lab.needsCluster ? h('span', { class: 'tag' }, 'needs the cluster') : h('span', { class: 'tag tag-ok' }, 'works offline'),
+        lab.needsCluster
+          ? h('span', { class: 'tag' }, 'needs the cluster')
+          : h('span', { class: 'tag tag-ok' }, 'works offline'),
       ),
     ),
   )

@@ -17,9 +17,18 @@ export interface LabPageState {
 export async function showLabPage(main: HTMLElement, labId: string, requested: number | undefined): Promise<void> {
   const token = await ensureSession()
   const [lab, progress] = await Promise.all([api.lab(labId), api.progress(labId, token)])
-  const state: LabPageState = { lab, token, progress, current: clamp(requested ?? progress.currentStep, lab.steps.length) }
+  const state: LabPageState = {
+    lab,
+    token,
+    progress,
+    current: clamp(requested ?? progress.currentStep, lab.steps.length),
+  }
   document.title = `${lab.title} · kindlab`
-  byId('crumbs').replaceChildren(h('a', { href: '/' }, 'Labs'), h('span', { 'aria-hidden': 'true' }, ' / '), h('span', {}, lab.title))
+  byId('crumbs').replaceChildren(
+    h('a', { href: '/' }, 'Labs'),
+    h('span', { 'aria-hidden': 'true' }, ' / '),
+    h('span', {}, lab.title),
+  )
 
   const nav = h('nav', { class: 'step-nav', 'aria-label': 'Steps' })
   const stepPane = h('article', { class: 'step', 'aria-live': 'polite' })

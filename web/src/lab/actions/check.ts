@@ -14,18 +14,32 @@ const layerNames: Record<string, string> = {
   traffic: 'traffic',
 }
 
-function resultItem(r: Pick<CheckResultDto, 'id' | 'title' | 'passed' | 'message' | 'hint' | 'output'> & { layers?: CheckResultDto['layers'] }): HTMLElement {
+function resultItem(
+  r: Pick<CheckResultDto, 'id' | 'title' | 'passed' | 'message' | 'hint' | 'output'> & {
+    layers?: CheckResultDto['layers']
+  },
+): HTMLElement {
   const layers = (r.layers ?? []).map((l) =>
-    h('span', { class: `layer layer-${l.passed === undefined ? 'na' : l.passed ? 'ok' : 'bad'}`, title: l.message }, layerNames[l.layer] ?? l.layer),
+    h(
+      'span',
+      { class: `layer layer-${l.passed === undefined ? 'na' : l.passed ? 'ok' : 'bad'}`, title: l.message },
+      layerNames[l.layer] ?? l.layer,
+    ),
   )
   return h(
     'li',
     { class: `check-result ${r.passed ? 'pass' : 'fail'}`, 'data-check-id': r.id },
     h('span', { class: 'check-icon', 'aria-hidden': 'true' }, r.passed ? '✔' : '✘'),
-    h('div', {}, h('strong', {}, r.title), h('span', { class: 'visually-hidden' }, r.passed ? ' passed: ' : ' failed: '), h('p', { class: 'check-message' }, r.message),
+    h(
+      'div',
+      {},
+      h('strong', {}, r.title),
+      h('span', { class: 'visually-hidden' }, r.passed ? ' passed: ' : ' failed: '),
+      h('p', { class: 'check-message' }, r.message),
       r.hint ? h('p', { class: 'check-hint' }, h('span', { class: 'hint-label' }, 'Hint: '), r.hint) : undefined,
       layers.length ? h('p', { class: 'layers' }, 'Checked on: ', ...layers) : undefined,
-      r.output ? h('details', {}, h('summary', {}, 'Output'), h('pre', {}, r.output)) : undefined),
+      r.output ? h('details', {}, h('summary', {}, 'Output'), h('pre', {}, r.output)) : undefined,
+    ),
   )
 }
 
@@ -52,7 +66,12 @@ export const checkAction: StepAction = {
           (run) => {
             results.replaceChildren(...run.checks.map(resultItem))
             for (const r of run.checks) {
-              ctx.state.progress.lastResults[r.id] = { passed: r.passed, message: r.message, ...(r.hint ? { hint: r.hint } : {}), at: Date.now() }
+              ctx.state.progress.lastResults[r.id] = {
+                passed: r.passed,
+                message: r.message,
+                ...(r.hint ? { hint: r.hint } : {}),
+                at: Date.now(),
+              }
             }
             if (run.stepPassed) {
               ctx.onStepPassed()

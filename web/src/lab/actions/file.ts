@@ -8,7 +8,11 @@ export const fileAction: StepAction = {
   name: 'file',
   wire(block, ctx) {
     const name = block.dataset['fileName'] ?? ''
-    const button = h('button', { type: 'button', class: 'action-button', title: `Save as ${name} in your workspace` }, `Save ${name}`)
+    const button = h(
+      'button',
+      { type: 'button', class: 'action-button', title: `Save as ${name} in your workspace` },
+      `Save ${name}`,
+    )
     const note = h('span', { class: 'action-note', role: 'status' })
     button.addEventListener('click', () => {
       void api.saveFile(name, codeOf(block), ctx.state.token).then(
