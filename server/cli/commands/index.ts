@@ -5,6 +5,7 @@ import { registerDoctor } from './doctor.ts'
 import { registerDown } from './down.ts'
 import { registerImages } from './images.ts'
 import { registerLabs } from './labs.ts'
+import { registerRoutes } from './routes.ts'
 import { registerServe } from './serve.ts'
 import { registerSimulate } from './simulate.ts'
 import { registerStatus } from './status.ts'
@@ -13,7 +14,7 @@ import { registerUp } from './up.ts'
 
 type Register = (program: Command) => void
 
-const commands: Register[] = [registerDoctor, registerDown, registerImages, registerLabs, registerServe, registerSimulate, registerStatus, registerTools, registerUp]
+const commands: Register[] = [registerDoctor, registerDown, registerImages, registerLabs, registerRoutes, registerServe, registerSimulate, registerStatus, registerTools, registerUp]
 
 export function registerCommands(program: Command): void {
   for (const register of commands) {
