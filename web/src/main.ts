@@ -1,24 +1,13 @@
 // The browser app's entry: picks the page from the URL, shows the mode banner.
 import './styles/app.css'
-import { api, captureAccessToken } from './api-client.ts'
+import { captureAccessToken } from './api-client.ts'
 import { byId } from './dom.ts'
 import { showLabList } from './pages/lab-list.ts'
 import { showLabPage } from './pages/lab-page.ts'
 import { showInstructor } from './pages/instructor/index.ts'
 import { showJoin } from './pages/join.ts'
 import { showError } from './pages/error-view.ts'
-
-async function showStatus(): Promise<void> {
-  const status = await api.status()
-  const mode = byId('mode')
-  mode.textContent = status.mode === 'live' ? `live · ${status.cluster?.context ?? 'cluster'}` : 'offline'
-  mode.dataset['mode'] = status.mode
-  if (status.mode === 'offline') {
-    const banner = byId('banner')
-    banner.hidden = false
-    banner.textContent = `Offline mode: ${status.offlineReason ?? 'no cluster is attached.'} The terminal works and checks grade your workspace files; checks that need the cluster say so.`
-  }
-}
+import { showStatus } from './status-banner.ts'
 
 async function route(): Promise<void> {
   captureAccessToken()
