@@ -49,10 +49,43 @@ export function parseResources(text: string, options: ParseOptions = {}): Parsed
     }
     if (doc.contents === null) return
     const before = model.findings.length
+    const counts = countResources(model)
     addObject(model, doc.toJS({ maxAliasCount: 1000 }), source, ns)
     for (let i = before; i < model.findings.length; i++) locateField(model.findings[i], doc, lines)
+    recordFieldLines(model, counts, doc, lines)
   })
   return model
+}
+
+function countResources(m: ResourceModel): [number, number, number] {
+  return [m.virtualServices.length + m.rejected.length, m.gateways.length, m.rejected.length]
+}
+
+/** Lines of the rules and matches of VirtualServices and the servers of Gateways just added. */
+function recordFieldLines(model: ResourceModel, before: [number, number, number], doc: Document, lines: LineCounter): void {
+  const added = [...model.virtualServices.slice(before[0] - before[2]), ...model.gateways.slice(before[1]), ...model.rejected.slice(before[2])]
+  if (added.length !== 1) return
+  const res = added[0]!
+  const out: Record<string, number> = {}
+  const note = (path: Array<string | number>): void => {
+    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined
+    if (node?.range !== undefined) out[pathText(path)] = lines.linePos(node.range[0]).line
+  }
+  if (res.kind === 'VirtualService') {
+    for (const section of ['http', 'tcp', 'tls'] as const) {
+      res.spec[section].forEach((rule, i) => {
+        note(['spec', section, i])
+        ;(rule.match ?? []).forEach((_m, j) => note(['spec', section, i, 'match', j]))
+      })
+    }
+  } else if (res.kind === 'Gateway') {
+    res.spec.servers.forEach((_s, i) => note(['spec', 'servers', i]))
+  }
+  if (Object.keys(out).length > 0) res.fieldLines = out
+}
+
+function pathText(path: ReadonlyArray<string | number>): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('')
 }
 
 function firstSentence(message: string): string {

@@ -19,6 +19,11 @@ export interface ResourceBase<K extends string> {
   apiVersion: string
   metadata: ObjectMeta
   source: SourceLocation
+  /**
+   * One-based lines of rule-level fields when read from YAML (`spec.http[1]`,
+   * `spec.http[1].match[0]`, `spec.servers[0]`, ...), so explanations can point at the line.
+   */
+  fieldLines?: Record<string, number>
 }
 
 // ---- Istio common -------------------------------------------------------------------------

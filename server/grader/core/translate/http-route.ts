@@ -103,7 +103,9 @@ function dropped(rvs: ResolvedVirtualService, rr: ResolvedRule, path: string, re
 }
 
 function originOf(rvs: ResolvedVirtualService, rr: ResolvedRule, path: string, ctx: RouteBuildContext): RouteOrigin {
-  const o: RouteOrigin = { virtualService: refOf(rr.vs), source: rr.vs.source, path, gateway: ctx.gatewayName, serverIndex: ctx.serverIndex, serverPort: ctx.port }
+  const line = rr.vs.fieldLines?.[path] ?? rr.vs.fieldLines?.[rr.path]
+  const source = line === undefined ? rr.vs.source : { ...rr.vs.source, line }
+  const o: RouteOrigin = { virtualService: refOf(rr.vs), source, path, gateway: ctx.gatewayName, serverIndex: ctx.serverIndex, serverPort: ctx.port }
   if (rr.root !== undefined) o.root = { virtualService: refOf(rr.root.vs), path: rr.root.path }
   else if (rr.vs !== rvs.vs) o.root = { virtualService: refOf(rvs.vs), path: rr.path }
   return o
