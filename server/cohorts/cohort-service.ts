@@ -10,7 +10,7 @@ import type { CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-rep
 import type { CohortEvents } from './cohort-events.ts'
 import type { EnvironmentBackend } from './environments.ts'
 import { CLUSTER_MODE_MAX_TRAINEES } from './plan/cluster-plan.ts'
-import { defaultDomain, traineeDomain, traineeHosts, traineeId, traineeNamespace } from './plan/names.ts'
+import { COHORT_NAME_PATTERN, DOMAIN_PATTERN, defaultDomain, traineeDomain, traineeHosts, traineeId, traineeNamespace } from './plan/names.ts'
 import { normalizeClassCode, sha256, type CohortSecrets } from './secrets.ts'
 import type { WarmPool } from './warm-pool.ts'
 
@@ -108,6 +108,12 @@ export function createCohortService(deps: CohortServiceDeps) {
     summary,
     async create(input: CreateCohortBody): Promise<CohortDetailDto> {
       const mode: CohortMode = input.mode ?? 'namespace'
+      if (!new RegExp(COHORT_NAME_PATTERN).test(input.name)) {
+        throw new AppError('LAB_ERR_VALIDATION', { message: `"${input.name}" cannot name a cohort.`, hint: 'Use lower-case letters, digits and dashes (up to 30), starting with a letter.' })
+      }
+      if (input.domain !== undefined && !new RegExp(DOMAIN_PATTERN).test(input.domain)) {
+        throw new AppError('LAB_ERR_VALIDATION', { message: `"${input.domain}" is not a DNS domain.`, hint: 'Example: istio-class.example' })
+      }
       deps.catalog.get(input.labId)
       if (repo.findByName(input.name)) {
         throw new AppError('LAB_ERR_COHORT_EXISTS', { message: `A cohort called "${input.name}" already exists.`, hint: 'Pick another name, or tear the old one down first.' })

@@ -1,0 +1,169 @@
+// The `kindlab cohort` actions. Opens the data folder's database directly (WAL: safe next to a
+// running server), picks the backend (cluster through --context/KUBECONFIG, or planned-only with
+// --offline) and prints tables or JSON.
+import { join, resolve } from 'node:path'
+import Table from 'cli-table3'
+import pc from 'picocolors'
+import { createCohorts } from '../cohorts/cohorts.ts'
+import { createPlannedOnlyBackend, type EnvironmentBackend } from '../cohorts/environments.ts'
+import { createCohortKube, loadKubeConfig } from '../cohorts/kube/kube-client.ts'
+import { createKubeEnvironments } from '../cohorts/kube/kube-environments.ts'
+import { loadConfig } from '../config.ts'
+import { AppError } from '../errors.ts'
+import { loadLabs } from '../labs/load-labs.ts'
+import { bundledLabsDir } from '../paths.ts'
+import type { CohortMode } from '../protocol/cohort-dto.ts'
+import { createLabCatalog } from '../services/lab-catalog.ts'
+import { createSessionService } from '../services/session-service.ts'
+import { openDb } from '../store/db.ts'
+import { createSessionsRepo } from '../store/sessions-repo.ts'
+import { printJson } from './output.ts'
+
+export interface CohortFlags {
+  data?: string
+  context?: string
+  offline?: boolean
+  json?: boolean
+  name?: string
+  trainees?: string
+  lab?: string
+  mode?: string
+  domain?: string
+  reserve?: string
+  webhook?: string
+  labs?: string
+  wait?: boolean
+  url?: string
+  reset?: boolean
+}
+
+const out = (line = '') => process.stdout.write(`${line}\n`)
+
+function integer(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined
+  }
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) {
+    throw new AppError('LAB_ERR_USAGE', { message: `${flag} must be a whole number, not "${value}".` })
+  }
+  return n
+}
+
+function backendFor(flags: CohortFlags): EnvironmentBackend {
+  if (flags.offline) {
+    return createPlannedOnlyBackend()
+  }
+  return createKubeEnvironments(createCohortKube(loadKubeConfig(flags.context ? { context: flags.context } : {})))
+}
+
+async function open(flags: CohortFlags) {
+  const config = loadConfig(process.env, { labsDir: resolve(flags.labs ?? bundledLabsDir()), ...(flags.data ? { dataDir: resolve(flags.data) } : {}) })
+  const db = openDb(join(config.dataDir, 'kindlab.db'))
+  const { labs } = await loadLabs(config.labsDir)
+  const sessions = createSessionService(createSessionsRepo(db), config.dataDir)
+  const cohorts = createCohorts({ db, dataDir: config.dataDir, sessions, catalog: createLabCatalog(labs), backend: backendFor(flags) })
+  return { db, cohorts }
+}
+
+export async function runCohortCommand(name: string, flags: CohortFlags, args: string[]): Promise<void> {
+  const { db, cohorts } = await open(flags)
+  try {
+    await commands[name]?.(cohorts, flags, args[0] ?? '')
+  } finally {
+    await cohorts.stop()
+    db.close()
+  }
+}
+
+type Cohorts = Awaited<ReturnType<typeof open>>['cohorts']
+type Action = (cohorts: Cohorts, flags: CohortFlags, arg: string) => Promise<void>
+
+const commands: Record<string, Action> = {
+  async create(cohorts, flags) {
+    const created = await cohorts.service.create({
+      name: flags.name ?? '',
+      labId: flags.lab ?? '',
+      trainees: integer('--trainees', flags.trainees) ?? 0,
+      mode: (flags.mode ?? 'namespace') as CohortMode,
+      ...(flags.domain ? { domain: flags.domain } : {}),
+      ...(flags.reserve !== undefined ? { reserve: integer('--reserve', flags.reserve) ?? 0 } : {}),
+      ...(flags.webhook ? { webhookUrl: flags.webhook } : {}),
+    })
+    if (flags.wait !== false && !created.offline) {
+      out(pc.dim(`preparing ${created.reserve} environments…`))
+      await cohorts.pool.idle(created.id)
+    }
+    const detail = cohorts.service.detail(created.id)
+    if (flags.json) {
+      printJson({ ...detail, classCode: created.classCode, webhookSecret: created.webhookSecret })
+      return
+    }
+    out(`${pc.bold(created.name)}: ${created.seats} seats for lab ${created.labId} (${created.mode} mode, domain ${created.domain})`)
+    out(`class code: ${pc.bold(created.classCode ?? '')}`)
+    if (created.webhookSecret) {
+      out(`webhook secret (shown once): ${created.webhookSecret}`)
+    }
+    out(created.offline ? pc.yellow('offline: isolation objects are planned only, not applied') : `${detail.ready} environments ready`)
+    out(pc.dim(`print the join links: kindlab cohort handout ${created.name} --url http://<server>:4280`))
+  },
+  async list(cohorts, flags) {
+    const list = cohorts.service.list()
+    if (flags.json) {
+      printJson(list)
+      return
+    }
+    const table = new Table({ head: ['cohort', 'lab', 'joined', 'ready', 'mode', 'state'] })
+    table.push(...list.map((c) => [c.name, c.labId, `${c.joined}/${c.seats}`, c.offline ? 'planned' : String(c.ready), c.mode, c.state]))
+    out(table.toString())
+  },
+  async status(cohorts, flags, arg) {
+    const detail = cohorts.service.detail(arg)
+    const book = cohorts.gradebook.book(cohorts.service.find(arg))
+    if (flags.json) {
+      printJson({ ...detail, gradebook: book })
+      return
+    }
+    const table = new Table({ head: ['trainee', 'name', 'environment', 'step', 'minutes', 'stuck'] })
+    for (const r of book.rows) {
+      table.push([r.traineeId, r.displayName ?? '', r.envState, r.joinedAt ? String(r.currentStep + 1) : '-', r.joinedAt ? String(Math.round(r.onStepMs / 60_000)) : '-', r.stuck ? pc.red('yes') : ''])
+    }
+    out(`${pc.bold(detail.name)} · ${detail.labId} · ${detail.joined}/${detail.seats} joined · ${detail.state}`)
+    out(table.toString())
+  },
+  async handout(cohorts, flags, arg) {
+    const handout = cohorts.service.handout(arg, flags.url ?? 'http://127.0.0.1:4280')
+    if (flags.json) {
+      printJson(handout)
+      return
+    }
+    out(`${handout.lab} — ${handout.cohort} · class code ${handout.classCode} · ${handout.joinUrl}`)
+    for (const e of handout.entries) {
+      out(`${e.traineeId}  ${e.joinUrl}  ${e.hosts.join(' ')}`)
+    }
+  },
+  async teardown(cohorts, flags, arg) {
+    const result = await cohorts.service.teardown(arg)
+    if (flags.json) {
+      printJson(result)
+      return
+    }
+    out(result.leftovers.length ? `deleting: ${result.leftovers.length} objects are still going away` : 'torn down: nothing is left in the cluster')
+  },
+  async 'admin-token'(cohorts, flags) {
+    const token = flags.reset ? cohorts.instructors.resetAdminToken() : cohorts.instructors.bootstrap()
+    out(token ? `instructor admin token (shown once, keep it): ${token}` : 'An admin token exists already; it is stored hashed. Use --reset for a new one.')
+  },
+  async password(cohorts) {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) {
+      chunks.push(chunk as Buffer)
+    }
+    const password = Buffer.concat(chunks).toString('utf8').trim()
+    if (password.length < 10) {
+      throw new AppError('LAB_ERR_USAGE', { message: 'The password must have at least 10 characters.', hint: 'echo "…" | kindlab cohort password' })
+    }
+    cohorts.instructors.setPassword(password)
+    out('instructor password set')
+  },
+}
