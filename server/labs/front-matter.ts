@@ -25,7 +25,13 @@ const CLOSE = /^(---|\.\.\.)[ \t]*\r?$/
 export function splitFrontMatter(text: string): SplitStep {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text
   const lines = source.split('\n')
-  const none: SplitStep = { frontMatter: undefined, frontMatterLineOffset: 0, body: source, bodyLineOffset: 0, unclosed: false }
+  const none: SplitStep = {
+    frontMatter: undefined,
+    frontMatterLineOffset: 0,
+    body: source,
+    bodyLineOffset: 0,
+    unclosed: false,
+  }
   if (!OPEN.test(lines[0] ?? '')) {
     return none
   }
@@ -34,7 +40,10 @@ export function splitFrontMatter(text: string): SplitStep {
     return { ...none, unclosed: true }
   }
   return {
-    frontMatter: lines.slice(1, close).map((line) => `${line}\n`).join(''),
+    frontMatter: lines
+      .slice(1, close)
+      .map((line) => `${line}\n`)
+      .join(''),
     frontMatterLineOffset: 1,
     body: lines.slice(close + 1).join('\n'),
     bodyLineOffset: close + 1,

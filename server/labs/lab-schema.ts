@@ -20,9 +20,12 @@ const kebab = (what: string, options: Record<string, unknown> = {}): TString =>
 const text = (description: string): TString => Type.String({ minLength: 1, description })
 
 /** A hint is one sentence, or a list shown one at a time (nudge first, exact fix last). */
-export const HintSchema = Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
-  'x-message': 'hint must be a sentence, or a list of sentences shown one at a time.',
-})
+export const HintSchema = Type.Union(
+  [Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })],
+  {
+    'x-message': 'hint must be a sentence, or a list of sentences shown one at a time.',
+  },
+)
 
 /**
  * A check as declared by an author. The fields besides `id`, `kind`, `title` and `hint` are the

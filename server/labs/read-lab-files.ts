@@ -52,7 +52,13 @@ export async function readLabFolder(dir: string, name: string): Promise<LabFolde
   return { name, dir, labYaml, files, dirs, texts }
 }
 
-async function listTree(root: string, prefix: string, files: Set<string>, dirs: Set<string>, depth: number): Promise<void> {
+async function listTree(
+  root: string,
+  prefix: string,
+  files: Set<string>,
+  dirs: Set<string>,
+  depth: number,
+): Promise<void> {
   if (depth > MAX_DEPTH || files.size > MAX_FILES) {
     return
   }

@@ -25,10 +25,7 @@ export function createStepMarkdown(): MarkdownIt {
   // Bare URLs are linked after variables are substituted (the core rule), so
   // http://shop.${TRAINEE_DOMAIN} links to the learner's own host; the inline rule would run too early.
   md.inline.ruler.disable('linkify')
-  return md
-    .use(variablesPlugin)
-    .use(actionFencePlugin)
-    .use(linksAndImagesPlugin)
+  return md.use(variablesPlugin).use(actionFencePlugin).use(linksAndImagesPlugin)
 }
 
 const md = createStepMarkdown()

@@ -53,7 +53,12 @@ function toIssue(err: ErrorObject, source: YamlSource, file: string, basePath: V
   if (err.keyword === 'required') {
     const missing = String(params['missingProperty'])
     const description = propertyDescription(err.parentSchema, missing)
-    return { ...base, ...source.locate(path), message: `${field || 'The file'} is missing "${missing}".`, ...(description ? { hint: description } : {}) }
+    return {
+      ...base,
+      ...source.locate(path),
+      message: `${field || 'The file'} is missing "${missing}".`,
+      ...(description ? { hint: description } : {}),
+    }
   }
   if (err.keyword === 'additionalProperties') {
     const extra = String(params['additionalProperty'])
@@ -63,7 +68,12 @@ function toIssue(err: ErrorObject, source: YamlSource, file: string, basePath: V
     }
     const allowed = Object.keys(propertiesOf(err.parentSchema))
     const hint = suggest(extra, allowed) ?? (allowed.length > 0 ? `Allowed fields: ${allowed.join(', ')}.` : undefined)
-    return { ...base, ...where, message: `Unknown field "${extra}"${field ? ` in ${field}` : ''}.`, ...(hint ? { hint } : {}) }
+    return {
+      ...base,
+      ...where,
+      message: `Unknown field "${extra}"${field ? ` in ${field}` : ''}.`,
+      ...(hint ? { hint } : {}),
+    }
   }
   const where = source.locate(path)
   if (custom) {
@@ -126,7 +136,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') {
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)
   }
-  return `${typeof value} ${String(value)}`
+  return typeof value === 'number' || typeof value === 'boolean' ? `${typeof value} ${value}` : typeof value
 }
 
 function xMessage(schema: unknown): string | undefined {

@@ -21,7 +21,9 @@ export async function runLabsValidate(dir: string | undefined, io: ValidateCliIo
   const labsDir = resolve(cwd, dir ?? defaultLabsDir())
   const result = await validateLabs(labsDir, { checkKinds })
   if (io.json) {
-    out.write(`${JSON.stringify({ dir: labsDir, labs: result.labs.map((lab) => lab.id), issues: result.issues }, null, 2)}\n`)
+    out.write(
+      `${JSON.stringify({ dir: labsDir, labs: result.labs.map((lab) => lab.id), issues: result.issues }, null, 2)}\n`,
+    )
     return !hasErrors(result.issues)
   }
   const display = (file: string): string => {

@@ -17,25 +17,55 @@ const grid: Record<string, Expected[]> = {
     ['bad-check-params/lab.yaml:16:9', 'error', 'Check "typo" (file): Unknown field "patern" in steps[0].checks[1].'],
     ['bad-check-params/lab.yaml:17:13', 'error', 'A check id must be kebab-case'],
   ],
-  'bad-cluster': [['bad-cluster/lab.yaml:6:12', 'error', 'requires.cluster must be one of: none, kind, any. Found "minikube".']],
-  'bad-duration': [['bad-duration/lab.yaml:4:11', 'error', 'duration must look like 45m, 2h or 1h30m. Found "45 minutes".']],
-  'bad-solution-folder': [['bad-solution-folder/solution/01-intr:1:1', 'error', 'solution/01-intr does not match a step.']],
+  'bad-cluster': [
+    ['bad-cluster/lab.yaml:6:12', 'error', 'requires.cluster must be one of: none, kind, any. Found "minikube".'],
+  ],
+  'bad-duration': [
+    ['bad-duration/lab.yaml:4:11', 'error', 'duration must look like 45m, 2h or 1h30m. Found "45 minutes".'],
+  ],
+  'bad-solution-folder': [
+    ['bad-solution-folder/solution/01-intr:1:1', 'error', 'solution/01-intr does not match a step.'],
+  ],
   'bad-step-name': [['bad-step-name/lab.yaml:8:11', 'error', 'A step file must be named steps/NN-slug.md']],
   'bad-variable-name': [['bad-variable-name/lab.yaml:8:3', 'error', 'Variable names are UPPER_CASE']],
   'broken-manifest': [['broken-manifest/manifests/app.yaml:5:1', 'error', 'YAML syntax error: Flow sequence']],
   'check-fence-unknown-id': [
-    ['check-fence-unknown-id/steps/01-intro.md:5:1', 'error', 'The check block lists "imaginary", which this step does not declare.'],
-    ['check-fence-unknown-id/steps/02-none.md:3:1', 'error', 'This ```check block is in a step that declares no checks.'],
+    [
+      'check-fence-unknown-id/steps/01-intro.md:5:1',
+      'error',
+      'The check block lists "imaginary", which this step does not declare.',
+    ],
+    [
+      'check-fence-unknown-id/steps/02-none.md:3:1',
+      'error',
+      'This ```check block is in a step that declares no checks.',
+    ],
   ],
-  'duplicate-check-id': [['duplicate-check-id/steps/01-intro.md:6:9', 'error', 'The check id "same" is already used at duplicate-check-id/lab.yaml:10.']],
+  'duplicate-check-id': [
+    [
+      'duplicate-check-id/steps/01-intro.md:6:9',
+      'error',
+      'The check id "same" is already used at duplicate-check-id/lab.yaml:10.',
+    ],
+  ],
   'front-matter-schema': [['front-matter-schema/steps/01-intro.md:7:1', 'error', 'Unknown field "hints".']],
-  'front-matter-syntax': [['front-matter-syntax/steps/01-intro.md:7:1', 'error', 'YAML syntax error: Missing closing "quote']],
-  'id-mismatch': [['id-mismatch/lab.yaml:1:5', 'error', 'The lab id "other-name" differs from its folder name "id-mismatch".']],
+  'front-matter-syntax': [
+    ['front-matter-syntax/steps/01-intro.md:7:1', 'error', 'YAML syntax error: Missing closing "quote'],
+  ],
+  'id-mismatch': [
+    ['id-mismatch/lab.yaml:1:5', 'error', 'The lab id "other-name" differs from its folder name "id-mismatch".'],
+  ],
   'image-outside-assets': [
-    ['image-outside-assets/steps/01-intro.md:3:1', 'error', `The image "https://example.com/pixel.png" is not in the lab's assets/ folder.`],
+    [
+      'image-outside-assets/steps/01-intro.md:3:1',
+      'error',
+      `The image "https://example.com/pixel.png" is not in the lab's assets/ folder.`,
+    ],
     ['image-outside-assets/steps/01-intro.md:5:1', 'error', 'The image assets/nope.svg does not exist.'],
   ],
-  'missing-manifest': [['missing-manifest/lab.yaml:9:5', 'error', 'The manifest manifests/missing.yaml does not exist.']],
+  'missing-manifest': [
+    ['missing-manifest/lab.yaml:9:5', 'error', 'The manifest manifests/missing.yaml does not exist.'],
+  ],
   'missing-required': [['missing-required/lab.yaml:2:1', 'error', 'The file is missing "summary".']],
   'missing-step-file': [['missing-step-file/lab.yaml:9:11', 'error', 'The step file steps/02-gone.md does not exist.']],
   'no-lab-yaml': [['no-lab-yaml/:1', 'error', 'This lab folder has no lab.yaml.']],
@@ -53,12 +83,16 @@ const grid: Record<string, Expected[]> = {
     ['unknown-field/lab.yaml:1:1', 'error', 'The file is missing "title".'],
     ['unknown-field/lab.yaml:2:1', 'error', 'Unknown field "titel".'],
   ],
-  'unsafe-file-name': [['unsafe-file-name/steps/01-intro.md:5:1', 'error', '```file:../../etc/profile does not name a safe file.']],
+  'unsafe-file-name': [
+    ['unsafe-file-name/steps/01-intro.md:5:1', 'error', '```file:../../etc/profile does not name a safe file.'],
+  ],
   'warnings-only': [
     ['warnings-only/lab.yaml:8:3', 'warning', 'The variable UNUSED is never used.'],
     ['warnings-only/steps/02-forgotten.md:1:1', 'warning', 'This step file is not listed in lab.yaml'],
   ],
-  'yaml-syntax-error': [['yaml-syntax-error/lab.yaml:7:1', 'error', 'YAML syntax error: All mapping items must start at the same column']],
+  'yaml-syntax-error': [
+    ['yaml-syntax-error/lab.yaml:7:1', 'error', 'YAML syntax error: All mapping items must start at the same column'],
+  ],
 }
 
 describe('validateLabs over test/fixtures/labs', () => {
@@ -70,7 +104,11 @@ describe('validateLabs over test/fixtures/labs', () => {
   it.each(Object.entries(grid))('%s', (lab, expected) => {
     const found = result.issues
       .filter((issue) => issue.file.split('/')[0] === lab)
-      .map((issue) => ({ where: `${issue.file}:${issue.line}${issue.column ? `:${issue.column}` : ''}`, level: issue.level, message: issue.message }))
+      .map((issue) => ({
+        where: `${issue.file}:${issue.line}${issue.column ? `:${issue.column}` : ''}`,
+        level: issue.level,
+        message: issue.message,
+      }))
     expect(found.map((f) => [f.where, f.level])).toEqual(expected.map(([where, level]) => [where, level]))
     found.forEach((f, i) => expect(f.message).toContain(expected[i]?.[2]))
   })
@@ -87,12 +125,15 @@ describe('validateLabs over test/fixtures/labs', () => {
   })
 
   it('gives hints that say how to fix', () => {
-    const hintFor = (file: string): string | undefined => result.issues.find((issue) => issue.file === file && issue.hint)?.hint
+    const hintFor = (file: string): string | undefined =>
+      result.issues.find((issue) => issue.file === file && issue.hint)?.hint
     expect(hintFor('unknown-check-kind/lab.yaml')).toBe('Did you mean "command"? Known kinds: command, file.')
     expect(hintFor('unknown-field/lab.yaml')).toContain('title')
     expect(hintFor('bad-solution-folder/solution/01-intr')).toBe('Did you mean "01-intro"?')
     expect(hintFor('missing-manifest/lab.yaml')).toBe('Did you mean "manifests/namespace.yaml"?')
-    expect(result.issues.find((i) => i.message.includes('TRAINEE_DOMIAN'))?.hint).toContain('Did you mean "TRAINEE_DOMAIN"?')
+    expect(result.issues.find((i) => i.message.includes('TRAINEE_DOMIAN'))?.hint).toContain(
+      'Did you mean "TRAINEE_DOMAIN"?',
+    )
   })
 
   it('sorts issues by file and line', () => {

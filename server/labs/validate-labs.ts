@@ -11,7 +11,12 @@ import { parseYamlSource } from './yaml-source.ts'
 import type { YamlSource } from './yaml-source.ts'
 import type { LabContext } from './validate/lab-context.ts'
 import { addError, labFile } from './validate/lab-context.ts'
-import { checkEnvironment, checkSolutionFolders, checkStepListing, checkUnusedVariables } from './validate/lab-references.ts'
+import {
+  checkEnvironment,
+  checkSolutionFolders,
+  checkStepListing,
+  checkUnusedVariables,
+} from './validate/lab-references.ts'
 import { validateStep } from './validate/validate-step.ts'
 
 /** What the validator needs besides the files. */
@@ -49,7 +54,13 @@ export function validateLabFolder(folder: LabFolder, options: ValidateOptions): 
   const file = `${folder.name}/lab.yaml`
   const issues: LabIssue[] = []
   if (folder.labYaml === undefined) {
-    issues.push({ file: `${folder.name}/`, line: 1, level: 'error', message: 'This lab folder has no lab.yaml.', hint: 'Every folder in the labs folder is a lab; see labs/README.md.' })
+    issues.push({
+      file: `${folder.name}/`,
+      line: 1,
+      level: 'error',
+      message: 'This lab folder has no lab.yaml.',
+      hint: 'Every folder in the labs folder is a lab; see labs/README.md.',
+    })
     return { lab: undefined, issues }
   }
   const source = parseYamlSource(folder.labYaml, file)
@@ -64,11 +75,17 @@ export function validateLabFolder(folder: LabFolder, options: ValidateOptions): 
   }
   const ctx = createContext(folder, options, raw as Record<string, unknown>, issues)
   const steps = validateReferences(ctx, source, raw as Record<string, unknown>)
-  const complete = schemaProblems.length === 0 && steps.every((step) => step !== undefined)
-  return { lab: complete ? buildLab(folder, raw as LabYaml, steps as Step[]) : undefined, issues }
+  const built = steps.filter((step): step is Step => step !== undefined)
+  const complete = schemaProblems.length === 0 && built.length === steps.length
+  return { lab: complete ? buildLab(folder, raw as LabYaml, built) : undefined, issues }
 }
 
-function createContext(folder: LabFolder, options: ValidateOptions, raw: Record<string, unknown>, issues: LabIssue[]): LabContext {
+function createContext(
+  folder: LabFolder,
+  options: ValidateOptions,
+  raw: Record<string, unknown>,
+  issues: LabIssue[],
+): LabContext {
   const variables = new Map<string, string>()
   const declared = raw['variables']
   if (declared !== null && typeof declared === 'object') {
@@ -83,10 +100,22 @@ function createContext(folder: LabFolder, options: ValidateOptions, raw: Record<
 function validateReferences(ctx: LabContext, source: YamlSource, raw: Record<string, unknown>): (Step | undefined)[] {
   const { folder } = ctx
   if (!new RegExp(KEBAB_CASE).test(folder.name)) {
-    addError(ctx, `${folder.name}/`, { line: 1, column: 1 }, `The lab folder name "${folder.name}" is not kebab-case.`, 'Rename the folder, e.g. my-first-lab, and use the same id in lab.yaml.')
+    addError(
+      ctx,
+      `${folder.name}/`,
+      { line: 1, column: 1 },
+      `The lab folder name "${folder.name}" is not kebab-case.`,
+      'Rename the folder, e.g. my-first-lab, and use the same id in lab.yaml.',
+    )
   }
   if (typeof raw['id'] === 'string' && raw['id'] !== folder.name) {
-    addError(ctx, labFile(ctx, 'lab.yaml'), source.locate(['id']), `The lab id "${raw['id']}" differs from its folder name "${folder.name}".`, 'Rename the folder or change the id so they match.')
+    addError(
+      ctx,
+      labFile(ctx, 'lab.yaml'),
+      source.locate(['id']),
+      `The lab id "${raw['id']}" differs from its folder name "${folder.name}".`,
+      'Rename the folder or change the id so they match.',
+    )
   }
   const entries = Array.isArray(raw['steps']) ? (raw['steps'] as unknown[]) : []
   const steps = entries.map((entry, index) =>
@@ -94,10 +123,14 @@ function validateReferences(ctx: LabContext, source: YamlSource, raw: Record<str
       ? validateStep(ctx, { entry: entry as Record<string, unknown>, index, source })
       : undefined,
   )
-  const files = entries.map((entry) => (entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>)['file'] : undefined))
+  const files = entries.map((entry) =>
+    entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>)['file'] : undefined,
+  )
   checkStepListing(ctx, source, files)
   checkEnvironment(ctx, source, raw['environment'])
-  const stepNames = files.filter((f): f is string => typeof f === 'string').map((f) => f.slice('steps/'.length, -'.md'.length))
+  const stepNames = files
+    .filter((f): f is string => typeof f === 'string')
+    .map((f) => f.slice('steps/'.length, -'.md'.length))
   checkSolutionFolders(ctx, stepNames)
   checkUnusedVariables(ctx, source)
   return steps

@@ -80,7 +80,10 @@ function substituteDeep(value: unknown, values: VariableValues): unknown {
 }
 
 /** Every string inside a value with its path, for finding references in check parameters. */
-export function collectStrings(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; text: string }[] {
+export function collectStrings(
+  value: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; text: string }[] {
   if (typeof value === 'string') {
     return [{ path, text: value }]
   }

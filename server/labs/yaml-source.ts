@@ -39,14 +39,26 @@ export function parseYamlSource(text: string, file: string, lineOffset = 0): Yam
   }
   const issues: LabIssue[] = doc.errors.map((err) => {
     const pos = toPosition(err.pos[0])
-    return { file, ...pos, level: 'error', message: `YAML syntax error: ${firstLine(err.message)}`, hint: yamlHint(err.code) }
+    return {
+      file,
+      ...pos,
+      level: 'error',
+      message: `YAML syntax error: ${firstLine(err.message)}`,
+      hint: yamlHint(err.code),
+    }
   })
   let value: unknown
   if (issues.length === 0) {
     try {
       value = doc.toJS({ maxAliasCount: 100 })
     } catch (err) {
-      issues.push({ file, line: 1 + lineOffset, column: 1, level: 'error', message: `YAML could not be read: ${String(err)}` })
+      issues.push({
+        file,
+        line: 1 + lineOffset,
+        column: 1,
+        level: 'error',
+        message: `YAML could not be read: ${String(err)}`,
+      })
     }
   }
   return {

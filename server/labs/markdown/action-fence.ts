@@ -44,7 +44,9 @@ export function actionFencePlugin(md: MarkdownIt): void {
       case 'unknown':
         return `<pre><code>${escape(token.content)}</code></pre>\n`
       case 'none':
-        return fallback ? fallback(tokens, idx, options, env, self) : `<pre><code>${escape(token.content)}</code></pre>\n`
+        return fallback
+          ? fallback(tokens, idx, options, env, self)
+          : `<pre><code>${escape(token.content)}</code></pre>\n`
     }
   }
   md.renderer.rules['fence'] = render
@@ -60,7 +62,11 @@ function renderFile(name: string, content: string, escape: (s: string) => string
 }
 
 /** A check block: the listed ids that the step declares, or all of them when none are listed. */
-export function renderCheck(listed: readonly string[], env: StepRenderEnv | undefined, escape: (s: string) => string): string {
+export function renderCheck(
+  listed: readonly string[],
+  env: StepRenderEnv | undefined,
+  escape: (s: string) => string,
+): string {
   const declared = env?.stepCheckIds ?? []
   const ids = listed.length === 0 ? [...declared] : listed.filter((id) => declared.includes(id))
   for (const id of ids) {

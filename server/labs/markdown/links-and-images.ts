@@ -84,8 +84,9 @@ function addHeadingIds(state: StateCore): void {
 /** Lowercase letters and digits joined by single dashes. */
 export function slugify(text: string): string {
   return text
-    .toLowerCase()
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 80)

@@ -47,7 +47,13 @@ function checkUniqueId(ctx: LabContext, list: CheckList, path: ValuePath, id: st
   const at = list.source.locate([...path, 'id'])
   const first = ctx.checkIds.get(id)
   if (first) {
-    addError(ctx, list.file, at, `The check id "${id}" is already used at ${first.file}:${first.line}.`, 'Check ids must be unique in the lab; rename one.')
+    addError(
+      ctx,
+      list.file,
+      at,
+      `The check id "${id}" is already used at ${first.file}:${first.line}.`,
+      'Check ids must be unique in the lab; rename one.',
+    )
     return
   }
   ctx.checkIds.set(id, { file: list.file, line: at.line })

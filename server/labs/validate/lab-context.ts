@@ -45,7 +45,13 @@ export function checkVariableRefs(ctx: LabContext, file: string, text: string, a
     if (!ctx.variables.has(ref.name)) {
       const close = suggest(ref.name, [...ctx.variables.keys()])
       const declare = `Declare it under variables: in lab.yaml, or write $\${${ref.name}} for a literal \${${ref.name}}.`
-      addError(ctx, file, at(ref.index), `\${${ref.name}} is not a declared variable.`, close ? `${close} ${declare}` : declare)
+      addError(
+        ctx,
+        file,
+        at(ref.index),
+        `\${${ref.name}} is not a declared variable.`,
+        close ? `${close} ${declare}` : declare,
+      )
     }
   }
 }

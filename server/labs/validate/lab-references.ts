@@ -20,8 +20,18 @@ export function checkEnvironment(ctx: LabContext, source: YamlSource, environmen
     const text = ctx.folder.texts.get(entry)
     if (text === undefined) {
       const existing = [...ctx.folder.files].filter((f) => f.startsWith('manifests/'))
-      const hint = suggest(entry, existing) ?? (existing.length > 0 ? `Manifests found: ${existing.join(', ')}.` : 'The manifests/ folder is empty or missing.')
-      addError(ctx, labFile(ctx, 'lab.yaml'), source.locate(['environment', i]), `The manifest ${entry} does not exist.`, hint)
+      const hint =
+        suggest(entry, existing) ??
+        (existing.length > 0
+          ? `Manifests found: ${existing.join(', ')}.`
+          : 'The manifests/ folder is empty or missing.')
+      addError(
+        ctx,
+        labFile(ctx, 'lab.yaml'),
+        source.locate(['environment', i]),
+        `The manifest ${entry} does not exist.`,
+        hint,
+      )
       return
     }
     checkManifestSyntax(ctx, entry, text)
@@ -33,7 +43,12 @@ function checkManifestSyntax(ctx: LabContext, entry: string, text: string): void
   for (const doc of parseAllDocuments(text, { lineCounter, prettyErrors: false })) {
     for (const err of doc.errors) {
       const pos = lineCounter.linePos(err.pos[0])
-      addError(ctx, labFile(ctx, entry), { line: pos.line, column: pos.col }, `YAML syntax error: ${err.message.split('\n')[0] ?? ''}`)
+      addError(
+        ctx,
+        labFile(ctx, entry),
+        { line: pos.line, column: pos.col },
+        `YAML syntax error: ${err.message.split('\n')[0] ?? ''}`,
+      )
     }
   }
 }
@@ -71,13 +86,25 @@ export function checkStepListing(ctx: LabContext, source: YamlSource, listed: re
     seen.set(file, i)
     const number = Number(/^steps\/(\d{2})-/.exec(file)?.[1] ?? Number.NaN)
     if (number <= previous) {
-      addWarning(ctx, yamlFile, at, `${file} is listed after a step with a higher or equal number.`, 'Number step files in the order they are listed.')
+      addWarning(
+        ctx,
+        yamlFile,
+        at,
+        `${file} is listed after a step with a higher or equal number.`,
+        'Number step files in the order they are listed.',
+      )
     }
     previous = Number.isNaN(number) ? previous : number
   })
   for (const file of ctx.folder.texts.keys()) {
     if (/^steps\/[^/]+\.md$/.test(file) && !seen.has(file)) {
-      addWarning(ctx, labFile(ctx, file), { line: 1, column: 1 }, 'This step file is not listed in lab.yaml, so learners never see it.', 'Add it to steps: in lab.yaml, or delete it.')
+      addWarning(
+        ctx,
+        labFile(ctx, file),
+        { line: 1, column: 1 },
+        'This step file is not listed in lab.yaml, so learners never see it.',
+        'Add it to steps: in lab.yaml, or delete it.',
+      )
     }
   }
 }
@@ -86,7 +113,13 @@ export function checkStepListing(ctx: LabContext, source: YamlSource, listed: re
 export function checkUnusedVariables(ctx: LabContext, source: YamlSource): void {
   for (const name of ctx.variables.keys()) {
     if (!ctx.usedVariables.has(name) && new RegExp(VARIABLE_NAME).test(name)) {
-      addWarning(ctx, labFile(ctx, 'lab.yaml'), source.locate(['variables', name], 'key'), `The variable ${name} is never used.`, `Reference it as \${${name}} in a step, or remove it.`)
+      addWarning(
+        ctx,
+        labFile(ctx, 'lab.yaml'),
+        source.locate(['variables', name], 'key'),
+        `The variable ${name} is never used.`,
+        `Reference it as \${${name}} in a step, or remove it.`,
+      )
     }
   }
 }

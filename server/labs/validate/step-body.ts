@@ -45,7 +45,13 @@ function checkFence(ctx: LabContext, step: StepBody, token: Token, line: number)
   const fence = parseFenceInfo(token.info)
   const at = { line, column: 1 }
   if (fence.action === 'unknown') {
-    addError(ctx, step.file, at, `Unknown action block \`\`\`${fence.name}.`, 'Action blocks are ```terminal:run, ```copy, ```file:NAME and ```check.')
+    addError(
+      ctx,
+      step.file,
+      at,
+      `Unknown action block \`\`\`${fence.name}.`,
+      'Action blocks are ```terminal:run, ```copy, ```file:NAME and ```check.',
+    )
   } else if (fence.action === 'file') {
     const defaults = Object.fromEntries(ctx.variables)
     if (!isSafeFileName(substituteVariables(fence.name, defaults))) {
@@ -68,7 +74,13 @@ function checkFenceIds(ctx: LabContext, step: StepBody, token: Token, line: numb
     return
   }
   if (declared.length === 0) {
-    addError(ctx, step.file, { line, column: 1 }, 'This ```check block is in a step that declares no checks.', 'Declare checks in lab.yaml (steps[].checks) or in the step front matter (checks:).')
+    addError(
+      ctx,
+      step.file,
+      { line, column: 1 },
+      'This ```check block is in a step that declares no checks.',
+      'Declare checks in lab.yaml (steps[].checks) or in the step front matter (checks:).',
+    )
     return
   }
   const bodyLines = token.content.split('\n')
@@ -94,9 +106,21 @@ function checkImages(ctx: LabContext, step: StepBody, token: Token, line: number
     const src = String(child.attrGet('src') ?? '')
     const name = assetPath(src)
     if (name === undefined) {
-      addError(ctx, step.file, { line, column: 1 }, `The image "${src}" is not in the lab's assets/ folder.`, 'Images must be files in assets/ (svg, png, jpg, gif, webp), written as ![what it shows](assets/picture.svg).')
+      addError(
+        ctx,
+        step.file,
+        { line, column: 1 },
+        `The image "${src}" is not in the lab's assets/ folder.`,
+        'Images must be files in assets/ (svg, png, jpg, gif, webp), written as ![what it shows](assets/picture.svg).',
+      )
     } else if (!ctx.folder.files.has(`assets/${name}`)) {
-      addError(ctx, step.file, { line, column: 1 }, `The image assets/${name} does not exist.`, `Add the file to ${ctx.folder.name}/assets/ or fix the name.`)
+      addError(
+        ctx,
+        step.file,
+        { line, column: 1 },
+        `The image assets/${name} does not exist.`,
+        `Add the file to ${ctx.folder.name}/assets/ or fix the name.`,
+      )
     }
   }
 }

@@ -4,6 +4,7 @@ import type { Step } from '../lab-model.ts'
 import { StepFrontMatterSchema } from '../lab-schema.ts'
 import type { CheckSpec } from '../lab-schema.ts'
 import { splitFrontMatter } from '../front-matter.ts'
+import type { SplitStep } from '../front-matter.ts'
 import { schemaIssues, suggest } from '../schema-issues.ts'
 import { parseYamlSource } from '../yaml-source.ts'
 import type { YamlSource } from '../yaml-source.ts'
@@ -24,29 +25,20 @@ export interface StepEntryAt {
 export function validateStep(ctx: LabContext, at: StepEntryAt): Step | undefined {
   const { entry, index, source } = at
   const relative = entry['file']
-  if (typeof relative !== 'string') {
-    return undefined
-  }
-  const yamlFile = labFile(ctx, 'lab.yaml')
-  const text = ctx.folder.texts.get(relative)
-  if (text === undefined) {
-    const existing = [...ctx.folder.texts.keys()].filter((f) => f.startsWith('steps/'))
-    const hint = suggest(relative, existing) ?? (existing.length > 0 ? `Step files found: ${existing.join(', ')}.` : 'The steps/ folder has no Markdown files.')
-    addError(ctx, yamlFile, source.locate(['steps', index, 'file']), `The step file ${relative} does not exist.`, hint)
+  const split = typeof relative === 'string' ? readStepFile(ctx, at, relative) : undefined
+  if (typeof relative !== 'string' || !split) {
     return undefined
   }
   const file = labFile(ctx, relative)
-  const split = splitFrontMatter(text)
-  if (split.unclosed) {
-    addError(ctx, file, { line: 1, column: 1 }, 'The front matter starts with --- but is never closed.', 'End the front matter with a line holding only ---.')
-    return undefined
-  }
   const issuesBefore = ctx.issues.length
   const front = readFrontMatter(ctx, file, split.frontMatter, split.frontMatterLineOffset)
   const frontMatterBroken = ctx.issues.length > issuesBefore
+  const yamlFile = labFile(ctx, 'lab.yaml')
   const checks: CheckSpec[] = [
     ...validateCheckList(ctx, { file: yamlFile, source, path: ['steps', index, 'checks'], items: entry['checks'] }),
-    ...(front ? validateCheckList(ctx, { file, source: front.source, path: ['checks'], items: front.value['checks'] }) : []),
+    ...(front
+      ? validateCheckList(ctx, { file, source: front.source, path: ['checks'], items: front.value['checks'] })
+      : []),
   ]
   const checkIds = frontMatterBroken ? undefined : checks.map((c) => c.id)
   const heading = validateStepBody(ctx, { file, body: split.body, lineOffset: split.bodyLineOffset, checkIds })
@@ -65,6 +57,33 @@ export function validateStep(ctx: LabContext, at: StepEntryAt): Step | undefined
   }
 }
 
+/** The step file split into front matter and body; undefined (with an issue) when it cannot be read. */
+function readStepFile(ctx: LabContext, at: StepEntryAt, relative: string): SplitStep | undefined {
+  const text = ctx.folder.texts.get(relative)
+  if (text === undefined) {
+    const existing = [...ctx.folder.texts.keys()].filter((f) => f.startsWith('steps/'))
+    const hint =
+      suggest(relative, existing) ??
+      (existing.length > 0 ? `Step files found: ${existing.join(', ')}.` : 'The steps/ folder has no Markdown files.')
+    const where = at.source.locate(['steps', at.index, 'file'])
+    addError(ctx, labFile(ctx, 'lab.yaml'), where, `The step file ${relative} does not exist.`, hint)
+    return undefined
+  }
+  const split = splitFrontMatter(text)
+  if (split.unclosed) {
+    const message = 'The front matter starts with --- but is never closed.'
+    addError(
+      ctx,
+      labFile(ctx, relative),
+      { line: 1, column: 1 },
+      message,
+      'End the front matter with a line holding only ---.',
+    )
+    return undefined
+  }
+  return split
+}
+
 function readFrontMatter(
   ctx: LabContext,
   file: string,
@@ -81,7 +100,9 @@ function readFrontMatter(
   }
   ctx.issues.push(...schemaIssues(StepFrontMatterSchema, source.value, source, file))
   const value = source.value
-  return typeof value === 'object' && !Array.isArray(value) ? { source, value: value as Record<string, unknown> } : undefined
+  return typeof value === 'object' && !Array.isArray(value)
+    ? { source, value: value as Record<string, unknown> }
+    : undefined
 }
 
 function stringField(record: Record<string, unknown> | undefined, key: string): string | undefined {
