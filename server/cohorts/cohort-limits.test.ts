@@ -1,0 +1,47 @@
+// Join, instructor sign-in and Check are rate-limited per client (or per session): a burst gets
+// 429 with Retry-After and our error shape, and nothing is stored for the refused requests.
+import { afterEach, describe, expect, it } from 'vitest'
+import { createTokenBucket } from './rate-limit.ts'
+import { buildCohortTestApp, type CohortTestApp } from './test-app.test-helper.ts'
+
+let t: CohortTestApp | undefined
+afterEach(async () => t?.close())
+
+const tight = () => createTokenBucket({ capacity: 3, refillPerSecond: 0.001 })
+
+describe('rate limits', () => {
+  it('limits join attempts per client address', async () => {
+    t = await buildCohortTestApp({ limits: { join: tight() } })
+    const codes: number[] = []
+    for (let i = 0; i < 5; i++) {
+      codes.push((await t.app.inject({ method: 'POST', url: '/api/join', payload: { classCode: 'ABCD-EFGH', displayName: 'x' } })).statusCode)
+    }
+    expect(codes).toEqual([403, 403, 403, 429, 429])
+    const res = await t.app.inject({ method: 'POST', url: '/api/join', payload: { classCode: 'ABCD-EFGH', displayName: 'x' } })
+    expect(res.headers['retry-after']).toBeDefined()
+    expect(res.json<{ error: { code: string } }>().error.code).toBe('LAB_ERR_RATE_LIMITED')
+  })
+
+  it('limits instructor sign-in attempts', async () => {
+    t = await buildCohortTestApp({ limits: { login: tight() } })
+    const codes: number[] = []
+    for (let i = 0; i < 4; i++) {
+      codes.push((await t.app.inject({ method: 'POST', url: '/api/instructor/session', payload: { adminToken: 'kla_guess-guess' } })).statusCode)
+    }
+    expect(codes).toEqual([401, 401, 401, 429])
+  })
+
+  it('limits Check presses per session, not across sessions', async () => {
+    t = await buildCohortTestApp({ limits: { check: tight() } })
+    const c = await t.cohorts.service.create({ name: 'limits', labId: 'hello-kindlab', trainees: 2 })
+    const a = await t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: 'A' })
+    const b = await t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: 'B' })
+    const press = async (token: string) =>
+      (await t!.app.inject({ method: 'POST', url: '/api/labs/hello-kindlab/steps/0/check', headers: { authorization: `Bearer ${token}` }, payload: {} })).statusCode
+    const codes = [await press(a.token), await press(a.token), await press(a.token), await press(a.token)]
+    expect(codes).toEqual([200, 200, 200, 429])
+    expect(await press(b.token)).toBe(200)
+    const stored = t.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM check_attempts WHERE session_id = ?').get(a.sessionId)
+    expect(stored?.n).toBe(3)
+  })
+})
