@@ -6,7 +6,9 @@ import { routeMiss } from '../simulate/match-route.ts'
 import type { ExplanationItem } from '../simulate/request.ts'
 import type { DroppedMatch } from '../translate/http-route.ts'
 import { translateRouteMatch } from '../translate/match.ts'
+import { hostWithoutPort } from '../simulate/request.ts'
 import { type ExplainContext, item, list } from './context.ts'
+import { whyHostUnattached } from './explain-vhost.ts'
 
 function describeOrigin(ctx: ExplainContext, route: Route): { text: string; resource?: string; path?: string } {
   const o = ctx.t.origins.get(route)
@@ -25,7 +27,8 @@ export function explainNoRoute(ctx: ExplainContext): ExplanationItem[] {
     const why = vhost.name.startsWith('blackhole:')
       ? `Route config ${result.routeConfig} has no virtual hosts because no VirtualService is attached to the Gateway servers on this port, so every request gets 404.`
       : `Virtual host ${vhost.name} has no routes: no VirtualService bound to the Gateway provides routes for it.`
-    return [item('route', why, { hint: 'Bind a VirtualService with this host to the Gateway (spec.gateways) and give it an http rule.' })]
+    const causes = whyHostUnattached(ctx, hostWithoutPort(req.host).toLowerCase())
+    return [item('route', why, causes.length > 0 ? {} : { hint: 'Bind a VirtualService with this host to the Gateway (spec.gateways) and give it an http rule.' }), ...causes]
   }
   const out: ExplanationItem[] = [item('route', `No route of virtual host ${vhost.name} matches ${req.method} ${req.path}${req.query ? `?${req.query}` : ''}; Envoy answers 404.`)]
   for (const route of vhost.routes.slice(0, 8)) {

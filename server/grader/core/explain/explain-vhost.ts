@@ -11,12 +11,21 @@ import { type ExplainContext, item, labels, list, res, serverRef, serversOfRoute
 
 /** Why the host has no virtual host in the matched route configuration. */
 export function explainNoVirtualHost(ctx: ExplainContext): ExplanationItem[] {
-  const { t, trace, result } = ctx
+  const { trace, result } = ctx
   const host = hostWithoutPort(trace.request.host).toLowerCase()
   const rcName = result.routeConfig ?? ''
-  const servers = serversOfRouteConfig(t, rcName)
   const domains = trace.routeConfig?.config.virtual_hosts.flatMap((v) => v.domains) ?? []
-  const out: ExplanationItem[] = [item('virtual_host', `No virtual host for ${host || '(empty Host header)'} on ${rcName}: it serves only ${domains.length === 0 ? 'nothing' : list(domains)}.`)]
+  return [item('virtual_host', `No virtual host for ${host || '(empty Host header)'} on ${rcName}: it serves only ${domains.length === 0 ? 'nothing' : list(domains)}.`), ...whyHostUnattached(ctx, host)]
+}
+
+/**
+ * Why no VirtualService put routes for `host` into the matched route configuration: rejected,
+ * mesh-only, wrong gateway reference, exportTo, host or namespace mismatch, or none exists.
+ */
+export function whyHostUnattached(ctx: ExplainContext, host: string): ExplanationItem[] {
+  const { t, result } = ctx
+  const servers = serversOfRouteConfig(t, result.routeConfig ?? '')
+  const out: ExplanationItem[] = []
   const candidates = ctx.t.virtualServices.filter((v) => v.hosts.some((h) => hostsMatch(h.toLowerCase(), host)))
   const rejected = ctx.model.rejected.filter((r): r is VirtualService => r.kind === 'VirtualService' && r.spec.hosts.some((h) => hostsMatch(h.toLowerCase(), host)))
   for (const vs of rejected) {
