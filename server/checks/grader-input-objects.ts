@@ -1,0 +1,120 @@
+// Raw Kubernetes objects as the grader kinds see them: identity (group, kind, namespace, name),
+// the object itself, where it came from, and offline deletion markers. Pure: the caller reads files.
+import { LineCounter, parseAllDocuments } from 'yaml'
+import type { SourceLocation } from '../grader/core/findings.ts'
+
+/** An object's identity. `group` is '' for the core API (Service, ConfigMap, Secret). */
+export interface ObjectRef {
+  group: string
+  kind: string
+  namespace: string
+  name: string
+}
+
+/** One object with its identity and provenance. */
+export interface RawObject {
+  ref: ObjectRef
+  apiVersion: string
+  object: Record<string, unknown>
+  /** environment: the lab's manifests; learner: the learner's files; cluster: the live API. */
+  origin: 'environment' | 'learner' | 'cluster'
+  source: SourceLocation
+  /** For a deletion marker: the object it deletes. */
+  target?: ObjectRef
+}
+
+/** The API group and version of a kindlab deletion marker (offline only, never applied). */
+export const DELETION_API_VERSION = 'kindlab.dev/v1'
+
+/**
+ * Reads one plain object. Namespace defaults to `defaultNamespace`; `kind: List` is not expanded
+ * here (the model does that). Returns undefined for values that are not objects with a kind.
+ */
+export function readRawObject(
+  value: unknown,
+  defaultNamespace: string,
+  origin: RawObject['origin'],
+  source: SourceLocation,
+): RawObject | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return undefined
+  }
+  const object = value as Record<string, unknown>
+  const kind = typeof object['kind'] === 'string' ? object['kind'] : ''
+  if (kind === '') {
+    return undefined
+  }
+  const apiVersion = typeof object['apiVersion'] === 'string' ? object['apiVersion'] : ''
+  const meta = asRecord(object['metadata'])
+  const namespace =
+    typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : defaultNamespace
+  const name = typeof meta['name'] === 'string' ? meta['name'] : ''
+  const raw: RawObject = {
+    ref: { group: groupOf(apiVersion), kind, namespace, name },
+    apiVersion,
+    object,
+    origin,
+    source,
+  }
+  if (apiVersion === DELETION_API_VERSION && kind === 'Deleted') {
+    const spec = asRecord(object['spec'])
+    const targetKind = typeof spec['kind'] === 'string' ? spec['kind'] : ''
+    const targetApi = typeof spec['apiVersion'] === 'string' ? spec['apiVersion'] : 'v1'
+    raw.target = { group: groupOf(targetApi), kind: targetKind, namespace, name }
+  }
+  return raw
+}
+
+/** Every object of a multi-document YAML text, with its document index and line. */
+export function parseRawObjects(
+  text: string,
+  file: string,
+  defaultNamespace: string,
+  origin: RawObject['origin'],
+): RawObject[] {
+  const lines = new LineCounter()
+  const out: RawObject[] = []
+  parseAllDocuments(text, { lineCounter: lines, prettyErrors: false }).forEach((doc, document) => {
+    if (doc.errors.length > 0 || doc.contents === null) {
+      return
+    }
+    const line = lines.linePos(doc.contents.range[0]).line
+    const value: unknown = doc.toJS({ maxAliasCount: 1000 })
+    for (const item of expandList(value)) {
+      const raw = readRawObject(item, defaultNamespace, origin, { file, document, line })
+      if (raw !== undefined) {
+        out.push(raw)
+      }
+    }
+  })
+  return out
+}
+
+function expandList(value: unknown): unknown[] {
+  const o = asRecord(value)
+  const kind = o['kind']
+  if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(o['items'])) {
+    return (o['items'] as unknown[]).flatMap(expandList)
+  }
+  return [value]
+}
+
+/** True for a `kind: Deleted` marker object. */
+export function isDeletionMarker(o: RawObject): boolean {
+  return o.target !== undefined
+}
+
+/** `networking.istio.io/v1` → `networking.istio.io`; `v1` → ''. */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/')
+  return slash < 0 ? '' : apiVersion.slice(0, slash)
+}
+
+/** `Service default/frontend` (with the group for non-core kinds when it helps). */
+export function describeRef(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace}/${ref.name}`
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+}

@@ -1,0 +1,231 @@
+// Builds what the grader check kinds grade: the lab's environment (its baseline manifests, with
+// variables substituted) plus the learner's resources, as one ResourceModel and as raw objects.
+// Offline the learner's resources are their files; live the cluster API is the whole truth and
+// the environment manifests are not added. No I/O of its own: it uses the context's services.
+import type { Finding } from '../grader/core/findings.ts'
+import {
+  emptyModel,
+  mergeModels,
+  parseResources,
+  type Resource,
+  type ResourceModel,
+} from '../grader/core/model/index.ts'
+import { addObject } from '../grader/core/model/collect.ts'
+import { substituteVariables } from '../labs/variables.ts'
+import { type LiveCluster, type ResourceSnapshot, type ResourceSource, serviceKeys } from './live-services.ts'
+import type { CheckContext } from './types.ts'
+import {
+  DELETION_API_VERSION,
+  type ObjectRef,
+  type RawObject,
+  groupOf,
+  isDeletionMarker,
+  parseRawObjects,
+  readRawObject,
+} from './grader-input-objects.ts'
+
+export type { ObjectRef, RawObject } from './grader-input-objects.ts'
+
+/** Keys of CheckContext.services the grader kinds read besides `resources` and `cluster`. */
+export const graderServiceKeys = { environment: 'environment' } as const
+
+/** The variable naming the learner's namespace; resources without a namespace belong there. */
+export const LEARNER_NAMESPACE_VAR = 'LEARNER_NAMESPACE'
+
+/** A lab's baseline manifests (lab.yaml `environment`), variables not yet substituted. */
+export interface LabEnvironmentSource {
+  manifests(labId: string): Promise<Array<{ file: string; text: string }>>
+}
+
+/** A ResourceSource that can also hand over the YAML texts, for line-accurate findings. */
+export interface TextResourceSource extends ResourceSource {
+  texts(): Promise<Array<{ file: string; text: string }>>
+}
+
+/** Everything a grader check needs, built once per check run. */
+export interface GraderInput {
+  learnerNamespace: string
+  /** True when a live cluster is attached (resources come from its API). */
+  live: boolean
+  /** Environment plus learner resources (live: the cluster's), deletions applied. */
+  model: ResourceModel
+  /** Every object, modelled or not (ConfigMaps, Secrets, ...), with where it came from. */
+  objects: RawObject[]
+  /** Objects the learner's files mark as deleted (offline only). */
+  deleted: ObjectRef[]
+  /** Unreadable files and YAML syntax errors, as findings. */
+  problems: Finding[]
+  /** Where the learner's resources came from, for messages. */
+  sourceDescription: string
+  cluster: LiveCluster | undefined
+}
+
+const cache = new WeakMap<CheckContext, Promise<GraderInput>>()
+
+/** The learner's namespace: `${LEARNER_NAMESPACE}` when the lab declares it, else `default`. */
+export function learnerNamespaceOf(vars: Readonly<Record<string, string>>): string {
+  const value = vars[LEARNER_NAMESPACE_VAR]
+  return value !== undefined && value !== '' ? value : 'default'
+}
+
+/** The grader input of a check context (built once per context and shared by its checks). */
+export function graderInput(ctx: CheckContext): Promise<GraderInput> {
+  let input = cache.get(ctx)
+  if (input === undefined) {
+    input = buildGraderInput(ctx)
+    cache.set(ctx, input)
+  }
+  return input
+}
+
+/** Builds the input; prefer {@link graderInput}, which shares it between a step's checks. */
+export async function buildGraderInput(ctx: CheckContext): Promise<GraderInput> {
+  const ns = learnerNamespaceOf(ctx.vars)
+  const cluster = ctx.services[serviceKeys.cluster] as LiveCluster | undefined
+  const source = ctx.services[serviceKeys.resources] as ResourceSource | undefined
+  const envSource = ctx.services[graderServiceKeys.environment] as LabEnvironmentSource | undefined
+  const input: GraderInput = {
+    learnerNamespace: ns,
+    live: cluster !== undefined,
+    model: emptyModel(),
+    objects: [],
+    deleted: [],
+    problems: [],
+    sourceDescription: source?.describe() ?? 'no resources',
+    cluster,
+  }
+  const parts: Part[] = []
+  if (source !== undefined) {
+    const origin = cluster !== undefined ? 'cluster' : 'learner'
+    if (isTextSource(source)) {
+      for (const { file, text } of await source.texts()) {
+        parts.push(textPart(text, file, ns, origin))
+      }
+    } else {
+      parts.push(snapshotPart(await source.list(), ns, origin, input.problems))
+    }
+  }
+  if (cluster === undefined && envSource !== undefined) {
+    for (const { file, text } of await envSource.manifests(ctx.labId)) {
+      parts.push(textPart(substituteVariables(text, ctx.vars), file, ns, 'environment'))
+    }
+  }
+  return combine(input, parts)
+}
+
+/** The model and raw objects of one file or snapshot. */
+interface Part {
+  origin: RawObject['origin']
+  model: ResourceModel
+  objects: RawObject[]
+}
+
+function isTextSource(source: ResourceSource): source is TextResourceSource {
+  return typeof (source as Partial<TextResourceSource>).texts === 'function'
+}
+
+function textPart(text: string, file: string, ns: string, origin: RawObject['origin']): Part {
+  const model = parseResources(text, { file, defaultNamespace: ns })
+  return { origin, model, objects: parseRawObjects(text, file, ns, origin) }
+}
+
+function snapshotPart(snapshot: ResourceSnapshot, ns: string, origin: RawObject['origin'], problems: Finding[]): Part {
+  const model = emptyModel()
+  const objects: RawObject[] = []
+  snapshot.objects.forEach((object, i) => {
+    const at = snapshot.origins[i] ?? {}
+    const source = {
+      ...(at.file !== undefined ? { file: at.file } : {}),
+      ...(at.document !== undefined ? { document: at.document } : {}),
+    }
+    addObject(model, object, source, ns)
+    const raw = readRawObject(object, ns, origin, source)
+    if (raw !== undefined) {
+      objects.push(raw)
+    }
+  })
+  for (const p of snapshot.problems) {
+    problems.push(fileProblem(p.file, p.line, p.message))
+  }
+  return { origin, model, objects }
+}
+
+function fileProblem(file: string, line: number | undefined, message: string): Finding {
+  return {
+    code: 'IST0106',
+    level: 'Error',
+    resource: { kind: 'File', namespace: '', name: file },
+    message: `${file}${line !== undefined ? `:${line}` : ''}: ${message}`,
+    hint: 'Fix the file first: kubectl would refuse it as a whole.',
+    source: line !== undefined ? { file, line } : { file },
+  }
+}
+
+/**
+ * Merges the parts: deletion markers remove environment objects, a learner object replaces the
+ * environment object with the same identity, and the marker objects themselves are dropped.
+ */
+function combine(input: GraderInput, parts: readonly Part[]): GraderInput {
+  const all = parts.flatMap((p) => p.objects)
+  input.deleted = all.filter(isDeletionMarker).map((m) => m.target ?? m.ref)
+  const deleted = new Set(input.deleted.map(keyOf))
+  const mine = new Set(all.filter((o) => o.origin !== 'environment' && !isDeletionMarker(o)).map((o) => keyOf(o.ref)))
+  const dropEnv = (ref: ObjectRef): boolean => deleted.has(keyOf(ref)) || mine.has(keyOf(ref))
+  input.objects = all.filter((o) => !isDeletionMarker(o) && !(o.origin === 'environment' && dropEnv(o.ref)))
+  const models = parts.map((p) =>
+    p.origin === 'environment' ? withoutResources(p.model, dropEnv) : withoutMarkers(p.model),
+  )
+  input.model = mergeModels(models)
+  input.model.findings.push(...input.problems)
+  return input
+}
+
+type Drop = (ref: ObjectRef) => boolean
+
+function refOfResource(r: Resource): ObjectRef {
+  return { group: groupOf(r.apiVersion), kind: r.kind, namespace: r.metadata.namespace, name: r.metadata.name }
+}
+
+function withoutResources(model: ResourceModel, drop: Drop): ResourceModel {
+  const keep = <T extends Resource>(list: T[]): T[] => list.filter((r) => !drop(refOfResource(r)))
+  const dropped = new Set(
+    [
+      ...model.gateways,
+      ...model.virtualServices,
+      ...model.destinationRules,
+      ...model.serviceEntries,
+      ...model.services,
+      ...model.pods,
+      ...model.rejected,
+    ]
+      .filter((r) => drop(refOfResource(r)))
+      .map((r) => `${r.kind}/${r.metadata.namespace}/${r.metadata.name}`),
+  )
+  return {
+    gateways: keep(model.gateways),
+    virtualServices: keep(model.virtualServices),
+    destinationRules: keep(model.destinationRules),
+    serviceEntries: keep(model.serviceEntries),
+    services: keep(model.services),
+    pods: keep(model.pods),
+    rejected: keep(model.rejected),
+    ignored: model.ignored.filter(
+      (o) => !drop({ group: groupOf(o.apiVersion), kind: o.kind, namespace: o.namespace, name: o.name }),
+    ),
+    findings: model.findings.filter(
+      (f) => !dropped.has(`${f.resource.kind}/${f.resource.namespace}/${f.resource.name}`),
+    ),
+  }
+}
+
+function withoutMarkers(model: ResourceModel): ResourceModel {
+  return {
+    ...model,
+    ignored: model.ignored.filter((o) => !(o.apiVersion === DELETION_API_VERSION && o.kind === 'Deleted')),
+  }
+}
+
+/** `Kind/namespace/name` with the API group, to compare object identities. */
+export function keyOf(ref: ObjectRef): string {
+  return `${ref.group}/${ref.kind}/${ref.namespace}/${ref.name}`.toLowerCase()
+}

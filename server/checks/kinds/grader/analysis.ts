@@ -1,0 +1,36 @@
+// The analyzers' findings for a grader input (istioctl analyze equivalents plus IST0106), computed
+// once per input, and which of them concern the learner's own resources.
+import type { Finding } from '../../../grader/core/findings.ts'
+import { runAnalyzers } from '../../../grader/analyzers/run.ts'
+import type { GraderInput } from '../../grader-input.ts'
+
+const cache = new WeakMap<GraderInput, Finding[]>()
+
+/** Every finding about the input's model, sorted. */
+export function findingsOf(input: GraderInput): Finding[] {
+  let findings = cache.get(input)
+  if (findings === undefined) {
+    findings = runAnalyzers(input.model)
+    cache.set(input, findings)
+  }
+  return findings
+}
+
+const istioKinds = new Set(['Gateway', 'VirtualService', 'DestinationRule', 'ServiceEntry'])
+
+/**
+ * Findings about the learner's resources: offline, objects from their files (and the files
+ * themselves); live, the Istio networking objects in the cluster (the platform installs none).
+ */
+export function learnerFindings(input: GraderInput): Finding[] {
+  const mine = new Set(
+    input.objects
+      .filter((o) => o.origin === 'learner' || (o.origin === 'cluster' && istioKinds.has(o.ref.kind)))
+      .map((o) => `${o.ref.kind}/${o.ref.namespace}/${o.ref.name}`.toLowerCase()),
+  )
+  return findingsOf(input).filter(
+    (f) =>
+      f.resource.kind === 'File' ||
+      mine.has(`${f.resource.kind}/${f.resource.namespace}/${f.resource.name}`.toLowerCase()),
+  )
+}

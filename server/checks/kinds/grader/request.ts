@@ -1,0 +1,109 @@
+// The request a grader check sends through the ingress gateway: the shared parameter schema of the
+// route, http and weights kinds, and its defaults (port 80, or 443 with https; path /; GET).
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { resolveShortName } from '../../../grader/core/hosts.ts'
+
+/** Parameters describing the request, shared by route, http and weights checks. */
+export const requestParams = {
+  host: Type.String({
+    minLength: 1,
+    description: 'Host header (and SNI for https), e.g. hipster.${TRAINEE_DOMAIN}. A :port suffix is allowed.',
+  }),
+  port: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      description: 'Port of the istio-ingressgateway Service the client connects to. Default 80, or 443 with https.',
+    }),
+  ),
+  path: Type.Optional(Type.String({ pattern: '^/', description: 'Request path with optional query. Default /.' })),
+  method: Type.Optional(Type.String({ minLength: 1, description: 'HTTP method. Default GET.' })),
+  headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Extra request headers.' })),
+  https: Type.Optional(Type.Boolean({ description: 'Send the request over TLS. Default false.' })),
+  sni: Type.Optional(Type.String({ minLength: 1, description: 'TLS server name. Default: the host without port.' })),
+} satisfies Record<string, TSchema>
+
+const _requestSchema = Type.Object(requestParams)
+
+/** The request parameters as declared. */
+export type RequestParams = Static<typeof _requestSchema>
+
+/** A request with its defaults applied. */
+export interface GatewayRequest {
+  /** The gateway Service port the client connects to. */
+  port: number
+  host: string
+  path: string
+  method: string
+  headers: Record<string, string>
+  https: boolean
+  sni: string
+  protocol: 'http' | 'tcp'
+}
+
+/** Applies the defaults. */
+export function toGatewayRequest(p: RequestParams): GatewayRequest {
+  const https = p.https ?? false
+  const host = p.host
+  return {
+    port: p.port ?? (https ? 443 : 80),
+    host,
+    path: p.path ?? '/',
+    method: (p.method ?? 'GET').toUpperCase(),
+    headers: { ...(p.headers ?? {}) },
+    https,
+    sni: p.sni ?? host.replace(/:\d+$/, '').toLowerCase(),
+    protocol: 'http',
+  }
+}
+
+/** `GET https://hipster.localhost:443/path` for messages. */
+export function describeRequest(r: GatewayRequest): string {
+  if (r.protocol === 'tcp') {
+    return `a TCP connection to gateway port ${r.port}`
+  }
+  const scheme = r.https ? 'https' : 'http'
+  const defaultPort = r.https ? 443 : 80
+  const host = r.host.replace(/:\d+$/, '')
+  return `${r.method} ${scheme}://${host}${r.port === defaultPort ? '' : `:${r.port}`}${r.path}`
+}
+
+/** A destination as a check names it: a short name (in the learner's namespace) or an FQDN. */
+export interface ExpectedService {
+  service: string
+  namespace?: string
+  port?: number
+}
+
+/** The FQDN of an expected service: short names resolve in `namespace` or the learner's. */
+export function serviceFqdn(e: ExpectedService, learnerNamespace: string): string {
+  return resolveShortName(e.service, e.namespace ?? learnerNamespace)
+}
+
+/** Envoy cluster names: `outbound|80||frontend.default.svc.cluster.local` → parts. */
+export function parseClusterName(name: string): { port: number; subset: string; host: string } | undefined {
+  const parts = name.split('|')
+  if (parts.length !== 4 || parts[0] !== 'outbound') {
+    return undefined
+  }
+  return { port: Number(parts[1]), subset: parts[2] ?? '', host: parts[3] ?? '' }
+}
+
+/** True when an Envoy cluster name is the expected service (and port, when given). */
+export function clusterIs(cluster: string | undefined, e: ExpectedService, learnerNamespace: string): boolean {
+  const c = cluster === undefined ? undefined : parseClusterName(cluster)
+  if (c === undefined) {
+    return false
+  }
+  return c.host === serviceFqdn(e, learnerNamespace) && (e.port === undefined || c.port === e.port)
+}
+
+/** `frontend.default.svc.cluster.local:80` → `frontend.default:80` for short messages. */
+export function shortCluster(cluster: string): string {
+  const c = parseClusterName(cluster)
+  if (c === undefined) {
+    return cluster
+  }
+  const host = c.host.replace(/\.svc\.cluster\.local$/, '')
+  return `${host}:${c.port}${c.subset === '' ? '' : ` (subset ${c.subset})`}`
+}

@@ -1,0 +1,177 @@
+// Check kind `resource`: an object exists (or is gone) and its fields hold the expected values,
+// e.g. frontend-external is deleted, a Secret is in istio-system with type kubernetes.io/tls.
+// Live, the cluster API decides; offline, the learner's files over the lab's environment (kindlab
+// cannot see `kubectl delete` offline, so a baseline object it cannot see deleted is left open).
+import { Type, type Static } from '@sinclair/typebox'
+import type { CheckKind, CheckOutcome } from '../../types.ts'
+import { graderInput, type GraderInput, keyOf, type RawObject } from '../../grader-input.ts'
+import { describeRef, groupOf, type ObjectRef } from '../../grader-input-objects.ts'
+import { getField, sameValue, show, textOf } from './field-path.ts'
+import { ran } from './verdict.ts'
+
+const fieldSchema = Type.Object(
+  {
+    path: Type.String({
+      minLength: 1,
+      description: 'Field path, e.g. spec.ports[0].port or spec.ports[name=http].port.',
+    }),
+    equals: Type.Optional(Type.Unknown({ description: 'The value the field must have (scalars compare as text).' })),
+    matches: Type.Optional(Type.String({ description: 'Regular expression the field (as text) must match.' })),
+    absent: Type.Optional(Type.Boolean({ description: 'The field must not be set.' })),
+    hint: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Specific hint when this field is wrong (instead of revealing the value).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+const params = Type.Object(
+  {
+    object: Type.Object(
+      {
+        apiVersion: Type.Optional(Type.String({ minLength: 1, description: 'Only its group matters (v1 = core).' })),
+        kind: Type.String({ minLength: 1 }),
+        name: Type.String({ minLength: 1 }),
+        namespace: Type.Optional(Type.String({ minLength: 1, description: 'Default: the learner namespace.' })),
+      },
+      { additionalProperties: false },
+    ),
+    exists: Type.Optional(Type.Boolean({ description: 'false: the object must be gone. Default true.' })),
+    fields: Type.Optional(Type.Array(fieldSchema, { description: 'Field conditions, all of which must hold.' })),
+  },
+  { additionalProperties: false },
+)
+type Params = Static<typeof params>
+
+/** An object exists with the expected fields, or does not exist. */
+export const resourceCheck: CheckKind<Params> = {
+  kind: 'resource',
+  description: 'A Kubernetes object exists with the expected field values, or is gone (exists: false).',
+  paramsSchema: params,
+  async run(p, ctx) {
+    const input = await graderInput(ctx)
+    const want: ObjectRef = {
+      group: p.object.apiVersion === undefined ? '*' : groupOf(p.object.apiVersion),
+      kind: p.object.kind,
+      namespace: p.object.namespace ?? input.learnerNamespace,
+      name: p.object.name,
+    }
+    const found = findObject(input, want)
+    return p.exists === false ? checkGone(input, want, found) : checkPresent(input, want, found, p.fields ?? [])
+  },
+}
+
+function findObject(input: GraderInput, want: ObjectRef): RawObject | undefined {
+  const match = (o: RawObject): boolean =>
+    (want.group === '*' || o.ref.group === want.group) &&
+    o.ref.kind.toLowerCase() === want.kind.toLowerCase() &&
+    o.ref.namespace === want.namespace &&
+    o.ref.name === want.name
+  // The learner's version (or the cluster's) wins over the environment's.
+  return input.objects.find((o) => o.origin !== 'environment' && match(o)) ?? input.objects.find(match)
+}
+
+function wasDeleted(input: GraderInput, want: ObjectRef): boolean {
+  return input.deleted.some(
+    (d) =>
+      d.kind.toLowerCase() === want.kind.toLowerCase() &&
+      d.namespace === want.namespace &&
+      d.name === want.name &&
+      (want.group === '*' || keyOf(d) === keyOf(want)),
+  )
+}
+
+function checkGone(input: GraderInput, want: ObjectRef, found: RawObject | undefined): CheckOutcome {
+  const what = describeRef(want)
+  if (found === undefined) {
+    return {
+      passed: true,
+      message: `${what} is gone.`,
+      layers: [ran('config', true, input.live ? `not in ${input.sourceDescription}` : 'deleted')],
+    }
+  }
+  if (found.origin === 'environment') {
+    const message = `Offline, kindlab cannot see \`kubectl delete\`: ${what} is confirmed gone only with the live cluster.`
+    return {
+      passed: true,
+      message,
+      layers: [{ layer: 'config', passed: undefined, message: 'needs the live cluster' }],
+    }
+  }
+  const where = found.source.file === undefined ? input.sourceDescription : found.source.file
+  const message = `${what} still exists (${where}).`
+  return {
+    passed: false,
+    message,
+    hint: `Delete it: \`kubectl -n ${want.namespace} delete ${want.kind.toLowerCase()} ${want.name}\`${found.origin === 'learner' ? `, and remove it from ${where} so it is not applied again` : ''}.`,
+    layers: [ran('config', false, 'still exists')],
+  }
+}
+
+function checkPresent(
+  input: GraderInput,
+  want: ObjectRef,
+  found: RawObject | undefined,
+  fields: Params['fields'] & object,
+): CheckOutcome {
+  const what = describeRef(want)
+  if (found === undefined) {
+    const deleted = wasDeleted(input, want)
+    const elsewhere = input.objects.filter(
+      (o) => o.ref.kind.toLowerCase() === want.kind.toLowerCase() && o.ref.name === want.name,
+    )
+    const message = deleted
+      ? `${what} was deleted, but it must stay.`
+      : `${what} does not exist${input.live ? '' : ' in your files'}.`
+    const where = elsewhere.map((o) => `namespace ${o.ref.namespace}`).join(', ')
+    const hint = deleted
+      ? `Re-create ${what}; only the object the step names should be deleted.`
+      : elsewhere.length > 0
+        ? `There is a ${want.kind} named ${want.name} in ${where}, but it must be in namespace ${want.namespace}: set metadata.namespace: ${want.namespace}.`
+        : `Create ${what}${input.live ? '' : ' in a file in your workspace'} and apply it with kubectl.`
+    return { passed: false, message, hint, layers: [ran('config', false, deleted ? 'deleted' : 'missing')] }
+  }
+  for (const f of fields) {
+    const actual = getField(found.object, f.path)
+    const problem = fieldProblem(actual, f)
+    if (problem !== undefined) {
+      const at =
+        found.source.file === undefined
+          ? ''
+          : ` (${found.source.file}${found.source.line === undefined ? '' : `:${found.source.line}`})`
+      return {
+        passed: false,
+        message: `${what}: ${f.path} is ${show(actual)}, ${problem}.`,
+        hint: f.hint ?? `Set ${f.path} of ${what}${at} ${problem.replace(/^expected /, 'to ')}.`,
+        layers: [ran('config', false, `${f.path} is ${show(actual)}`)],
+      }
+    }
+  }
+  return {
+    passed: true,
+    message: `${what} is as expected.`,
+    layers: [ran('config', true, fields.length === 0 ? 'exists' : `${fields.length} field(s) as expected`)],
+  }
+}
+
+function fieldProblem(
+  actual: unknown,
+  f: { equals?: unknown; matches?: string; absent?: boolean },
+): string | undefined {
+  if (f.absent === true) {
+    return actual === undefined ? undefined : 'expected it not to be set'
+  }
+  if (f.equals !== undefined && !sameValue(actual, f.equals)) {
+    return `expected ${show(f.equals)}`
+  }
+  if (f.matches !== undefined && (actual === undefined || !new RegExp(f.matches).test(textOf(actual)))) {
+    return `expected a value matching /${f.matches}/`
+  }
+  if (f.equals === undefined && f.matches === undefined && actual === undefined) {
+    return 'expected it to be set'
+  }
+  return undefined
+}

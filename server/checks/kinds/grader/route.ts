@@ -1,0 +1,88 @@
+// Check kind `route`: a request (host, port, path, headers) through the ingress gateway ends where
+// the lab expects: at a Service and port (and path), at a status such as 404 or 301, or nowhere.
+// Layers: predicted config always; Envoy's config_dump and real traffic with a live cluster.
+import { Type, type Static } from '@sinclair/typebox'
+import type { CheckKind } from '../../types.ts'
+import type { HttpProbeResult } from '../../live-services.ts'
+import { graderInput } from '../../grader-input.ts'
+import { judgeRoute, type Judgement, type RouteExpectation, wrongTurnHint } from './judge.ts'
+import { runLayers, translationOf } from './layered.ts'
+import { describeRequest, requestParams, toGatewayRequest } from './request.ts'
+import { outcome } from './verdict.ts'
+
+const expectSchema = Type.Object(
+  {
+    service: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Destination Service: a short name (in `namespace`, default the learner namespace) or an FQDN.',
+      }),
+    ),
+    namespace: Type.Optional(Type.String({ minLength: 1, description: 'Namespace of a short service name.' })),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Destination Service port.' })),
+    path: Type.Optional(
+      Type.String({ pattern: '^/', description: 'Path the destination must receive (after rewrites).' }),
+    ),
+    status: Type.Optional(
+      Type.Integer({
+        minimum: 100,
+        maximum: 599,
+        description: 'Expected status instead of a destination, e.g. 404 or 301.',
+      }),
+    ),
+    location: Type.Optional(Type.String({ description: 'Regular expression the redirect Location must match.' })),
+    unreachable: Type.Optional(Type.Boolean({ description: 'Expect no route at all: refused, reset or 404.' })),
+  },
+  { additionalProperties: false },
+)
+
+const params = Type.Object({ ...requestParams, expect: expectSchema }, { additionalProperties: false })
+
+/** A request through the gateway reaches the expected Service (or gets the expected status). */
+export const routeCheck: CheckKind<Static<typeof params>> = {
+  kind: 'route',
+  description:
+    'A request through the ingress gateway is routed to the expected Service and port, or gets the expected status (404, 301, ...).',
+  paramsSchema: params,
+  async run(p, ctx) {
+    const input = await graderInput(ctx)
+    const req = toGatewayRequest(p)
+    const e = p.expect
+    const ns = input.learnerNamespace
+    const result = await runLayers(input, req, {
+      config: (o) => judgeRoute(o, e, ns),
+      wrongTurn: (o) => wrongTurnHint(translationOf(input), o, e, ns),
+      http: (probe) => judgeTraffic(probe, e),
+    })
+    const what = describeRequest(req)
+    const layer = result.layers.find((l) => l.passed === false) ?? result.layers.find((l) => l.passed === true)
+    return outcome(
+      result.layers,
+      { passed: `${what}: ${layer?.message ?? 'ok'}.`, failed: `${what}: ${layer?.message ?? 'no layer could run'}.` },
+      result.hint,
+      result.detail,
+    )
+  },
+}
+
+/** Real traffic: did the answer come from an upstream (routed) or from Envoy itself? */
+export function judgeTraffic(probe: HttpProbeResult, e: RouteExpectation): Judgement {
+  if (probe.status === undefined) {
+    const passed = e.unreachable === true
+    return { passed, message: `no HTTP answer (${probe.error ?? 'connection failed'})` }
+  }
+  const fromUpstream = Object.keys(probe.headers).some((h) => h.toLowerCase() === 'x-envoy-upstream-service-time')
+  if (e.unreachable === true) {
+    return { passed: probe.status === 404 && !fromUpstream, message: `answered ${probe.status}` }
+  }
+  if (e.status !== undefined) {
+    return { passed: probe.status === e.status, message: `answered ${probe.status}` }
+  }
+  const passed = fromUpstream || (probe.status < 500 && probe.status !== 404)
+  return {
+    passed,
+    message: passed
+      ? `answered ${probe.status} from the destination`
+      : `answered ${probe.status}${fromUpstream ? '' : ' from Envoy itself'}`,
+  }
+}

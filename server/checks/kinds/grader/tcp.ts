@@ -1,0 +1,117 @@
+// Check kind `tcp`: a TCP connection to a port of the ingress gateway reaches the expected Service
+// (predicted tcp_proxy, then Envoy's), and with a live cluster a real exchange answers as expected
+// (e.g. Redis: send PING, receive +PONG).
+import { Type, type Static } from '@sinclair/typebox'
+import type { CheckKind, LayerResult } from '../../types.ts'
+import type { LiveCluster } from '../../live-services.ts'
+import { graderInput } from '../../grader-input.ts'
+import { judgeRoute, type Judgement, wrongTurnHint } from './judge.ts'
+import { runLayers, translationOf } from './layered.ts'
+import type { GatewayRequest } from './request.ts'
+import { outcome, ran } from './verdict.ts'
+
+const params = Type.Object(
+  {
+    port: Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      description: 'Port of the istio-ingressgateway Service the client connects to.',
+    }),
+    expect: Type.Object(
+      {
+        service: Type.String({
+          minLength: 1,
+          description: 'Destination Service: short name (learner namespace) or FQDN.',
+        }),
+        namespace: Type.Optional(Type.String({ minLength: 1 })),
+        port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+      },
+      { additionalProperties: false },
+    ),
+    send: Type.Optional(Type.String({ description: 'Bytes to send once connected (YAML escapes like "PING\\r\\n").' })),
+    receive: Type.Optional(Type.String({ description: 'Regular expression the answer must match.' })),
+    timeoutMs: Type.Optional(
+      Type.Integer({ minimum: 100, maximum: 30000, description: 'Probe timeout. Default 3000.' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+/** A TCP port of the gateway leads to the expected Service, and it answers. */
+export const tcpCheck: CheckKind<Static<typeof params>> = {
+  kind: 'tcp',
+  description:
+    'A TCP connection to a gateway port is proxied to the expected Service; with a cluster, a real exchange (send/receive) succeeds.',
+  paramsSchema: params,
+  async run(p, ctx) {
+    const input = await graderInput(ctx)
+    const req: GatewayRequest = {
+      port: p.port,
+      host: '',
+      path: '/',
+      method: 'GET',
+      headers: {},
+      https: false,
+      sni: '',
+      protocol: 'tcp',
+    }
+    const ns = input.learnerNamespace
+    const result = await runLayers(input, req, {
+      config: (o) => judgeRoute(o, p.expect, ns),
+      wrongTurn: (o) => wrongTurnHint(translationOf(input), o, p.expect, ns),
+    })
+    const layers = result.layers.filter((l) => l.layer !== 'traffic')
+    let hint = result.hint
+    if (input.cluster === undefined) {
+      layers.push({ layer: 'traffic', passed: undefined, message: 'needs the live cluster' })
+    } else {
+      const traffic = await exchange(input.cluster, p)
+      layers.push(traffic)
+      if (traffic.passed === false && hint === undefined) {
+        hint = `Envoy proxies port ${p.port} to ${p.expect.service}, but the exchange failed: ${traffic.message}. Is the ${p.expect.service} pod running?`
+      }
+    }
+    const what = `TCP to gateway port ${p.port}`
+    const failed = layers.find((l) => l.passed === false)
+    const last = [...layers].reverse().find((l) => l.passed === true)
+    return outcome(
+      layers,
+      { passed: `${what}: ${last?.message ?? 'ok'}.`, failed: `${what}: ${failed?.message ?? 'no layer could run'}.` },
+      hint,
+      result.detail,
+    )
+  },
+}
+
+async function exchange(cluster: LiveCluster, p: Static<typeof params>): Promise<LayerResult> {
+  const probe = await cluster.tcpProbe({
+    port: p.port,
+    ...(p.send === undefined ? {} : { send: p.send }),
+    timeoutMs: p.timeoutMs ?? 3000,
+  })
+  const j = judgeExchange(probe.connected, probe.received, probe.error, p.receive)
+  return ran('traffic', j.passed, j.message)
+}
+
+/** Judges a real TCP exchange. */
+export function judgeExchange(
+  connected: boolean,
+  received: string,
+  error: string | undefined,
+  receive: string | undefined,
+): Judgement {
+  if (!connected) {
+    return { passed: false, message: `could not connect (${error ?? 'refused'})` }
+  }
+  if (receive === undefined) {
+    return { passed: true, message: 'connected' }
+  }
+  const passed = new RegExp(receive, 'm').test(received)
+  const shown = JSON.stringify(received.slice(0, 60))
+  return {
+    passed,
+    message: passed
+      ? `answered ${shown}`
+      : `answered ${shown}, expected /${receive}/${error === undefined ? '' : ` (${error})`}`,
+  }
+}

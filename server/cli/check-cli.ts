@@ -1,0 +1,195 @@
+// The work behind `kindlab check`: load the lab, find the step, read the learner's resource files,
+// grade the step's checks offline (prediction layer) and print the report. Loaded lazily.
+import { readFile } from 'node:fs/promises'
+import { basename, dirname, resolve } from 'node:path'
+import { parseAllDocuments } from 'yaml'
+import pc from 'picocolors'
+import { AppError } from '../errors.ts'
+import { createLabEnvironmentSource, createTextResourceSource } from '../checks/grader-input-files.ts'
+import { graderServiceKeys } from '../checks/grader-input.ts'
+import { serviceKeys } from '../checks/live-services.ts'
+import { checkKinds } from '../checks/registry.ts'
+import { type CheckRunResult, runChecks } from '../checks/run-checks.ts'
+import type { CheckContext, LayerResult } from '../checks/types.ts'
+import { loadLabs, type Lab, type Step } from '../labs/load-labs.ts'
+import { defaultLabsDir } from '../labs/paths.ts'
+import { resolveCheck, resolveVariables } from '../labs/variables.ts'
+import type { CheckFlags } from './commands/check.ts'
+import { printJson } from './output.ts'
+
+/** The JSON report of `kindlab check --json`. */
+export interface CheckReport {
+  lab: string
+  step: { number: number; slug: string; title: string }
+  passed: boolean
+  checks: Array<{ id: string; title: string; passed: boolean; layers: LayerResult[]; message: string; hint?: string }>
+}
+
+/** Grades the step and prints the report; returns whether every check passed. */
+export async function runCheckCommand(labId: string, flags: CheckFlags): Promise<boolean> {
+  const report = await gradeStep(labId, flags)
+  if (flags.json === true) {
+    printJson(report)
+  } else {
+    printReport(report)
+  }
+  return report.passed
+}
+
+/** Grades the step described by the flags (no printing). */
+export async function gradeStep(labId: string, flags: CheckFlags): Promise<CheckReport> {
+  const lab = await findLab(labId, flags.labs)
+  const step = findStep(lab, flags.step)
+  const vars = resolveVariables(lab.variables, parseVars(flags.var, lab))
+  const files = await readResourceFiles(flags.resources)
+  const context: CheckContext = {
+    labId: lab.id,
+    stepIndex: step.index,
+    workspaceDir: dirname(resolve(flags.resources[0] ?? '.')),
+    vars,
+    runCommand: () =>
+      Promise.resolve({
+        exitCode: 1,
+        output: '`kindlab check` runs no commands; command checks need `kindlab serve`.',
+        timedOut: false,
+      }),
+    readWorkspaceFile: (path) =>
+      readFile(resolve(dirname(resolve(flags.resources[0] ?? '.')), path), 'utf8').catch(() => undefined),
+    services: {
+      [serviceKeys.resources]: createTextResourceSource(files, files.map((f) => f.file).join(', ')),
+      [graderServiceKeys.environment]: createLabEnvironmentSource([lab]),
+    },
+  }
+  const checks = step.checks.map((c) => resolveCheck(c, vars))
+  // The CLI shows the grader's own, most specific hint: as if the learner had seen every nudge.
+  const results = await runChecks(checkKinds, { checks, context, failuresBefore: () => Number.MAX_SAFE_INTEGER })
+  return {
+    lab: lab.id,
+    step: { number: step.index + 1, slug: step.slug, title: step.title },
+    passed: results.length > 0 && results.every((r) => r.passed),
+    checks: results.map(toReportCheck),
+  }
+}
+
+function toReportCheck(r: CheckRunResult): CheckReport['checks'][number] {
+  return {
+    id: r.id,
+    title: r.title,
+    passed: r.passed,
+    layers: r.layers,
+    message: r.message,
+    ...(r.hint === undefined ? {} : { hint: r.hint }),
+  }
+}
+
+async function findLab(labId: string, labsDir: string | undefined): Promise<Lab> {
+  const { labs, issues } = await loadLabs(labsDir ?? defaultLabsDir())
+  const lab = labs.find((l) => l.id === labId)
+  if (lab !== undefined) {
+    return lab
+  }
+  const broken = issues.some((i) => i.file.startsWith(`${labId}/`))
+  throw new AppError('LAB_ERR_LAB_NOT_FOUND', {
+    message: broken ? `The lab "${labId}" has errors and cannot be graded.` : `There is no lab called "${labId}".`,
+    hint: broken
+      ? `Run \`kindlab labs validate\` to see them.`
+      : `Available labs: ${labs.map((l) => l.id).join(', ') || 'none'}.`,
+  })
+}
+
+/** `4`, `04`, `expose-the-shop` or `04-expose-the-shop`. */
+export function findStep(lab: Lab, wanted: string): Step {
+  const w = wanted.trim().toLowerCase()
+  const n = /^\d+$/.test(w) ? Number(w) : Number.NaN
+  const step = lab.steps.find(
+    (s) => s.index + 1 === n || s.slug === w || `${String(s.index + 1).padStart(2, '0')}-${s.slug}` === w,
+  )
+  if (step !== undefined) {
+    return step
+  }
+  throw new AppError('LAB_ERR_STEP_NOT_FOUND', {
+    message: `Lab "${lab.id}" has no step "${wanted}".`,
+    hint: `Use a number from 1 to ${lab.steps.length} or a slug: ${lab.steps.map((s) => s.slug).join(', ')}.`,
+  })
+}
+
+function parseVars(pairs: readonly string[], lab: Lab): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=')
+    const name = eq < 0 ? pair : pair.slice(0, eq)
+    if (eq < 0 || !/^[A-Z][A-Z0-9_]*$/.test(name)) {
+      throw new AppError('LAB_ERR_USAGE', {
+        message: `--var ${pair} is not NAME=value.`,
+        hint: 'Write it as --var TRAINEE_DOMAIN=example.com.',
+      })
+    }
+    if (!Object.hasOwn(lab.variables, name)) {
+      throw new AppError('LAB_ERR_USAGE', {
+        message: `Lab "${lab.id}" has no variable ${name}.`,
+        hint: `Its variables: ${Object.keys(lab.variables).join(', ') || 'none'}.`,
+      })
+    }
+    out[name] = pair.slice(eq + 1)
+  }
+  return out
+}
+
+async function readResourceFiles(paths: readonly string[]): Promise<Array<{ file: string; text: string }>> {
+  const files: Array<{ file: string; text: string }> = []
+  for (const path of paths) {
+    const text = await readFile(path, 'utf8').catch((err: unknown) => {
+      throw new AppError('LAB_ERR_INPUT_FILE', {
+        message: `Cannot read ${path}.`,
+        hint: 'Pass the YAML file you would give to `kubectl apply -f`.',
+        cause: err,
+      })
+    })
+    checkYaml(text, path)
+    files.push({ file: basename(path), text })
+  }
+  return files
+}
+
+function checkYaml(text: string, path: string): void {
+  const docs = parseAllDocuments(text, { prettyErrors: false })
+  const list = Array.isArray(docs) ? docs : []
+  for (const doc of list) {
+    const err = doc.errors[0]
+    if (err !== undefined) {
+      const line = err.linePos?.[0].line
+      throw new AppError('LAB_ERR_INPUT_FILE', {
+        message: `${path}${line === undefined ? '' : `:${line}`} is not valid YAML: ${err.message.split('\n')[0] ?? ''}`,
+        hint: 'Fix the YAML (indentation, a missing colon or quote); kubectl would refuse the file too.',
+      })
+    }
+    const value: unknown = doc.toJS()
+    if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
+      throw new AppError('LAB_ERR_INPUT_FILE', {
+        message: `${path} holds something other than Kubernetes objects.`,
+        hint: 'Each YAML document must be an object with apiVersion, kind and metadata, as for `kubectl apply -f`.',
+      })
+    }
+  }
+}
+
+function printReport(report: CheckReport): void {
+  const lines = [`${pc.bold(report.lab)} step ${report.step.number} (${report.step.slug}): ${report.step.title}`]
+  for (const c of report.checks) {
+    lines.push(`${c.passed ? pc.green('✔') : pc.red('✘')} ${c.id}: ${c.message}`)
+    lines.push(
+      pc.dim(
+        `    layers: ${c.layers.map((l) => `${l.layer} ${l.passed === undefined ? '–' : l.passed ? 'ok' : 'FAIL'}`).join(', ')}`,
+      ),
+    )
+    if (!c.passed && c.hint !== undefined) {
+      lines.push(`    ${pc.cyan('hint')}: ${c.hint}`)
+    }
+  }
+  lines.push(
+    report.passed
+      ? pc.green('All checks passed.')
+      : pc.red(`${report.checks.filter((c) => !c.passed).length} of ${report.checks.length} checks failed.`),
+  )
+  process.stdout.write(`${lines.join('\n')}\n`)
+}

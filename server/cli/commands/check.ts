@@ -1,0 +1,43 @@
+// `kindlab check <lab> --step <step> --resources FILE`: grades one step of a lab against the
+// resources in a file, without a cluster (the prediction layer), as the Check button would.
+import type { Command } from 'commander'
+
+/** The flags of `kindlab check`. */
+export interface CheckFlags {
+  step: string
+  resources: string[]
+  var: string[]
+  offline?: boolean
+  json?: boolean
+  labs?: string
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value]
+
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('grade a lab step against the resources in a file (as `kubectl apply -f` would create them), offline')
+    .argument('<lab>', 'the lab id, e.g. istio-ingress')
+    .requiredOption('--step <step>', 'the step: its number (1-based) or its slug, e.g. 4 or expose-the-shop')
+    .requiredOption('--resources <file>', 'a YAML file with your resources (repeat for several files)', collect, [])
+    .option('--var <name=value>', 'set a lab variable, e.g. TRAINEE_DOMAIN=example.com (repeatable)', collect, [])
+    .option('--offline', 'grade on the predicted configuration only (the default: the CLI attaches no cluster)')
+    .option('--json', 'print {lab, step, passed, checks: [...]} as JSON')
+    .option('--labs <dir>', 'the folder holding the labs (default: the labs that ship with kindlab)')
+    .addHelpText(
+      'after',
+      `
+Resources without a namespace belong to the learner's namespace (the lab variable LEARNER_NAMESPACE,
+default "default"); the lab's own environment (the shop, the gateway Service, the addons) is added.
+
+Exit codes: 0 every check passed, 1 a check failed, 64+ the input could not be used.`,
+    )
+    .action(async (lab: string, flags: CheckFlags) => {
+      const { runCheckCommand } = await import('../check-cli.ts')
+      const passed = await runCheckCommand(lab, flags)
+      if (!passed) {
+        process.exitCode = 1
+      }
+    })
+}
