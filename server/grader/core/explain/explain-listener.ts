@@ -29,8 +29,11 @@ export function explainNoListener(ctx: ExplainContext): ExplanationItem[] {
       resource: res('Gateway', gw.metadata), hint: 'Fix the IST0106 errors listed for it in the diagnostics.',
     }))
   }
+  const told = new Set<string>()
   for (const ms of t.merged.servers) {
-    if (ms.server.port.number === port && ms.listenPort !== port) {
+    const key = `${ms.gatewayName}|${ms.listenPort}`
+    if (ms.server.port.number === port && ms.listenPort !== port && !told.has(key)) {
+      told.add(key)
       const target = t.targets.find((x) => x.port === port && x.targetPort === ms.listenPort)
       const via = target === undefined ? '' : ` (${target.owner} maps port ${port} to targetPort ${ms.listenPort})`
       out.push(item('listener', `${serverRef(ms).resource} serves Gateway port ${port}, but Envoy listens on ${ms.listenPort}${via}; port ${port} is the Service port, not Envoy's.`, {

@@ -82,6 +82,13 @@ function wouldMatch(d: DroppedMatch, ctx: ExplainContext): boolean {
 /** The matched route, the routes before it that did not match, and any rule it shadows. */
 export function explainMatchedRoute(ctx: ExplainContext): ExplanationItem[] {
   const { trace, result } = ctx
+  const tcp = trace.chain?.tcp
+  if (tcp !== undefined) {
+    const target = result.cluster ?? list((result.weightedClusters ?? []).map((c) => `${c.name} (${c.weight})`))
+    const from = tcp.origin === undefined ? 'AUTO_PASSTHROUGH' : `VirtualService ${tcp.origin.vs.key} ${tcp.origin.path}`
+    const resource = tcp.origin === undefined ? undefined : `VirtualService ${tcp.origin.vs.key}`
+    return [item('cluster', `${result.listener} → filter chain ${(result.filterChain ?? 0) + 1} (${tcp.tls ?? 'plain TCP'}) → tcp_proxy to ${target}, from ${from}.`, { resource, path: tcp.origin?.path })]
+  }
   const route = trace.route
   if (route === undefined || trace.vhost === undefined) return []
   const o = describeOrigin(ctx, route)
