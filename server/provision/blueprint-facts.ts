@@ -19,6 +19,8 @@ export interface PortFact {
 
 type Json = Record<string, unknown>
 
+/** A scalar as text ("" for anything else). */
+const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')
 const asObj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined)
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
 
@@ -100,11 +102,11 @@ function servicePorts(objects: readonly KubeObject[]): PortFact[] {
       const type = typeof spec['type'] === 'string' ? spec['type'] : 'ClusterIP'
       return asList(spec['ports']).map((raw) => {
         const p = asObj(raw) ?? {}
-        const target = p['targetPort'] !== undefined && p['targetPort'] !== p['port'] ? ` → ${String(p['targetPort'])}` : ''
+        const target = p['targetPort'] !== undefined && p['targetPort'] !== p['port'] ? ` → ${str(p['targetPort'])}` : ''
         return {
           scope: 'service' as const,
-          name: `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name} ${String(p['name'] ?? '')}`.trim(),
-          mapping: `${String(p['port'])}${target}${type === 'ClusterIP' ? '' : ` (${type})`}`,
+          name: `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name} ${str(p['name'])}`.trim(),
+          mapping: `${str(p['port'])}${target}${type === 'ClusterIP' ? '' : ` (${type})`}`,
         }
       })
     })
@@ -121,8 +123,8 @@ export function blueprintPorts(bp: Blueprint): PortFact[] {
   )
   const gateway = gatewayPorts(bp.istio.overlay, bp.istio.ingress.service).map((p) => ({
     scope: 'gateway' as const,
-    name: `${bp.istio.namespace}/${bp.istio.ingress.service} ${String(p['name'] ?? '')}`,
-    mapping: `${String(p['port'])} → ${String(p['targetPort'] ?? p['port'])}${p['nodePort'] ? ` (node port ${String(p['nodePort'])})` : ''}`,
+    name: `${bp.istio.namespace}/${bp.istio.ingress.service} ${str(p['name'])}`,
+    mapping: `${str(p['port'])} → ${str(p['targetPort'] ?? p['port'])}${p['nodePort'] ? ` (node port ${str(p['nodePort'])})` : ''}`,
   }))
   return [...host, ...gateway, ...servicePorts(objectsOf([...bp.app.manifests, ...bp.addons.manifests]))]
 }

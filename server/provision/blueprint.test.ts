@@ -21,7 +21,7 @@ describe('the shipped blueprint', () => {
   it('keeps every demo-profile gateway port in the NodePort overlay, status-port first', () => {
     const ports = gatewayPorts(bp.istio.overlay, 'istio-ingressgateway')
     expect(ports.map((p) => p['name'])).toEqual(['status-port', 'http2', 'https', 'tcp-redis', 'tcp', 'tls'])
-    const byName = Object.fromEntries(ports.map((p) => [p['name'], p]))
+    const byName: Record<string, unknown> = Object.fromEntries(ports.map((p) => [String(p['name']), p]))
     expect(byName['http2']).toMatchObject({ port: 80, targetPort: 8080, nodePort: 30080 })
     expect(byName['https']).toMatchObject({ port: 443, targetPort: 8443, nodePort: 30443 })
     expect(byName['tcp-redis']).toMatchObject({ port: 6379, nodePort: 30306 })

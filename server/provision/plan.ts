@@ -138,7 +138,8 @@ function clusterStep(bp: Blueprint, options: PlanOptions): PlanStep {
 function istioStep(bp: Blueprint, options: PlanOptions): PlanStep {
   const isKind = options.target.type === 'kind'
   const overlay = isKind ? bp.istio.overlay : overlayForContext(bp.istio.overlay, bp.istio.ingress.service)
-  const version = String((bp.istio.overlay['spec'] as Record<string, unknown> | undefined)?.['tag'] ?? 'unknown')
+  const tag = (bp.istio.overlay['spec'] as Record<string, unknown> | undefined)?.['tag']
+  const version = typeof tag === 'string' || typeof tag === 'number' ? String(tag) : 'unknown'
   return {
     id: 'istio',
     action: 'istio',

@@ -7,7 +7,6 @@ import { mkdir, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { AppError } from '../../errors.ts'
 
 export interface DownloadOptions {
@@ -64,7 +63,7 @@ export async function downloadVerified(url: string, dest: string, options: Downl
   await mkdir(dirname(dest), { recursive: true })
   const hash = createHash('sha256')
   try {
-    const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>)
+    const body = Readable.fromWeb(res.body)
     await pipeline(body, hashing(hash, options.maxBytes ?? 512 * 1024 * 1024, url, (n) => options.onProgress?.(n, total)), createWriteStream(partial, { mode: 0o644 }))
   } catch (err) {
     await rm(partial, { force: true })

@@ -38,7 +38,7 @@ function istioctlError(err: unknown, what: string): AppError {
 }
 
 /** Creates the adapter for `bin` (istioctl on PATH, or ~/.kindlab/bin). */
-export function createIstioctlCli(env: { PATH: string }, run: Runner = execa, bin = 'istioctl'): IstioctlCli {
+export function createIstioctlCli(env: Readonly<Record<string, string>>, run: Runner = execa, bin = 'istioctl'): IstioctlCli {
   const base = { env, extendEnv: true, stdin: 'ignore' as const, all: true }
   return {
     async install(overlayPath, target, options = {}) {

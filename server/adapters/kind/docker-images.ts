@@ -12,7 +12,7 @@ export interface DockerImages {
 }
 
 /** Creates the adapter for the `docker` on PATH. */
-export function createDockerImages(env: { PATH: string }, run: Runner = execa): DockerImages {
+export function createDockerImages(env: Readonly<Record<string, string>>, run: Runner = execa): DockerImages {
   const base = { env, extendEnv: true, stdin: 'ignore' as const, all: true }
   return {
     async has(image) {

@@ -58,6 +58,9 @@ export function kindError(err: unknown, what: string, tool = 'kind'): AppError {
   })
 }
 
+/** Terminal colour and cursor codes kind prints on a TTY. */
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g')
+
 function forwardLines(sub: { all?: NodeJS.ReadableStream | null }, onLine?: (line: string) => void): void {
   if (!onLine || !sub.all) {
     return
@@ -67,7 +70,7 @@ function forwardLines(sub: { all?: NodeJS.ReadableStream | null }, onLine?: (lin
     const lines = (rest + chunk.toString()).split(/\r?\n/)
     rest = lines.pop() ?? ''
     for (const line of lines) {
-      const clean = line.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').trim()
+      const clean = line.replace(ansi, '').trim()
       if (clean) {
         onLine(clean)
       }
@@ -76,7 +79,7 @@ function forwardLines(sub: { all?: NodeJS.ReadableStream | null }, onLine?: (lin
 }
 
 /** Creates the adapter; `bin` is the kind executable (found on PATH, or ~/.kindlab/bin). */
-export function createKindCli(env: { PATH: string }, run: Runner = execa, bin = 'kind'): KindCli {
+export function createKindCli(env: Readonly<Record<string, string>>, run: Runner = execa, bin = 'kind'): KindCli {
   const base = { env, extendEnv: true, stdin: 'ignore' as const }
   const exec = async (args: string[], what: string, options: KindRunOptions = {}) => {
     try {

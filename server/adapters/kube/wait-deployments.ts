@@ -1,7 +1,7 @@
 // Waits until Deployments are available by WATCHING them (client-node informers: list, then
 // watch, re-list on 410), never by sleeping; also watches their namespaces' Pods to report
 // image pulls and crashes as they happen. Bounded by a timeout and an AbortSignal.
-import { AppsV1Api, CoreV1Api, makeInformer, type KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node'
+import { AppsV1Api, CoreV1Api, makeInformer, type KubeConfig, type KubernetesObject, type ListPromise, type V1Deployment, type V1Pod } from '@kubernetes/client-node'
 import { AppError } from '../../errors.ts'
 import { imagePullHint } from '../../provision/failure-hints.ts'
 import { translateKubeError } from './kube-errors.ts'
@@ -72,15 +72,15 @@ function timeoutError(refs: readonly DeploymentRef[], store: Store, timeoutMs: n
   })
 }
 
-function watchInto<T extends { metadata?: { name?: string; namespace?: string } }>(
+function watchInto<T extends KubernetesObject>(
   kc: KubeConfig,
   path: string,
-  list: () => Promise<{ items: T[] }>,
+  list: ListPromise<T>,
   into: Map<string, unknown>,
   changed: () => void,
   failed: (err: unknown) => void,
 ): Stoppable {
-  const informer = makeInformer<T>(kc, path, list as never)
+  const informer = makeInformer<T>(kc, path, list)
   const put = (obj: T) => {
     into.set(key(obj.metadata?.namespace ?? '', obj.metadata?.name ?? ''), obj)
     changed()

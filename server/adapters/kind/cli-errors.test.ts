@@ -1,0 +1,52 @@
+// The CLI adapters' error translation with real commands: the docker CLI pointed at a socket that
+// does not exist (what "Docker is not running" looks like everywhere), missing executables, and
+// the failure texts kind and the kubelet print (ports, inotify, memory, image pulls).
+import { execa } from 'execa'
+import { describe, expect, it } from 'vitest'
+import { diagnose } from '../../provision/failure-hints.ts'
+import { createIstioctlCli } from '../istioctl/istioctl-cli.ts'
+import { createDockerImages } from './docker-images.ts'
+import { createKindCli } from './kind-cli.ts'
+
+const hasDocker = await execa('docker', ['--version'], { reject: false }).then((r) => r.exitCode === 0)
+const noDaemon = { PATH: process.env['PATH'] ?? '', DOCKER_HOST: 'unix:///tmp/kindlab-test-no-docker.sock' }
+
+describe.skipIf(!hasDocker)('docker adapter against the real docker CLI with no daemon', () => {
+  it('says Docker is not running, with the fix, when a pull cannot reach the daemon', async () => {
+    const docker = createDockerImages(noDaemon)
+    expect(await docker.has('redis:alpine')).toBe(false)
+    const err = await docker.pull('redis:alpine').catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE' })
+    expect((err as Error).message).toContain('Docker is not running')
+    expect((err as { hint?: string }).hint).toContain('docker info')
+  })
+})
+
+describe('missing executables', () => {
+  const empty = { PATH: '/nonexistent-kindlab-bin' }
+
+  it('points at `kindlab tools install` for kind and istioctl', async () => {
+    const err = await createKindCli(empty).clusters().catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'LAB_ERR_TOOL_MISSING' })
+    expect((err as { hint?: string }).hint).toContain('kindlab tools install')
+    await expect(createIstioctlCli(empty).version()).rejects.toMatchObject({ code: 'LAB_ERR_TOOL_MISSING' })
+  })
+
+  it('points at the Docker install page for docker', async () => {
+    const err = await createDockerImages(empty).pull('x').catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'LAB_ERR_TOOL_MISSING' })
+    expect((err as { hint?: string }).hint).toContain('docs.docker.com')
+  })
+})
+
+describe('diagnose', () => {
+  it('recognises the usual reasons kind create fails', () => {
+    const port = diagnose('ERROR: failed to create cluster: command "docker run ..." failed with error: exit status 125\nCommand Output: docker: Error response from daemon: driver failed programming external connectivity on endpoint kindlab-control-plane: Bind for 127.0.0.1:80 failed: port is already allocated.')
+    expect(port).toMatchObject({ code: 'LAB_ERR_KIND_FAILED', reason: 'Host port 80 is already taken by another program.' })
+    expect(diagnose('Failed to create inotify object: Too many open files')?.hint).toContain('max_user_instances=512')
+    expect(diagnose('kubelet: OOMKilled')?.hint).toContain('6-8 GiB')
+    expect(diagnose('Failed to pull image "redis:alpine": rpc error: code = Unknown desc = failed to pull and unpack image')).toMatchObject({ code: 'LAB_ERR_IMAGE_PULL_FAILED' })
+    expect(diagnose('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?')).toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE' })
+    expect(diagnose('all good')).toBeUndefined()
+  })
+})
