@@ -84,6 +84,13 @@ describe('cohorts', () => {
     expect(wrong.statusCode).toBe(403)
   })
 
+  it('gives concurrent class-code joins distinct seats', async () => {
+    const c = await createCohort({ name: 'rush', trainees: 12, reserve: 0 })
+    const joined = await Promise.all(Array.from({ length: 12 }, (_, i) => t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: `T${i}` })))
+    expect(new Set(joined.map((j) => j.traineeId)).size).toBe(12)
+    await expect(t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: 'late' })).rejects.toMatchObject({ code: 'LAB_ERR_COHORT_FULL' })
+  })
+
   it('refuses trainee tokens on instructor routes, and keeps trainees apart', async () => {
     const c = await createCohort()
     const a = await joinWith({ classCode: c.classCode, displayName: 'A' })
