@@ -45,14 +45,25 @@ describe('kindlab routes', () => {
   it('prints the JSON contract', async () => {
     const json = JSON.parse(await run({ json: true })) as Record<string, unknown>
     expect(Object.keys(json)).toEqual(['listeners', 'routeConfigs', 'clusters', 'routeConfigVersions', 'sections'])
-    expect(Object.keys(json['routeConfigs'] as object)).toEqual(['http.8080', 'https.443.https.boutique-gateway.default'])
+    expect(Object.keys(json['routeConfigs'] as object)).toEqual([
+      'http.8080',
+      'https.443.https.boutique-gateway.default',
+    ])
     expect((json['listeners'] as Array<{ name: string; filter_chains: unknown[] }>)[1]).toEqual({
       name: '0.0.0.0_8443',
       address: '0.0.0.0',
       port: 8443,
       filter_chains: [
-        { server_names: ['shop.example.com'], tls: 'terminate', route_config_name: 'https.443.https.boutique-gateway.default' },
-        { server_names: ['tls.shop.example.com'], tls: 'passthrough', tcp_proxy: { cluster: 'outbound|443||secure-frontend.default.svc.cluster.local' } },
+        {
+          server_names: ['shop.example.com'],
+          tls: 'terminate',
+          route_config_name: 'https.443.https.boutique-gateway.default',
+        },
+        {
+          server_names: ['tls.shop.example.com'],
+          tls: 'passthrough',
+          tcp_proxy: { cluster: 'outbound|443||secure-frontend.default.svc.cluster.local' },
+        },
       ],
     })
     expect(json['sections']).toEqual({ routes: true, listeners: true, clusters: true })
@@ -70,11 +81,41 @@ describe('kindlab routes errors', () => {
   }
 
   it.each<[string, Partial<Parameters<typeof runRoutes>[0]>, string | undefined, string, RegExp]>([
-    ['a missing file', { configDump: `${fixtures}nope.json` }, undefined, 'LAB_ERR_INPUT_FILE', /^Cannot read the config dump file .*nope\.json\.$/],
-    ['text that is not JSON', { configDump: '-' }, 'NAME  VHOST NAME\n', 'LAB_ERR_VALIDATION', /^standard input is not JSON: /],
-    ['a Kubernetes object', { configDump: `${fixtures}not-a-config-dump.json` }, undefined, 'LAB_ERR_VALIDATION', /is not a usable Envoy config dump: this is not an Envoy config dump/],
-    ['a bootstrap-only dump', { configDump: `${fixtures}bootstrap-only.configdump.json` }, undefined, 'LAB_ERR_VALIDATION', /no routes, listeners or clusters section/],
-    ['listeners from a routes-only dump', { configDump: '-', listeners: true }, '{"configs":[{"@type":"type.googleapis.com/envoy.admin.v3.RoutesConfigDump"}]}', 'LAB_ERR_VALIDATION', /^standard input has no listeners section\.$/],
+    [
+      'a missing file',
+      { configDump: `${fixtures}nope.json` },
+      undefined,
+      'LAB_ERR_INPUT_FILE',
+      /^Cannot read the config dump file .*nope\.json\.$/,
+    ],
+    [
+      'text that is not JSON',
+      { configDump: '-' },
+      'NAME  VHOST NAME\n',
+      'LAB_ERR_VALIDATION',
+      /^standard input is not JSON: /,
+    ],
+    [
+      'a Kubernetes object',
+      { configDump: `${fixtures}not-a-config-dump.json` },
+      undefined,
+      'LAB_ERR_VALIDATION',
+      /is not a usable Envoy config dump: this is not an Envoy config dump/,
+    ],
+    [
+      'a bootstrap-only dump',
+      { configDump: `${fixtures}bootstrap-only.configdump.json` },
+      undefined,
+      'LAB_ERR_VALIDATION',
+      /no routes, listeners or clusters section/,
+    ],
+    [
+      'listeners from a routes-only dump',
+      { configDump: '-', listeners: true },
+      '{"configs":[{"@type":"type.googleapis.com/envoy.admin.v3.RoutesConfigDump"}]}',
+      'LAB_ERR_VALIDATION',
+      /^standard input has no listeners section\.$/,
+    ],
   ])('%s', async (_name, args, stdin, code, message) => {
     const error = await failure(args, stdin)
     expect(error.code).toBe(code)
@@ -83,7 +124,14 @@ describe('kindlab routes errors', () => {
   })
 
   it('keeps the JSON path of a malformed section', () => {
-    const text = JSON.stringify({ configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.RoutesConfigDump', dynamic_route_configs: [{ route_config: { virtual_hosts: 3 } }] }] })
+    const text = JSON.stringify({
+      configs: [
+        {
+          '@type': 'type.googleapis.com/envoy.admin.v3.RoutesConfigDump',
+          dynamic_route_configs: [{ route_config: { virtual_hosts: 3 } }],
+        },
+      ],
+    })
     const error = (() => {
       try {
         loadConfigDump(text, 'dump.json')

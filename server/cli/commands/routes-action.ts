@@ -8,7 +8,8 @@ import { renderListenersTable } from '../../grader/core/envoy/listeners-table.ts
 import { renderRoutesTable } from '../../grader/core/envoy/routes-table.ts'
 import type { RoutesFlags } from './routes.ts'
 
-const DUMP_HINT = 'Save the admin endpoint output as is: kubectl exec -n istio-system deploy/istio-ingressgateway -- pilot-agent request GET config_dump > dump.json'
+const DUMP_HINT =
+  'Save the admin endpoint output as is: kubectl exec -n istio-system deploy/istio-ingressgateway -- pilot-agent request GET config_dump > dump.json'
 
 /** Where the command reads and writes; tests pass their own. */
 export interface RoutesIO {
@@ -41,13 +42,22 @@ export function loadConfigDump(text: string, source: string): ConfigDump {
   try {
     json = JSON.parse(text)
   } catch (err) {
-    throw new AppError('LAB_ERR_VALIDATION', { message: `${source} is not JSON: ${(err as Error).message}.`, hint: DUMP_HINT, cause: err })
+    throw new AppError('LAB_ERR_VALIDATION', {
+      message: `${source} is not JSON: ${(err as Error).message}.`,
+      hint: DUMP_HINT,
+      cause: err,
+    })
   }
   try {
     return parseConfigDump(json)
   } catch (err) {
     if (err instanceof ConfigDumpError) {
-      throw new AppError('LAB_ERR_VALIDATION', { message: `${source} is not a usable Envoy config dump: ${err.message}.`, hint: DUMP_HINT, cause: err, details: { path: err.path } })
+      throw new AppError('LAB_ERR_VALIDATION', {
+        message: `${source} is not a usable Envoy config dump: ${err.message}.`,
+        hint: DUMP_HINT,
+        cause: err,
+        details: { path: err.path },
+      })
     }
     throw err
   }
@@ -89,6 +99,10 @@ async function readDumpFile(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8')
   } catch (err) {
-    throw new AppError('LAB_ERR_INPUT_FILE', { message: `Cannot read the config dump file ${path}.`, hint: 'Check the --config-dump path; use - to read standard input.', cause: err })
+    throw new AppError('LAB_ERR_INPUT_FILE', {
+      message: `Cannot read the config dump file ${path}.`,
+      hint: 'Check the --config-dump path; use - to read standard input.',
+      cause: err,
+    })
   }
 }

@@ -30,7 +30,13 @@ afterEach(() => {
 describe('kindlab routes (CLI)', () => {
   it('prints the routes table and exits 0', async () => {
     const io = captureOutput()
-    const code = await runCli(['node', 'kindlab', 'routes', '--config-dump', `${fixtures}gateway-blackhole.configdump.json`])
+    const code = await runCli([
+      'node',
+      'kindlab',
+      'routes',
+      '--config-dump',
+      `${fixtures}gateway-blackhole.configdump.json`,
+    ])
     expect(code).toBe(0)
     expect(io.stdout()).toContain('http.8080     blackhole:80     *           /*                     404\n')
   })
@@ -40,7 +46,9 @@ describe('kindlab routes (CLI)', () => {
     const code = await runCli(['node', 'kindlab', 'routes', '--config-dump', `${fixtures}not-a-config-dump.json`])
     expect(code).toBe(65)
     const [error, hint] = io.stderr().trim().split('\n')
-    expect(error).toMatch(/^error: .*not-a-config-dump\.json is not a usable Envoy config dump: this is not an Envoy config dump \(no "configs" array at the top level\)\. \(LAB_ERR_VALIDATION\)$/)
+    expect(error).toMatch(
+      /^error: .*not-a-config-dump\.json is not a usable Envoy config dump: this is not an Envoy config dump \(no "configs" array at the top level\)\. \(LAB_ERR_VALIDATION\)$/,
+    )
     expect(hint).toMatch(/^hint: Save the admin endpoint output as is/)
   })
 

@@ -13,17 +13,26 @@ function documentedMessages(): Map<string, [string, string]> {
   const text = readFileSync(docsPath, 'utf8')
   const section = text.split('## Grader messages')[1]?.split('\n## ')[0] ?? ''
   const rows = section.split('\n').filter((l) => /^\| (IST|GRD)\d{4} \|/.test(l))
-  return new Map(rows.map((row) => {
-    const [code = '', name = '', level = ''] = row.split('|').slice(1).map((c) => c.trim())
-    return [code, [name, level]]
-  }))
+  return new Map(
+    rows.map((row) => {
+      const [code = '', name = '', level = ''] = row
+        .split('|')
+        .slice(1)
+        .map((c) => c.trim())
+      return [code, [name, level]]
+    }),
+  )
 }
 
 /** Every `export const x: Analyzer` in this folder, found by importing the analyzer files. */
 async function analyzersInFolder(): Promise<Analyzer[]> {
-  const files = readdirSync(new URL('.', import.meta.url)).filter((f) => /^(gateway|schema|virtualservice)-[a-z-]+\.ts$/.test(f) && !f.endsWith('.test.ts'))
+  const files = readdirSync(new URL('.', import.meta.url)).filter(
+    (f) => /^(gateway|schema|virtualservice)-[a-z-]+\.ts$/.test(f) && !f.endsWith('.test.ts'),
+  )
   const modules = await Promise.all(files.map((f) => import(`./${f}`) as Promise<Record<string, unknown>>))
-  return modules.flatMap((m) => Object.values(m).filter((v): v is Analyzer => typeof v === 'object' && v !== null && 'meta' in v && 'analyze' in v))
+  return modules.flatMap((m) =>
+    Object.values(m).filter((v): v is Analyzer => typeof v === 'object' && v !== null && 'meta' in v && 'analyze' in v),
+  )
 }
 
 describe('analyzer registry', () => {
@@ -127,10 +136,13 @@ spec:
 `
 
 describe('analyzer inputs', () => {
-  it.each(allAnalyzers.map((a) => [a.meta.id, a] as const))('%s reads exactly the model lists it declares', (_id, analyzer) => {
-    const { model, read } = recordingModel(modelOf(richYaml))
-    analyzer.analyze(model)
-    const lists: AnalyzerInput[] = ['gateways', 'virtualServices', 'serviceEntries', 'services', 'pods', 'rejected']
-    expect(lists.filter((l) => read.has(l)).sort()).toEqual([...analyzer.meta.inputs].sort())
-  })
+  it.each(allAnalyzers.map((a) => [a.meta.id, a] as const))(
+    '%s reads exactly the model lists it declares',
+    (_id, analyzer) => {
+      const { model, read } = recordingModel(modelOf(richYaml))
+      analyzer.analyze(model)
+      const lists: AnalyzerInput[] = ['gateways', 'virtualServices', 'serviceEntries', 'services', 'pods', 'rejected']
+      expect(lists.filter((l) => read.has(l)).sort()).toEqual([...analyzer.meta.inputs].sort())
+    },
+  )
 })

@@ -16,7 +16,9 @@ export function modelOf(yaml: string, options: { allowRejected?: boolean } = {})
 
 /** `IST0101 VirtualService default/x spec.gateways[0]`, sorted. */
 export function summarize(findings: readonly Finding[]): string[] {
-  return findings.map((f) => `${f.code} ${f.resource.kind} ${f.resource.namespace}/${f.resource.name} ${f.path ?? ''}`.trim()).sort()
+  return findings
+    .map((f) => `${f.code} ${f.resource.kind} ${f.resource.namespace}/${f.resource.name} ${f.path ?? ''}`.trim())
+    .sort()
 }
 
 /** Runs one analyzer and checks its findings use only the codes it declares. */
@@ -55,7 +57,12 @@ spec:
 `
 
 /** A Gateway document. */
-export function gateway(name: string, namespace: string, servers: string, selector = '{istio: ingressgateway}'): string {
+export function gateway(
+  name: string,
+  namespace: string,
+  servers: string,
+  selector = '{istio: ingressgateway}',
+): string {
   return `
 apiVersion: networking.istio.io/v1
 kind: Gateway

@@ -22,7 +22,7 @@ export const conflictingGateway: Analyzer = {
   meta: {
     id: 'gateway.conflicting-gateway',
     istioName: 'gateway.ConflictingGatewayAnalyzer',
-    description: "Checks that Gateways on the same workload do not claim the same port, host and bind",
+    description: 'Checks that Gateways on the same workload do not claim the same port, host and bind',
     inputs: ['gateways', 'pods'],
     codes: ['IST0101', 'IST0145'],
   },
@@ -37,7 +37,13 @@ function claimsOf(gw: Gateway): PortClaim[] {
   const selector = gw.spec.selector ?? {}
   for (const server of gw.spec.servers) {
     const port = server.port.number
-    const claim = byPort.get(port) ?? { gateway: fullName(gw), selector, selectorText: selectorString(selector), port, hosts: new Map() }
+    const claim = byPort.get(port) ?? {
+      gateway: fullName(gw),
+      selector,
+      selectorText: selectorString(selector),
+      port,
+      hosts: new Map(),
+    }
     server.hosts.forEach((h) => claim.hosts.set(h, server.bind ?? ''))
     byPort.set(port, claim)
   }
@@ -47,13 +53,17 @@ function claimsOf(gw: Gateway): PortClaim[] {
 function analyzeGateway(gw: Gateway, claims: readonly PortClaim[], pods: readonly Pod[]): Finding[] {
   const selector = gw.spec.selector ?? {}
   const text = selectorString(selector)
-  const sameWorkload = claims.filter((c) => c.selectorText === text || (overlaps(c.selectorText, text) && shareAPod(selector, c.selector, pods)))
+  const sameWorkload = claims.filter(
+    (c) => c.selectorText === text || (overlaps(c.selectorText, text) && shareAPod(selector, c.selector, pods)),
+  )
   if (text !== '' && sameWorkload.length === 0) {
     return [selectorNotFound(gw)]
   }
   const findings: Finding[] = []
   gw.spec.servers.forEach((server, i) => {
-    const others = sameWorkload.filter((c) => c.port === server.port.number && c.gateway !== fullName(gw) && sharesHost(server, c))
+    const others = sameWorkload.filter(
+      (c) => c.port === server.port.number && c.gateway !== fullName(gw) && sharesHost(server, c),
+    )
     if (others.length > 0) {
       findings.push(conflict(gw, server, i, text, [...new Set(others.map((c) => c.gateway))].sort()))
     }
@@ -66,7 +76,11 @@ function overlaps(a: string, b: string): boolean {
   return a.includes(b) || b.includes(a)
 }
 
-function shareAPod(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>, pods: readonly Pod[]): boolean {
+function shareAPod(
+  a: Readonly<Record<string, string>>,
+  b: Readonly<Record<string, string>>,
+  pods: readonly Pod[],
+): boolean {
   return pods.some((p) => selectorMatches(a, p.metadata.labels) && selectorMatches(b, p.metadata.labels))
 }
 

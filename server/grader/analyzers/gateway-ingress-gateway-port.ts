@@ -46,7 +46,10 @@ function reachablePorts(pods: readonly Pod[], services: readonly Service[]): Set
   const ports = new Set<number>()
   for (const pod of pods) {
     for (const svc of services) {
-      if (svc.metadata.namespace !== pod.metadata.namespace || !selectorMatches(svc.spec.selector, pod.metadata.labels)) {
+      if (
+        svc.metadata.namespace !== pod.metadata.namespace ||
+        !selectorMatches(svc.spec.selector, pod.metadata.labels)
+      ) {
         continue
       }
       for (const port of svc.spec.ports) {

@@ -14,27 +14,77 @@ export interface MessageType {
   description: string
 }
 
-function define<const C extends string>(code: C, name: string, level: FindingLevel, description: string): MessageType & { code: C } {
+function define<const C extends string>(
+  code: C,
+  name: string,
+  level: FindingLevel,
+  description: string,
+): MessageType & { code: C } {
   return { code, name, level, description }
 }
 
 /** Every message the analyzers (and the model's validation, IST0106) report, sorted by code. */
 export const messages = {
-  ReferencedResourceNotFound: define('IST0101', 'ReferencedResourceNotFound', 'Error', 'A resource being referenced does not exist.'),
-  SchemaValidationError: define('IST0106', 'SchemaValidationError', 'Error', 'The resource has a schema validation error; the API server rejects it.'),
+  ReferencedResourceNotFound: define(
+    'IST0101',
+    'ReferencedResourceNotFound',
+    'Error',
+    'A resource being referenced does not exist.',
+  ),
+  SchemaValidationError: define(
+    'IST0106',
+    'SchemaValidationError',
+    'Error',
+    'The resource has a schema validation error; the API server rejects it.',
+  ),
   VirtualServiceDestinationPortSelectorRequired: define(
     'IST0112',
     'VirtualServiceDestinationPortSelectorRequired',
     'Error',
     'A VirtualService routes to a Service with more than one port without saying which port to use.',
   ),
-  VirtualServiceUnreachableRule: define('IST0130', 'VirtualServiceUnreachableRule', 'Warning', 'A VirtualService rule can never be used because earlier rules take all its traffic.'),
-  VirtualServiceIneffectiveMatch: define('IST0131', 'VirtualServiceIneffectiveMatch', 'Info', 'A VirtualService match repeats or is covered by a match of an earlier rule.'),
-  VirtualServiceHostNotFoundInGateway: define('IST0132', 'VirtualServiceHostNotFoundInGateway', 'Warning', 'None of the VirtualService hosts is served by a Gateway it is bound to.'),
-  SchemaWarning: define('IST0133', 'SchemaWarning', 'Warning', 'The resource is accepted but uses a form istiod warns about.'),
-  ConflictingGateways: define('IST0145', 'ConflictingGateways', 'Error', 'Two Gateways select the same workload and claim the same port, host and bind.'),
-  GatewayPortNotDefinedOnService: define('IST0162', 'GatewayPortNotDefinedOnService', 'Warning', 'A Gateway listens on a port that the gateway workload Service does not expose.'),
-  ReferencedInternalGateway: define('IST0165', 'ReferencedInternalGateway', 'Warning', 'A VirtualService references a Gateway that Istio generated from a Kubernetes Gateway.'),
+  VirtualServiceUnreachableRule: define(
+    'IST0130',
+    'VirtualServiceUnreachableRule',
+    'Warning',
+    'A VirtualService rule can never be used because earlier rules take all its traffic.',
+  ),
+  VirtualServiceIneffectiveMatch: define(
+    'IST0131',
+    'VirtualServiceIneffectiveMatch',
+    'Info',
+    'A VirtualService match repeats or is covered by a match of an earlier rule.',
+  ),
+  VirtualServiceHostNotFoundInGateway: define(
+    'IST0132',
+    'VirtualServiceHostNotFoundInGateway',
+    'Warning',
+    'None of the VirtualService hosts is served by a Gateway it is bound to.',
+  ),
+  SchemaWarning: define(
+    'IST0133',
+    'SchemaWarning',
+    'Warning',
+    'The resource is accepted but uses a form istiod warns about.',
+  ),
+  ConflictingGateways: define(
+    'IST0145',
+    'ConflictingGateways',
+    'Error',
+    'Two Gateways select the same workload and claim the same port, host and bind.',
+  ),
+  GatewayPortNotDefinedOnService: define(
+    'IST0162',
+    'GatewayPortNotDefinedOnService',
+    'Warning',
+    'A Gateway listens on a port that the gateway workload Service does not expose.',
+  ),
+  ReferencedInternalGateway: define(
+    'IST0165',
+    'ReferencedInternalGateway',
+    'Warning',
+    'A VirtualService references a Gateway that Istio generated from a Kubernetes Gateway.',
+  ),
 } as const
 
 /** All message types, sorted by code. */

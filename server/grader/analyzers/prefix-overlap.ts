@@ -50,7 +50,13 @@ export function coveringPrefix(a: PrefixMatch, b: PrefixMatch): boolean {
   if (!b.prefix.startsWith(a.prefix) || a.port !== b.port) {
     return false
   }
-  return compatible(a.method, b.method) && compatible(a.authority, b.authority) && mapsCompatible(a.headers, b.headers) && mapsCompatible(a.queryParams, b.queryParams) && mapsCompatible(a.withoutHeaders, b.withoutHeaders)
+  return (
+    compatible(a.method, b.method) &&
+    compatible(a.authority, b.authority) &&
+    mapsCompatible(a.headers, b.headers) &&
+    mapsCompatible(a.queryParams, b.queryParams) &&
+    mapsCompatible(a.withoutHeaders, b.withoutHeaders)
+  )
 }
 
 function compatible(a: string, b: string): boolean {

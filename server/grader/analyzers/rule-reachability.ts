@@ -38,7 +38,10 @@ interface Rule<M> {
 }
 
 /** Problems of a list of http, tls or tcp rules; only http rules have names and prefix checks. */
-export function analyzeRules<M extends HTTPMatchRequest | L4MatchAttributes>(rules: readonly Rule<M>[], http: boolean): RuleProblem[] {
+export function analyzeRules<M extends HTTPMatchRequest | L4MatchAttributes>(
+  rules: readonly Rule<M>[],
+  http: boolean,
+): RuleProblem[] {
   const out: RuleProblem[] = []
   const seen = new Map<string, number>()
   const prefixes: PrefixMatch[] = []
@@ -69,7 +72,7 @@ export function analyzeRules<M extends HTTPMatchRequest | L4MatchAttributes>(rul
         return
       }
       seen.set(key, r)
-      const prefix = http ? toPrefixMatch(match as HTTPMatchRequest, { rule: r, ruleLabel, match: m, matchLabel }) : undefined
+      const prefix = http ? toPrefixMatch(match, { rule: r, ruleLabel, match: m, matchLabel }) : undefined
       if (prefix !== undefined) {
         prefixes.push(prefix)
       }

@@ -36,17 +36,27 @@ describe('runAnalyzers', () => {
 
   it('sorts by level, then code, then resource', () => {
     const findings = runAnalyzers(modelOf(broken, { allowRejected: true }))
-    expect(findings.map((f) => `${f.level} ${f.code}`)).toEqual(['Error IST0101', 'Error IST0101', 'Error IST0106', 'Warning IST0132', 'Warning IST0133'])
+    expect(findings.map((f) => `${f.level} ${f.code}`)).toEqual([
+      'Error IST0101',
+      'Error IST0101',
+      'Error IST0106',
+      'Warning IST0132',
+      'Warning IST0133',
+    ])
   })
 
   it('skips the Pod-based analyzer offline and runs it when Pods are known', () => {
     const offline = gateway('shop', 'default', httpServer(['*'], 8004))
     expect(summarize(runAnalyzers(modelOf(offline)))).toEqual([])
-    expect(summarize(runAnalyzers(modelOf(`${ingressGatewayWorkload}---${offline}`)))).toEqual(['IST0162 Gateway default/shop spec.servers[0].port.number'])
+    expect(summarize(runAnalyzers(modelOf(`${ingressGatewayWorkload}---${offline}`)))).toEqual([
+      'IST0162 Gateway default/shop spec.servers[0].port.number',
+    ])
   })
 
   it('reports a selector that matches nothing once, even when two analyzers see it', () => {
-    const findings = runAnalyzers(modelOf(`${ingressGatewayWorkload}---${gateway('shop', 'default', httpServer(['*']), '{istio: ingresstypo}')}`))
+    const findings = runAnalyzers(
+      modelOf(`${ingressGatewayWorkload}---${gateway('shop', 'default', httpServer(['*']), '{istio: ingresstypo}')}`),
+    )
     expect(summarize(findings)).toEqual(['IST0101 Gateway default/shop spec.selector'])
   })
 

@@ -12,7 +12,8 @@ export const schemaVirtualService: Analyzer = {
   meta: {
     id: 'schema.virtualservice',
     istioName: 'schema.ValidationAnalyzer.VirtualService',
-    description: 'Reports the schema warnings istiod gives for a VirtualService: legacy gateway names, unused rules and matches',
+    description:
+      'Reports the schema warnings istiod gives for a VirtualService: legacy gateway names, unused rules and matches',
     inputs: ['virtualServices'],
     codes: ['IST0130', 'IST0131', 'IST0133'],
   },
@@ -25,8 +26,15 @@ export const schemaVirtualService: Analyzer = {
 function gatewayLists(vs: VirtualService): Array<[string, readonly string[]]> {
   return [
     ['spec.gateways', vs.spec.gateways ?? []],
-    ...vs.spec.tls.flatMap((r, i) => r.match.map((m, j): [string, readonly string[]] => [`spec.tls[${i}].match[${j}].gateways`, m.gateways ?? []])),
-    ...vs.spec.tcp.flatMap((r, i) => (r.match ?? []).map((m, j): [string, readonly string[]] => [`spec.tcp[${i}].match[${j}].gateways`, m.gateways ?? []])),
+    ...vs.spec.tls.flatMap((r, i) =>
+      r.match.map((m, j): [string, readonly string[]] => [`spec.tls[${i}].match[${j}].gateways`, m.gateways ?? []]),
+    ),
+    ...vs.spec.tcp.flatMap((r, i) =>
+      (r.match ?? []).map((m, j): [string, readonly string[]] => [
+        `spec.tcp[${i}].match[${j}].gateways`,
+        m.gateways ?? [],
+      ]),
+    ),
   ]
 }
 
@@ -92,5 +100,9 @@ function ineffective(vs: VirtualService, kind: string, p: IneffectiveMatch): Fin
     p.prefixes === undefined
       ? 'Remove the duplicate match, or make it different from the earlier one.'
       : 'Put the longer prefix first, or make the earlier match more specific (an exact uri, a header, another method).'
-  return report(messages.VirtualServiceIneffectiveMatch, vs, { path: `spec.${kind}[${p.rule}].match[${p.match}]`, message, hint })
+  return report(messages.VirtualServiceIneffectiveMatch, vs, {
+    path: `spec.${kind}[${p.rule}].match[${p.match}]`,
+    message,
+    hint,
+  })
 }

@@ -13,7 +13,10 @@ export function selectorString(selector: Readonly<Record<string, string>> | unde
 }
 
 /** True when every selector label is on the object; an empty selector matches everything. */
-export function selectorMatches(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>): boolean {
+export function selectorMatches(
+  selector: Readonly<Record<string, string>> | undefined,
+  labels: Readonly<Record<string, string>>,
+): boolean {
   return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v)
 }
 

@@ -73,9 +73,17 @@ function serviceScopes(svc: Service): string[] {
  * The host a destination in namespace `vsNamespace` reaches: exported to all, then scoped by the
  * VirtualService's exportTo (its own namespace when empty), then wildcard ServiceEntry hosts.
  */
-export function findDestinationHost(index: HostIndex, vsNamespace: string, vsExportTo: readonly string[], host: string): KnownHost | undefined {
+export function findDestinationHost(
+  index: HostIndex,
+  vsNamespace: string,
+  vsExportTo: readonly string[],
+  host: string,
+): KnownHost | undefined {
   const fqdn = toFQDN(vsNamespace, host)
-  const scopes = ['*', ...(vsExportTo.length === 0 ? [vsNamespace] : vsExportTo.map((e) => (e === '.' ? vsNamespace : e)))]
+  const scopes = [
+    '*',
+    ...(vsExportTo.length === 0 ? [vsNamespace] : vsExportTo.map((e) => (e === '.' ? vsNamespace : e))),
+  ]
   for (const scope of scopes) {
     const known = index.get(`${scope}/${fqdn}`)
     if (known !== undefined) {

@@ -94,18 +94,46 @@ const cases: Array<[string, string, string[]]> = [
   ['a short name of a single-port Service', vs('default', route('frontend')), []],
   ['the full name of a Service', vs('default', route('frontend.default.svc.cluster.local')), []],
   ['the right port', vs('default', route('frontend', 80)), []],
-  ['a Service that does not exist', vs('default', route('frontnd')), [`IST0101 ${D} spec.http[0].route[0].destination.host`]],
-  ['name.namespace is not expanded', vs('default', route('frontend.default')), [`IST0101 ${D} spec.http[0].route[0].destination.host`]],
-  ['a short name resolves in the VirtualService namespace only', vs('shop', route('frontend')), ['IST0101 VirtualService shop/vs spec.http[0].route[0].destination.host']],
-  ['a port the Service does not have', vs('default', route('frontend', 8080)), [`IST0101 ${D} spec.http[0].route[0].destination.port.number`]],
-  ['a multi-port Service without a port', vs('default', route('checkout')), [`IST0112 ${D} spec.http[0].route[0].destination`]],
+  [
+    'a Service that does not exist',
+    vs('default', route('frontnd')),
+    [`IST0101 ${D} spec.http[0].route[0].destination.host`],
+  ],
+  [
+    'name.namespace is not expanded',
+    vs('default', route('frontend.default')),
+    [`IST0101 ${D} spec.http[0].route[0].destination.host`],
+  ],
+  [
+    'a short name resolves in the VirtualService namespace only',
+    vs('shop', route('frontend')),
+    ['IST0101 VirtualService shop/vs spec.http[0].route[0].destination.host'],
+  ],
+  [
+    'a port the Service does not have',
+    vs('default', route('frontend', 8080)),
+    [`IST0101 ${D} spec.http[0].route[0].destination.port.number`],
+  ],
+  [
+    'a multi-port Service without a port',
+    vs('default', route('checkout')),
+    [`IST0112 ${D} spec.http[0].route[0].destination`],
+  ],
   ['a multi-port Service with a port', vs('default', route('checkout', 5050)), []],
   ['a ServiceEntry host', vs('default', route('api.weather.example', 443)), []],
   ['a host under a wildcard ServiceEntry', vs('default', route('img.cdn.example')), []],
   ['a wildcard destination under a wildcard ServiceEntry', vs('default', route('*.cdn.example')), []],
-  ['a ServiceEntry exported only to its namespace', vs('default', route('private.partner.example')), [`IST0101 ${D} spec.http[0].route[0].destination.host`]],
+  [
+    'a ServiceEntry exported only to its namespace',
+    vs('default', route('private.partner.example')),
+    [`IST0101 ${D} spec.http[0].route[0].destination.host`],
+  ],
   ['a ServiceEntry exported to this namespace', vs('default', route('shared.partner.example')), []],
-  ['a Service exported only to its namespace, seen from elsewhere', vs('default', route('payments.billing.svc.cluster.local')), [`IST0101 ${D} spec.http[0].route[0].destination.host`]],
+  [
+    'a Service exported only to its namespace, seen from elsewhere',
+    vs('default', route('payments.billing.svc.cluster.local')),
+    [`IST0101 ${D} spec.http[0].route[0].destination.host`],
+  ],
   ['a Service exported only to its namespace, seen from there', vs('billing', route('payments')), []],
   ['a Service exported to a list of namespaces', vs('shop', route('ledger.billing.svc.cluster.local')), []],
   [
@@ -115,14 +143,28 @@ const cases: Array<[string, string, string[]]> = [
   ],
   [
     'every destination of a weighted route is checked',
-    vs('default', '  - route:\n    - destination: {host: frontend}\n      weight: 90\n    - destination: {host: frontend-v2}\n      weight: 10\n'),
+    vs(
+      'default',
+      '  - route:\n    - destination: {host: frontend}\n      weight: 90\n    - destination: {host: frontend-v2}\n      weight: 10\n',
+    ),
     [`IST0101 ${D} spec.http[0].route[1].destination.host`],
   ],
-  ['a mirror host that exists', vs('default', '  - route:\n    - destination: {host: frontend}\n    mirror: {host: frontend}\n'), []],
-  ['a mirror host that does not exist', vs('default', '  - route:\n    - destination: {host: frontend}\n    mirror: {host: shadow}\n'), [`IST0101 ${D} spec.http[0].mirror.host`]],
+  [
+    'a mirror host that exists',
+    vs('default', '  - route:\n    - destination: {host: frontend}\n    mirror: {host: frontend}\n'),
+    [],
+  ],
+  [
+    'a mirror host that does not exist',
+    vs('default', '  - route:\n    - destination: {host: frontend}\n    mirror: {host: shadow}\n'),
+    [`IST0101 ${D} spec.http[0].mirror.host`],
+  ],
   [
     'a mirrors entry to a multi-port Service',
-    vs('default', '  - route:\n    - destination: {host: frontend}\n    mirrors:\n    - destination: {host: checkout}\n'),
+    vs(
+      'default',
+      '  - route:\n    - destination: {host: frontend}\n    mirrors:\n    - destination: {host: checkout}\n',
+    ),
     [`IST0112 ${D} spec.http[0].mirrors[0].destination`],
   ],
 ]
@@ -145,20 +187,34 @@ spec:
     route:
     - destination: {host: redis-cart, port: {number: 6379}}
 `
-    expect(summarize(run(virtualServiceDestinationHost, modelOf(`${world}\n${doc}`)))).toEqual(['IST0101 VirtualService default/redis spec.tcp[0].route[0].destination.host'])
+    expect(summarize(run(virtualServiceDestinationHost, modelOf(`${world}\n${doc}`)))).toEqual([
+      'IST0101 VirtualService default/redis spec.tcp[0].route[0].destination.host',
+    ])
   })
 
   it('names the ports in the messages', () => {
     const [required] = run(virtualServiceDestinationHost, modelOf(`${world}\n${vs('default', route('checkout'))}`))
-    expect(required?.message).toBe('Service default/checkout has several ports (80, 5050), and the destination "checkout" does not say which one to use.')
+    expect(required?.message).toBe(
+      'Service default/checkout has several ports (80, 5050), and the destination "checkout" does not say which one to use.',
+    )
     expect(required?.level).toBe('Error')
-    const [wrongPort] = run(virtualServiceDestinationHost, modelOf(`${world}\n${vs('default', route('frontend', 8080))}`))
-    expect(wrongPort?.message).toBe('The destination "frontend:8080" uses port 8080, but Service default/frontend has ports 80.')
+    const [wrongPort] = run(
+      virtualServiceDestinationHost,
+      modelOf(`${world}\n${vs('default', route('frontend', 8080))}`),
+    )
+    expect(wrongPort?.message).toBe(
+      'The destination "frontend:8080" uses port 8080, but Service default/frontend has ports 80.',
+    )
   })
 
   it('suggests the full name for name.namespace', () => {
-    const [finding] = run(virtualServiceDestinationHost, modelOf(`${world}\n${vs('default', route('frontend.default'))}`))
-    expect(finding?.hint).toBe('Write the full name frontend.default.svc.cluster.local: a short name is expanded only when it has no dot.')
+    const [finding] = run(
+      virtualServiceDestinationHost,
+      modelOf(`${world}\n${vs('default', route('frontend.default'))}`),
+    )
+    expect(finding?.hint).toBe(
+      'Write the full name frontend.default.svc.cluster.local: a short name is expanded only when it has no dot.',
+    )
   })
 })
 

@@ -5,7 +5,14 @@ import type { Finding } from '../core/findings.ts'
 import type { Destination, VirtualService } from '../core/model/index.ts'
 import type { Analyzer } from './analyzer.ts'
 import { messages, report } from './messages.ts'
-import { type HostIndex, type KnownHost, buildHostIndex, describeOwner, findDestinationHost, toFQDN } from './service-lookup.ts'
+import {
+  type HostIndex,
+  type KnownHost,
+  buildHostIndex,
+  describeOwner,
+  findDestinationHost,
+  toFQDN,
+} from './service-lookup.ts'
 
 /** A destination with the field path it was read from. */
 interface LocatedDestination {
@@ -80,7 +87,8 @@ function hostNotFound(vs: VirtualService, d: LocatedDestination): Finding {
   const { host } = d.destination
   const fqdn = toFQDN(vs.metadata.namespace, host)
   const what = d.mirror ? 'Mirror host' : 'Destination host'
-  const dotted = host.includes('.') && !host.startsWith('*') && !host.endsWith('.svc.cluster.local') && host.split('.').length === 2
+  const dotted =
+    host.includes('.') && !host.startsWith('*') && !host.endsWith('.svc.cluster.local') && host.split('.').length === 2
   return report(messages.ReferencedResourceNotFound, vs, {
     path: d.path,
     message: `${what} "${host}" is not a Service or ServiceEntry visible from namespace ${vs.metadata.namespace}${fqdn === host ? '' : ` (looked for ${fqdn})`}.`,
@@ -112,7 +120,10 @@ function asDestination(value: unknown): Destination | undefined {
   if (!isRecord(value) || typeof value['host'] !== 'string') {
     return undefined
   }
-  const port = isRecord(value['port']) && typeof value['port']['number'] === 'number' ? { number: value['port']['number'] } : undefined
+  const port =
+    isRecord(value['port']) && typeof value['port']['number'] === 'number'
+      ? { number: value['port']['number'] }
+      : undefined
   return { host: value['host'], ...(port === undefined ? {} : { port }) }
 }
 

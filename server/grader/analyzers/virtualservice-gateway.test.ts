@@ -39,12 +39,32 @@ const cases: Array<[string, string, string[]]> = [
     vs('shop', 'default', ['shop.example.com'], ['edge-gw']),
     ['IST0101 VirtualService default/shop spec.gateways[0]', 'IST0132 VirtualService default/shop spec.gateways[0]'],
   ],
-  ['a host the Gateway does not serve', vs('blog', 'default', ['blog.other.org'], ['shop-gateway']), ['IST0132 VirtualService default/blog spec.gateways[0]']],
-  ['a concrete host under a wildcard server host', vs('api', 'default', ['api.example.com'], ['istio-system/edge-gw']), []],
-  ['a wildcard VirtualService host over a concrete server host', vs('all', 'default', ['*.example.com'], ['shop-gateway']), []],
+  [
+    'a host the Gateway does not serve',
+    vs('blog', 'default', ['blog.other.org'], ['shop-gateway']),
+    ['IST0132 VirtualService default/blog spec.gateways[0]'],
+  ],
+  [
+    'a concrete host under a wildcard server host',
+    vs('api', 'default', ['api.example.com'], ['istio-system/edge-gw']),
+    [],
+  ],
+  [
+    'a wildcard VirtualService host over a concrete server host',
+    vs('all', 'default', ['*.example.com'], ['shop-gateway']),
+    [],
+  ],
   ['the VirtualService host * matches any server host', vs('all', 'default', ['*'], ['shop-gateway']), []],
-  ['one matching host among several is enough', vs('multi', 'default', ['nope.org', 'shop.example.com'], ['shop-gateway']), []],
-  ['a suffix without the dot does not match', vs('apex', 'default', ['example.com'], ['istio-system/edge-gw']), ['IST0132 VirtualService default/apex spec.gateways[0]']],
+  [
+    'one matching host among several is enough',
+    vs('multi', 'default', ['nope.org', 'shop.example.com'], ['shop-gateway']),
+    [],
+  ],
+  [
+    'a suffix without the dot does not match',
+    vs('apex', 'default', ['example.com'], ['istio-system/edge-gw']),
+    ['IST0132 VirtualService default/apex spec.gateways[0]'],
+  ],
   [
     './host admits only the Gateway namespace',
     vs('internal', 'default', ['internal.example.com'], ['istio-system/scoped-gw']),
@@ -53,7 +73,11 @@ const cases: Array<[string, string, string[]]> = [
   ['./host in the Gateway namespace', vs('internal', 'istio-system', ['internal.example.com'], ['scoped-gw']), []],
   ['*/* admits every namespace and host', vs('any', 'shop', ['whatever.io'], ['istio-system/open-gw']), []],
   ['ns/host admits that namespace', vs('app', 'team-a', ['app.example.com'], ['istio-system/team-gw']), []],
-  ['ns/host refuses other namespaces', vs('app', 'team-b', ['app.example.com'], ['istio-system/team-gw']), ['IST0132 VirtualService team-b/app spec.gateways[0]']],
+  [
+    'ns/host refuses other namespaces',
+    vs('app', 'team-b', ['app.example.com'], ['istio-system/team-gw']),
+    ['IST0132 VirtualService team-b/app spec.gateways[0]'],
+  ],
   ['*/host admits every namespace', vs('status', 'team-b', ['status.example.com'], ['istio-system/team-gw']), []],
   [
     'only the missing one of two references is reported',
@@ -63,7 +87,10 @@ const cases: Array<[string, string, string[]]> = [
   [
     'the legacy name.namespace form is not translated',
     vs('legacy', 'default', ['shop.example.com'], ['edge-gw.istio-system']),
-    ['IST0101 VirtualService default/legacy spec.gateways[0]', 'IST0132 VirtualService default/legacy spec.gateways[0]'],
+    [
+      'IST0101 VirtualService default/legacy spec.gateways[0]',
+      'IST0132 VirtualService default/legacy spec.gateways[0]',
+    ],
   ],
 ]
 
@@ -73,8 +100,13 @@ describe('virtualservice.gateway', () => {
   })
 
   it('says which Gateway is missing and how to write the reference', () => {
-    const [missing, hostless] = run(virtualServiceGateway, modelOf(`${gateways}\n${vs('legacy', 'default', ['shop.example.com'], ['edge-gw.istio-system'])}`))
-    expect(missing?.message).toBe('The VirtualService is bound to Gateway "edge-gw.istio-system", but there is no Gateway default/edge-gw.istio-system.')
+    const [missing, hostless] = run(
+      virtualServiceGateway,
+      modelOf(`${gateways}\n${vs('legacy', 'default', ['shop.example.com'], ['edge-gw.istio-system'])}`),
+    )
+    expect(missing?.message).toBe(
+      'The VirtualService is bound to Gateway "edge-gw.istio-system", but there is no Gateway default/edge-gw.istio-system.',
+    )
     expect(missing?.hint).toContain('<namespace>/<name>')
     expect(missing?.level).toBe('Error')
     expect(hostless?.level).toBe('Warning')
@@ -82,13 +114,21 @@ describe('virtualservice.gateway', () => {
   })
 
   it('lists what the Gateway serves when no host matches', () => {
-    const [finding] = run(virtualServiceGateway, modelOf(`${gateways}\n${vs('blog', 'default', ['blog.other.org'], ['shop-gateway'])}`))
-    expect(finding?.message).toBe('None of the VirtualService hosts (blog.other.org) is served by Gateway default/shop-gateway, which serves shop.example.com for this namespace.')
+    const [finding] = run(
+      virtualServiceGateway,
+      modelOf(`${gateways}\n${vs('blog', 'default', ['blog.other.org'], ['shop-gateway'])}`),
+    )
+    expect(finding?.message).toBe(
+      'None of the VirtualService hosts (blog.other.org) is served by Gateway default/shop-gateway, which serves shop.example.com for this namespace.',
+    )
     expect(finding?.source?.file).toBe('case.yaml')
   })
 
   it('reports a reference to an internal Gateway, even on a rejected VirtualService', () => {
-    const model = modelOf(vs('httpbin', 'default', ['foo.com'], ['istio-ingress/gateway~istio-autogenerated-k8s-gateway~foo']), { allowRejected: true })
+    const model = modelOf(
+      vs('httpbin', 'default', ['foo.com'], ['istio-ingress/gateway~istio-autogenerated-k8s-gateway~foo']),
+      { allowRejected: true },
+    )
     const findings = run(virtualServiceGateway, model)
     expect(summarize(findings)).toEqual(['IST0165 VirtualService default/httpbin spec.gateways[0]'])
     expect(findings[0]?.level).toBe('Warning')

@@ -66,7 +66,9 @@ function internalReferences(vs: VirtualService): Finding[] {
 /** `ns/name` as written; a name without a slash is in the VirtualService's namespace. */
 export function resolveReference(ref: string, vsNamespace: string): { namespace: string; name: string } {
   const slash = ref.indexOf('/')
-  return slash < 0 ? { namespace: vsNamespace, name: ref } : { namespace: ref.slice(0, slash), name: ref.slice(slash + 1) }
+  return slash < 0
+    ? { namespace: vsNamespace, name: ref }
+    : { namespace: ref.slice(0, slash), name: ref.slice(slash + 1) }
 }
 
 function isInternalReference(ref: string): boolean {
@@ -99,7 +101,12 @@ export function serverHostsFor(gateway: Gateway, vsNamespace: string): string[] 
   return out
 }
 
-function missingGateway(vs: VirtualService, ref: string, target: { namespace: string; name: string }, path: string): Finding {
+function missingGateway(
+  vs: VirtualService,
+  ref: string,
+  target: { namespace: string; name: string },
+  path: string,
+): Finding {
   const legacy = !ref.includes('/') && ref.includes('.')
   return report(messages.ReferencedResourceNotFound, vs, {
     path,

@@ -38,9 +38,14 @@ function readCluster(source: 'static' | 'dynamic', entry: JsonObject, cluster: J
   const clusterPath = `${path}.cluster`
   const versionInfo = stringField(entry, 'version_info', path)
   const metadata = objectField(cluster, 'metadata', clusterPath)
-  const filterMetadata = metadata === undefined ? undefined : objectField(metadata, 'filter_metadata', `${clusterPath}.metadata`)
-  const istio = filterMetadata === undefined ? undefined : objectField(filterMetadata, 'istio', `${clusterPath}.metadata.filter_metadata`)
-  const configPath = istio === undefined ? undefined : stringField(istio, 'config', `${clusterPath}.metadata.filter_metadata.istio`)
+  const filterMetadata =
+    metadata === undefined ? undefined : objectField(metadata, 'filter_metadata', `${clusterPath}.metadata`)
+  const istio =
+    filterMetadata === undefined
+      ? undefined
+      : objectField(filterMetadata, 'istio', `${clusterPath}.metadata.filter_metadata`)
+  const configPath =
+    istio === undefined ? undefined : stringField(istio, 'config', `${clusterPath}.metadata.filter_metadata.istio`)
   return {
     source,
     name: stringField(cluster, 'name', clusterPath) ?? '',

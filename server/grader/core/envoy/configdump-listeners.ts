@@ -99,18 +99,25 @@ function readListener(raw: JsonObject, path: string): { summary: ListenerSummary
 function readFilterChain(raw: JsonObject, path: string): FilterChainDetail {
   const match = objectField(raw, 'filter_chain_match', path)
   const serverNames = match === undefined ? [] : stringArrayField(match, 'server_names', `${path}.filter_chain_match`)
-  const transportProtocol = match === undefined ? undefined : stringField(match, 'transport_protocol', `${path}.filter_chain_match`)
+  const transportProtocol =
+    match === undefined ? undefined : stringField(match, 'transport_protocol', `${path}.filter_chain_match`)
   const socket = objectField(raw, 'transport_socket', path)
   const terminates = socket !== undefined && isTlsTransportSocket(socket)
   const tls = terminates ? 'terminate' : serverNames.length > 0 || transportProtocol === 'tls' ? 'passthrough' : null
   const detail: FilterChainDetail = { summary: { server_names: serverNames, tls }, match, kind: 'other' }
-  arrayField(raw, 'filters', path).forEach((f, i) => readFilter(expectObject(f, `${path}.filters[${i}]`), `${path}.filters[${i}]`, detail))
+  arrayField(raw, 'filters', path).forEach((f, i) =>
+    readFilter(expectObject(f, `${path}.filters[${i}]`), `${path}.filters[${i}]`, detail),
+  )
   return detail
 }
 
 function isTlsTransportSocket(socket: JsonObject): boolean {
   const config = isObject(socket['typed_config']) ? socket['typed_config'] : undefined
-  return isTypeOf(typeUrl(config), 'DownstreamTlsContext') || socket['name'] === 'envoy.transport_sockets.tls' || socket['name'] === 'tls'
+  return (
+    isTypeOf(typeUrl(config), 'DownstreamTlsContext') ||
+    socket['name'] === 'envoy.transport_sockets.tls' ||
+    socket['name'] === 'tls'
+  )
 }
 
 /** Fills the chain's RDS name or tcp_proxy from the first HTTP or TCP proxy filter. */

@@ -65,7 +65,9 @@ function readVirtualHost(raw: JsonObject, path: string): VirtualHost {
     throw new ConfigDumpError(path, 'a virtual host has no name')
   }
   const domains = stringArrayField(raw, 'domains', path)
-  const routes = arrayField(raw, 'routes', path).map((r, i) => readRoute(expectObject(r, `${path}.routes[${i}]`), `${path}.routes[${i}]`))
+  const routes = arrayField(raw, 'routes', path).map((r, i) =>
+    readRoute(expectObject(r, `${path}.routes[${i}]`), `${path}.routes[${i}]`),
+  )
   return { ...(raw as Partial<VirtualHost>), name, domains, routes }
 }
 
@@ -77,5 +79,5 @@ function readRoute(raw: JsonObject, path: string): Route {
   for (const action of ['route', 'redirect', 'direct_response'] as const) {
     objectField(raw, action, path)
   }
-  return { ...raw, match } as Route
+  return { ...raw, match }
 }

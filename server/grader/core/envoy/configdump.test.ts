@@ -1,7 +1,15 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { ConfigDumpError, parseConfigDump, routeConfigVersions, toEnvoyView } from './configdump.ts'
-import { hasSharedFixtures, loadOwnJson, readSharedFixture } from './fixtures.test-helper.ts'
 import { routeOwner } from './route-owner.ts'
+
+const ownDir = new URL('../../../../test/fixtures/envoy/', import.meta.url)
+const readOwnFixture = (name: string): string => readFileSync(new URL(name, ownDir), 'utf8')
+const loadOwnJson = (name: string): unknown => JSON.parse(readOwnFixture(name)) as unknown
+/** The team's captured gateway dumps live outside the repo (/work/shared); tests on them are skipped elsewhere. */
+const sharedDir = new URL('../../../../../shared/fixtures/envoy/', import.meta.url)
+const hasSharedFixtures = existsSync(sharedDir)
+const readSharedFixture = (name: string): string => readFileSync(new URL(name, sharedDir), 'utf8')
 
 const T = 'type.googleapis.com/envoy.admin.v3.'
 const boutique = parseConfigDump(loadOwnJson('gateway-boutique.configdump.json'))
@@ -21,7 +29,9 @@ describe('parseConfigDump on a full gateway dump', () => {
     expect(boutique.routeConfigs[0]?.versionInfo).toBe('2026-11-20T09:12:03Z/23')
     expect(boutique.routeConfigs[2]?.versionInfo).toBeUndefined()
     expect(routeConfigVersions(boutique).get('http.8080')).toBe('2026-11-20T09:12:03Z/23')
-    expect(boutique.listeners.find((l) => l.listener.name === '0.0.0.0_8080')?.versionInfo).toBe('2026-11-20T09:12:03Z/23')
+    expect(boutique.listeners.find((l) => l.listener.name === '0.0.0.0_8080')?.versionInfo).toBe(
+      '2026-11-20T09:12:03Z/23',
+    )
   })
 
   it('summarizes the HTTP listener', () => {
@@ -35,8 +45,16 @@ describe('parseConfigDump on a full gateway dump', () => {
 
   it('tells TLS termination from passthrough on the HTTPS listener', () => {
     expect(boutique.listeners[1]?.listener.filter_chains).toEqual([
-      { server_names: ['shop.example.com'], tls: 'terminate', route_config_name: 'https.443.https.boutique-gateway.default' },
-      { server_names: ['tls.shop.example.com'], tls: 'passthrough', tcp_proxy: { cluster: 'outbound|443||secure-frontend.default.svc.cluster.local' } },
+      {
+        server_names: ['shop.example.com'],
+        tls: 'terminate',
+        route_config_name: 'https.443.https.boutique-gateway.default',
+      },
+      {
+        server_names: ['tls.shop.example.com'],
+        tls: 'passthrough',
+        tcp_proxy: { cluster: 'outbound|443||secure-frontend.default.svc.cluster.local' },
+      },
     ])
   })
 
@@ -54,12 +72,18 @@ describe('parseConfigDump on a full gateway dump', () => {
   it('keeps static listeners apart, with their inline route config', () => {
     const statics = boutique.listeners.filter((l) => l.source === 'static')
     expect(statics.map((l) => l.listener.port)).toEqual([15090, 15021])
-    expect(statics[0]?.chains[0]?.inlineRouteConfig?.virtual_hosts[0]?.routes[0]?.match).toEqual({ prefix: '/stats/prometheus' })
+    expect(statics[0]?.chains[0]?.inlineRouteConfig?.virtual_hosts[0]?.routes[0]?.match).toEqual({
+      prefix: '/stats/prometheus',
+    })
   })
 
   it('reads cluster names, types and DestinationRule owners', () => {
     expect(boutique.clusters).toHaveLength(13)
-    expect(boutique.clusters.find((c) => c.name === 'agent')).toEqual({ source: 'static', name: 'agent', type: 'STATIC' })
+    expect(boutique.clusters.find((c) => c.name === 'agent')).toEqual({
+      source: 'static',
+      name: 'agent',
+      type: 'STATIC',
+    })
     expect(boutique.clusters.find((c) => c.name.includes('|v1|frontend'))?.configPath).toBe(
       '/apis/networking.istio.io/v1/namespaces/default/destination-rule/frontend',
     )
@@ -67,7 +91,14 @@ describe('parseConfigDump on a full gateway dump', () => {
 
   it('maps routes back to their VirtualService', () => {
     const vhost = boutique.routeConfigs[0]?.config.virtual_hosts.find((v) => v.name === 'shop.example.com:80')
-    expect(vhost?.routes.map((r) => routeOwner(r)?.name)).toEqual(['frontend', 'frontend', 'frontend', 'frontend', 'frontend-api', 'frontend'])
+    expect(vhost?.routes.map((r) => routeOwner(r)?.name)).toEqual([
+      'frontend',
+      'frontend',
+      'frontend',
+      'frontend',
+      'frontend-api',
+      'frontend',
+    ])
   })
 
   it('removes @type from route configs but keeps Envoy fields', () => {
@@ -99,10 +130,15 @@ describe('toEnvoyView (the --json contract)', () => {
 
 describe.runIf(hasSharedFixtures)('parseConfigDump on captured routes-only dumps', () => {
   it('accepts a dump that holds only routes', () => {
-    const dump = parseConfigDump(JSON.parse(readSharedFixture('routes-istio-gateway-http-route-prefix.configdump.json')))
+    const dump = parseConfigDump(
+      JSON.parse(readSharedFixture('routes-istio-gateway-http-route-prefix.configdump.json')),
+    )
     expect(dump.has).toEqual({ routes: true, listeners: false, clusters: false })
     expect(dump.routeConfigs[0]?.versionInfo).toBe('2023-11-29T10:46:50Z/15')
-    expect(routeOwner(dump.routeConfigs[0]!.config.virtual_hosts[0]!.routes[0]!)).toEqual({ namespace: 'default', name: 'httpbin' })
+    expect(routeOwner(dump.routeConfigs[0]!.config.virtual_hosts[0]!.routes[0]!)).toEqual({
+      namespace: 'default',
+      name: 'httpbin',
+    })
   })
 })
 
@@ -112,9 +148,15 @@ describe('parseConfigDump tolerance', () => {
       configs: [
         {
           '@type': 'type.googleapis.com/envoy.admin.v2alpha.RoutesConfigDump',
-          dynamic_route_configs: [{ version_info: '1' }, { version_info: '2', route_config: { name: 'http.80', virtual_hosts: [] } }],
+          dynamic_route_configs: [
+            { version_info: '1' },
+            { version_info: '2', route_config: { name: 'http.80', virtual_hosts: [] } },
+          ],
         },
-        { '@type': `${T}ListenersConfigDump`, dynamic_listeners: [{ name: 'x', warming_state: { listener: { name: 'x' } } }] },
+        {
+          '@type': `${T}ListenersConfigDump`,
+          dynamic_listeners: [{ name: 'x', warming_state: { listener: { name: 'x' } } }],
+        },
       ],
     })
     expect(dump.routeConfigs.map((e) => e.config.name)).toEqual(['http.80'])
@@ -128,7 +170,14 @@ describe('parseConfigDump tolerance', () => {
         {
           '@type': `${T}ListenersConfigDump`,
           static_listeners: [{ listener: { name: 'p', address: { pipe: { path: '/etc/istio/proxy/XDS' } } } }],
-          dynamic_listeners: [{ name: 's', active_state: { listener: { name: 's', address: { socket_address: { address: '0.0.0.0', port_value: '8080' } } } } }],
+          dynamic_listeners: [
+            {
+              name: 's',
+              active_state: {
+                listener: { name: 's', address: { socket_address: { address: '0.0.0.0', port_value: '8080' } } },
+              },
+            },
+          ],
         },
       ],
     })
@@ -149,27 +198,64 @@ describe('parseConfigDump rejects what is not a config dump', () => {
     ['a section that is a string', { configs: ['x'] }, /configs\[0\]: expected an object, found a string/],
     [
       'virtual_hosts that is not an array',
-      { configs: [{ '@type': `${T}RoutesConfigDump`, dynamic_route_configs: [{ route_config: { name: 'a', virtual_hosts: {} } }] }] },
+      {
+        configs: [
+          {
+            '@type': `${T}RoutesConfigDump`,
+            dynamic_route_configs: [{ route_config: { name: 'a', virtual_hosts: {} } }],
+          },
+        ],
+      },
       /dynamic_route_configs\[0\]\.route_config\.virtual_hosts: expected an array/,
     ],
     [
       'a virtual host without a name',
-      { configs: [{ '@type': `${T}RoutesConfigDump`, dynamic_route_configs: [{ route_config: { name: 'a', virtual_hosts: [{ domains: ['*'] }] } }] }] },
+      {
+        configs: [
+          {
+            '@type': `${T}RoutesConfigDump`,
+            dynamic_route_configs: [{ route_config: { name: 'a', virtual_hosts: [{ domains: ['*'] }] } }],
+          },
+        ],
+      },
       /virtual_hosts\[0\]: a virtual host has no name/,
     ],
     [
       'a route without a match',
-      { configs: [{ '@type': `${T}RoutesConfigDump`, dynamic_route_configs: [{ route_config: { name: 'a', virtual_hosts: [{ name: 'v', routes: [{ route: {} }] }] } }] }] },
+      {
+        configs: [
+          {
+            '@type': `${T}RoutesConfigDump`,
+            dynamic_route_configs: [
+              { route_config: { name: 'a', virtual_hosts: [{ name: 'v', routes: [{ route: {} }] }] } },
+            ],
+          },
+        ],
+      },
       /routes\[0\]: a route has no match/,
     ],
     [
       'a port that is not a number',
-      { configs: [{ '@type': `${T}ListenersConfigDump`, dynamic_listeners: [{ active_state: { listener: { address: { socket_address: { port_value: true } } } } }] }] },
+      {
+        configs: [
+          {
+            '@type': `${T}ListenersConfigDump`,
+            dynamic_listeners: [{ active_state: { listener: { address: { socket_address: { port_value: true } } } } }],
+          },
+        ],
+      },
       /port_value: expected a number, found a boolean/,
     ],
     [
       'domains that are not strings',
-      { configs: [{ '@type': `${T}RoutesConfigDump`, dynamic_route_configs: [{ route_config: { name: 'a', virtual_hosts: [{ name: 'v', domains: [1] }] } }] }] },
+      {
+        configs: [
+          {
+            '@type': `${T}RoutesConfigDump`,
+            dynamic_route_configs: [{ route_config: { name: 'a', virtual_hosts: [{ name: 'v', domains: [1] }] } }],
+          },
+        ],
+      },
       /domains\[0\]: expected a string, found a number/,
     ],
   ])('%s', (_name, json, message) => {

@@ -44,7 +44,12 @@ export function parseConfigDump(json: unknown): ConfigDump {
   if (!isObject(json) || !Array.isArray(json['configs'])) {
     throw new ConfigDumpError('', 'this is not an Envoy config dump (no "configs" array at the top level)')
   }
-  const dump: ConfigDump = { routeConfigs: [], listeners: [], clusters: [], has: { routes: false, listeners: false, clusters: false } }
+  const dump: ConfigDump = {
+    routeConfigs: [],
+    listeners: [],
+    clusters: [],
+    has: { routes: false, listeners: false, clusters: false },
+  }
   arrayField(json, 'configs', '').forEach((raw, i) => {
     const path = `configs[${i}]`
     const section = expectObject(raw, path)
@@ -94,5 +99,7 @@ export function routeConfigVersions(dump: ConfigDump): Map<string, string> {
 }
 
 function toEntries(entries: readonly RouteConfigEntry[]): Array<[string, string]> {
-  return entries.flatMap((e) => (e.source === 'dynamic' && e.versionInfo !== undefined ? [[e.config.name, e.versionInfo] as [string, string]] : []))
+  return entries.flatMap((e) =>
+    e.source === 'dynamic' && e.versionInfo !== undefined ? [[e.config.name, e.versionInfo] as [string, string]] : [],
+  )
 }

@@ -5,24 +5,45 @@ import { canonicalJson } from './route-projection.ts'
 import type { FilterChainSummary, ListenerSummary, TcpProxySummary } from './types.ts'
 
 /** Differences between predicted and actual listener summaries. */
-export function diffListeners(predicted: readonly ListenerSummary[], actual: readonly ListenerSummary[]): EnvoyDifference[] {
+export function diffListeners(
+  predicted: readonly ListenerSummary[],
+  actual: readonly ListenerSummary[],
+): EnvoyDifference[] {
   const out: EnvoyDifference[] = []
   const byName = new Map(actual.map((l) => [l.name, l]))
   for (const l of predicted) {
     const real = byName.get(l.name)
     if (real === undefined) {
-      out.push({ kind: 'missing', scope: 'listener', location: l.name, message: `Envoy has no listener ${l.name} (${l.address}:${l.port}), which kindlab predicted; nothing accepts connections on port ${l.port}.` })
+      out.push({
+        kind: 'missing',
+        scope: 'listener',
+        location: l.name,
+        message: `Envoy has no listener ${l.name} (${l.address}:${l.port}), which kindlab predicted; nothing accepts connections on port ${l.port}.`,
+      })
       continue
     }
     if (real.address !== l.address || real.port !== l.port) {
-      out.push({ kind: 'changed', scope: 'listener', location: l.name, field: 'address', predicted: `${l.address}:${l.port}`, actual: `${real.address}:${real.port}`, message: `Listener ${l.name} listens on ${real.address}:${real.port} in Envoy, but kindlab predicted ${l.address}:${l.port}.` })
+      out.push({
+        kind: 'changed',
+        scope: 'listener',
+        location: l.name,
+        field: 'address',
+        predicted: `${l.address}:${l.port}`,
+        actual: `${real.address}:${real.port}`,
+        message: `Listener ${l.name} listens on ${real.address}:${real.port} in Envoy, but kindlab predicted ${l.address}:${l.port}.`,
+      })
     }
     out.push(...diffChains(l.name, l.filter_chains, real.filter_chains))
   }
   const predictedNames = new Set(predicted.map((l) => l.name))
   for (const l of actual) {
     if (!predictedNames.has(l.name)) {
-      out.push({ kind: 'extra', scope: 'listener', location: l.name, message: `Envoy has a listener ${l.name} (${l.address}:${l.port}) that kindlab did not predict.` })
+      out.push({
+        kind: 'extra',
+        scope: 'listener',
+        location: l.name,
+        message: `Envoy has a listener ${l.name} (${l.address}:${l.port}) that kindlab did not predict.`,
+      })
     }
   }
   return out
@@ -33,7 +54,11 @@ function chainKey(chain: FilterChainSummary): string {
   return chain.server_names.length === 0 ? '*' : [...chain.server_names].sort().join(',')
 }
 
-function diffChains(listener: string, predicted: readonly FilterChainSummary[], actual: readonly FilterChainSummary[]): EnvoyDifference[] {
+function diffChains(
+  listener: string,
+  predicted: readonly FilterChainSummary[],
+  actual: readonly FilterChainSummary[],
+): EnvoyDifference[] {
   const out: EnvoyDifference[] = []
   const byKey = new Map(actual.map((c) => [chainKey(c), c]))
   for (const chain of predicted) {
@@ -41,7 +66,13 @@ function diffChains(listener: string, predicted: readonly FilterChainSummary[], 
     const real = byKey.get(key)
     const location = `${listener} / ${key}`
     if (real === undefined) {
-      out.push({ kind: 'missing', scope: 'filterChain', location, predicted: chain, message: `Listener ${listener} in Envoy has no filter chain for SNI ${key}, which kindlab predicted (${describeChain(chain)}).` })
+      out.push({
+        kind: 'missing',
+        scope: 'filterChain',
+        location,
+        predicted: chain,
+        message: `Listener ${listener} in Envoy has no filter chain for SNI ${key}, which kindlab predicted (${describeChain(chain)}).`,
+      })
       continue
     }
     out.push(...compareChain(location, key, chain, real))
@@ -50,7 +81,13 @@ function diffChains(listener: string, predicted: readonly FilterChainSummary[], 
   for (const chain of actual) {
     const key = chainKey(chain)
     if (!predictedKeys.has(key)) {
-      out.push({ kind: 'extra', scope: 'filterChain', location: `${listener} / ${key}`, actual: chain, message: `Listener ${listener} in Envoy has a filter chain for SNI ${key} (${describeChain(chain)}) that kindlab did not predict.` })
+      out.push({
+        kind: 'extra',
+        scope: 'filterChain',
+        location: `${listener} / ${key}`,
+        actual: chain,
+        message: `Listener ${listener} in Envoy has a filter chain for SNI ${key} (${describeChain(chain)}) that kindlab did not predict.`,
+      })
     }
   }
   return out
@@ -60,7 +97,15 @@ function compareChain(location: string, key: string, p: FilterChainSummary, a: F
   const out: EnvoyDifference[] = []
   const where = `The filter chain for SNI ${key} of ${location.split(' / ')[0] ?? ''}`
   if (p.tls !== a.tls) {
-    out.push({ kind: 'changed', scope: 'filterChain', location, field: 'tls', predicted: p.tls, actual: a.tls, message: `${where} has TLS ${a.tls ?? 'off'} in Envoy, but kindlab predicted ${p.tls ?? 'off'}.` })
+    out.push({
+      kind: 'changed',
+      scope: 'filterChain',
+      location,
+      field: 'tls',
+      predicted: p.tls,
+      actual: a.tls,
+      message: `${where} has TLS ${a.tls ?? 'off'} in Envoy, but kindlab predicted ${p.tls ?? 'off'}.`,
+    })
   }
   if (p.route_config_name !== a.route_config_name) {
     out.push({
@@ -74,7 +119,15 @@ function compareChain(location: string, key: string, p: FilterChainSummary, a: F
     })
   }
   if (canonicalJson(normalizeTcp(p.tcp_proxy)) !== canonicalJson(normalizeTcp(a.tcp_proxy))) {
-    out.push({ kind: 'changed', scope: 'filterChain', location, field: 'tcp_proxy', predicted: p.tcp_proxy, actual: a.tcp_proxy, message: `${where} forwards to ${describeTcp(a.tcp_proxy)} in Envoy, but kindlab predicted ${describeTcp(p.tcp_proxy)}.` })
+    out.push({
+      kind: 'changed',
+      scope: 'filterChain',
+      location,
+      field: 'tcp_proxy',
+      predicted: p.tcp_proxy,
+      actual: a.tcp_proxy,
+      message: `${where} forwards to ${describeTcp(a.tcp_proxy)} in Envoy, but kindlab predicted ${describeTcp(p.tcp_proxy)}.`,
+    })
   }
   return out
 }
@@ -86,7 +139,9 @@ function normalizeTcp(tcp: TcpProxySummary | undefined): unknown {
   }
   const weighted = tcp.weighted_clusters?.clusters
   if (weighted !== undefined) {
-    return weighted.length === 1 ? { cluster: weighted[0]?.name } : { weighted: weighted.map((c) => [c.name, c.weight]) }
+    return weighted.length === 1
+      ? { cluster: weighted[0]?.name }
+      : { weighted: weighted.map((c) => [c.name, c.weight]) }
   }
   return { cluster: tcp.cluster ?? null }
 }
@@ -96,11 +151,14 @@ function describeTcp(tcp: TcpProxySummary | undefined): string {
     return 'no TCP proxy'
   }
   const weighted = tcp.weighted_clusters?.clusters
-  return weighted === undefined ? `cluster ${tcp.cluster ?? '(none)'}` : `weighted clusters ${weighted.map((c) => `${c.name} (${c.weight})`).join(', ')}`
+  return weighted === undefined
+    ? `cluster ${tcp.cluster ?? '(none)'}`
+    : `weighted clusters ${weighted.map((c) => `${c.name} (${c.weight})`).join(', ')}`
 }
 
 function describeChain(chain: FilterChainSummary): string {
   const tls = chain.tls === null ? 'plaintext' : `TLS ${chain.tls}`
-  const target = chain.route_config_name !== undefined ? `routes ${chain.route_config_name}` : describeTcp(chain.tcp_proxy)
+  const target =
+    chain.route_config_name !== undefined ? `routes ${chain.route_config_name}` : describeTcp(chain.tcp_proxy)
   return `${tls}, ${target}`
 }

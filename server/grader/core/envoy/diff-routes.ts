@@ -1,36 +1,64 @@
 // Route-level half of the prediction/Envoy diff: route configs and virtual hosts by name, routes
 // aligned by match (longest common subsequence, since order decides which route wins). Pure.
 import type { EnvoyDifference } from './diff.ts'
-import { canonicalJson, describeAction, describeRouteMatch, projectRoute, type RouteProjection } from './route-projection.ts'
+import {
+  canonicalJson,
+  describeAction,
+  describeRouteMatch,
+  projectRoute,
+  type RouteProjection,
+} from './route-projection.ts'
 import type { Route, RouteConfiguration, VirtualHost } from './types.ts'
 
 /** Differences between two sets of route configurations keyed by name. */
-export function diffRouteConfigs(predicted: Readonly<Record<string, RouteConfiguration>>, actual: Readonly<Record<string, RouteConfiguration>>): EnvoyDifference[] {
+export function diffRouteConfigs(
+  predicted: Readonly<Record<string, RouteConfiguration>>,
+  actual: Readonly<Record<string, RouteConfiguration>>,
+): EnvoyDifference[] {
   const out: EnvoyDifference[] = []
   for (const [name, config] of Object.entries(predicted)) {
     const real = actual[name]
     if (real === undefined) {
-      out.push({ kind: 'missing', scope: 'routeConfig', location: name, message: `Envoy has no route configuration "${name}", which kindlab predicted (${config.virtual_hosts.length} virtual hosts).` })
+      out.push({
+        kind: 'missing',
+        scope: 'routeConfig',
+        location: name,
+        message: `Envoy has no route configuration "${name}", which kindlab predicted (${config.virtual_hosts.length} virtual hosts).`,
+      })
     } else {
       out.push(...diffVirtualHosts(name, config.virtual_hosts, real.virtual_hosts))
     }
   }
   for (const name of Object.keys(actual)) {
     if (predicted[name] === undefined) {
-      out.push({ kind: 'extra', scope: 'routeConfig', location: name, message: `Envoy has a route configuration "${name}" that kindlab did not predict.` })
+      out.push({
+        kind: 'extra',
+        scope: 'routeConfig',
+        location: name,
+        message: `Envoy has a route configuration "${name}" that kindlab did not predict.`,
+      })
     }
   }
   return out
 }
 
-function diffVirtualHosts(config: string, predicted: readonly VirtualHost[], actual: readonly VirtualHost[]): EnvoyDifference[] {
+function diffVirtualHosts(
+  config: string,
+  predicted: readonly VirtualHost[],
+  actual: readonly VirtualHost[],
+): EnvoyDifference[] {
   const out: EnvoyDifference[] = []
   const byName = new Map(actual.map((vh) => [vh.name, vh]))
   for (const vh of predicted) {
     const real = byName.get(vh.name)
     const location = `${config} / ${vh.name}`
     if (real === undefined) {
-      out.push({ kind: 'missing', scope: 'virtualHost', location, message: `Route configuration "${config}" in Envoy has no virtual host "${vh.name}" (predicted for ${vh.domains.join(', ')}).` })
+      out.push({
+        kind: 'missing',
+        scope: 'virtualHost',
+        location,
+        message: `Route configuration "${config}" in Envoy has no virtual host "${vh.name}" (predicted for ${vh.domains.join(', ')}).`,
+      })
       continue
     }
     out.push(...diffVirtualHost(config, vh, real))
@@ -38,7 +66,12 @@ function diffVirtualHosts(config: string, predicted: readonly VirtualHost[], act
   const predictedNames = new Set(predicted.map((vh) => vh.name))
   for (const vh of actual) {
     if (!predictedNames.has(vh.name)) {
-      out.push({ kind: 'extra', scope: 'virtualHost', location: `${config} / ${vh.name}`, message: `Envoy's route configuration "${config}" has a virtual host "${vh.name}" (${vh.domains.join(', ')}) that kindlab did not predict.` })
+      out.push({
+        kind: 'extra',
+        scope: 'virtualHost',
+        location: `${config} / ${vh.name}`,
+        message: `Envoy's route configuration "${config}" has a virtual host "${vh.name}" (${vh.domains.join(', ')}) that kindlab did not predict.`,
+      })
     }
   }
   return out
@@ -50,11 +83,27 @@ function diffVirtualHost(config: string, predicted: VirtualHost, actual: Virtual
   const where = `Virtual host "${predicted.name}" of "${config}"`
   const [pd, ad] = [[...predicted.domains].sort(), [...actual.domains].sort()]
   if (canonicalJson(pd) !== canonicalJson(ad)) {
-    out.push({ kind: 'changed', scope: 'virtualHost', location, field: 'domains', predicted: pd, actual: ad, message: `${where} has domains ${ad.join(', ')} in Envoy, but kindlab predicted ${pd.join(', ')}.` })
+    out.push({
+      kind: 'changed',
+      scope: 'virtualHost',
+      location,
+      field: 'domains',
+      predicted: pd,
+      actual: ad,
+      message: `${where} has domains ${ad.join(', ')} in Envoy, but kindlab predicted ${pd.join(', ')}.`,
+    })
   }
   const [pt, at] = [predicted.require_tls ?? 'NONE', actual.require_tls ?? 'NONE']
   if (pt !== at) {
-    out.push({ kind: 'changed', scope: 'virtualHost', location, field: 'require_tls', predicted: pt, actual: at, message: `${where} has require_tls ${at} in Envoy, but kindlab predicted ${pt}.` })
+    out.push({
+      kind: 'changed',
+      scope: 'virtualHost',
+      location,
+      field: 'require_tls',
+      predicted: pt,
+      actual: at,
+      message: `${where} has require_tls ${at} in Envoy, but kindlab predicted ${pt}.`,
+    })
   }
   out.push(...diffRoutes(config, predicted.name, predicted.routes, actual.routes))
   return out
@@ -75,7 +124,12 @@ function keyed(routes: readonly Route[]): KeyedRoute[] {
 }
 
 /** Routes are paired by match in order; unpaired ones are missing, extra, or moved. */
-function diffRoutes(config: string, vhost: string, predicted: readonly Route[], actual: readonly Route[]): EnvoyDifference[] {
+function diffRoutes(
+  config: string,
+  vhost: string,
+  predicted: readonly Route[],
+  actual: readonly Route[],
+): EnvoyDifference[] {
   const p = keyed(predicted)
   const a = keyed(actual)
   const pairs = longestCommonSubsequence(p, a)
@@ -102,14 +156,38 @@ function compareRoute(config: string, vhost: string, p: KeyedRoute, a: KeyedRout
   const location = `${config} / ${vhost} / route ${a.index}`
   const what = `The route for ${describeRouteMatch(a.route.match)} in virtual host "${vhost}" of "${config}"`
   if (canonicalJson(p.projection.action) !== canonicalJson(a.projection.action)) {
-    out.push({ kind: 'changed', scope: 'route', location, field: 'action', predicted: p.projection.action, actual: a.projection.action, message: `${what} sends to ${describeAction(a.route)} in Envoy, but kindlab predicted ${describeAction(p.route)}.` })
+    out.push({
+      kind: 'changed',
+      scope: 'route',
+      location,
+      field: 'action',
+      predicted: p.projection.action,
+      actual: a.projection.action,
+      message: `${what} sends to ${describeAction(a.route)} in Envoy, but kindlab predicted ${describeAction(p.route)}.`,
+    })
   }
   if (canonicalJson(p.projection.headers) !== canonicalJson(a.projection.headers)) {
-    out.push({ kind: 'changed', scope: 'route', location, field: 'headers', predicted: p.projection.headers, actual: a.projection.headers, message: `${what} changes different headers in Envoy than kindlab predicted.` })
+    out.push({
+      kind: 'changed',
+      scope: 'route',
+      location,
+      field: 'headers',
+      predicted: p.projection.headers,
+      actual: a.projection.headers,
+      message: `${what} changes different headers in Envoy than kindlab predicted.`,
+    })
   }
   const [po, ao] = [p.projection.owner, a.projection.owner]
   if (po !== undefined && ao !== undefined && po !== ao) {
-    out.push({ kind: 'changed', scope: 'route', location, field: 'virtualService', predicted: po, actual: ao, message: `${what} comes from VirtualService ${ao} in Envoy, but kindlab predicted ${po}.` })
+    out.push({
+      kind: 'changed',
+      scope: 'route',
+      location,
+      field: 'virtualService',
+      predicted: po,
+      actual: ao,
+      message: `${what} comes from VirtualService ${ao} in Envoy, but kindlab predicted ${po}.`,
+    })
   }
   return out
 }
@@ -147,11 +225,12 @@ function longestCommonSubsequence(p: readonly KeyedRoute[], a: readonly KeyedRou
   for (let i = p.length - 1; i >= 0; i--) {
     for (let j = a.length - 1; j >= 0; j--) {
       const row = table[i] as number[]
-      row[j] = p[i]?.key === a[j]?.key ? (table[i + 1]?.[j + 1] ?? 0) + 1 : Math.max(table[i + 1]?.[j] ?? 0, row[j + 1] ?? 0)
+      row[j] =
+        p[i]?.key === a[j]?.key ? (table[i + 1]?.[j + 1] ?? 0) + 1 : Math.max(table[i + 1]?.[j] ?? 0, row[j + 1] ?? 0)
     }
   }
   const pairs: Array<[KeyedRoute, KeyedRoute]> = []
-  for (let i = 0, j = 0; i < p.length && j < a.length; ) {
+  for (let i = 0, j = 0; i < p.length && j < a.length;) {
     const [x, y] = [p[i] as KeyedRoute, a[j] as KeyedRoute]
     if (x.key === y.key) {
       pairs.push([x, y])

@@ -44,7 +44,11 @@ export interface DiffOptions {
  * Differences between a prediction and Envoy's config, ordered route configs, listeners, clusters.
  * @example diffEnvoy({ listeners, routeConfigs, clusters }, toEnvoyView(parseConfigDump(json)))
  */
-export function diffEnvoy(predicted: EnvoyConfigView, actual: EnvoyConfigView, options: DiffOptions = {}): EnvoyDifference[] {
+export function diffEnvoy(
+  predicted: EnvoyConfigView,
+  actual: EnvoyConfigView,
+  options: DiffOptions = {},
+): EnvoyDifference[] {
   const out = diffRouteConfigs(predicted.routeConfigs, actual.routeConfigs)
   const compareListeners = options.listeners ?? (predicted.listeners !== undefined && actual.listeners !== undefined)
   if (compareListeners) {

@@ -67,7 +67,9 @@ export function describeChainMatch(match: JsonObject | undefined): string {
   const port = typeof m['destination_port'] === 'number' ? `:${m['destination_port']}` : ''
   const ranges = Array.isArray(m['prefix_ranges']) ? m['prefix_ranges'].filter(isObject) : []
   if (ranges.length > 0) {
-    const cidrs = ranges.map((r) => `${String(r['address_prefix'] ?? '')}/${Number(r['prefix_len'] ?? 0)}`)
+    const cidrs = ranges.map(
+      (r) => `${typeof r['address_prefix'] === 'string' ? r['address_prefix'] : ''}/${Number(r['prefix_len'] ?? 0)}`,
+    )
     parts.push(`Addr: ${cidrs.join(',')}${port}`)
   } else if (port !== '') {
     parts.push(`Addr: *${port}`)

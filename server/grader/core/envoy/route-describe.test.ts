@@ -23,10 +23,21 @@ describe('describeRouteDomains (DOMAINS column)', () => {
     ['one domain', ['example.com'], 'example.com'],
     ['drops host:port variants', ['example.com', 'example.com:8080'], 'example.com'],
     ['keeps IPv4 without port', ['example.com', 'example.com:8080', '1.2.3.4', '1.2.3.4:8080'], 'example.com, 1.2.3.4'],
-    ['keeps bracketed IPv6 without port', ['example.com', 'example.com:8080', '[fd00:10:96::7fc7]', '[fd00:10:96::7fc7]:8080'], 'example.com, [fd00:10:96::7fc7]'],
+    [
+      'keeps bracketed IPv6 without port',
+      ['example.com', 'example.com:8080', '[fd00:10:96::7fc7]', '[fd00:10:96::7fc7]:8080'],
+      'example.com, [fd00:10:96::7fc7]',
+    ],
     [
       'shows two and counts the rest',
-      ['example.com', 'example.com:8080', 'www.example.com', 'www.example.com:8080', '[fd00:10:96::7fc7]', '[fd00:10:96::7fc7]:8080'],
+      [
+        'example.com',
+        'example.com:8080',
+        'www.example.com',
+        'www.example.com:8080',
+        '[fd00:10:96::7fc7]',
+        '[fd00:10:96::7fc7]:8080',
+      ],
       'example.com, www.example.com + 1 more...',
     ],
     [
@@ -34,7 +45,11 @@ describe('describeRouteDomains (DOMAINS column)', () => {
       ['reviews.default.svc.cluster.local', 'reviews', 'reviews.default.svc', 'reviews.default', '10.96.1.2'],
       'reviews, reviews.default + 1 more...',
     ],
-    ['keeps an expanded form whose short name is not listed', ['reviews', 'reviews.default.svc.cluster.local'], 'reviews, reviews.default.svc.cluster.local'],
+    [
+      'keeps an expanded form whose short name is not listed',
+      ['reviews', 'reviews.default.svc.cluster.local'],
+      'reviews, reviews.default.svc.cluster.local',
+    ],
   ])('%s', (_name, domains, expected) => {
     expect(describeRouteDomains(domains)).toBe(expected)
   })
@@ -64,16 +79,21 @@ describe('route owner', () => {
     })
   })
 
-  it.each(['', '/apis/networking.istio.io/v1/namespaces/default/virtual-service', 'apis/networking.istio.io/v1/namespaces/a/virtual-service/b/c', '/api/v1/namespaces/default/services/x'])(
-    'rejects %j',
-    (path) => {
-      expect(parseIstioConfigPath(path)).toBeUndefined()
-    },
-  )
+  it.each([
+    '',
+    '/apis/networking.istio.io/v1/namespaces/default/virtual-service',
+    'apis/networking.istio.io/v1/namespaces/a/virtual-service/b/c',
+    '/api/v1/namespaces/default/services/x',
+  ])('rejects %j', (path) => {
+    expect(parseIstioConfigPath(path)).toBeUndefined()
+  })
 
   it('maps a route to its VirtualService and ignores other kinds', () => {
     const meta = (config: string) => ({ match: { prefix: '/' }, metadata: { filter_metadata: { istio: { config } } } })
-    expect(routeOwner(meta('/apis/networking.istio.io/v1/namespaces/shop/virtual-service/frontend'))).toEqual({ namespace: 'shop', name: 'frontend' })
+    expect(routeOwner(meta('/apis/networking.istio.io/v1/namespaces/shop/virtual-service/frontend'))).toEqual({
+      namespace: 'shop',
+      name: 'frontend',
+    })
     expect(routeOwner(meta('/apis/networking.istio.io/v1/namespaces/shop/destination-rule/frontend'))).toBeUndefined()
     expect(routeOwner({ match: { prefix: '/stats/prometheus' } })).toBeUndefined()
   })
@@ -81,7 +101,16 @@ describe('route owner', () => {
 
 describe('describeInlineRouteConfig', () => {
   it('names the cluster of a match-all config', () => {
-    const config = { name: 'x', virtual_hosts: [{ name: 'v', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'outbound|80||a.default.svc.cluster.local' } }] }] }
+    const config = {
+      name: 'x',
+      virtual_hosts: [
+        {
+          name: 'v',
+          domains: ['*'],
+          routes: [{ match: { prefix: '/' }, route: { cluster: 'outbound|80||a.default.svc.cluster.local' } }],
+        },
+      ],
+    }
     expect(describeInlineRouteConfig(config)).toBe('Cluster: outbound|80||a.default.svc.cluster.local')
   })
 

@@ -52,10 +52,18 @@ function normalizeMatch(match: RouteMatch): unknown {
 
 function projectAction(route: Route): unknown {
   if (route.redirect !== undefined) {
-    return { redirect: prune({ ...route.redirect, response_code: route.redirect.response_code ?? 'MOVED_PERMANENTLY', https_redirect: route.redirect.https_redirect === true ? true : undefined }) }
+    return {
+      redirect: prune({
+        ...route.redirect,
+        response_code: route.redirect.response_code ?? 'MOVED_PERMANENTLY',
+        https_redirect: route.redirect.https_redirect === true ? true : undefined,
+      }),
+    }
   }
   if (route.direct_response !== undefined) {
-    return { direct_response: { status: route.direct_response.status, body: route.direct_response.body?.inline_string ?? '' } }
+    return {
+      direct_response: { status: route.direct_response.status, body: route.direct_response.body?.inline_string ?? '' },
+    }
   }
   const action = route.route ?? {}
   const weighted = action.weighted_clusters?.clusters.map((c) =>
@@ -90,7 +98,12 @@ export function describeRouteMatch(match: RouteMatch): string {
 export function describeAction(route: Route): string {
   if (route.redirect !== undefined) {
     const r = route.redirect
-    const target = [r.scheme_redirect ?? (r.https_redirect === true ? 'https' : undefined), r.host_redirect, r.port_redirect, r.path_redirect ?? r.prefix_rewrite].filter((x) => x !== undefined)
+    const target = [
+      r.scheme_redirect ?? (r.https_redirect === true ? 'https' : undefined),
+      r.host_redirect,
+      r.port_redirect,
+      r.path_redirect ?? r.prefix_rewrite,
+    ].filter((x) => x !== undefined)
     return `a redirect${target.length > 0 ? ` (${target.join(' ')})` : ''}`
   }
   if (route.direct_response !== undefined) {
@@ -104,7 +117,11 @@ export function describeAction(route: Route): string {
 }
 
 function sortHeaders(headers: readonly HeaderValueOption[] | undefined): unknown {
-  return headers === undefined ? undefined : [...headers].map((h) => prune({ ...h.header, append_action: h.append_action })).sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)))
+  return headers === undefined
+    ? undefined
+    : [...headers]
+        .map((h) => prune({ ...h.header, append_action: h.append_action }))
+        .sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)))
 }
 
 function sorted(values: readonly string[] | undefined): string[] | undefined {

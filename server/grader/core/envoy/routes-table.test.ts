@@ -1,10 +1,25 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { renderClustersTable } from './clusters-table.ts'
 import { parseConfigDump } from './configdump.ts'
-import { hasSharedFixtures, loadOwnJson, readOwnFixture, readSharedFixture, sharedCases } from './fixtures.test-helper.ts'
 import { renderListenersTable } from './listeners-table.ts'
 import { renderRoutesTable, sortLikeIstioctl } from './routes-table.ts'
 import type { RouteConfiguration } from './types.ts'
+
+const ownDir = new URL('../../../../test/fixtures/envoy/', import.meta.url)
+const readOwnFixture = (name: string): string => readFileSync(new URL(name, ownDir), 'utf8')
+const loadOwnJson = (name: string): unknown => JSON.parse(readOwnFixture(name)) as unknown
+/** The team's captured gateway dumps live outside the repo (/work/shared); tests on them are skipped elsewhere. */
+const sharedDir = new URL('../../../../../shared/fixtures/envoy/', import.meta.url)
+const hasSharedFixtures = existsSync(sharedDir)
+const readSharedFixture = (name: string): string => readFileSync(new URL(name, sharedDir), 'utf8')
+const sharedCases = (): string[] =>
+  hasSharedFixtures
+    ? readdirSync(sharedDir)
+        .filter((f) => f.endsWith('.configdump.json'))
+        .map((f) => f.replace('.configdump.json', ''))
+        .sort()
+    : []
 
 describe.runIf(hasSharedFixtures)('renderRoutesTable reproduces istioctl on captured gateway dumps', () => {
   it('finds the captured dumps', () => {
@@ -44,12 +59,16 @@ function config(name: string): RouteConfiguration {
 
 describe('sortLikeIstioctl', () => {
   it('keeps named configs in dump order', () => {
-    const names = sortLikeIstioctl([config('http.8080'), config(''), config('https.443.https.gw.default')]).map((c) => c.name)
+    const names = sortLikeIstioctl([config('http.8080'), config(''), config('https.443.https.gw.default')]).map(
+      (c) => c.name,
+    )
     expect(names).toEqual(['http.8080', '', 'https.443.https.gw.default'])
   })
 
   it('orders adjacent numeric names but does not move them past a named config', () => {
-    const names = sortLikeIstioctl([config('9080'), config('80'), config('x'), config('15010'), config('443')]).map((c) => c.name)
+    const names = sortLikeIstioctl([config('9080'), config('80'), config('x'), config('15010'), config('443')]).map(
+      (c) => c.name,
+    )
     expect(names).toEqual(['80', '9080', 'x', '443', '15010'])
   })
 })
@@ -71,6 +90,8 @@ describe('renderRoutesTable rows', () => {
         ],
       },
     ])
-    expect(text).toBe('NAME     VHOST NAME     DOMAINS     MATCH     VIRTUAL SERVICE\n80       allow_any      *           /x        \n')
+    expect(text).toBe(
+      'NAME     VHOST NAME     DOMAINS     MATCH     VIRTUAL SERVICE\n80       allow_any      *           /x        \n',
+    )
   })
 })

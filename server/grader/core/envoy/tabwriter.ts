@@ -21,7 +21,14 @@ export function formatTable(rows: readonly (readonly string[])[], options: Tabwr
   return out.join('')
 }
 
-function layout(rows: readonly (readonly string[])[], from: number, to: number, widths: number[], opts: Required<TabwriterOptions>, out: string[]): void {
+function layout(
+  rows: readonly (readonly string[])[],
+  from: number,
+  to: number,
+  widths: number[],
+  opts: Required<TabwriterOptions>,
+  out: string[],
+): void {
   const column = widths.length
   let start = from
   let line = from
@@ -42,12 +49,20 @@ function layout(rows: readonly (readonly string[])[], from: number, to: number, 
   writeRows(rows, start, to, widths, out)
 }
 
-function writeRows(rows: readonly (readonly string[])[], from: number, to: number, widths: readonly number[], out: string[]): void {
+function writeRows(
+  rows: readonly (readonly string[])[],
+  from: number,
+  to: number,
+  widths: readonly number[],
+  out: string[],
+): void {
   for (let i = from; i < to; i++) {
     const cells = rows[i] ?? []
     const text = cells.map((cell, j) => {
       const width = widths[j]
-      return width === undefined || j === cells.length - 1 ? cell : cell + ' '.repeat(Math.max(0, width - textWidth(cell)))
+      return width === undefined || j === cells.length - 1
+        ? cell
+        : cell + ' '.repeat(Math.max(0, width - textWidth(cell)))
     })
     out.push(`${text.join('')}\n`)
   }
