@@ -77,3 +77,19 @@ describe('checks', () => {
     expect(checkParams(spec)).toEqual({ run: 'true', timeoutSec: 3 })
   })
 })
+
+describe('labs/README.md', () => {
+  it('shows the lab.yaml field table generated from the schema', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const { fieldsTable } = await import('./schema-table.ts')
+    const readme = await readFile(new URL('../../labs/README.md', import.meta.url), 'utf8')
+    const between = /<!-- lab-yaml-fields:start -->([\s\S]*?)<!-- lab-yaml-fields:end -->/.exec(readme)?.[1] ?? ''
+    // Prettier pads the cells; compare the cell texts.
+    const cells = (table: string): string[][] =>
+      table
+        .trim()
+        .split('\n')
+        .map((row) => row.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/^-+$/, '---')))
+    expect(cells(between)).toEqual(cells(fieldsTable()))
+  })
+})

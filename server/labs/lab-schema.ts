@@ -23,6 +23,7 @@ const text = (description: string): TString => Type.String({ minLength: 1, descr
 export const HintSchema = Type.Union(
   [Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })],
   {
+    description: 'Shown when the check fails; with a list, each failed attempt shows the next one.',
     'x-message': 'hint must be a sentence, or a list of sentences shown one at a time.',
   },
 )
@@ -33,7 +34,7 @@ export const HintSchema = Type.Union(
  */
 export const CheckSpecSchema = Type.Object(
   {
-    id: kebab('A check id', { description: 'Unique in the lab; referenced by ```check blocks.' }),
+    id: kebab('A check id', { description: "Unique in the lab; named in the step's check blocks." }),
     kind: Type.String({ minLength: 1, description: 'The check kind, e.g. command or file.' }),
     title: Type.Optional(text('What the learner sees next to the check result.')),
     hint: Type.Optional(HintSchema),
@@ -52,7 +53,7 @@ export const RequiresSchema = Type.Object(
     apps: Type.Optional(Type.Array(kebab('An app name'), { description: 'Apps deployed before the lab starts.' })),
     addons: Type.Optional(Type.Array(kebab('An addon name'), { description: 'Addons such as kiali or jaeger.' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'What the cluster must provide.' },
 )
 
 /** A variable the step text, check parameters and file blocks can use as `${NAME}`. */
@@ -69,11 +70,13 @@ export const StepEntrySchema = Type.Object(
   {
     file: Type.String({
       pattern: STEP_FILE,
-      description: 'The step file, steps/NN-slug.md.',
+      description: 'The step file, relative to the lab folder.',
       'x-message': 'A step file must be named steps/NN-slug.md: a two-digit number, a dash, a kebab-case slug.',
     }),
     title: Type.Optional(text('Overrides the title from the step file.')),
-    checks: Type.Optional(Type.Array(CheckSpecSchema, { description: 'Checks of this step.' })),
+    checks: Type.Optional(
+      Type.Array(CheckSpecSchema, { description: "Checks of this step (the step's front matter may add more)." }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -104,7 +107,7 @@ export const LabYamlSchema = Type.Object(
           pattern: '^manifests/([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*\\.ya?ml$',
           'x-message': 'An environment entry is a .yaml file under manifests/, e.g. manifests/namespace.yaml.',
         }),
-        { description: 'Manifests applied when the lab starts, relative to the lab folder.' },
+        { description: 'Baseline manifests applied when the lab starts, e.g. manifests/shop.yaml.' },
       ),
     ),
     steps: Type.Array(StepEntrySchema, { minItems: 1, description: 'The steps, in order.' }),
