@@ -15,7 +15,9 @@ export function createNodeSocketFactory(options: NodeSocketOptions = {}): Socket
     const ws = new WebSocket(url, options.origin === undefined ? {} : { origin: options.origin })
     ws.binaryType = 'nodebuffer'
     ws.on('open', () => handlers.onOpen())
-    ws.on('message', (data: Buffer) => handlers.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)))
+    ws.on('message', (data: Buffer) =>
+      handlers.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
+    )
     ws.on('close', (code, reason) => handlers.onClose(code, reason.toString()))
     ws.on('error', () => {
       // 'close' follows every error; handled there

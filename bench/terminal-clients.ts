@@ -134,7 +134,9 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, message: s
   try {
     return await Promise.race([
       promise,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms))),
+      new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms)),
+      ),
     ])
   } finally {
     clearTimeout(timer)

@@ -14,7 +14,13 @@ export async function waitForShell(client: BenchClient, timeoutMs = 15_000): Pro
 }
 
 /** MiB/s of `fileBytes` for one `cat file; echo <marker>`; `id` makes the marker unique. */
-export async function measureThroughput(client: BenchClient, file: string, fileBytes: number, id: string, timeoutMs = 180_000): Promise<number> {
+export async function measureThroughput(
+  client: BenchClient,
+  file: string,
+  fileBytes: number,
+  id: string,
+  timeoutMs = 180_000,
+): Promise<number> {
   const done = client.screen.waitFor(`CAT-DONE-${id}`, timeoutMs)
   const start = performance.now()
   client.type(`cat '${file}'; echo CAT-"DONE"-${id}\r`)

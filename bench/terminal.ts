@@ -74,7 +74,11 @@ function procCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
-const blank = (): Pick<Target, 'mibPerSecond' | 'echoMs' | 'cpuMsTotal'> => ({ mibPerSecond: [], echoMs: [], cpuMsTotal: 0 })
+const blank = (): Pick<Target, 'mibPerSecond' | 'echoMs' | 'cpuMsTotal'> => ({
+  mibPerSecond: [],
+  echoMs: [],
+  cpuMsTotal: 0,
+})
 
 interface ServerStats {
   peakUnackedBytes: number
@@ -183,12 +187,26 @@ const median = (xs: readonly number[]): number => percentile(xs, 50)
 const fmt = (n: number, digits: number): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a')
 
 function printTable(targets: Target[]): void {
-  console.log(`\nterminal benchmark: cat of ${MIB} MiB x ${ROUNDS} rounds (median, min-max), ${KEYS} keystroke echoes, interleaved; loopback\n`)
-  console.log(['server'.padEnd(10), 'cat throughput'.padEnd(30), 'CPU/MiB'.padEnd(10), 'echo p50'.padEnd(12), 'echo p99'].join(''))
+  console.log(
+    `\nterminal benchmark: cat of ${MIB} MiB x ${ROUNDS} rounds (median, min-max), ${KEYS} keystroke echoes, interleaved; loopback\n`,
+  )
+  console.log(
+    ['server'.padEnd(10), 'cat throughput'.padEnd(30), 'CPU/MiB'.padEnd(10), 'echo p50'.padEnd(12), 'echo p99'].join(
+      '',
+    ),
+  )
   for (const t of targets) {
     const tput = `${fmt(median(t.mibPerSecond), 1)} MiB/s (${fmt(Math.min(...t.mibPerSecond), 1)}-${fmt(Math.max(...t.mibPerSecond), 1)})`
     const cpu = `${fmt(t.cpuMsTotal / (MIB * ROUNDS), 1)} ms`
-    console.log([t.name.padEnd(10), tput.padEnd(30), cpu.padEnd(10), `${fmt(percentile(t.echoMs, 50), 2)} ms`.padEnd(12), `${fmt(percentile(t.echoMs, 99), 2)} ms`].join(''))
+    console.log(
+      [
+        t.name.padEnd(10),
+        tput.padEnd(30),
+        cpu.padEnd(10),
+        `${fmt(percentile(t.echoMs, 50), 2)} ms`.padEnd(12),
+        `${fmt(percentile(t.echoMs, 99), 2)} ms`,
+      ].join(''),
+    )
   }
   const [ours, theirs] = targets
   if (ours !== undefined && theirs !== undefined) {

@@ -267,7 +267,7 @@ function decodeServerControl(type: string, body: Json): Decoded<ServerFrame> {
       const okCode = code === null || isInteger(code)
       const okSignal = signal === null || isString(signal)
       return okCode && okSignal
-        ? { ok: true, frame: { type: 'exit', code: code as number | null, signal: signal as string | null } }
+        ? { ok: true, frame: { type: 'exit', code, signal } }
         : bad('exit needs code and signal')
     }
     case ServerFrameType.Error: {
@@ -275,7 +275,10 @@ function decodeServerControl(type: string, body: Json): Decoded<ServerFrame> {
       if (!isString(code) || !isString(message) || !isOptional(hint, isString)) {
         return bad('error needs code and message strings')
       }
-      return { ok: true, frame: hint === undefined ? { type: 'error', code, message } : { type: 'error', code, message, hint } }
+      return {
+        ok: true,
+        frame: hint === undefined ? { type: 'error', code, message } : { type: 'error', code, message, hint },
+      }
     }
     case ServerFrameType.Ready: {
       const { reattached, readOnly, replayBytes, version } = body

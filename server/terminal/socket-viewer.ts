@@ -7,7 +7,9 @@ import type { TerminalViewer } from './terminal-session.ts'
 
 /** The error frame body for an AppError (code, message, hint; never the cause). */
 export function toErrorInfo(err: AppError): ErrorInfo {
-  return err.hint === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, hint: err.hint }
+  return err.hint === undefined
+    ? { code: err.code, message: err.message }
+    : { code: err.code, message: err.message, hint: err.hint }
 }
 
 function isOpen(socket: WebSocket): boolean {

@@ -76,7 +76,10 @@ class TerminalConnection {
   }
 
   start(): void {
-    this.#authTimer = setTimeout(() => this.#reject(TerminalCloseCode.AuthTimeout, authRequired, 'no hello frame in time'), this.ctx.authTimeoutMs)
+    this.#authTimer = setTimeout(
+      () => this.#reject(TerminalCloseCode.AuthTimeout, authRequired, 'no hello frame in time'),
+      this.ctx.authTimeoutMs,
+    )
     this.socket.on('message', (data) => this.#onMessage(toBytes(data)))
     this.socket.on('close', () => {
       this.#state = 'closed'
@@ -91,7 +94,11 @@ class TerminalConnection {
       return
     }
     if (bytes.byteLength > MAX_CLIENT_FRAME_BYTES) {
-      const err = rejection('LAB_ERR_VALIDATION', `A terminal frame of ${bytes.byteLength} bytes is too large.`, 'Paste less at once.')
+      const err = rejection(
+        'LAB_ERR_VALIDATION',
+        `A terminal frame of ${bytes.byteLength} bytes is too large.`,
+        'Paste less at once.',
+      )
       this.#reject(TerminalCloseCode.TooBig, err, 'frame too large')
       return
     }
@@ -110,7 +117,16 @@ class TerminalConnection {
       return
     }
     if (!decoded.ok) {
-      sendError(this.socket, toErrorInfo(rejection('LAB_ERR_VALIDATION', `Ignored a malformed terminal frame: ${decoded.reason}.`, 'Reload the page if the terminal misbehaves.')))
+      sendError(
+        this.socket,
+        toErrorInfo(
+          rejection(
+            'LAB_ERR_VALIDATION',
+            `Ignored a malformed terminal frame: ${decoded.reason}.`,
+            'Reload the page if the terminal misbehaves.',
+          ),
+        ),
+      )
       return
     }
     this.#dispatch(decoded.frame)
@@ -118,7 +134,11 @@ class TerminalConnection {
 
   #enqueue(bytes: Uint8Array): void {
     if (this.#queue.length >= MAX_QUEUED_FRAMES) {
-      const err = rejection('LAB_ERR_VALIDATION', 'Too many terminal frames arrived before sign-in finished.', 'Reload the page.')
+      const err = rejection(
+        'LAB_ERR_VALIDATION',
+        'Too many terminal frames arrived before sign-in finished.',
+        'Reload the page.',
+      )
       this.#reject(TerminalCloseCode.AuthRequired, err, 'frame flood before authentication')
       return
     }
@@ -137,7 +157,10 @@ class TerminalConnection {
         this.#handle?.ack(frame.bytes)
         break
       case 'hello':
-        sendError(this.socket, toErrorInfo(rejection('LAB_ERR_VALIDATION', 'This terminal is already signed in.', 'Send hello only once.')))
+        sendError(
+          this.socket,
+          toErrorInfo(rejection('LAB_ERR_VALIDATION', 'This terminal is already signed in.', 'Send hello only once.')),
+        )
         break
     }
   }
@@ -170,12 +193,17 @@ class TerminalConnection {
         sessionId: auth.sessionId,
         workspaceDir: auth.workspaceDir,
         ...(auth.env === undefined ? {} : { env: auth.env }),
-        ...(hello.cols === undefined || hello.rows === undefined ? {} : { size: { cols: hello.cols, rows: hello.rows } }),
+        ...(hello.cols === undefined || hello.rows === undefined
+          ? {}
+          : { size: { cols: hello.cols, rows: hello.rows } }),
         viewer: createSocketViewer(this.socket, readOnly),
       })
     } catch (err) {
       const appError = toAppError(err)
-      const code = appError.code === 'LAB_ERR_SESSION_NOT_FOUND' ? TerminalCloseCode.SessionNotFound : TerminalCloseCode.Unavailable
+      const code =
+        appError.code === 'LAB_ERR_SESSION_NOT_FOUND'
+          ? TerminalCloseCode.SessionNotFound
+          : TerminalCloseCode.Unavailable
       this.#log.error({ err }, 'terminal could not attach')
       this.#reject(code, appError, 'attach failed')
       return

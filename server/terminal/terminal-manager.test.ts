@@ -69,7 +69,11 @@ describe('createTerminalManager', () => {
 
   it('drops a read-only watcher that falls too far behind, without pausing the shell', async () => {
     const m = manager({
-      sessionDefaults: { killGraceMs: 300, flow: { highWaterBytes: 64 * 1024, lowWaterBytes: 16 * 1024 }, watcherMaxUnackedBytes: 128 * 1024 },
+      sessionDefaults: {
+        killGraceMs: 300,
+        flow: { highWaterBytes: 64 * 1024, lowWaterBytes: 16 * 1024 },
+        watcherMaxUnackedBytes: 128 * 1024,
+      },
     })
     const learner = new FakeViewer()
     const learnerHandle = m.attach({ sessionId: 's', workspaceDir: workspace, viewer: learner })
@@ -96,9 +100,9 @@ describe('createTerminalManager', () => {
 
   it('reports a missing workspace as LAB_ERR_TERMINAL_UNAVAILABLE', () => {
     const m = manager()
-    expect(() => m.attach({ sessionId: 'x', workspaceDir: join(workspace, 'missing'), viewer: new FakeViewer() })).toThrow(
-      expect.objectContaining({ code: 'LAB_ERR_TERMINAL_UNAVAILABLE', hint: expect.any(String) }),
-    )
+    const attach = (): unknown =>
+      m.attach({ sessionId: 'x', workspaceDir: join(workspace, 'missing'), viewer: new FakeViewer() })
+    expect(attach).toThrow(expect.objectContaining({ code: 'LAB_ERR_TERMINAL_UNAVAILABLE', hint: 'Restart the lab.' }))
     expect(m.sessionIds()).toEqual([])
   })
 

@@ -18,7 +18,10 @@ export interface TerminalLogger {
 }
 
 /** Options for every shell the manager starts; per-session values come with each attach. */
-export type SessionDefaults = Omit<TerminalSessionOptions, 'workspaceDir' | 'env' | 'size' | 'onExit' | 'onViewerCountChange'>
+export type SessionDefaults = Omit<
+  TerminalSessionOptions,
+  'workspaceDir' | 'env' | 'size' | 'onExit' | 'onViewerCountChange'
+>
 
 export interface TerminalManagerOptions {
   /** How long a shell without viewers waits for its browser to come back. @default 60_000 */

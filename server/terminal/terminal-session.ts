@@ -14,7 +14,12 @@ import {
   type ExitInfo,
   type TerminalSize,
 } from '../protocol/terminal-frames.ts'
-import { createFlowControl, DEFAULT_HIGH_WATER_BYTES, type FlowControl, type FlowControlOptions } from './flow-control.ts'
+import {
+  createFlowControl,
+  DEFAULT_HIGH_WATER_BYTES,
+  type FlowControl,
+  type FlowControlOptions,
+} from './flow-control.ts'
 import { createOutputBatcher, type OutputBatcher, type OutputBatcherOptions } from './output-batcher.ts'
 import { reapSession } from './process-tree.ts'
 import { createScrollback, DEFAULT_SCROLLBACK_BYTES, type Scrollback } from './scrollback.ts'
@@ -133,9 +138,13 @@ class PtySession implements TerminalSession {
       size: options.size ?? DEFAULT_TERMINAL_SIZE,
       shell: options.shell ?? resolveShell(),
     })
-    this.#watcherLimit = options.watcherMaxUnackedBytes ?? 4 * (options.flow?.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES)
+    this.#watcherLimit =
+      options.watcherMaxUnackedBytes ?? 4 * (options.flow?.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES)
     this.#scrollback = createScrollback(options.scrollbackBytes ?? DEFAULT_SCROLLBACK_BYTES)
-    this.#batcher = createOutputBatcher({ ...options.batch, onFlush: (chunks, bytes) => this.#broadcast(chunks, bytes) })
+    this.#batcher = createOutputBatcher({
+      ...options.batch,
+      onFlush: (chunks, bytes) => this.#broadcast(chunks, bytes),
+    })
     this.#exitPromise = new Promise<void>((resolve) => (this.#exitSeen = resolve))
     this.#pty.onData((data: string | Uint8Array) => {
       this.#batcher.push(typeof data === 'string' ? new TextEncoder().encode(data) : data)

@@ -52,8 +52,14 @@ export class TestClient {
       ws.once('error', reject)
     })
     if (options.hello ?? true) {
-      const size = options.cols !== undefined && options.rows !== undefined ? { cols: options.cols, rows: options.rows } : {}
-      client.send({ type: 'hello', token: options.token ?? 'tok-a', ...size, ...(options.readOnly ? { readOnly: true } : {}) })
+      const size =
+        options.cols !== undefined && options.rows !== undefined ? { cols: options.cols, rows: options.rows } : {}
+      client.send({
+        type: 'hello',
+        token: options.token ?? 'tok-a',
+        ...size,
+        ...(options.readOnly ? { readOnly: true } : {}),
+      })
     }
     return client
   }

@@ -36,7 +36,7 @@ const browserSocket: SocketFactory = (url, handlers) => {
   }
   ws.onclose = (event) => handlers.onClose(event.code, event.reason)
   return {
-    send: (data) => ws.send(data as Uint8Array<ArrayBuffer>),
+    send: (data) => ws.send(data),
     close: (code, reason) => ws.close(code, reason),
     get isOpen() {
       return ws.readyState === WebSocket.OPEN

@@ -7,7 +7,12 @@ import {
   PROTOCOL_VERSION,
   type ClientFrame,
 } from '../../../server/protocol/terminal-frames.ts'
-import { createTerminalSocket, type SocketHandlers, type TerminalSocketOptions, type TerminalState } from './terminal-socket.ts'
+import {
+  createTerminalSocket,
+  type SocketHandlers,
+  type TerminalSocketOptions,
+  type TerminalState,
+} from './terminal-socket.ts'
 
 class FakeTransport {
   readonly sent: ClientFrame[] = []
@@ -30,7 +35,9 @@ class FakeTransport {
     this.handlers.onOpen()
   }
   ready(reattached = false): void {
-    this.handlers.onMessage(encodeServerFrame({ type: 'ready', reattached, readOnly: false, replayBytes: 0, version: PROTOCOL_VERSION }))
+    this.handlers.onMessage(
+      encodeServerFrame({ type: 'ready', reattached, readOnly: false, replayBytes: 0, version: PROTOCOL_VERSION }),
+    )
   }
   output(text: string): void {
     this.handlers.onMessage(encodeServerFrame({ type: 'output', data: new TextEncoder().encode(text) }))
@@ -99,7 +106,9 @@ describe('createTerminalSocket', () => {
     last().ready()
     expect(socket.state).toBe('connected')
     expect(resets).toBe(1)
-    const input = last().of('input').map((f) => new TextDecoder().decode(f.data))
+    const input = last()
+      .of('input')
+      .map((f) => new TextDecoder().decode(f.data))
     expect(input).toEqual(['ls\rpwd\r'])
     expect(last().of('resize')).toEqual([{ type: 'resize', cols: 90, rows: 30 }])
   })
@@ -189,7 +198,9 @@ describe('createTerminalSocket', () => {
     last().ready()
     socket.sendInput('rm -rf /\r')
     socket.resize({ cols: 10, rows: 10 })
-    last().handlers.onMessage(encodeServerFrame({ type: 'error', code: 'LAB_ERR_VALIDATION', message: 'bad', hint: 'h' }))
+    last().handlers.onMessage(
+      encodeServerFrame({ type: 'error', code: 'LAB_ERR_VALIDATION', message: 'bad', hint: 'h' }),
+    )
     expect(last().of('input')).toEqual([])
     expect(last().of('resize')).toEqual([])
     expect(onError).toHaveBeenCalledWith({ code: 'LAB_ERR_VALIDATION', message: 'bad', hint: 'h' })

@@ -158,14 +158,22 @@ class ReconnectingTerminalSocket implements TerminalSocket {
   #hello(): void {
     const size = this.options.size()
     this.#socket?.send(
-      encodeClientFrame({ type: 'hello', token: this.options.token, ...size, ...(this.options.readOnly ? { readOnly: true } : {}) }),
+      encodeClientFrame({
+        type: 'hello',
+        token: this.options.token,
+        ...size,
+        ...(this.options.readOnly ? { readOnly: true } : {}),
+      }),
     )
   }
 
   #onFrame(bytes: Uint8Array, generation: number): void {
     const decoded = decodeServerFrame(bytes)
     if (!decoded.ok) {
-      this.options.onError?.({ code: 'LAB_ERR_VALIDATION', message: `Ignored a malformed frame from the server: ${decoded.reason}` })
+      this.options.onError?.({
+        code: 'LAB_ERR_VALIDATION',
+        message: `Ignored a malformed frame from the server: ${decoded.reason}`,
+      })
       return
     }
     const frame = decoded.frame
@@ -177,7 +185,11 @@ class ReconnectingTerminalSocket implements TerminalSocket {
         this.#onReady(frame)
         break
       case 'error':
-        this.options.onError?.({ code: frame.code, message: frame.message, ...(frame.hint === undefined ? {} : { hint: frame.hint }) })
+        this.options.onError?.({
+          code: frame.code,
+          message: frame.message,
+          ...(frame.hint === undefined ? {} : { hint: frame.hint }),
+        })
         break
       case 'exit':
         this.#exited = true
@@ -241,7 +253,10 @@ class ReconnectingTerminalSocket implements TerminalSocket {
       return
     }
     this.#attempt++
-    const base = Math.min(this.options.maxDelayMs ?? 10_000, (this.options.initialDelayMs ?? 250) * 2 ** (this.#attempt - 1))
+    const base = Math.min(
+      this.options.maxDelayMs ?? 10_000,
+      (this.options.initialDelayMs ?? 250) * 2 ** (this.#attempt - 1),
+    )
     const delayMs = Math.round(base * (0.75 + Math.random() * 0.5))
     this.#setState('reconnecting', { code, reason, attempt: this.#attempt, delayMs })
     this.#retryTimer = setTimeout(() => this.connect(), delayMs)

@@ -2,19 +2,21 @@
 // themes (and any override on the terminal's container) style xterm.js too. DOM only, no xterm import.
 import type { ITheme } from '@xterm/xterm'
 
+type ColourKey = Exclude<keyof ITheme, 'extendedAnsi'>
+
 /** Theme keys and the custom property each one reads, e.g. `--term-bg`, `--term-bright-red`. */
-const themeProperties: ReadonlyArray<[keyof ITheme, string]> = [
+const themeProperties: ReadonlyArray<[ColourKey, string]> = [
   ['background', '--term-bg'],
   ['foreground', '--term-fg'],
   ['cursor', '--term-cursor'],
   ['cursorAccent', '--term-cursor-accent'],
   ['selectionBackground', '--term-selection'],
-  ...(
-    ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'] as const
-  ).flatMap((name): Array<[keyof ITheme, string]> => [
-    [name, `--term-${name}`],
-    [`bright${name[0]!.toUpperCase()}${name.slice(1)}` as keyof ITheme, `--term-bright-${name}`],
-  ]),
+  ...(['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'] as const).flatMap(
+    (name): Array<[ColourKey, string]> => [
+      [name, `--term-${name}`],
+      [`bright${name[0]!.toUpperCase()}${name.slice(1)}` as ColourKey, `--term-bright-${name}`],
+    ],
+  ),
 ]
 
 /** Used where the page defines no colour: dark, like the page's default terminal. */
@@ -34,14 +36,14 @@ export interface TerminalFont {
 /** The theme for `el`, from its computed custom properties over the fallback. */
 export function readTheme(el: Element): ITheme {
   const style = getComputedStyle(el)
-  const theme: Record<string, string> = { ...(fallbackTheme as Record<string, string>) }
+  const theme: ITheme = { ...fallbackTheme }
   for (const [key, property] of themeProperties) {
     const value = style.getPropertyValue(property).trim()
     if (value !== '') {
       theme[key] = value
     }
   }
-  return theme as ITheme
+  return theme
 }
 
 /** The font for `el`. */
@@ -49,7 +51,8 @@ export function readFont(el: Element): TerminalFont {
   const style = getComputedStyle(el)
   const size = Number.parseFloat(style.getPropertyValue('--term-font-size'))
   return {
-    fontFamily: style.getPropertyValue('--term-font').trim() || 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace',
+    fontFamily:
+      style.getPropertyValue('--term-font').trim() || 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace',
     fontSize: Number.isFinite(size) && size > 0 ? size : 14,
   }
 }
