@@ -37,51 +37,70 @@ interface Rule<M> {
   match?: readonly M[] | undefined
 }
 
+/** What the scan has seen so far, rule by rule. */
+interface ScanState<M> {
+  rules: readonly Rule<M>[]
+  http: boolean
+  out: RuleProblem[]
+  /** Match key → first rule that used it. */
+  seen: Map<string, number>
+  prefixes: PrefixMatch[]
+  /** Index of the first rule without match, or -1. */
+  catchAll: number
+}
+
 /** Problems of a list of http, tls or tcp rules; only http rules have names and prefix checks. */
 export function analyzeRules<M extends HTTPMatchRequest | L4MatchAttributes>(
   rules: readonly Rule<M>[],
   http: boolean,
 ): RuleProblem[] {
-  const out: RuleProblem[] = []
-  const seen = new Map<string, number>()
-  const prefixes: PrefixMatch[] = []
-  let catchAll = -1
-  rules.forEach((rule, r) => {
-    const ruleLabel = labelOf(http ? rule.name : undefined, r)
-    const matches = rule.match ?? []
-    if (matches.length === 0) {
-      if (catchAll >= 0) {
-        out.push({ kind: 'unreachable', rule: r, ruleLabel, reason: 'second-catch-all', catchAll })
-      }
-      catchAll = r
-      return
+  const state: ScanState<M> = { rules, http, out: [], seen: new Map(), prefixes: [], catchAll: -1 }
+  rules.forEach((rule, r) => scanRule(state, rule, r))
+  return [...state.out, ...coveredPrefixes(state.prefixes)]
+}
+
+function scanRule<M extends HTTPMatchRequest | L4MatchAttributes>(state: ScanState<M>, rule: Rule<M>, r: number): void {
+  const ruleLabel = labelOf(state.http ? rule.name : undefined, r)
+  const matches = rule.match ?? []
+  if (matches.length === 0) {
+    if (state.catchAll >= 0) {
+      state.out.push({ kind: 'unreachable', rule: r, ruleLabel, reason: 'second-catch-all', catchAll: state.catchAll })
     }
-    let duplicates = 0
-    matches.forEach((match, m) => {
-      if (catchAll >= 0) {
-        out.push({ kind: 'unreachable', rule: r, ruleLabel, reason: 'after-catch-all', catchAll })
-        return
-      }
-      const key = matchKey(match)
-      const earlier = seen.get(key)
-      const matchLabel = labelOf(http ? (match as HTTPMatchRequest).name : undefined, m)
-      if (earlier !== undefined) {
-        const byRuleLabel = labelOf(http ? rules[earlier]?.name : undefined, earlier)
-        out.push({ kind: 'ineffective', rule: r, ruleLabel, match: m, matchLabel, byRule: earlier, byRuleLabel })
-        duplicates++
-        return
-      }
-      seen.set(key, r)
-      const prefix = http ? toPrefixMatch(match, { rule: r, ruleLabel, match: m, matchLabel }) : undefined
-      if (prefix !== undefined) {
-        prefixes.push(prefix)
-      }
-    })
-    if (duplicates === matches.length) {
-      out.push({ kind: 'unreachable', rule: r, ruleLabel, reason: 'all-matches-duplicated' })
-    }
-  })
-  return [...out, ...coveredPrefixes(prefixes)]
+    state.catchAll = r
+    return
+  }
+  const duplicates = matches.filter((match, m) => scanMatch(state, match, r, ruleLabel, m)).length
+  if (duplicates === matches.length) {
+    state.out.push({ kind: 'unreachable', rule: r, ruleLabel, reason: 'all-matches-duplicated' })
+  }
+}
+
+/** Records what one match tells; returns true when it repeats an earlier match. */
+function scanMatch<M extends HTTPMatchRequest | L4MatchAttributes>(
+  state: ScanState<M>,
+  match: M,
+  r: number,
+  ruleLabel: string,
+  m: number,
+): boolean {
+  if (state.catchAll >= 0) {
+    state.out.push({ kind: 'unreachable', rule: r, ruleLabel, reason: 'after-catch-all', catchAll: state.catchAll })
+    return false
+  }
+  const key = matchKey(match)
+  const earlier = state.seen.get(key)
+  const matchLabel = labelOf(state.http ? (match as HTTPMatchRequest).name : undefined, m)
+  if (earlier !== undefined) {
+    const byRuleLabel = labelOf(state.http ? state.rules[earlier]?.name : undefined, earlier)
+    state.out.push({ kind: 'ineffective', rule: r, ruleLabel, match: m, matchLabel, byRule: earlier, byRuleLabel })
+    return true
+  }
+  state.seen.set(key, r)
+  const prefix = state.http ? toPrefixMatch(match, { rule: r, ruleLabel, match: m, matchLabel }) : undefined
+  if (prefix !== undefined) {
+    state.prefixes.push(prefix)
+  }
+  return false
 }
 
 /** Every later prefix match covered by an earlier one (distinct prefixes only). */
