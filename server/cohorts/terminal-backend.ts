@@ -1,0 +1,30 @@
+// Chooses where a terminal runs: a trainee of a live cohort gets a shell in their workspace pod
+// (exec), everyone else a local shell. Plugs into the terminal manager's `createSession` seam;
+// trainee sessions are recognised by the TRAINEE_NAMESPACE variable their session carries.
+//
+// Wiring (server/terminal-wiring.ts, the terminal owner's file): pass
+// `createSession: createCohortSessionFactory(createPodExec(kc))` to createTerminalManager when
+// the server has a cluster. Offline, trainees keep local shells.
+import type { TerminalSession, TerminalSessionOptions } from '../terminal/terminal-session.ts'
+import { createTerminalSession } from '../terminal/terminal-session.ts'
+import { createPodTerminalSession, type PodExec } from './pod-terminal.ts'
+
+export function createCohortSessionFactory(
+  exec: PodExec,
+  local: (options: TerminalSessionOptions) => TerminalSession = createTerminalSession,
+): (options: TerminalSessionOptions) => TerminalSession {
+  return (options) => {
+    const namespace = options.env?.['TRAINEE_NAMESPACE']
+    if (!namespace) {
+      return local(options)
+    }
+    return createPodTerminalSession({
+      exec,
+      target: { namespace, pod: 'workspace', container: 'shell' },
+      ...(options.size ? { size: options.size } : {}),
+      ...(options.scrollbackBytes ? { scrollbackBytes: options.scrollbackBytes } : {}),
+      ...(options.onExit ? { onExit: options.onExit } : {}),
+      ...(options.onViewerCountChange ? { onViewerCountChange: options.onViewerCountChange } : {}),
+    })
+  }
+}
