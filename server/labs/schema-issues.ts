@@ -29,14 +29,26 @@ export function schemaIssues(
   value: unknown,
   source: YamlSource,
   file: string,
-  basePath: ValuePath = [],
+  where: SchemaIssueOptions = {},
 ): LabIssue[] {
   const validate = compileSchema(schema)
   if (validate(value)) {
     return []
   }
-  return simplify(validate.errors ?? []).map((err) => toIssue(err, source, file, basePath))
+  const at = { basePath: where.basePath ?? [], rootLabel: where.rootLabel ?? 'The file' }
+  return simplify(validate.errors ?? []).map((err) => toIssue(err, source, file, at))
 }
+
+/** Where the validated value sits, for locating and naming it. */
+export interface SchemaIssueOptions {
+  /** Path of the value inside the YAML document. @default [] */
+  basePath?: ValuePath
+  /** How to name the value itself when it is the document root. @default 'The file' */
+  rootLabel?: string
+}
+
+/** Keywords whose failure the schema's `x-message` explains better than ajv. */
+const CUSTOM_MESSAGE_KEYWORDS = new Set(['pattern', 'anyOf', 'const', 'enum', 'format', 'additionalProperties'])
 
 /** Drops the per-branch errors of a failed anyOf: its own message says it better. */
 function simplify(errors: readonly ErrorObject[]): ErrorObject[] {
@@ -44,10 +56,15 @@ function simplify(errors: readonly ErrorObject[]): ErrorObject[] {
   return errors.filter((err) => !unions.some((prefix) => err.schemaPath.startsWith(prefix)))
 }
 
-function toIssue(err: ErrorObject, source: YamlSource, file: string, basePath: ValuePath): LabIssue {
-  const path = [...basePath, ...decodePointer(err.instancePath)]
-  const field = displayPath(path)
-  const custom = xMessage(err.parentSchema)
+function toIssue(
+  err: ErrorObject,
+  source: YamlSource,
+  file: string,
+  at: { basePath: ValuePath; rootLabel: string },
+): LabIssue {
+  const path = [...at.basePath, ...decodePointer(err.instancePath)]
+  const field = displayPath(path) || at.rootLabel
+  const custom = CUSTOM_MESSAGE_KEYWORDS.has(err.keyword) ? xMessage(err.parentSchema) : undefined
   const params = err.params as Record<string, unknown>
   const base = { file, level: 'error' as const }
   if (err.keyword === 'required') {
@@ -56,7 +73,7 @@ function toIssue(err: ErrorObject, source: YamlSource, file: string, basePath: V
     return {
       ...base,
       ...source.locate(path),
-      message: `${field || 'The file'} is missing "${missing}".`,
+      message: `${field} is missing "${missing}".`,
       ...(description ? { hint: description } : {}),
     }
   }
@@ -71,7 +88,7 @@ function toIssue(err: ErrorObject, source: YamlSource, file: string, basePath: V
     return {
       ...base,
       ...where,
-      message: `Unknown field "${extra}"${field ? ` in ${field}` : ''}.`,
+      message: `Unknown field "${extra}"${path.length > 0 ? ` in ${field}` : ''}.`,
       ...(hint ? { hint } : {}),
     }
   }
@@ -79,14 +96,14 @@ function toIssue(err: ErrorObject, source: YamlSource, file: string, basePath: V
   if (custom) {
     return { ...base, ...where, message: `${custom} Found ${describe(err.data)}.` }
   }
-  return { ...base, ...where, message: `${field || 'The file'} ${wording(err)}.` }
+  return { ...base, ...where, message: `${field} ${wording(err)}.` }
 }
 
 function wording(err: ErrorObject): string {
   const params = err.params as Record<string, unknown>
   switch (err.keyword) {
     case 'type':
-      return `must be ${article(String(params['type']))}, not ${describe(err.data)}`
+      return `must be ${yamlType(String(params['type']))}, not ${describe(err.data)}`
     case 'minLength':
       return 'must not be empty'
     case 'minItems':
@@ -98,8 +115,17 @@ function wording(err: ErrorObject): string {
   }
 }
 
-function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`
+/** JSON Schema type names as a YAML author says them. */
+function yamlType(type: string): string {
+  const names: Record<string, string> = {
+    object: 'a mapping (key: value lines)',
+    array: 'a list',
+    string: 'text',
+    boolean: 'true or false',
+    number: 'a number',
+    integer: 'a whole number',
+  }
+  return names[type] ?? type
 }
 
 /** Turns an ajv instancePath (JSON pointer) into path segments. */

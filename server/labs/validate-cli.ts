@@ -27,7 +27,9 @@ export async function runLabsValidate(dir: string | undefined, io: ValidateCliIo
     return !hasErrors(result.issues)
   }
   const display = (file: string): string => {
-    const shown = relative(cwd, resolve(labsDir, file)).split(sep).join('/')
+    const absolute = resolve(labsDir, file)
+    const fromCwd = relative(cwd, absolute)
+    const shown = (fromCwd.startsWith('..') ? absolute : fromCwd).split(sep).join('/')
     return file.endsWith('/') ? `${shown}/` : shown
   }
   for (const issue of result.issues) {

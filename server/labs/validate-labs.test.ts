@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { LabsResult } from './lab-model.ts'
 import { testCheckKinds } from './testing-check-kinds.ts'
-import { validateLabs } from './validate-labs.ts'
+import { validateLabFolder, validateLabs } from './validate-labs.ts'
 
 const fixtures = fileURLToPath(new URL('../../test/fixtures/labs', import.meta.url))
 
@@ -148,6 +148,72 @@ describe('validateLabs on a folder that is not there', () => {
     await expect(validateLabs(`${fixtures}/does-not-exist`, { checkKinds: testCheckKinds })).rejects.toMatchObject({
       code: 'LAB_ERR_INPUT_FILE',
       hint: expect.stringContaining('kindlab labs validate') as unknown,
+    })
+  })
+})
+
+describe('validateLabFolder on odd input', () => {
+  const base = 'id: x\ntitle: t\nsummary: s\nduration: 5m\nrequires: {cluster: none}\n'
+  const folder = (labYaml: string, texts: Record<string, string> = {}) => ({
+    name: 'x',
+    dir: '/labs/x',
+    labYaml,
+    files: new Set(['lab.yaml', ...Object.keys(texts)]),
+    dirs: new Set<string>(),
+    texts: new Map(Object.entries(texts)),
+  })
+  const messages = (labYaml: string, texts: Record<string, string> = {}): string[] =>
+    validateLabFolder(folder(labYaml, texts), { checkKinds: testCheckKinds }).issues.map(
+      (i) => `${i.line}:${i.column ?? 0} ${i.message}`,
+    )
+
+  it.each([
+    ['an empty lab.yaml', '', {}, ['1:1 The file must be a mapping (key: value lines), not nothing.']],
+    ['a list', '- a\n', {}, ['1:1 The file must be a mapping (key: value lines), not a list.']],
+    ['steps that are not a list', `${base}steps: nope\n`, {}, ['6:8 steps must be a list, not "nope".']],
+    [
+      'variables left empty',
+      `${base}variables:\nsteps: [{file: steps/01-a.md}]\n`,
+      { 'steps/01-a.md': '# A' },
+      ['6:11 variables must be a mapping (key: value lines), not nothing.'],
+    ],
+    [
+      'a check that is a string',
+      `${base}steps:\n  - file: steps/01-a.md\n    checks: [oops]\n`,
+      { 'steps/01-a.md': '# A' },
+      ['8:14 steps[0].checks[0] must be a mapping (key: value lines), not "oops".'],
+    ],
+    [
+      'front matter that is a list',
+      `${base}steps: [{file: steps/01-a.md}]\n`,
+      { 'steps/01-a.md': '---\n- a\n---\n# A' },
+      ['2:1 The front matter must be a mapping (key: value lines), not a list.'],
+    ],
+    [
+      'unclosed front matter',
+      `${base}steps: [{file: steps/01-a.md}]\n`,
+      { 'steps/01-a.md': '---\ntitle: x\n' },
+      ['1:1 The front matter starts with --- but is never closed.'],
+    ],
+    ['an empty front matter', `${base}steps: [{file: steps/01-a.md}]\n`, { 'steps/01-a.md': '---\n---\n# A' }, []],
+  ])('%s', (_name, labYaml, texts, expected) => {
+    expect(messages(labYaml, texts)).toEqual(expected)
+  })
+
+  it('builds the lab from an in-memory folder', () => {
+    const { lab } = validateLabFolder(
+      folder(`${base}steps: [{file: steps/01-a-b.md}]\n`, { 'steps/01-a-b.md': 'No heading.' }),
+      {
+        checkKinds: testCheckKinds,
+      },
+    )
+    expect(lab?.steps[0]).toEqual({
+      index: 0,
+      slug: 'a-b',
+      title: 'A b',
+      file: 'steps/01-a-b.md',
+      markdown: 'No heading.',
+      checks: [],
     })
   })
 })

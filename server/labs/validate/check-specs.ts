@@ -74,7 +74,7 @@ function checkKindAndParams(ctx: LabContext, list: CheckList, path: ValuePath, s
     addError(ctx, list.file, list.source.locate([...path, 'kind']), `Unknown check kind "${spec.kind}".`, hint)
     return
   }
-  for (const issue of schemaIssues(kind.paramsSchema, params, list.source, list.file, path)) {
+  for (const issue of schemaIssues(kind.paramsSchema, params, list.source, list.file, { basePath: path })) {
     ctx.issues.push({ ...issue, message: `Check "${String(spec.id)}" (${spec.kind}): ${issue.message}` })
   }
 }

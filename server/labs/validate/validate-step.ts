@@ -98,7 +98,7 @@ function readFrontMatter(
   if (source.issues.length > 0 || source.value === null || source.value === undefined) {
     return undefined
   }
-  ctx.issues.push(...schemaIssues(StepFrontMatterSchema, source.value, source, file))
+  ctx.issues.push(...schemaIssues(StepFrontMatterSchema, source.value, source, file, { rootLabel: 'The front matter' }))
   const value = source.value
   return typeof value === 'object' && !Array.isArray(value)
     ? { source, value: value as Record<string, unknown> }
