@@ -10,6 +10,9 @@ import { createKindCli } from './kind-cli.ts'
 
 const hasDocker = await execa('docker', ['--version'], { reject: false }).then((r) => r.exitCode === 0)
 const noDaemon = { PATH: process.env['PATH'] ?? '', DOCKER_HOST: 'unix:///tmp/kindlab-test-no-docker.sock' }
+// A real kind binary: KINDLAB_TEST_KIND, or kind on PATH (e.g. after `kindlab tools install`).
+const kindBin = process.env['KINDLAB_TEST_KIND'] ?? 'kind'
+const hasKind = await execa(kindBin, ['version'], { reject: false }).then((r) => r.exitCode === 0)
 
 describe.skipIf(!hasDocker)('docker adapter against the real docker CLI with no daemon', () => {
   it('says Docker is not running, with the fix, when a pull cannot reach the daemon', async () => {
@@ -19,6 +22,18 @@ describe.skipIf(!hasDocker)('docker adapter against the real docker CLI with no 
     expect(err).toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE' })
     expect((err as Error).message).toContain('Docker is not running')
     expect((err as { hint?: string }).hint).toContain('docker info')
+  })
+})
+
+describe.skipIf(!hasDocker || !hasKind)('kind adapter against the real kind CLI with no Docker daemon', () => {
+  it('names Docker as the cause when listing and creating clusters', async () => {
+    const kind = createKindCli(noDaemon, execa, kindBin)
+    await expect(kind.clusters()).rejects.toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE' })
+    const lines: string[] = []
+    const err = await kind.create('kindlab-test', new URL('../../../clusters/kind/cluster.yaml', import.meta.url).pathname, '/tmp/kindlab-test-kubeconfig', { onLine: (l) => lines.push(l) }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE' })
+    expect((err as Error).message).toMatch(/^kind failed while creating cluster "kindlab-test": Docker is not running/)
+    expect(lines.some((l) => l.startsWith('ERROR: failed to create cluster'))).toBe(true)
   })
 })
 
