@@ -3,16 +3,19 @@
 // instructor watch tokens for the terminal, prints the admin token once, starts and stops.
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
+import { isAllowedOrigin } from '../http/origin.ts'
 import { registerCohortRoutes } from '../http/routes/cohorts.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { SessionService } from '../services/session-service.ts'
 import type { Db } from '../store/db.ts'
-import { createSessionsRepo, type SessionRecord } from '../store/sessions-repo.ts'
+import { createSessionsRepo } from '../store/sessions-repo.ts'
 import { createCohorts, type Cohorts } from './cohorts.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
 import { createCohortKube, loadKubeConfig } from './kube/kube-client.ts'
 import { createKubeEnvironments } from './kube/kube-environments.ts'
 import { createTokenBucket } from './rate-limit.ts'
+import { registerWatchRoute } from './watch-route.ts'
+import type { TerminalManager } from '../terminal/terminal-manager.ts'
 
 export interface CohortWiringInput {
   db: Db
@@ -22,12 +25,12 @@ export interface CohortWiringInput {
   clusterEnv: Readonly<Record<string, string>>
   /** Where to print the admin token at first start. @default stdout */
   print?: (line: string) => void
+  /** The terminal manager (once the terminal is registered): instructors watch through it. */
+  terminalManager?: () => TerminalManager | undefined
 }
 
 export interface CohortWiring {
   cohorts: Cohorts
-  /** A learner token, or an instructor's watch token resolved to the watched trainee's session. */
-  authenticateTerminal(token: string, authenticate: (t: string) => SessionRecord | undefined): SessionRecord | undefined
   register(app: FastifyInstance): Promise<void>
   start(): void
   stop(): Promise<void>
@@ -57,15 +60,20 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
   }
   return {
     cohorts,
-    authenticateTerminal(token, authenticate) {
-      const own = authenticate(token)
-      if (own) {
-        return own
+    async register(app) {
+      await registerCohortRoutes(app, { cohorts, sessions: input.sessions, limits })
+      const manager = input.terminalManager
+      if (manager) {
+        await registerWatchRoute(app, {
+          manager,
+          isAllowedOrigin: (origin, host) => isAllowedOrigin(origin, host, input.config.allowedOrigins),
+          resolve: (token) => {
+            const id = cohorts.watch.resolve(token)
+            return id ? sessionsRepo.findById(id) : undefined
+          },
+        })
       }
-      const watched = cohorts.watch.resolve(token)
-      return watched ? sessionsRepo.findById(watched) : undefined
     },
-    register: (app) => registerCohortRoutes(app, { cohorts, sessions: input.sessions, limits }),
     start: () => cohorts.start(),
     stop: () => cohorts.stop(),
   }

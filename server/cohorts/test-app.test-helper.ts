@@ -18,6 +18,8 @@ import { createSessionsRepo } from '../store/sessions-repo.ts'
 import { createCohorts, type Cohorts } from './cohorts.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
 import { createTokenBucket, type RateLimiter } from './rate-limit.ts'
+import { attachTerminal } from '../terminal-wiring.ts'
+import { registerWatchRoute } from './watch-route.ts'
 
 export interface CohortTestApp {
   app: FastifyInstance
@@ -33,7 +35,13 @@ export interface CohortTestApp {
 const roomy = (): RateLimiter => createTokenBucket({ capacity: 1e6, refillPerSecond: 1e6 })
 
 export async function buildCohortTestApp(
-  options: { backend?: EnvironmentBackend; limits?: Partial<{ join: RateLimiter; login: RateLimiter; check: RateLimiter }>; dataDir?: string } = {},
+  options: {
+    backend?: EnvironmentBackend
+    limits?: Partial<{ join: RateLimiter; login: RateLimiter; check: RateLimiter }>
+    dataDir?: string
+    /** Register the terminal websocket and the instructor's watch route, as serve.ts does. */
+    terminal?: boolean
+  } = {},
 ): Promise<CohortTestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kindlab-cohort-'))
   const db = openDb(join(dataDir, 'kindlab.db'))
@@ -45,6 +53,10 @@ export async function buildCohortTestApp(
   const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: {}, services: {}, onAttempt: (e) => cohorts.onAttempt(e) })
   const adminToken = cohorts.instructors.bootstrap() ?? cohorts.instructors.resetAdminToken()
   const limits = { join: roomy(), login: roomy(), check: roomy(), ...options.limits }
+  const terminal = options.terminal
+    ? attachTerminal({ authenticate: (token) => sessions.authenticate(token), isAllowedOrigin: () => true, env: {}, idleTimeoutMs: 60_000 })
+    : undefined
+  const sessionsRepo = createSessionsRepo(db)
   const app = await buildApp({
     logger: false,
     exposeStack: false,
@@ -56,7 +68,20 @@ export async function buildCohortTestApp(
     grading,
     status: () => ({ version: 'test', mode: 'offline' }),
     webDir: join(dataDir, 'no-web'),
-    registerCohorts: (a) => registerCohortRoutes(a, { cohorts, sessions, limits }),
+    registerCohorts: async (a) => {
+      await registerCohortRoutes(a, { cohorts, sessions, limits })
+      if (terminal) {
+        await registerWatchRoute(a, {
+          manager: () => terminal.manager(),
+          isAllowedOrigin: () => true,
+          resolve: (token) => {
+            const id = cohorts.watch.resolve(token)
+            return id ? sessionsRepo.findById(id) : undefined
+          },
+        })
+      }
+    },
+    ...(terminal ? { registerTerminal: terminal.register } : {}),
   })
   return {
     app,
@@ -70,6 +95,7 @@ export async function buildCohortTestApp(
     },
     async close() {
       await cohorts.stop()
+      await terminal?.closeAll()
       await app.close()
       db.close()
       if (!options.dataDir) {

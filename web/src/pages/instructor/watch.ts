@@ -20,7 +20,7 @@ export async function showWatch(main: HTMLElement, id: string, trainee: string):
   main.replaceChildren(h('section', { class: 'watch' }, h('p', { class: 'notice' }, `Read-only view of ${trainee}'s terminal: you see what they see; typing does nothing.`), status, host))
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
   mountTerminal(host, {
-    url: `${scheme}//${location.host}/ws/terminal`,
+    url: `${scheme}//${location.host}/ws/watch`,
     token: watch.token,
     readOnly: true,
     onState: (state) => {

@@ -1,0 +1,47 @@
+// "Over the shoulder": the instructor's read-only view of a trainee's terminal, served on its own
+// websocket path with the terminal engineer's route plugin and the same terminal manager. Only
+// watch tokens open it, and every attachment is read-only (enforced here, whatever the page asks).
+import type { FastifyInstance } from 'fastify'
+import type { SessionRecord } from '../store/sessions-repo.ts'
+import type { TerminalManager } from '../terminal/terminal-manager.ts'
+import { terminalRoute } from '../terminal/terminal-route.ts'
+
+export const WATCH_PATH = '/ws/watch'
+
+export interface WatchRouteOptions {
+  /** The terminal manager; a thunk because the terminal registers after the cohort routes. */
+  manager: () => TerminalManager | undefined
+  isAllowedOrigin(origin: string | undefined, host: string | undefined): boolean
+  /** The trainee session a watch token stands for. */
+  resolve(token: string): SessionRecord | undefined
+}
+
+/** A manager that forwards to the real one once it exists. Closing is the terminal owner's job. */
+function lateManager(get: () => TerminalManager | undefined): TerminalManager {
+  const required = (): TerminalManager => {
+    const m = get()
+    if (!m) {
+      throw new Error('the terminal is not registered')
+    }
+    return m
+  }
+  return {
+    attach: (request) => required().attach(request),
+    get: (id) => get()?.get(id),
+    sessionIds: () => get()?.sessionIds() ?? [],
+    closeSession: async (id, code, error) => get()?.closeSession(id, code, error),
+    closeAll: async () => undefined,
+  }
+}
+
+export async function registerWatchRoute(app: FastifyInstance, options: WatchRouteOptions): Promise<void> {
+  await app.register(terminalRoute, {
+    path: WATCH_PATH,
+    manager: lateManager(options.manager),
+    isAllowedOrigin: options.isAllowedOrigin,
+    authenticate: (token) => {
+      const session = options.resolve(token)
+      return session ? { sessionId: session.id, workspaceDir: session.workspaceDir, readOnly: true } : undefined
+    },
+  })
+}

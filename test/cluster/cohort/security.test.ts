@@ -1,0 +1,134 @@
+// Trainee separation end to end against the real control plane: A's token opens only A's
+// terminal, cannot get B's watch token, progress or the grade book, and A's ServiceAccount gets 403
+// in B's namespace; the instructor's watch is read-only whatever the page asks, and watch tokens
+// do not open ordinary terminals. (Terminals here are local shells: kwok pods cannot exec; the pod
+// backend's framing is tested in server/cohorts/pod-terminal.test.ts.)
+import { ApiException, CoreV1Api } from '@kubernetes/client-node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { buildCohortTestApp, type CohortTestApp } from '../../../server/cohorts/test-app.test-helper.ts'
+import type { CohortDetailDto, JoinResultDto } from '../../../server/protocol/cohort-dto.ts'
+import { decodeServerFrame, encodeClientFrame, encodeInputFrames } from '../../../server/protocol/terminal-frames.ts'
+import { kubeConfig } from '../cluster-client.ts'
+import { backend, ensureClassNamespaces, serviceAccountConfig } from './helpers.ts'
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}` })
+
+interface Term {
+  text: () => string
+  ready: Promise<{ readOnly: boolean }>
+  closed: Promise<number>
+  type(line: string): void
+  close(): void
+}
+
+function connect(base: string, path: string, hello: { token: string; readOnly?: boolean }): Term {
+  const ws = new WebSocket(`${base.replace(/^http/, 'ws')}${path}`)
+  ws.binaryType = 'nodebuffer'
+  let out = ''
+  let onReady: (r: { readOnly: boolean }) => void = () => {}
+  const ready = new Promise<{ readOnly: boolean }>((resolve) => (onReady = resolve))
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)))
+  ws.on('open', () => ws.send(encodeClientFrame({ type: 'hello', ...hello })))
+  ws.on('message', (data: Buffer) => {
+    const d = decodeServerFrame(new Uint8Array(data))
+    if (d.ok && d.frame.type === 'ready') {
+      onReady({ readOnly: d.frame.readOnly })
+    } else if (d.ok && d.frame.type === 'output') {
+      out += Buffer.from(d.frame.data).toString()
+    }
+  })
+  return {
+    text: () => out,
+    ready,
+    closed,
+    type: (line) => encodeInputFrames(`${line}\r`).forEach((f) => ws.send(f)),
+    close: () => ws.close(),
+  }
+}
+
+async function until(ok: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!ok() && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  expect(ok()).toBe(true)
+}
+
+describe('trainee separation', () => {
+  const kc = kubeConfig()
+  const { envs } = backend(kc)
+  let t: CohortTestApp
+  let base: string
+  let instructor: string
+  let cohort: CohortDetailDto
+  let a: JoinResultDto
+  let b: JoinResultDto
+  const name = `sec-${Date.now().toString(36).slice(-4)}`
+
+  beforeAll(async () => {
+    await ensureClassNamespaces(kc)
+    t = await buildCohortTestApp({ backend: envs, terminal: true })
+    base = (await t.app.listen({ host: '127.0.0.1', port: 0 })).replace(/\/$/, '')
+    instructor = await t.instructor()
+    const res = await t.app.inject({ method: 'POST', url: '/api/cohorts', headers: auth(instructor), payload: { name, labId: 'hello-kindlab', trainees: 2, reserve: 2 } })
+    cohort = res.json()
+    await t.cohorts.pool.idle(cohort.id)
+    const join = async (displayName: string) => (await t.app.inject({ method: 'POST', url: '/api/join', payload: { classCode: cohort.classCode, displayName } })).json<JoinResultDto>()
+    a = await join('A')
+    b = await join('B')
+  })
+  afterAll(async () => {
+    await envs.teardown({ name, domain: '' })
+    await t?.close()
+  })
+
+  it("A's token opens A's own terminal, never B's", async () => {
+    const term = connect(base, '/ws/terminal', { token: a.token })
+    await term.ready
+    term.type('echo "I am $TRAINEE_ID"')
+    await until(() => term.text().includes('I am trainee01'))
+    term.close()
+    // B's session id, or A's join token, are not session tokens.
+    expect(await connect(base, '/ws/terminal', { token: b.sessionId }).closed).toBe(4401)
+  })
+
+  it("A cannot get a watch token for B, B's progress, or the grade book", async () => {
+    for (const [method, url] of [
+      ['POST', `/api/cohorts/${cohort.id}/trainees/${b.traineeId}/watch`],
+      ['GET', `/api/cohorts/${cohort.id}/gradebook`],
+      ['GET', `/api/cohorts/${cohort.id}/gradebook.csv`],
+      ['DELETE', `/api/cohorts/${cohort.id}`],
+      ['POST', `/api/cohorts/${cohort.id}/trainees/${b.traineeId}/reset`],
+    ] as const) {
+      const res = await t.app.inject({ method, url, headers: auth(a.token), ...(method === 'POST' ? { payload: {} } : {}) })
+      expect(res.statusCode, `${method} ${url}`).toBe(403)
+    }
+    await t.app.inject({ method: 'POST', url: '/api/labs/hello-kindlab/steps/0/check', headers: auth(b.token), payload: {} })
+    const mine = await t.app.inject({ method: 'GET', url: '/api/labs/hello-kindlab/progress', headers: auth(a.token) })
+    expect(mine.json<{ lastResults: object }>().lastResults).toEqual({})
+  })
+
+  it("A's ServiceAccount is refused in B's namespace", async () => {
+    const asA = (await serviceAccountConfig(kc, `kl-${name}-${a.traineeId}`, 'trainee')).makeApiClient(CoreV1Api)
+    await expect(asA.listNamespacedPod({ namespace: `kl-${name}-${a.traineeId}` })).resolves.toBeTruthy()
+    const refused = await asA.listNamespacedPod({ namespace: `kl-${name}-${b.traineeId}` }).catch((e: unknown) => e)
+    expect((refused as ApiException<string>).code).toBe(403)
+  })
+
+  it("the instructor watches B read-only; watch tokens do not open ordinary terminals", async () => {
+    const bTerm = connect(base, '/ws/terminal', { token: b.token })
+    await bTerm.ready
+    const watch = (await t.app.inject({ method: 'POST', url: `/api/cohorts/${cohort.id}/trainees/${b.traineeId}/watch`, headers: auth(instructor), payload: {} })).json<{ token: string }>()
+    expect(await connect(base, '/ws/terminal', { token: watch.token }).closed).toBe(4401)
+    const watcher = connect(base, '/ws/watch', { token: watch.token, readOnly: false })
+    expect((await watcher.ready).readOnly).toBe(true)
+    watcher.type('echo injected-by-watcher')
+    bTerm.type('echo from-b-$((20+1))')
+    await until(() => watcher.text().includes('from-b-21'))
+    expect(bTerm.text()).not.toContain('injected-by-watcher')
+    expect(await connect(base, '/ws/watch', { token: a.token }).closed).toBe(4401)
+    watcher.close()
+    bTerm.close()
+  })
+})
