@@ -50,7 +50,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const sessions = createSessionService(sessionsRepo, config.dataDir)
   const catalog = createLabCatalog(labs)
   const clusterEnv = options.clusterEnv ?? {}
-  const cohorts = wireCohorts({ db, config, sessions, catalog, clusterEnv })
+  const cohorts = wireCohorts({ db, config, sessions, catalog, clusterEnv, terminalManager: () => terminal.manager() })
   const grading = createGradingService({
     kinds: checkKinds,
     progress,
@@ -67,7 +67,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     ...(provisioning ? { provisioning } : {}),
   })
   const terminal = attachTerminal({
-    authenticate: (token) => cohorts.authenticateTerminal(token, (t) => sessions.authenticate(t)),
+    authenticate: (token) => sessions.authenticate(token),
     isAllowedOrigin: (origin, host) => isAllowedOrigin(origin, host, config.allowedOrigins),
     env: clusterEnv,
     idleTimeoutMs: config.sessionIdleMinutes * 60_000,
