@@ -8,7 +8,7 @@ import { createKubeOps } from '../adapters/kube/kube-ops.ts'
 import { createLiveServices, type ProbeRoute } from '../adapters/live/live-services.ts'
 import type { ProgressEventDto } from '../protocol/api-dto.ts'
 import { loadBlueprint, type Blueprint } from '../provision/blueprint.ts'
-import { gatewayPorts } from '../provision/blueprint-facts.ts'
+import { gatewayPortRoutes } from '../provision/blueprint-facts.ts'
 import { createStepRunner, type ProvisionAdapters } from '../provision/executors.ts'
 import { planUp, type Plan, type PlanTarget } from '../provision/plan.ts'
 import { runPlan } from '../provision/run-plan.ts'
@@ -65,12 +65,14 @@ export function probeRouteFor(plan: Plan, bp: Blueprint, env: LiveEnv): ProbeRou
   if (plan.target.type === 'context') {
     return { type: 'service', gateway }
   }
+  const routes = gatewayPortRoutes(bp)
   if (env.inContainer) {
-    const nodePorts = Object.fromEntries(gatewayPorts(bp.istio.overlay, bp.istio.ingress.service).filter((p) => p['nodePort']).map((p) => [Number(p['port']), Number(p['nodePort'])]))
-    return { type: 'node-ports', node: `${plan.target.clusterName}-control-plane`, nodePorts }
+    const ports = Object.fromEntries(routes.flatMap((r) => [[r.servicePort, r.nodePort], ...(r.hostPort ? [[r.hostPort, r.nodePort]] : [])]))
+    return { type: 'node-ports', node: `${plan.target.clusterName}-control-plane`, ports }
   }
   const listen = plan.target.listenAddress
-  return { type: 'host-ports', host: !listen || listen === '0.0.0.0' ? '127.0.0.1' : listen }
+  const ports = Object.fromEntries(routes.flatMap((r) => (r.hostPort ? [[r.servicePort, r.hostPort]] : [])))
+  return { type: 'host-ports', host: !listen || listen === '0.0.0.0' ? '127.0.0.1' : listen, ports }
 }
 
 /** The grading services for the planned cluster (lazy: nothing connects until a check runs). */

@@ -112,6 +112,27 @@ function servicePorts(objects: readonly KubeObject[]): PortFact[] {
     })
 }
 
+/** One gateway port and where it is reachable: its node port and, on kind, the host port mapped to it. */
+export interface GatewayPortRoute {
+  servicePort: number
+  nodePort: number
+  hostPort?: number
+}
+
+/** The gateway's fixed node ports and the kind host ports that reach them (e.g. 6379 → 30306 → host 3306). */
+export function gatewayPortRoutes(bp: Blueprint): GatewayPortRoute[] {
+  const hostByNode = new Map(bp.kind.config.nodes.flatMap((n) => (n.extraPortMappings ?? []).map((m) => [m.containerPort, m.hostPort] as const)))
+  return gatewayPorts(bp.istio.overlay, bp.istio.ingress.service).flatMap((p) => {
+    const servicePort = Number(p['port'])
+    const nodePort = Number(p['nodePort'])
+    if (!Number.isInteger(servicePort) || !Number.isInteger(nodePort)) {
+      return []
+    }
+    const hostPort = hostByNode.get(nodePort)
+    return [{ servicePort, nodePort, ...(hostPort === undefined ? {} : { hostPort }) }]
+  })
+}
+
 /** Host ports, gateway ports and Service ports of the lab, in that order. */
 export function blueprintPorts(bp: Blueprint): PortFact[] {
   const host = bp.kind.config.nodes.flatMap((n) =>

@@ -2,7 +2,7 @@
 // the shop's services and images, and the overlay keeping every demo-profile gateway port.
 import { describe, expect, it } from 'vitest'
 import { loadBlueprint } from './blueprint.ts'
-import { blueprintImages, blueprintPorts, clusterImages, gatewayPorts } from './blueprint-facts.ts'
+import { blueprintImages, blueprintPorts, clusterImages, gatewayPortRoutes, gatewayPorts } from './blueprint-facts.ts'
 
 const bp = await loadBlueprint()
 const shopObjects = bp.app.manifests.flatMap((f) => f.objects)
@@ -27,6 +27,15 @@ describe('the shipped blueprint', () => {
     expect(byName['tcp-redis']).toMatchObject({ port: 6379, nodePort: 30306 })
     expect(ports.every((p) => Number(p['targetPort']) > 1024)).toBe(true)
     expect(bp.istio.overlay['spec']).toMatchObject({ profile: 'demo', hub: 'docker.io/istio', tag: '1.31.1' })
+  })
+
+  it('routes every fixed gateway port to its node port and kind host port (Redis 6379 → 30306 → host 3306)', () => {
+    expect(gatewayPortRoutes(bp)).toEqual([
+      { servicePort: 15021, nodePort: 30021 },
+      { servicePort: 80, nodePort: 30080, hostPort: 80 },
+      { servicePort: 443, nodePort: 30443, hostPort: 443 },
+      { servicePort: 6379, nodePort: 30306, hostPort: 3306 },
+    ])
   })
 
   it('has the shop: 10 services plus redis-cart, frontend 80 → 8080, frontend-external a LoadBalancer', () => {

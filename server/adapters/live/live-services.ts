@@ -17,20 +17,20 @@ export interface GatewayRef {
 
 /** Where probes reach the gateway from kindlab's process. */
 export type ProbeRoute =
-  /** kind: the host ports kind maps (127.0.0.1:80 → node 30080). */
-  | { type: 'host-ports'; host?: string }
-  /** kindlab in a container on the kind network: the node container's node ports. */
-  | { type: 'node-ports'; node: string; nodePorts: Record<number, number> }
+  /** kind: the host ports kind maps; `ports` maps a gateway port to its host port (6379 → 3306). */
+  | { type: 'host-ports'; host?: string; ports: Record<number, number> }
+  /** kindlab in a container on the kind network: `ports` maps gateway and host ports to node ports. */
+  | { type: 'node-ports'; node: string; ports: Record<number, number> }
   /** kindlab inside the cluster (or a routable Service): the gateway Service's own ports. */
   | { type: 'service'; gateway: GatewayRef }
 
-/** Turns a probe route into an address the probe adapters dial. */
+/** Turns a probe route into an address the probe adapters dial. Unknown ports are dialled as they are. */
 export function probeAddress(route: ProbeRoute): ProbeAddress {
   switch (route.type) {
     case 'host-ports':
-      return { host: route.host ?? '127.0.0.1', portFor: (port) => port }
+      return { host: route.host ?? '127.0.0.1', portFor: (port) => route.ports[port] ?? port }
     case 'node-ports':
-      return { host: route.node, portFor: (port) => route.nodePorts[port] ?? port }
+      return { host: route.node, portFor: (port) => route.ports[port] ?? port }
     case 'service':
       return { host: `${route.gateway.service}.${route.gateway.namespace}.svc.cluster.local`, portFor: (port) => port }
   }

@@ -1,0 +1,63 @@
+// Where probes go for each way kindlab runs (host ports on kind, node ports from a container on
+// the kind network, the Service in an existing cluster), and the terminal's KUBECONFIG.
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { probeAddress } from '../adapters/live/live-services.ts'
+import { loadBlueprint } from '../provision/blueprint.ts'
+import { planUp } from '../provision/plan.ts'
+import type { LiveEnv } from './live-env.ts'
+import { probeRouteFor, targetFor, terminalEnvFor } from './provision-cli.ts'
+
+const bp = await loadBlueprint()
+let dir: string
+let env: LiveEnv
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kindlab-cli-'))
+  env = {
+    dataDir: dir,
+    binDir: join(dir, 'bin'),
+    kubeconfigPath: join(dir, 'kubeconfig'),
+    workDir: join(dir, 'work'),
+    imagesArchive: join(dir, 'images.tar'),
+    toolEnv: { PATH: '' },
+    inContainer: false,
+    listenAddress: undefined,
+    userKubeconfigs: ['/home/u/.kube/config'],
+  }
+})
+afterAll(async () => rm(dir, { recursive: true, force: true }))
+
+const planFor = (e: LiveEnv, context?: string) => planUp(bp, { target: targetFor(context ? { context } : {}, e, bp), kubeconfigPath: context ? undefined : e.kubeconfigPath, workDir: e.workDir })
+
+describe('probeRouteFor', () => {
+  it('dials the host ports kind maps on this machine', () => {
+    const address = probeAddress(probeRouteFor(planFor(env), bp, env))
+    expect([address.host, address.portFor(80), address.portFor(443), address.portFor(6379), address.portFor(3306)]).toEqual(['127.0.0.1', 80, 443, 3306, 3306])
+  })
+
+  it('dials the node container by name from a container on the kind network', () => {
+    const inside = { ...env, inContainer: true, listenAddress: '0.0.0.0' }
+    const plan = planFor(inside)
+    expect(plan.target).toMatchObject({ internalKubeconfig: true, listenAddress: '0.0.0.0' })
+    const address = probeAddress(probeRouteFor(plan, bp, inside))
+    expect([address.host, address.portFor(80), address.portFor(443), address.portFor(6379), address.portFor(3306)]).toEqual(['kindlab-control-plane', 30080, 30443, 30306, 30306])
+  })
+
+  it('dials the gateway Service in an existing cluster', () => {
+    const address = probeAddress(probeRouteFor(planFor(env, 'prod'), bp, env))
+    expect([address.host, address.portFor(80)]).toEqual(['istio-ingressgateway.istio-system.svc.cluster.local', 80])
+  })
+})
+
+describe('terminalEnvFor', () => {
+  it('uses the lab kubeconfig on kind, and for a context a current-context file before the user\'s kubeconfigs', async () => {
+    expect(await terminalEnvFor(planFor(env), env)).toEqual({ KUBECONFIG: env.kubeconfigPath })
+    const { KUBECONFIG } = await terminalEnvFor(planFor(env, 'team/east'), env)
+    const [first, ...rest] = (KUBECONFIG ?? '').split(delimiter)
+    expect(rest).toEqual(['/home/u/.kube/config'])
+    expect(await readFile(first ?? '', 'utf8')).toBe('apiVersion: v1\nkind: Config\ncurrent-context: "team/east"\n')
+  })
+})
