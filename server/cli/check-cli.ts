@@ -13,7 +13,7 @@ import { type CheckRunResult, runChecks } from '../checks/run-checks.ts'
 import type { CheckContext, LayerResult } from '../checks/types.ts'
 import { loadLabs, type Lab, type Step } from '../labs/load-labs.ts'
 import { defaultLabsDir } from '../labs/paths.ts'
-import { resolveCheck, resolveVariables } from '../labs/variables.ts'
+import { resolveCheck, resolveVariables, substituteVariables } from '../labs/variables.ts'
 import type { CheckFlags } from './commands/check.ts'
 import { printJson } from './output.ts'
 
@@ -41,11 +41,29 @@ export async function gradeStep(labId: string, flags: CheckFlags): Promise<Check
   const lab = await findLab(labId, flags.labs)
   const step = findStep(lab, flags.step)
   const vars = resolveVariables(lab.variables, parseVars(flags.var, lab))
-  const files = await readResourceFiles(flags.resources)
+  // Solution files of a lab may use its variables; a learner's files simply have none.
+  const files = (await readResourceFiles(flags.resources)).map((f) => ({
+    ...f,
+    text: substituteVariables(f.text, vars),
+  }))
+  return gradeFiles(lab, step, files, vars, dirname(resolve(flags.resources[0] ?? '.')))
+}
+
+/**
+ * Grades a step of a loaded lab against YAML texts, offline. Shared by the CLI and the lab's
+ * tests (solutions and mistakes).
+ */
+export async function gradeFiles(
+  lab: Lab,
+  step: Step,
+  files: ReadonlyArray<{ file: string; text: string }>,
+  vars: Record<string, string>,
+  workspaceDir = '.',
+): Promise<CheckReport> {
   const context: CheckContext = {
     labId: lab.id,
     stepIndex: step.index,
-    workspaceDir: dirname(resolve(flags.resources[0] ?? '.')),
+    workspaceDir,
     vars,
     runCommand: () =>
       Promise.resolve({
@@ -53,10 +71,9 @@ export async function gradeStep(labId: string, flags: CheckFlags): Promise<Check
         output: '`kindlab check` runs no commands; command checks need `kindlab serve`.',
         timedOut: false,
       }),
-    readWorkspaceFile: (path) =>
-      readFile(resolve(dirname(resolve(flags.resources[0] ?? '.')), path), 'utf8').catch(() => undefined),
+    readWorkspaceFile: (path) => readFile(resolve(workspaceDir, path), 'utf8').catch(() => undefined),
     services: {
-      [serviceKeys.resources]: createTextResourceSource(files, files.map((f) => f.file).join(', ')),
+      [serviceKeys.resources]: createTextResourceSource(files, files.map((f) => f.file).join(', ') || 'no files'),
       [graderServiceKeys.environment]: createLabEnvironmentSource([lab]),
     },
   }
@@ -82,7 +99,7 @@ function toReportCheck(r: CheckRunResult): CheckReport['checks'][number] {
   }
 }
 
-async function findLab(labId: string, labsDir: string | undefined): Promise<Lab> {
+export async function findLab(labId: string, labsDir: string | undefined): Promise<Lab> {
   const { labs, issues } = await loadLabs(labsDir ?? defaultLabsDir())
   const lab = labs.find((l) => l.id === labId)
   if (lab !== undefined) {

@@ -47,9 +47,12 @@ export function hintFromExplanation(
   max = 2,
 ): string | undefined {
   const score = (i: ExplanationItem): number => (i.path !== undefined ? 2 : 0) + (i.hint !== undefined ? 1 : 0)
-  const ranked = items
+  const ordered = items
     .map((item, index) => ({ item, index }))
     .sort((a, b) => score(b.item) - score(a.item) || a.index - b.index)
+  const top = ordered[0] === undefined ? 0 : score(ordered[0].item)
+  // Items naming both a field and a fix say it all; otherwise take the most specific few.
+  const ranked = (top === 3 ? ordered.filter((o) => score(o.item) === 3) : ordered)
     .slice(0, max)
     .sort((a, b) => a.index - b.index)
   const text = ranked.map((r) => itemText(model, r.item)).join(' ')

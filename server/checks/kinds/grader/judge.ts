@@ -42,17 +42,21 @@ export function mainCluster(o: Outcome): string | undefined {
 
 /** Describes where an outcome went: `frontend.default:80`, `404`, `connection refused`. */
 export function describeOutcome(o: Outcome): string {
-  if (o.status === 'connection_reset') {
-    return o.reason === 'no_listener' ? 'connection refused (no listener)' : 'connection reset'
-  }
   const target =
     o.weightedClusters !== undefined && o.weightedClusters.length > 0
       ? o.weightedClusters.map((c) => `${shortCluster(c.name)} ${c.weight}`).join(' / ')
       : o.cluster === undefined
         ? undefined
         : shortCluster(o.cluster)
-  if (o.status === 503 && target !== undefined) {
-    return `503 (cluster ${target} does not exist)`
+  if ((o.status === 503 || o.reason === 'cluster_not_found') && target !== undefined) {
+    const gone =
+      (o.weightedClusters?.length ?? 0) > 1
+        ? `not every cluster of ${target} exists`
+        : `cluster ${target} does not exist`
+    return `${o.status === 503 ? '503' : 'connection reset'} (${gone})`
+  }
+  if (o.status === 'connection_reset') {
+    return o.reason === 'no_listener' ? 'connection refused (no listener)' : 'connection reset'
   }
   if (target !== undefined) {
     return `${target}${o.upstreamPath === undefined ? '' : ` as ${o.upstreamPath}`}`
@@ -119,13 +123,20 @@ export function wrongTurnHint(
       : `VirtualService ${o.route.virtualService} ${rulePath(o.route.path)}${o.route.file === undefined ? '' : ` (${o.route.file}${o.route.line === undefined ? '' : `:${o.route.line}`})`}`
   if (e.service === undefined) {
     if (o.status !== 'connection_reset' && o.status !== 404 && (e.unreachable === true || e.status === 404)) {
-      return `${where ?? 'A route'} takes this request (${describeOutcome(o)}). Its hosts are too broad: a wildcard host such as "*" also matches this name. List only the host names you mean, in the Gateway server and in the VirtualService.`
+      const hosts = t.virtualServices.find(
+        (r) => `${r.vs.metadata.namespace}/${r.vs.metadata.name}` === o.route?.virtualService,
+      )?.vs.spec.hosts
+      const its =
+        hosts === undefined
+          ? 'Its hosts are'
+          : `Its hosts (spec.hosts: ${hosts.map((h) => JSON.stringify(h)).join(', ')}) are`
+      return `${where ?? 'A route'} takes this request (${describeOutcome(o)}). ${its} too broad: a wildcard host such as "*" also matches this name. List only the host names you mean, in the Gateway server and in the VirtualService.`
     }
     return undefined
   }
   const cluster = mainCluster(o)
   const parsed = cluster === undefined ? undefined : parseClusterName(cluster)
-  if (parsed === undefined || o.status === 'connection_reset') {
+  if (parsed === undefined || (o.status === 'connection_reset' && o.reason !== 'cluster_not_found')) {
     return undefined
   }
   const wantHost = serviceFqdn(

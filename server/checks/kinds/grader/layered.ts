@@ -5,10 +5,13 @@ import type { LayerResult } from '../../types.ts'
 import type { GraderInput } from '../../grader-input.ts'
 import type { HttpProbeResult, LiveCluster, TcpProbeResult } from '../../live-services.ts'
 import { type EnvoyOutcome, outcomeKey, readDump, simulateOnDump } from './envoy-layer.ts'
-import { hintFromExplanation, joinHints } from './explain-hint.ts'
+import { learnerFindings } from './analysis.ts'
+import { hintFromExplanation, hintFromFinding, joinHints } from './explain-hint.ts'
+import { protocolHint } from './protocol-hint.ts'
 import { describeOutcome, type Judgement, type Outcome } from './judge.ts'
 import { missingServicePort, type Prediction, predict, translationOf } from './predict.ts'
 import { describeRequest, type GatewayRequest } from './request.ts'
+import { credentialProblem } from './tls-credential.ts'
 import { needsCluster, picture, type PathPicture, ran, stopOf } from './verdict.ts'
 
 /** How long a check waits for istiod to push a change before trusting Envoy's older answer. */
@@ -36,44 +39,14 @@ export interface Judges {
 /** Runs `req` through the layers. */
 export async function runLayers(input: GraderInput, req: GatewayRequest, judges: Judges): Promise<LayeredResult> {
   const prediction = predict(input, req)
-  const configResult: Outcome = prediction.result ?? { status: 'connection_reset', reason: 'no_service_port' }
-  const cj =
-    prediction.result === undefined
-      ? { passed: false, message: missingServicePort(prediction.hop) }
-      : judges.config(configResult)
-  const layers: LayerResult[] = [ran('config', cj.passed, cj.message)]
-  const explanation = prediction.result?.explanation ?? [missingServicePort(prediction.hop)]
-  let hint = cj.passed ? undefined : configHint(input, prediction, judges, configResult)
-  const detail: LayeredResult['detail'] = {
-    picture: pictureOf(req, 'config', configResult, prediction),
-    explanation,
-    predicted: describeOutcome(configResult),
-  }
-  const out: LayeredResult = { layers, prediction, detail }
+  const config = configLayer(input, req, prediction, judges)
+  const out: LayeredResult = { layers: [config.layer], prediction, detail: config.detail }
+  let hint = config.hint
   const cluster = input.cluster
   if (cluster === undefined) {
-    layers.push(needsCluster('envoy'), needsCluster('traffic'))
+    out.layers.push(needsCluster('envoy'), needsCluster('traffic'))
   } else {
-    const envoy = await envoyLayer(cluster, req, prediction, judges, cj.passed)
-    layers.push(envoy.layer)
-    if (envoy.outcome !== undefined) {
-      out.envoy = envoy.outcome
-      detail.envoy = describeOutcome(envoy.outcome)
-      detail.picture = pictureOf(req, 'envoy', envoy.outcome, prediction)
-      if (outcomeKey(envoy.outcome) !== outcomeKey(configResult)) {
-        detail.disagreement = `Your resources predict ${detail.predicted}; the gateway's Envoy does ${detail.envoy}.`
-        if (envoy.layer.passed === false && cj.passed) {
-          hint = `${detail.disagreement} istiod may not have pushed your change yet (istioctl proxy-status), or the cluster holds other resources than your files (kubectl get gateway,virtualservice -A).`
-        }
-      }
-    }
-    const traffic = await trafficLayer(cluster, req, judges)
-    if (traffic !== undefined) {
-      layers.push(traffic)
-      if (traffic.passed === false && hint === undefined) {
-        hint = `The configuration is right, but the real request failed: ${traffic.message}. Are the destination pods running and ready (kubectl get pods)?`
-      }
-    }
+    hint = (await liveLayers(cluster, req, judges, out, config.layer.passed === true)) ?? hint
   }
   if (hint !== undefined) {
     out.hint = hint
@@ -81,13 +54,102 @@ export async function runLayers(input: GraderInput, req: GatewayRequest, judges:
   return out
 }
 
-function configHint(input: GraderInput, p: Prediction, judges: Judges, o: Outcome): string | undefined {
-  if (p.result === undefined) {
-    return missingServicePort(p.hop)
+/** The prediction layer, with the TLS credential precondition of HTTPS requests. */
+function configLayer(
+  input: GraderInput,
+  req: GatewayRequest,
+  p: Prediction,
+  judges: Judges,
+): { layer: LayerResult; hint?: string; detail: LayeredResult['detail'] } {
+  const o: Outcome = p.result ?? { status: 'connection_reset', reason: 'no_service_port' }
+  let j = p.result === undefined ? { passed: false, message: missingServicePort(p.hop) } : judges.config(o)
+  let hint = j.passed ? undefined : configHint(input, req, p, judges, o)
+  const credential =
+    req.https && p.result !== undefined ? credentialProblem(input, translationOf(input), p.result) : undefined
+  if (credential !== undefined && j.passed) {
+    j = { passed: false, message: credential.message }
+    hint = credential.hint
   }
-  const core = hintFromExplanation(input.model, p.result.explanationItems)
+  const detail = {
+    picture: pictureOf(req, 'config', o, p),
+    explanation: p.result?.explanation ?? [missingServicePort(p.hop)],
+    predicted: describeOutcome(o),
+  }
+  return { layer: ran('config', j.passed, j.message), ...(hint === undefined ? {} : { hint }), detail }
+}
+
+/** Envoy and traffic layers; returns a hint that replaces the prediction's, if any. */
+async function liveLayers(
+  cluster: LiveCluster,
+  req: GatewayRequest,
+  judges: Judges,
+  out: LayeredResult,
+  predictedPass: boolean,
+): Promise<string | undefined> {
+  const { detail } = out
+  let hint: string | undefined
+  const envoy = await envoyLayer(cluster, req, out.prediction, judges, predictedPass)
+  out.layers.push(envoy.layer)
+  if (envoy.outcome !== undefined) {
+    out.envoy = envoy.outcome
+    detail.envoy = describeOutcome(envoy.outcome)
+    detail.picture = pictureOf(req, 'envoy', envoy.outcome, out.prediction)
+    if (outcomeKey(envoy.outcome) !== outcomeKey(out.prediction.result ?? { status: 'connection_reset' })) {
+      detail.disagreement = `Your resources predict ${detail.predicted}; the gateway's Envoy does ${detail.envoy}.`
+      if (envoy.layer.passed === false && predictedPass) {
+        hint = `${detail.disagreement} istiod may not have pushed your change yet (istioctl proxy-status), or the cluster holds other resources than your files (kubectl get gateway,virtualservice -A).`
+      }
+    }
+  }
+  const traffic = await trafficLayer(cluster, req, judges)
+  if (traffic !== undefined) {
+    out.layers.push(traffic)
+    if (traffic.passed === false && hint === undefined && envoy.layer.passed !== false) {
+      hint = `The configuration is right, but the real request failed: ${traffic.message}. Are the destination pods running and ready (kubectl get pods)?`
+    }
+  }
+  return hint
+}
+
+function configHint(
+  input: GraderInput,
+  req: GatewayRequest,
+  p: Prediction,
+  judges: Judges,
+  o: Outcome,
+): string | undefined {
+  const t = translationOf(input)
+  const proto = protocolHint(t, req, p.hop)
+  const rejected = rejectedNote(input)
+  if (p.result === undefined) {
+    return joinHints(missingServicePort(p.hop), proto)
+  }
+  // A destination other than the expected one is named with the expected one; misses are the core's.
   const wrong = judges.wrongTurn?.(o)
-  return joinHints(wrong, wrong === undefined ? core : undefined) ?? core
+  const core = hintFromExplanation(input.model, p.result.explanationItems)
+  const main = proto ?? wrong ?? core
+  return joinHints(main, main?.includes('IST0106') === true ? undefined : rejected, relatedReference(input, main))
+}
+
+/** A dangling reference (IST0101/IST0132) of the learner's VirtualServices the hint does not name yet. */
+function relatedReference(input: GraderInput, main: string | undefined): string | undefined {
+  const f = learnerFindings(input).find(
+    (x) => (x.code === 'IST0101' || x.code === 'IST0132') && x.path?.startsWith('spec.gateways') === true,
+  )
+  if (
+    f === undefined ||
+    main?.includes(`${f.resource.namespace}/${f.resource.name} spec.gateways`) === true ||
+    main?.includes('does not exist') === true
+  ) {
+    return undefined
+  }
+  return `Related: ${hintFromFinding(f)}`
+}
+
+/** The learner's resources istiod rejects: often the reason a request finds nothing. */
+function rejectedNote(input: GraderInput): string | undefined {
+  const f = learnerFindings(input).find((x) => x.code === 'IST0106')
+  return f === undefined ? undefined : `Also: istiod rejects one of your resources. ${hintFromFinding(f)}`
 }
 
 async function envoyLayer(

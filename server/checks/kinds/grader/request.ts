@@ -64,8 +64,8 @@ export function describeRequest(r: GatewayRequest): string {
   }
   const scheme = r.https ? 'https' : 'http'
   const defaultPort = r.https ? 443 : 80
-  const host = r.host.replace(/:\d+$/, '')
-  return `${r.method} ${scheme}://${host}${r.port === defaultPort ? '' : `:${r.port}`}${r.path}`
+  const hasPort = /:\d+$/.test(r.host)
+  return `${r.method} ${scheme}://${r.host}${hasPort || r.port === defaultPort ? '' : `:${r.port}`}${r.path}`
 }
 
 /** A destination as a check names it: a short name (in the learner's namespace) or an FQDN. */

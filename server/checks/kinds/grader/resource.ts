@@ -93,6 +93,15 @@ function checkGone(input: GraderInput, want: ObjectRef, found: RawObject | undef
       layers: [ran('config', true, input.live ? `not in ${input.sourceDescription}` : 'deleted')],
     }
   }
+  if (found.origin === 'environment' && input.deleted.length > 0) {
+    const others = input.deleted.map(describeRef).join(', ')
+    return {
+      passed: false,
+      message: `${what} still exists: your files delete ${others}, not it.`,
+      hint: `Delete ${what}: \`kubectl -n ${want.namespace} delete ${want.kind.toLowerCase()} ${want.name}\`${input.deleted.some((d) => d.name !== want.name) ? `, and re-create ${others}, which must stay` : ''}.`,
+      layers: [ran('config', false, 'still exists')],
+    }
+  }
   if (found.origin === 'environment') {
     const message = `Offline, kindlab cannot see \`kubectl delete\`: ${what} is confirmed gone only with the live cluster.`
     return {
