@@ -1,9 +1,8 @@
-// Headless benchmark clients: kindlab's own browser client (web/src/terminal/terminal-socket.ts over
-// `ws`) and a client speaking ttyd's protocol with ttyd's browser flow control. Both "render" into
-// the same HeadlessScreen, whose write callback fires on the next turn of the event loop, as xterm's would.
+// Headless benchmark clients, each speaking its server's protocol with its browser's flow control:
+// kindlab's (acks after parsing, like web/src/terminal/terminal-socket.ts) and ttyd's (PAUSE/RESUME).
+// Both "render" into the same HeadlessScreen and treat output as parsed on the next event-loop turn.
 import { WebSocket } from 'ws'
-import { createTerminalSocket } from '../web/src/terminal/terminal-socket.ts'
-import { createNodeSocketFactory } from './node-socket.ts'
+import { decodeServerFrame, encodeClientFrame, encodeInputFrames } from '../server/protocol/terminal-frames.ts'
 
 /** Output sink that counts bytes and resolves waits on text patterns. */
 export class HeadlessScreen {
@@ -54,29 +53,62 @@ export interface BenchClient {
 
 const SIZE = { cols: 120, rows: 40 }
 
-/** Connects kindlab's browser client (acks after each parsed write, like the page). */
+/** The page's ack policy (web/src/terminal/terminal-socket.ts defaults): 64 KiB, or 100 ms after parsing. */
+const KINDLAB_ACK = { bytes: 64 * 1024, delayMs: 100 } as const
+
+/**
+ * Connects to kindlab's terminal websocket with the page's protocol and flow control: hello with
+ * the token, then an ack for output once it is "parsed" (batched like the page does).
+ */
 export async function openKindlabClient(port: number, token: string, timeoutMs = 10_000): Promise<BenchClient> {
   const screen = new HeadlessScreen()
-  let onConnected: (() => void) | undefined
-  const connected = new Promise<void>((resolve) => (onConnected = resolve))
-  const socket = createTerminalSocket({
-    url: `ws://127.0.0.1:${port}/ws/terminal`,
-    token,
-    createSocket: createNodeSocketFactory({ origin: `http://127.0.0.1:${port}` }),
-    sink: {
-      write: (data, done) => {
-        screen.feed(data)
-        setImmediate(done)
-      },
-      reset: () => {},
-    },
-    size: () => SIZE,
-    onState: (state) => state === 'connected' && onConnected?.(),
-    onError: (error) => process.stderr.write(`kindlab: ${error.code}: ${error.message}\n`),
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/terminal`, { origin: `http://127.0.0.1:${port}` })
+  ws.binaryType = 'nodebuffer'
+  let pendingAck = 0
+  let ackTimer: ReturnType<typeof setTimeout> | undefined
+  const flushAck = (): void => {
+    clearTimeout(ackTimer)
+    ackTimer = undefined
+    if (pendingAck > 0 && ws.readyState === ws.OPEN) {
+      ws.send(encodeClientFrame({ type: 'ack', bytes: pendingAck }))
+    }
+    pendingAck = 0
+  }
+  const parsed = (bytes: number): void => {
+    pendingAck += bytes
+    if (pendingAck >= KINDLAB_ACK.bytes) {
+      flushAck()
+    } else {
+      ackTimer ??= setTimeout(flushAck, KINDLAB_ACK.delayMs)
+    }
+  }
+  const ready = new Promise<void>((resolve, reject) => {
+    ws.once('error', reject)
+    ws.once('open', () => ws.send(encodeClientFrame({ type: 'hello', token, ...SIZE })))
+    ws.on('message', (data: Buffer) => {
+      const decoded = decodeServerFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+      if (!decoded.ok) {
+        reject(new Error(`kindlab sent a malformed frame: ${decoded.reason}`))
+      } else if (decoded.frame.type === 'output') {
+        const bytes = decoded.frame.data.byteLength
+        screen.feed(decoded.frame.data)
+        setImmediate(() => parsed(bytes))
+      } else if (decoded.frame.type === 'ready') {
+        resolve()
+      } else if (decoded.frame.type === 'error') {
+        reject(new Error(`kindlab: ${decoded.frame.code}: ${decoded.frame.message}`))
+      }
+    })
   })
-  socket.connect()
-  await withTimeout(connected, timeoutMs, 'kindlab terminal did not connect')
-  return { screen, type: (text) => socket.sendInput(text), close: () => socket.dispose() }
+  await withTimeout(ready, timeoutMs, 'kindlab terminal did not become ready')
+  return {
+    screen,
+    type: (text) => encodeInputFrames(text).forEach((frame) => ws.send(frame)),
+    close: () => {
+      clearTimeout(ackTimer)
+      ws.close()
+    },
+  }
 }
 
 /** ttyd's command bytes (ttyd src/server.h). */
