@@ -67,11 +67,12 @@ export function probeRouteFor(plan: Plan, bp: Blueprint, env: LiveEnv): ProbeRou
   }
   const routes = gatewayPortRoutes(bp)
   if (env.inContainer) {
-    const ports = Object.fromEntries(routes.flatMap((r) => [[r.servicePort, r.nodePort], ...(r.hostPort ? [[r.hostPort, r.nodePort]] : [])]))
+    const pairs = routes.flatMap((r): Array<[number, number]> => [[r.servicePort, r.nodePort], ...(r.hostPort ? [[r.hostPort, r.nodePort] as [number, number]] : [])])
+    const ports: Record<number, number> = Object.fromEntries(pairs)
     return { type: 'node-ports', node: `${plan.target.clusterName}-control-plane`, ports }
   }
   const listen = plan.target.listenAddress
-  const ports = Object.fromEntries(routes.flatMap((r) => (r.hostPort ? [[r.servicePort, r.hostPort]] : [])))
+  const ports: Record<number, number> = Object.fromEntries(routes.flatMap((r): Array<[number, number]> => (r.hostPort ? [[r.servicePort, r.hostPort]] : [])))
   return { type: 'host-ports', host: !listen || listen === '0.0.0.0' ? '127.0.0.1' : listen, ports }
 }
 
