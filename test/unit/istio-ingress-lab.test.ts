@@ -91,6 +91,28 @@ describe('istio-ingress solutions', () => {
   })
 })
 
+describe('istio-ingress correct variants', () => {
+  it('equivalent correct answers (variants/) pass every check of their step', async () => {
+    const vars = resolveVariables(lab.variables)
+    const problems: string[] = []
+    for (const dir of await readdir(join(labDir, 'variants'))) {
+      const step = lab.steps.find((s) => stepDir(lab, s.index) === dir)
+      if (step === undefined) {
+        problems.push(`variants/${dir}: no such step`)
+        continue
+      }
+      for (const file of await yamlFiles(join(labDir, 'variants', dir))) {
+        const text = substituteVariables(await readFile(join(labDir, 'variants', dir, file), 'utf8'), vars)
+        const report = await gradeFiles(lab, step, [{ file, text }], vars)
+        for (const c of report.checks.filter((x) => !x.passed)) {
+          problems.push(`variants/${dir}/${file}: ${c.id}: ${c.message} ${c.hint ?? ''}`)
+        }
+      }
+    }
+    expect(problems).toEqual([])
+  })
+})
+
 describe('istio-ingress mistakes', () => {
   it('every mistake names known checks of its own step', () => {
     for (const m of mistakes) {

@@ -40,6 +40,12 @@ const params = Type.Object(
       { additionalProperties: false },
     ),
     exists: Type.Optional(Type.Boolean({ description: 'false: the object must be gone. Default true.' })),
+    createdWithKubectl: Type.Optional(
+      Type.Boolean({
+        description:
+          'The learner may create it imperatively (kubectl create secret ...), with no file. Offline, its absence is then left open unless the files hold other objects of its kind.',
+      }),
+    ),
     fields: Type.Optional(Type.Array(fieldSchema, { description: 'Field conditions, all of which must hold.' })),
   },
   { additionalProperties: false },
@@ -60,7 +66,18 @@ export const resourceCheck: CheckKind<Params> = {
       name: p.object.name,
     }
     const found = findObject(input, want)
-    return p.exists === false ? checkGone(input, want, found) : checkPresent(input, want, found, p.fields ?? [])
+    if (p.exists === false) {
+      return checkGone(input, want, found)
+    }
+    if (found === undefined && p.createdWithKubectl === true && !input.live && !hasKind(input, want.kind)) {
+      const message = `Offline, kindlab sees only your files: ${describeRef(want)} made with kubectl is confirmed with the live cluster.`
+      return {
+        passed: true,
+        message,
+        layers: [{ layer: 'config', passed: undefined, message: 'needs the live cluster' }],
+      }
+    }
+    return checkPresent(input, want, found, p.fields ?? [])
   },
 }
 
@@ -72,6 +89,10 @@ function findObject(input: GraderInput, want: ObjectRef): RawObject | undefined 
     o.ref.name === want.name
   // The learner's version (or the cluster's) wins over the environment's.
   return input.objects.find((o) => o.origin !== 'environment' && match(o)) ?? input.objects.find(match)
+}
+
+function hasKind(input: GraderInput, kind: string): boolean {
+  return input.objects.some((o) => o.origin !== 'environment' && o.ref.kind.toLowerCase() === kind.toLowerCase())
 }
 
 function wasDeleted(input: GraderInput, want: ObjectRef): boolean {
