@@ -31,7 +31,8 @@ const defaultLog: Log = (line) => process.stderr.write(`[cluster:build] ${line}\
 
 /** Where binaries for the pinned versions live; override the root with KINDLAB_CACHE_DIR. */
 export function binDir(): string {
-  const root = process.env['KINDLAB_CACHE_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'kindlab')
+  const root =
+    process.env['KINDLAB_CACHE_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'kindlab')
   return join(root, 'cluster', versions.kubernetes)
 }
 
@@ -49,7 +50,12 @@ export function binaries(dir = binDir()): Binaries {
 async function kubeVersionFlags(): Promise<string[]> {
   const v = versions.kubernetes
   const [major = '1', minor = '0'] = v.replace(/^v/, '').split('.')
-  const info = await goJson<{ Origin?: { Hash?: string }; Time?: string }>(here, ['list', '-m', '-json', `k8s.io/kubernetes@${v}`])
+  const info = await goJson<{ Origin?: { Hash?: string }; Time?: string }>(here, [
+    'list',
+    '-m',
+    '-json',
+    `k8s.io/kubernetes@${v}`,
+  ])
   const values: Record<string, string> = {
     gitVersion: v,
     gitMajor: major,
@@ -72,7 +78,9 @@ async function targets(bins: Binaries): Promise<Target[]> {
     { module: 'kwok', packages: ['sigs.k8s.io/kwok/cmd/kwok'], outputs: [bins.kwok], ldflags: [] },
     {
       module: 'kubernetes',
-      packages: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => `k8s.io/kubernetes/cmd/${c}`),
+      packages: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map(
+        (c) => `k8s.io/kubernetes/cmd/${c}`,
+      ),
       outputs: [bins.kubeApiserver, bins.kubeControllerManager, bins.kubeScheduler],
       ldflags: await kubeVersionFlags(),
     },
@@ -80,9 +88,9 @@ async function targets(bins: Binaries): Promise<Target[]> {
 }
 
 /** Runs `go build -v`, counting compiled packages so a long build shows it is alive. */
-function goBuild(cwd: string, args: string[], log: Log): Promise<void> {
+function goBuild(cwd: string, args: string[], log: Log, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('go', args, { cwd, env: goEnv(), stdio: ['ignore', 'inherit', 'pipe'] })
+    const child = spawn('go', args, { cwd, env: goEnv(), stdio: ['ignore', 'inherit', 'pipe'], signal })
     let compiled = 0
     let last = ''
     let tail: string[] = []
@@ -110,13 +118,18 @@ function goBuild(cwd: string, args: string[], log: Log): Promise<void> {
   })
 }
 
-async function buildTarget(target: Target, log: Log): Promise<void> {
+async function buildTarget(target: Target, log: Log, signal?: AbortSignal): Promise<void> {
   const outDir = dirname(target.outputs[0] ?? '')
   mkdirSync(outDir, { recursive: true })
   const tmp = mkdtempSync(join(outDir, '.build-'))
   try {
     const ldflags = ['-s', '-w', ...target.ldflags].join(' ')
-    await goBuild(join(here, 'go', target.module), ['build', '-v', '-ldflags', ldflags, '-o', `${tmp}/`, ...target.packages], log)
+    await goBuild(
+      join(here, 'go', target.module),
+      ['build', '-v', '-ldflags', ldflags, '-o', `${tmp}/`, ...target.packages],
+      log,
+      signal,
+    )
     target.packages.forEach((pkg, i) => {
       const out = target.outputs[i]
       const base = pkg.split('/').at(-1) === 'v3' ? 'server' : (pkg.split('/').at(-1) ?? '')
@@ -130,16 +143,21 @@ async function buildTarget(target: Target, log: Log): Promise<void> {
 }
 
 /** Builds whatever is missing and returns the binary paths. Safe to call on every start. */
-export async function ensureBinaries(log: Log = defaultLog): Promise<Binaries> {
+export async function ensureBinaries(log: Log = defaultLog, signal?: AbortSignal): Promise<Binaries> {
   const bins = binaries()
   for (const target of await targets(bins)) {
     if (target.outputs.every((o) => existsSync(o))) {
       continue
     }
     const started = Date.now()
-    log(`building ${target.packages.join(', ')} (module test/cluster/go/${target.module}); the first build takes many minutes`)
-    await buildTarget(target, log)
-    log(`built ${target.module} in ${Math.round((Date.now() - started) / 1000)}s -> ${dirname(target.outputs[0] ?? '')}`)
+    log(
+      `building ${target.packages.join(', ')} (module test/cluster/go/${target.module}); the first build takes many minutes`,
+    )
+    signal?.throwIfAborted()
+    await buildTarget(target, log, signal)
+    log(
+      `built ${target.module} in ${Math.round((Date.now() - started) / 1000)}s -> ${dirname(target.outputs[0] ?? '')}`,
+    )
   }
   return bins
 }

@@ -38,22 +38,53 @@ function writeModule(name, { goLine, tools, require, replace = [] }) {
   go(['mod', 'tidy'], dir)
 }
 
+/** Istio tags have no `v`, so Go treats "1.31.1" as a revision query and resolves it to a pseudo-version. */
+function resolveIstio() {
+  const info = JSON.parse(go(['list', '-m', '-json', `istio.io/istio@${versions.istio}`]))
+  if (info.Version !== versions.istioModule) {
+    process.stderr.write(`istio ${versions.istio} resolves to ${info.Version}; updating versions.json\n`)
+    versions.istioModule = info.Version
+    writeFileSync(join(here, 'versions.json'), `${JSON.stringify(versions, null, 2)}\n`)
+  }
+  return info.Version
+}
+
 const k8s = versions.kubernetes
 const staging = stagingModules(k8s)
 const published = k8s.replace(/^v1\./, 'v0.')
-writeModule('kubernetes', {
-  goLine: staging.goLine,
-  tools: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => `k8s.io/kubernetes/cmd/${c}`),
-  require: [['k8s.io/kubernetes', k8s]],
-  replace: staging.modules.map((m) => [m, published]),
-})
-writeModule('etcd', {
-  goLine: staging.goLine,
-  tools: ['go.etcd.io/etcd/server/v3'],
-  require: [['go.etcd.io/etcd/server/v3', versions.etcd]],
-})
-writeModule('kwok', {
-  goLine: staging.goLine,
-  tools: ['sigs.k8s.io/kwok/cmd/kwok'],
-  require: [['sigs.k8s.io/kwok', versions.kwok]],
-})
+const modules = {
+  kubernetes: () => ({
+    goLine: staging.goLine,
+    tools: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => `k8s.io/kubernetes/cmd/${c}`),
+    require: [['k8s.io/kubernetes', k8s]],
+    replace: staging.modules.map((m) => [m, published]),
+  }),
+  etcd: () => ({
+    goLine: staging.goLine,
+    tools: ['go.etcd.io/etcd/server/v3'],
+    require: [['go.etcd.io/etcd/server/v3', versions.etcd]],
+  }),
+  kwok: () => ({
+    goLine: staging.goLine,
+    tools: ['sigs.k8s.io/kwok/cmd/kwok'],
+    require: [['sigs.k8s.io/kwok', versions.kwok]],
+  }),
+  istio: () => ({
+    goLine: staging.goLine,
+    tools: ['istio.io/istio/pilot/cmd/pilot-discovery'],
+    require: [['istio.io/istio', resolveIstio()]],
+    // istio.io/istio pins pseudo-versions of its API modules that the module proxy here does not
+    // serve; the release tags of the same name carry the same API.
+    replace: ['istio.io/api', 'istio.io/client-go'].map((m) => [m, `v${versions.istio}`]),
+  }),
+}
+
+// `node gen-wrapper.mjs [name...]` regenerates only the named modules.
+const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(modules)
+for (const name of wanted) {
+  const spec = modules[name]
+  if (!spec) {
+    throw new Error(`unknown module ${name}; known: ${Object.keys(modules).join(', ')}`)
+  }
+  writeModule(name, spec())
+}

@@ -9,7 +9,10 @@ export interface Versions {
   kubernetes: string
   etcd: string
   kwok: string
+  /** Istio release tag; Istio tags have no `v`, so Go resolves them to a pseudo-version. */
   istio: string
+  /** The pseudo-version `go mod download istio.io/istio@<istio>` resolves to (kept offline-usable). */
+  istioModule: string
 }
 
 export const versions = JSON.parse(readFileSync(new URL('./versions.json', import.meta.url), 'utf8')) as Versions
