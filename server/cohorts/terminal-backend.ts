@@ -23,8 +23,8 @@ export function createCohortSessionFactory(
       target: { namespace, pod: 'workspace', container: 'shell' },
       ...(options.size ? { size: options.size } : {}),
       ...(options.scrollbackBytes ? { scrollbackBytes: options.scrollbackBytes } : {}),
-      ...(options.onExit ? { onExit: options.onExit } : {}),
-      ...(options.onViewerCountChange ? { onViewerCountChange: options.onViewerCountChange } : {}),
+      onExit: (info) => options.onExit?.(info),
+      onViewerCountChange: (count) => options.onViewerCountChange?.(count),
     })
   }
 }

@@ -81,7 +81,7 @@ export async function buildCohortTestApp(
         })
       }
     },
-    ...(terminal ? { registerTerminal: terminal.register } : {}),
+    ...(terminal ? { registerTerminal: (a: FastifyInstance) => terminal.register(a) } : {}),
   })
   return {
     app,
@@ -91,7 +91,7 @@ export async function buildCohortTestApp(
     adminToken,
     async instructor() {
       const res = await app.inject({ method: 'POST', url: '/api/instructor/session', payload: { adminToken } })
-      return (res.json() as { token: string }).token
+      return res.json<{ token: string }>().token
     },
     async close() {
       await cohorts.stop()

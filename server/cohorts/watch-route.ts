@@ -38,7 +38,7 @@ export async function registerWatchRoute(app: FastifyInstance, options: WatchRou
   await app.register(terminalRoute, {
     path: WATCH_PATH,
     manager: lateManager(options.manager),
-    isAllowedOrigin: options.isAllowedOrigin,
+    isAllowedOrigin: (origin, host) => options.isAllowedOrigin(origin, host),
     authenticate: (token) => {
       const session = options.resolve(token)
       return session ? { sessionId: session.id, workspaceDir: session.workspaceDir, readOnly: true } : undefined

@@ -76,7 +76,7 @@ export function createCohortKube(kubeConfig: KubeConfig): CohortKube {
     kubeConfig,
     async apply(object) {
       try {
-        await api.patch(object as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply)
+        await api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply)
       } catch (err) {
         const m = object.metadata
         throw translateKubeError(err, `apply ${describe({ ...object, name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) })}`)

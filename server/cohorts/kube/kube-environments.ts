@@ -26,12 +26,6 @@ const OUTSIDE_NAMESPACED: Array<[string, string]> = [
 ]
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const refOf = (o: KubeObject): ObjectRef => ({
-  apiVersion: o.apiVersion,
-  kind: o.kind,
-  name: o.metadata.name,
-  ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
-})
 const show = (r: ObjectRef): string => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`
 
 export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmentOptions = {}): EnvironmentBackend {

@@ -78,7 +78,10 @@ describe('cohort isolation (namespace mode)', () => {
       return code === 403 ? code : undefined
     })
     expect(rejection).toBe(403)
-    const err = await create('virtualservices', virtualService('steal', `hipster.${b.domain}`)).catch((e: unknown) => e)
+    const err: unknown = await create('virtualservices', virtualService('steal', `hipster.${b.domain}`)).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(String((err as ApiException<string>).body)).toContain(a.domain)
     expect(await status(create('gateways', gateway('steal-gw', `hipster.${b.domain}`)))).toBe(403)
     expect(await status(create('gateways', gateway('any', '*')))).toBe(403)

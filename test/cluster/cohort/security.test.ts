@@ -3,7 +3,7 @@
 // in B's namespace; the instructor's watch is read-only whatever the page asks, and watch tokens
 // do not open ordinary terminals. (Terminals here are local shells: kwok pods cannot exec; the pod
 // backend's framing is tested in server/cohorts/pod-terminal.test.ts.)
-import { ApiException, CoreV1Api } from '@kubernetes/client-node'
+import { CoreV1Api, type ApiException } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { buildCohortTestApp, type CohortTestApp } from '../../../server/cohorts/test-app.test-helper.ts'
