@@ -87,7 +87,8 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     registerCohorts: cohorts.register,
   })
   for (const issue of issues) {
-    app.log.warn({ file: issue.file, line: issue.line }, `lab skipped: ${issue.message}`)
+    const text = issue.level === 'error' ? `lab skipped: ${issue.message}` : `lab warning: ${issue.message}`
+    app.log.warn({ file: issue.file, line: issue.line }, text)
   }
   app.addHook('onClose', async () => {
     await terminal.closeAll()

@@ -8,6 +8,7 @@ import type { ProgressRepo } from '../store/progress-repo.ts'
 import type { SessionRecord } from '../store/sessions-repo.ts'
 import type { CheckRunDto } from '../protocol/api-dto.ts'
 import { AppError } from '../errors.ts'
+import { resolveCheck } from '../labs/variables.ts'
 
 export interface GradeInput {
   session: SessionRecord
@@ -45,17 +46,20 @@ export interface AttemptEvent {
 export function createGradingService(deps: GradingDeps) {
   return {
     async grade(input: GradeInput): Promise<CheckRunDto> {
-      const selected = input.onlyIds?.length ? input.stepChecks.filter((c) => input.onlyIds?.includes(c.id)) : input.stepChecks
+      const selected = input.onlyIds?.length
+        ? input.stepChecks.filter((c) => input.onlyIds?.includes(c.id))
+        : input.stepChecks
       if (input.onlyIds?.length && selected.length !== input.onlyIds.length) {
         throw new AppError('LAB_ERR_VALIDATION', {
           message: `This step has no check named ${input.onlyIds.filter((id) => !selected.some((c) => c.id === id)).join(', ')}.`,
           hint: 'Reload the page: the lab may have changed.',
         })
       }
+      const resolved = selected.map((c) => resolveCheck(c, input.vars) as DeclaredCheck)
       const context = buildContext(deps, input)
       const { session, labId, stepIndex } = input
       const results = await runChecks(deps.kinds, {
-        checks: selected,
+        checks: resolved,
         context,
         failuresBefore: (checkId) => deps.progress.failureCount(session.id, labId, checkId),
       })
@@ -77,7 +81,14 @@ export function createGradingService(deps: GradingDeps) {
       if (stepPassed) {
         deps.progress.markStepPassed(session.id, labId, stepIndex)
       }
-      deps.onAttempt?.({ session, labId, stepIndex, results, stepPassed, stepNewlyPassed: stepPassed && !before.passedSteps.includes(stepIndex) })
+      deps.onAttempt?.({
+        session,
+        labId,
+        stepIndex,
+        results,
+        stepPassed,
+        stepNewlyPassed: stepPassed && !before.passedSteps.includes(stepIndex),
+      })
       return { passed: results.every((r) => r.passed), stepPassed, checks: results }
     },
   }
@@ -95,7 +106,11 @@ function buildContext(deps: GradingDeps, input: GradeInput): CheckContext {
     workspaceDir,
     vars: input.vars,
     runCommand: (command, options) =>
-      runShellCommand(command, { cwd: workspaceDir, env: { ...baseEnv(), ...deps.commandEnv, ...input.vars }, timeoutMs: options.timeoutMs }),
+      runShellCommand(command, {
+        cwd: workspaceDir,
+        env: { ...baseEnv(), ...deps.commandEnv, ...input.vars },
+        timeoutMs: options.timeoutMs,
+      }),
     readWorkspaceFile: (path) => readWorkspaceFile(workspaceDir, path),
     services: deps.services,
   }
