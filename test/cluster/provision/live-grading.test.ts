@@ -1,6 +1,6 @@
 // The live grading adapters against the REAL control plane: the cluster ResourceSource reads the
 // learner's Istio objects, Services and Pods as API objects; the LiveCluster finds the Ready
-// gateway pod and turns a failed port-forward (kwok nodes have no kubelet) into a clear error;
+// gateway pod (a stand-in that runs no Envoy) and turns the failed port-forward into a clear error;
 // a read-only identity and an unreachable API become the right codes.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -33,7 +33,7 @@ describe('live grading adapters on a real control plane', () => {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: 'gateway', namespace, labels },
-        spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.31.1', ports: [{ containerPort: 8080 }, { containerPort: 15000 }] }] } } },
+        spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'istio-proxy', image: 'registry.k8s.io/pause:3.10', ports: [{ containerPort: 8080 }, { containerPort: 15000 }] }] } } },
       },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'frontend', namespace }, spec: { selector: { app: 'frontend' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
     ]
@@ -72,7 +72,8 @@ describe('live grading adapters on a real control plane', () => {
     expect(everywhere.objects.length).toBeGreaterThanOrEqual(snapshot.objects.length)
   })
 
-  it('finds the Ready gateway pod and reports the failed port-forward (no kubelet on kwok nodes) as LAB_ERR_ENVOY_UNREACHABLE', async () => {
+  it('finds the Ready gateway pod and reports a failed port-forward as LAB_ERR_ENVOY_UNREACHABLE', async () => {
+    // kwok nodes have no kubelet to forward through; on kind nothing listens on 15000 in the stand-in.
     const probe = { host: '127.0.0.1', portFor: (p: number) => p }
     const live = createLiveCluster({ kube: target, gateway: { namespace: ns.name, selector: { istio: 'ingressgateway' }, adminPort: 15000 }, probe })
     const err = await live.configDump().catch((e: unknown) => e)
