@@ -1,0 +1,103 @@
+// The pure planners: names, labels and the objects of one trainee, the admission policy's CEL,
+// and the cluster-mode dry-run plan.
+import { describe, expect, it } from 'vitest'
+import { planClusterCohort } from './cluster-plan.ts'
+import { GATEWAY_RULE, VIRTUALSERVICE_RULE, planHostPolicy } from './host-policy.ts'
+import { ANNOTATION_DOMAIN, COHORT_NAME_PATTERN, DOMAIN_PATTERN, LABEL_COHORT, LABEL_TRAINEE, traineeHosts, traineeId, traineeNamespace } from './names.ts'
+import { planCohortShared, planNamespaceCohort, planTrainee } from './namespace-plan.ts'
+
+const cohort = { name: 'istio-class', domain: 'istio-class.example' }
+
+describe('names', () => {
+  it.each([
+    [1, 20, 'trainee01'],
+    [7, 50, 'trainee07'],
+    [42, 100, 'trainee042'],
+  ])('slot %i of %i is %s', (slot, seats, id) => expect(traineeId(slot, seats)).toBe(id))
+
+  it('derives namespaces and host names from the cohort and trainee', () => {
+    expect(traineeNamespace(cohort, 'trainee07')).toBe('kl-istio-class-trainee07')
+    expect(traineeHosts(cohort, 'trainee07')).toContain('hipster.trainee07.istio-class.example')
+  })
+
+  it('accepts DNS-safe cohort names and domains only', () => {
+    const name = new RegExp(COHORT_NAME_PATTERN)
+    const domain = new RegExp(DOMAIN_PATTERN)
+    expect(['a', 'istio-class', 'x9'].every((n) => name.test(n))).toBe(true)
+    expect(['', 'Class', '-a', 'a-', 'a_b', 'a'.repeat(31)].some((n) => name.test(n))).toBe(false)
+    expect(domain.test('istio-class.example')).toBe(true)
+    expect(['example', 'a..b', 'UPPER.example', '-a.example', 'a.example.'].some((d) => domain.test(d))).toBe(false)
+  })
+})
+
+describe('namespace plan', () => {
+  const plan = planTrainee(cohort, 'trainee07', { shopNamespace: 'shop' })
+  const byKind = (kind: string) => plan.objects.filter((o) => o.kind === kind)
+
+  it('starts with the namespace: injection on, ownership labels, the domain annotation', () => {
+    const ns = plan.objects[0]
+    expect(ns?.kind).toBe('Namespace')
+    expect(ns?.metadata.labels).toMatchObject({ 'istio-injection': 'enabled', [LABEL_COHORT]: 'istio-class', [LABEL_TRAINEE]: 'trainee07', 'app.kubernetes.io/managed-by': 'kindlab' })
+    expect(ns?.metadata.annotations?.[ANNOTATION_DOMAIN]).toBe('trainee07.istio-class.example')
+  })
+
+  it('fences the namespace and gives the trainee an identity limited to it', () => {
+    expect(plan.objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRoleBinding', 'Pod', 'Deployment', 'Service']))
+    const role = byKind('Role').find((r) => r.metadata.namespace === plan.namespace)
+    const rules = (role?.['rules'] ?? []) as Array<{ resources: string[]; verbs: string[] }>
+    const writable = rules.filter((r) => r.verbs.includes('create')).flatMap((r) => r.resources)
+    expect(writable).not.toContain('resourcequotas')
+    expect(writable).not.toContain('networkpolicies')
+    expect(writable).not.toContain('roles')
+    const outside = [...byKind('RoleBinding'), ...byKind('ClusterRoleBinding')].filter((b) => b.metadata.namespace !== plan.namespace)
+    expect(outside.map((b) => (b['roleRef'] as { name: string }).name).sort()).toEqual(['kindlab-istio-class-ingress-read', 'kindlab-istio-class-shop-read', 'kindlab-istio-class-trainee-read'])
+  })
+
+  it('copies only the frontend by default, wired to the shared backends; the whole shop on request', () => {
+    expect(byKind('Deployment').map((d) => d.metadata.name)).toEqual(['frontend'])
+    expect(JSON.stringify(byKind('Deployment')[0])).toContain('productcatalogservice.shop.svc.cluster.local:3550')
+    const full = planTrainee(cohort, 'trainee07', { fullShop: true })
+    expect(full.objects.filter((o) => o.kind === 'Deployment').length).toBe(11)
+    expect(JSON.stringify(full.objects)).toContain(`productcatalogservice.${full.namespace}.svc.cluster.local`)
+  })
+
+  it('runs the workspace pod as the trainee with TRAINEE_DOMAIN set', () => {
+    const pod = byKind('Pod')[0] as { spec: { serviceAccountName: string; containers: Array<{ env: Array<{ name: string; value: string }> }> } } | undefined
+    expect(pod?.spec.serviceAccountName).toBe('trainee')
+    expect(pod?.spec.containers[0]?.env).toContainEqual({ name: 'TRAINEE_DOMAIN', value: 'trainee07.istio-class.example' })
+  })
+
+  it('labels every object for teardown and plans the shared objects once', () => {
+    const whole = planNamespaceCohort(cohort, ['trainee01', 'trainee02'])
+    for (const o of [...whole.shared, ...whole.trainees.flatMap((t) => t.objects)]) {
+      expect(o.metadata.labels?.[LABEL_COHORT], `${o.kind} ${o.metadata.name}`).toBe('istio-class')
+    }
+    expect(planCohortShared(cohort).map((o) => o.kind)).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ClusterRole', 'Role', 'Role'])
+  })
+})
+
+describe('host policy', () => {
+  it('binds to the cohort trainee namespaces and reads the suffix from the namespace annotation', () => {
+    const [policy, binding] = planHostPolicy(cohort)
+    expect(JSON.stringify(policy)).toContain(`namespaceObject.metadata.annotations['${ANNOTATION_DOMAIN}']`)
+    expect(binding?.['spec']).toMatchObject({ validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { [LABEL_COHORT]: 'istio-class', 'kindlab.dev/role': 'trainee' } } } })
+  })
+
+  it('checks the DNS part of namespaced Gateway hosts and allows own-namespace mesh names for VirtualServices', () => {
+    expect(GATEWAY_RULE).toContain("h.substring(h.indexOf('/') + 1)")
+    expect(GATEWAY_RULE).not.toContain('svc.cluster.local')
+    expect(VIRTUALSERVICE_RULE).toContain("'.' + request.namespace + '.svc.cluster.local'")
+  })
+})
+
+describe('cluster mode (dry run)', () => {
+  it('plans one kind cluster per trainee with distinct ports and the build commands', () => {
+    const plan = planClusterCohort(cohort, [{ id: 'trainee01', slot: 1 }, { id: 'trainee02', slot: 2 }])
+    expect(plan.clusters.map((c) => [c.clusterName, c.httpPort, c.domain])).toEqual([
+      ['kl-istio-class-trainee01', 8001, 'trainee01.istio-class.example'],
+      ['kl-istio-class-trainee02', 8002, 'trainee02.istio-class.example'],
+    ])
+    expect(plan.clusters[0]?.commands.map((c) => c[0])).toEqual(['kind', 'istioctl', 'kubectl', 'kubectl'])
+    expect(plan.clusters[1]?.commands[1]).toContain('kind-kl-istio-class-trainee02')
+  })
+})
