@@ -73,6 +73,8 @@ export interface ExpectedService {
   service: string
   namespace?: string
   port?: number
+  /** A DestinationRule subset; when absent any subset (or none) matches. */
+  subset?: string
 }
 
 /** The FQDN of an expected service: short names resolve in `namespace` or the learner's. */
@@ -95,7 +97,9 @@ export function clusterIs(cluster: string | undefined, e: ExpectedService, learn
   if (c === undefined) {
     return false
   }
-  return c.host === serviceFqdn(e, learnerNamespace) && (e.port === undefined || c.port === e.port)
+  const portOk = e.port === undefined || c.port === e.port
+  const subsetOk = e.subset === undefined || c.subset === e.subset
+  return c.host === serviceFqdn(e, learnerNamespace) && portOk && subsetOk
 }
 
 /** `frontend.default.svc.cluster.local:80` → `frontend.default:80` for short messages. */

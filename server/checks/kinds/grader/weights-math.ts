@@ -11,6 +11,7 @@ export interface Backend {
   service: string
   namespace?: string
   port?: number
+  subset?: string
   weight: number
   bodyMatches?: string
 }
@@ -41,6 +42,7 @@ function shareFor(shares: Map<string, number>, b: Backend, ns: string): number {
 }
 
 const pct = (n: number): string => `${Math.round(n * 10) / 10}%`
+const label = (b: Backend): string => (b.subset === undefined ? b.service : `${b.service} (${b.subset})`)
 
 /** Judges the weights of a predicted or real outcome. */
 export function judgeWeights(o: Outcome, backends: readonly Backend[], tolerance: number, ns: string): Judgement {
@@ -50,13 +52,13 @@ export function judgeWeights(o: Outcome, backends: readonly Backend[], tolerance
   const shares = sharesOf(o)
   const got = backends.map((b) => ({ b, share: shareFor(shares, b, ns) }))
   const off = got.filter((g) => Math.abs(g.share - g.b.weight) > tolerance)
-  const text = got.map((g) => `${g.b.service} ${pct(g.share)}`).join(', ')
+  const text = got.map((g) => `${label(g.b)} ${pct(g.share)}`).join(', ')
   if (off.length === 0) {
     return { passed: true, message: `split ${text}` }
   }
   return {
     passed: false,
-    message: `split ${text}; expected ${backends.map((b) => `${b.service} ${b.weight}%`).join(', ')}`,
+    message: `split ${text}; expected ${backends.map((b) => `${label(b)} ${b.weight}%`).join(', ')}`,
   }
 }
 
@@ -90,7 +92,7 @@ export function routeWeightHint(
         `no destination of ${rule} is ${serviceFqdn(b, ns)}${b.port === undefined ? '' : ` port ${b.port}`}; add it with weight ${b.weight}`,
       )
     } else if (Math.abs(share - b.weight) > 0.5) {
-      parts.push(`${b.service} gets ${pct(share)}; set its weight to ${b.weight} in ${rule}.route`)
+      parts.push(`${label(b)} gets ${pct(share)}; set its weight to ${b.weight} in ${rule}.route`)
     }
   }
   return parts.length === 0 ? undefined : `${parts.join('; ')}.`
@@ -151,6 +153,6 @@ export function judgeShares(
     const allowed = Math.max(tolerance, 329 * Math.sqrt((p * (1 - p)) / Math.max(n, 1)))
     return { b, observed, ok: Math.abs(observed - b.weight) <= allowed }
   })
-  const text = rows.map((r) => `${r.b.service} ${pct(r.observed)}`).join(', ')
+  const text = rows.map((r) => `${label(r.b)} ${pct(r.observed)}`).join(', ')
   return { passed: rows.every((r) => r.ok), message: `${n} responses: ${text}` }
 }

@@ -18,6 +18,9 @@ const backendSchema = Type.Object(
     service: Type.String({ minLength: 1, description: 'Short name (learner namespace) or FQDN.' }),
     namespace: Type.Optional(Type.String({ minLength: 1 })),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+    subset: Type.Optional(
+      Type.String({ minLength: 1, description: 'DestinationRule subset, for splits by version of one Service.' }),
+    ),
     weight: Type.Number({ minimum: 0, maximum: 100, description: 'Expected share in percent.' }),
     bodyMatches: Type.Optional(
       Type.String({
