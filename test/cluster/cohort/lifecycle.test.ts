@@ -1,0 +1,53 @@
+// Lifecycle against the real control plane: the reaper deletes cluster objects of cohorts that no
+// longer exist (orphans, e.g. left by a crashed server), ends idle trainee sessions (their link
+// brings them back with their progress), and leaves active cohorts alone.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildCohortTestApp, type CohortTestApp } from '../../../server/cohorts/test-app.test-helper.ts'
+import type { HandoutDto, JoinResultDto } from '../../../server/protocol/cohort-dto.ts'
+import { kubeConfig } from '../cluster-client.ts'
+import { backend, cohortName, ensureClassNamespaces, untilGone } from './helpers.ts'
+
+describe('reaper', () => {
+  const kc = kubeConfig()
+  const { envs } = backend(kc)
+  const ghost = cohortName('ghost')
+  let t: CohortTestApp
+  const live = `live-${Date.now().toString(36).slice(-4)}`
+
+  beforeAll(async () => {
+    await ensureClassNamespaces(kc)
+    t = await buildCohortTestApp({ backend: envs })
+  })
+  afterAll(async () => {
+    await envs.teardown(ghost)
+    await envs.teardown({ name: live, domain: '' })
+    await t?.close()
+  })
+
+  it('deletes orphaned cohort objects and keeps the active cohort', async () => {
+    await envs.prepareShared(ghost)
+    await envs.provision(ghost, 'trainee01')
+    const active = await t.cohorts.service.create({ name: live, labId: 'hello-kindlab', trainees: 1, reserve: 1 })
+    await t.cohorts.pool.idle(active.id)
+    expect(await envs.cohortsInCluster()).toEqual(expect.arrayContaining([ghost.name, live]))
+    const reaped = await t.cohorts.reap()
+    expect(reaped.orphans).toContain(ghost.name)
+    expect(reaped.orphans).not.toContain(live)
+    await untilGone(envs, ghost)
+    expect((await envs.leftovers({ name: live, domain: '' })).length).toBeGreaterThan(0)
+  })
+
+  it('ends idle trainee sessions; the personal link brings the trainee back to the same session', async () => {
+    const c = t.cohorts.service.find(live)
+    const handout: HandoutDto = t.cohorts.service.handout(c.id, 'http://127.0.0.1')
+    const token = handout.entries[0]?.joinUrl.split('#t=')[1] ?? ''
+    const joined: JoinResultDto = await t.cohorts.service.join({ joinToken: token })
+    t.db.prepare('UPDATE sessions SET last_seen_at = 0 WHERE id = ?').run(joined.sessionId)
+    const reaped = await t.cohorts.reap()
+    expect(reaped.sessions).toBe(1)
+    expect((await t.app.inject({ method: 'GET', url: '/api/session', headers: { authorization: `Bearer ${joined.token}` } })).statusCode).toBe(401)
+    const back = await t.cohorts.service.join({ joinToken: token })
+    expect(back.sessionId).toBe(joined.sessionId)
+    expect((await t.app.inject({ method: 'GET', url: '/api/session', headers: { authorization: `Bearer ${back.token}` } })).statusCode).toBe(200)
+  })
+})
