@@ -45,6 +45,7 @@ export function isFinalCloseCode(code: number): boolean {
   return [4000, 4401, 4403, 4404, 4409, 4410].includes(code)
 }
 
+/** Terminal size in character cells. */
 export interface TerminalSize {
   cols: number
   rows: number
@@ -59,21 +60,28 @@ export interface HelloFrame extends Partial<TerminalSize> {
   version?: number
 }
 
+/**
+ * Browser → server: `input` (raw bytes typed or pasted), `resize`, `ack` (output bytes the terminal
+ * has parsed; drives flow control) and `hello` (first frame only).
+ */
 export type ClientFrame =
   | { type: 'input'; data: Uint8Array }
   | ({ type: 'resize' } & TerminalSize)
   | { type: 'ack'; bytes: number }
   | HelloFrame
 
+/** How the shell ended: an exit code, or the signal that killed it. */
 export interface ExitInfo {
   code: number | null
   signal: string | null
 }
+/** An error the page can show: stable LAB_ERR_* code, a sentence, and what to do. */
 export interface ErrorInfo {
   code: string
   message: string
   hint?: string
 }
+/** Sent once the connection is attached to a shell; scrollback replay follows. */
 export interface ReadyInfo {
   /** True when this connection reattached to a shell that was already running. */
   reattached: boolean
@@ -83,6 +91,7 @@ export interface ReadyInfo {
   version: number
 }
 
+/** Server → browser: `output` (raw pty bytes), `exit`, `error` and `ready`. */
 export type ServerFrame =
   | { type: 'output'; data: Uint8Array }
   | ({ type: 'exit' } & ExitInfo)
