@@ -12,6 +12,7 @@ import { labRoutes } from './http/routes/labs.ts'
 import { sessionRoutes } from './http/routes/sessions.ts'
 import { workspaceRoutes } from './http/routes/workspace.ts'
 import type { StatusDto } from './protocol/api-dto.ts'
+import { MAX_CLIENT_FRAME_BYTES } from './protocol/terminal-frames.ts'
 import type { GradingService } from './services/grading-service.ts'
 import type { LabCatalog } from './services/lab-catalog.ts'
 import type { SessionService } from './services/session-service.ts'
@@ -56,7 +57,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }
     }
   })
-  await app.register(websocket, { options: { maxPayload: 256 * 1024 } })
+  // The terminal is the only websocket; larger client frames are refused before being buffered.
+  await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME_BYTES } })
   await app.register(healthRoutes, { prefix: '/api', status: deps.status })
   await app.register(sessionRoutes, { prefix: '/api', sessions: deps.sessions, accessToken: deps.accessToken })
   await app.register(labRoutes, {
