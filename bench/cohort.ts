@@ -13,9 +13,11 @@ import { parseArgs } from 'node:util'
 import WebSocket from 'ws'
 import { decodeServerFrame, encodeClientFrame, encodeInputFrames } from '../server/protocol/terminal-frames.ts'
 
-const { values: args } = parseArgs({ options: { trainees: { type: 'string', default: '100' }, rounds: { type: 'string', default: '5' } } })
+const { values: args } = parseArgs({ options: { trainees: { type: 'string', default: '100' }, rounds: { type: 'string', default: '5' }, 'spread-ms': { type: 'string', default: '0' } } })
 const N = Math.max(1, Math.min(250, Number(args.trainees)))
 const ROUNDS = Math.max(1, Math.min(20, Number(args.rounds)))
+/** 0: every trainee presses Check at the same moment (worst case); else at a random time within this window. */
+const SPREAD_MS = Math.max(0, Math.min(60_000, Number(args['spread-ms'])))
 const root = fileURLToPath(new URL('..', import.meta.url))
 const log = (line: string) => process.stderr.write(`[bench:cohort] ${line}\n`)
 
@@ -193,7 +195,12 @@ async function main(): Promise<void> {
           t.ws.send(frame)
         }
       })
-      const results = await Promise.all(trainees.map((t) => http(url, 'POST', '/api/labs/hello-kindlab/steps/0/check', {}, t.token)))
+      const results = await Promise.all(
+        trainees.map(async (t) => {
+          await new Promise((r) => setTimeout(r, Math.random() * SPREAD_MS))
+          return http(url, 'POST', '/api/labs/hello-kindlab/steps/0/check', {}, t.token)
+        }),
+      )
       for (const r of results) {
         if (r.status === 200) {
           latencies.push(r.ms)
@@ -217,7 +224,7 @@ async function main(): Promise<void> {
       `server process memory: ${Math.round(before.self / 1024)} MiB before, ${Math.round(connected.self / 1024)} MiB with ${trainees.length} terminals, ${Math.round(after.self / 1024)} MiB after ${ROUNDS} rounds`,
       `memory per session (server process): ${perSession(connected.self - before.self)} connected, ${perSession(after.self - before.self)} after the rounds`,
       `memory per session (its shell processes): ${perSession(after.children - before.children)}`,
-      `checks: ${latencies.length} answered, ${limited} refused; latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
+      `checks (${SPREAD_MS ? `spread over ${SPREAD_MS / 1000} s` : 'all at once'} per round): ${latencies.length} answered, ${limited} refused; latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
       `grade book: ${passed}/${trainees.length} trainees show hello-file-exists passed`,
       `terminal frames received: ${frames}; malformed: ${bad}; echoes missing (dropped): ${missing} of ${ROUNDS * trainees.length}`,
       `dropped frames: ${bad + missing}`,
