@@ -17,6 +17,7 @@ import {
   checkStepListing,
   checkUnusedVariables,
 } from './validate/lab-references.ts'
+import { checkSolutionsExist } from './validate/solutions-exist.ts'
 import { validateStep } from './validate/validate-step.ts'
 
 /** What the validator needs besides the files. */
@@ -133,6 +134,7 @@ function validateReferences(ctx: LabContext, source: YamlSource, raw: Record<str
     .map((f) => f.slice('steps/'.length, -'.md'.length))
   checkSolutionFolders(ctx, stepNames)
   checkUnusedVariables(ctx, source)
+  checkSolutionsExist(ctx, source, steps)
   return steps
 }
 
