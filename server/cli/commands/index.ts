@@ -1,6 +1,7 @@
 // The explicit, sorted list of `kindlab` commands. Each module defines its options and loads its
 // heavy code lazily inside the action.
 import type { Command } from 'commander'
+import { registerCheck } from './check.ts'
 import { registerCohort } from './cohort.ts'
 import { registerDoctor } from './doctor.ts'
 import { registerDown } from './down.ts'
@@ -15,7 +16,7 @@ import { registerUp } from './up.ts'
 
 type Register = (program: Command) => void
 
-const commands: Register[] = [registerCohort, registerDoctor, registerDown, registerImages, registerLabs, registerRoutes, registerServe, registerSimulate, registerStatus, registerTools, registerUp]
+const commands: Register[] = [registerCheck, registerCohort, registerDoctor, registerDown, registerImages, registerLabs, registerRoutes, registerServe, registerSimulate, registerStatus, registerTools, registerUp]
 
 export function registerCommands(program: Command): void {
   for (const register of commands) {
