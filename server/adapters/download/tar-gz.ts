@@ -31,78 +31,94 @@ const matches = (name: string, member: string): boolean => name.replace(/^\.\//,
 
 type Sink = 'file' | 'name' | 'skip'
 
-/** A writable that walks tar entries and copies the one named `member` into `out`. */
-function tarWalker(member: string, out: WriteStream, found: () => void): Writable {
-  let buf = Buffer.alloc(0)
-  let entry: { remaining: number; padding: number; sink: Sink; name: Buffer[] } | undefined
-  let longName: string | undefined
-  const startEntry = (header: { name: string; size: number; type: string }) => {
+/** Walks tar entries fed in chunks and copies the one at path `member` into `out`. */
+class TarWalker {
+  private buf = Buffer.alloc(0)
+  private entry: { remaining: number; padding: number; sink: Sink; name: Buffer[] } | undefined
+  private longName: string | undefined
+  found = false
+
+  constructor(
+    private readonly member: string,
+    private readonly out: WriteStream,
+  ) {}
+
+  push(chunk: Buffer): void {
+    this.buf = Buffer.concat([this.buf, chunk])
+    while (this.consume() && this.buf.length >= block) {
+      const header = parseTarHeader(this.buf.subarray(0, block))
+      this.buf = this.buf.subarray(block)
+      if (header) {
+        this.startEntry(header)
+      }
+    }
+  }
+
+  private startEntry(header: { name: string; size: number; type: string }): void {
     const padding = (block - (header.size % block)) % block
     if (header.type === 'L') {
       // GNU long name: the next entry's name is this entry's data.
-      entry = { remaining: header.size, padding, sink: 'name', name: [] }
+      this.entry = { remaining: header.size, padding, sink: 'name', name: [] }
       return
     }
-    const name = longName ?? header.name
-    longName = undefined
-    const isTarget = header.type === '0' && matches(name, member)
-    if (isTarget) {
-      found()
-    }
-    entry = { remaining: header.size, padding, sink: isTarget ? 'file' : 'skip', name: [] }
+    const name = this.longName ?? header.name
+    this.longName = undefined
+    const isTarget = header.type === '0' && !this.found && matches(name, this.member)
+    this.found ||= isTarget
+    this.entry = { remaining: header.size, padding, sink: isTarget ? 'file' : 'skip', name: [] }
   }
+
   /** Consumes entry data; false when more input is needed. */
-  const consume = (): boolean => {
+  private consume(): boolean {
+    const entry = this.entry
     if (!entry) {
       return true
     }
-    const take = Math.min(entry.remaining, buf.length)
-    const data = buf.subarray(0, take)
+    const take = Math.min(entry.remaining, this.buf.length)
+    const data = this.buf.subarray(0, take)
     if (entry.sink === 'file' && take > 0) {
-      out.write(data)
+      this.out.write(data)
     } else if (entry.sink === 'name') {
       entry.name.push(data)
     }
     entry.remaining -= take
-    buf = buf.subarray(take)
-    if (entry.remaining > 0 || buf.length < entry.padding) {
+    this.buf = this.buf.subarray(take)
+    if (entry.remaining > 0 || this.buf.length < entry.padding) {
       return false
     }
-    buf = buf.subarray(entry.padding)
+    this.buf = this.buf.subarray(entry.padding)
     if (entry.sink === 'name') {
-      longName = Buffer.concat(entry.name).toString('utf8').replace(/\0.*$/s, '')
+      this.longName = Buffer.concat(entry.name).toString('utf8').replace(/\0.*$/s, '')
     }
-    entry = undefined
+    this.entry = undefined
     return true
   }
-  return new Writable({
-    write(chunk: Buffer, _enc, done) {
-      buf = Buffer.concat([buf, chunk])
-      while (consume() && buf.length >= block) {
-        const header = parseTarHeader(buf.subarray(0, block))
-        buf = buf.subarray(block)
-        if (header) {
-          startEntry(header)
-        }
-      }
-      done()
-    },
-  })
 }
 
 /** Extracts the regular file at path `member` inside the archive to `dest`. */
 export async function extractTarGzMember(archive: string, member: string, dest: string): Promise<void> {
-  let found = false
   const out = createWriteStream(dest, { mode: 0o755 })
+  const walker = new TarWalker(member, out)
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      walker.push(chunk)
+      // Back-pressure: do not read more of the archive while the output file is behind.
+      if (out.writableNeedDrain) {
+        out.once('drain', () => done())
+      } else {
+        done()
+      }
+    },
+  })
   try {
-    await pipeline(createReadStream(archive), createGunzip(), tarWalker(member, out, () => (found = true)))
+    await pipeline(createReadStream(archive), createGunzip(), sink)
   } catch (err) {
     out.destroy()
     await rm(dest, { force: true })
     throw new AppError('LAB_ERR_DOWNLOAD_FAILED', { message: `The archive ${archive} cannot be unpacked.`, hint: 'Delete it and run `kindlab tools install` again.', cause: err })
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
-  if (!found) {
+  if (!walker.found) {
     await rm(dest, { force: true })
     throw new AppError('LAB_ERR_DOWNLOAD_FAILED', { message: `The archive ${archive} has no file named ${member}.`, hint: 'The release layout changed; report it.' })
   }

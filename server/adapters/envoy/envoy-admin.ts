@@ -1,6 +1,6 @@
 // Reads an Envoy admin endpoint (/config_dump) over plain HTTP on a loopback port (a port-forward
 // to the gateway pod's admin port 15000). Bounded in size and time; errors become AppErrors.
-import { request } from 'node:http'
+import { request, type IncomingMessage } from 'node:http'
 import { AppError } from '../../errors.ts'
 
 export interface AdminGetOptions {
@@ -9,6 +9,27 @@ export interface AdminGetOptions {
   /** @default 15_000 */
   timeoutMs?: number
   signal?: AbortSignal
+}
+
+const size = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`)
+
+/** Reads a response body, failing once it passes `maxBytes`. */
+function readBody(res: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let total = 0
+    res.on('data', (chunk: Buffer) => {
+      total += chunk.length
+      if (total > maxBytes) {
+        res.destroy()
+        reject(new Error(`the answer is larger than ${size(maxBytes)}`))
+        return
+      }
+      chunks.push(chunk)
+    })
+    res.on('end', () => resolve(Buffer.concat(chunks)))
+    res.on('error', reject)
+  })
 }
 
 /** GETs `path` from an Envoy admin listener at host:port and returns the body text. */
@@ -24,27 +45,12 @@ export function adminGet(host: string, port: number, path: string, options: Admi
           ...(cause === undefined ? {} : { cause }),
         }),
       )
-    const req = request({ host, port, path, method: 'GET', headers: { connection: 'close', accept: 'application/json' }, ...(options.signal ? { signal: options.signal } : {}) }, (res) => {
-      const chunks: Buffer[] = []
-      let size = 0
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length
-        if (size > maxBytes) {
-          req.destroy()
-          fail(`the answer is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`)
-          return
-        }
-        chunks.push(chunk)
-      })
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8')
-        if (res.statusCode !== 200) {
-          fail(`HTTP ${res.statusCode ?? '?'} ${body.slice(0, 120).trim()}`)
-          return
-        }
-        resolve(body)
-      })
-      res.on('error', (err) => fail(err.message, err))
+    const headers = { connection: 'close', accept: 'application/json' }
+    const req = request({ host, port, path, method: 'GET', headers, ...(options.signal ? { signal: options.signal } : {}) }, (res) => {
+      readBody(res, maxBytes).then((body) => {
+        const text = body.toString('utf8')
+        return res.statusCode === 200 ? resolve(text) : fail(`HTTP ${res.statusCode ?? '?'} ${text.slice(0, 120).trim()}`)
+      }, (err: Error) => fail(err.message, err))
     })
     req.setTimeout(timeoutMs, () => {
       req.destroy()

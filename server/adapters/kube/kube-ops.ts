@@ -1,7 +1,7 @@
 // The Kubernetes operations provisioning needs, all through @kubernetes/client-node: server-side
 // apply with field manager `kindlab`, a namespace marker, what Istio is installed, a health ping,
 // and the watch-based wait. Every foreign error is translated at this boundary.
-import { AppsV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, VersionApi, type KubernetesObject } from '@kubernetes/client-node'
+import { AppsV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, VersionApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
 import { loadKubeConfig, type KubeTarget, type LoadedKubeConfig } from './kube-config.ts'
 import { translateKubeError } from './kube-errors.ts'
 import { waitForDeployments, type DeploymentRef, type WaitOptions } from './wait-deployments.ts'
@@ -54,11 +54,64 @@ function imageTag(image: string | undefined): string | undefined {
   return at && colon > at.lastIndexOf('/') ? at.slice(colon + 1) : undefined
 }
 
+/** undefined for 404 (the object does not exist), the result otherwise. */
+async function orAbsent<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (isNotFound(err)) {
+      return undefined
+    }
+    throw err
+  }
+}
+
+async function readIstioState(kc: KubeConfig, namespace: string, ingressService: string): Promise<IstioState> {
+  const istiod = await orAbsent(() => kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'istiod', namespace }))
+  const svc = await orAbsent(() => kc.makeApiClient(CoreV1Api).readNamespacedService({ name: ingressService, namespace }))
+  const tag = imageTag(istiod?.spec?.template.spec?.containers[0]?.image)
+  return {
+    ...(tag ? { istiodTag: tag } : {}),
+    ...(svc?.spec?.type ? { ingressType: svc.spec.type } : {}),
+    nodePorts: (svc?.spec?.ports ?? []).flatMap((p) => (p.nodePort ? [p.nodePort] : [])),
+  }
+}
+
+/** Marks a namespace with a separate field manager, so the marker never takes its labels away from `kindlab`. */
+async function markNamespace(kc: KubeConfig, namespace: string, annotation: string, value: string): Promise<void> {
+  const body = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, annotations: { [annotation]: value } } }
+  await KubernetesObjectApi.makeApiClient(kc).patch(body, undefined, undefined, `${fieldManager}-state`, true, PatchStrategy.ServerSideApply)
+}
+
+type Call = <T>(what: string, fn: (l: LoadedKubeConfig) => Promise<T>) => Promise<T>
+
+function objectOps(load: () => LoadedKubeConfig, call: Call): Pick<KubeOps, 'apply' | 'delete'> {
+  return {
+    async apply(objects, options = {}) {
+      const api = KubernetesObjectApi.makeApiClient(load().kc)
+      for (const obj of sortForApply(objects)) {
+        options.signal?.throwIfAborted()
+        options.onObject?.(label(obj))
+        await call(`applying ${label(obj)}`, () => api.patch(obj, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply))
+      }
+    },
+    async delete(objects) {
+      const api = KubernetesObjectApi.makeApiClient(load().kc)
+      let deleted = 0
+      for (const obj of sortForApply(objects).reverse()) {
+        const done = await call(`deleting ${label(obj)}`, () => orAbsent(() => api.delete(obj)))
+        deleted += done === undefined ? 0 : 1
+      }
+      return deleted
+    },
+  }
+}
+
 /** Creates the operations for one cluster; the kubeconfig is read on first use. */
 export function createKubeOps(target: KubeTarget): KubeOps {
   let loaded: LoadedKubeConfig | undefined
   const load = (): LoadedKubeConfig => (loaded ??= loadKubeConfig(target))
-  const call = async <T>(what: string, fn: (l: LoadedKubeConfig) => Promise<T>): Promise<T> => {
+  const call: Call = async (what, fn) => {
     const l = load()
     try {
       return await fn(l)
@@ -71,69 +124,11 @@ export function createKubeOps(target: KubeTarget): KubeOps {
       return load().where
     },
     ping: () => call('asking for its version', async ({ kc }) => (await kc.makeApiClient(VersionApi).getCode()).gitVersion),
-    async apply(objects, options = {}) {
-      const api = KubernetesObjectApi.makeApiClient(load().kc)
-      for (const obj of sortForApply(objects)) {
-        options.signal?.throwIfAborted()
-        options.onObject?.(label(obj))
-        await call(`applying ${label(obj)}`, () => api.patch(obj, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply))
-      }
-    },
+    ...objectOps(load, call),
     namespaceAnnotation: (namespace, annotation) =>
-      call(`reading namespace ${namespace}`, async ({ kc }) => {
-        try {
-          return (await kc.makeApiClient(CoreV1Api).readNamespace({ name: namespace })).metadata?.annotations?.[annotation]
-        } catch (err) {
-          if (isNotFound(err)) {
-            return undefined
-          }
-          throw err
-        }
-      }),
-    annotateNamespace: (namespace, annotation, value) =>
-      call(`marking namespace ${namespace}`, async ({ kc }) => {
-        const body = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, annotations: { [annotation]: value } } }
-        // A separate field manager, so this marker never takes the namespace's labels away from `kindlab`.
-        await KubernetesObjectApi.makeApiClient(kc).patch(body, undefined, undefined, `${fieldManager}-state`, true, PatchStrategy.ServerSideApply)
-      }),
-    istioState: (namespace, ingressService) =>
-      call(`reading Istio in ${namespace}`, async ({ kc }) => {
-        const state: IstioState = { nodePorts: [] }
-        try {
-          const istiod = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'istiod', namespace })
-          const tag = imageTag(istiod.spec?.template.spec?.containers[0]?.image)
-          if (tag) {
-            state.istiodTag = tag
-          }
-          const svc = await kc.makeApiClient(CoreV1Api).readNamespacedService({ name: ingressService, namespace })
-          if (svc.spec?.type) {
-            state.ingressType = svc.spec.type
-          }
-          state.nodePorts = (svc.spec?.ports ?? []).flatMap((p) => (p.nodePort ? [p.nodePort] : []))
-        } catch (err) {
-          if (!isNotFound(err)) {
-            throw err
-          }
-        }
-        return state
-      }),
-    async delete(objects) {
-      const api = KubernetesObjectApi.makeApiClient(load().kc)
-      let deleted = 0
-      for (const obj of sortForApply(objects).reverse()) {
-        await call(`deleting ${label(obj)}`, async () => {
-          try {
-            await api.delete(obj)
-            deleted++
-          } catch (err) {
-            if (!isNotFound(err)) {
-              throw err
-            }
-          }
-        })
-      }
-      return deleted
-    },
+      call(`reading namespace ${namespace}`, async ({ kc }) => (await orAbsent(() => kc.makeApiClient(CoreV1Api).readNamespace({ name: namespace })))?.metadata?.annotations?.[annotation]),
+    annotateNamespace: (namespace, annotation, value) => call(`marking namespace ${namespace}`, ({ kc }) => markNamespace(kc, namespace, annotation, value)),
+    istioState: (namespace, ingressService) => call(`reading Istio in ${namespace}`, ({ kc }) => readIstioState(kc, namespace, ingressService)),
     deployments: (namespace) =>
       call(`listing Deployments in ${namespace}`, async ({ kc }) =>
         (await kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace })).items.map((d) => ({ name: d.metadata?.name ?? '?', ...deploymentProgress(d) })),

@@ -77,76 +77,97 @@ function watchInto<T extends KubernetesObject>(
   path: string,
   list: ListPromise<T>,
   into: Map<string, unknown>,
-  changed: () => void,
-  failed: (err: unknown) => void,
+  events: { changed: () => void; failed: (err: unknown) => void; isDone: () => boolean },
 ): Stoppable {
   const informer = makeInformer<T>(kc, path, list)
   const put = (obj: T) => {
     into.set(key(obj.metadata?.namespace ?? '', obj.metadata?.name ?? ''), obj)
-    changed()
+    events.changed()
   }
   informer.on('add', put)
   informer.on('update', put)
   informer.on('delete', (obj) => {
     into.delete(key(obj.metadata?.namespace ?? '', obj.metadata?.name ?? ''))
-    changed()
+    events.changed()
   })
   informer.on('error', (err: unknown) => {
-    failed(err)
-    // Restart after a pause: the API server may be restarting or the watch expired.
-    setTimeout(() => void informer.start().catch(failed), 1000).unref()
+    events.failed(err)
+    // Restart after a pause (the API server may be restarting), unless the wait is over.
+    setTimeout(() => void (events.isDone() ? undefined : informer.start().catch(events.failed)), 1000).unref()
   })
-  void informer.start().catch(failed)
+  void informer.start().catch(events.failed)
   return informer
+}
+
+/** One wait: the informers, the picture they build, and how it ends. */
+class DeploymentWait {
+  private readonly store: Store = { deployments: new Map(), pods: new Map() }
+  private readonly informers: Stoppable[] = []
+  private readonly where: string
+  private last = ''
+  private lastError: unknown
+  private done = false
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly refs: readonly DeploymentRef[],
+    private readonly options: WaitOptions,
+    private readonly settle: (err?: AppError) => void,
+  ) {
+    this.where = options.where ?? 'the cluster'
+  }
+
+  start(): void {
+    if (this.options.signal?.aborted) {
+      this.onAbort()
+      return
+    }
+    this.options.signal?.addEventListener('abort', this.onAbort, { once: true })
+    this.timer = setTimeout(() => this.finish(this.expired()), this.options.timeoutMs)
+    const apps = this.kc.makeApiClient(AppsV1Api)
+    const core = this.kc.makeApiClient(CoreV1Api)
+    const events = { changed: () => this.changed(), failed: (err: unknown) => (this.lastError = err), isDone: () => this.done }
+    for (const namespace of new Set(this.refs.map((r) => r.namespace))) {
+      this.informers.push(
+        watchInto<V1Deployment>(this.kc, `/apis/apps/v1/namespaces/${namespace}/deployments`, () => apps.listNamespacedDeployment({ namespace }), this.store.deployments, events),
+        watchInto<V1Pod>(this.kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace }), this.store.pods, events),
+      )
+    }
+    this.options.onProgress?.(describeWait(this.refs, this.store) ?? 'checking deployments')
+  }
+
+  private readonly onAbort = (): void =>
+    this.finish(new AppError('LAB_ERR_ABORTED', { message: 'Stopped while waiting for the lab to become ready.', hint: 'Run `kindlab up` again to continue.' }))
+
+  private expired(): AppError {
+    const nothingSeen = this.store.deployments.size === 0 && this.lastError !== undefined
+    return nothingSeen ? translateKubeError(this.lastError, 'watching Deployments', this.where) : timeoutError(this.refs, this.store, this.options.timeoutMs, this.where)
+  }
+
+  private changed(): void {
+    const detail = describeWait(this.refs, this.store)
+    if (detail === undefined) {
+      this.finish()
+    } else if (detail !== this.last && !this.done) {
+      this.last = detail
+      this.options.onProgress?.(detail)
+    }
+  }
+
+  private finish(err?: AppError): void {
+    if (this.done) {
+      return
+    }
+    this.done = true
+    clearTimeout(this.timer)
+    this.options.signal?.removeEventListener('abort', this.onAbort)
+    void Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)))
+    this.settle(err)
+  }
 }
 
 /** Resolves when every Deployment is available; rejects on timeout or abort with an AppError. */
 export function waitForDeployments(kc: KubeConfig, refs: readonly DeploymentRef[], options: WaitOptions): Promise<void> {
-  const apps = kc.makeApiClient(AppsV1Api)
-  const core = kc.makeApiClient(CoreV1Api)
-  const where = options.where ?? 'the cluster'
-  const store: Store = { deployments: new Map(), pods: new Map() }
-  const informers: Stoppable[] = []
-  let lastError: unknown
-  return new Promise<void>((resolve, reject) => {
-    let last = ''
-    const finish = (err?: AppError) => {
-      clearTimeout(timer)
-      options.signal?.removeEventListener('abort', onAbort)
-      void Promise.all(informers.map((i) => i.stop().catch(() => undefined)))
-      if (err) {
-        reject(err)
-      } else {
-        resolve()
-      }
-    }
-    const changed = () => {
-      const detail = describeWait(refs, store)
-      if (detail === undefined) {
-        finish()
-      } else if (detail !== last) {
-        last = detail
-        options.onProgress?.(detail)
-      }
-    }
-    const failed = (err: unknown) => {
-      lastError = err
-    }
-    const onAbort = () => finish(new AppError('LAB_ERR_ABORTED', { message: 'Stopped while waiting for the lab to become ready.', hint: 'Run `kindlab up` again to continue.' }))
-    const timer = setTimeout(() => {
-      finish(store.deployments.size === 0 && lastError !== undefined ? translateKubeError(lastError, 'watching Deployments', where) : timeoutError(refs, store, options.timeoutMs, where))
-    }, options.timeoutMs)
-    if (options.signal?.aborted) {
-      onAbort()
-      return
-    }
-    options.signal?.addEventListener('abort', onAbort, { once: true })
-    for (const namespace of new Set(refs.map((r) => r.namespace))) {
-      informers.push(
-        watchInto<V1Deployment>(kc, `/apis/apps/v1/namespaces/${namespace}/deployments`, () => apps.listNamespacedDeployment({ namespace }), store.deployments, changed, failed),
-        watchInto<V1Pod>(kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace }), store.pods, changed, failed),
-      )
-    }
-    options.onProgress?.(describeWait(refs, store) ?? 'checking deployments')
-  })
+  return new Promise<void>((resolve, reject) => new DeploymentWait(kc, refs, options, (err) => (err ? reject(err) : resolve())).start())
 }

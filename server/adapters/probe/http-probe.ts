@@ -1,7 +1,7 @@
 // Real traffic through the ingress gateway: one HTTP(S) request with the lab's Host header (and SNI
 // for HTTPS), or one TCP exchange. Never throws: refused, reset and timed-out requests are results.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import { request as httpsRequest, type RequestOptions } from 'node:https'
 import { isIP } from 'node:net'
 import type { HttpProbeRequest, HttpProbeResult } from '../../checks/live-services.ts'
 
@@ -41,11 +41,22 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return out
 }
 
+function requestOptions(address: ProbeAddress, req: HttpProbeRequest): RequestOptions {
+  const sni = req.sni ?? req.host
+  return {
+    host: address.host,
+    port: address.portFor(req.port),
+    path: req.path,
+    method: req.method ?? 'GET',
+    headers: { ...req.headers, host: req.host, connection: 'close' },
+    // Lab certificates are self-signed: the probe checks routing, not the chain of trust.
+    ...(req.https === true ? { rejectUnauthorized: false, ...(isIP(sni) ? {} : { servername: sni }) } : {}),
+  }
+}
+
 /** Sends one request through the gateway at `address`. */
 export function httpProbe(address: ProbeAddress, req: HttpProbeRequest): Promise<HttpProbeResult> {
   const timeoutMs = req.timeoutMs ?? 5000
-  const https = req.https === true
-  const sni = req.sni ?? req.host
   return new Promise((resolve) => {
     let settled = false
     const done = (result: HttpProbeResult) => {
@@ -54,17 +65,8 @@ export function httpProbe(address: ProbeAddress, req: HttpProbeRequest): Promise
         resolve(result)
       }
     }
-    const options = {
-      host: address.host,
-      port: address.portFor(req.port),
-      path: req.path,
-      method: req.method ?? 'GET',
-      headers: { ...req.headers, host: req.host, connection: 'close' },
-      // Lab certificates are self-signed: the probe checks routing, not the chain of trust.
-      ...(https ? { rejectUnauthorized: false, ...(isIP(sni) ? {} : { servername: sni }) } : {}),
-    }
-    const send = https ? httpsRequest : httpRequest
-    const r = send(options, (res) => {
+    const send = req.https === true ? httpsRequest : httpRequest
+    const r = send(requestOptions(address, req), (res) => {
       const chunks: Buffer[] = []
       let size = 0
       res.on('data', (chunk: Buffer) => {
