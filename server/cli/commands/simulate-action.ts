@@ -15,10 +15,14 @@ import { renderSimulation } from './simulate-render.ts'
 export async function runSimulate(flags: SimulateFlags): Promise<boolean> {
   const files = (await Promise.all(flags.resources.map(expandPath))).flat()
   const models = await Promise.all(files.map((f) => readModel(f, flags.namespace ?? 'default')))
-  const requests = flags.requests === undefined ? [] : parseRequests(await readText(flags.requests, 'requests'), flags.requests)
+  const requests =
+    flags.requests === undefined ? [] : parseRequests(await readText(flags.requests, 'requests'), flags.requests)
   const out = analyzeConfig({ model: mergeModels(models), requests })
-  if (flags.json === true) printJson(toContract(out))
-  else process.stdout.write(renderSimulation(out))
+  if (flags.json === true) {
+    printJson(toContract(out))
+  } else {
+    process.stdout.write(renderSimulation(out))
+  }
   return out.diagnostics.some((d) => d.level === 'Error')
 }
 
@@ -46,15 +50,21 @@ async function expandPath(path: string): Promise<string[]> {
   try {
     info = await stat(path)
   } catch (err) {
-    throw new AppError('LAB_ERR_INPUT_FILE', { message: `Cannot read ${path}: it does not exist or is not readable.`, hint: 'Check the --resources path.', cause: err })
+    throw new AppError('LAB_ERR_INPUT_FILE', {
+      message: `Cannot read ${path}: it does not exist or is not readable.`,
+      hint: 'Check the --resources path.',
+      cause: err,
+    })
   }
-  if (!info.isDirectory()) return [path]
+  if (!info.isDirectory()) {
+    return [path]
+  }
   const entries = await readdir(path, { withFileTypes: true })
   const nested = await Promise.all(
     entries
       .filter((e) => e.isDirectory() || /\.(ya?ml|json)$/i.test(e.name))
       .sort((a, b) => (a.name < b.name ? -1 : 1))
-      .map((e) => (e.isDirectory() ? expandPath(join(path, e.name)) : [join(path, e.name)])),
+      .map((e) => (e.isDirectory() ? expandPath(join(path, e.name)) : Promise.resolve([join(path, e.name)]))),
   )
   return nested.flat()
 }
@@ -63,7 +73,11 @@ async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8')
   } catch (err) {
-    throw new AppError('LAB_ERR_INPUT_FILE', { message: `Cannot read the ${what} file ${path}.`, hint: 'Check that the file exists and is readable.', cause: err })
+    throw new AppError('LAB_ERR_INPUT_FILE', {
+      message: `Cannot read the ${what} file ${path}.`,
+      hint: 'Check that the file exists and is readable.',
+      cause: err,
+    })
   }
 }
 

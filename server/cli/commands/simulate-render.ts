@@ -11,13 +11,17 @@ import { formatResource } from '../../grader/core/findings.ts'
 export function renderSimulation(out: AnalyzeResult): string {
   const parts = [
     pc.bold('LISTENERS'),
-    out.listeners.length === 0 ? '(none: nothing listens; the gateway refuses every connection)\n' : renderListeners(out.listeners),
+    out.listeners.length === 0
+      ? '(none: nothing listens; the gateway refuses every connection)\n'
+      : renderListeners(out.listeners),
     pc.bold('ROUTES'),
     Object.keys(out.routeConfigs).length === 0 ? '(none)\n' : renderRoutesTable(Object.values(out.routeConfigs)),
     pc.bold('DIAGNOSTICS'),
     out.diagnostics.length === 0 ? '(none)\n' : renderDiagnostics(out),
   ]
-  if (out.requests.length > 0) parts.push(pc.bold('REQUESTS'), renderRequests(out))
+  if (out.requests.length > 0) {
+    parts.push(pc.bold('REQUESTS'), renderRequests(out))
+  }
   return parts.join('\n')
 }
 
@@ -27,7 +31,12 @@ function renderListeners(listeners: readonly ListenerSummary[]): string {
     for (const c of l.filter_chains) {
       const match = c.server_names.length > 0 ? `SNI: ${c.server_names.join(',')}` : 'ALL'
       const tcp = c.tcp_proxy
-      const dest = c.route_config_name !== undefined ? `Route: ${c.route_config_name}` : tcp?.cluster !== undefined ? `Cluster: ${tcp.cluster}` : `Clusters: ${(tcp?.weighted_clusters?.clusters ?? []).map((w) => `${w.name} (${w.weight})`).join(', ')}`
+      const dest =
+        c.route_config_name !== undefined
+          ? `Route: ${c.route_config_name}`
+          : tcp?.cluster !== undefined
+            ? `Cluster: ${tcp.cluster}`
+            : `Clusters: ${(tcp?.weighted_clusters?.clusters ?? []).map((w) => `${w.name} (${w.weight})`).join(', ')}`
       rows.push([l.address, String(l.port), c.tls === null ? match : `${match} (TLS ${c.tls})`, dest])
     }
   }
@@ -39,7 +48,10 @@ function renderDiagnostics(out: AnalyzeResult): string {
     .map((d) => {
       const level = d.level === 'Error' ? pc.red(d.level) : d.level === 'Warning' ? pc.yellow(d.level) : d.level
       const where = d.path === undefined ? formatResource(d.resource) : `${formatResource(d.resource)} ${d.path}`
-      const at = d.source?.file === undefined ? '' : pc.dim(` (${d.source.file}${d.source.line === undefined ? '' : `:${d.source.line}`})`)
+      const at =
+        d.source?.file === undefined
+          ? ''
+          : pc.dim(` (${d.source.file}${d.source.line === undefined ? '' : `:${d.source.line}`})`)
       return `${level} [${d.code}] (${where}) ${d.message}${at}${d.hint === undefined ? '' : `\n    ${pc.cyan('hint')}: ${d.hint}`}\n`
     })
     .join('')
@@ -54,7 +66,9 @@ function renderRequests(out: AnalyzeResult): string {
       const status = ok ? pc.green(String(result.status)) : pc.red(String(result.status))
       const where = result.cluster ?? result.location ?? result.reason ?? ''
       const lines = [`${head} → ${status} ${where}`]
-      for (const e of result.explanation) lines.push(`  - ${e}`)
+      for (const e of result.explanation) {
+        lines.push(`  - ${e}`)
+      }
       return `${lines.join('\n')}\n`
     })
     .join('\n')

@@ -38,23 +38,64 @@ afterEach(() => {
 
 describe('kindlab simulate --json', () => {
   test('the boutique fixture: a valid document with one result per request', async () => {
-    const { code, stdout } = await cli(['simulate', '-r', 'test/fixtures/grader/boutique', '--requests', 'test/fixtures/grader/boutique-requests.json', '--json'])
+    const { code, stdout } = await cli([
+      'simulate',
+      '-r',
+      'test/fixtures/grader/boutique',
+      '--requests',
+      'test/fixtures/grader/boutique-requests.json',
+      '--json',
+    ])
     expect(code).toBe(0)
-    const doc = JSON.parse(stdout) as { listeners: Array<{ name: string }>; requests: Array<{ result: { status: unknown; reason?: string } }> }
+    const doc = JSON.parse(stdout) as {
+      listeners: Array<{ name: string }>
+      requests: Array<{ result: { status: unknown; reason?: string } }>
+    }
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true)
     expect(doc.listeners.map((l) => l.name)).toEqual(['0.0.0.0_6379', '0.0.0.0_8080', '0.0.0.0_8443'])
     expect(doc.requests.map((r) => r.result.status)).toEqual([200, 200, 404, 200, 301, 200, 200, 'connection_reset'])
-    expect(doc.requests.map((r) => r.result.reason)).toEqual([undefined, undefined, 'no_route', undefined, 'tls_redirect', undefined, undefined, 'no_listener'])
+    expect(doc.requests.map((r) => r.result.reason)).toEqual([
+      undefined,
+      undefined,
+      'no_route',
+      undefined,
+      'tls_redirect',
+      undefined,
+      undefined,
+      'no_listener',
+    ])
   })
   test('repeated --resources and a broken configuration: valid JSON, diagnostics, exit code 1', async () => {
-    const { code, stdout } = await cli(['simulate', '-r', 'test/fixtures/grader/httpbin-prefix.yaml', '-r', 'test/fixtures/grader/broken-shop.yaml', '--json'])
-    const doc = JSON.parse(stdout) as { diagnostics: Array<{ code: string; resource: string; source?: { file?: string } }> }
+    const { code, stdout } = await cli([
+      'simulate',
+      '-r',
+      'test/fixtures/grader/httpbin-prefix.yaml',
+      '-r',
+      'test/fixtures/grader/broken-shop.yaml',
+      '--json',
+    ])
+    const doc = JSON.parse(stdout) as {
+      diagnostics: Array<{ code: string; resource: string; source?: { file?: string } }>
+    }
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true)
     expect(code).toBe(1)
-    expect(doc.diagnostics.some((d) => d.code === 'IST0106' && d.resource === 'Gateway default/shop.gateway' && d.source?.file === 'test/fixtures/grader/broken-shop.yaml')).toBe(true)
+    expect(
+      doc.diagnostics.some(
+        (d) =>
+          d.code === 'IST0106' &&
+          d.resource === 'Gateway default/shop.gateway' &&
+          d.source?.file === 'test/fixtures/grader/broken-shop.yaml',
+      ),
+    ).toBe(true)
   })
   test('without --json it prints istioctl-like tables and the explanations', async () => {
-    const { stdout } = await cli(['simulate', '-r', 'test/fixtures/grader/httpbin-prefix.yaml', '--requests', 'test/fixtures/grader/boutique-requests.json'])
+    const { stdout } = await cli([
+      'simulate',
+      '-r',
+      'test/fixtures/grader/httpbin-prefix.yaml',
+      '--requests',
+      'test/fixtures/grader/boutique-requests.json',
+    ])
     expect(stdout).toContain('ADDRESSES')
     expect(stdout).toMatch(/http\.8080\s+httpbin\.example\.com:80\s+httpbin\.example\.com\s+\/get\*\s+httpbin\.default/)
     expect(stdout).toContain('No virtual host for hipster.trainee01.example.com on http.8080')
@@ -64,7 +105,12 @@ describe('kindlab simulate --json', () => {
 describe('bad input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kindlab-simulate-'))
   test.each<[string, () => string[], number, RegExp]>([
-    ['a missing resources file', () => ['simulate', '-r', join(dir, 'nope.yaml')], 66, /error: Cannot read .*nope\.yaml.*\(LAB_ERR_INPUT_FILE\)\nhint: /],
+    [
+      'a missing resources file',
+      () => ['simulate', '-r', join(dir, 'nope.yaml')],
+      66,
+      /error: Cannot read .*nope\.yaml.*\(LAB_ERR_INPUT_FILE\)\nhint: /,
+    ],
     [
       'invalid YAML',
       () => {
@@ -92,7 +138,12 @@ describe('bad input', () => {
       65,
       /req2\.json\[0\]: "port" must be an integer/,
     ],
-    ['a missing requests file', () => ['simulate', '-r', 'test/fixtures/grader/httpbin-prefix.yaml', '--requests', join(dir, 'none.json')], 66, /Cannot read the requests file/],
+    [
+      'a missing requests file',
+      () => ['simulate', '-r', 'test/fixtures/grader/httpbin-prefix.yaml', '--requests', join(dir, 'none.json')],
+      66,
+      /Cannot read the requests file/,
+    ],
   ])('%s', async (_name, args, exit, message) => {
     const { code, stderr } = await cli(args())
     expect(code).toBe(exit)

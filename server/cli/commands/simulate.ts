@@ -18,9 +18,14 @@ function collect(value: string, previous: string[] = []): string[] {
 export function registerSimulate(program: Command): void {
   program
     .command('simulate')
-    .description("predict the ingress gateway's listeners, routes and clusters from Istio YAML, and what Envoy answers each request")
+    .description(
+      "predict the ingress gateway's listeners, routes and clusters from Istio YAML, and what Envoy answers each request",
+    )
     .requiredOption('-r, --resources <path>', 'a YAML/JSON file or a directory of them (repeatable)', collect)
-    .option('--requests <file>', 'a JSON array of requests: [{port, host, path, headers?, method?, tls?, sni?, protocol?}]')
+    .option(
+      '--requests <file>',
+      'a JSON array of requests: [{port, host, path, headers?, method?, tls?, sni?, protocol?}]',
+    )
     .option('--namespace <ns>', 'namespace for resources without metadata.namespace', 'default')
     .option('--json', 'print one JSON object (listeners, routeConfigs, clusters, diagnostics, requests)')
     .addHelpText(

@@ -2,7 +2,16 @@
 // examples, plus properties checked with fast-check.
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { compareSpecificity, hostsMatch, intersectHosts, isSubsetOf, resolveShortName, serverHostsForNamespace, splitServerHost, stripNamespaces } from './hosts.ts'
+import {
+  compareSpecificity,
+  hostsMatch,
+  intersectHosts,
+  isSubsetOf,
+  resolveShortName,
+  serverHostsForNamespace,
+  splitServerHost,
+  stripNamespaces,
+} from './hosts.ts'
 
 describe('hostsMatch (both directions)', () => {
   test.each<[string, string, boolean]>([
@@ -46,7 +55,11 @@ describe('intersectHosts (rule 17 examples)', () => {
     [['*'], ['*.org'], ['*.org']],
     [['example.com'], ['*.example.com'], []],
     [['foo.com', 'bar.com'], ['*.com'], ['foo.com', 'bar.com']],
-    [['foo.com', '*.net'], ['*.com', 'bar.net'], ['foo.com', 'bar.net']],
+    [
+      ['foo.com', '*.net'],
+      ['*.com', 'bar.net'],
+      ['foo.com', 'bar.net'],
+    ],
     [['foo.com', '*.net'], ['*.bar.net'], ['*.bar.net']],
     [['foo.com'], ['bar.com'], []],
     [[], ['bar.com'], []],
@@ -90,7 +103,10 @@ describe('short-name expansion (rule 15)', () => {
 
 const label = fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/)
 const concrete = fc.array(label, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('.'))
-const wildcard = fc.oneof(fc.constant('*'), concrete.map((h) => `*.${h}`))
+const wildcard = fc.oneof(
+  fc.constant('*'),
+  concrete.map((h) => `*.${h}`),
+)
 const anyHost = fc.oneof(concrete, wildcard)
 
 describe('properties', () => {
@@ -101,10 +117,19 @@ describe('properties', () => {
     fc.assert(fc.property(anyHost, anyHost, (a, b) => isSubsetOf(a, a) && (!isSubsetOf(a, b) || hostsMatch(a, b))))
   })
   test('subset is transitive', () => {
-    fc.assert(fc.property(anyHost, anyHost, anyHost, (a, b, c) => !(isSubsetOf(a, b) && isSubsetOf(b, c)) || isSubsetOf(a, c)))
+    fc.assert(
+      fc.property(anyHost, anyHost, anyHost, (a, b, c) => !(isSubsetOf(a, b) && isSubsetOf(b, c)) || isSubsetOf(a, c)),
+    )
   })
   test('* covers everything and intersecting with * keeps the other list (deduplicated)', () => {
-    fc.assert(fc.property(fc.array(anyHost, { maxLength: 6 }), (hosts) => hosts.every((h) => isSubsetOf(h, '*')) && JSON.stringify(intersectHosts(hosts, ['*'])) === JSON.stringify([...new Set(hosts)])))
+    fc.assert(
+      fc.property(
+        fc.array(anyHost, { maxLength: 6 }),
+        (hosts) =>
+          hosts.every((h) => isSubsetOf(h, '*')) &&
+          JSON.stringify(intersectHosts(hosts, ['*'])) === JSON.stringify([...new Set(hosts)]),
+      ),
+    )
   })
   test('every host of an intersection is within some host of each side', () => {
     fc.assert(
@@ -114,17 +139,28 @@ describe('properties', () => {
     )
   })
   test('a concrete name under a wildcard suffix is covered at any depth', () => {
-    fc.assert(fc.property(concrete, concrete, (prefix, suffix) => isSubsetOf(`${prefix}.${suffix}`, `*.${suffix}`) && !isSubsetOf(suffix, `*.${suffix}`)))
+    fc.assert(
+      fc.property(
+        concrete,
+        concrete,
+        (prefix, suffix) => isSubsetOf(`${prefix}.${suffix}`, `*.${suffix}`) && !isSubsetOf(suffix, `*.${suffix}`),
+      ),
+    )
   })
   test('short-name expansion is idempotent', () => {
-    fc.assert(fc.property(anyHost, label, (h, ns) => resolveShortName(resolveShortName(h, ns), ns) === resolveShortName(h, ns)))
+    fc.assert(
+      fc.property(anyHost, label, (h, ns) => resolveShortName(resolveShortName(h, ns), ns) === resolveShortName(h, ns)),
+    )
   })
   test('specificity order puts concrete names before wildcards and is a total order', () => {
     fc.assert(
       fc.property(fc.array(anyHost, { maxLength: 8 }), (hosts) => {
         const sorted = [...hosts].sort(compareSpecificity)
         const firstWild = sorted.findIndex((h) => h.startsWith('*'))
-        return (firstWild < 0 || sorted.slice(firstWild).every((h) => h.startsWith('*'))) && sorted.every((h, i) => i === 0 || compareSpecificity(sorted[i - 1]!, h) <= 0)
+        return (
+          (firstWild < 0 || sorted.slice(firstWild).every((h) => h.startsWith('*'))) &&
+          sorted.every((h, i) => i === 0 || compareSpecificity(sorted[i - 1]!, h) <= 0)
+        )
       }),
     )
   })

@@ -17,8 +17,12 @@ export function hostsMatch(a: string, b: string): boolean {
   if (aw && bw) {
     return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1))
   }
-  if (aw) return b.endsWith(a.slice(1))
-  if (bw) return a.endsWith(b.slice(1))
+  if (aw) {
+    return b.endsWith(a.slice(1))
+  }
+  if (bw) {
+    return a.endsWith(b.slice(1))
+  }
   return a === b
 }
 
@@ -27,10 +31,14 @@ export function isSubsetOf(a: string, b: string): boolean {
   const aw = isWildcard(a)
   const bw = isWildcard(b)
   if (aw) {
-    if (!bw) return false
+    if (!bw) {
+      return false
+    }
     return a.length >= b.length && a.slice(1).endsWith(b.slice(1))
   }
-  if (bw) return a.endsWith(b.slice(1))
+  if (bw) {
+    return a.endsWith(b.slice(1))
+  }
   return a === b
 }
 
@@ -43,7 +51,9 @@ export function intersectHosts(hosts: readonly string[], other: readonly string[
   for (const h of hosts) {
     for (const o of other) {
       const pick = isSubsetOf(h, o) ? h : isSubsetOf(o, h) ? o : undefined
-      if (pick !== undefined && !out.includes(pick)) out.push(pick)
+      if (pick !== undefined && !out.includes(pick)) {
+        out.push(pick)
+      }
     }
   }
   return out
@@ -59,7 +69,9 @@ export interface ScopedHost {
 /** Splits `ns/host`, `./host`, `*\/host` or a plain `host` (which means any namespace). */
 export function splitServerHost(serverHost: string): ScopedHost {
   const slash = serverHost.indexOf('/')
-  if (slash < 0) return { namespace: '*', host: serverHost }
+  if (slash < 0) {
+    return { namespace: '*', host: serverHost }
+  }
   return { namespace: serverHost.slice(0, slash), host: serverHost.slice(slash + 1) }
 }
 
@@ -67,12 +79,18 @@ export function splitServerHost(serverHost: string): ScopedHost {
  * The server hosts a VirtualService in `vsNamespace` may attach to (namespace prefix stripped).
  * `./host` belongs to `gatewayNamespace`; `*\/host` and plain hosts to every namespace.
  */
-export function serverHostsForNamespace(serverHosts: readonly string[], vsNamespace: string, gatewayNamespace: string): string[] {
+export function serverHostsForNamespace(
+  serverHosts: readonly string[],
+  vsNamespace: string,
+  gatewayNamespace: string,
+): string[] {
   const out: string[] = []
   for (const sh of serverHosts) {
     const { namespace, host } = splitServerHost(sh)
     const ns = namespace === '.' ? gatewayNamespace : namespace
-    if (ns === '*' || ns === vsNamespace) out.push(host)
+    if (ns === '*' || ns === vsNamespace) {
+      out.push(host)
+    }
   }
   return out
 }
@@ -84,7 +102,9 @@ export function stripNamespaces(serverHosts: readonly string[]): string[] {
 
 /** True when `s` looks like an IPv4 or IPv6 address. */
 export function isIPAddress(s: string): boolean {
-  if (/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(s)) return true
+  if (/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(s)) {
+    return true
+  }
   return s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s) && (s.match(/::/g)?.length ?? 0) <= 1
 }
 
@@ -93,7 +113,9 @@ export function isIPAddress(s: string): boolean {
  * `*`, wildcards, IP addresses and dotted names are left alone (spec §15).
  */
 export function resolveShortName(host: string, namespace: string, domainSuffix = 'cluster.local'): string {
-  if (host === '' || host.includes('.') || isWildcard(host) || isIPAddress(host)) return host
+  if (host === '' || host.includes('.') || isWildcard(host) || isIPAddress(host)) {
+    return host
+  }
   return `${host}.${namespace}.svc.${domainSuffix}`
 }
 
@@ -104,7 +126,11 @@ export function resolveShortName(host: string, namespace: string, domainSuffix =
 export function compareSpecificity(a: string, b: string): number {
   const aw = isWildcard(a)
   const bw = isWildcard(b)
-  if (aw !== bw) return aw ? 1 : -1
-  if (a.length !== b.length) return b.length - a.length
+  if (aw !== bw) {
+    return aw ? 1 : -1
+  }
+  if (a.length !== b.length) {
+    return b.length - a.length
+  }
   return a < b ? -1 : a > b ? 1 : 0
 }

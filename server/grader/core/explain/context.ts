@@ -20,11 +20,21 @@ export function res(kind: string, meta: { namespace: string; name: string }): st
 }
 
 /** An explanation item with only the defined optional fields. */
-export function item(hop: ExplanationItem['hop'], message: string, extra: { resource?: string | undefined; path?: string | undefined; hint?: string | undefined } = {}): ExplanationItem {
+export function item(
+  hop: ExplanationItem['hop'],
+  message: string,
+  extra: { resource?: string | undefined; path?: string | undefined; hint?: string | undefined } = {},
+): ExplanationItem {
   const out: ExplanationItem = { hop, message }
-  if (extra.resource !== undefined) out.resource = extra.resource
-  if (extra.path !== undefined) out.path = extra.path
-  if (extra.hint !== undefined) out.hint = extra.hint
+  if (extra.resource !== undefined) {
+    out.resource = extra.resource
+  }
+  if (extra.path !== undefined) {
+    out.path = extra.path
+  }
+  if (extra.hint !== undefined) {
+    out.hint = extra.hint
+  }
   return out
 }
 
@@ -32,8 +42,12 @@ export function item(hop: ExplanationItem['hop'], message: string, extra: { reso
 export function list(names: readonly string[], max = 6): string {
   const shown = names.slice(0, max)
   const rest = names.length - shown.length
-  if (rest > 0) return `${shown.join(', ')} and ${rest} more`
-  if (shown.length <= 1) return shown.join('')
+  if (rest > 0) {
+    return `${shown.join(', ')} and ${rest} more`
+  }
+  if (shown.length <= 1) {
+    return shown.join('')
+  }
   return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`
 }
 

@@ -23,30 +23,60 @@ function ruleOf(path: string): string {
   return m?.[1] ?? path
 }
 
-function explainOne(ctx: ExplainContext, cluster: string, resource: string | undefined, path: string | undefined): ExplanationItem {
+function explainOne(
+  ctx: ExplainContext,
+  cluster: string,
+  resource: string | undefined,
+  path: string | undefined,
+): ExplanationItem {
   const { t, model } = ctx
   const parsed = parseClusterName(cluster)
-  if (parsed === undefined) return item('cluster', `Cluster ${cluster} does not exist, so Envoy answers 503.`, { resource, path })
+  if (parsed === undefined) {
+    return item('cluster', `Cluster ${cluster} does not exist, so Envoy answers 503.`, { resource, path })
+  }
   const { host, port, subset } = parsed
   const all = t.registry.all(host)
   const head = `The route sends traffic to ${cluster}, which does not exist, so Envoy answers 503 (no healthy upstream / cluster not found):`
   if (all.length === 0) {
     const short = host.split('.')[0] ?? host
-    const elsewhere = model.services.filter((s) => s.metadata.name === short).map((s) => `${s.metadata.name}.${s.metadata.namespace}`)
-    const hint = elsewhere.length > 0 ? `A Service named ${short} exists as ${list(elsewhere)}; a short host name is expanded in the VirtualService's namespace, so write the full name (e.g. ${elsewhere[0]}.svc.${t.env.domainSuffix}).` : `Create the Service, or fix destination.host.`
-    return item('cluster', `${head} no Service or ServiceEntry is named ${host}.`, { resource, path: path === undefined ? undefined : `${path}[0].destination.host`, hint })
+    const elsewhere = model.services
+      .filter((s) => s.metadata.name === short)
+      .map((s) => `${s.metadata.name}.${s.metadata.namespace}`)
+    const hint =
+      elsewhere.length > 0
+        ? `A Service named ${short} exists as ${list(elsewhere)}; a short host name is expanded in the VirtualService's namespace, so write the full name (e.g. ${elsewhere[0]}.svc.${t.env.domainSuffix}).`
+        : `Create the Service, or fix destination.host.`
+    return item('cluster', `${head} no Service or ServiceEntry is named ${host}.`, {
+      resource,
+      path: path === undefined ? undefined : `${path}[0].destination.host`,
+      hint,
+    })
   }
   const visible = all.filter((s) => t.registry.isVisible(s))
   if (visible.length === 0) {
     const s = all[0]!
-    return item('cluster', `${head} ${res(s.resource.kind, s.resource.metadata)} is not exported to the gateway namespace ${t.env.pod.namespace}.`, { resource: res(s.resource.kind, s.resource.metadata), hint: 'Export it to * (or to the gateway namespace).' })
+    return item(
+      'cluster',
+      `${head} ${res(s.resource.kind, s.resource.metadata)} is not exported to the gateway namespace ${t.env.pod.namespace}.`,
+      { resource: res(s.resource.kind, s.resource.metadata), hint: 'Export it to * (or to the gateway namespace).' },
+    )
   }
   const svc = visible[0]!
   if (!svc.ports.some((p) => p.port === port)) {
     const ports = svc.ports.map((p) => String(p.port))
-    return item('cluster', `${head} ${res(svc.resource.kind, svc.resource.metadata)} has port${ports.length > 1 ? 's' : ''} ${list(ports)}, not ${port}.`, {
-      resource, path: path === undefined ? undefined : `${path}[0].destination.port.number`, hint: `Use destination.port.number ${ports[0] ?? ''} (a Service port, not the container's targetPort).`,
-    })
+    return item(
+      'cluster',
+      `${head} ${res(svc.resource.kind, svc.resource.metadata)} has port${ports.length > 1 ? 's' : ''} ${list(ports)}, not ${port}.`,
+      {
+        resource,
+        path: path === undefined ? undefined : `${path}[0].destination.port.number`,
+        hint: `Use destination.port.number ${ports[0] ?? ''} (a Service port, not the container's targetPort).`,
+      },
+    )
   }
-  return item('cluster', `${head} no DestinationRule defines subset ${subset} for ${host}.`, { resource, path: path === undefined ? undefined : `${path}[0].destination.subset`, hint: `Add a DestinationRule for ${host} with a subset named ${subset}, or remove the subset.` })
+  return item('cluster', `${head} no DestinationRule defines subset ${subset} for ${host}.`, {
+    resource,
+    path: path === undefined ? undefined : `${path}[0].destination.subset`,
+    hint: `Add a DestinationRule for ${host} with a subset named ${subset}, or remove the subset.`,
+  })
 }

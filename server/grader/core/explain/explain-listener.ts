@@ -12,22 +12,43 @@ export function explainNoListener(ctx: ExplainContext): ExplanationItem[] {
   const out: ExplanationItem[] = []
   const ports = t.listeners.map((l) => l.summary.port)
   if (model.gateways.length === 0) {
-    out.push(item('listener', `No Gateway exists, so the ingress gateway has no listener at all and port ${port} refuses the connection.`, {
-      hint: 'Create a Gateway with selector istio: ingressgateway and a server for this port.',
-    }))
+    out.push(
+      item(
+        'listener',
+        `No Gateway exists, so the ingress gateway has no listener at all and port ${port} refuses the connection.`,
+        {
+          hint: 'Create a Gateway with selector istio: ingressgateway and a server for this port.',
+        },
+      ),
+    )
   }
   for (const sel of t.selections.filter((s) => !s.selected)) {
     const hint = sel.legacySelector
       ? `Change spec.selector to match the pod labels (usually istio: ingressgateway).`
       : 'The Gateway references a Service that does not select this gateway pod.'
-    out.push(item('listener', `${res('Gateway', sel.gateway.metadata)} selects ${labels(sel.gateway.spec.selector)}, but the ingress gateway pod in ${t.env.pod.namespace} is labelled ${labels(t.env.pod.labels)}, so its servers are ignored.`, {
-      resource: res('Gateway', sel.gateway.metadata), path: 'spec.selector', hint,
-    }))
+    out.push(
+      item(
+        'listener',
+        `${res('Gateway', sel.gateway.metadata)} selects ${labels(sel.gateway.spec.selector)}, but the ingress gateway pod in ${t.env.pod.namespace} is labelled ${labels(t.env.pod.labels)}, so its servers are ignored.`,
+        {
+          resource: res('Gateway', sel.gateway.metadata),
+          path: 'spec.selector',
+          hint,
+        },
+      ),
+    )
   }
   for (const gw of model.rejected.filter((r) => r.kind === 'Gateway')) {
-    out.push(item('listener', `${res('Gateway', gw.metadata)} fails istiod validation, so it is rejected and none of its servers exist.`, {
-      resource: res('Gateway', gw.metadata), hint: 'Fix the IST0106 errors listed for it in the diagnostics.',
-    }))
+    out.push(
+      item(
+        'listener',
+        `${res('Gateway', gw.metadata)} fails istiod validation, so it is rejected and none of its servers exist.`,
+        {
+          resource: res('Gateway', gw.metadata),
+          hint: 'Fix the IST0106 errors listed for it in the diagnostics.',
+        },
+      ),
+    )
   }
   const told = new Set<string>()
   for (const ms of t.merged.servers) {
@@ -36,24 +57,50 @@ export function explainNoListener(ctx: ExplainContext): ExplanationItem[] {
       told.add(key)
       const target = t.targets.find((x) => x.port === port && x.targetPort === ms.listenPort)
       const via = target === undefined ? '' : ` (${target.owner} maps port ${port} to targetPort ${ms.listenPort})`
-      out.push(item('listener', `${serverRef(ms).resource} serves Gateway port ${port}, but Envoy listens on ${ms.listenPort}${via}; port ${port} is the Service port, not Envoy's.`, {
-        ...serverRef(ms), hint: `Send the request to port ${ms.listenPort} (Envoy's port), or reach it through the Service on port ${port}.`,
-      }))
+      out.push(
+        item(
+          'listener',
+          `${serverRef(ms).resource} serves Gateway port ${port}, but Envoy listens on ${ms.listenPort}${via}; port ${port} is the Service port, not Envoy's.`,
+          {
+            ...serverRef(ms),
+            hint: `Send the request to port ${ms.listenPort} (Envoy's port), or reach it through the Service on port ${port}.`,
+          },
+        ),
+      )
     }
   }
   for (const d of t.merged.dropped.filter((x) => x.server.listenPort === port)) {
-    out.push(item('listener', `${serverRef(d.server).resource} spec.servers[${d.server.index}] on port ${port} was dropped: ${d.reason}.`, { ...serverRef(d.server), hint: 'Use a different port, or merge the servers into one Gateway.' }))
+    out.push(
+      item(
+        'listener',
+        `${serverRef(d.server).resource} spec.servers[${d.server.index}] on port ${port} was dropped: ${d.reason}.`,
+        { ...serverRef(d.server), hint: 'Use a different port, or merge the servers into one Gateway.' },
+      ),
+    )
   }
   for (const ms of t.merged.servers.filter((s) => s.listenPort === port && !isHTTPProtocol(s.server.port.protocol))) {
     const kind = ms.server.tls === undefined ? 'tcp' : 'tls'
-    out.push(item('listener', `${serverRef(ms).resource} spec.servers[${ms.index}] (${ms.server.port.protocol} on port ${port}) has no matching ${kind} rule in a VirtualService bound to ${ms.gatewayName}, and a ${ms.server.port.protocol} server without routes creates no listener.`, {
-      ...serverRef(ms), hint: `Add a VirtualService with gateways: [${ms.gatewayName}] and a ${kind} rule${kind === 'tls' ? ' whose sniHosts match the server hosts' : ` matching port ${ms.server.port.number}`}.`,
-    }))
+    out.push(
+      item(
+        'listener',
+        `${serverRef(ms).resource} spec.servers[${ms.index}] (${ms.server.port.protocol} on port ${port}) has no matching ${kind} rule in a VirtualService bound to ${ms.gatewayName}, and a ${ms.server.port.protocol} server without routes creates no listener.`,
+        {
+          ...serverRef(ms),
+          hint: `Add a VirtualService with gateways: [${ms.gatewayName}] and a ${kind} rule${kind === 'tls' ? ' whose sniHosts match the server hosts' : ` matching port ${ms.server.port.number}`}.`,
+        },
+      ),
+    )
   }
   if (out.length === 0) {
-    out.push(item('listener', `No Gateway server listens on port ${port}; Envoy listens on ${ports.length === 0 ? 'no port at all' : `port${ports.length > 1 ? 's' : ''} ${list([...new Set(ports)].map(String))}`}.`, {
-      hint: `Send the request to one of those ports, or add a server with port ${port} to a Gateway.`,
-    }))
+    out.push(
+      item(
+        'listener',
+        `No Gateway server listens on port ${port}; Envoy listens on ${ports.length === 0 ? 'no port at all' : `port${ports.length > 1 ? 's' : ''} ${list([...new Set(ports)].map(String))}`}.`,
+        {
+          hint: `Send the request to one of those ports, or add a server with port ${port} to a Gateway.`,
+        },
+      ),
+    )
   }
   return out
 }
@@ -62,18 +109,36 @@ export function explainNoListener(ctx: ExplainContext): ExplanationItem[] {
 export function explainNoFilterChain(ctx: ExplainContext): ExplanationItem[] {
   const { trace } = ctx
   const l = trace.listener
-  if (l === undefined) return []
+  if (l === undefined) {
+    return []
+  }
   const names = [...new Set(l.chains.flatMap((c) => c.summary.server_names))]
   const req = trace.request
   const sni = l.hasTlsInspector ? req.sni : ''
   const what = req.tls ? `the TLS request's SNI "${sni}"` : 'a plaintext request (no SNI)'
-  const out = [item('filter_chain', `Listener ${l.summary.name} only accepts TLS connections for ${list(names)}; ${what} matches none of them, so Envoy resets the connection.`, {
-    hint: req.tls ? 'Send the SNI of a host the Gateway serves, or add the host to the Gateway server (and a tls rule for PASSTHROUGH).' : 'Use HTTPS/TLS on this port, or send plaintext HTTP to the HTTP port.',
-  })]
+  const out = [
+    item(
+      'filter_chain',
+      `Listener ${l.summary.name} only accepts TLS connections for ${list(names)}; ${what} matches none of them, so Envoy resets the connection.`,
+      {
+        hint: req.tls
+          ? 'Send the SNI of a host the Gateway serves, or add the host to the Gateway server (and a tls rule for PASSTHROUGH).'
+          : 'Use HTTPS/TLS on this port, or send plaintext HTTP to the HTTP port.',
+      },
+    ),
+  ]
   for (const c of l.chains) {
     const ms = c.servers[0]
-    if (ms === undefined || c.tcp === undefined || c.tcp.origin === undefined) continue
-    out.push(item('filter_chain', `Chain for ${list(c.summary.server_names)} comes from ${res('VirtualService', c.tcp.origin.vs.vs.metadata)} ${c.tcp.origin.path}.`, { resource: res('VirtualService', c.tcp.origin.vs.vs.metadata), path: c.tcp.origin.path }))
+    if (ms === undefined || c.tcp === undefined || c.tcp.origin === undefined) {
+      continue
+    }
+    out.push(
+      item(
+        'filter_chain',
+        `Chain for ${list(c.summary.server_names)} comes from ${res('VirtualService', c.tcp.origin.vs.vs.metadata)} ${c.tcp.origin.path}.`,
+        { resource: res('VirtualService', c.tcp.origin.vs.vs.metadata), path: c.tcp.origin.path },
+      ),
+    )
   }
   return out
 }
@@ -85,11 +150,29 @@ export function explainProtocol(ctx: ExplainContext): ExplanationItem[] {
   const ms = chain?.servers[0]
   const ref: { resource?: string; path?: string } = ms === undefined ? {} : serverRef(ms)
   if (result.reason === 'tls_error') {
-    return [item('filter_chain', `The filter chain of listener ${result.listener} terminates TLS (${ref.resource ?? 'an HTTPS server'}), but the request is plaintext, so the TLS handshake fails.`, { ...ref, hint: 'Send HTTPS to this port (curl https://… with --resolve or -k), or use the HTTP port.' })]
+    return [
+      item(
+        'filter_chain',
+        `The filter chain of listener ${result.listener} terminates TLS (${ref.resource ?? 'an HTTPS server'}), but the request is plaintext, so the TLS handshake fails.`,
+        { ...ref, hint: 'Send HTTPS to this port (curl https://… with --resolve or -k), or use the HTTP port.' },
+      ),
+    ]
   }
   if (result.reason === 'multiple_filter_chains') {
-    return [item('filter_chain', `Several filter chains of listener ${result.listener} match the request equally well; Envoy rejects such a listener.`, { hint: 'Make the Gateway server hosts on this port distinct.' })]
+    return [
+      item(
+        'filter_chain',
+        `Several filter chains of listener ${result.listener} match the request equally well; Envoy rejects such a listener.`,
+        { hint: 'Make the Gateway server hosts on this port distinct.' },
+      ),
+    ]
   }
   const expects = chain?.kind === 'tcp' ? 'raw TCP' : chain?.summary.tls === 'terminate' ? 'HTTPS' : 'plaintext HTTP'
-  return [item('filter_chain', `Listener ${result.listener} expects ${expects} here, but the request is ${trace.request.tls ? 'TLS' : trace.request.protocol.toUpperCase()}.`, { ...ref, hint: 'Match the request protocol to the Gateway server protocol on this port.' })]
+  return [
+    item(
+      'filter_chain',
+      `Listener ${result.listener} expects ${expects} here, but the request is ${trace.request.tls ? 'TLS' : trace.request.protocol.toUpperCase()}.`,
+      { ...ref, hint: 'Match the request protocol to the Gateway server protocol on this port.' },
+    ),
+  ]
 }

@@ -18,7 +18,11 @@ spec:
   ports: [{name: http, port: 80, targetPort: 8080}]
 ---
 `
-const shopGw = gateway('app-gateway', 'default', 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["shop.example.com"]')
+const shopGw = gateway(
+  'app-gateway',
+  'default',
+  'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["shop.example.com"]',
+)
 const vs = (name: string, body: string, ns = 'default') => `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: ${name}, namespace: ${ns}}
@@ -52,7 +56,10 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'Gateway selector does not match the ingress pod',
-    config: ingressService + shopGw.replace('istio: ingressgateway', 'istio: ingress') + vs('shop', `  hosts: [shop.example.com]\n  gateways: [app-gateway]\n${toFrontend}`),
+    config:
+      ingressService +
+      shopGw.replace('istio: ingressgateway', 'istio: ingress') +
+      vs('shop', `  hosts: [shop.example.com]\n  gateways: [app-gateway]\n${toFrontend}`),
     request: req('shop.example.com'),
     reason: 'no_listener',
     hop: 'listener',
@@ -81,7 +88,14 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'gateway reference with the wrong namespace',
-    config: ingressService + gateway('app-gateway', 'istio-system', 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["shop.example.com"]') + vs('shop', `  hosts: [shop.example.com]\n  gateways: [app-gateway]\n${toFrontend}`),
+    config:
+      ingressService +
+      gateway(
+        'app-gateway',
+        'istio-system',
+        'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["shop.example.com"]',
+      ) +
+      vs('shop', `  hosts: [shop.example.com]\n  gateways: [app-gateway]\n${toFrontend}`),
     request: req('shop.example.com'),
     reason: 'no_route',
     hop: 'virtual_host',
@@ -91,7 +105,8 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'gateway reference with the wrong name',
-    config: ingressService + shopGw + vs('shop', `  hosts: [shop.example.com]\n  gateways: [shop-gateway]\n${toFrontend}`),
+    config:
+      ingressService + shopGw + vs('shop', `  hosts: [shop.example.com]\n  gateways: [shop-gateway]\n${toFrontend}`),
     request: req('shop.example.com'),
     reason: 'no_route',
     hop: 'virtual_host',
@@ -100,7 +115,10 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'exportTo hides the VirtualService from the gateway',
-    config: ingressService + shopGw + vs('shop', `  hosts: [shop.example.com]\n  gateways: [app-gateway]\n  exportTo: ["."]\n${toFrontend}`),
+    config:
+      ingressService +
+      shopGw +
+      vs('shop', `  hosts: [shop.example.com]\n  gateways: [app-gateway]\n  exportTo: ["."]\n${toFrontend}`),
     request: req('shop.example.com'),
     reason: 'no_route',
     hop: 'virtual_host',
@@ -109,7 +127,10 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'host not served by the Gateway',
-    config: ingressService + shopGw + vs('hipster', `  hosts: [hipster.example.com]\n  gateways: [app-gateway]\n${toFrontend}`),
+    config:
+      ingressService +
+      shopGw +
+      vs('hipster', `  hosts: [hipster.example.com]\n  gateways: [app-gateway]\n${toFrontend}`),
     request: req('hipster.example.com'),
     reason: 'no_route',
     hop: 'virtual_host',
@@ -119,7 +140,14 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'namespace-scoped server host',
-    config: ingressService + gateway('app-gateway', 'istio-system', 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["shop/shop.example.com"]') + vs('shop', `  hosts: [shop.example.com]\n  gateways: [istio-system/app-gateway]\n${toFrontend}`),
+    config:
+      ingressService +
+      gateway(
+        'app-gateway',
+        'istio-system',
+        'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["shop/shop.example.com"]',
+      ) +
+      vs('shop', `  hosts: [shop.example.com]\n  gateways: [istio-system/app-gateway]\n${toFrontend}`),
     request: req('shop.example.com'),
     reason: 'no_route',
     hop: 'virtual_host',
@@ -128,7 +156,13 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'match does not cover the path',
-    config: ingressService + shopGw + vs('shop', '  hosts: [shop.example.com]\n  gateways: [app-gateway]\n  http:\n  - match: [{uri: {prefix: /kiali}}]\n    route: [{destination: {host: frontend}}]'),
+    config:
+      ingressService +
+      shopGw +
+      vs(
+        'shop',
+        '  hosts: [shop.example.com]\n  gateways: [app-gateway]\n  http:\n  - match: [{uri: {prefix: /kiali}}]\n    route: [{destination: {host: frontend}}]',
+      ),
     request: req('shop.example.com', '/'),
     reason: 'no_route',
     hop: 'route',
@@ -138,7 +172,13 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'catch-all truncation hid a later rule',
-    config: ingressService + shopGw + vs('shop', '  hosts: [shop.example.com]\n  gateways: [app-gateway]\n  http:\n  - match: [{uri: {prefix: /}}]\n    route: [{destination: {host: frontend}}]\n  - match: [{uri: {prefix: /api}}]\n    route: [{destination: {host: api}}]'),
+    config:
+      ingressService +
+      shopGw +
+      vs(
+        'shop',
+        '  hosts: [shop.example.com]\n  gateways: [app-gateway]\n  http:\n  - match: [{uri: {prefix: /}}]\n    route: [{destination: {host: frontend}}]\n  - match: [{uri: {prefix: /api}}]\n    route: [{destination: {host: api}}]',
+      ),
     request: req('shop.example.com', '/api/products'),
     reason: undefined,
     hop: 'route',
@@ -147,7 +187,13 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'destination Service missing (503)',
-    config: ingressService + shopGw + vs('shop', '  hosts: [shop.example.com]\n  gateways: [app-gateway]\n  http:\n  - route: [{destination: {host: frontend-svc, port: {number: 80}}}]'),
+    config:
+      ingressService +
+      shopGw +
+      vs(
+        'shop',
+        '  hosts: [shop.example.com]\n  gateways: [app-gateway]\n  http:\n  - route: [{destination: {host: frontend-svc, port: {number: 80}}}]',
+      ),
     request: req('shop.example.com'),
     reason: 'cluster_not_found',
     hop: 'cluster',
@@ -157,7 +203,13 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'destination port not on the Service (503)',
-    config: ingressService + shopGw + vs('shop', '  hosts: [shop.example.com]\n  gateways: [app-gateway]\n  http:\n  - route: [{destination: {host: frontend, port: {number: 8080}}}]'),
+    config:
+      ingressService +
+      shopGw +
+      vs(
+        'shop',
+        '  hosts: [shop.example.com]\n  gateways: [app-gateway]\n  http:\n  - route: [{destination: {host: frontend, port: {number: 8080}}}]',
+      ),
     request: req('shop.example.com'),
     reason: 'cluster_not_found',
     hop: 'cluster',
@@ -166,7 +218,14 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'Service in another namespace than the short name implies (503)',
-    config: ingressService + shopGw + vs('shop', `  hosts: [shop.example.com]\n  gateways: [default/app-gateway]\n  http:\n  - route: [{destination: {host: frontend, port: {number: 80}}}]`, 'web'),
+    config:
+      ingressService +
+      shopGw +
+      vs(
+        'shop',
+        `  hosts: [shop.example.com]\n  gateways: [default/app-gateway]\n  http:\n  - route: [{destination: {host: frontend, port: {number: 80}}}]`,
+        'web',
+      ),
     request: req('shop.example.com'),
     reason: 'cluster_not_found',
     hop: 'cluster',
@@ -174,7 +233,13 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'subset without a DestinationRule (503)',
-    config: ingressService + shopGw + vs('shop', '  hosts: [shop.example.com]\n  gateways: [app-gateway]\n  http:\n  - route: [{destination: {host: frontend, subset: v2}}]'),
+    config:
+      ingressService +
+      shopGw +
+      vs(
+        'shop',
+        '  hosts: [shop.example.com]\n  gateways: [app-gateway]\n  http:\n  - route: [{destination: {host: frontend, subset: v2}}]',
+      ),
     request: req('shop.example.com'),
     reason: 'cluster_not_found',
     hop: 'cluster',
@@ -183,7 +248,10 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'https required (301)',
-    config: ingressService + shopGw.replace('hosts: ["shop.example.com"]', 'hosts: ["shop.example.com"]\n    tls: {httpsRedirect: true}') + vs('shop', `  hosts: [shop.example.com]\n  gateways: [app-gateway]\n${toFrontend}`),
+    config:
+      ingressService +
+      shopGw.replace('hosts: ["shop.example.com"]', 'hosts: ["shop.example.com"]\n    tls: {httpsRedirect: true}') +
+      vs('shop', `  hosts: [shop.example.com]\n  gateways: [app-gateway]\n${toFrontend}`),
     request: req('shop.example.com', '/cart'),
     reason: 'tls_redirect',
     hop: 'virtual_host',
@@ -193,7 +261,13 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'TLS SNI with no filter chain',
-    config: ingressService + gateway('app-gateway', 'default', 'port: {number: 443, name: https, protocol: HTTPS}\nhosts: ["shop.example.com"]\ntls: {mode: SIMPLE, credentialName: shop-cert}'),
+    config:
+      ingressService +
+      gateway(
+        'app-gateway',
+        'default',
+        'port: {number: 443, name: https, protocol: HTTPS}\nhosts: ["shop.example.com"]\ntls: {mode: SIMPLE, credentialName: shop-cert}',
+      ),
     request: { port: 8443, host: 'www.example.com', tls: true },
     reason: 'no_filter_chain',
     hop: 'filter_chain',
@@ -201,7 +275,9 @@ const cases: ExplainCase[] = [
   },
   {
     name: 'rejected Gateway (IST0106)',
-    config: ingressService + gateway('app.gateway', 'default', 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["shop.example.com"]'),
+    config:
+      ingressService +
+      gateway('app.gateway', 'default', 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["shop.example.com"]'),
     request: req('shop.example.com'),
     reason: 'no_listener',
     hop: 'listener',
@@ -231,24 +307,43 @@ describe('explanations', () => {
   test.each(cases)('$name', (c) => {
     const r = simulateOne(c.config, c.request)
     expect(r.reason).toBe(c.reason)
-    const items = r.explanationItems.filter((i) => i.hop === c.hop && c.says.test(i.message + (i.hint ? ` ${i.hint}` : '')))
+    const items = r.explanationItems.filter(
+      (i) => i.hop === c.hop && c.says.test(i.message + (i.hint ? ` ${i.hint}` : '')),
+    )
     expect(items, JSON.stringify(r.explanationItems, null, 1)).not.toHaveLength(0)
     const it = items[0]!
-    if (c.resource !== undefined) expect(it.resource).toBe(c.resource)
-    if (c.path !== undefined) expect(it.path).toBe(c.path)
+    if (c.resource !== undefined) {
+      expect(it.resource).toBe(c.resource)
+    }
+    if (c.path !== undefined) {
+      expect(it.path).toBe(c.path)
+    }
     expect(r.explanation).toHaveLength(r.explanationItems.length)
   })
   test('the example from the brief, word for word where it matters', () => {
     const shop = vs('shop', `  hosts: [shop.example.com]\n  gateways: [app-gateway]\n${toFrontend}`)
-    const r = simulateOne(ingressService + shopGw + shop + vs('hipster', `  hosts: [hipster.example.com]\n  gateways: [app-gateway]\n${toFrontend}`), req('hipster.example.com'))
-    expect(r.explanation[0]).toBe('No virtual host for hipster.example.com on http.8080: it serves only shop.example.com.')
+    const r = simulateOne(
+      ingressService +
+        shopGw +
+        shop +
+        vs('hipster', `  hosts: [hipster.example.com]\n  gateways: [app-gateway]\n${toFrontend}`),
+      req('hipster.example.com'),
+    )
+    expect(r.explanation[0]).toBe(
+      'No virtual host for hipster.example.com on http.8080: it serves only shop.example.com.',
+    )
     expect(r.explanation[1]).toBe(
-      'Gateway default/app-gateway serves only shop.example.com, so VirtualService default/hipster (host hipster.example.com) was not attached. Add hipster.example.com to the Gateway\'s hosts or change the VirtualService host.',
+      "Gateway default/app-gateway serves only shop.example.com, so VirtualService default/hipster (host hipster.example.com) was not attached. Add hipster.example.com to the Gateway's hosts or change the VirtualService host.",
     )
   })
   test('a successful request names the hops and the rule', () => {
-    const r = simulateOne(ingressService + shopGw + vs('shop', `  hosts: [shop.example.com]\n  gateways: [app-gateway]\n${toFrontend}`), req('shop.example.com'))
+    const r = simulateOne(
+      ingressService + shopGw + vs('shop', `  hosts: [shop.example.com]\n  gateways: [app-gateway]\n${toFrontend}`),
+      req('shop.example.com'),
+    )
     expect(r.status).toBe(200)
-    expect(r.explanation).toEqual(['0.0.0.0_8080 → http.8080 → virtual host shop.example.com:80 → route 1 from VirtualService default/shop spec.http[0], which forwards to outbound|80||frontend.default.svc.cluster.local.'])
+    expect(r.explanation).toEqual([
+      '0.0.0.0_8080 → http.8080 → virtual host shop.example.com:80 → route 1 from VirtualService default/shop spec.http[0], which forwards to outbound|80||frontend.default.svc.cluster.local.',
+    ])
   })
 })

@@ -12,7 +12,12 @@ import { explainNoVirtualHost, explainTlsRedirect } from './explain-vhost.ts'
 import type { ExplainContext } from './context.ts'
 
 /** Structured explanation of one simulated request. */
-export function explainRequest(model: ResourceModel, t: Translation, trace: SimTrace, result: SimResult): ExplanationItem[] {
+export function explainRequest(
+  model: ResourceModel,
+  t: Translation,
+  trace: SimTrace,
+  result: SimResult,
+): ExplanationItem[] {
   const ctx: ExplainContext = { model, t, trace, result }
   switch (result.reason) {
     case 'no_listener':

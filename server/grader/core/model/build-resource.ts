@@ -35,20 +35,36 @@ export function buildResource(raw: unknown, source: SourceLocation, defaultNames
   const base = { apiVersion, metadata: meta, source }
   let resource: Resource | undefined
   if (group === istioGroup && istioVersions.has(version ?? '')) {
-    if (kind === 'Gateway') resource = { ...base, kind, spec: readGatewaySpec(r, obj['spec']) }
-    else if (kind === 'VirtualService') resource = { ...base, kind, spec: readVirtualServiceSpec(r, obj['spec']) }
-    else if (kind === 'DestinationRule') resource = { ...base, kind, spec: readDestinationRuleSpec(r, obj['spec']) }
-    else if (kind === 'ServiceEntry') resource = { ...base, kind, spec: readServiceEntrySpec(r, obj['spec']) }
+    if (kind === 'Gateway') {
+      resource = { ...base, kind, spec: readGatewaySpec(r, obj['spec']) }
+    } else if (kind === 'VirtualService') {
+      resource = { ...base, kind, spec: readVirtualServiceSpec(r, obj['spec']) }
+    } else if (kind === 'DestinationRule') {
+      resource = { ...base, kind, spec: readDestinationRuleSpec(r, obj['spec']) }
+    } else if (kind === 'ServiceEntry') {
+      resource = { ...base, kind, spec: readServiceEntrySpec(r, obj['spec']) }
+    }
   } else if (group === '' && version === 'v1') {
-    if (kind === 'Service') resource = { ...base, kind, spec: readServiceSpec(r, obj['spec']) }
-    else if (kind === 'Pod') resource = { ...base, kind, spec: readPodSpec(r, obj['spec']), status: readPodStatus(r, obj['status']) }
+    if (kind === 'Service') {
+      resource = { ...base, kind, spec: readServiceSpec(r, obj['spec']) }
+    } else if (kind === 'Pod') {
+      resource = { ...base, kind, spec: readPodSpec(r, obj['spec']), status: readPodStatus(r, obj['status']) }
+    }
   }
   if (resource === undefined) {
-    return { rejected: false, ignored: { apiVersion, kind, namespace: meta.namespace, name: meta.name, source }, findings: [] }
+    return {
+      rejected: false,
+      ignored: { apiVersion, kind, namespace: meta.namespace, name: meta.name, source },
+      findings: [],
+    }
   }
   const problems = [...r.problems]
-  if (meta.name === '') problems.unshift({ path: 'metadata.name', message: 'metadata.name is required.' })
-  if (problems.length === 0) problems.push(...validate(resource))
+  if (meta.name === '') {
+    problems.unshift({ path: 'metadata.name', message: 'metadata.name is required.' })
+  }
+  if (problems.length === 0) {
+    problems.push(...validate(resource))
+  }
   const findings = problems.map((p) => schemaFinding(resource, p))
   return { resource, rejected: findings.length > 0, findings }
 }
@@ -78,7 +94,9 @@ function readMeta(r: FieldReader, raw: unknown, defaultNamespace: string): Objec
     annotations: r.strMap(m['annotations'], 'metadata.annotations') ?? {},
   }
   const ts = m['creationTimestamp']
-  if (typeof ts === 'string' && ts !== '') meta.creationTimestamp = ts
+  if (typeof ts === 'string' && ts !== '') {
+    meta.creationTimestamp = ts
+  }
   return meta
 }
 
@@ -87,11 +105,17 @@ export function schemaFinding(resource: Resource, problem: FieldProblem): Findin
   const finding: Finding = {
     code: 'IST0106',
     level: 'Error',
-    resource: { kind: resource.kind, namespace: resource.metadata.namespace, name: resource.metadata.name || '<unnamed>' },
+    resource: {
+      kind: resource.kind,
+      namespace: resource.metadata.namespace,
+      name: resource.metadata.name || '<unnamed>',
+    },
     message: `Schema validation error: ${problem.message}`,
     hint: `Fix ${problem.path || 'the object'}; istiod rejects the whole ${resource.kind}, so it has no effect until then.`,
     source: { ...resource.source },
   }
-  if (problem.path !== '') finding.path = problem.path
+  if (problem.path !== '') {
+    finding.path = problem.path
+  }
   return finding
 }

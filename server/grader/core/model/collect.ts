@@ -12,15 +12,29 @@ export interface ModelOptions {
 
 /** A model with nothing in it. */
 export function emptyModel(): ResourceModel {
-  return { gateways: [], virtualServices: [], destinationRules: [], serviceEntries: [], services: [], pods: [], rejected: [], ignored: [], findings: [] }
+  return {
+    gateways: [],
+    virtualServices: [],
+    destinationRules: [],
+    serviceEntries: [],
+    services: [],
+    pods: [],
+    rejected: [],
+    ignored: [],
+    findings: [],
+  }
 }
 
 /** Adds one built object to the model, in place. */
 export function addBuilt(model: ResourceModel, built: BuiltObject): void {
   model.findings.push(...built.findings)
-  if (built.ignored !== undefined) model.ignored.push(built.ignored)
+  if (built.ignored !== undefined) {
+    model.ignored.push(built.ignored)
+  }
   const res = built.resource
-  if (res === undefined) return
+  if (res === undefined) {
+    return
+  }
   if (built.rejected) {
     model.rejected.push(res)
     return
@@ -53,7 +67,9 @@ export function addObject(model: ResourceModel, raw: unknown, source: SourceLoca
     const o = raw as Record<string, unknown>
     const kind = o['kind']
     if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(o['items'])) {
-      for (const item of o['items'] as unknown[]) addObject(model, item, source, defaultNamespace)
+      for (const item of o['items'] as unknown[]) {
+        addObject(model, item, source, defaultNamespace)
+      }
       return
     }
   }

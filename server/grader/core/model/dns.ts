@@ -14,19 +14,29 @@ function isWildcardLabel(value: string): boolean {
 }
 
 function checkPreconditions(name: string): string | undefined {
-  if (name.length > 255) return `domain name "${name}" is too long (max 255)`
-  if (name.length === 0) return 'empty domain name not allowed'
+  if (name.length > 255) {
+    return `domain name "${name}" is too long (max 255)`
+  }
+  if (name.length === 0) {
+    return 'empty domain name not allowed'
+  }
   return undefined
 }
 
 function checkLabels(domain: string): string | undefined {
   const parts = domain.split('.')
   const tld = parts[parts.length - 1] ?? ''
-  if (/^[+-]?\d+$/.test(tld)) return `domain name "${domain}" invalid (top level domain "${tld}" cannot be all-numeric)`
+  if (/^[+-]?\d+$/.test(tld)) {
+    return `domain name "${domain}" invalid (top level domain "${tld}" cannot be all-numeric)`
+  }
   for (let i = 0; i < parts.length; i++) {
     const label = parts[i] ?? ''
-    if (i === parts.length - 1 && label === '') return undefined
-    if (!isDNS1123Label(label)) return `domain name "${domain}" invalid (label "${label}" invalid)`
+    if (i === parts.length - 1 && label === '') {
+      return undefined
+    }
+    if (!isDNS1123Label(label)) {
+      return `domain name "${domain}" invalid (label "${label}" invalid)`
+    }
   }
   return undefined
 }
@@ -39,9 +49,13 @@ export function checkFQDN(fqdn: string): string | undefined {
 /** A domain with an optional wildcard in the first label only (`*.example.com`, `*`). */
 export function checkWildcardDomain(domain: string): string | undefined {
   const pre = checkPreconditions(domain)
-  if (pre !== undefined) return pre
+  if (pre !== undefined) {
+    return pre
+  }
   const dot = domain.indexOf('.')
   const first = dot < 0 ? domain : domain.slice(0, dot)
-  if (!isWildcardLabel(first)) return `domain name "${domain}" invalid (label "${first}" invalid)`
+  if (!isWildcardLabel(first)) {
+    return `domain name "${domain}" invalid (label "${first}" invalid)`
+  }
   return dot < 0 ? undefined : checkLabels(domain.slice(dot + 1))
 }

@@ -3,5 +3,11 @@
 export type * from './types.ts'
 export { refOf } from './types.ts'
 export { type ModelOptions, emptyModel, fromApiObjects, mergeModels } from './collect.ts'
-export { type ParseOptions, type ParsedResources, type YamlSyntaxError, parseResources, pathSegments } from './parse-yaml.ts'
+export {
+  type ParseOptions,
+  type ParsedResources,
+  type YamlSyntaxError,
+  parseResources,
+  pathSegments,
+} from './parse-yaml.ts'
 export { type FieldProblem } from './reader.ts'

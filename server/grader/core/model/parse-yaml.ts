@@ -1,10 +1,12 @@
 // Reads multi-document YAML text (the learner's files) into a ResourceModel, remembering each
-// resource's file, document index and line, and the line of every rejected field. YAML syntax
-// errors become findings, never exceptions. Pure: the caller reads the file.
+// resource's file, document index and line, the line of every rejected field and of every rule.
+// Uses the fast subset reader when it can and the `yaml` package otherwise; YAML syntax errors
+// become findings, never exceptions. Pure: the caller reads the file.
 import { LineCounter, parseAllDocuments } from 'yaml'
 import type { Document } from 'yaml'
-import type { Finding } from '../findings.ts'
+import type { Finding, SourceLocation } from '../findings.ts'
 import { type ModelOptions, addObject, emptyModel } from './collect.ts'
+import { fastParseDocuments, linesOf } from './fast-yaml.ts'
 import type { ResourceModel } from './types.ts'
 
 /** Options for parseResources. */
@@ -26,6 +28,9 @@ export interface ParsedResources extends ResourceModel {
   syntaxErrors: YamlSyntaxError[]
 }
 
+/** Finds the 1-based line of a field path inside one document (deepest existing parent). */
+type LineFinder = (segments: ReadonlyArray<string | number>) => number | undefined
+
 /**
  * Parses every YAML document of `text`. Empty documents are skipped; a document with a syntax
  * error is skipped too and reported both in `syntaxErrors` and as an IST0106 finding.
@@ -33,43 +38,89 @@ export interface ParsedResources extends ResourceModel {
  */
 export function parseResources(text: string, options: ParseOptions = {}): ParsedResources {
   const model: ParsedResources = { ...emptyModel(), syntaxErrors: [] }
-  const ns = options.defaultNamespace ?? 'default'
+  const fast = fastParseDocuments(text)
+  if (fast !== undefined) {
+    fast.forEach((doc, index) => {
+      if (doc.value === undefined || doc.value === null) {
+        return
+      }
+      addDocument(model, doc.value, sourceOf(options, index, doc.line), options, (path) => lineInTree(doc.value, path))
+    })
+    return model
+  }
   const lines = new LineCounter()
   const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false })
   const list = Array.isArray(docs) ? docs : []
   list.forEach((doc, index) => {
-    const line = lines.linePos(doc.contents?.range[0] ?? doc.range[0]).line
-    const source = options.file === undefined ? { document: index, line } : { file: options.file, document: index, line }
     const error = doc.errors[0]
     if (error !== undefined) {
       const errLine = lines.linePos(error.pos[0]).line
-      model.syntaxErrors.push({ ...(options.file === undefined ? {} : { file: options.file }), document: index, line: errLine, message: firstSentence(error.message) })
+      model.syntaxErrors.push({
+        ...(options.file === undefined ? {} : { file: options.file }),
+        document: index,
+        line: errLine,
+        message: firstSentence(error.message),
+      })
       model.findings.push(syntaxFinding(options.file, index, errLine, error.message))
       return
     }
-    if (doc.contents === null) return
-    const before = model.findings.length
-    const counts = countResources(model)
-    addObject(model, doc.toJS({ maxAliasCount: 1000 }), source, ns)
-    for (let i = before; i < model.findings.length; i++) locateField(model.findings[i], doc, lines)
-    recordFieldLines(model, counts, doc, lines)
+    if (doc.contents === null) {
+      return
+    }
+    const line = lines.linePos(doc.contents.range[0]).line
+    addDocument(model, doc.toJS({ maxAliasCount: 1000 }), sourceOf(options, index, line), options, (path) =>
+      lineInDocument(doc, lines, path),
+    )
   })
   return model
 }
 
-function countResources(m: ResourceModel): [number, number, number] {
-  return [m.virtualServices.length + m.rejected.length, m.gateways.length, m.rejected.length]
+function sourceOf(options: ParseOptions, document: number, line: number): SourceLocation {
+  return options.file === undefined ? { document, line } : { file: options.file, document, line }
 }
 
-/** Lines of the rules and matches of VirtualServices and the servers of Gateways just added. */
-function recordFieldLines(model: ResourceModel, before: [number, number, number], doc: Document, lines: LineCounter): void {
-  const added = [...model.virtualServices.slice(before[0] - before[2]), ...model.gateways.slice(before[1]), ...model.rejected.slice(before[2])]
-  if (added.length !== 1) return
-  const res = added[0]!
+function addDocument(
+  model: ResourceModel,
+  value: unknown,
+  source: SourceLocation,
+  options: ParseOptions,
+  lineAt: LineFinder,
+): void {
+  const before = {
+    findings: model.findings.length,
+    vs: model.virtualServices.length,
+    gw: model.gateways.length,
+    rejected: model.rejected.length,
+  }
+  addObject(model, value, source, options.defaultNamespace ?? 'default')
+  for (let i = before.findings; i < model.findings.length; i++) {
+    const f = model.findings[i]
+    if (f?.path === undefined || f.source === undefined) {
+      continue
+    }
+    const line = lineAt(pathSegments(f.path))
+    if (line !== undefined) {
+      f.source.line = line
+    }
+  }
+  const added = [
+    ...model.virtualServices.slice(before.vs),
+    ...model.gateways.slice(before.gw),
+    ...model.rejected.slice(before.rejected),
+  ]
+  if (added.length === 1) {
+    recordFieldLines(added[0]!, lineAt)
+  }
+}
+
+/** Lines of the rules and matches of a VirtualService, or the servers of a Gateway. */
+function recordFieldLines(res: ResourceModel['rejected'][number], lineAt: LineFinder): void {
   const out: Record<string, number> = {}
   const note = (path: Array<string | number>): void => {
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined
-    if (node?.range !== undefined) out[pathText(path)] = lines.linePos(node.range[0]).line
+    const line = lineAt(path)
+    if (line !== undefined) {
+      out[pathText(path)] = line
+    }
   }
   if (res.kind === 'VirtualService') {
     for (const section of ['http', 'tcp', 'tls'] as const) {
@@ -81,7 +132,40 @@ function recordFieldLines(model: ResourceModel, before: [number, number, number]
   } else if (res.kind === 'Gateway') {
     res.spec.servers.forEach((_s, i) => note(['spec', 'servers', i]))
   }
-  if (Object.keys(out).length > 0) res.fieldLines = out
+  if (Object.keys(out).length > 0) {
+    res.fieldLines = out
+  }
+}
+
+function lineInTree(root: unknown, segments: ReadonlyArray<string | number>): number | undefined {
+  let node = root
+  let line: number | undefined
+  for (const seg of segments) {
+    if (node === null || typeof node !== 'object') {
+      break
+    }
+    const l = linesOf(node)?.[seg]
+    if (l === undefined) {
+      break
+    }
+    line = l
+    node = (node as Record<string | number, unknown>)[seg]
+  }
+  return line
+}
+
+function lineInDocument(
+  doc: Document,
+  lines: LineCounter,
+  segments: ReadonlyArray<string | number>,
+): number | undefined {
+  for (let n = segments.length; n > 0; n--) {
+    const node = doc.getIn(segments.slice(0, n), true) as { range?: [number, number, number] } | undefined
+    if (node?.range !== undefined) {
+      return lines.linePos(node.range[0]).line
+    }
+  }
+  return undefined
 }
 
 function pathText(path: ReadonlyArray<string | number>): string {
@@ -104,19 +188,6 @@ function syntaxFinding(file: string | undefined, document: number, line: number,
   }
 }
 
-/** Sets `finding.source.line` to the line of its field path (or of the nearest existing parent). */
-function locateField(finding: Finding | undefined, doc: Document, lines: LineCounter): void {
-  if (finding?.path === undefined || finding.source === undefined) return
-  const segments = pathSegments(finding.path)
-  for (let n = segments.length; n > 0; n--) {
-    const node = doc.getIn(segments.slice(0, n), true) as { range?: [number, number, number] } | undefined
-    if (node?.range !== undefined) {
-      finding.source.line = lines.linePos(node.range[0]).line
-      return
-    }
-  }
-}
-
 /** `spec.servers[0].port` → ['spec', 'servers', 0, 'port']. */
 export function pathSegments(path: string): Array<string | number> {
   const out: Array<string | number> = []
@@ -126,8 +197,12 @@ export function pathSegments(path: string): Array<string | number> {
       out.push(part)
       continue
     }
-    if (m[1] !== '' && m[1] !== undefined) out.push(m[1])
-    for (const idx of (m[2] ?? '').matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]))
+    if (m[1] !== '' && m[1] !== undefined) {
+      out.push(m[1])
+    }
+    for (const idx of (m[2] ?? '').matchAll(/\[(\d+)\]/g)) {
+      out.push(Number(idx[1]))
+    }
   }
   return out
 }

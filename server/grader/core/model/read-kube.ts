@@ -10,29 +10,45 @@ export function readServiceSpec(r: FieldReader, raw: unknown): Service['spec'] {
     ports: r.list(spec['ports'], 'spec.ports', (p, path) => readServicePort(r, p, path)) ?? [],
   }
   const selector = r.strMap(spec['selector'], 'spec.selector')
-  if (selector !== undefined && Object.keys(selector).length > 0) out.selector = selector
+  if (selector !== undefined && Object.keys(selector).length > 0) {
+    out.selector = selector
+  }
   const type = r.str(spec['type'], 'spec.type')
-  if (type !== undefined) out.type = type
+  if (type !== undefined) {
+    out.type = type
+  }
   const externalName = r.str(spec['externalName'], 'spec.externalName')
-  if (externalName !== undefined) out.externalName = externalName
+  if (externalName !== undefined) {
+    out.externalName = externalName
+  }
   return out
 }
 
 function readServicePort(r: FieldReader, raw: unknown, path: string): ServicePort | undefined {
   const o = r.obj(raw, path)
-  if (o === undefined) return undefined
+  if (o === undefined) {
+    return undefined
+  }
   const port: ServicePort = {
     port: r.int(o['port'], `${path}.port`) ?? 0,
     protocol: (r.str(o['protocol'], `${path}.protocol`) ?? 'TCP').toUpperCase(),
   }
   const name = r.str(o['name'], `${path}.name`)
-  if (name !== undefined) port.name = name
+  if (name !== undefined) {
+    port.name = name
+  }
   const targetPort = r.intOrString(o['targetPort'], `${path}.targetPort`)
-  if (targetPort !== undefined) port.targetPort = targetPort
+  if (targetPort !== undefined) {
+    port.targetPort = targetPort
+  }
   const appProtocol = r.str(o['appProtocol'], `${path}.appProtocol`)
-  if (appProtocol !== undefined) port.appProtocol = appProtocol
+  if (appProtocol !== undefined) {
+    port.appProtocol = appProtocol
+  }
   const nodePort = r.int(o['nodePort'], `${path}.nodePort`)
-  if (nodePort !== undefined) port.nodePort = nodePort
+  if (nodePort !== undefined) {
+    port.nodePort = nodePort
+  }
   return port
 }
 
@@ -44,13 +60,17 @@ export function readPodSpec(r: FieldReader, raw: unknown): Pod['spec'] {
     const o = r.obj(c, path) ?? {}
     r.list(o['ports'], `${path}.ports`, (p, pp) => {
       const po = r.obj(p, pp)
-      if (po === undefined) return undefined
+      if (po === undefined) {
+        return undefined
+      }
       const cp: ContainerPort = {
         containerPort: r.int(po['containerPort'], `${pp}.containerPort`) ?? 0,
         protocol: (r.str(po['protocol'], `${pp}.protocol`) ?? 'TCP').toUpperCase(),
       }
       const name = r.str(po['name'], `${pp}.name`)
-      if (name !== undefined) cp.name = name
+      if (name !== undefined) {
+        cp.name = name
+      }
       containerPorts.push(cp)
       return cp
     })

@@ -26,20 +26,42 @@ export function readVirtualServiceSpec(r: FieldReader, raw: unknown): VirtualSer
     tcp: r.list(spec['tcp'], 'spec.tcp', (t, p) => readTCPRoute(r, t, p)) ?? [],
   }
   const gateways = r.strList(spec['gateways'], 'spec.gateways')
-  if (gateways !== undefined && gateways.length > 0) out.gateways = gateways
+  if (gateways !== undefined && gateways.length > 0) {
+    out.gateways = gateways
+  }
   const exportTo = r.strList(spec['exportTo'], 'spec.exportTo')
-  if (exportTo !== undefined && exportTo.length > 0) out.exportTo = exportTo
+  if (exportTo !== undefined && exportTo.length > 0) {
+    out.exportTo = exportTo
+  }
   return out
 }
 
-const modelledHTTPKeys = new Set(['name', 'match', 'route', 'redirect', 'directResponse', 'delegate', 'rewrite', 'timeout', 'headers'])
+const modelledHTTPKeys = new Set([
+  'name',
+  'match',
+  'route',
+  'redirect',
+  'directResponse',
+  'delegate',
+  'rewrite',
+  'timeout',
+  'headers',
+])
 
 function readHTTPRoute(r: FieldReader, raw: unknown, path: string): HTTPRoute | undefined {
   const h = r.obj(raw, path) ?? {}
   const route: HTTPRoute = {}
   setIf(route, 'name', r.str(h['name'], `${path}.name`))
-  setIf(route, 'match', r.list(h['match'], `${path}.match`, (m, p) => readMatch(r, m, p)))
-  setIf(route, 'route', r.list(h['route'], `${path}.route`, (d, p) => readHTTPDestination(r, d, p)))
+  setIf(
+    route,
+    'match',
+    r.list(h['match'], `${path}.match`, (m, p) => readMatch(r, m, p)),
+  )
+  setIf(
+    route,
+    'route',
+    r.list(h['route'], `${path}.route`, (d, p) => readHTTPDestination(r, d, p)),
+  )
   setIf(route, 'timeout', r.str(h['timeout'], `${path}.timeout`))
   setIf(route, 'headers', readHeaders(r, h['headers'], `${path}.headers`))
   const redirect = r.obj(h['redirect'], `${path}.redirect`)
@@ -76,11 +98,16 @@ function readHTTPRoute(r: FieldReader, raw: unknown, path: string): HTTPRoute | 
     const rr = r.obj(rewrite['uriRegexRewrite'], `${path}.rewrite.uriRegexRewrite`)
     if (rr !== undefined) {
       const rp = `${path}.rewrite.uriRegexRewrite`
-      route.rewrite.uriRegexRewrite = { match: r.str(rr['match'], `${rp}.match`) ?? '', rewrite: r.str(rr['rewrite'], `${rp}.rewrite`) ?? '' }
+      route.rewrite.uriRegexRewrite = {
+        match: r.str(rr['match'], `${rp}.match`) ?? '',
+        rewrite: r.str(rr['rewrite'], `${rp}.rewrite`) ?? '',
+      }
     }
   }
   const other = Object.entries(h).filter(([k]) => !modelledHTTPKeys.has(k))
-  if (other.length > 0) route.other = Object.fromEntries(other)
+  if (other.length > 0) {
+    route.other = Object.fromEntries(other)
+  }
   return route
 }
 
@@ -92,7 +119,11 @@ function readMatch(r: FieldReader, raw: unknown, path: string): HTTPMatchRequest
     setIf(match, key, readStringMatch(r, m[key], `${path}.${key}`))
   }
   for (const key of ['headers', 'queryParams', 'withoutHeaders'] as const) {
-    setIf(match, key, r.map(m[key], `${path}.${key}`, (v, p) => readStringMatch(r, v, p) ?? {}))
+    setIf(
+      match,
+      key,
+      r.map(m[key], `${path}.${key}`, (v, p) => readStringMatch(r, v, p) ?? {}),
+    )
   }
   setIf(match, 'port', r.int(m['port'], `${path}.port`))
   setIf(match, 'sourceLabels', r.strMap(m['sourceLabels'], `${path}.sourceLabels`))
@@ -106,7 +137,9 @@ function readMatch(r: FieldReader, raw: unknown, path: string): HTTPMatchRequest
 /** Reads an Istio StringMatch ({exact}|{prefix}|{regex}). */
 export function readStringMatch(r: FieldReader, raw: unknown, path: string): StringMatch | undefined {
   const o = r.obj(raw, path)
-  if (o === undefined) return undefined
+  if (o === undefined) {
+    return undefined
+  }
   const sm: StringMatch = {}
   setIf(sm, 'exact', r.str(o['exact'], `${path}.exact`))
   setIf(sm, 'prefix', r.str(o['prefix'], `${path}.prefix`))
@@ -128,7 +161,9 @@ function readDestination(r: FieldReader, raw: unknown, path: string): Destinatio
 
 function readHTTPDestination(r: FieldReader, raw: unknown, path: string): HTTPRouteDestination | undefined {
   const d = r.obj(raw, path) ?? {}
-  if (d['destination'] === undefined) r.fail(`${path}.destination`, `${path}.destination is required.`)
+  if (d['destination'] === undefined) {
+    r.fail(`${path}.destination`, `${path}.destination is required.`)
+  }
   const out: HTTPRouteDestination = { destination: readDestination(r, d['destination'], `${path}.destination`) }
   setIf(out, 'weight', r.int(d['weight'], `${path}.weight`))
   setIf(out, 'headers', readHeaders(r, d['headers'], `${path}.headers`))
@@ -137,7 +172,9 @@ function readHTTPDestination(r: FieldReader, raw: unknown, path: string): HTTPRo
 
 function readRouteDestination(r: FieldReader, raw: unknown, path: string): RouteDestination | undefined {
   const d = r.obj(raw, path) ?? {}
-  if (d['destination'] === undefined) r.fail(`${path}.destination`, `${path}.destination is required.`)
+  if (d['destination'] === undefined) {
+    r.fail(`${path}.destination`, `${path}.destination is required.`)
+  }
   const out: RouteDestination = { destination: readDestination(r, d['destination'], `${path}.destination`) }
   setIf(out, 'weight', r.int(d['weight'], `${path}.weight`))
   return out
@@ -145,11 +182,15 @@ function readRouteDestination(r: FieldReader, raw: unknown, path: string): Route
 
 function readHeaders(r: FieldReader, raw: unknown, path: string): Headers | undefined {
   const h = r.obj(raw, path)
-  if (h === undefined) return undefined
+  if (h === undefined) {
+    return undefined
+  }
   const out: Headers = {}
   for (const side of ['request', 'response'] as const) {
     const o = r.obj(h[side], `${path}.${side}`)
-    if (o === undefined) continue
+    if (o === undefined) {
+      continue
+    }
     const ops: HeaderOperations = {}
     setIf(ops, 'set', r.strMap(o['set'], `${path}.${side}.set`))
     setIf(ops, 'add', r.strMap(o['add'], `${path}.${side}.add`))
@@ -184,11 +225,17 @@ function readTLSRoute(r: FieldReader, raw: unknown, path: string): TLSRoute | un
 function readTCPRoute(r: FieldReader, raw: unknown, path: string): TCPRoute | undefined {
   const t = r.obj(raw, path) ?? {}
   const out: TCPRoute = { route: r.list(t['route'], `${path}.route`, (d, p) => readRouteDestination(r, d, p)) ?? [] }
-  setIf(out, 'match', r.list(t['match'], `${path}.match`, (m, p) => readL4Match(r, r.obj(m, p) ?? {}, p)))
+  setIf(
+    out,
+    'match',
+    r.list(t['match'], `${path}.match`, (m, p) => readL4Match(r, r.obj(m, p) ?? {}, p)),
+  )
   return out
 }
 
 /** Assigns `value` to `target[key]` unless it is undefined (keeps optional fields truly absent). */
 function setIf<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
-  if (value !== undefined) target[key] = value
+  if (value !== undefined) {
+    target[key] = value
+  }
 }

@@ -14,9 +14,15 @@ export function validateVirtualService(vs: VirtualService): FieldProblem[] {
   const out: FieldProblem[] = []
   const isDelegate = spec.hosts.length === 0
   if (isDelegate) {
-    if (spec.gateways !== undefined) out.push({ path: 'spec.gateways', message: 'a delegate VirtualService (no hosts) must not list gateways.' })
-    if (spec.tls.length > 0) out.push({ path: 'spec.tls', message: 'a delegate VirtualService (no hosts) cannot have tls routes.' })
-    if (spec.tcp.length > 0) out.push({ path: 'spec.tcp', message: 'a delegate VirtualService (no hosts) cannot have tcp routes.' })
+    if (spec.gateways !== undefined) {
+      out.push({ path: 'spec.gateways', message: 'a delegate VirtualService (no hosts) must not list gateways.' })
+    }
+    if (spec.tls.length > 0) {
+      out.push({ path: 'spec.tls', message: 'a delegate VirtualService (no hosts) cannot have tls routes.' })
+    }
+    if (spec.tcp.length > 0) {
+      out.push({ path: 'spec.tcp', message: 'a delegate VirtualService (no hosts) cannot have tcp routes.' })
+    }
   }
   const gateways = spec.gateways ?? []
   out.push(...validateGatewayNames(gateways, 'spec.gateways'))
@@ -28,25 +34,37 @@ export function validateVirtualService(vs: VirtualService): FieldProblem[] {
   spec.http.forEach((route, i) => out.push(...validateHTTPRoute(route, `spec.http[${i}]`, isDelegate)))
   spec.tls.forEach((route, i) => {
     const path = `spec.tls[${i}]`
-    if (route.match.length === 0) out.push({ path: `${path}.match`, message: 'a tls route must have at least one match.' })
+    if (route.match.length === 0) {
+      out.push({ path: `${path}.match`, message: 'a tls route must have at least one match.' })
+    }
     route.match.forEach((m, j) => {
-      if (m.sniHosts.length === 0) out.push({ path: `${path}.match[${j}].sniHosts`, message: 'a tls match must have at least one SNI host.' })
+      if (m.sniHosts.length === 0) {
+        out.push({ path: `${path}.match[${j}].sniHosts`, message: 'a tls match must have at least one SNI host.' })
+      }
       m.sniHosts.forEach((sni, k) => {
         const problem = checkWildcardDomain(sni)
-        if (problem !== undefined && !isIPAddress(sni)) out.push({ path: `${path}.match[${j}].sniHosts[${k}]`, message: `${problem}.` })
-        else if (problem === undefined && !spec.hosts.some((h) => isSubsetOf(sni, h))) {
-          out.push({ path: `${path}.match[${j}].sniHosts[${k}]`, message: `SNI host "${sni}" is not covered by any of the VirtualService hosts (${spec.hosts.join(', ')}).` })
+        if (problem !== undefined && !isIPAddress(sni)) {
+          out.push({ path: `${path}.match[${j}].sniHosts[${k}]`, message: `${problem}.` })
+        } else if (problem === undefined && !spec.hosts.some((h) => isSubsetOf(sni, h))) {
+          out.push({
+            path: `${path}.match[${j}].sniHosts[${k}]`,
+            message: `SNI host "${sni}" is not covered by any of the VirtualService hosts (${spec.hosts.join(', ')}).`,
+          })
         }
       })
       out.push(...validateGatewayNames(m.gateways ?? [], `${path}.match[${j}].gateways`))
     })
-    if (route.route.length === 0) out.push({ path: `${path}.route`, message: 'a tls rule needs a route.' })
+    if (route.route.length === 0) {
+      out.push({ path: `${path}.route`, message: 'a tls rule needs a route.' })
+    }
     out.push(...validateRouteDestinations(route.route, `${path}.route`))
   })
   spec.tcp.forEach((route, i) => {
     const path = `spec.tcp[${i}]`
     route.match?.forEach((m, j) => out.push(...validateGatewayNames(m.gateways ?? [], `${path}.match[${j}].gateways`)))
-    if (route.route.length === 0) out.push({ path: `${path}.route`, message: 'a tcp rule needs a route.' })
+    if (route.route.length === 0) {
+      out.push({ path: `${path}.route`, message: 'a tcp rule needs a route.' })
+    }
     out.push(...validateRouteDestinations(route.route, `${path}.route`))
   })
   out.push(...validateExportTo(spec.exportTo ?? [], vs.metadata.namespace))
@@ -65,16 +83,25 @@ function validateHosts(vs: VirtualService, appliesToGateway: boolean): FieldProb
         allValid = false
       }
     } else if (appliesToMesh && host === '*') {
-      out.push({ path: `spec.hosts[${i}]`, message: 'the wildcard host * is not allowed for a VirtualService bound to the mesh (no gateways, or mesh listed).' })
+      out.push({
+        path: `spec.hosts[${i}]`,
+        message:
+          'the wildcard host * is not allowed for a VirtualService bound to the mesh (no gateways, or mesh listed).',
+      })
       allValid = false
     }
   })
-  if (!allValid) return out
+  if (!allValid) {
+    return out
+  }
   const hosts = vs.spec.hosts
   for (let i = 0; i < hosts.length; i++) {
     for (let j = i + 1; j < hosts.length; j++) {
       if (hostsMatch(hosts[i] ?? '', hosts[j] ?? '')) {
-        out.push({ path: `spec.hosts[${j}]`, message: `duplicate hosts in the VirtualService: ${hosts[i]} and ${hosts[j]} overlap.` })
+        out.push({
+          path: `spec.hosts[${j}]`,
+          message: `duplicate hosts in the VirtualService: ${hosts[i]} and ${hosts[j]} overlap.`,
+        })
       }
     }
   }

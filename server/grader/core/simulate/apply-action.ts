@@ -5,24 +5,48 @@ import type { RedirectAction, Route } from '../envoy/types.ts'
 import { fullRegex } from './match-route.ts'
 import { hostWithoutPort, type NormalizedRequest, type SimResult } from './request.ts'
 
-const redirectStatus: Record<string, number> = { MOVED_PERMANENTLY: 301, FOUND: 302, SEE_OTHER: 303, TEMPORARY_REDIRECT: 307, PERMANENT_REDIRECT: 308 }
+const redirectStatus: Record<string, number> = {
+  MOVED_PERMANENTLY: 301,
+  FOUND: 302,
+  SEE_OTHER: 303,
+  TEMPORARY_REDIRECT: 307,
+  PERMANENT_REDIRECT: 308,
+}
 
-type ActionResult = Pick<SimResult, 'status' | 'reason' | 'cluster' | 'weightedClusters' | 'location' | 'upstreamPath' | 'upstreamHost' | 'body'>
+type ActionResult = Pick<
+  SimResult,
+  'status' | 'reason' | 'cluster' | 'weightedClusters' | 'location' | 'upstreamPath' | 'upstreamHost' | 'body'
+>
 
 /** Applies the matched route's action. `clusterExists` answers for CDS. */
-export function applyRouteAction(route: Route, req: NormalizedRequest, clusterExists: (name: string) => boolean): ActionResult {
+export function applyRouteAction(
+  route: Route,
+  req: NormalizedRequest,
+  clusterExists: (name: string) => boolean,
+): ActionResult {
   if (route.redirect !== undefined) {
-    return { status: redirectStatus[route.redirect.response_code ?? 'MOVED_PERMANENTLY'] ?? 301, location: redirectLocation(route, route.redirect, req) }
+    return {
+      status: redirectStatus[route.redirect.response_code ?? 'MOVED_PERMANENTLY'] ?? 301,
+      location: redirectLocation(route, route.redirect, req),
+    }
   }
   if (route.direct_response !== undefined) {
     const out: ActionResult = { status: route.direct_response.status }
     const body = route.direct_response.body?.inline_string ?? route.direct_response.body?.inline_bytes
-    if (body !== undefined) out.body = body
+    if (body !== undefined) {
+      out.body = body
+    }
     return out
   }
   const action = route.route
-  if (action === undefined) return { status: 404, reason: 'no_route' }
-  const out: ActionResult = { status: 200, upstreamPath: rewritePath(route, req), upstreamHost: action.host_rewrite_literal ?? req.host }
+  if (action === undefined) {
+    return { status: 404, reason: 'no_route' }
+  }
+  const out: ActionResult = {
+    status: 200,
+    upstreamPath: rewritePath(route, req),
+    upstreamHost: action.host_rewrite_literal ?? req.host,
+  }
   if (action.cluster !== undefined) {
     out.cluster = action.cluster
     if (!clusterExists(action.cluster)) {
@@ -52,10 +76,15 @@ function fullPath(req: NormalizedRequest): string {
 function redirectLocation(route: Route, r: RedirectAction, req: NormalizedRequest): string {
   const scheme = r.scheme_redirect ?? (r.https_redirect === true ? 'https' : req.tls ? 'https' : 'http')
   let host = r.host_redirect ?? hostWithoutPort(req.host)
-  if (r.port_redirect !== undefined) host = `${hostWithoutPort(host)}:${r.port_redirect}`
+  if (r.port_redirect !== undefined) {
+    host = `${hostWithoutPort(host)}:${r.port_redirect}`
+  }
   let path = fullPath(req)
-  if (r.path_redirect !== undefined) path = r.path_redirect.includes('?') || req.query === '' ? r.path_redirect : `${r.path_redirect}?${req.query}`
-  else if (r.prefix_rewrite !== undefined) path = replacePrefix(route, req, r.prefix_rewrite)
+  if (r.path_redirect !== undefined) {
+    path = r.path_redirect.includes('?') || req.query === '' ? r.path_redirect : `${r.path_redirect}?${req.query}`
+  } else if (r.prefix_rewrite !== undefined) {
+    path = replacePrefix(route, req, r.prefix_rewrite)
+  }
   return `${scheme}://${host}${path}`
 }
 
@@ -70,7 +99,9 @@ function replacePrefix(route: Route, req: NormalizedRequest, rewrite: string): s
 /** The path the upstream receives after prefix_rewrite / regex_rewrite. */
 function rewritePath(route: Route, req: NormalizedRequest): string {
   const a = route.route
-  if (a?.prefix_rewrite !== undefined) return replacePrefix(route, req, a.prefix_rewrite)
+  if (a?.prefix_rewrite !== undefined) {
+    return replacePrefix(route, req, a.prefix_rewrite)
+  }
   if (a?.regex_rewrite !== undefined) {
     const re = fullRegex(a.regex_rewrite.pattern.regex)
     if (re !== null) {

@@ -12,7 +12,10 @@ interface Case {
 }
 
 function expectCases(config: string, cases: Case[]): void {
-  const out = run(config, cases.map((c) => c.request))
+  const out = run(
+    config,
+    cases.map((c) => c.request),
+  )
   cases.forEach((c, i) => {
     const got = out.requests[i]!.result
     const picked = Object.fromEntries(Object.keys(c.want).map((k) => [k, got[k as keyof SimResult]]))
@@ -43,7 +46,13 @@ spec:
   - match: [{uri: {prefix: /}}]
     route: [{destination: {host: b, port: {number: 8081}}}]
 `
-const ingressEntry = (name: string, host: string, port: number, target: number, disable = false) => `apiVersion: networking.istio.io/v1
+const ingressEntry = (
+  name: string,
+  host: string,
+  port: number,
+  target: number,
+  disable = false,
+) => `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata:
   name: ${name}
@@ -61,24 +70,70 @@ ${disable ? '  labels:\n    experimental.istio.io/disable-gateway-port-translati
 `
 
 describe('port translation opt-out (TestDisablePortTranslation)', () => {
-  const gateways = gateway('gateway80', '', 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["example.com"]') + gateway('gateway8081', '', 'port: {number: 8081, name: http, protocol: HTTP}\nhosts: ["example.com"]')
+  const gateways =
+    gateway('gateway80', '', 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["example.com"]') +
+    gateway('gateway8081', '', 'port: {number: 8081, name: http, protocol: HTTP}\nhosts: ["example.com"]')
   const cases: Case[] = [
-    { name: 'target port 1', request: { port: 8080, host: 'example.com' }, want: { listener: '0.0.0.0_8080', cluster: cluster(80, 'a'), routeConfig: 'http.8080', virtualHost: 'example.com:80' } },
-    { name: 'target port 2', request: { port: 8081, host: 'example.com' }, want: { listener: '0.0.0.0_8081', cluster: cluster(80, 'a'), routeConfig: 'http.8081', virtualHost: 'example.com:8081' } },
+    {
+      name: 'target port 1',
+      request: { port: 8080, host: 'example.com' },
+      want: {
+        listener: '0.0.0.0_8080',
+        cluster: cluster(80, 'a'),
+        routeConfig: 'http.8080',
+        virtualHost: 'example.com:80',
+      },
+    },
+    {
+      name: 'target port 2',
+      request: { port: 8081, host: 'example.com' },
+      want: {
+        listener: '0.0.0.0_8081',
+        cluster: cluster(80, 'a'),
+        routeConfig: 'http.8081',
+        virtualHost: 'example.com:8081',
+      },
+    },
   ]
   test('opted-out Service listed first', () => {
-    expectCases(gateways + ingressEntry('service-instance', 'a.example.com', 80, 8081, true) + ingressEntry('service-instance-2', 'b.example.com', 80, 8080) + vsToA('[gateway80, gateway8081]'), cases)
+    expectCases(
+      gateways +
+        ingressEntry('service-instance', 'a.example.com', 80, 8081, true) +
+        ingressEntry('service-instance-2', 'b.example.com', 80, 8080) +
+        vsToA('[gateway80, gateway8081]'),
+      cases,
+    )
   })
   test('translating Service listed first', () => {
-    expectCases(gateways + ingressEntry('service-instance', 'b.example.com', 80, 8081, true) + ingressEntry('service-instance-2', 'a.example.com', 80, 8080) + vsToA('[gateway80, gateway8081]'), cases)
+    expectCases(
+      gateways +
+        ingressEntry('service-instance', 'b.example.com', 80, 8081, true) +
+        ingressEntry('service-instance-2', 'a.example.com', 80, 8080) +
+        vsToA('[gateway80, gateway8081]'),
+      cases,
+    )
   })
 })
 
 describe('HTTP gateways (TestHTTPGateway)', () => {
   test('no virtual services: a listener with a blackhole vhost; other ports refuse', () => {
     expectCases(gateway('', '', http80), [
-      { name: 'defined port', request: { port: 80, host: 'foo.bar' }, want: { reason: 'no_route', status: 404, listener: '0.0.0.0_80', routeConfig: 'http.80', virtualHost: 'blackhole:80' } },
-      { name: 'undefined port', request: { port: 81, host: 'foo.bar' }, want: { reason: 'no_listener', status: 'connection_reset' } },
+      {
+        name: 'defined port',
+        request: { port: 80, host: 'foo.bar' },
+        want: {
+          reason: 'no_route',
+          status: 404,
+          listener: '0.0.0.0_80',
+          routeConfig: 'http.80',
+          virtualHost: 'blackhole:80',
+        },
+      },
+      {
+        name: 'undefined port',
+        request: { port: 81, host: 'foo.bar' },
+        want: { reason: 'no_listener', status: 'connection_reset' },
+      },
     ])
   })
   const bookinfo = `apiVersion: networking.istio.io/v1
@@ -93,9 +148,21 @@ spec:
 `
   test('wildcard VirtualService narrowed to the server host', () => {
     expectCases(gateway('gateway', '', http80) + bookinfo, [
-      { name: 'uri mismatch', request: { port: 80, host: 'foo.bar' }, want: { reason: 'no_route', listener: '0.0.0.0_80', routeConfig: 'http.80', virtualHost: 'foo.bar:80' } },
-      { name: 'host mismatch', request: { port: 80, host: 'bad.bar' }, want: { reason: 'no_virtual_host', listener: '0.0.0.0_80', routeConfig: 'http.80' } },
-      { name: 'match', request: { port: 80, host: 'foo.bar', path: '/productpage' }, want: { listener: '0.0.0.0_80', virtualHost: 'foo.bar:80', cluster: cluster(9080, 'productpage'), status: 503 } },
+      {
+        name: 'uri mismatch',
+        request: { port: 80, host: 'foo.bar' },
+        want: { reason: 'no_route', listener: '0.0.0.0_80', routeConfig: 'http.80', virtualHost: 'foo.bar:80' },
+      },
+      {
+        name: 'host mismatch',
+        request: { port: 80, host: 'bad.bar' },
+        want: { reason: 'no_virtual_host', listener: '0.0.0.0_80', routeConfig: 'http.80' },
+      },
+      {
+        name: 'match',
+        request: { port: 80, host: 'foo.bar', path: '/productpage' },
+        want: { listener: '0.0.0.0_80', virtualHost: 'foo.bar:80', cluster: cluster(9080, 'productpage'), status: 503 },
+      },
     ])
   })
   test('virtual services merge under a wildcard server', () => {
@@ -110,13 +177,23 @@ spec:
     route: [{destination: {host: ${n}, port: {number: 80}}}]
 ---
 `
-    expectCases(gateway('gateway', '', 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["*.example.com"]') + vs('a') + vs('b'), [
-      { name: 'a', request: { port: 80, host: 'a.example.com' }, want: { cluster: cluster(80, 'a') } },
-      { name: 'b', request: { port: 80, host: 'b.example.com' }, want: { cluster: cluster(80, 'b') } },
-      { name: 'undefined hostname', request: { port: 80, host: 'c.example.com' }, want: { reason: 'no_virtual_host' } },
-    ])
+    expectCases(
+      gateway('gateway', '', 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["*.example.com"]') +
+        vs('a') +
+        vs('b'),
+      [
+        { name: 'a', request: { port: 80, host: 'a.example.com' }, want: { cluster: cluster(80, 'a') } },
+        { name: 'b', request: { port: 80, host: 'b.example.com' }, want: { cluster: cluster(80, 'b') } },
+        {
+          name: 'undefined hostname',
+          request: { port: 80, host: 'c.example.com' },
+          want: { reason: 'no_virtual_host' },
+        },
+      ],
+    )
   })
-  const redirectServer = 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["example.com"]\ntls:\n  httpsRedirect: true'
+  const redirectServer =
+    'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["example.com"]\ntls:\n  httpsRedirect: true'
   const simpleRoute = `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: vs}
@@ -128,18 +205,43 @@ spec:
     route: [{destination: {host: b}}]
 ---
 `
-  const redirected: Case = { name: 'request', request: { port: 80, host: 'example.com' }, want: { reason: 'tls_redirect', status: 301, listener: '0.0.0.0_80', virtualHost: 'example.com:80', routeConfig: 'http.80' } }
+  const redirected: Case = {
+    name: 'request',
+    request: { port: 80, host: 'example.com' },
+    want: {
+      reason: 'tls_redirect',
+      status: 301,
+      listener: '0.0.0.0_80',
+      virtualHost: 'example.com:80',
+      routeConfig: 'http.80',
+    },
+  }
   test.each([
     ['httpsRedirect without routes', gateway('gateway', '', redirectServer)],
     ['httpsRedirect with routes', gateway('gateway', '', redirectServer) + simpleRoute],
-    ['mixed httpsRedirect with routes', gateway('gateway', '', redirectServer) + gateway('gateway2', '', 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["example.com"]') + simpleRoute],
+    [
+      'mixed httpsRedirect with routes',
+      gateway('gateway', '', redirectServer) +
+        gateway('gateway2', '', 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["example.com"]') +
+        simpleRoute,
+    ],
   ])('%s answers 301', (_name, config) => {
     expectCases(config, [redirected])
   })
   test('httpsRedirect on an HTTPS server has no visible effect', () => {
-    const https = 'port: {number: 443, name: https, protocol: HTTPS}\nhosts: ["example.com"]\ntls:\n  httpsRedirect: true\n  mode: SIMPLE\n  credentialName: test'
+    const https =
+      'port: {number: 443, name: https, protocol: HTTPS}\nhosts: ["example.com"]\ntls:\n  httpsRedirect: true\n  mode: SIMPLE\n  credentialName: test'
     expectCases(gateway('gateway', '', https) + simpleRoute, [
-      { name: 'request', request: { port: 443, host: 'example.com', tls: true }, want: { listener: '0.0.0.0_443', virtualHost: 'example.com:443', routeConfig: 'https.443.https.gateway.default', cluster: cluster(443, 'b') } },
+      {
+        name: 'request',
+        request: { port: 443, host: 'example.com', tls: true },
+        want: {
+          listener: '0.0.0.0_443',
+          virtualHost: 'example.com:443',
+          routeConfig: 'https.443.https.gateway.default',
+          cluster: cluster(443, 'b'),
+        },
+      },
     ])
   })
 })
@@ -156,14 +258,25 @@ spec:
   - route: [{destination: {host: productpage, port: {number: 9080}}}]
 `
   test('a same-named Gateway in an earlier namespace takes the TCP port (no listener)', () => {
-    expectCases(gateway('gateway', 'istio-system', tcp80) + gateway('gateway', 'alpha', tcp80) + collision, [{ name: 'call', request: { port: 80, protocol: 'tcp' }, want: { reason: 'no_listener' } }])
+    expectCases(gateway('gateway', 'istio-system', tcp80) + gateway('gateway', 'alpha', tcp80) + collision, [
+      { name: 'call', request: { port: 80, protocol: 'tcp' }, want: { reason: 'no_listener' } },
+    ])
   })
   test('the referenced Gateway processed first keeps the TCP port', () => {
-    expectCases(gateway('gateway', 'istio-system', tcp80) + gateway('gateway', 'zeta', tcp80) + collision, [{ name: 'call', request: { port: 80, protocol: 'tcp' }, want: { listener: '0.0.0.0_80', cluster: cluster(9080, 'productpage') } }])
+    expectCases(gateway('gateway', 'istio-system', tcp80) + gateway('gateway', 'zeta', tcp80) + collision, [
+      {
+        name: 'call',
+        request: { port: 80, protocol: 'tcp' },
+        want: { listener: '0.0.0.0_80', cluster: cluster(9080, 'productpage') },
+      },
+    ])
   })
   test('identical TLS servers in two namespaces give two catch-all chains', () => {
-    const tls = 'hosts: ["./*"]\nport: {name: https-ingress, number: 443, protocol: HTTPS}\ntls: {credentialName: sds-credential, mode: SIMPLE}'
-    expectCases(gateway('', 'istio-system', tls) + gateway('', 'default', tls), [{ name: 'call', request: { port: 443, tls: true, host: 'foo.bar' }, want: { reason: 'multiple_filter_chains' } }])
+    const tls =
+      'hosts: ["./*"]\nport: {name: https-ingress, number: 443, protocol: HTTPS}\ntls: {credentialName: sds-credential, mode: SIMPLE}'
+    expectCases(gateway('', 'istio-system', tls) + gateway('', 'default', tls), [
+      { name: 'call', request: { port: 443, tls: true, host: 'foo.bar' }, want: { reason: 'multiple_filter_chains' } },
+    ])
   })
   test('a duplicate SNI rule from a later VirtualService is skipped', () => {
     const vs = (n: string) => `apiVersion: networking.istio.io/v1
@@ -177,16 +290,33 @@ spec:
     route: [{destination: {host: mysite.default.svc.cluster.local, port: {number: 443}}}]
 ---
 `
-    const gw = gateway('ingressgateway', 'istio-system', "hosts: ['*.example.com']\nport: {name: https, number: 443, protocol: HTTPS}\ntls: {mode: PASSTHROUGH}")
+    const gw = gateway(
+      'ingressgateway',
+      'istio-system',
+      "hosts: ['*.example.com']\nport: {name: https, number: 443, protocol: HTTPS}\ntls: {mode: PASSTHROUGH}",
+    )
     const out = run(gw + vs('vs1') + vs('vs2'), [{ port: 443, tls: true, host: 'mysite.example.com', protocol: 'tcp' }])
     expect(out.listeners[0]?.filter_chains).toHaveLength(1)
-    expect(out.requests[0]?.result).toMatchObject({ listener: '0.0.0.0_443', cluster: cluster(443, 'mysite'), status: 'connection_reset', reason: 'cluster_not_found' })
+    expect(out.requests[0]?.result).toMatchObject({
+      listener: '0.0.0.0_443',
+      cluster: cluster(443, 'mysite'),
+      status: 'connection_reset',
+      reason: 'cluster_not_found',
+    })
   })
   test('TCP first: the HTTP server is dropped and TCP without routes has no listener', () => {
-    expectCases(gateway('alpha', '', tcp80) + gateway('beta', '', http80), [{ name: 'call tcp', request: { port: 80, protocol: 'tcp' }, want: { reason: 'no_listener' } }])
+    expectCases(gateway('alpha', '', tcp80) + gateway('beta', '', http80), [
+      { name: 'call tcp', request: { port: 80, protocol: 'tcp' }, want: { reason: 'no_listener' } },
+    ])
   })
   test('HTTP first: the TCP server is dropped, HTTP answers 404 from the blackhole', () => {
-    expectCases(gateway('beta', '', tcp80) + gateway('alpha', '', http80), [{ name: 'call http', request: { port: 80, host: 'foo.bar' }, want: { reason: 'no_route', listener: '0.0.0.0_80', routeConfig: 'http.80', virtualHost: 'blackhole:80' } }])
+    expectCases(gateway('beta', '', tcp80) + gateway('alpha', '', http80), [
+      {
+        name: 'call http',
+        request: { port: 80, host: 'foo.bar' },
+        want: { reason: 'no_route', listener: '0.0.0.0_80', routeConfig: 'http.80', virtualHost: 'blackhole:80' },
+      },
+    ])
   })
   test('namespace-scoped wildcard hosts pick the VirtualService of their namespace', () => {
     const vs = (ns: string, gw: string) => `apiVersion: networking.istio.io/v1
@@ -199,10 +329,22 @@ spec:
   - route: [{destination: {host: echo}}]
 ---
 `
-    const config = gateway('alpha', '', 'hosts: [ns-1/*.example.com]\nport: {name: http, number: 80, protocol: HTTP}') + gateway('beta', '', 'hosts: [ns-2/*.example.com]\nport: {name: http, number: 80, protocol: HTTP}') + vs('ns-1', 'alpha') + vs('ns-2', 'beta')
+    const config =
+      gateway('alpha', '', 'hosts: [ns-1/*.example.com]\nport: {name: http, number: 80, protocol: HTTP}') +
+      gateway('beta', '', 'hosts: [ns-2/*.example.com]\nport: {name: http, number: 80, protocol: HTTP}') +
+      vs('ns-1', 'alpha') +
+      vs('ns-2', 'beta')
     expectCases(config, [
-      { name: 'ns-1', request: { port: 80, host: 'ns-1.example.com' }, want: { listener: '0.0.0.0_80', routeConfig: 'http.80', cluster: cluster(80, 'echo', 'ns-1') } },
-      { name: 'ns-2', request: { port: 80, host: 'ns-2.example.com' }, want: { listener: '0.0.0.0_80', routeConfig: 'http.80', cluster: cluster(80, 'echo', 'ns-2') } },
+      {
+        name: 'ns-1',
+        request: { port: 80, host: 'ns-1.example.com' },
+        want: { listener: '0.0.0.0_80', routeConfig: 'http.80', cluster: cluster(80, 'echo', 'ns-1') },
+      },
+      {
+        name: 'ns-2',
+        request: { port: 80, host: 'ns-2.example.com' },
+        want: { listener: '0.0.0.0_80', routeConfig: 'http.80', cluster: cluster(80, 'echo', 'ns-2') },
+      },
     ])
   })
   test('VirtualServices sharing a host stay apart from one covering two hosts', () => {
@@ -249,15 +391,32 @@ spec:
     route: [{destination: {host: echo-bar, port: {number: 80}}}]
 `
     expectCases(config, [
-      { name: 'foobar', request: { port: 80, host: 'foo.example.com', path: '/1' }, want: { listener: '0.0.0.0_80', routeConfig: 'http.80', cluster: cluster(80, 'echo-foobar') } },
-      { name: 'foo', request: { port: 80, host: 'foo.example.com', path: '/foo' }, want: { cluster: cluster(80, 'echo-foo') } },
-      { name: 'bar', request: { port: 80, host: 'bar.example.com', path: '/bar' }, want: { cluster: cluster(80, 'echo-bar') } },
+      {
+        name: 'foobar',
+        request: { port: 80, host: 'foo.example.com', path: '/1' },
+        want: { listener: '0.0.0.0_80', routeConfig: 'http.80', cluster: cluster(80, 'echo-foobar') },
+      },
+      {
+        name: 'foo',
+        request: { port: 80, host: 'foo.example.com', path: '/foo' },
+        want: { cluster: cluster(80, 'echo-foo') },
+      },
+      {
+        name: 'bar',
+        request: { port: 80, host: 'bar.example.com', path: '/bar' },
+        want: { cluster: cluster(80, 'echo-bar') },
+      },
     ])
   })
 })
 
 describe('gateways referencing Services (TestTargetPort, TestGatewayServices)', () => {
-  const ingress = (name: string, host: string, ports: string, ns = 'istio-system') => `apiVersion: networking.istio.io/v1
+  const ingress = (
+    name: string,
+    host: string,
+    ports: string,
+    ns = 'istio-system',
+  ) => `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: {name: ${name}, namespace: ${ns}}
 spec:
@@ -285,57 +444,180 @@ spec:
   const s81 = 'port: {number: 81, name: http-81, protocol: HTTP}\nhosts: ["81.example.com"]'
   const s82 = 'port: {number: 82, name: http-82, protocol: HTTP}\nhosts: ["82.example.com"]'
   test('only Service ports become listeners', () => {
-    const config = gatewayForService('gateway80', svc, 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["example.com"]') +
+    const config =
+      gatewayForService('gateway80', svc, 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["example.com"]') +
       gatewayForService('gateway81', svc, 'port: {number: 8080, name: http, protocol: HTTP}\nhosts: ["example.com"]') +
       ingress('service-instance', svc, '[{number: 80, targetPort: 8080, name: http, protocol: HTTP}]') +
       vsA('["example.com"]').replace('[istio-system/gateway]', '[istio-system/gateway80, istio-system/gateway81]')
-    expectCases(config, [{ name: 'basic', request: { port: 8080, host: 'example.com' }, want: { listener: '0.0.0.0_8080', cluster: cluster(80, 'a'), routeConfig: 'http.8080', virtualHost: 'example.com:80' } }])
+    expectCases(config, [
+      {
+        name: 'basic',
+        request: { port: 8080, host: 'example.com' },
+        want: {
+          listener: '0.0.0.0_8080',
+          cluster: cluster(80, 'a'),
+          routeConfig: 'http.8080',
+          virtualHost: 'example.com:80',
+        },
+      },
+    ])
   })
   test('each Gateway follows its own Service', () => {
     const server = 'port: {number: 80, name: http, protocol: HTTP}\nhosts: ["example.com"]'
-    const config = gatewayForService('gateway80', 'ingress1.istio-system.svc.cluster.local', server) + gatewayForService('gateway81', 'ingress2.istio-system.svc.cluster.local', server) +
-      ingress('service-instance', 'ingress1.istio-system.svc.cluster.local', '[{number: 80, targetPort: 8080, name: http, protocol: HTTP}]') +
-      ingress('service-instance-2', 'ingress2.istio-system.svc.cluster.local', '[{number: 80, targetPort: 8081, name: http, protocol: HTTP}]') +
+    const config =
+      gatewayForService('gateway80', 'ingress1.istio-system.svc.cluster.local', server) +
+      gatewayForService('gateway81', 'ingress2.istio-system.svc.cluster.local', server) +
+      ingress(
+        'service-instance',
+        'ingress1.istio-system.svc.cluster.local',
+        '[{number: 80, targetPort: 8080, name: http, protocol: HTTP}]',
+      ) +
+      ingress(
+        'service-instance-2',
+        'ingress2.istio-system.svc.cluster.local',
+        '[{number: 80, targetPort: 8081, name: http, protocol: HTTP}]',
+      ) +
       vsToA('[istio-system/gateway80, istio-system/gateway81]')
     expectCases(config, [
-      { name: 'target port 1', request: { port: 8080, host: 'example.com' }, want: { listener: '0.0.0.0_8080', cluster: cluster(80, 'a'), routeConfig: 'http.8080', virtualHost: 'example.com:80' } },
-      { name: 'target port 2', request: { port: 8081, host: 'example.com' }, want: { listener: '0.0.0.0_8081', cluster: cluster(80, 'a'), routeConfig: 'http.8081', virtualHost: 'example.com:80' } },
+      {
+        name: 'target port 1',
+        request: { port: 8080, host: 'example.com' },
+        want: {
+          listener: '0.0.0.0_8080',
+          cluster: cluster(80, 'a'),
+          routeConfig: 'http.8080',
+          virtualHost: 'example.com:80',
+        },
+      },
+      {
+        name: 'target port 2',
+        request: { port: 8081, host: 'example.com' },
+        want: {
+          listener: '0.0.0.0_8081',
+          cluster: cluster(80, 'a'),
+          routeConfig: 'http.8081',
+          virtualHost: 'example.com:80',
+        },
+      },
     ])
   })
   test('single service: unmatched server ports get no listener', () => {
-    const config = gatewayForService('gateway', svc, s80, s82) + ingress('service-instance', svc, '[{number: 80, targetPort: 8080, name: http, protocol: HTTP}]') + vsA('["*.example.com"]')
+    const config =
+      gatewayForService('gateway', svc, s80, s82) +
+      ingress('service-instance', svc, '[{number: 80, targetPort: 8080, name: http, protocol: HTTP}]') +
+      vsA('["*.example.com"]')
     expectCases(config, [
-      { name: 'port 8080', request: { port: 8080, host: '80.example.com' }, want: { listener: '0.0.0.0_8080', cluster: cluster(80, 'a'), routeConfig: 'http.8080', virtualHost: '80.example.com:80' } },
+      {
+        name: 'port 8080',
+        request: { port: 8080, host: '80.example.com' },
+        want: {
+          listener: '0.0.0.0_8080',
+          cluster: cluster(80, 'a'),
+          routeConfig: 'http.8080',
+          virtualHost: '80.example.com:80',
+        },
+      },
       { name: 'no service match', request: { port: 82, host: '81.example.com' }, want: { reason: 'no_listener' } },
     ])
   })
   test('a Service in another namespace does not count', () => {
     const host = 'istio-ingressgateway.not-istio-system.svc.cluster.local'
-    const config = gatewayForService('gateway', host, s80) + ingress('service-instance', host, '[{number: 80, name: http, protocol: HTTP}]', 'not-istio-system')
-    expectCases(config, [{ name: 'port 80', request: { port: 80, host: '80.example.com' }, want: { reason: 'no_listener' } }])
+    const config =
+      gatewayForService('gateway', host, s80) +
+      ingress('service-instance', host, '[{number: 80, name: http, protocol: HTTP}]', 'not-istio-system')
+    expectCases(config, [
+      { name: 'port 80', request: { port: 80, host: '80.example.com' }, want: { reason: 'no_listener' } },
+    ])
   })
   test('several Services', () => {
-    const config = gatewayForService('gateway', `${svc},ingress.com`, s80, s81, s82) + ingress('service-instance', svc, '[{number: 80, targetPort: 8080, name: http, protocol: HTTP}]') +
-      ingress('service-instance2', 'ingress.com', '[{number: 81, targetPort: 8081, name: http, protocol: HTTP}]') + vsA('["*.example.com"]')
+    const config =
+      gatewayForService('gateway', `${svc},ingress.com`, s80, s81, s82) +
+      ingress('service-instance', svc, '[{number: 80, targetPort: 8080, name: http, protocol: HTTP}]') +
+      ingress('service-instance2', 'ingress.com', '[{number: 81, targetPort: 8081, name: http, protocol: HTTP}]') +
+      vsA('["*.example.com"]')
     expectCases(config, [
-      { name: 'port 8080', request: { port: 8080, host: '80.example.com' }, want: { listener: '0.0.0.0_8080', cluster: cluster(80, 'a'), routeConfig: 'http.8080', virtualHost: '80.example.com:80' } },
-      { name: 'port 8081', request: { port: 8081, host: '81.example.com' }, want: { listener: '0.0.0.0_8081', cluster: cluster(80, 'a'), routeConfig: 'http.8081', virtualHost: '81.example.com:81' } },
+      {
+        name: 'port 8080',
+        request: { port: 8080, host: '80.example.com' },
+        want: {
+          listener: '0.0.0.0_8080',
+          cluster: cluster(80, 'a'),
+          routeConfig: 'http.8080',
+          virtualHost: '80.example.com:80',
+        },
+      },
+      {
+        name: 'port 8081',
+        request: { port: 8081, host: '81.example.com' },
+        want: {
+          listener: '0.0.0.0_8081',
+          cluster: cluster(80, 'a'),
+          routeConfig: 'http.8081',
+          virtualHost: '81.example.com:81',
+        },
+      },
       { name: 'no service match', request: { port: 82, host: '81.example.com' }, want: { reason: 'no_listener' } },
     ])
   })
-  test.each(['["80.example.com"]', '["*.example.com"]'])('two Service ports onto one targetPort share http.8080 (%s)', (hosts) => {
-    const config = gatewayForService('gateway', `${svc},ingress.com`, s80, s81) + ingress('service-instance', svc, '[{number: 80, targetPort: 8080, name: http, protocol: HTTP}]') +
-      ingress('service-instance2', 'ingress.com', '[{number: 81, targetPort: 8080, name: http, protocol: HTTP}]') + vsA(hosts, 'a-80') + vsA('["81.example.com"]', 'a-81')
-    expectCases(config, [
-      { name: 'from 80', request: { port: 8080, host: '80.example.com' }, want: { listener: '0.0.0.0_8080', cluster: cluster(80, 'a'), routeConfig: 'http.8080', virtualHost: '80.example.com:80' } },
-      { name: 'from 81', request: { port: 8080, host: '81.example.com' }, want: { listener: '0.0.0.0_8080', cluster: cluster(80, 'a'), routeConfig: 'http.8080', virtualHost: '81.example.com:81' } },
-    ])
-  })
+  test.each(['["80.example.com"]', '["*.example.com"]'])(
+    'two Service ports onto one targetPort share http.8080 (%s)',
+    (hosts) => {
+      const config =
+        gatewayForService('gateway', `${svc},ingress.com`, s80, s81) +
+        ingress('service-instance', svc, '[{number: 80, targetPort: 8080, name: http, protocol: HTTP}]') +
+        ingress('service-instance2', 'ingress.com', '[{number: 81, targetPort: 8080, name: http, protocol: HTTP}]') +
+        vsA(hosts, 'a-80') +
+        vsA('["81.example.com"]', 'a-81')
+      expectCases(config, [
+        {
+          name: 'from 80',
+          request: { port: 8080, host: '80.example.com' },
+          want: {
+            listener: '0.0.0.0_8080',
+            cluster: cluster(80, 'a'),
+            routeConfig: 'http.8080',
+            virtualHost: '80.example.com:80',
+          },
+        },
+        {
+          name: 'from 81',
+          request: { port: 8080, host: '81.example.com' },
+          want: {
+            listener: '0.0.0.0_8080',
+            cluster: cluster(80, 'a'),
+            routeConfig: 'http.8080',
+            virtualHost: '81.example.com:81',
+          },
+        },
+      ])
+    },
+  )
   test('label-selector Gateways fall back to the server port', () => {
-    const config = gateway('gateway', 'istio-system', s80, s82) + ingress('service-instance', svc, '[{number: 80, targetPort: 8080, name: http, protocol: HTTP}]') + vsA('["*.example.com"]')
+    const config =
+      gateway('gateway', 'istio-system', s80, s82) +
+      ingress('service-instance', svc, '[{number: 80, targetPort: 8080, name: http, protocol: HTTP}]') +
+      vsA('["*.example.com"]')
     expectCases(config, [
-      { name: 'port 8080', request: { port: 8080, host: '80.example.com' }, want: { listener: '0.0.0.0_8080', cluster: cluster(80, 'a'), routeConfig: 'http.8080', virtualHost: '80.example.com:80' } },
-      { name: 'no service match', request: { port: 82, host: '82.example.com' }, want: { listener: '0.0.0.0_82', cluster: cluster(80, 'a'), routeConfig: 'http.82', virtualHost: '82.example.com:82' } },
+      {
+        name: 'port 8080',
+        request: { port: 8080, host: '80.example.com' },
+        want: {
+          listener: '0.0.0.0_8080',
+          cluster: cluster(80, 'a'),
+          routeConfig: 'http.8080',
+          virtualHost: '80.example.com:80',
+        },
+      },
+      {
+        name: 'no service match',
+        request: { port: 82, host: '82.example.com' },
+        want: {
+          listener: '0.0.0.0_82',
+          cluster: cluster(80, 'a'),
+          routeConfig: 'http.82',
+          virtualHost: '82.example.com:82',
+        },
+      },
     ])
   })
 })

@@ -17,15 +17,22 @@ const cache = new WeakMap<RouteConfiguration, DomainIndex>()
 
 function indexOf(rc: RouteConfiguration): DomainIndex {
   const hit = cache.get(rc)
-  if (hit !== undefined) return hit
+  if (hit !== undefined) {
+    return hit
+  }
   const idx: DomainIndex = { exact: new Map(), suffix: [], prefix: [] }
   for (const vh of rc.virtual_hosts) {
     for (const raw of vh.domains) {
       const d = raw.toLowerCase()
-      if (d === '*') idx.any ??= vh
-      else if (d.startsWith('*')) idx.suffix.push({ suffix: d.slice(1), vhost: vh })
-      else if (d.endsWith('*')) idx.prefix.push({ prefix: d.slice(0, -1), vhost: vh })
-      else if (!idx.exact.has(d)) idx.exact.set(d, vh)
+      if (d === '*') {
+        idx.any ??= vh
+      } else if (d.startsWith('*')) {
+        idx.suffix.push({ suffix: d.slice(1), vhost: vh })
+      } else if (d.endsWith('*')) {
+        idx.prefix.push({ prefix: d.slice(0, -1), vhost: vh })
+      } else if (!idx.exact.has(d)) {
+        idx.exact.set(d, vh)
+      }
     }
   }
   idx.suffix.sort((a, b) => b.suffix.length - a.suffix.length)
@@ -39,12 +46,18 @@ export function matchVirtualHost(rc: RouteConfiguration, hostHeader: string): Vi
   const host = (rc.ignore_port_in_host_matching === true ? hostWithoutPort(hostHeader) : hostHeader).toLowerCase()
   const idx = indexOf(rc)
   const exact = idx.exact.get(host)
-  if (exact !== undefined) return exact
+  if (exact !== undefined) {
+    return exact
+  }
   for (const s of idx.suffix) {
-    if (host.length > s.suffix.length && host.endsWith(s.suffix)) return s.vhost
+    if (host.length > s.suffix.length && host.endsWith(s.suffix)) {
+      return s.vhost
+    }
   }
   for (const p of idx.prefix) {
-    if (host.length > p.prefix.length && host.startsWith(p.prefix)) return p.vhost
+    if (host.length > p.prefix.length && host.startsWith(p.prefix)) {
+      return p.vhost
+    }
   }
   return idx.any
 }

@@ -95,7 +95,9 @@ export function normalizeRequest(req: SimRequest): NormalizedRequest {
   const hashless = raw.split('#')[0] ?? raw
   const q = hashless.indexOf('?')
   const headers: Record<string, string> = {}
-  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v
+  for (const [k, v] of Object.entries(req.headers ?? {})) {
+    headers[k.toLowerCase()] = v
+  }
   const host = req.host ?? headers['host'] ?? headers[':authority'] ?? ''
   const tls = req.tls ?? false
   return {
@@ -119,18 +121,37 @@ export function hostWithoutPort(host: string): string {
     return end < 0 ? host : host.slice(1, end)
   }
   const colon = host.lastIndexOf(':')
-  if (colon < 0 || host.indexOf(':') !== colon) return host
+  if (colon < 0 || host.indexOf(':') !== colon) {
+    return host
+  }
   return /^\d+$/.test(host.slice(colon + 1)) ? host.slice(0, colon) : host
 }
 
 const resultOrder: ReadonlyArray<keyof SimResult> = [
-  'listener', 'filterChain', 'routeConfig', 'virtualHost', 'cluster', 'weightedClusters', 'status', 'reason',
-  'location', 'upstreamPath', 'upstreamHost', 'body', 'route', 'explanation', 'explanationItems',
+  'listener',
+  'filterChain',
+  'routeConfig',
+  'virtualHost',
+  'cluster',
+  'weightedClusters',
+  'status',
+  'reason',
+  'location',
+  'upstreamPath',
+  'upstreamHost',
+  'body',
+  'route',
+  'explanation',
+  'explanationItems',
 ]
 
 /** The same result with keys in the documented order (stable JSON output). */
 export function orderResult(r: SimResult): SimResult {
   const out: Record<string, unknown> = {}
-  for (const k of resultOrder) if (r[k] !== undefined) out[k] = r[k]
+  for (const k of resultOrder) {
+    if (r[k] !== undefined) {
+      out[k] = r[k]
+    }
+  }
   return out as unknown as SimResult
 }

@@ -55,7 +55,9 @@ export function run(yaml: string, requests: SimRequest[] = []): AnalyzeResult {
 export function simulateOne(yaml: string, request: SimRequest): SimResult {
   const out = run(yaml, [request])
   const first = out.requests[0]
-  if (first === undefined) throw new Error('no result')
+  if (first === undefined) {
+    throw new Error('no result')
+  }
   return first.result
 }
 

@@ -9,7 +9,13 @@ import type { Translation } from '../translate/translate.ts'
 import { applyRouteAction, httpsRedirectLocation } from './apply-action.ts'
 import { matchRoute } from './match-route.ts'
 import { matchVirtualHost } from './match-vhost.ts'
-import { type NormalizedRequest, normalizeRequest, type RouteProvenance, type SimRequest, type SimResult } from './request.ts'
+import {
+  type NormalizedRequest,
+  normalizeRequest,
+  type RouteProvenance,
+  type SimRequest,
+  type SimResult,
+} from './request.ts'
 
 /** What the walk met at each hop, for the explainer. */
 export interface SimTrace {
@@ -27,35 +33,65 @@ export function simulateRequest(t: Translation, input: SimRequest): { result: Si
   const req = normalizeRequest(input)
   const trace: SimTrace = { request: req }
   const result: SimResult = { status: 'connection_reset', explanation: [], explanationItems: [] }
-  const listener = t.listeners.find((l) => l.summary.port === req.port && l.summary.address === req.address) ?? t.listeners.find((l) => l.summary.port === req.port && l.summary.address === '0.0.0.0')
-  if (listener === undefined) return miss(result, trace, 'no_listener')
+  const listener =
+    t.listeners.find((l) => l.summary.port === req.port && l.summary.address === req.address) ??
+    t.listeners.find((l) => l.summary.port === req.port && l.summary.address === '0.0.0.0')
+  if (listener === undefined) {
+    return miss(result, trace, 'no_listener')
+  }
   trace.listener = listener
   result.listener = listener.summary.name
   const picked = pickChain(listener, req)
-  if (picked === 'multiple') return miss(result, trace, 'multiple_filter_chains')
-  if (picked === undefined) return miss(result, trace, 'no_filter_chain')
+  if (picked === 'multiple') {
+    return miss(result, trace, 'multiple_filter_chains')
+  }
+  if (picked === undefined) {
+    return miss(result, trace, 'no_filter_chain')
+  }
   trace.chain = picked
   result.filterChain = listener.chains.indexOf(picked)
-  if (picked.summary.tls === 'terminate' && !req.tls) return miss(result, trace, 'tls_error')
-  if (picked.kind !== 'tcp') return simulateHTTP(t, picked, req, result, trace)
+  if (picked.summary.tls === 'terminate' && !req.tls) {
+    return miss(result, trace, 'tls_error')
+  }
+  if (picked.kind !== 'tcp') {
+    return simulateHTTP(t, picked, req, result, trace)
+  }
   const tcp = picked.summary.tcp_proxy
-  if (tcp?.cluster !== undefined) result.cluster = tcp.cluster
-  if (tcp?.weighted_clusters !== undefined) result.weightedClusters = tcp.weighted_clusters.clusters.map((c) => ({ ...c }))
+  if (tcp?.cluster !== undefined) {
+    result.cluster = tcp.cluster
+  }
+  if (tcp?.weighted_clusters !== undefined) {
+    result.weightedClusters = tcp.weighted_clusters.clusters.map((c) => ({ ...c }))
+  }
   const names = tcp?.cluster !== undefined ? [tcp.cluster] : (tcp?.weighted_clusters?.clusters ?? []).map((c) => c.name)
-  if (names.length === 0 || names.some((n) => !t.registry.clusterExists(n))) return miss(result, trace, 'cluster_not_found')
+  if (names.length === 0 || names.some((n) => !t.registry.clusterExists(n))) {
+    return miss(result, trace, 'cluster_not_found')
+  }
   result.status = 200
   return { result, trace }
 }
 
-function simulateHTTP(t: Translation, chain: ChainInfo, req: NormalizedRequest, result: SimResult, trace: SimTrace): { result: SimResult; trace: SimTrace } {
-  if ((req.tls && chain.summary.tls !== 'terminate') || req.protocol !== 'http') return miss(result, trace, 'protocol_error')
+function simulateHTTP(
+  t: Translation,
+  chain: ChainInfo,
+  req: NormalizedRequest,
+  result: SimResult,
+  trace: SimTrace,
+): { result: SimResult; trace: SimTrace } {
+  if ((req.tls && chain.summary.tls !== 'terminate') || req.protocol !== 'http') {
+    return miss(result, trace, 'protocol_error')
+  }
   const name = chain.summary.route_config_name ?? ''
   result.routeConfig = name
   const rc = t.routeConfigs.get(name)
-  if (rc === undefined) return miss(result, trace, 'no_virtual_host', 404)
+  if (rc === undefined) {
+    return miss(result, trace, 'no_virtual_host', 404)
+  }
   trace.routeConfig = rc
   const vhost = matchVirtualHost(rc.config, req.host)
-  if (vhost === undefined) return miss(result, trace, 'no_virtual_host', 404)
+  if (vhost === undefined) {
+    return miss(result, trace, 'no_virtual_host', 404)
+  }
   trace.vhost = vhost
   result.virtualHost = vhost.name
   if (vhost.require_tls === 'ALL' && !req.tls) {
@@ -63,27 +99,51 @@ function simulateHTTP(t: Translation, chain: ChainInfo, req: NormalizedRequest, 
     return miss(result, trace, 'tls_redirect', 301)
   }
   const hit = matchRoute(vhost.routes, req)
-  if (hit === undefined) return miss(result, trace, 'no_route', 404)
+  if (hit === undefined) {
+    return miss(result, trace, 'no_route', 404)
+  }
   trace.route = hit.route
   trace.routeIndex = hit.index
   const origin = t.origins.get(hit.route)
-  if (origin !== undefined) result.route = provenance(origin)
-  Object.assign(result, applyRouteAction(hit.route, req, (c) => t.registry.clusterExists(c)))
+  if (origin !== undefined) {
+    result.route = provenance(origin)
+  }
+  Object.assign(
+    result,
+    applyRouteAction(hit.route, req, (c) => t.registry.clusterExists(c)),
+  )
   return { result, trace }
 }
 
-function miss(result: SimResult, trace: SimTrace, reason: NonNullable<SimResult['reason']>, status: SimResult['status'] = 'connection_reset') {
+function miss(
+  result: SimResult,
+  trace: SimTrace,
+  reason: NonNullable<SimResult['reason']>,
+  status: SimResult['status'] = 'connection_reset',
+) {
   result.status = status
   result.reason = reason
   return { result, trace }
 }
 
 function provenance(o: NonNullable<ReturnType<Translation['origins']['get']>>): RouteProvenance {
-  const p: RouteProvenance = { virtualService: `${o.virtualService.namespace}/${o.virtualService.name}`, path: o.path, gateway: o.gateway }
-  if (o.source.file !== undefined) p.file = o.source.file
-  if (o.source.document !== undefined) p.document = o.source.document
-  if (o.source.line !== undefined) p.line = o.source.line
-  if (o.root !== undefined) p.root = { virtualService: `${o.root.virtualService.namespace}/${o.root.virtualService.name}`, path: o.root.path }
+  const p: RouteProvenance = {
+    virtualService: `${o.virtualService.namespace}/${o.virtualService.name}`,
+    path: o.path,
+    gateway: o.gateway,
+  }
+  if (o.source.file !== undefined) {
+    p.file = o.source.file
+  }
+  if (o.source.document !== undefined) {
+    p.document = o.source.document
+  }
+  if (o.source.line !== undefined) {
+    p.line = o.source.line
+  }
+  if (o.root !== undefined) {
+    p.root = { virtualService: `${o.root.virtualService.namespace}/${o.root.virtualService.name}`, path: o.root.path }
+  }
   return p
 }
 
@@ -99,19 +159,27 @@ function pickChain(listener: ListenerInfo, req: NormalizedRequest): ChainInfo | 
       if (rank > best) {
         best = rank
         ranked = [c]
-      } else if (rank === best && rank > 0) ranked.push(c)
+      } else if (rank === best && rank > 0) {
+        ranked.push(c)
+      }
     }
     chains = best > 0 ? ranked : chains.filter((c) => c.summary.server_names.length === 0)
   }
-  if (chains.length > 1) return 'multiple'
+  if (chains.length > 1) {
+    return 'multiple'
+  }
   return chains[0]
 }
 
 function sniRank(names: readonly string[], sni: string): number {
   let best = 0
   for (const n of names) {
-    if (n === sni) return Number.MAX_SAFE_INTEGER
-    if (sni !== '' && isSubsetOf(sni, n)) best = Math.max(best, n.length)
+    if (n === sni) {
+      return Number.MAX_SAFE_INTEGER
+    }
+    if (sni !== '' && isSubsetOf(sni, n)) {
+      best = Math.max(best, n.length)
+    }
   }
   return best
 }

@@ -9,7 +9,9 @@ export function parseDurationNanos(text: string): number | undefined {
   let total = 0
   let consumed = 0
   for (const m of text.trim().matchAll(re)) {
-    if (m.index !== consumed) return undefined
+    if (m.index !== consumed) {
+      return undefined
+    }
     total += Number(m[1]) * (units[m[2] ?? 's'] ?? 0)
     consumed += m[0].length
   }
@@ -19,10 +21,14 @@ export function parseDurationNanos(text: string): number | undefined {
 /** `1.5s` → `1.500s`; unreadable input is returned unchanged. */
 export function durationJSON(text: string): string {
   const ns = parseDurationNanos(text)
-  if (ns === undefined) return text
+  if (ns === undefined) {
+    return text
+  }
   const seconds = Math.floor(ns / 1e9)
   const frac = ns % 1e9
-  if (frac === 0) return `${seconds}s`
+  if (frac === 0) {
+    return `${seconds}s`
+  }
   const digits = frac % 1e6 === 0 ? 3 : frac % 1e3 === 0 ? 6 : 9
   const fracText = String(frac).padStart(9, '0').slice(0, digits)
   return `${seconds}.${fracText}s`

@@ -21,7 +21,12 @@ export interface GatewayEnvironment {
 /** The assumed gateway: `istio-system`, `{istio: ingressgateway, app: istio-ingressgateway}`. */
 export function defaultEnvironment(): GatewayEnvironment {
   return {
-    pod: { namespace: 'istio-system', labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' }, ip: '1.1.1.1', containerPorts: [] },
+    pod: {
+      namespace: 'istio-system',
+      labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
+      ip: '1.1.1.1',
+      containerPorts: [],
+    },
     domainSuffix: 'cluster.local',
   }
 }
@@ -30,7 +35,10 @@ export function defaultEnvironment(): GatewayEnvironment {
  * The environment for a model: the first Pod labelled `istio: ingressgateway` becomes the
  * gateway pod (its namespace, labels, IP and container ports); otherwise the default pod.
  */
-export function environmentFromModel(model: ResourceModel, overrides: Partial<GatewayEnvironment> = {}): GatewayEnvironment {
+export function environmentFromModel(
+  model: ResourceModel,
+  overrides: Partial<GatewayEnvironment> = {},
+): GatewayEnvironment {
   const env = defaultEnvironment()
   const pod = model.pods.find((p) => p.metadata.labels['istio'] === 'ingressgateway')
   if (pod !== undefined) {
@@ -38,7 +46,9 @@ export function environmentFromModel(model: ResourceModel, overrides: Partial<Ga
       namespace: pod.metadata.namespace,
       labels: { ...pod.metadata.labels },
       ip: pod.status.podIP ?? env.pod.ip,
-      containerPorts: pod.spec.containerPorts.map((c) => (c.name === undefined ? { containerPort: c.containerPort } : { name: c.name, containerPort: c.containerPort })),
+      containerPorts: pod.spec.containerPorts.map((c) =>
+        c.name === undefined ? { containerPort: c.containerPort } : { name: c.name, containerPort: c.containerPort },
+      ),
     }
   }
   return { ...env, ...overrides }
@@ -46,9 +56,13 @@ export function environmentFromModel(model: ResourceModel, overrides: Partial<Ga
 
 /** True when every key/value of `selector` is in `labels` (an empty selector selects everything). */
 export function selectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  if (selector === undefined) return true
+  if (selector === undefined) {
+    return true
+  }
   for (const [k, v] of Object.entries(selector)) {
-    if (labels[k] !== v) return false
+    if (labels[k] !== v) {
+      return false
+    }
   }
   return true
 }

@@ -38,34 +38,79 @@ export function serviceTargets(model: ResourceModel, env: GatewayEnvironment): S
   const out: ServiceTarget[] = []
   for (const svc of model.services) {
     const sel = svc.spec.selector
-    if (svc.metadata.namespace !== pod.namespace || sel === undefined || !selectorMatches(sel, pod.labels)) continue
+    if (svc.metadata.namespace !== pod.namespace || sel === undefined || !selectorMatches(sel, pod.labels)) {
+      continue
+    }
     for (const p of svc.spec.ports) {
-      if (p.protocol === 'UDP') continue
+      if (p.protocol === 'UDP') {
+        continue
+      }
       const target = p.targetPort ?? p.port
-      const targetPort = typeof target === 'number' ? target : pod.containerPorts.find((c) => c.name === target)?.containerPort
-      if (targetPort === undefined) continue
-      out.push(target0(`${svc.metadata.name}.${svc.metadata.namespace}.svc.${env.domainSuffix}`, svc.metadata, p.port, targetPort, `Service ${svc.metadata.namespace}/${svc.metadata.name}`))
+      const targetPort =
+        typeof target === 'number' ? target : pod.containerPorts.find((c) => c.name === target)?.containerPort
+      if (targetPort === undefined) {
+        continue
+      }
+      out.push(
+        target0(
+          `${svc.metadata.name}.${svc.metadata.namespace}.svc.${env.domainSuffix}`,
+          svc.metadata,
+          p.port,
+          targetPort,
+          `Service ${svc.metadata.namespace}/${svc.metadata.name}`,
+        ),
+      )
     }
   }
   for (const se of model.serviceEntries) {
     const byEndpoint = (se.spec.endpoints ?? []).find(
-      (e) => e.address === pod.ip || (e.labels !== undefined && Object.keys(e.labels).length > 0 && selectorMatches(e.labels, pod.labels)),
+      (e) =>
+        e.address === pod.ip ||
+        (e.labels !== undefined && Object.keys(e.labels).length > 0 && selectorMatches(e.labels, pod.labels)),
     )
-    const bySelector = se.spec.workloadSelector !== undefined && se.metadata.namespace === pod.namespace && selectorMatches(se.spec.workloadSelector.labels, pod.labels)
-    if (byEndpoint === undefined && !bySelector) continue
+    const bySelector =
+      se.spec.workloadSelector !== undefined &&
+      se.metadata.namespace === pod.namespace &&
+      selectorMatches(se.spec.workloadSelector.labels, pod.labels)
+    if (byEndpoint === undefined && !bySelector) {
+      continue
+    }
     for (const host of se.spec.hosts) {
       for (const p of se.spec.ports) {
         const fromEndpoint = p.name === undefined ? undefined : byEndpoint?.ports?.[p.name]
-        out.push(target0(host, se.metadata, p.number, fromEndpoint ?? p.targetPort ?? p.number, `ServiceEntry ${se.metadata.namespace}/${se.metadata.name}`))
+        out.push(
+          target0(
+            host,
+            se.metadata,
+            p.number,
+            fromEndpoint ?? p.targetPort ?? p.number,
+            `ServiceEntry ${se.metadata.namespace}/${se.metadata.name}`,
+          ),
+        )
       }
     }
   }
   return out.sort((a, b) => timeOf(a.creationTimestamp) - timeOf(b.creationTimestamp) || cmp(a.hostname, b.hostname))
 }
 
-function target0(hostname: string, meta: Gateway['metadata'], port: number, targetPort: number, owner: string): ServiceTarget {
-  const t: ServiceTarget = { hostname, namespace: meta.namespace, port, targetPort, disableTranslation: disableLabel in meta.labels, owner }
-  if (meta.creationTimestamp !== undefined) t.creationTimestamp = meta.creationTimestamp
+function target0(
+  hostname: string,
+  meta: Gateway['metadata'],
+  port: number,
+  targetPort: number,
+  owner: string,
+): ServiceTarget {
+  const t: ServiceTarget = {
+    hostname,
+    namespace: meta.namespace,
+    port,
+    targetPort,
+    disableTranslation: disableLabel in meta.labels,
+    owner,
+  }
+  if (meta.creationTimestamp !== undefined) {
+    t.creationTimestamp = meta.creationTimestamp
+  }
   return t
 }
 
@@ -77,7 +122,11 @@ function cmp(a: string, b: string): number {
  * Every Gateway in processing order (creation time, name, namespace), each marked selected or
  * not for the gateway pod (rule 1). Gateways from all namespaces are considered.
  */
-export function selectGateways(model: ResourceModel, env: GatewayEnvironment, targets: readonly ServiceTarget[]): GatewaySelection[] {
+export function selectGateways(
+  model: ResourceModel,
+  env: GatewayEnvironment,
+  targets: readonly ServiceTarget[],
+): GatewaySelection[] {
   const sorted = [...model.gateways].sort(compareByCreation)
   return sorted.map((gateway) => {
     const name = `${gateway.metadata.namespace}/${gateway.metadata.name}`
@@ -100,11 +149,21 @@ export function selectGateways(model: ResourceModel, env: GatewayEnvironment, ta
 export function resolvePorts(number: number, selection: GatewaySelection): number[] {
   const ports: number[] = []
   for (const t of selection.targets) {
-    if (t.disableTranslation && selection.legacySelector) continue
-    if (t.port !== number) continue
-    if (selection.legacySelector) return [t.targetPort]
-    if (!ports.includes(t.targetPort)) ports.push(t.targetPort)
+    if (t.disableTranslation && selection.legacySelector) {
+      continue
+    }
+    if (t.port !== number) {
+      continue
+    }
+    if (selection.legacySelector) {
+      return [t.targetPort]
+    }
+    if (!ports.includes(t.targetPort)) {
+      ports.push(t.targetPort)
+    }
   }
-  if (ports.length === 0 && selection.legacySelector) return [number]
+  if (ports.length === 0 && selection.legacySelector) {
+    return [number]
+  }
   return ports.sort((a, b) => a - b)
 }

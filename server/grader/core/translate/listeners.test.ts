@@ -4,7 +4,8 @@
 import { describe, expect, test } from 'vitest'
 import { gateway, run } from '../simulate/simulate.test-helper.ts'
 
-const server = (name: string, port: number, protocol: string, hosts: string, extra = '') => `port: {name: ${name}, number: ${port}, protocol: ${protocol}}\nhosts: [${hosts}]${extra}`
+const server = (name: string, port: number, protocol: string, hosts: string, extra = '') =>
+  `port: {name: ${name}, number: ${port}, protocol: ${protocol}}\nhosts: [${hosts}]${extra}`
 const simple = '\ntls: {mode: SIMPLE, credentialName: test}'
 const passthrough = '\ntls: {mode: PASSTHROUGH}'
 const service = `apiVersion: v1
@@ -22,15 +23,35 @@ describe('listener names (TestBuildGatewayListeners)', () => {
     expect(names(service + gateway('gw', '', server('http', 80, 'HTTP', '"*"')))).toEqual(['0.0.0.0_8080'])
   })
   test('multiple ports give multiple listeners', () => {
-    expect(names(gateway('gw', '', server('http', 80, 'HTTP', '"*"'), server('http2', 801, 'HTTP', '"*"')))).toEqual(['0.0.0.0_80', '0.0.0.0_801'])
+    expect(names(gateway('gw', '', server('http', 80, 'HTTP', '"*"'), server('http2', 801, 'HTTP', '"*"')))).toEqual([
+      '0.0.0.0_80',
+      '0.0.0.0_801',
+    ])
   })
   test('a bound server gets its own listener', () => {
-    const g = gateway('gw', '', server('http', 80, 'HTTP', '"*"'), server('http2', 8080, 'HTTP', 'externalgatewayclient.com'), server('http3', 8080, 'HTTP', 'internalmesh.svc.cluster.local', '\nbind: 127.0.0.1'))
+    const g = gateway(
+      'gw',
+      '',
+      server('http', 80, 'HTTP', '"*"'),
+      server('http2', 8080, 'HTTP', 'externalgatewayclient.com'),
+      server('http3', 8080, 'HTTP', 'internalmesh.svc.cluster.local', '\nbind: 127.0.0.1'),
+    )
     expect(names(g)).toEqual(['0.0.0.0_80', '0.0.0.0_8080', '127.0.0.1_8080'])
   })
   test('simple TLS, HTTP and passthrough across two gateways', () => {
-    const a = gateway('a', 'testns', server('https', 443, 'HTTPS', '"*.example.com"', simple), server('http', 80, 'HTTP', 'foo.example.com'))
-    const b = gateway('passthrough-gateway', 'testns', server('https', 443, 'HTTPS', '"*.example.com"', simple), server('tcp', 9443, 'TLS', 'barone.example.com', passthrough), server('http', 80, 'HTTP', 'bar.example.com'))
+    const a = gateway(
+      'a',
+      'testns',
+      server('https', 443, 'HTTPS', '"*.example.com"', simple),
+      server('http', 80, 'HTTP', 'foo.example.com'),
+    )
+    const b = gateway(
+      'passthrough-gateway',
+      'testns',
+      server('https', 443, 'HTTPS', '"*.example.com"', simple),
+      server('tcp', 9443, 'TLS', 'barone.example.com', passthrough),
+      server('http', 80, 'HTTP', 'bar.example.com'),
+    )
     const vs = `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: pass, namespace: other}
@@ -43,11 +64,23 @@ spec:
 `
     const out = run(a + b + vs)
     expect(out.listeners.map((l) => l.name)).toEqual(['0.0.0.0_80', '0.0.0.0_443', '0.0.0.0_9443'])
-    expect(out.listeners.find((l) => l.port === 9443)?.filter_chains).toEqual([{ server_names: ['barone.example.com'], tls: 'passthrough', tcp_proxy: { cluster: 'outbound|9443||foo.com' } }])
+    expect(out.listeners.find((l) => l.port === 9443)?.filter_chains).toEqual([
+      { server_names: ['barone.example.com'], tls: 'passthrough', tcp_proxy: { cluster: 'outbound|9443||foo.com' } },
+    ])
   })
   test('HTTPS servers of two gateways become two SNI chains', () => {
-    const a = gateway('gateway1', 'testns', server('https', 443, 'HTTPS', '"*.example.com"', simple), server('http', 80, 'HTTP', 'foo.example.com'))
-    const b = gateway('gateway2', 'testns', server('https', 443, 'HTTPS', '"*.exampleone.com"', simple), server('http', 80, 'HTTP', 'bar.example.com'))
+    const a = gateway(
+      'gateway1',
+      'testns',
+      server('https', 443, 'HTTPS', '"*.example.com"', simple),
+      server('http', 80, 'HTTP', 'foo.example.com'),
+    )
+    const b = gateway(
+      'gateway2',
+      'testns',
+      server('https', 443, 'HTTPS', '"*.exampleone.com"', simple),
+      server('http', 80, 'HTTP', 'bar.example.com'),
+    )
     const out = run(a + b)
     expect(out.listeners.map((l) => l.name)).toEqual(['0.0.0.0_80', '0.0.0.0_443'])
     expect(out.listeners[1]?.filter_chains).toEqual([
@@ -57,8 +90,19 @@ spec:
     expect(out.listeners[0]?.filter_chains).toEqual([{ server_names: [], tls: null, route_config_name: 'http.80' }])
   })
   test('TLS-terminate without tcp rules and a duplicate TLS host add no chain', () => {
-    const a = gateway('gateway1', 'testns', server('tls', 443, 'TLS', '"*.example.com"', simple), server('https', 443, 'HTTPS', 'https.example.com', simple), server('tcp', 9443, 'TCP', 'tcp.example.com'))
-    const b = gateway('gateway2', 'testns', server('https', 443, 'HTTPS', '"*.exampleone.com"', simple), server('tls', 443, 'TLS', '"*.exampleone.com"', simple))
+    const a = gateway(
+      'gateway1',
+      'testns',
+      server('tls', 443, 'TLS', '"*.example.com"', simple),
+      server('https', 443, 'HTTPS', 'https.example.com', simple),
+      server('tcp', 9443, 'TCP', 'tcp.example.com'),
+    )
+    const b = gateway(
+      'gateway2',
+      'testns',
+      server('https', 443, 'HTTPS', '"*.exampleone.com"', simple),
+      server('tls', 443, 'TLS', '"*.exampleone.com"', simple),
+    )
     const vs = `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: tcp, namespace: other}
@@ -71,8 +115,13 @@ spec:
 `
     const out = run(a + b + vs)
     expect(out.listeners.map((l) => l.name)).toEqual(['0.0.0.0_443', '0.0.0.0_9443'])
-    expect(out.listeners[0]?.filter_chains.map((c) => c.route_config_name)).toEqual(['https.443.https.gateway1.testns', 'https.443.https.gateway2.testns'])
-    expect(out.listeners[1]?.filter_chains).toEqual([{ server_names: [], tls: null, tcp_proxy: { cluster: 'outbound|9443||foo.com' } }])
+    expect(out.listeners[0]?.filter_chains.map((c) => c.route_config_name)).toEqual([
+      'https.443.https.gateway1.testns',
+      'https.443.https.gateway2.testns',
+    ])
+    expect(out.listeners[1]?.filter_chains).toEqual([
+      { server_names: [], tls: null, tcp_proxy: { cluster: 'outbound|9443||foo.com' } },
+    ])
   })
   test('no servers with routes means no listeners', () => {
     expect(names(gateway('gw', '', server('tcp', 31400, 'TCP', '"*"')))).toEqual([])
@@ -92,12 +141,24 @@ spec:
     expect(out.listeners[0]?.filter_chains[0]).toEqual({
       server_names: ['example.com'],
       tls: 'terminate',
-      tcp_proxy: { weighted_clusters: { clusters: [{ name: 'outbound|8080||backend.default.svc.cluster.local', weight: 80 }, { name: 'outbound|8080||backend2.default.svc.cluster.local', weight: 20 }] } },
+      tcp_proxy: {
+        weighted_clusters: {
+          clusters: [
+            { name: 'outbound|8080||backend.default.svc.cluster.local', weight: 80 },
+            { name: 'outbound|8080||backend2.default.svc.cluster.local', weight: 20 },
+          ],
+        },
+      },
     })
     expect(out.requests[0]?.result.weightedClusters).toHaveLength(2)
   })
   test('HTTPS server_names: namespace prefixes stripped, sorted, deduplicated; * means any SNI', () => {
-    const g = gateway('gw', '', server('https', 443, 'HTTPS', 'ns1/b.example.com, ./a.example.com, b.example.com', simple), server('https2', 8443, 'HTTPS', '"*"', simple))
+    const g = gateway(
+      'gw',
+      '',
+      server('https', 443, 'HTTPS', 'ns1/b.example.com, ./a.example.com, b.example.com', simple),
+      server('https2', 8443, 'HTTPS', '"*"', simple),
+    )
     const out = run(g)
     expect(out.listeners.map((l) => l.filter_chains[0]?.server_names)).toEqual([['a.example.com', 'b.example.com'], []])
   })

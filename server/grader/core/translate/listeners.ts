@@ -35,11 +35,19 @@ export function buildListeners(merged: MergedGateway, tcpCtx: TcpContext): Liste
       existing.hasTlsInspector ||= sni
       continue
     }
-    byName.set(name, { summary: { name, address, port: port.number, filter_chains: chains.map((c) => c.summary) }, chains, hasTlsInspector: sni })
+    byName.set(name, {
+      summary: { name, address, port: port.number, filter_chains: chains.map((c) => c.summary) },
+      chains,
+      hasTlsInspector: sni,
+    })
   }
   return [...byName.values()]
     .filter((l) => l.chains.length > 0)
-    .sort((a, b) => a.summary.port - b.summary.port || (a.summary.address < b.summary.address ? -1 : a.summary.address > b.summary.address ? 1 : 0))
+    .sort(
+      (a, b) =>
+        a.summary.port - b.summary.port ||
+        (a.summary.address < b.summary.address ? -1 : a.summary.address > b.summary.address ? 1 : 0),
+    )
 }
 
 function chainsForPort(protocol: string, servers: MergedServer[], routeName: string, tcpCtx: TcpContext): ChainInfo[] {
@@ -49,11 +57,20 @@ function chainsForPort(protocol: string, servers: MergedServer[], routeName: str
   const out: ChainInfo[] = []
   for (const ms of servers) {
     if (isHTTPSTerminating(ms.server)) {
-      out.push({ summary: { server_names: serverNames(ms.sniHosts ?? []), tls: 'terminate', route_config_name: ms.routeName }, kind: 'https', servers: [ms] })
+      out.push({
+        summary: { server_names: serverNames(ms.sniHosts ?? []), tls: 'terminate', route_config_name: ms.routeName },
+        kind: 'https',
+        servers: [ms],
+      })
       continue
     }
     for (const chain of buildTcpChains(ms, tcpCtx)) {
-      out.push({ summary: { server_names: chain.serverNames, tls: chain.tls, tcp_proxy: chain.tcpProxy }, kind: 'tcp', servers: [ms], tcp: chain })
+      out.push({
+        summary: { server_names: chain.serverNames, tls: chain.tls, tcp_proxy: chain.tcpProxy },
+        kind: 'tcp',
+        servers: [ms],
+        tcp: chain,
+      })
     }
   }
   return out

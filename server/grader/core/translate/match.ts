@@ -5,27 +5,41 @@ import type { HTTPMatchRequest, StringMatch } from '../model/index.ts'
 
 /** `*` as a regex means "present" in Istio, not "anything". */
 function isPresentMatch(sm: StringMatch | undefined): boolean {
-  if (sm === undefined) return true
-  if (sm.exact === undefined && sm.prefix === undefined && sm.regex === undefined) return true
+  if (sm === undefined) {
+    return true
+  }
+  if (sm.exact === undefined && sm.prefix === undefined && sm.regex === undefined) {
+    return true
+  }
   return sm.exact === undefined && sm.prefix === undefined && sm.regex === '*'
 }
 
 /** Envoy StringMatcher for an Istio StringMatch (exact, prefix, or safe_regex). */
 export function toStringMatcher(sm: StringMatch): StringMatcher | undefined {
-  if (sm.exact !== undefined) return { exact: sm.exact }
-  if (sm.prefix !== undefined) return { prefix: sm.prefix }
-  if (sm.regex !== undefined) return { safe_regex: { regex: sm.regex } }
+  if (sm.exact !== undefined) {
+    return { exact: sm.exact }
+  }
+  if (sm.prefix !== undefined) {
+    return { prefix: sm.prefix }
+  }
+  if (sm.regex !== undefined) {
+    return { safe_regex: { regex: sm.regex } }
+  }
   return undefined
 }
 
 function headerMatcher(name: string, sm: StringMatch): HeaderMatcher {
-  if (isPresentMatch(sm)) return { name, present_match: true }
+  if (isPresentMatch(sm)) {
+    return { name, present_match: true }
+  }
   const m = toStringMatcher(sm)
   return m === undefined ? { name } : { name, string_match: m }
 }
 
 function queryMatcher(name: string, sm: StringMatch): QueryParameterMatcher {
-  if (isPresentMatch(sm)) return { name, present_match: true }
+  if (isPresentMatch(sm)) {
+    return { name, present_match: true }
+  }
   const m = toStringMatcher(sm)
   return m === undefined ? { name } : { name, string_match: m }
 }
@@ -37,13 +51,18 @@ function isClaim(name: string): boolean {
 
 /** The Envoy match for one Istio match (undefined: the rule has no match → prefix `/`). */
 export function translateRouteMatch(match: HTTPMatchRequest | undefined): RouteMatch {
-  if (match === undefined) return { prefix: '/' }
+  if (match === undefined) {
+    return { prefix: '/' }
+  }
   const out: RouteMatch = {}
   const headers: HeaderMatcher[] = []
   const metadata: unknown[] = []
   for (const [name, sm] of Object.entries(match.headers ?? {})) {
-    if (isClaim(name)) metadata.push({ claim: name, ...(toStringMatcher(sm) ?? {}) })
-    else headers.push(headerMatcher(name, sm))
+    if (isClaim(name)) {
+      metadata.push({ claim: name, ...(toStringMatcher(sm) ?? {}) })
+    } else {
+      headers.push(headerMatcher(name, sm))
+    }
   }
   for (const [name, sm] of Object.entries(match.withoutHeaders ?? {})) {
     if (isClaim(name)) {
@@ -51,25 +70,44 @@ export function translateRouteMatch(match: HTTPMatchRequest | undefined): RouteM
       continue
     }
     const h: HeaderMatcher = { ...headerMatcher(name, sm), invert_match: true }
-    if (!isPresentMatch(sm)) h.treat_missing_header_as_empty = true
+    if (!isPresentMatch(sm)) {
+      h.treat_missing_header_as_empty = true
+    }
     headers.push(h)
   }
   headers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   const uri = match.uri
-  if (uri?.exact !== undefined) out.path = uri.exact
-  else if (uri?.prefix !== undefined) out.prefix = uri.prefix
-  else if (uri?.regex !== undefined) out.safe_regex = { regex: uri.regex }
-  else out.prefix = '/'
+  if (uri?.exact !== undefined) {
+    out.path = uri.exact
+  } else if (uri?.prefix !== undefined) {
+    out.prefix = uri.prefix
+  } else if (uri?.regex !== undefined) {
+    out.safe_regex = { regex: uri.regex }
+  } else {
+    out.prefix = '/'
+  }
   out.case_sensitive = !(match.ignoreUriCase ?? false)
-  if (match.method !== undefined) headers.push(headerMatcher(':method', match.method))
-  if (match.authority !== undefined) headers.push(headerMatcher(':authority', match.authority))
-  if (match.scheme !== undefined) headers.push(headerMatcher(':scheme', match.scheme))
-  if (headers.length > 0) out.headers = headers
+  if (match.method !== undefined) {
+    headers.push(headerMatcher(':method', match.method))
+  }
+  if (match.authority !== undefined) {
+    headers.push(headerMatcher(':authority', match.authority))
+  }
+  if (match.scheme !== undefined) {
+    headers.push(headerMatcher(':scheme', match.scheme))
+  }
+  if (headers.length > 0) {
+    out.headers = headers
+  }
   const query = Object.entries(match.queryParams ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, sm]) => queryMatcher(name, sm))
-  if (query.length > 0) out.query_parameters = query
-  if (metadata.length > 0) out.dynamic_metadata = metadata
+  if (query.length > 0) {
+    out.query_parameters = query
+  }
+  if (metadata.length > 0) {
+    out.dynamic_metadata = metadata
+  }
   return out
 }
 
@@ -77,5 +115,10 @@ export function translateRouteMatch(match: HTTPMatchRequest | undefined): RouteM
 export function isCatchAllRoute(route: Route): boolean {
   const m = route.match
   const pathAll = m.prefix === '/' || m.path_separated_prefix === '/' || m.safe_regex?.regex === '.*'
-  return pathAll && (m.headers?.length ?? 0) === 0 && (m.query_parameters?.length ?? 0) === 0 && m.dynamic_metadata === undefined
+  return (
+    pathAll &&
+    (m.headers?.length ?? 0) === 0 &&
+    (m.query_parameters?.length ?? 0) === 0 &&
+    m.dynamic_metadata === undefined
+  )
 }

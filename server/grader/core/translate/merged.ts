@@ -58,7 +58,9 @@ export function tlsMode(server: Server): string {
 
 /** PASSTHROUGH or AUTO_PASSTHROUGH. */
 export function isPassthrough(server: Server): boolean {
-  if (server.tls === undefined) return false
+  if (server.tls === undefined) {
+    return false
+  }
   const mode = tlsMode(server)
   return mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH'
 }
@@ -75,7 +77,9 @@ export function isHTTPSTerminating(server: Server): boolean {
 
 /** HTTP-family, or HTTPS that terminates TLS. */
 export function isHTTPServer(server: Server): boolean {
-  return isHTTPProtocol(server.port.protocol) || (server.port.protocol.toLowerCase() === 'https' && !isPassthrough(server))
+  return (
+    isHTTPProtocol(server.port.protocol) || (server.port.protocol.toLowerCase() === 'https' && !isPassthrough(server))
+  )
 }
 
 /** Reference text for a server: `Gateway ns/name spec.servers[i]`. */

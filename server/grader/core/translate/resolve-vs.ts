@@ -35,11 +35,17 @@ export interface ResolvedVirtualService {
 
 /** istio resolveGatewayName: `name`/`./name` → `vsns/name`; legacy `name.ns[...]` → `ns/name`. */
 export function resolveGatewayName(ref: string, namespace: string): string {
-  if (ref === 'mesh') return ref
+  if (ref === 'mesh') {
+    return ref
+  }
   const slash = ref.indexOf('/')
-  if (slash >= 0) return ref.slice(0, slash) === '.' ? `${namespace}/${ref.slice(slash + 1)}` : ref
+  if (slash >= 0) {
+    return ref.slice(0, slash) === '.' ? `${namespace}/${ref.slice(slash + 1)}` : ref
+  }
   const dot = ref.indexOf('.')
-  if (dot < 0) return `${namespace}/${ref}`
+  if (dot < 0) {
+    return `${namespace}/${ref}`
+  }
   const rest = ref.slice(dot + 1)
   const next = rest.indexOf('.')
   return `${next < 0 ? rest : rest.slice(0, next)}/${ref.slice(0, dot)}`
@@ -48,14 +54,22 @@ export function resolveGatewayName(ref: string, namespace: string): string {
 /** Resolves every VirtualService with hosts, merging delegates; sorted by creation time. */
 export function resolveVirtualServices(all: readonly VirtualService[], domainSuffix: string): ResolvedVirtualService[] {
   const delegates = new Map<string, VirtualService>()
-  for (const vs of all) if (vs.spec.hosts.length === 0) delegates.set(`${vs.metadata.namespace}/${vs.metadata.name}`, vs)
+  for (const vs of all) {
+    if (vs.spec.hosts.length === 0) {
+      delegates.set(`${vs.metadata.namespace}/${vs.metadata.name}`, vs)
+    }
+  }
   return all
     .filter((vs) => vs.spec.hosts.length > 0)
     .sort(compareByCreation)
     .map((vs) => resolveOne(vs, delegates, domainSuffix))
 }
 
-function resolveOne(vs: VirtualService, delegates: Map<string, VirtualService>, suffix: string): ResolvedVirtualService {
+function resolveOne(
+  vs: VirtualService,
+  delegates: Map<string, VirtualService>,
+  suffix: string,
+): ResolvedVirtualService {
   const ns = vs.metadata.namespace
   const out: ResolvedVirtualService = {
     vs,
@@ -63,7 +77,10 @@ function resolveOne(vs: VirtualService, delegates: Map<string, VirtualService>, 
     hosts: vs.spec.hosts.map((h) => resolveShortName(h, ns, suffix)),
     gateways: (vs.spec.gateways ?? ['mesh']).map((g) => resolveGatewayName(g, ns)),
     http: [],
-    tls: vs.spec.tls.map((t) => ({ match: t.match.map((m) => ({ ...m, ...gatewaysOf(m.gateways, ns) })), route: t.route.map((d) => resolveDest(d, ns, suffix)) })),
+    tls: vs.spec.tls.map((t) => ({
+      match: t.match.map((m) => ({ ...m, ...gatewaysOf(m.gateways, ns) })),
+      route: t.route.map((d) => resolveDest(d, ns, suffix)),
+    })),
     tcp: vs.spec.tcp.map((t) => resolveTCP(t, ns, suffix)),
     exportTo: normalizeExportTo(vs.spec.exportTo, ns),
     droppedDelegates: [],
@@ -77,17 +94,25 @@ function resolveOne(vs: VirtualService, delegates: Map<string, VirtualService>, 
     const dns = rule.delegate.namespace ?? ns
     const delegate = delegates.get(`${dns}/${rule.delegate.name}`)
     if (delegate === undefined) {
-      out.droppedDelegates.push({ path, reason: `delegate VirtualService ${dns}/${rule.delegate.name} does not exist (or has hosts, so it is not a delegate)` })
+      out.droppedDelegates.push({
+        path,
+        reason: `delegate VirtualService ${dns}/${rule.delegate.name} does not exist (or has hosts, so it is not a delegate)`,
+      })
       return
     }
     if (!isVisibleTo(normalizeExportTo(delegate.spec.exportTo, dns), ns)) {
-      out.droppedDelegates.push({ path, reason: `delegate VirtualService ${dns}/${rule.delegate.name} is not exported to namespace ${ns}` })
+      out.droppedDelegates.push({
+        path,
+        reason: `delegate VirtualService ${dns}/${rule.delegate.name} is not exported to namespace ${ns}`,
+      })
       return
     }
     const root = resolveRule(rule, ns, suffix)
     delegate.spec.http.forEach((child, j) => {
       const merged = mergeDelegateRule(root, resolveRule(child, dns, suffix))
-      if (merged !== undefined) out.http.push({ rule: merged, vs: delegate, path: `spec.http[${j}]`, root: { vs, path } })
+      if (merged !== undefined) {
+        out.http.push({ rule: merged, vs: delegate, path: `spec.http[${j}]`, root: { vs, path } })
+      }
     })
   })
   return out
@@ -103,14 +128,20 @@ function resolveDest<T extends { destination: { host: string } }>(d: T, ns: stri
 
 function resolveTCP(t: TCPRoute, ns: string, suffix: string): TCPRoute {
   const out: TCPRoute = { route: t.route.map((d) => resolveDest(d, ns, suffix)) }
-  if (t.match !== undefined) out.match = t.match.map((m) => ({ ...m, ...gatewaysOf(m.gateways, ns) }))
+  if (t.match !== undefined) {
+    out.match = t.match.map((m) => ({ ...m, ...gatewaysOf(m.gateways, ns) }))
+  }
   return out
 }
 
 /** A copy of an http rule with match gateways and destination hosts resolved in `ns`. */
 function resolveRule(rule: HTTPRoute, ns: string, suffix: string): HTTPRoute {
   const out: HTTPRoute = { ...rule }
-  if (rule.match !== undefined) out.match = rule.match.map((m): HTTPMatchRequest => ({ ...m, ...gatewaysOf(m.gateways, ns) }))
-  if (rule.route !== undefined) out.route = rule.route.map((d) => resolveDest(d, ns, suffix))
+  if (rule.match !== undefined) {
+    out.match = rule.match.map((m): HTTPMatchRequest => ({ ...m, ...gatewaysOf(m.gateways, ns) }))
+  }
+  if (rule.route !== undefined) {
+    out.route = rule.route.map((d) => resolveDest(d, ns, suffix))
+  }
   return out
 }

@@ -41,36 +41,70 @@ interface VhostDraft {
 }
 
 /** Builds the route configuration `name` served by `servers`. */
-export function buildRouteConfig(name: string, servers: readonly MergedServer[], ctx: RouteConfigContext): BuiltRouteConfig {
-  const out: BuiltRouteConfig = { config: { name, virtual_hosts: [] }, origins: new Map(), attachments: [], dropped: [] }
+export function buildRouteConfig(
+  name: string,
+  servers: readonly MergedServer[],
+  ctx: RouteConfigContext,
+): BuiltRouteConfig {
+  const out: BuiltRouteConfig = {
+    config: { name, virtual_hosts: [] },
+    origins: new Map(),
+    attachments: [],
+    dropped: [],
+  }
   const cache = new Map<string, BuiltRoutes | null>()
   const drafts = new Map<string, VhostDraft>()
   for (const ms of servers) {
     const port = ms.server.port.number
     const redirect = ms.server.tls?.httpsRedirect === true
     for (const rvs of ctx.index.forGateway(ms.gatewayName)) {
-      const hosts = intersectHosts(serverHostsForNamespace(ms.server.hosts, rvs.vs.metadata.namespace, ms.gateway.metadata.namespace), rvs.hosts)
+      const hosts = intersectHosts(
+        serverHostsForNamespace(ms.server.hosts, rvs.vs.metadata.namespace, ms.gateway.metadata.namespace),
+        rvs.hosts,
+      )
       const attachment: Attachment = { server: ms, vs: rvs, hosts: hosts.map((h) => h.toLowerCase()), attached: false }
       out.attachments.push(attachment)
-      if (hosts.length === 0) continue
+      if (hosts.length === 0) {
+        continue
+      }
       const key = `${ms.gatewayName}|${rvs.key}`
       let built = cache.get(key)
       if (built === undefined) {
         built = buildFor(rvs, ms, ctx)
         out.dropped.push(...built.dropped)
-        for (let i = 0; i < built.routes.length; i++) out.origins.set(built.routes[i]!, built.origins[i]!)
+        for (let i = 0; i < built.routes.length; i++) {
+          out.origins.set(built.routes[i]!, built.origins[i]!)
+        }
         built = built.routes.length === 0 ? null : built
         cache.set(key, built)
       }
-      if (built === null) continue
+      if (built === null) {
+        continue
+      }
       attachment.attached = true
-      for (const h of attachment.hosts) addToVhost(drafts, h, port, key, built.routes, redirect)
+      for (const h of attachment.hosts) {
+        addToVhost(drafts, h, port, key, built.routes, redirect)
+      }
     }
-    if (!redirect) continue
+    if (!redirect) {
+      continue
+    }
     for (const h of ms.server.hosts.map((x) => x.toLowerCase())) {
       const d = drafts.get(h)
-      if (d !== undefined) d.vhost.require_tls = 'ALL'
-      else drafts.set(h, { vhost: { name: vhostName(h, port), domains: [h], routes: [], include_request_attempt_count: true, require_tls: 'ALL' }, blocks: [] })
+      if (d !== undefined) {
+        d.vhost.require_tls = 'ALL'
+      } else {
+        drafts.set(h, {
+          vhost: {
+            name: vhostName(h, port),
+            domains: [h],
+            routes: [],
+            include_request_attempt_count: true,
+            require_tls: 'ALL',
+          },
+          blocks: [],
+        })
+      }
     }
   }
   out.config.virtual_hosts = finishVhosts(drafts, servers[0]?.server.port.number ?? 0)
@@ -93,16 +127,32 @@ function buildFor(rvs: ResolvedVirtualService, ms: MergedServer, ctx: RouteConfi
   })
 }
 
-function addToVhost(drafts: Map<string, VhostDraft>, host: string, port: number, key: string, routes: Route[], redirect: boolean): void {
+function addToVhost(
+  drafts: Map<string, VhostDraft>,
+  host: string,
+  port: number,
+  key: string,
+  routes: Route[],
+  redirect: boolean,
+): void {
   const d = drafts.get(host)
   if (d !== undefined) {
     d.vhost.routes.push(...routes)
     d.blocks.push(key)
-    if (redirect) d.vhost.require_tls = 'ALL'
+    if (redirect) {
+      d.vhost.require_tls = 'ALL'
+    }
     return
   }
-  const vhost: VirtualHost = { name: vhostName(host, port), domains: [host], routes: [...routes], include_request_attempt_count: true }
-  if (redirect) vhost.require_tls = 'ALL'
+  const vhost: VirtualHost = {
+    name: vhostName(host, port),
+    domains: [host],
+    routes: [...routes],
+    include_request_attempt_count: true,
+  }
+  if (redirect) {
+    vhost.require_tls = 'ALL'
+  }
   drafts.set(host, { vhost, blocks: [key] })
 }
 
@@ -113,7 +163,9 @@ export function vhostName(host: string, port: number): string {
 
 /** Collapse identical vhosts, move catch-alls last, sort by name; blackhole when empty. */
 function finishVhosts(drafts: Map<string, VhostDraft>, firstPort: number): VirtualHost[] {
-  if (drafts.size === 0) return [{ name: vhostName('blackhole', firstPort), domains: ['*'], routes: [] }]
+  if (drafts.size === 0) {
+    return [{ name: vhostName('blackhole', firstPort), domains: ['*'], routes: [] }]
+  }
   const keep: VirtualHost[] = []
   const known = new Map<string, VhostDraft>()
   for (const host of [...drafts.keys()].sort(compareSpecificity)) {
@@ -127,6 +179,8 @@ function finishVhosts(drafts: Map<string, VhostDraft>, firstPort: number): Virtu
     known.set(sig, d)
     keep.push(d.vhost)
   }
-  for (const v of keep) v.routes = [...v.routes.filter((r) => !isCatchAllRoute(r)), ...v.routes.filter(isCatchAllRoute)]
+  for (const v of keep) {
+    v.routes = [...v.routes.filter((r) => !isCatchAllRoute(r)), ...v.routes.filter(isCatchAllRoute)]
+  }
   return keep.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }

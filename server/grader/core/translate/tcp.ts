@@ -34,9 +34,15 @@ export function serverNames(hosts: readonly string[]): string[] {
 /** Chains for one non-HTTP server (empty when no rule fits: then the server has no listener). */
 export function buildTcpChains(ms: MergedServer, ctx: TcpContext): TcpChain[] {
   const { server } = ms
-  if (server.tls === undefined) return firstTcpRule(ms, ctx, null, [])
-  if (!isPassthrough(server)) return firstTcpRule(ms, ctx, 'terminate', serverNames(ms.sniHosts ?? []))
-  if (tlsMode(server) === 'AUTO_PASSTHROUGH') return autoPassthrough(ms, ctx)
+  if (server.tls === undefined) {
+    return firstTcpRule(ms, ctx, null, [])
+  }
+  if (!isPassthrough(server)) {
+    return firstTcpRule(ms, ctx, 'terminate', serverNames(ms.sniHosts ?? []))
+  }
+  if (tlsMode(server) === 'AUTO_PASSTHROUGH') {
+    return autoPassthrough(ms, ctx)
+  }
   return passthroughChains(ms, ctx)
 }
 
@@ -45,7 +51,9 @@ export function matchingVirtualServices(ms: MergedServer, index: VirtualServiceI
   return index.forGateway(ms.gatewayName).filter((rvs) =>
     rvs.hosts.some((vh) =>
       ms.server.hosts.some((sh) => {
-        if (!sh.includes('/')) return hostsMatch(sh, vh)
+        if (!sh.includes('/')) {
+          return hostsMatch(sh, vh)
+        }
         const { namespace, host } = splitServerHost(sh)
         return namespace === rvs.vs.metadata.namespace && hostsMatch(host, vh)
       }),
@@ -64,9 +72,21 @@ function firstTcpRule(ms: MergedServer, ctx: TcpContext, tls: TcpChain['tls'], n
     for (let i = 0; i < rvs.tcp.length; i++) {
       const rule = rvs.tcp[i]!
       const matches = rule.match ?? []
-      if (matches.length > 0 && !matches.some((m) => l4Matches(m, ms))) continue
-      if (rule.route.length === 0) continue
-      return [{ serverNames: names, tls, tcpProxy: tcpProxy(rule.route, ms, ctx.registry), server: ms, origin: { vs: rvs, path: `spec.tcp[${i}]` } }]
+      if (matches.length > 0 && !matches.some((m) => l4Matches(m, ms))) {
+        continue
+      }
+      if (rule.route.length === 0) {
+        continue
+      }
+      return [
+        {
+          serverNames: names,
+          tls,
+          tcpProxy: tcpProxy(rule.route, ms, ctx.registry),
+          server: ms,
+          origin: { vs: rvs, path: `spec.tcp[${i}]` },
+        },
+      ]
     }
   }
   return []
@@ -78,12 +98,26 @@ function passthroughChains(ms: MergedServer, ctx: TcpContext): TcpChain[] {
   ctx.sniByPort.set(ms.listenPort, known)
   for (const rvs of matchingVirtualServices(ms, ctx.index)) {
     rvs.tls.forEach((rule, i) => {
-      if (rule.route.length === 0) return
+      if (rule.route.length === 0) {
+        return
+      }
       rule.match.forEach((m, j) => {
-        if (!l4Matches(m, ms)) return
-        if (m.sniHosts.some((h) => known.get(h) === ms.bind)) return
-        for (const h of m.sniHosts) known.set(h, ms.bind)
-        out.push({ serverNames: serverNames(m.sniHosts), tls: 'passthrough', tcpProxy: tcpProxy(rule.route, ms, ctx.registry), server: ms, origin: { vs: rvs, path: `spec.tls[${i}].match[${j}]` } })
+        if (!l4Matches(m, ms)) {
+          return
+        }
+        if (m.sniHosts.some((h) => known.get(h) === ms.bind)) {
+          return
+        }
+        for (const h of m.sniHosts) {
+          known.set(h, ms.bind)
+        }
+        out.push({
+          serverNames: serverNames(m.sniHosts),
+          tls: 'passthrough',
+          tcpProxy: tcpProxy(rule.route, ms, ctx.registry),
+          server: ms,
+          origin: { vs: rvs, path: `spec.tls[${i}].match[${j}]` },
+        })
       })
     })
   }
@@ -94,7 +128,9 @@ function autoPassthrough(ms: MergedServer, ctx: TcpContext): TcpChain[] {
   const out: TcpChain[] = []
   for (const name of ctx.registry.clusterNames()) {
     const [, port, subset, host] = name.split('|')
-    if (!(ms.sniHosts ?? []).some((h) => isSubsetOf(host ?? '', h))) continue
+    if (!(ms.sniHosts ?? []).some((h) => isSubsetOf(host ?? '', h))) {
+      continue
+    }
     const sni = `outbound_.${port}_.${subset ?? ''}_.${host}`
     out.push({ serverNames: [sni], tls: 'passthrough', tcpProxy: { cluster: name }, server: ms })
   }
@@ -110,6 +146,9 @@ function tcpProxy(route: readonly RouteDestination[], ms: MergedServer, registry
   }
   const clusters = route
     .filter((r) => (r.weight ?? 0) > 0)
-    .map((r) => ({ name: destinationCluster(r.destination, registry.lookup(r.destination.host), port), weight: r.weight ?? 0 }))
+    .map((r) => ({
+      name: destinationCluster(r.destination, registry.lookup(r.destination.host), port),
+      weight: r.weight ?? 0,
+    }))
   return { weighted_clusters: { clusters } }
 }

@@ -58,11 +58,26 @@ export function translate(model: ResourceModel, options: TranslateOptions = {}):
   for (const [name, servers] of merged.byRouteName) {
     const built = buildRouteConfig(name, servers, ctx)
     routeConfigs.set(name, built)
-    for (const [r, o] of built.origins) origins.set(r, o)
+    for (const [r, o] of built.origins) {
+      origins.set(r, o)
+    }
     dropped.push(...built.dropped)
   }
   const listeners = buildListeners(merged, { index, registry, sniByPort: new Map() })
-  return { env, listeners, routeConfigs, clusters: registry.clusterNames(), registry, index, virtualServices, selections, targets, merged, origins, dropped }
+  return {
+    env,
+    listeners,
+    routeConfigs,
+    clusters: registry.clusterNames(),
+    registry,
+    index,
+    virtualServices,
+    selections,
+    targets,
+    merged,
+    origins,
+    dropped,
+  }
 }
 
 /** The listeners in the CLI contract shape. */
@@ -72,8 +87,16 @@ export function listenerSummaries(t: Translation): ListenerSummary[] {
 
 /** Route configurations in Envoy's config_dump shape, keyed by name (only those a listener uses). */
 export function routeConfigurations(t: Translation): Record<string, RouteConfiguration> {
-  const used = new Set(t.listeners.flatMap((l) => l.chains.map((c) => c.summary.route_config_name).filter((n): n is string => n !== undefined)))
+  const used = new Set(
+    t.listeners.flatMap((l) =>
+      l.chains.map((c) => c.summary.route_config_name).filter((n): n is string => n !== undefined),
+    ),
+  )
   const out: Record<string, RouteConfiguration> = {}
-  for (const [name, built] of t.routeConfigs) if (used.has(name)) out[name] = built.config
+  for (const [name, built] of t.routeConfigs) {
+    if (used.has(name)) {
+      out[name] = built.config
+    }
+  }
   return out
 }

@@ -15,22 +15,37 @@ export class VirtualServiceIndex {
     for (const vs of resolved) {
       const exportTo = vs.exportTo
       let target: Map<string, ResolvedVirtualService[]> | undefined
-      if (exportTo.includes('*')) target = this.publicByGateway
-      else if (exportTo.includes('~')) target = undefined
-      else if (exportTo.includes(proxyNamespace)) target = vs.vs.metadata.namespace === proxyNamespace ? this.privateByGateway : this.exportedByGateway
-      if (target === undefined) continue
-      for (const gw of vs.gateways) push(target, gw, vs)
+      if (exportTo.includes('*')) {
+        target = this.publicByGateway
+      } else if (exportTo.includes('~')) {
+        target = undefined
+      } else if (exportTo.includes(proxyNamespace)) {
+        target = vs.vs.metadata.namespace === proxyNamespace ? this.privateByGateway : this.exportedByGateway
+      }
+      if (target === undefined) {
+        continue
+      }
+      for (const gw of vs.gateways) {
+        push(target, gw, vs)
+      }
     }
   }
 
   /** VirtualServices bound to `gatewayName`, in istiod's order (duplicates kept, as istiod does). */
   forGateway(gatewayName: string): ResolvedVirtualService[] {
-    return [...(this.privateByGateway.get(gatewayName) ?? []), ...(this.exportedByGateway.get(gatewayName) ?? []), ...(this.publicByGateway.get(gatewayName) ?? [])]
+    return [
+      ...(this.privateByGateway.get(gatewayName) ?? []),
+      ...(this.exportedByGateway.get(gatewayName) ?? []),
+      ...(this.publicByGateway.get(gatewayName) ?? []),
+    ]
   }
 }
 
 function push(map: Map<string, ResolvedVirtualService[]>, key: string, vs: ResolvedVirtualService): void {
   const list = map.get(key)
-  if (list === undefined) map.set(key, [vs])
-  else list.push(vs)
+  if (list === undefined) {
+    map.set(key, [vs])
+  } else {
+    list.push(vs)
+  }
 }
