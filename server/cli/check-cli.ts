@@ -1,7 +1,7 @@
 // The work behind `kindlab check`: load the lab, find the step, read the learner's resource files,
 // grade the step's checks offline (prediction layer) and print the report. Loaded lazily.
-import { readFile } from 'node:fs/promises'
-import { basename, dirname, resolve } from 'node:path'
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
 import { parseAllDocuments } from 'yaml'
 import pc from 'picocolors'
 import { AppError } from '../errors.ts'
@@ -154,11 +154,11 @@ function parseVars(pairs: readonly string[], lab: Lab): Record<string, string> {
 
 async function readResourceFiles(paths: readonly string[]): Promise<Array<{ file: string; text: string }>> {
   const files: Array<{ file: string; text: string }> = []
-  for (const path of paths) {
+  for (const path of await expandDirectories(paths)) {
     const text = await readFile(path, 'utf8').catch((err: unknown) => {
       throw new AppError('LAB_ERR_INPUT_FILE', {
         message: `Cannot read ${path}.`,
-        hint: 'Pass the YAML file you would give to `kubectl apply -f`.',
+        hint: 'Pass the YAML file (or folder of YAML files) you would give to `kubectl apply -f`.',
         cause: err,
       })
     })
@@ -166,6 +166,21 @@ async function readResourceFiles(paths: readonly string[]): Promise<Array<{ file
     files.push({ file: basename(path), text })
   }
   return files
+}
+
+/** A folder stands for its .yaml/.yml files, sorted by name, as `kubectl apply -f DIR` reads it. */
+async function expandDirectories(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = []
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined)
+    if (info?.isDirectory() === true) {
+      const names = (await readdir(path)).filter((n) => /\.ya?ml$/.test(n)).sort()
+      out.push(...names.map((n) => join(path, n)))
+    } else {
+      out.push(path)
+    }
+  }
+  return out
 }
 
 function checkYaml(text: string, path: string): void {
