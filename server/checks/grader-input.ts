@@ -1,7 +1,7 @@
 // Builds what the grader check kinds grade: the lab's environment (its baseline manifests, with
 // variables substituted) plus the learner's resources, as one ResourceModel and as raw objects.
-// Offline the learner's resources are their files; live the cluster API is the whole truth and
-// the environment manifests are not added. No I/O of its own: it uses the context's services.
+// Offline the learner's resources are their files; live the cluster API is the truth for every
+// namespace it lists, and the environment only fills the others. No I/O of its own.
 import type { Finding } from '../grader/core/findings.ts'
 import {
   emptyModel,
@@ -105,7 +105,7 @@ export async function buildGraderInput(ctx: CheckContext): Promise<GraderInput> 
       parts.push(snapshotPart(await source.list(), ns, origin, input.problems))
     }
   }
-  if (cluster === undefined && envSource !== undefined) {
+  if (envSource !== undefined) {
     for (const { file, text } of await envSource.manifests(ctx.labId)) {
       parts.push(textPart(substituteVariables(text, ctx.vars), file, ns, 'environment'))
     }
@@ -170,7 +170,11 @@ function combine(input: GraderInput, parts: readonly Part[]): GraderInput {
   input.deleted = all.filter(isDeletionMarker).map((m) => m.target ?? m.ref)
   const deleted = new Set(input.deleted.map(keyOf))
   const mine = new Set(all.filter((o) => o.origin !== 'environment' && !isDeletionMarker(o)).map((o) => keyOf(o.ref)))
-  const dropEnv = (ref: ObjectRef): boolean => deleted.has(keyOf(ref)) || mine.has(keyOf(ref))
+  // Live, the cluster is the truth for every namespace it lists (deletions included); the
+  // environment only fills namespaces it does not list, e.g. istio-system for a trainee's scope.
+  const listed = new Set(all.filter((o) => o.origin === 'cluster').map((o) => o.ref.namespace))
+  const dropEnv = (ref: ObjectRef): boolean =>
+    deleted.has(keyOf(ref)) || mine.has(keyOf(ref)) || listed.has(ref.namespace)
   input.objects = all.filter((o) => !isDeletionMarker(o) && !(o.origin === 'environment' && dropEnv(o.ref)))
   const models = parts.map((p) =>
     p.origin === 'environment' ? withoutResources(p.model, dropEnv) : withoutMarkers(p.model),

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { createTextResourceSource } from '../../server/checks/grader-input-files.ts'
 import { httpCheck } from '../../server/checks/kinds/grader/http.ts'
+import { resourceCheck } from '../../server/checks/kinds/grader/resource.ts'
 import { routeCheck } from '../../server/checks/kinds/grader/route.ts'
 import { tcpCheck } from '../../server/checks/kinds/grader/tcp.ts'
 import { weightsCheck } from '../../server/checks/kinds/grader/weights.ts'
@@ -201,6 +202,35 @@ describe('grader kinds on a live cluster', () => {
     )
     expect(layers(skewed)).toEqual({ config: true, envoy: true, traffic: false })
     expect(skewed.message).toMatch(/frontend \(v2\) 50%/)
+  })
+
+  it('a trainee-scoped cluster source: the environment fills istio-system, never the listed namespace', async () => {
+    const trainee = clusterObjects
+      .split('---')
+      .filter((doc) => !doc.includes('istio-system'))
+      .join('---')
+    const environment = `${clusterObjects
+      .split('---')
+      .filter((doc) => doc.includes('istio-system'))
+      .join('---')}---
+apiVersion: v1
+kind: Service
+metadata: { name: frontend-external, namespace: default }
+spec: { type: LoadBalancer, selector: { app: frontend }, ports: [{ port: 80, targetPort: 8080 }] }
+`
+    const cluster = fakeCluster(() => upstream(shopPage))
+    const ctx: CheckContext = {
+      ...context(cluster),
+      services: {
+        resources: createTextResourceSource([{ file: 'cluster', text: trainee }], 'the trainee namespace'),
+        environment: { manifests: () => Promise.resolve([{ file: 'env.yaml', text: environment }]) },
+        cluster,
+      },
+    }
+    const routed = await routeCheck.run({ host: 'shop.example.com', expect: { service: 'frontend', port: 80 } }, ctx)
+    expect(layers(routed)).toEqual({ config: true, envoy: true, traffic: true })
+    const gone = await resourceCheck.run({ object: { kind: 'Service', name: 'frontend-external' }, exists: false }, ctx)
+    expect(layers(gone)).toEqual({ config: true })
   })
 
   it('offline, the Envoy and traffic layers say they need the live cluster', async () => {
