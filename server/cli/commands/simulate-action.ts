@@ -19,7 +19,12 @@ export async function runSimulate(flags: SimulateFlags): Promise<boolean> {
     flags.requests === undefined ? [] : parseRequests(await readText(flags.requests, 'requests'), flags.requests)
   const out = analyzeConfig({ model: mergeModels(models), requests })
   if (flags.json === true) {
-    printJson(toContract(out))
+    // Pretty on a terminal; compact when piped (a cohort's output is tens of MB).
+    if (process.stdout.isTTY) {
+      printJson(toContract(out))
+    } else {
+      process.stdout.write(`${JSON.stringify(toContract(out))}\n`)
+    }
   } else {
     process.stdout.write(renderSimulation(out))
   }

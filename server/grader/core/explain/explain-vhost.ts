@@ -14,7 +14,10 @@ export function explainNoVirtualHost(ctx: ExplainContext): ExplanationItem[] {
   const { trace, result } = ctx
   const host = hostWithoutPort(trace.request.host).toLowerCase()
   const rcName = result.routeConfig ?? ''
-  const domains = trace.routeConfig?.config.virtual_hosts.flatMap((v) => v.domains) ?? []
+  const domains = cachedList(
+    trace.routeConfig?.config ?? {},
+    () => trace.routeConfig?.config.virtual_hosts.flatMap((v) => v.domains) ?? [],
+  )
   return [
     item(
       'virtual_host',
@@ -67,7 +70,7 @@ export function whyHostUnattached(ctx: ExplainContext, host: string): Explanatio
         ),
       )
     } else {
-      const served = [...new Set(servers.flatMap((ms) => ms.server.hosts))]
+      const served = cachedList(servers, () => [...new Set(servers.flatMap((ms) => ms.server.hosts))])
       out.push(
         item(
           'virtual_host',
@@ -80,6 +83,18 @@ export function whyHostUnattached(ctx: ExplainContext, host: string): Explanatio
     }
   }
   return out
+}
+
+const listCache = new WeakMap<object, string[]>()
+
+/** A list derived from `owner` once (domains of a route config, hosts of its servers). */
+function cachedList(owner: object, make: () => string[]): string[] {
+  let hit = listCache.get(owner)
+  if (hit === undefined) {
+    hit = make()
+    listCache.set(owner, hit)
+  }
+  return hit
 }
 
 const hostIndex = new WeakMap<
