@@ -31,6 +31,37 @@ beforeEach(async () => {
 })
 afterEach(async () => t.close())
 
+describe('grade book stream', () => {
+  it('sends a snapshot, then a row when a trainee checks, and ends when the server stops', async () => {
+    const c = await createCohort({ name: 'stream' })
+    const base = await t.app.listen({ host: '127.0.0.1', port: 0 })
+    const res = await fetch(`${base}/api/cohorts/${c.id}/gradebook/stream`, { headers: auth(instructor) })
+    expect(res.headers.get('content-type')).toContain('text/event-stream')
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let text = ''
+    const readUntil = async (needle: string) => {
+      while (!text.includes(needle)) {
+        const { value, done } = await reader.read()
+        if (done) {
+          return
+        }
+        text += value
+      }
+    }
+    await readUntil('event: snapshot')
+    const a = await joinWith({ classCode: c.classCode, displayName: 'Streamed' })
+    await t.app.inject({ method: 'POST', url: '/api/labs/hello-kindlab/steps/0/check', headers: auth(a.token), payload: {} })
+    await readUntil('"failures":1')
+    expect(text).toContain('event: row')
+    expect(text).toContain('Streamed')
+    const started = Date.now()
+    await t.cohorts.stop()
+    await t.app.close()
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect((await reader.read()).done).toBe(true)
+  })
+})
+
 describe('instructor sign-in', () => {
   it('accepts the admin token, a password once set, and refuses the rest', async () => {
     expect((await t.app.inject({ method: 'POST', url: '/api/instructor/session', payload: { adminToken: 'kla_wrong-token' } })).statusCode).toBe(401)

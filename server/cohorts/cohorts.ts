@@ -52,6 +52,8 @@ export function createCohorts(deps: CohortsDeps) {
   const instructors = createInstructorAuth(deps.db)
   const watch = createWatchTokens()
   let reaper: ReturnType<typeof setInterval> | undefined
+  /** Open grade book streams: ended on stop, or the HTTP server would wait for them forever. */
+  const streams = new Set<() => void>()
 
   events.on((e) => {
     if (e.type === 'webhook') {
@@ -107,6 +109,11 @@ export function createCohorts(deps: CohortsDeps) {
     backend: deps.backend,
     onAttempt,
     reap,
+    /** Registers an open stream's `end`; returns the function that forgets it. */
+    trackStream(end: () => void): () => void {
+      streams.add(end)
+      return () => streams.delete(end)
+    },
     /** Resumes after a restart: interrupted builds, pool top-up, webhook delivery, the reaper. */
     start(): void {
       pool.recover()
@@ -120,6 +127,10 @@ export function createCohorts(deps: CohortsDeps) {
     async stop(): Promise<void> {
       clearInterval(reaper)
       reaper = undefined
+      for (const end of [...streams]) {
+        end()
+      }
+      streams.clear()
       await webhooks.stop()
       await Promise.all(repo.list().map((c) => pool.idle(c.id)))
     },

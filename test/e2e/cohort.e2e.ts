@@ -83,4 +83,18 @@ test('an instructor runs a class: join, live grade book, read-only watch', async
   await typeInTerminal(ada, 'echo still-mine')
   await expect(teacher.locator('.xterm-rows')).toContainText('still-mine')
   await expect(ada.locator('.xterm-rows')).not.toContainText('typed-by-teacher')
+
+  // A server restart loses nothing: the grade book stream and the terminals reconnect by themselves.
+  const port = Number(new URL(server.url).port)
+  await teacher.goBack()
+  await expect(teacher.locator('.live-state')).toHaveText('live')
+  await server.stop('SIGKILL')
+  await expect(teacher.locator('.live-state')).toHaveText('reconnecting…')
+  server = await startKindlab(dataDir, [], port)
+  expect(server.output()).not.toContain('admin token')
+  await expect(teacher.locator('.live-state')).toHaveText('live', { timeout: 20_000 })
+  await expect(teacher.locator('tr[data-trainee="trainee01"] td[data-check="hello-file-exists"]')).toHaveAttribute('data-state', 'passed')
+  await expect(ada.locator('.terminal-status')).toHaveText('Connected', { timeout: 20_000 })
+  await typeInTerminal(ada, 'cat ~/hello.txt')
+  await expect(ada.locator('.xterm-rows')).toContainText('hello')
 })

@@ -32,8 +32,10 @@ export function gradeBookStream(
   })
   const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000)
   heartbeat.unref()
+  const untrack = cohorts.trackStream(() => raw.end())
   const stop = () => {
     off()
+    untrack()
     clearInterval(heartbeat)
   }
   request.raw.once('close', stop)
