@@ -13,9 +13,13 @@ export async function runDown(flags: DownFlags): Promise<void> {
   const bp = await loadBlueprint()
   if (flags.context) {
     const ops = createKubeOps({ context: flags.context })
-    const objects = [...bp.addons.manifests, ...bp.app.manifests, ...Object.values(bp.app.optional)].flatMap((f) => f.objects)
+    const objects = [...bp.addons.manifests, ...bp.app.manifests, ...Object.values(bp.app.optional)].flatMap(
+      (f) => f.objects,
+    )
     const deleted = await ops.delete(objects)
-    process.stdout.write(`${pc.green('✔')} removed ${deleted} objects of the lab from context ${flags.context} (Istio was left installed).\n`)
+    process.stdout.write(
+      `${pc.green('✔')} removed ${deleted} objects of the lab from context ${flags.context} (Istio was left installed).\n`,
+    )
     return
   }
   const kind = createKindCli(env.toolEnv)

@@ -38,21 +38,32 @@ async function save(images: readonly string[], archive: string, env: LiveEnv): P
     }
   }
   if (missing.length) {
-    throw new AppError('LAB_ERR_IMAGE_PULL_FAILED', { message: `${missing.length} images are not in Docker yet: ${missing.join(', ')}.`, hint: 'Run `kindlab images pull` first (where the network works).' })
+    throw new AppError('LAB_ERR_IMAGE_PULL_FAILED', {
+      message: `${missing.length} images are not in Docker yet: ${missing.join(', ')}.`,
+      hint: 'Run `kindlab images pull` first (where the network works).',
+    })
   }
   await mkdir(dirname(archive), { recursive: true })
   process.stdout.write(`… docker save ${images.length} images → ${archive}\n`)
   await docker.save(images, archive)
-  process.stdout.write(`${pc.green('✔')} saved. Copy it to the other machine and run \`kindlab images load --archive ${archive}\` there.\n`)
+  process.stdout.write(
+    `${pc.green('✔')} saved. Copy it to the other machine and run \`kindlab images load --archive ${archive}\` there.\n`,
+  )
 }
 
 async function load(archive: string, clusterName: string, env: LiveEnv): Promise<void> {
   if (!existsSync(archive)) {
-    throw new AppError('LAB_ERR_INPUT_FILE', { message: `The image archive ${archive} does not exist.`, hint: 'Create it with `kindlab images pull` and `kindlab images save`, or pass --archive FILE.' })
+    throw new AppError('LAB_ERR_INPUT_FILE', {
+      message: `The image archive ${archive} does not exist.`,
+      hint: 'Create it with `kindlab images pull` and `kindlab images save`, or pass --archive FILE.',
+    })
   }
   const kind = createKindCli(env.toolEnv)
   if (!(await kind.clusters()).includes(clusterName)) {
-    throw new AppError('LAB_ERR_KIND_FAILED', { message: `There is no kind cluster "${clusterName}" to load images into.`, hint: 'Run `kindlab up` first (it pulls what is missing), then load the images.' })
+    throw new AppError('LAB_ERR_KIND_FAILED', {
+      message: `There is no kind cluster "${clusterName}" to load images into.`,
+      hint: 'Run `kindlab up` first (it pulls what is missing), then load the images.',
+    })
   }
   process.stdout.write(`… kind load image-archive ${archive} --name ${clusterName}\n`)
   await kind.loadImageArchive(clusterName, archive, { onLine: (line) => process.stdout.write(pc.dim(`  ${line}\n`)) })
@@ -71,9 +82,16 @@ export async function runImages(verb: 'list' | 'pull' | 'save' | 'load', flags: 
       }
       return
     case 'pull':
-      return pull(blueprintImages(bp, { optional }).map((r) => r.image), env)
+      return pull(
+        blueprintImages(bp, { optional }).map((r) => r.image),
+        env,
+      )
     case 'save':
-      return save(clusterImages(bp, { optional }).map((r) => r.image), archive, env)
+      return save(
+        clusterImages(bp, { optional }).map((r) => r.image),
+        archive,
+        env,
+      )
     case 'load':
       return load(archive, bp.kind.clusterName, env)
   }

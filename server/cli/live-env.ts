@@ -1,7 +1,6 @@
 // Where the live lab keeps its files (kubeconfig, rendered configs, tools, image archive) and the
 // few environment settings the CLI reads for it: PATH, and the docker compose switches
 // KINDLAB_KIND_INTERNAL / KINDLAB_KIND_LISTEN_ADDRESS.
-import { homedir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { kindlabBinDir } from '../adapters/tools/tool-probe.ts'
 import { loadConfig } from '../config.ts'
@@ -22,8 +21,6 @@ export interface LiveEnv {
   inContainer: boolean
   /** Address kind binds the lab's host ports to; the blueprint's 127.0.0.1 when unset. */
   listenAddress: string | undefined
-  /** The user's kubeconfig files (KUBECONFIG or ~/.kube/config), for `--context`. */
-  userKubeconfigs: string[]
 }
 
 const truthy = (v: string | undefined): boolean => ['1', 'true', 'yes', 'on'].includes((v ?? '').toLowerCase())
@@ -32,7 +29,6 @@ const truthy = (v: string | undefined): boolean => ['1', 'true', 'yes', 'on'].in
 export function liveEnv(dataDir?: string): LiveEnv {
   const config = loadConfig(process.env, { labsDir: bundledLabsDir(), ...(dataDir ? { dataDir } : {}) })
   const binDir = kindlabBinDir(config.dataDir)
-  const kubeconfigEnv = process.env['KUBECONFIG']
   return {
     dataDir: config.dataDir,
     binDir,
@@ -42,6 +38,5 @@ export function liveEnv(dataDir?: string): LiveEnv {
     toolEnv: { PATH: [binDir, process.env['PATH'] ?? ''].join(delimiter) },
     inContainer: truthy(process.env['KINDLAB_KIND_INTERNAL']),
     listenAddress: process.env['KINDLAB_KIND_LISTEN_ADDRESS'] || undefined,
-    userKubeconfigs: kubeconfigEnv ? kubeconfigEnv.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')],
   }
 }

@@ -1,8 +1,9 @@
 // Where probes go for each way kindlab runs (host ports on kind, node ports from a container on
 // the kind network, the Service in an existing cluster), and the terminal's KUBECONFIG.
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { join } from 'node:path'
+import { KubeConfig } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { probeAddress } from '../adapters/live/live-services.ts'
 import { loadBlueprint } from '../provision/blueprint.ts'
@@ -25,17 +26,27 @@ beforeAll(async () => {
     toolEnv: { PATH: '' },
     inContainer: false,
     listenAddress: undefined,
-    userKubeconfigs: ['/home/u/.kube/config'],
   }
 })
 afterAll(async () => rm(dir, { recursive: true, force: true }))
 
-const planFor = (e: LiveEnv, context?: string) => planUp(bp, { target: targetFor(context ? { context } : {}, e, bp), kubeconfigPath: context ? undefined : e.kubeconfigPath, workDir: e.workDir })
+const planFor = (e: LiveEnv, context?: string) =>
+  planUp(bp, {
+    target: targetFor(context ? { context } : {}, e, bp),
+    kubeconfigPath: context ? undefined : e.kubeconfigPath,
+    workDir: e.workDir,
+  })
 
 describe('probeRouteFor', () => {
   it('dials the host ports kind maps on this machine', () => {
     const address = probeAddress(probeRouteFor(planFor(env), bp, env))
-    expect([address.host, address.portFor(80), address.portFor(443), address.portFor(6379), address.portFor(3306)]).toEqual(['127.0.0.1', 80, 443, 3306, 3306])
+    expect([
+      address.host,
+      address.portFor(80),
+      address.portFor(443),
+      address.portFor(6379),
+      address.portFor(3306),
+    ]).toEqual(['127.0.0.1', 80, 443, 3306, 3306])
   })
 
   it('dials the node container by name from a container on the kind network', () => {
@@ -43,7 +54,13 @@ describe('probeRouteFor', () => {
     const plan = planFor(inside)
     expect(plan.target).toMatchObject({ internalKubeconfig: true, listenAddress: '0.0.0.0' })
     const address = probeAddress(probeRouteFor(plan, bp, inside))
-    expect([address.host, address.portFor(80), address.portFor(443), address.portFor(6379), address.portFor(3306)]).toEqual(['kindlab-control-plane', 30080, 30443, 30306, 30306])
+    expect([
+      address.host,
+      address.portFor(80),
+      address.portFor(443),
+      address.portFor(6379),
+      address.portFor(3306),
+    ]).toEqual(['kindlab-control-plane', 30080, 30443, 30306, 30306])
   })
 
   it('dials the gateway Service in an existing cluster', () => {
@@ -53,11 +70,37 @@ describe('probeRouteFor', () => {
 })
 
 describe('terminalEnvFor', () => {
-  it('uses the lab kubeconfig on kind, and for a context a current-context file before the user\'s kubeconfigs', async () => {
+  it('uses the lab kubeconfig on kind, and for a context a 0600 file with only that context', async () => {
     expect(await terminalEnvFor(planFor(env), env)).toEqual({ KUBECONFIG: env.kubeconfigPath })
-    const { KUBECONFIG } = await terminalEnvFor(planFor(env, 'team/east'), env)
-    const [first, ...rest] = (KUBECONFIG ?? '').split(delimiter)
-    expect(rest).toEqual(['/home/u/.kube/config'])
-    expect(await readFile(first ?? '', 'utf8')).toBe('apiVersion: v1\nkind: Config\ncurrent-context: "team/east"\n')
+    const source = new KubeConfig()
+    source.loadFromOptions({
+      clusters: [
+        { name: 'east', server: 'https://east.example:6443' },
+        { name: 'west', server: 'https://west.example:6443' },
+      ],
+      users: [
+        { name: 'me-east', token: 'e' },
+        { name: 'me-west', token: 'w' },
+      ],
+      contexts: [
+        { name: 'team/east', cluster: 'east', user: 'me-east' },
+        { name: 'west', cluster: 'west', user: 'me-west' },
+      ],
+      currentContext: 'west',
+    })
+    const sourceFile = join(dir, 'user.kubeconfig')
+    await writeFile(sourceFile, source.exportConfig())
+    const plan = { ...planFor(env, 'team/east'), kubeconfigPath: sourceFile }
+    const { KUBECONFIG } = await terminalEnvFor(plan, env)
+    expect(KUBECONFIG).toBe(join(dir, 'context-team_east.kubeconfig'))
+    const written = new KubeConfig()
+    written.loadFromFile(KUBECONFIG ?? '')
+    expect([
+      written.getCurrentContext(),
+      written.getContexts().length,
+      written.getCurrentCluster()?.server,
+      written.getUsers().map((u) => u.name),
+    ]).toEqual(['team/east', 1, 'https://east.example:6443', ['me-east']])
+    expect((await stat(KUBECONFIG ?? '')).mode & 0o777).toBe(0o600)
   })
 })

@@ -1,9 +1,11 @@
 // Wires provisioning for the CLI: the plan for the flags, real adapters (kind, istioctl, the
 // Kubernetes API), the progress view, the live grading services and the terminal's kubeconfig.
 import { chmod, mkdir, writeFile } from 'node:fs/promises'
-import { delimiter, dirname, join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { KubeConfig } from '@kubernetes/client-node'
 import { createIstioctlCli } from '../adapters/istioctl/istioctl-cli.ts'
 import { createKindCli } from '../adapters/kind/kind-cli.ts'
+import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
 import { createKubeOps } from '../adapters/kube/kube-ops.ts'
 import { createLiveServices, type ProbeRoute } from '../adapters/live/live-services.ts'
 import type { ProgressEventDto } from '../protocol/api-dto.ts'
@@ -47,7 +49,10 @@ export function targetFor(flags: { context?: string }, env: LiveEnv, bp: Bluepri
 }
 
 /** Loads the blueprint and plans `up` for the flags. */
-export async function planFor(flags: { context?: string; loadgen?: boolean }, env: LiveEnv): Promise<{ bp: Blueprint; plan: Plan }> {
+export async function planFor(
+  flags: { context?: string; loadgen?: boolean },
+  env: LiveEnv,
+): Promise<{ bp: Blueprint; plan: Plan }> {
   const bp = await loadBlueprint()
   const target = targetFor(flags, env, bp)
   const plan = planUp(bp, {
@@ -61,44 +66,79 @@ export async function planFor(flags: { context?: string; loadgen?: boolean }, en
 
 /** How kindlab reaches the gateway for traffic probes from where it runs. */
 export function probeRouteFor(plan: Plan, bp: Blueprint, env: LiveEnv): ProbeRoute {
-  const gateway = { namespace: bp.istio.namespace, service: bp.istio.ingress.service, selector: bp.istio.ingress.selector, adminPort: bp.istio.ingress.adminPort }
+  const gateway = {
+    namespace: bp.istio.namespace,
+    service: bp.istio.ingress.service,
+    selector: bp.istio.ingress.selector,
+    adminPort: bp.istio.ingress.adminPort,
+  }
   if (plan.target.type === 'context') {
     return { type: 'service', gateway }
   }
   const routes = gatewayPortRoutes(bp)
   if (env.inContainer) {
-    const pairs = routes.flatMap((r): Array<[number, number]> => [[r.servicePort, r.nodePort], ...(r.hostPort ? [[r.hostPort, r.nodePort] as [number, number]] : [])])
+    const pairs = routes.flatMap((r): Array<[number, number]> => [
+      [r.servicePort, r.nodePort],
+      ...(r.hostPort ? [[r.hostPort, r.nodePort] as [number, number]] : []),
+    ])
     const ports: Record<number, number> = Object.fromEntries(pairs)
     return { type: 'node-ports', node: `${plan.target.clusterName}-control-plane`, ports }
   }
   const listen = plan.target.listenAddress
-  const ports: Record<number, number> = Object.fromEntries(routes.flatMap((r): Array<[number, number]> => (r.hostPort ? [[r.servicePort, r.hostPort]] : [])))
+  const ports: Record<number, number> = Object.fromEntries(
+    routes.flatMap((r): Array<[number, number]> => (r.hostPort ? [[r.servicePort, r.hostPort]] : [])),
+  )
   return { type: 'host-ports', host: !listen || listen === '0.0.0.0' ? '127.0.0.1' : listen, ports }
 }
 
 /** The grading services for the planned cluster (lazy: nothing connects until a check runs). */
 export function liveServicesFor(plan: Plan, bp: Blueprint, env: LiveEnv): Record<string, unknown> {
-  const kube = plan.kubeconfigPath ? { kubeconfigPath: plan.kubeconfigPath, context: plan.context } : { context: plan.context }
-  const gateway = { namespace: bp.istio.namespace, service: bp.istio.ingress.service, selector: bp.istio.ingress.selector, adminPort: bp.istio.ingress.adminPort }
+  const kube = plan.kubeconfigPath
+    ? { kubeconfigPath: plan.kubeconfigPath, context: plan.context }
+    : { context: plan.context }
+  const gateway = {
+    namespace: bp.istio.namespace,
+    service: bp.istio.ingress.service,
+    selector: bp.istio.ingress.selector,
+    adminPort: bp.istio.ingress.adminPort,
+  }
   return createLiveServices({ kube, gateway, probe: probeRouteFor(plan, bp, env) })
 }
 
 /**
- * KUBECONFIG for the learner's terminal. kind: the lab's own file. An existing context: a tiny file
- * that only sets current-context, listed before the user's kubeconfigs (kubectl merges the list and
- * the first current-context wins), so no credentials are copied.
+ * KUBECONFIG for the learner's terminal and the server (one file, as both expect). kind: the lab's
+ * own file. An existing context: a file (mode 0600) holding only that context, its cluster and its
+ * user, taken from the user's kubeconfig, so kubectl in the lab terminal always talks to it.
  */
 export async function terminalEnvFor(plan: Plan, env: LiveEnv): Promise<Record<string, string>> {
   if (plan.target.type === 'kind') {
     return { KUBECONFIG: plan.kubeconfigPath ?? env.kubeconfigPath }
   }
+  const { kc } = loadKubeConfig({
+    ...(plan.kubeconfigPath ? { kubeconfigPath: plan.kubeconfigPath } : {}),
+    context: plan.context,
+  })
+  const context = kc.getContextObject(plan.context)
+  const cluster = kc.getCurrentCluster()
+  const user = kc.getCurrentUser()
+  const only = new KubeConfig()
+  only.loadFromOptions({
+    clusters: cluster ? [cluster] : [],
+    users: user ? [user] : [],
+    contexts: context ? [context] : [],
+    currentContext: plan.context,
+  })
   const file = join(env.dataDir, `context-${plan.context.replace(/[^A-Za-z0-9_.-]/g, '_')}.kubeconfig`)
-  await writeText(file, `apiVersion: v1\nkind: Config\ncurrent-context: ${JSON.stringify(plan.context)}\n`, 0o600)
-  return { KUBECONFIG: [file, ...env.userKubeconfigs].join(delimiter) }
+  await writeText(file, only.exportConfig(), 0o600)
+  return { KUBECONFIG: file }
 }
 
 /** Runs the plan with the terminal progress view; `onEvent` also receives every event (the web page). */
-export async function provision(plan: Plan, adapters: ProvisionAdapters, options: { signal: AbortSignal; onEvent?: (e: ProgressEventDto) => void }): Promise<void> {
+export async function provision(
+  plan: Plan,
+  adapters: ProvisionAdapters,
+  options: { signal: AbortSignal; onEvent?: (e: ProgressEventDto) => void },
+): Promise<void> {
   const view = createProgressView()
   try {
     await runPlan(plan, createStepRunner(plan, adapters), {

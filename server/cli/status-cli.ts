@@ -14,19 +14,39 @@ export interface LabStatus {
   istio?: { installed: boolean; version?: string; ingressType?: string; nodePorts: number[] }
   app?: { deployed: boolean }
   deployments: Array<{ namespace: string; name: string; ready: number; desired: number; available: boolean }>
+  /** Deployments the lab needs that do not exist. */
+  missing: string[]
   ready: boolean
 }
 
 async function inspect(ops: KubeOps, bp: Blueprint, status: LabStatus): Promise<void> {
   const istio = await ops.istioState(bp.istio.namespace, bp.istio.ingress.service)
-  status.istio = { installed: istio.istiodTag !== undefined, nodePorts: istio.nodePorts, ...(istio.istiodTag ? { version: istio.istiodTag } : {}), ...(istio.ingressType ? { ingressType: istio.ingressType } : {}) }
+  status.istio = {
+    installed: istio.istiodTag !== undefined,
+    nodePorts: istio.nodePorts,
+    ...(istio.istiodTag ? { version: istio.istiodTag } : {}),
+    ...(istio.ingressType ? { ingressType: istio.ingressType } : {}),
+  }
   status.app = { deployed: (await ops.namespaceAnnotation(bp.app.namespace, appMarkerKey)) !== undefined }
   for (const namespace of [bp.istio.namespace, bp.app.namespace]) {
     for (const d of await ops.deployments(namespace)) {
       status.deployments.push({ namespace, name: d.name, ready: d.ready, desired: d.desired, available: d.available })
     }
   }
-  status.ready = status.istio.installed && status.app.deployed && status.deployments.length > 0 && status.deployments.every((d) => d.available)
+  const expected = [
+    ...bp.istio.deployments.map((name) => `${bp.istio.namespace}/${name}`),
+    ...[...bp.app.manifests, ...bp.addons.manifests]
+      .flatMap((f) => f.objects)
+      .filter((o) => o.kind === 'Deployment')
+      .map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`),
+  ]
+  const present = new Set(status.deployments.map((d) => `${d.namespace}/${d.name}`))
+  status.missing = expected.filter((name) => !present.has(name))
+  status.ready =
+    status.istio.installed &&
+    status.app.deployed &&
+    status.missing.length === 0 &&
+    status.deployments.every((d) => d.available)
 }
 
 /** Gathers the status; never throws for an absent or broken cluster (that is the status). */
@@ -34,7 +54,12 @@ export async function gatherStatus(flags: StatusFlags): Promise<LabStatus> {
   const env = liveEnv(flags.data)
   const bp = await loadBlueprint()
   const name = flags.context ?? `kind-${bp.kind.clusterName}`
-  const status: LabStatus = { cluster: { name, exists: true, reachable: false }, deployments: [], ready: false }
+  const status: LabStatus = {
+    cluster: { name, exists: true, reachable: false },
+    deployments: [],
+    missing: [],
+    ready: false,
+  }
   try {
     if (!flags.context) {
       status.cluster.exists = (await createKindCli(env.toolEnv).clusters()).includes(bp.kind.clusterName)
@@ -42,7 +67,9 @@ export async function gatherStatus(flags: StatusFlags): Promise<LabStatus> {
         return status
       }
     }
-    const ops = createKubeOps(flags.context ? { context: flags.context } : { kubeconfigPath: env.kubeconfigPath, context: name })
+    const ops = createKubeOps(
+      flags.context ? { context: flags.context } : { kubeconfigPath: env.kubeconfigPath, context: name },
+    )
     status.cluster.version = await ops.ping()
     status.cluster.reachable = true
     await inspect(ops, bp, status)
@@ -54,9 +81,19 @@ export async function gatherStatus(flags: StatusFlags): Promise<LabStatus> {
 
 function print(s: LabStatus): void {
   const yes = (ok: boolean, text: string) => `${ok ? pc.green('✔') : pc.red('✘')} ${text}`
-  const lines = [yes(s.cluster.exists && s.cluster.reachable, `cluster ${s.cluster.name}${s.cluster.version ? ` (Kubernetes ${s.cluster.version})` : ''}${s.cluster.exists ? '' : ': not created'}${s.cluster.error ? `: ${s.cluster.error}` : ''}`)]
+  const lines = [
+    yes(
+      s.cluster.exists && s.cluster.reachable,
+      `cluster ${s.cluster.name}${s.cluster.version ? ` (Kubernetes ${s.cluster.version})` : ''}${s.cluster.exists ? '' : ': not created'}${s.cluster.error ? `: ${s.cluster.error}` : ''}`,
+    ),
+  ]
   if (s.istio) {
-    lines.push(yes(s.istio.installed, `Istio ${s.istio.version ?? 'not installed'}${s.istio.ingressType ? `, ingress ${s.istio.ingressType} ${s.istio.nodePorts.join('/')}` : ''}`))
+    lines.push(
+      yes(
+        s.istio.installed,
+        `Istio ${s.istio.version ?? 'not installed'}${s.istio.ingressType ? `, ingress ${s.istio.ingressType} ${s.istio.nodePorts.join('/')}` : ''}`,
+      ),
+    )
   }
   if (s.app) {
     lines.push(yes(s.app.deployed, `the shop ${s.app.deployed ? 'deployed' : 'not deployed'}`))
@@ -64,7 +101,14 @@ function print(s: LabStatus): void {
   for (const d of s.deployments) {
     lines.push(`  ${d.available ? pc.green('●') : pc.yellow('○')} ${d.namespace}/${d.name} ${d.ready}/${d.desired}`)
   }
-  lines.push(s.ready ? pc.green('The live lab is ready.') : pc.yellow('The live lab is not ready: `kindlab up` creates or resumes it.'))
+  for (const name of s.missing) {
+    lines.push(`  ${pc.red('○')} ${name} missing`)
+  }
+  lines.push(
+    s.ready
+      ? pc.green('The live lab is ready.')
+      : pc.yellow('The live lab is not ready: `kindlab up` creates or resumes it.'),
+  )
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 

@@ -2,7 +2,14 @@
 // and fails (after installing what it can) for tools that have no pinned checksum here.
 import pc from 'picocolors'
 import { AppError } from '../errors.ts'
-import { installTool, loadVersions, planToolDownloads, refusedError, toPlatform, type ToolDownload } from '../provision/tools.ts'
+import {
+  installTool,
+  loadVersions,
+  planToolDownloads,
+  refusedError,
+  toPlatform,
+  type ToolDownload,
+} from '../provision/tools.ts'
 import type { ToolsInstallFlags } from './commands/tools.ts'
 import { liveEnv } from './live-env.ts'
 
@@ -17,7 +24,10 @@ export async function runToolsInstall(only: string[], flags: ToolsInstallFlags):
   const versions = await loadVersions()
   const unknown = only.filter((t) => !(t in versions.tools))
   if (unknown.length) {
-    throw new AppError('LAB_ERR_USAGE', { message: `Unknown tool: ${unknown.join(', ')}.`, hint: `Choose from ${Object.keys(versions.tools).join(', ')}.` })
+    throw new AppError('LAB_ERR_USAGE', {
+      message: `Unknown tool: ${unknown.join(', ')}.`,
+      hint: `Choose from ${Object.keys(versions.tools).join(', ')}.`,
+    })
   }
   const binDir = flags.binDir ?? liveEnv(flags.data).binDir
   const plan = planToolDownloads(versions, platform, only.length ? only : undefined)
@@ -30,10 +40,14 @@ export async function runToolsInstall(only: string[], flags: ToolsInstallFlags):
     }
     process.stdout.write(`… ${d.tool} ${d.version} from ${d.url}\n`)
     const result = await installTool(d, binDir, { ...(flags.force ? { force: true } : {}) })
-    process.stdout.write(`${pc.green('✔')} ${d.tool} ${d.version} ${result} in ${binDir} ${pc.dim(`(sha256 ${d.sha256.slice(0, 12)}…)`)}\n`)
+    process.stdout.write(
+      `${pc.green('✔')} ${d.tool} ${d.version} ${result} in ${binDir} ${pc.dim(`(sha256 ${d.sha256.slice(0, 12)}…)`)}\n`,
+    )
   }
   if (refused.length) {
     throw refusedError(refused, platform)
   }
-  process.stdout.write(pc.dim(`kindlab finds tools in ${binDir} by itself; to use them in your shell: export PATH="${binDir}:$PATH"\n`))
+  process.stdout.write(
+    pc.dim(`kindlab finds tools in ${binDir} by itself; to use them in your shell: export PATH="${binDir}:$PATH"\n`),
+  )
 }

@@ -30,7 +30,9 @@ async function offlineIfNeeded(flags: Flags): Promise<boolean> {
   if (report.canRunLive) {
     return false
   }
-  process.stdout.write(`${pc.yellow('Starting in offline mode')}: the labs and terminal work, checks grade your workspace files.\n`)
+  process.stdout.write(
+    `${pc.yellow('Starting in offline mode')}: the labs and terminal work, checks grade your workspace files.\n`,
+  )
   process.stdout.write(pc.dim('`kindlab up --dry-run` shows what the live lab would create.\n'))
   await serveForeground(flags, { offline: true, offlineReason: report.summary })
   return true
@@ -40,7 +42,9 @@ function printReady(plan: Plan, env: LiveEnv): void {
   const lines = [
     pc.green('The live lab is ready.'),
     `  cluster: ${plan.context}${plan.kubeconfigPath ? ` (KUBECONFIG=${plan.kubeconfigPath})` : ''}`,
-    plan.target.type === 'kind' ? '  ingress: http://localhost/ and https://localhost/ reach the Istio ingress gateway (404 until a Gateway routes them).' : '',
+    plan.target.type === 'kind'
+      ? '  ingress: http://localhost/ and https://localhost/ reach the Istio ingress gateway (404 until a Gateway routes them).'
+      : '',
     env.inContainer ? '  kindlab runs in a container: the gateway is reached through the kind network.' : '',
   ]
   process.stdout.write(`${lines.filter(Boolean).join('\n')}\n`)
@@ -82,11 +86,18 @@ export async function runUp(flags: Flags): Promise<void> {
   process.stdout.write(pc.dim('Preparing the live lab; the page shows the progress too.\n'))
   let last: ProgressEventDto | undefined
   try {
-    await provision(plan, provisionAdapters(env), { signal: abort.signal, onEvent: (e) => server.setProvisioning((last = e)) })
+    await provision(plan, provisionAdapters(env), {
+      signal: abort.signal,
+      onEvent: (e) => server.setProvisioning((last = e)),
+    })
   } catch (err) {
     const failure = toAppError(err)
     if (failure.code !== 'LAB_ERR_ABORTED') {
-      server.setProvisioning({ ...(last ?? { step: 'setup', title: 'Setting up', index: 0, total: plan.steps.length, elapsedMs: 0 }), state: 'failed', detail: failure.message })
+      server.setProvisioning({
+        ...(last ?? { step: 'setup', title: 'Setting up', index: 0, total: plan.steps.length, elapsedMs: 0 }),
+        state: 'failed',
+        detail: failure.message,
+      })
       await server.close()
     }
     throw failure

@@ -21,7 +21,8 @@ type Json = Record<string, unknown>
 
 /** A scalar as text ("" for anything else). */
 const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')
-const asObj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined)
+const asObj = (v: unknown): Json | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
 
 /** The pod spec of a workload object (Deployment, StatefulSet, DaemonSet, Job, Pod). */
@@ -91,7 +92,9 @@ export function clusterImages(bp: Blueprint, options: { optional?: readonly stri
 export function gatewayPorts(overlay: KubeObject, gatewayName: string): Json[] {
   const gateways = asList(asObj(asObj(overlay['spec'])?.['components'])?.['ingressGateways'])
   const gateway = gateways.map(asObj).find((g) => g?.['name'] === gatewayName)
-  return asList(asObj(asObj(gateway?.['k8s'])?.['service'])?.['ports']).flatMap((p) => (asObj(p) ? [asObj(p) as Json] : []))
+  return asList(asObj(asObj(gateway?.['k8s'])?.['service'])?.['ports']).flatMap((p) =>
+    asObj(p) ? [asObj(p) as Json] : [],
+  )
 }
 
 function servicePorts(objects: readonly KubeObject[]): PortFact[] {
@@ -102,7 +105,8 @@ function servicePorts(objects: readonly KubeObject[]): PortFact[] {
       const type = typeof spec['type'] === 'string' ? spec['type'] : 'ClusterIP'
       return asList(spec['ports']).map((raw) => {
         const p = asObj(raw) ?? {}
-        const target = p['targetPort'] !== undefined && p['targetPort'] !== p['port'] ? ` → ${str(p['targetPort'])}` : ''
+        const target =
+          p['targetPort'] !== undefined && p['targetPort'] !== p['port'] ? ` → ${str(p['targetPort'])}` : ''
         return {
           scope: 'service' as const,
           name: `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name} ${str(p['name'])}`.trim(),
@@ -121,7 +125,9 @@ export interface GatewayPortRoute {
 
 /** The gateway's fixed node ports and the kind host ports that reach them (e.g. 6379 → 30306 → host 3306). */
 export function gatewayPortRoutes(bp: Blueprint): GatewayPortRoute[] {
-  const hostByNode = new Map(bp.kind.config.nodes.flatMap((n) => (n.extraPortMappings ?? []).map((m) => [m.containerPort, m.hostPort] as const)))
+  const hostByNode = new Map(
+    bp.kind.config.nodes.flatMap((n) => (n.extraPortMappings ?? []).map((m) => [m.containerPort, m.hostPort] as const)),
+  )
   return gatewayPorts(bp.istio.overlay, bp.istio.ingress.service).flatMap((p) => {
     const servicePort = Number(p['port'])
     const nodePort = Number(p['nodePort'])

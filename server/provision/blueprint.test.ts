@@ -56,7 +56,14 @@ describe('the shipped blueprint', () => {
     const boutique = images.filter((i) => i.startsWith('us-central1-docker.pkg.dev/google-samples/microservices-demo/'))
     expect(boutique).toHaveLength(10)
     expect(boutique.every((i) => i.endsWith(':v0.10.5'))).toBe(true)
-    expect(images).toEqual(expect.arrayContaining(['redis:alpine', 'docker.io/istio/pilot:1.31.1', 'docker.io/istio/proxyv2:1.31.1', 'quay.io/kiali/kiali:v2.31']))
+    expect(images).toEqual(
+      expect.arrayContaining([
+        'redis:alpine',
+        'docker.io/istio/pilot:1.31.1',
+        'docker.io/istio/proxyv2:1.31.1',
+        'quay.io/kiali/kiali:v2.31',
+      ]),
+    )
     expect(new Set(images).size).toBe(images.length)
     expect(blueprintImages(bp, { optional: ['loadgenerator'] }).map((r) => r.image)).toContain(
       'us-central1-docker.pkg.dev/google-samples/microservices-demo/loadgenerator:v0.10.5',
@@ -66,7 +73,12 @@ describe('the shipped blueprint', () => {
 
   it('serves Kiali under /kiali on 20001 and Jaeger under /jaeger behind tracing:80 → 16686', () => {
     const addons = bp.addons.manifests.flatMap((f) => f.objects)
-    const config = (name: string) => String((addons.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)?.['data'] as Record<string, string>)['config.yaml'])
+    const config = (name: string) =>
+      String(
+        (addons.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)?.['data'] as Record<string, string>)[
+          'config.yaml'
+        ],
+      )
     expect(config('kiali')).toContain('web_root: /kiali')
     expect(config('jaeger')).toContain('base_path: /jaeger')
     const ports = blueprintPorts(bp).map((p) => `${p.name} ${p.mapping}`)

@@ -37,7 +37,11 @@ export const KindConfigSchema = Type.Object(
     name: Type.Optional(Type.String()),
     nodes: Type.Array(
       Type.Object(
-        { role: Type.String(), image: Type.Optional(Type.String()), extraPortMappings: Type.Optional(Type.Array(PortMapping)) },
+        {
+          role: Type.String(),
+          image: Type.Optional(Type.String()),
+          extraPortMappings: Type.Optional(Type.Array(PortMapping)),
+        },
         { additionalProperties: true },
       ),
       { minItems: 1 },
@@ -53,7 +57,11 @@ const IndexSchema = Type.Object({
     overlay: Type.String(),
     namespace: Type.String(),
     deployments: Type.Array(Type.String()),
-    ingress: Type.Object({ service: Type.String(), selector: Type.Record(Type.String(), Type.String()), adminPort: Type.Integer() }),
+    ingress: Type.Object({
+      service: Type.String(),
+      selector: Type.Record(Type.String(), Type.String()),
+      adminPort: Type.Integer(),
+    }),
   }),
   app: Type.Object({
     name: Type.String(),

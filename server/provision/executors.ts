@@ -21,14 +21,26 @@ export interface ProvisionAdapters {
 
 type StepOf<A extends PlanStep['action']> = Extract<PlanStep, { action: A }>
 
-const kubeTarget = (kubeconfigPath: string | undefined, context: string): KubeTarget => ({ ...(kubeconfigPath ? { kubeconfigPath } : {}), context })
+const kubeTarget = (kubeconfigPath: string | undefined, context: string): KubeTarget => ({
+  ...(kubeconfigPath ? { kubeconfigPath } : {}),
+  context,
+})
 const planTarget = (plan: Plan): KubeTarget => kubeTarget(plan.kubeconfigPath, plan.context)
 
-async function kindCluster(step: StepOf<'kind-cluster'>, ctx: StepContext, a: ProvisionAdapters, plan: Plan): Promise<StepResult> {
+async function kindCluster(
+  step: StepOf<'kind-cluster'>,
+  ctx: StepContext,
+  a: ProvisionAdapters,
+  plan: Plan,
+): Promise<StepResult> {
   const target = kubeTarget(step.kubeconfigPath, plan.context)
   if ((await a.kind.clusters()).includes(step.clusterName)) {
     ctx.report(`found kind cluster "${step.clusterName}"; checking that it answers`)
-    await a.writeText(step.kubeconfigPath, await a.kind.kubeconfig(step.clusterName, { internal: step.internalKubeconfig }), 0o600)
+    await a.writeText(
+      step.kubeconfigPath,
+      await a.kind.kubeconfig(step.clusterName, { internal: step.internalKubeconfig }),
+      0o600,
+    )
     try {
       const version = await a.kube(target).ping()
       return { state: 'skipped', detail: `reusing kind cluster "${step.clusterName}" (Kubernetes ${version})` }
@@ -38,7 +50,10 @@ async function kindCluster(step: StepOf<'kind-cluster'>, ctx: StepContext, a: Pr
     }
   }
   await a.writeText(step.configPath, stringify(step.config))
-  await a.kind.create(step.clusterName, step.configPath, step.kubeconfigPath, { signal: ctx.signal, onLine: (line) => ctx.report(line) })
+  await a.kind.create(step.clusterName, step.configPath, step.kubeconfigPath, {
+    signal: ctx.signal,
+    onLine: (line) => ctx.report(line),
+  })
   if (step.internalKubeconfig) {
     await a.writeText(step.kubeconfigPath, await a.kind.kubeconfig(step.clusterName, { internal: true }), 0o600)
   }
@@ -61,7 +76,11 @@ async function istio(step: StepOf<'istio'>, ctx: StepContext, a: ProvisionAdapte
   }
   await a.writeText(step.overlayPath, stringify(step.overlay))
   ctx.report(`istioctl install -f ${step.overlayPath}`)
-  await a.istioctl.install(step.overlayPath, { ...(plan.kubeconfigPath ? { kubeconfig: plan.kubeconfigPath } : {}), context: plan.context }, { signal: ctx.signal, onLine: (line) => ctx.report(line) })
+  await a.istioctl.install(
+    step.overlayPath,
+    { ...(plan.kubeconfigPath ? { kubeconfig: plan.kubeconfigPath } : {}), context: plan.context },
+    { signal: ctx.signal, onLine: (line) => ctx.report(line) },
+  )
   return { state: 'done', detail: `Istio ${step.version} installed` }
 }
 
@@ -71,7 +90,10 @@ async function apply(step: StepOf<'apply'>, ctx: StepContext, a: ProvisionAdapte
   if (marker) {
     const value = await ops.namespaceAnnotation(marker.namespace, marker.key)
     if (value !== undefined) {
-      return { state: 'skipped', detail: `already deployed (namespace ${marker.namespace} is marked); delete the namespace to start the app afresh` }
+      return {
+        state: 'skipped',
+        detail: `already deployed (namespace ${marker.namespace} is marked); delete the namespace to start the app afresh`,
+      }
     }
   }
   let count = 0
@@ -87,7 +109,11 @@ async function apply(step: StepOf<'apply'>, ctx: StepContext, a: ProvisionAdapte
 
 async function wait(step: StepOf<'wait'>, ctx: StepContext, a: ProvisionAdapters, plan: Plan): Promise<StepResult> {
   const ops = a.kube(planTarget(plan))
-  await ops.waitForDeployments(step.deployments, { timeoutMs: step.timeoutMs, signal: ctx.signal, onProgress: (detail) => ctx.report(detail) })
+  await ops.waitForDeployments(step.deployments, {
+    timeoutMs: step.timeoutMs,
+    signal: ctx.signal,
+    onProgress: (detail) => ctx.report(detail),
+  })
   return { state: 'done', detail: `${step.deployments.length} deployments ready` }
 }
 

@@ -56,7 +56,11 @@ const rules: Rule[] = [
   },
   {
     test: /ErrImagePull|ImagePullBackOff|failed to pull image|pull access denied|manifest unknown|toomanyrequests|TLS handshake timeout|i\/o timeout|net\/http: request canceled/i,
-    diagnose: () => ({ code: 'LAB_ERR_IMAGE_PULL_FAILED', reason: 'Container images cannot be pulled.', hint: imagesHint }),
+    diagnose: () => ({
+      code: 'LAB_ERR_IMAGE_PULL_FAILED',
+      reason: 'Container images cannot be pulled.',
+      hint: imagesHint,
+    }),
   },
 ]
 

@@ -15,7 +15,9 @@ function stepDetails(step: PlanStep, plan: Plan): string[] {
   switch (step.action) {
     case 'kind-cluster': {
       const node = step.config.nodes[0]
-      const maps = (node?.extraPortMappings ?? []).map((m) => `${m.listenAddress ?? '0.0.0.0'}:${m.hostPort}→${m.containerPort}`)
+      const maps = (node?.extraPortMappings ?? []).map(
+        (m) => `${m.listenAddress ?? '0.0.0.0'}:${m.hostPort}→${m.containerPort}`,
+      )
       return [
         `reuse it when "kind get clusters" lists ${step.clusterName} and its API server answers; otherwise:`,
         `kind create cluster --name ${step.clusterName} --config ${step.configPath} --kubeconfig ${step.kubeconfigPath}`,
@@ -24,7 +26,9 @@ function stepDetails(step: PlanStep, plan: Plan): string[] {
       ]
     }
     case 'check-context':
-      return [`check that context ${step.context} in ${step.kubeconfigPath ?? 'your kubeconfig (KUBECONFIG or ~/.kube/config)'} answers (no kind, no Docker needed)`]
+      return [
+        `check that context ${step.context} in ${step.kubeconfigPath ?? 'your kubeconfig (KUBECONFIG or ~/.kube/config)'} answers (no kind, no Docker needed)`,
+      ]
     case 'istio':
       return [
         `skip when istiod ${step.version} runs${step.nodePorts.length ? ` and ${step.ingressService} has node ports ${step.nodePorts.join(', ')}` : ''}${step.keepExisting ? ' (an existing Istio of any version is kept)' : ''}; otherwise:`,
@@ -33,12 +37,17 @@ function stepDetails(step: PlanStep, plan: Plan): string[] {
     case 'apply':
       return [
         `server-side apply (field manager kindlab): ${countKinds(step.objects)}`,
-        ...(step.marker ? [`skip when namespace ${step.marker.namespace} carries ${step.marker.key} (your changes survive a re-run)`] : []),
+        ...(step.marker
+          ? [`skip when namespace ${step.marker.namespace} carries ${step.marker.key} (your changes survive a re-run)`]
+          : []),
       ]
     case 'wait':
       return [
         `watch Deployments until available (at most ${Math.round(step.timeoutMs / 60_000)} min):`,
-        ...chunk(step.deployments.map((d) => `${d.namespace}/${d.name}`), 4).map((row) => `  ${row.join(', ')}`),
+        ...chunk(
+          step.deployments.map((d) => `${d.namespace}/${d.name}`),
+          4,
+        ).map((row) => `  ${row.join(', ')}`),
       ]
   }
 }
@@ -54,8 +63,15 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 /** The whole plan as lines of text. `serveUrl` is where the labs will be served afterwards. */
 export function planText(plan: Plan, serveUrl: string): string[] {
   const lines: string[] = []
-  const where = plan.target.type === 'kind' ? `kind cluster "${plan.target.clusterName}"` : `existing cluster (context ${plan.target.context})`
-  lines.push(`Plan for the live lab on the ${where}`, `kubeconfig: ${plan.kubeconfigPath ?? 'your default (KUBECONFIG or ~/.kube/config)'} (context ${plan.context})`, '')
+  const where =
+    plan.target.type === 'kind'
+      ? `kind cluster "${plan.target.clusterName}"`
+      : `existing cluster (context ${plan.target.context})`
+  lines.push(
+    `Plan for the live lab on the ${where}`,
+    `kubeconfig: ${plan.kubeconfigPath ?? 'your default (KUBECONFIG or ~/.kube/config)'} (context ${plan.context})`,
+    '',
+  )
   lines.push('Steps:')
   plan.steps.forEach((step, i) => {
     lines.push(`  ${i + 1}. ${step.title}`)
@@ -63,7 +79,10 @@ export function planText(plan: Plan, serveUrl: string): string[] {
       lines.push(`       ${detail}`)
     }
   })
-  lines.push(`  ${plan.steps.length + 1}. Serve the labs at ${serveUrl} (live mode, kubeconfig context ${plan.context})`, '')
+  lines.push(
+    `  ${plan.steps.length + 1}. Serve the labs at ${serveUrl} (live mode, kubeconfig context ${plan.context})`,
+    '',
+  )
   lines.push(`Images (${plan.images.length}):`)
   const width = Math.max(...plan.images.map((r) => r.image.length))
   for (const ref of plan.images) {

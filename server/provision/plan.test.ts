@@ -17,12 +17,21 @@ describe('planUp', () => {
     expect(istio?.action === 'istio' && istio.nodePorts).toEqual([30021, 30080, 30443, 30306])
     const ready = plan.steps[4]
     expect(ready?.action === 'wait' && ready.deployments.map((d) => `${d.namespace}/${d.name}`)).toEqual(
-      expect.arrayContaining(['istio-system/istiod', 'istio-system/istio-ingressgateway', 'hipster/frontend', 'hipster/redis-cart', 'istio-system/kiali']),
+      expect.arrayContaining([
+        'istio-system/istiod',
+        'istio-system/istio-ingressgateway',
+        'hipster/frontend',
+        'hipster/redis-cart',
+        'istio-system/kiali',
+      ]),
     )
   })
 
   it('changes the listen address of every port mapping when asked (docker compose)', () => {
-    const plan = planUp(bp, { ...base, target: { type: 'kind', clusterName: 'lab2', listenAddress: '0.0.0.0', internalKubeconfig: true } })
+    const plan = planUp(bp, {
+      ...base,
+      target: { type: 'kind', clusterName: 'lab2', listenAddress: '0.0.0.0', internalKubeconfig: true },
+    })
     const cluster = plan.steps[0]
     expect(cluster?.action).toBe('kind-cluster')
     if (cluster?.action === 'kind-cluster') {
@@ -52,7 +61,10 @@ describe('planUp', () => {
 
 describe('planText', () => {
   it('prints every step, image and port for the dry run', () => {
-    const text = planText(planUp(bp, { ...base, target: { type: 'kind', clusterName: 'kindlab' } }), 'http://127.0.0.1:4280/').join('\n')
+    const text = planText(
+      planUp(bp, { ...base, target: { type: 'kind', clusterName: 'kindlab' } }),
+      'http://127.0.0.1:4280/',
+    ).join('\n')
     expect(text).toContain('kind create cluster --name kindlab')
     expect(text).toContain('istioctl install -y -f /home/u/.kindlab/work/istio-overlay.yaml')
     expect(text).toContain('us-central1-docker.pkg.dev/google-samples/microservices-demo/frontend:v0.10.5')

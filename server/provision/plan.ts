@@ -59,7 +59,13 @@ export type PlanStep =
       /** An existing Istio of another version is kept (context) or replaced (kind). */
       keepExisting: boolean
     }
-  | { id: 'app' | 'addons'; action: 'apply'; title: string; objects: KubeObject[]; marker?: { namespace: string; key: string; value: string } }
+  | {
+      id: 'app' | 'addons'
+      action: 'apply'
+      title: string
+      objects: KubeObject[]
+      marker?: { namespace: string; key: string; value: string }
+    }
   | { id: 'ready'; action: 'wait'; title: string; deployments: DeploymentRef[]; timeoutMs: number }
 
 export interface Plan {
@@ -82,7 +88,12 @@ function kindConfigFor(bp: Blueprint, target: { clusterName: string; listenAddre
     nodes: bp.kind.config.nodes.map((node) => ({
       ...node,
       ...(node.extraPortMappings
-        ? { extraPortMappings: node.extraPortMappings.map((m) => ({ ...m, ...(target.listenAddress ? { listenAddress: target.listenAddress } : {}) })) }
+        ? {
+            extraPortMappings: node.extraPortMappings.map((m) => ({
+              ...m,
+              ...(target.listenAddress ? { listenAddress: target.listenAddress } : {}),
+            })),
+          }
         : {}),
     })),
   }
@@ -91,24 +102,34 @@ function kindConfigFor(bp: Blueprint, target: { clusterName: string; listenAddre
 /** The overlay for an existing cluster: the ingress Service keeps its default type and free node ports. */
 function overlayForContext(overlay: KubeObject, gateway: string): KubeObject {
   const copy = structuredClone(overlay)
-  const components = (copy['spec'] as Record<string, unknown> | undefined)?.['components'] as Record<string, unknown> | undefined
+  const components = (copy['spec'] as Record<string, unknown> | undefined)?.['components'] as
+    Record<string, unknown> | undefined
   const gateways = (components?.['ingressGateways'] ?? []) as Array<Record<string, unknown>>
   for (const gw of gateways.filter((g) => g['name'] === gateway)) {
-    const service = (gw['k8s'] as Record<string, unknown> | undefined)?.['service'] as Record<string, unknown> | undefined
+    const service = (gw['k8s'] as Record<string, unknown> | undefined)?.['service'] as
+      Record<string, unknown> | undefined
     if (service) {
       delete service['type']
-      service['ports'] = ((service['ports'] ?? []) as Array<Record<string, unknown>>).map(({ nodePort: _drop, ...rest }) => rest)
+      service['ports'] = ((service['ports'] ?? []) as Array<Record<string, unknown>>).map(
+        ({ nodePort: _drop, ...rest }) => rest,
+      )
     }
   }
   return copy
 }
 
 function deploymentsOf(objects: readonly KubeObject[]): DeploymentRef[] {
-  return objects.filter((o) => o.kind === 'Deployment').map((o) => ({ namespace: o.metadata.namespace ?? 'default', name: o.metadata.name }))
+  return objects
+    .filter((o) => o.kind === 'Deployment')
+    .map((o) => ({ namespace: o.metadata.namespace ?? 'default', name: o.metadata.name }))
 }
 
 function nodePortsOf(overlay: KubeObject, gateway: string): number[] {
-  const spec = overlay['spec'] as { components?: { ingressGateways?: Array<{ name?: string; k8s?: { service?: { ports?: Array<{ nodePort?: number }> } } }> } }
+  const spec = overlay['spec'] as {
+    components?: {
+      ingressGateways?: Array<{ name?: string; k8s?: { service?: { ports?: Array<{ nodePort?: number }> } } }>
+    }
+  }
   const gw = spec.components?.ingressGateways?.find((g) => g.name === gateway)
   return (gw?.k8s?.service?.ports ?? []).flatMap((p) => (typeof p.nodePort === 'number' ? [p.nodePort] : []))
 }
@@ -116,7 +137,13 @@ function nodePortsOf(overlay: KubeObject, gateway: string): number[] {
 function clusterStep(bp: Blueprint, options: PlanOptions): PlanStep {
   const t = options.target
   if (t.type === 'context') {
-    return { id: 'context', action: 'check-context', title: `Use the existing cluster (context ${t.context})`, context: t.context, kubeconfigPath: options.kubeconfigPath }
+    return {
+      id: 'context',
+      action: 'check-context',
+      title: `Use the existing cluster (context ${t.context})`,
+      context: t.context,
+      kubeconfigPath: options.kubeconfigPath,
+    }
   }
   if (!options.kubeconfigPath) {
     throw new Error('planUp: a kind target needs the kubeconfig path kindlab writes')
@@ -175,8 +202,19 @@ export function planUp(bp: Blueprint, options: PlanOptions): Plan {
       objects: appObjects,
       marker: { namespace: bp.app.namespace, key: appMarkerKey, value: bp.app.name },
     },
-    { id: 'addons', action: 'apply', title: 'Deploy the dashboards (Kiali, Prometheus, Jaeger)', objects: addonObjects },
-    { id: 'ready', action: 'wait', title: `Wait until ${waitFor.length} deployments are ready`, deployments: waitFor, timeoutMs: options.readyTimeoutMs ?? 1_200_000 },
+    {
+      id: 'addons',
+      action: 'apply',
+      title: 'Deploy the dashboards (Kiali, Prometheus, Jaeger)',
+      objects: addonObjects,
+    },
+    {
+      id: 'ready',
+      action: 'wait',
+      title: `Wait until ${waitFor.length} deployments are ready`,
+      deployments: waitFor,
+      timeoutMs: options.readyTimeoutMs ?? 1_200_000,
+    },
   ]
   const t = options.target
   return {
@@ -184,9 +222,11 @@ export function planUp(bp: Blueprint, options: PlanOptions): Plan {
     context: t.type === 'kind' ? `kind-${t.clusterName}` : t.context,
     kubeconfigPath: options.kubeconfigPath,
     steps,
-    images: blueprintImages(bp, { optional: options.optional ?? [] }).filter((r) => t.type === 'kind' || !r.usedBy.startsWith('kind node')),
-    ports: blueprintPorts(istio.action === 'istio' ? { ...bp, istio: { ...bp.istio, overlay: istio.overlay } } : bp).filter(
-      (p) => t.type === 'kind' || p.scope !== 'host',
+    images: blueprintImages(bp, { optional: options.optional ?? [] }).filter(
+      (r) => t.type === 'kind' || !r.usedBy.startsWith('kind node'),
     ),
+    ports: blueprintPorts(
+      istio.action === 'istio' ? { ...bp, istio: { ...bp.istio, overlay: istio.overlay } } : bp,
+    ).filter((p) => t.type === 'kind' || p.scope !== 'host'),
   }
 }

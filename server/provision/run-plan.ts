@@ -42,9 +42,20 @@ export async function runPlan(plan: Plan, run: StepRunner, options: RunPlanOptio
   for (const [index, step] of plan.steps.entries()) {
     const started = now()
     const emit = (state: ProgressEventDto['state'], detail?: string) =>
-      options.onProgress({ step: step.id, title: step.title, state, index, total, elapsedMs: now() - started, ...(detail ? { detail } : {}) })
+      options.onProgress({
+        step: step.id,
+        title: step.title,
+        state,
+        index,
+        total,
+        elapsedMs: now() - started,
+        ...(detail ? { detail } : {}),
+      })
     if (options.signal.aborted) {
-      throw new AppError('LAB_ERR_ABORTED', { message: `Stopped before "${step.title}".`, hint: 'Run `kindlab up` again to continue where it stopped.' })
+      throw new AppError('LAB_ERR_ABORTED', {
+        message: `Stopped before "${step.title}".`,
+        hint: 'Run `kindlab up` again to continue where it stopped.',
+      })
     }
     emit('running')
     let result: StepResult

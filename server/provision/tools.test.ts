@@ -45,7 +45,12 @@ afterAll(async () => {
 function versions(): Versions {
   return {
     tools: {
-      kind: { version: 'v0.33.0', url: `${base}/kind-{os}-{arch}{exe}`, archive: 'none', sha256: { 'linux-amd64': sha(files.get('/kind-linux-amd64') as Buffer), 'darwin-arm64': null } },
+      kind: {
+        version: 'v0.33.0',
+        url: `${base}/kind-{os}-{arch}{exe}`,
+        archive: 'none',
+        sha256: { 'linux-amd64': sha(files.get('/kind-linux-amd64') as Buffer), 'darwin-arm64': null },
+      },
       istioctl: {
         version: '1.31.1',
         url: `${base}/istioctl-{version}-{istioOs}-{arch}.tar.gz`,
@@ -77,14 +82,19 @@ describe('tools install', () => {
 
   it('deletes a download whose SHA-256 does not match', async () => {
     const dest = join(dir, 'bad-kind')
-    await expect(downloadVerified(`${base}/kind-linux-amd64`, dest, { sha256: 'f'.repeat(64) })).rejects.toMatchObject({ code: 'LAB_ERR_CHECKSUM_MISMATCH' })
+    await expect(downloadVerified(`${base}/kind-linux-amd64`, dest, { sha256: 'f'.repeat(64) })).rejects.toMatchObject({
+      code: 'LAB_ERR_CHECKSUM_MISMATCH',
+    })
     await expect(stat(dest)).rejects.toThrow()
     await expect(stat(`${dest}.partial`)).rejects.toThrow()
   })
 
   it('refuses a platform without a pinned sum instead of downloading it unchecked', () => {
     const plan = planToolDownloads(versions(), { os: 'darwin', arch: 'arm64' })
-    expect(plan.map((d) => [d.tool, d.status])).toEqual([['kind', 'refused'], ['istioctl', 'refused']])
+    expect(plan.map((d) => [d.tool, d.status])).toEqual([
+      ['kind', 'refused'],
+      ['istioctl', 'refused'],
+    ])
   })
 
   it('says LAB_ERR_DOWNLOAD_FAILED with an offline hint when the server cannot be reached', async () => {
@@ -96,16 +106,24 @@ describe('tools install', () => {
     const err = await downloadVerified(url, join(dir, 'x'), { sha256: 'a'.repeat(64) }).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'LAB_ERR_DOWNLOAD_FAILED' })
     expect((err as { hint?: string }).hint).toMatch(/offline/)
-    await expect(downloadVerified(`${base}/missing`, join(dir, 'y'), { sha256: 'a'.repeat(64) })).rejects.toMatchObject({ code: 'LAB_ERR_DOWNLOAD_FAILED' })
+    await expect(downloadVerified(`${base}/missing`, join(dir, 'y'), { sha256: 'a'.repeat(64) })).rejects.toMatchObject(
+      { code: 'LAB_ERR_DOWNLOAD_FAILED' },
+    )
   })
 
   it('reports a missing member of an archive', async () => {
-    await expect(extractTarGzMember(join(dir, 'istioctl.tar.gz'), 'kubectl', join(dir, 'kubectl'))).rejects.toMatchObject({ code: 'LAB_ERR_DOWNLOAD_FAILED' })
+    await expect(
+      extractTarGzMember(join(dir, 'istioctl.tar.gz'), 'kubectl', join(dir, 'kubectl')),
+    ).rejects.toMatchObject({ code: 'LAB_ERR_DOWNLOAD_FAILED' })
   })
 
   it('pins a verified sum for kind, kubectl and istioctl on linux-amd64 in the shipped versions.json', async () => {
     const shipped = planToolDownloads(await loadVersions(), { os: 'linux', arch: 'amd64' })
-    expect(shipped.map((d) => [d.tool, d.status])).toEqual([['kind', 'ok'], ['kubectl', 'ok'], ['istioctl', 'ok']])
+    expect(shipped.map((d) => [d.tool, d.status])).toEqual([
+      ['kind', 'ok'],
+      ['kubectl', 'ok'],
+      ['istioctl', 'ok'],
+    ])
     expect(shipped.map((d) => (d.status === 'ok' ? d.url : ''))).toEqual([
       'https://github.com/kubernetes-sigs/kind/releases/download/v0.33.0/kind-linux-amd64',
       'https://dl.k8s.io/release/v1.36.4/bin/linux/amd64/kubectl',

@@ -29,7 +29,16 @@ export interface Platform {
 }
 
 export type ToolDownload =
-  | { tool: string; version: string; status: 'ok'; url: string; sha256: string; archive: ToolPin['archive']; member: string; file: string }
+  | {
+      tool: string
+      version: string
+      status: 'ok'
+      url: string
+      sha256: string
+      archive: ToolPin['archive']
+      member: string
+      file: string
+    }
   | { tool: string; version: string; status: 'refused'; reason: string }
 
 /** Go-style names for Node's platform and arch; undefined when kindlab has no pins for it. */
@@ -44,7 +53,13 @@ export async function loadVersions(dir: string = clustersDir()): Promise<Version
 }
 
 function fill(template: string, pin: ToolPin, p: Platform): string {
-  const values: Record<string, string> = { version: pin.version, os: p.os, istioOs: p.os === 'darwin' ? 'osx' : p.os === 'windows' ? 'win' : p.os, arch: p.arch, exe: p.os === 'windows' ? '.exe' : '' }
+  const values: Record<string, string> = {
+    version: pin.version,
+    os: p.os,
+    istioOs: p.os === 'darwin' ? 'osx' : p.os === 'windows' ? 'win' : p.os,
+    arch: p.arch,
+    exe: p.os === 'windows' ? '.exe' : '',
+  }
   return template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? `{${key}}`)
 }
 
@@ -56,10 +71,24 @@ export function planToolDownloads(versions: Versions, platform: Platform, only?:
     .map(([tool, pin]): ToolDownload => {
       const sha256 = pin.sha256[key]
       if (!sha256) {
-        return { tool, version: pin.version, status: 'refused', reason: `no verified SHA-256 for ${tool} ${pin.version} on ${key} is pinned in clusters/versions.json` }
+        return {
+          tool,
+          version: pin.version,
+          status: 'refused',
+          reason: `no verified SHA-256 for ${tool} ${pin.version} on ${key} is pinned in clusters/versions.json`,
+        }
       }
       const exe = platform.os === 'windows' ? '.exe' : ''
-      return { tool, version: pin.version, status: 'ok', url: fill(pin.url, pin, platform), sha256, archive: pin.archive, member: `${pin.member ?? tool}${exe}`, file: `${tool}${exe}` }
+      return {
+        tool,
+        version: pin.version,
+        status: 'ok',
+        url: fill(pin.url, pin, platform),
+        sha256,
+        archive: pin.archive,
+        member: `${pin.member ?? tool}${exe}`,
+        file: `${tool}${exe}`,
+      }
     })
 }
 
@@ -74,10 +103,17 @@ async function installedState(binDir: string): Promise<Record<string, string>> {
 }
 
 /** Downloads, verifies and installs one tool; returns "installed" or "up to date". */
-export async function installTool(d: Extract<ToolDownload, { status: 'ok' }>, binDir: string, options: { force?: boolean; signal?: AbortSignal } = {}): Promise<'installed' | 'up to date'> {
+export async function installTool(
+  d: Extract<ToolDownload, { status: 'ok' }>,
+  binDir: string,
+  options: { force?: boolean; signal?: AbortSignal } = {},
+): Promise<'installed' | 'up to date'> {
   const state = await installedState(binDir)
   const target = join(binDir, d.file)
-  const exists = await readFile(target).then(() => true, () => false)
+  const exists = await readFile(target).then(
+    () => true,
+    () => false,
+  )
   if (!options.force && exists && state[d.tool] === d.sha256) {
     return 'up to date'
   }
@@ -89,12 +125,18 @@ export async function installTool(d: Extract<ToolDownload, { status: 'ok' }>, bi
     await rm(download, { force: true })
   }
   await chmod(target, 0o755)
-  await writeFile(join(binDir, stateFile), `${JSON.stringify({ ...(await installedState(binDir)), [d.tool]: d.sha256 }, null, 2)}\n`)
+  await writeFile(
+    join(binDir, stateFile),
+    `${JSON.stringify({ ...(await installedState(binDir)), [d.tool]: d.sha256 }, null, 2)}\n`,
+  )
   return 'installed'
 }
 
 /** The error for tools that were refused, listing each one and what to do instead. */
-export function refusedError(refused: Array<Extract<ToolDownload, { status: 'refused' }>>, platform: Platform): AppError {
+export function refusedError(
+  refused: Array<Extract<ToolDownload, { status: 'refused' }>>,
+  platform: Platform,
+): AppError {
   return new AppError('LAB_ERR_PLATFORM_UNSUPPORTED', {
     message: `Not installed on ${platform.os}-${platform.arch}: ${refused.map((r) => `${r.tool} ${r.version} (${r.reason})`).join('; ')}.`,
     hint: 'Install these yourself from their official releases (checking the published .sha256) and put them on PATH or in ~/.kindlab/bin; `kindlab doctor` will find them.',

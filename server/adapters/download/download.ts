@@ -26,17 +26,32 @@ const offlineHint =
 function networkError(url: string, err: unknown): AppError {
   const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause
   const code = typeof cause?.code === 'string' ? ` (${cause.code})` : ''
-  const why = (err as { name?: unknown } | null)?.name === 'TimeoutError' ? 'it took too long' : `the connection failed${code}`
-  return new AppError('LAB_ERR_DOWNLOAD_FAILED', { message: `Downloading ${url} failed: ${why}.`, hint: offlineHint, cause: err })
+  const why =
+    (err as { name?: unknown } | null)?.name === 'TimeoutError' ? 'it took too long' : `the connection failed${code}`
+  return new AppError('LAB_ERR_DOWNLOAD_FAILED', {
+    message: `Downloading ${url} failed: ${why}.`,
+    hint: offlineHint,
+    cause: err,
+  })
 }
 
-function hashing(hash: ReturnType<typeof createHash>, maxBytes: number, url: string, progress: (n: number) => void): Transform {
+function hashing(
+  hash: ReturnType<typeof createHash>,
+  maxBytes: number,
+  url: string,
+  progress: (n: number) => void,
+): Transform {
   let received = 0
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       received += chunk.length
       if (received > maxBytes) {
-        done(new AppError('LAB_ERR_DOWNLOAD_FAILED', { message: `${url} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB.`, hint: 'The pinned URL may have changed; report it.' }))
+        done(
+          new AppError('LAB_ERR_DOWNLOAD_FAILED', {
+            message: `${url} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB.`,
+            hint: 'The pinned URL may have changed; report it.',
+          }),
+        )
         return
       }
       hash.update(chunk)
@@ -56,7 +71,10 @@ export async function downloadVerified(url: string, dest: string, options: Downl
     throw networkError(url, err)
   }
   if (!res.ok || !res.body) {
-    throw new AppError('LAB_ERR_DOWNLOAD_FAILED', { message: `Downloading ${url} failed: HTTP ${res.status}.`, hint: res.status === 404 ? 'The pinned release is missing upstream; report it.' : offlineHint })
+    throw new AppError('LAB_ERR_DOWNLOAD_FAILED', {
+      message: `Downloading ${url} failed: HTTP ${res.status}.`,
+      hint: res.status === 404 ? 'The pinned release is missing upstream; report it.' : offlineHint,
+    })
   }
   const total = Number(res.headers.get('content-length')) || undefined
   const partial = `${dest}.partial`
@@ -64,7 +82,11 @@ export async function downloadVerified(url: string, dest: string, options: Downl
   const hash = createHash('sha256')
   try {
     const body = Readable.fromWeb(res.body)
-    await pipeline(body, hashing(hash, options.maxBytes ?? 512 * 1024 * 1024, url, (n) => options.onProgress?.(n, total)), createWriteStream(partial, { mode: 0o644 }))
+    await pipeline(
+      body,
+      hashing(hash, options.maxBytes ?? 512 * 1024 * 1024, url, (n) => options.onProgress?.(n, total)),
+      createWriteStream(partial, { mode: 0o644 }),
+    )
   } catch (err) {
     await rm(partial, { force: true })
     throw err instanceof AppError ? err : networkError(url, err)

@@ -115,11 +115,18 @@ export async function extractTarGzMember(archive: string, member: string, dest: 
   } catch (err) {
     out.destroy()
     await rm(dest, { force: true })
-    throw new AppError('LAB_ERR_DOWNLOAD_FAILED', { message: `The archive ${archive} cannot be unpacked.`, hint: 'Delete it and run `kindlab tools install` again.', cause: err })
+    throw new AppError('LAB_ERR_DOWNLOAD_FAILED', {
+      message: `The archive ${archive} cannot be unpacked.`,
+      hint: 'Delete it and run `kindlab tools install` again.',
+      cause: err,
+    })
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
   if (!walker.found) {
     await rm(dest, { force: true })
-    throw new AppError('LAB_ERR_DOWNLOAD_FAILED', { message: `The archive ${archive} has no file named ${member}.`, hint: 'The release layout changed; report it.' })
+    throw new AppError('LAB_ERR_DOWNLOAD_FAILED', {
+      message: `The archive ${archive} has no file named ${member}.`,
+      hint: 'The release layout changed; report it.',
+    })
   }
 }

@@ -11,7 +11,8 @@ export interface AdminGetOptions {
   signal?: AbortSignal
 }
 
-const size = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`)
+const size = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`
 
 /** Reads a response body, failing once it passes `maxBytes`. */
 function readBody(res: IncomingMessage, maxBytes: number): Promise<Buffer> {
@@ -46,12 +47,20 @@ export function adminGet(host: string, port: number, path: string, options: Admi
         }),
       )
     const headers = { connection: 'close', accept: 'application/json' }
-    const req = request({ host, port, path, method: 'GET', headers, ...(options.signal ? { signal: options.signal } : {}) }, (res) => {
-      readBody(res, maxBytes).then((body) => {
-        const text = body.toString('utf8')
-        return res.statusCode === 200 ? resolve(text) : fail(`HTTP ${res.statusCode ?? '?'} ${text.slice(0, 120).trim()}`)
-      }, (err: Error) => fail(err.message, err))
-    })
+    const req = request(
+      { host, port, path, method: 'GET', headers, ...(options.signal ? { signal: options.signal } : {}) },
+      (res) => {
+        readBody(res, maxBytes).then(
+          (body) => {
+            const text = body.toString('utf8')
+            return res.statusCode === 200
+              ? resolve(text)
+              : fail(`HTTP ${res.statusCode ?? '?'} ${text.slice(0, 120).trim()}`)
+          },
+          (err: Error) => fail(err.message, err),
+        )
+      },
+    )
     req.setTimeout(timeoutMs, () => {
       req.destroy()
       fail(`no answer within ${timeoutMs / 1000}s`)

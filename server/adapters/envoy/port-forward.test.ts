@@ -12,8 +12,15 @@ import { fetchConfigDump } from './envoy-admin.ts'
 import { openPortForward } from './port-forward.ts'
 
 // A real captured dump when the team's shared fixtures are on this machine, else the repo's own.
-const shared = new URL('../../../../shared/fixtures/envoy/routes-istio-gateway-http-route-prefix.configdump.json', import.meta.url)
-const fixture = readFileSync(existsSync(shared) ? shared : new URL('../../../test/fixtures/envoy/gateway-boutique.configdump.json', import.meta.url))
+const shared = new URL(
+  '../../../../shared/fixtures/envoy/routes-istio-gateway-http-route-prefix.configdump.json',
+  import.meta.url,
+)
+const fixture = readFileSync(
+  existsSync(shared)
+    ? shared
+    : new URL('../../../test/fixtures/envoy/gateway-boutique.configdump.json', import.meta.url),
+)
 let envoy: Server
 let envoyPort = 0
 let api: Server
@@ -33,7 +40,12 @@ function relay(ws: WebSocket, port: number): void {
   ws.send(portFrame(0, port))
   ws.send(portFrame(1, port))
   if (mode === 'kubelet-error') {
-    ws.send(Buffer.concat([Buffer.from([1]), Buffer.from(`an error occurred forwarding ${port} -> ${port}: connection refused`)]))
+    ws.send(
+      Buffer.concat([
+        Buffer.from([1]),
+        Buffer.from(`an error occurred forwarding ${port} -> ${port}: connection refused`),
+      ]),
+    )
     ws.close()
     return
   }
@@ -51,11 +63,16 @@ function relay(ws: WebSocket, port: number): void {
 beforeAll(async () => {
   envoy = createHttpServer((req, res) => {
     seenPaths.push(req.url ?? '')
-    res.writeHead(req.url === '/config_dump' ? 200 : 404, { 'content-type': 'application/json' }).end(req.url === '/config_dump' ? fixture : 'no')
+    res
+      .writeHead(req.url === '/config_dump' ? 200 : 404, { 'content-type': 'application/json' })
+      .end(req.url === '/config_dump' ? fixture : 'no')
   })
   envoyPort = await listen(envoy)
   api = createHttpServer()
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) })
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false),
+  })
   api.on('upgrade', (req, socket, head) => {
     if (mode === 'forbidden') {
       socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n')
@@ -106,7 +123,9 @@ describe('config_dump through a port-forward', () => {
     mode = 'kubelet-error'
     const forward = await openPortForward(kubeConfig(), target)
     try {
-      await expect(fetchConfigDump('127.0.0.1', forward.port, { timeoutMs: 3000 })).rejects.toMatchObject({ code: 'LAB_ERR_ENVOY_UNREACHABLE' })
+      await expect(fetchConfigDump('127.0.0.1', forward.port, { timeoutMs: 3000 })).rejects.toMatchObject({
+        code: 'LAB_ERR_ENVOY_UNREACHABLE',
+      })
       expect(String(forward.lastError())).toContain('connection refused')
     } finally {
       await forward.close()
@@ -117,7 +136,9 @@ describe('config_dump through a port-forward', () => {
     mode = 'forbidden'
     const forward = await openPortForward(kubeConfig(), target)
     try {
-      await expect(fetchConfigDump('127.0.0.1', forward.port, { timeoutMs: 3000 })).rejects.toMatchObject({ code: 'LAB_ERR_ENVOY_UNREACHABLE' })
+      await expect(fetchConfigDump('127.0.0.1', forward.port, { timeoutMs: 3000 })).rejects.toMatchObject({
+        code: 'LAB_ERR_ENVOY_UNREACHABLE',
+      })
       expect(forward.lastError()).toBeDefined()
     } finally {
       await forward.close()

@@ -37,7 +37,13 @@ function errorChannel(record: (err: Error) => void): Writable {
   })
 }
 
-function tunnel(pf: PortForward, target: PodPort, socket: Socket, record: (err: unknown) => void, tunnels: Set<TunnelSocket>): void {
+function tunnel(
+  pf: PortForward,
+  target: PodPort,
+  socket: Socket,
+  record: (err: unknown) => void,
+  tunnels: Set<TunnelSocket>,
+): void {
   socket.on('error', () => socket.destroy())
   pf.portForward(target.namespace, target.pod, [target.port], socket, errorChannel(record), socket)
     .then((result) => {
@@ -60,7 +66,11 @@ function tunnel(pf: PortForward, target: PodPort, socket: Socket, record: (err: 
 }
 
 /** Opens 127.0.0.1:<random port> → pod:port. `pf` is for tests; the default uses `kc`. */
-export async function openPortForward(kc: KubeConfig, target: PodPort, pf: PortForward = new PortForward(kc)): Promise<LocalForward> {
+export async function openPortForward(
+  kc: KubeConfig,
+  target: PodPort,
+  pf: PortForward = new PortForward(kc),
+): Promise<LocalForward> {
   let last: unknown
   const tunnels = new Set<TunnelSocket>()
   const sockets = new Set<Socket>()

@@ -31,7 +31,10 @@ export function createDockerImages(env: Readonly<Record<string, string>>, run: R
     },
     async save(images, archivePath, options = {}) {
       try {
-        await run('docker', ['save', '--output', archivePath, ...images], { ...base, ...(options.signal ? { cancelSignal: options.signal } : {}) })
+        await run('docker', ['save', '--output', archivePath, ...images], {
+          ...base,
+          ...(options.signal ? { cancelSignal: options.signal } : {}),
+        })
       } catch (err) {
         throw kindError(err, `saving ${images.length} images to ${archivePath}`, 'docker')
       }

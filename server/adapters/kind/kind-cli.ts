@@ -39,12 +39,19 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '')
 export function kindError(err: unknown, what: string, tool = 'kind'): AppError {
   const e = (err ?? {}) as ExecaLikeError
   if (e.isCanceled) {
-    return new AppError('LAB_ERR_ABORTED', { message: `Stopped while ${what}.`, hint: 'Run `kindlab up` again to continue where it stopped.', cause: err })
+    return new AppError('LAB_ERR_ABORTED', {
+      message: `Stopped while ${what}.`,
+      hint: 'Run `kindlab up` again to continue where it stopped.',
+      cause: err,
+    })
   }
   if (e.code === 'ENOENT') {
     return new AppError('LAB_ERR_TOOL_MISSING', {
       message: `${tool} is not installed (needed for ${what}).`,
-      hint: tool === 'docker' ? 'Install Docker: https://docs.docker.com/get-docker/' : 'Run `kindlab tools install` to download the pinned version into ~/.kindlab/bin.',
+      hint:
+        tool === 'docker'
+          ? 'Install Docker: https://docs.docker.com/get-docker/'
+          : 'Run `kindlab tools install` to download the pinned version into ~/.kindlab/bin.',
       cause: err,
     })
   }
@@ -99,14 +106,24 @@ export function createKindCli(env: Readonly<Record<string, string>>, run: Runner
         .filter((l) => l && !l.startsWith('No kind clusters'))
     },
     async create(name, configPath, kubeconfigPath, options) {
-      await exec(['create', 'cluster', '--name', name, '--config', configPath, '--kubeconfig', kubeconfigPath, '--wait', '120s'], `creating cluster "${name}"`, options)
+      await exec(
+        ['create', 'cluster', '--name', name, '--config', configPath, '--kubeconfig', kubeconfigPath, '--wait', '120s'],
+        `creating cluster "${name}"`,
+        options,
+      )
     },
     async kubeconfig(name, options = {}) {
-      const result = await exec(['get', 'kubeconfig', '--name', name, ...(options.internal ? ['--internal'] : [])], 'reading the kubeconfig')
+      const result = await exec(
+        ['get', 'kubeconfig', '--name', name, ...(options.internal ? ['--internal'] : [])],
+        'reading the kubeconfig',
+      )
       return text(result.stdout)
     },
     async delete(name, kubeconfigPath) {
-      await exec(['delete', 'cluster', '--name', name, ...(kubeconfigPath ? ['--kubeconfig', kubeconfigPath] : [])], `deleting cluster "${name}"`)
+      await exec(
+        ['delete', 'cluster', '--name', name, ...(kubeconfigPath ? ['--kubeconfig', kubeconfigPath] : [])],
+        `deleting cluster "${name}"`,
+      )
     },
     async loadImageArchive(name, archivePath, options) {
       await exec(['load', 'image-archive', archivePath, '--name', name], 'loading images into the cluster', options)

@@ -48,14 +48,18 @@ export function loadKubeConfig(target: KubeTarget = {}): LoadedKubeConfig {
   const contexts = kc.getContexts().map((c) => c.name)
   if (target.context) {
     if (!contexts.includes(target.context)) {
-      throw notConfigured(`the context "${target.context}" is not in the kubeconfig${contexts.length ? ` (it has: ${contexts.join(', ')})` : ''}.`)
+      throw notConfigured(
+        `the context "${target.context}" is not in the kubeconfig${contexts.length ? ` (it has: ${contexts.join(', ')})` : ''}.`,
+      )
     }
     kc.setCurrentContext(target.context)
   }
   const cluster = kc.getCurrentCluster()
   const context = kc.getCurrentContext()
   if (!cluster || (contexts.length === 0 && !target.kubeconfigPath && cluster.server === 'http://localhost:8080')) {
-    throw notConfigured('no kubeconfig was found (KUBECONFIG, ~/.kube/config) and kindlab is not running inside a cluster.')
+    throw notConfigured(
+      'no kubeconfig was found (KUBECONFIG, ~/.kube/config) and kindlab is not running inside a cluster.',
+    )
   }
   return { kc, context, where: `"${context}" (${cluster.server})` }
 }

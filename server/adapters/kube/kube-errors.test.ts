@@ -19,8 +19,12 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const forbidden = req.url?.includes('/namespaces/secret/')
     const status = forbidden ? 403 : 422
-    const message = forbidden ? 'pods is forbidden: User "learner" cannot list resource "pods"' : 'Service "x" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated'
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, code: status }))
+    const message = forbidden
+      ? 'pods is forbidden: User "learner" cannot list resource "pods"'
+      : 'Service "x" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated'
+    res
+      .writeHead(status, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, code: status }))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   port = (server.address() as { port: number }).port
@@ -52,7 +56,11 @@ async function caught(fn: () => Promise<unknown>): Promise<unknown> {
 describe('translateKubeError', () => {
   it('turns a 403 ApiException into LAB_ERR_KUBE_FORBIDDEN with the API message, not the raw body', async () => {
     const core = kubeConfig(`http://127.0.0.1:${port}`).makeApiClient(CoreV1Api)
-    const err = translateKubeError(await caught(() => core.listNamespacedPod({ namespace: 'secret' })), 'listing Pods', '"ctx"')
+    const err = translateKubeError(
+      await caught(() => core.listNamespacedPod({ namespace: 'secret' })),
+      'listing Pods',
+      '"ctx"',
+    )
     expect(err.code).toBe('LAB_ERR_KUBE_FORBIDDEN')
     expect(err.message).toContain('cannot list resource "pods"')
     expect(err.message).not.toContain('"kind":"Status"')
@@ -60,7 +68,11 @@ describe('translateKubeError', () => {
 
   it('turns a 422 into LAB_ERR_KUBE_API naming the invalid field', async () => {
     const core = kubeConfig(`http://127.0.0.1:${port}`).makeApiClient(CoreV1Api)
-    const err = translateKubeError(await caught(() => core.listNamespacedPod({ namespace: 'shop' })), 'applying Service x', '"ctx"')
+    const err = translateKubeError(
+      await caught(() => core.listNamespacedPod({ namespace: 'shop' })),
+      'applying Service x',
+      '"ctx"',
+    )
     expect(err.code).toBe('LAB_ERR_KUBE_API')
     expect(err.message).toContain('provided port is already allocated')
   })
@@ -78,8 +90,15 @@ describe('translateKubeError', () => {
 
   it('says "no cluster configured" for client-node\'s silent localhost:8080 default', async () => {
     const kc = new KubeConfig()
-    kc.loadFromClusterAndUser({ name: 'cluster', server: 'http://localhost:8080', skipTLSVerify: false }, { name: 'user' })
-    const err = translateKubeError(await caught(() => kc.makeApiClient(CoreV1Api).listNamespace()), 'listing namespaces', 'default')
+    kc.loadFromClusterAndUser(
+      { name: 'cluster', server: 'http://localhost:8080', skipTLSVerify: false },
+      { name: 'user' },
+    )
+    const err = translateKubeError(
+      await caught(() => kc.makeApiClient(CoreV1Api).listNamespace()),
+      'listing namespaces',
+      'default',
+    )
     expect(err.code).toBe('LAB_ERR_KUBE_NOT_CONFIGURED')
     expect(err.message).toMatch(/^No cluster configured/)
   })
@@ -87,10 +106,14 @@ describe('translateKubeError', () => {
 
 describe('loadKubeConfig', () => {
   it('names a missing kubeconfig file and an unknown context', async () => {
-    expect(() => loadKubeConfig({ kubeconfigPath: join(dir, 'nope') })).toThrow(expect.objectContaining({ code: 'LAB_ERR_KUBE_NOT_CONFIGURED' }))
+    expect(() => loadKubeConfig({ kubeconfigPath: join(dir, 'nope') })).toThrow(
+      expect.objectContaining({ code: 'LAB_ERR_KUBE_NOT_CONFIGURED' }),
+    )
     const file = join(dir, 'kubeconfig')
     await writeFile(file, kubeConfig(`https://127.0.0.1:${port}`).exportConfig())
     expect(loadKubeConfig({ kubeconfigPath: file }).context).toBe('ctx')
-    expect(() => loadKubeConfig({ kubeconfigPath: file, context: 'kind-other' })).toThrow(/"kind-other" is not in the kubeconfig \(it has: ctx\)/)
+    expect(() => loadKubeConfig({ kubeconfigPath: file, context: 'kind-other' })).toThrow(
+      /"kind-other" is not in the kubeconfig \(it has: ctx\)/,
+    )
   })
 })

@@ -4,7 +4,16 @@
 import { ApiException } from '@kubernetes/client-node'
 import { AppError, isAppError } from '../../errors.ts'
 
-const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'EPIPE'])
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EAI_AGAIN',
+  'EPIPE',
+])
 
 /** The `code` of an error or of any error in its `cause` chain (node-fetch nests them). */
 export function errnoCode(err: unknown): string | undefined {
@@ -50,7 +59,10 @@ function apiError(err: ApiException<unknown>, what: string, where: string): AppE
   if (err.code === 401 || err.code === 403) {
     return new AppError('LAB_ERR_KUBE_FORBIDDEN', {
       message: `The cluster ${where} refused ${what} (HTTP ${err.code})${status ? `: ${status}` : '.'}`,
-      hint: err.code === 401 ? 'The credentials in your kubeconfig are not accepted (expired?). Log in to the cluster again.' : 'Your kubeconfig user lacks the permission; ask the cluster admin, or use an admin context.',
+      hint:
+        err.code === 401
+          ? 'The credentials in your kubeconfig are not accepted (expired?). Log in to the cluster again.'
+          : 'Your kubeconfig user lacks the permission; ask the cluster admin, or use an admin context.',
       cause: err,
     })
   }
@@ -78,7 +90,11 @@ export function translateKubeError(err: unknown, what: string, where: string): A
     return notConfigured('no kubeconfig was found, so there is no cluster to talk to.', err)
   }
   if ((err as { name?: unknown } | null)?.name === 'AbortError') {
-    return new AppError('LAB_ERR_ABORTED', { message: `Stopped while ${what}.`, hint: 'Run the command again to continue.', cause: err })
+    return new AppError('LAB_ERR_ABORTED', {
+      message: `Stopped while ${what}.`,
+      hint: 'Run the command again to continue.',
+      cause: err,
+    })
   }
   const code = errnoCode(err)
   if (code && unreachableCodes.has(code)) {

@@ -1,7 +1,15 @@
 // The Kubernetes operations provisioning needs, all through @kubernetes/client-node: server-side
 // apply with field manager `kindlab`, a namespace marker, what Istio is installed, a health ping,
 // and the watch-based wait. Every foreign error is translated at this boundary.
-import { AppsV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, VersionApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  VersionApi,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node'
 import { loadKubeConfig, type KubeTarget, type LoadedKubeConfig } from './kube-config.ts'
 import { translateKubeError } from './kube-errors.ts'
 import { waitForDeployments, type DeploymentRef, type WaitOptions } from './wait-deployments.ts'
@@ -22,7 +30,11 @@ export interface KubeOps {
   /** Asks the API server for its version; throws LAB_ERR_KUBE_UNREACHABLE and friends. */
   ping(): Promise<string>
   /** Server-side applies the objects in dependency order (namespaces first). */
-  apply(objects: readonly KubernetesObject[], options?: { signal?: AbortSignal; onObject?: (label: string) => void }): Promise<void>
+  apply(
+    objects: readonly KubernetesObject[],
+    options?: { signal?: AbortSignal; onObject?: (label: string) => void },
+  ): Promise<void>
+  /** The annotation's value; undefined when absent or the namespace is missing or being deleted. */
   namespaceAnnotation(namespace: string, annotation: string): Promise<string | undefined>
   annotateNamespace(namespace: string, annotation: string, value: string): Promise<void>
   istioState(namespace: string, ingressService: string): Promise<IstioState>
@@ -33,7 +45,18 @@ export interface KubeOps {
   waitForDeployments(refs: readonly DeploymentRef[], options: WaitOptions): Promise<void>
 }
 
-const applyOrder = ['Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'ConfigMap', 'Secret', 'Service']
+const applyOrder = [
+  'Namespace',
+  'CustomResourceDefinition',
+  'ServiceAccount',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'Role',
+  'RoleBinding',
+  'ConfigMap',
+  'Secret',
+  'Service',
+]
 
 /** Objects sorted so that what others depend on comes first; the rest keep their order. */
 export function sortForApply<T extends { kind?: string }>(objects: readonly T[]): T[] {
@@ -41,10 +64,14 @@ export function sortForApply<T extends { kind?: string }>(objects: readonly T[])
     const i = applyOrder.indexOf(o.kind ?? '')
     return i < 0 ? applyOrder.length : i
   }
-  return objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map(({ o }) => o)
+  return objects
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i)
+    .map(({ o }) => o)
 }
 
-const label = (o: KubernetesObject): string => `${o.kind ?? '?'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`
+const label = (o: KubernetesObject): string =>
+  `${o.kind ?? '?'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`
 
 const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 404
 
@@ -67,8 +94,12 @@ async function orAbsent<T>(fn: () => Promise<T>): Promise<T | undefined> {
 }
 
 async function readIstioState(kc: KubeConfig, namespace: string, ingressService: string): Promise<IstioState> {
-  const istiod = await orAbsent(() => kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'istiod', namespace }))
-  const svc = await orAbsent(() => kc.makeApiClient(CoreV1Api).readNamespacedService({ name: ingressService, namespace }))
+  const istiod = await orAbsent(() =>
+    kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'istiod', namespace }),
+  )
+  const svc = await orAbsent(() =>
+    kc.makeApiClient(CoreV1Api).readNamespacedService({ name: ingressService, namespace }),
+  )
   const tag = imageTag(istiod?.spec?.template.spec?.containers[0]?.image)
   return {
     ...(tag ? { istiodTag: tag } : {}),
@@ -79,8 +110,19 @@ async function readIstioState(kc: KubeConfig, namespace: string, ingressService:
 
 /** Marks a namespace with a separate field manager, so the marker never takes its labels away from `kindlab`. */
 async function markNamespace(kc: KubeConfig, namespace: string, annotation: string, value: string): Promise<void> {
-  const body = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, annotations: { [annotation]: value } } }
-  await KubernetesObjectApi.makeApiClient(kc).patch(body, undefined, undefined, `${fieldManager}-state`, true, PatchStrategy.ServerSideApply)
+  const body = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: namespace, annotations: { [annotation]: value } },
+  }
+  await KubernetesObjectApi.makeApiClient(kc).patch(
+    body,
+    undefined,
+    undefined,
+    `${fieldManager}-state`,
+    true,
+    PatchStrategy.ServerSideApply,
+  )
 }
 
 type Call = <T>(what: string, fn: (l: LoadedKubeConfig) => Promise<T>) => Promise<T>
@@ -92,7 +134,9 @@ function objectOps(load: () => LoadedKubeConfig, call: Call): Pick<KubeOps, 'app
       for (const obj of sortForApply(objects)) {
         options.signal?.throwIfAborted()
         options.onObject?.(label(obj))
-        await call(`applying ${label(obj)}`, () => api.patch(obj, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply))
+        await call(`applying ${label(obj)}`, () =>
+          api.patch(obj, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply),
+        )
       }
     },
     async delete(objects) {
@@ -123,15 +167,25 @@ export function createKubeOps(target: KubeTarget): KubeOps {
     get where() {
       return load().where
     },
-    ping: () => call('asking for its version', async ({ kc }) => (await kc.makeApiClient(VersionApi).getCode()).gitVersion),
+    ping: () =>
+      call('asking for its version', async ({ kc }) => (await kc.makeApiClient(VersionApi).getCode()).gitVersion),
     ...objectOps(load, call),
     namespaceAnnotation: (namespace, annotation) =>
-      call(`reading namespace ${namespace}`, async ({ kc }) => (await orAbsent(() => kc.makeApiClient(CoreV1Api).readNamespace({ name: namespace })))?.metadata?.annotations?.[annotation]),
-    annotateNamespace: (namespace, annotation, value) => call(`marking namespace ${namespace}`, ({ kc }) => markNamespace(kc, namespace, annotation, value)),
-    istioState: (namespace, ingressService) => call(`reading Istio in ${namespace}`, ({ kc }) => readIstioState(kc, namespace, ingressService)),
+      call(`reading namespace ${namespace}`, async ({ kc }) => {
+        const ns = await orAbsent(() => kc.makeApiClient(CoreV1Api).readNamespace({ name: namespace }))
+        // A namespace being deleted counts as gone.
+        return ns?.metadata?.deletionTimestamp ? undefined : ns?.metadata?.annotations?.[annotation]
+      }),
+    annotateNamespace: (namespace, annotation, value) =>
+      call(`marking namespace ${namespace}`, ({ kc }) => markNamespace(kc, namespace, annotation, value)),
+    istioState: (namespace, ingressService) =>
+      call(`reading Istio in ${namespace}`, ({ kc }) => readIstioState(kc, namespace, ingressService)),
     deployments: (namespace) =>
       call(`listing Deployments in ${namespace}`, async ({ kc }) =>
-        (await kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace })).items.map((d) => ({ name: d.metadata?.name ?? '?', ...deploymentProgress(d) })),
+        (await kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace })).items.map((d) => ({
+          name: d.metadata?.name ?? '?',
+          ...deploymentProgress(d),
+        })),
       ),
     waitForDeployments: (refs, options) => waitForDeployments(load().kc, refs, { ...options, where: load().where }),
   }

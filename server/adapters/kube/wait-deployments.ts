@@ -1,7 +1,16 @@
 // Waits until Deployments are available by WATCHING them (client-node informers: list, then
 // watch, re-list on 410), never by sleeping; also watches their namespaces' Pods to report
 // image pulls and crashes as they happen. Bounded by a timeout and an AbortSignal.
-import { AppsV1Api, CoreV1Api, makeInformer, type KubeConfig, type KubernetesObject, type ListPromise, type V1Deployment, type V1Pod } from '@kubernetes/client-node'
+import {
+  AppsV1Api,
+  CoreV1Api,
+  makeInformer,
+  type KubeConfig,
+  type KubernetesObject,
+  type ListPromise,
+  type V1Deployment,
+  type V1Pod,
+} from '@kubernetes/client-node'
 import { AppError } from '../../errors.ts'
 import { imagePullHint } from '../../provision/failure-hints.ts'
 import { translateKubeError } from './kube-errors.ts'
@@ -40,7 +49,8 @@ export function describeWait(refs: readonly DeploymentRef[], store: Store): stri
   }
   const first = pending[0] as DeploymentRef
   const d = store.deployments.get(key(first.namespace, first.name))
-  const state = d === undefined ? 'not created yet' : `${deploymentProgress(d).ready}/${deploymentProgress(d).desired} ready`
+  const state =
+    d === undefined ? 'not created yet' : `${deploymentProgress(d).ready}/${deploymentProgress(d).desired} ready`
   const problem = firstProblem(store, new Set(pending.map((r) => r.namespace)))
   const tail = problem ? `; ${problem.pod}: ${problem.reason}` : ''
   return `waiting for deployment ${first.namespace}/${first.name}: ${state} (${refs.length - pending.length} of ${refs.length} ready${tail})`
@@ -62,7 +72,10 @@ function timeoutError(refs: readonly DeploymentRef[], store: Store, timeoutMs: n
   const detail = describeWait(refs, store) ?? 'not everything became ready'
   const problem = firstProblem(store, new Set(refs.map((r) => r.namespace)))
   if (problem?.isImagePull) {
-    return new AppError('LAB_ERR_IMAGE_PULL_FAILED', { message: `Images could not be pulled in ${Math.round(timeoutMs / 1000)}s: ${problem.pod} ${problem.reason} (${problem.message}).`, hint: imagePullHint })
+    return new AppError('LAB_ERR_IMAGE_PULL_FAILED', {
+      message: `Images could not be pulled in ${Math.round(timeoutMs / 1000)}s: ${problem.pod} ${problem.reason} (${problem.message}).`,
+      hint: imagePullHint,
+    })
   }
   return new AppError('LAB_ERR_KUBE_TIMEOUT', {
     message: `The lab was not ready after ${Math.round(timeoutMs / 1000)}s on ${where}: ${detail}.`,
@@ -127,22 +140,45 @@ class DeploymentWait {
     this.timer = setTimeout(() => this.finish(this.expired()), this.options.timeoutMs)
     const apps = this.kc.makeApiClient(AppsV1Api)
     const core = this.kc.makeApiClient(CoreV1Api)
-    const events = { changed: () => this.changed(), failed: (err: unknown) => (this.lastError = err), isDone: () => this.done }
+    const events = {
+      changed: () => this.changed(),
+      failed: (err: unknown) => (this.lastError = err),
+      isDone: () => this.done,
+    }
     for (const namespace of new Set(this.refs.map((r) => r.namespace))) {
       this.informers.push(
-        watchInto<V1Deployment>(this.kc, `/apis/apps/v1/namespaces/${namespace}/deployments`, () => apps.listNamespacedDeployment({ namespace }), this.store.deployments, events),
-        watchInto<V1Pod>(this.kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace }), this.store.pods, events),
+        watchInto<V1Deployment>(
+          this.kc,
+          `/apis/apps/v1/namespaces/${namespace}/deployments`,
+          () => apps.listNamespacedDeployment({ namespace }),
+          this.store.deployments,
+          events,
+        ),
+        watchInto<V1Pod>(
+          this.kc,
+          `/api/v1/namespaces/${namespace}/pods`,
+          () => core.listNamespacedPod({ namespace }),
+          this.store.pods,
+          events,
+        ),
       )
     }
     this.options.onProgress?.(describeWait(this.refs, this.store) ?? 'checking deployments')
   }
 
   private readonly onAbort = (): void =>
-    this.finish(new AppError('LAB_ERR_ABORTED', { message: 'Stopped while waiting for the lab to become ready.', hint: 'Run `kindlab up` again to continue.' }))
+    this.finish(
+      new AppError('LAB_ERR_ABORTED', {
+        message: 'Stopped while waiting for the lab to become ready.',
+        hint: 'Run `kindlab up` again to continue.',
+      }),
+    )
 
   private expired(): AppError {
     const nothingSeen = this.store.deployments.size === 0 && this.lastError !== undefined
-    return nothingSeen ? translateKubeError(this.lastError, 'watching Deployments', this.where) : timeoutError(this.refs, this.store, this.options.timeoutMs, this.where)
+    return nothingSeen
+      ? translateKubeError(this.lastError, 'watching Deployments', this.where)
+      : timeoutError(this.refs, this.store, this.options.timeoutMs, this.where)
   }
 
   private changed(): void {
@@ -168,6 +204,12 @@ class DeploymentWait {
 }
 
 /** Resolves when every Deployment is available; rejects on timeout or abort with an AppError. */
-export function waitForDeployments(kc: KubeConfig, refs: readonly DeploymentRef[], options: WaitOptions): Promise<void> {
-  return new Promise<void>((resolve, reject) => new DeploymentWait(kc, refs, options, (err) => (err ? reject(err) : resolve())).start())
+export function waitForDeployments(
+  kc: KubeConfig,
+  refs: readonly DeploymentRef[],
+  options: WaitOptions,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) =>
+    new DeploymentWait(kc, refs, options, (err) => (err ? reject(err) : resolve())).start(),
+  )
 }

@@ -38,7 +38,11 @@ export function deploymentProgress(value: unknown): DeploymentProgress {
   const s = d.status ?? {}
   const ready = s.readyReplicas ?? 0
   const observed = (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0)
-  const available = observed && (s.updatedReplicas ?? 0) >= desired && (s.availableReplicas ?? 0) >= desired && (s.replicas ?? 0) <= desired
+  const available =
+    observed &&
+    (s.updatedReplicas ?? 0) >= desired &&
+    (s.availableReplicas ?? 0) >= desired &&
+    (s.replicas ?? 0) <= desired
   const stuck = s.conditions?.find(
     (c) => (c.type === 'Progressing' && c.status === 'False') || (c.type === 'ReplicaFailure' && c.status === 'True'),
   )
@@ -63,12 +67,28 @@ interface PodLike {
   metadata?: { name?: string; namespace?: string }
   status?: {
     conditions?: Condition[]
-    containerStatuses?: Array<{ name?: string; image?: string; state?: { waiting?: { reason?: string; message?: string } } }>
-    initContainerStatuses?: Array<{ name?: string; image?: string; state?: { waiting?: { reason?: string; message?: string } } }>
+    containerStatuses?: Array<{
+      name?: string
+      image?: string
+      state?: { waiting?: { reason?: string; message?: string } }
+    }>
+    initContainerStatuses?: Array<{
+      name?: string
+      image?: string
+      state?: { waiting?: { reason?: string; message?: string } }
+    }>
   }
 }
 
-const badWaiting = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError'])
+const badWaiting = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'CrashLoopBackOff',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+])
 const imagePull = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName'])
 
 /** The first problem of a Pod, or undefined while it is fine (or simply still starting). */
@@ -83,7 +103,9 @@ export function podProblem(value: unknown): PodProblem | undefined {
       return { pod, reason: waiting.reason, message, isImagePull: imagePull.has(waiting.reason) }
     }
   }
-  const unscheduled = p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable')
+  const unscheduled = p.status?.conditions?.find(
+    (c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable',
+  )
   if (unscheduled) {
     return { pod, reason: 'Unschedulable', message: (unscheduled.message ?? '').slice(0, 300), isImagePull: false }
   }

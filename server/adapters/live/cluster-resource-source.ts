@@ -34,18 +34,26 @@ export function plainObject(item: unknown, apiVersion: string, kind: string): Js
   return { apiVersion, kind, ...o, metadata }
 }
 
-async function listIstio(kc: KubeConfig, namespaces: readonly string[] | undefined, plural: string): Promise<unknown[]> {
+async function listIstio(
+  kc: KubeConfig,
+  namespaces: readonly string[] | undefined,
+  plural: string,
+): Promise<unknown[]> {
   const api = kc.makeApiClient(CustomObjectsApi)
   const lists = namespaces
-    ? await Promise.all(namespaces.map((namespace) => api.listNamespacedCustomObject({ group, version, namespace, plural })))
+    ? await Promise.all(
+        namespaces.map((namespace) => api.listNamespacedCustomObject({ group, version, namespace, plural })),
+      )
     : [await api.listClusterCustomObject({ group, version, plural })]
-  return lists.flatMap((l) => ((l as { items?: unknown[] }).items ?? []))
+  return lists.flatMap((l) => (l as { items?: unknown[] }).items ?? [])
 }
 
 async function listCore(kc: KubeConfig, namespaces: readonly string[] | undefined): Promise<Json[]> {
   const core = kc.makeApiClient(CoreV1Api)
   const services = namespaces
-    ? (await Promise.all(namespaces.map((namespace) => core.listNamespacedService({ namespace })))).flatMap((l) => l.items)
+    ? (await Promise.all(namespaces.map((namespace) => core.listNamespacedService({ namespace })))).flatMap(
+        (l) => l.items,
+      )
     : (await core.listServiceForAllNamespaces()).items
   const pods = namespaces
     ? (await Promise.all(namespaces.map((namespace) => core.listNamespacedPod({ namespace })))).flatMap((l) => l.items)
@@ -73,7 +81,10 @@ export function createClusterResourceSource(options: ClusterResourceSourceOption
           if (!isNotFound(err)) {
             throw translateKubeError(err, `listing ${kind}s`, where)
           }
-          snapshot.problems.push({ file: `cluster ${where}`, message: `The cluster has no ${plural}.${group} API: is Istio installed?` })
+          snapshot.problems.push({
+            file: `cluster ${where}`,
+            message: `The cluster has no ${plural}.${group} API: is Istio installed?`,
+          })
         }
       }
       try {

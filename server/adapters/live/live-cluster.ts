@@ -23,18 +23,30 @@ export interface LiveClusterOptions {
 }
 
 const isReady = (pod: V1Pod): boolean =>
-  pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
+  pod.status?.phase === 'Running' &&
+  !pod.metadata?.deletionTimestamp &&
+  (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
 
 /** The newest Running and Ready gateway pod. */
-export async function findGatewayPod(kc: KubeConfig, where: string, gateway: LiveClusterOptions['gateway']): Promise<string> {
-  const labelSelector = Object.entries(gateway.selector).map(([k, v]) => `${k}=${v}`).join(',')
+export async function findGatewayPod(
+  kc: KubeConfig,
+  where: string,
+  gateway: LiveClusterOptions['gateway'],
+): Promise<string> {
+  const labelSelector = Object.entries(gateway.selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')
   let pods: V1Pod[]
   try {
     pods = (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: gateway.namespace, labelSelector })).items
   } catch (err) {
     throw translateKubeError(err, 'looking for the ingress gateway pod', where)
   }
-  const ready = pods.filter(isReady).sort((a, b) => String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')))
+  const ready = pods
+    .filter(isReady)
+    .sort((a, b) =>
+      String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')),
+    )
   const name = ready[0]?.metadata?.name
   if (!name) {
     throw new AppError('LAB_ERR_ENVOY_UNREACHABLE', {
@@ -51,7 +63,11 @@ function forwardFailure(err: unknown, forward: LocalForward, pod: string): AppEr
     return err
   }
   return new AppError('LAB_ERR_ENVOY_UNREACHABLE', {
-    message: `The port-forward to ${pod}:15000 failed: ${tunnel instanceof Error ? tunnel.message : isAppError(err) ? err.message : String(err)}`.slice(0, 400),
+    message:
+      `The port-forward to ${pod}:15000 failed: ${tunnel instanceof Error ? tunnel.message : isAppError(err) ? err.message : String(err)}`.slice(
+        0,
+        400,
+      ),
     hint: 'Your kubeconfig user needs `create` on pods/portforward in istio-system; check the pod with `kubectl -n istio-system get pods`.',
     cause: tunnel ?? err,
   })
@@ -62,7 +78,11 @@ export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
   const withForward = async <T>(fn: (port: number) => Promise<T>): Promise<T> => {
     const { kc, where } = loadKubeConfig(options.kube)
     const pod = await findGatewayPod(kc, where, options.gateway)
-    const forward = await openPortForward(kc, { namespace: options.gateway.namespace, pod, port: options.gateway.adminPort })
+    const forward = await openPortForward(kc, {
+      namespace: options.gateway.namespace,
+      pod,
+      port: options.gateway.adminPort,
+    })
     try {
       return await fn(forward.port)
     } catch (err) {

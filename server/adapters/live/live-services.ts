@@ -37,10 +37,22 @@ export function probeAddress(route: ProbeRoute): ProbeAddress {
 }
 
 /** Live mode: resources from the cluster API, Envoy and traffic through the gateway. */
-export function createLiveServices(options: { kube: KubeTarget; gateway: GatewayRef; probe: ProbeRoute; namespaces?: readonly string[] }): Record<string, unknown> {
+export function createLiveServices(options: {
+  kube: KubeTarget
+  gateway: GatewayRef
+  probe: ProbeRoute
+  namespaces?: readonly string[]
+}): Record<string, unknown> {
   return {
-    [serviceKeys.resources]: createClusterResourceSource({ kube: options.kube, ...(options.namespaces ? { namespaces: options.namespaces } : {}) }),
-    [serviceKeys.cluster]: createLiveCluster({ kube: options.kube, gateway: options.gateway, probe: probeAddress(options.probe) }),
+    [serviceKeys.resources]: createClusterResourceSource({
+      kube: options.kube,
+      ...(options.namespaces ? { namespaces: options.namespaces } : {}),
+    }),
+    [serviceKeys.cluster]: createLiveCluster({
+      kube: options.kube,
+      gateway: options.gateway,
+      probe: probeAddress(options.probe),
+    }),
   }
 }
 

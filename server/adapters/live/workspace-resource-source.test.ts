@@ -13,9 +13,18 @@ beforeAll(async () => {
   await mkdir(join(dir, 'istio', 'https'), { recursive: true })
   await mkdir(join(dir, '.git'))
   await mkdir(join(dir, 'node_modules'))
-  await writeFile(join(dir, 'gateway.yaml'), 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: shop\nspec:\n  selector: { istio: ingressgateway }\n')
-  await writeFile(join(dir, 'istio', 'vs.yml'), '---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: a }\n---\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: b }\n')
-  await writeFile(join(dir, 'istio', 'https', 'broken.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n   bad: indent\n')
+  await writeFile(
+    join(dir, 'gateway.yaml'),
+    'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: shop\nspec:\n  selector: { istio: ingressgateway }\n',
+  )
+  await writeFile(
+    join(dir, 'istio', 'vs.yml'),
+    '---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: a }\n---\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: b }\n',
+  )
+  await writeFile(
+    join(dir, 'istio', 'https', 'broken.yaml'),
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n   bad: indent\n',
+  )
   await writeFile(join(dir, 'big.yaml'), `# ${'x'.repeat(2048)}\n`)
   await writeFile(join(dir, 'notes.txt'), 'kind: NotYaml')
   await writeFile(join(dir, '.git', 'config.yaml'), 'kind: Hidden')
@@ -31,7 +40,11 @@ describe('createWorkspaceResourceSource', () => {
     const snapshot = await source.list()
     const names = snapshot.objects.map((o) => (o as { metadata: { name: string } }).metadata.name)
     expect(names).toEqual(['shop', 'a', 'b'])
-    expect(snapshot.origins).toEqual([{ file: 'gateway.yaml', document: 0 }, { file: 'istio/vs.yml', document: 0 }, { file: 'istio/vs.yml', document: 2 }])
+    expect(snapshot.origins).toEqual([
+      { file: 'gateway.yaml', document: 0 },
+      { file: 'istio/vs.yml', document: 0 },
+      { file: 'istio/vs.yml', document: 2 },
+    ])
     expect(source.describe()).toBe('your workspace files')
   })
 
@@ -46,12 +59,20 @@ describe('createWorkspaceResourceSource', () => {
   })
 
   it('stops at the file limit and says so', async () => {
-    const { objects, problems } = await createWorkspaceResourceSource({ dir, maxFiles: 1, maxFileBytes: 1024 * 1024 }).list()
+    const { objects, problems } = await createWorkspaceResourceSource({
+      dir,
+      maxFiles: 1,
+      maxFileBytes: 1024 * 1024,
+    }).list()
     expect(objects).toHaveLength(0)
     expect(problems.map((p) => p.message).join(' ')).toMatch(/Only the first 1 YAML files were read/)
   })
 
   it('is empty for a workspace that does not exist yet', async () => {
-    expect(await createWorkspaceResourceSource({ dir: join(dir, 'missing') }).list()).toEqual({ objects: [], origins: [], problems: [] })
+    expect(await createWorkspaceResourceSource({ dir: join(dir, 'missing') }).list()).toEqual({
+      objects: [],
+      origins: [],
+      problems: [],
+    })
   })
 })

@@ -20,11 +20,17 @@ const skipDirs = new Set(['node_modules'])
 const isYaml = (name: string): boolean => /\.ya?ml$/i.test(name)
 
 /** YAML files under `dir`, sorted by path; folders starting with "." and node_modules are skipped. */
-export async function findYamlFiles(dir: string, maxDepth: number, maxFiles: number): Promise<{ files: string[]; truncated: boolean }> {
+export async function findYamlFiles(
+  dir: string,
+  maxDepth: number,
+  maxFiles: number,
+): Promise<{ files: string[]; truncated: boolean }> {
   const files: string[] = []
   let truncated = false
   const walk = async (current: string, depth: number): Promise<void> => {
-    const entries = (await readdir(current, { withFileTypes: true }).catch(() => [])).sort((a, b) => a.name.localeCompare(b.name))
+    const entries = (await readdir(current, { withFileTypes: true }).catch(() => [])).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )
     for (const entry of entries) {
       if (files.length >= maxFiles) {
         truncated = true
@@ -49,7 +55,10 @@ async function readOne(dir: string, path: string, maxFileBytes: number, snapshot
     return
   }
   if (info.size > maxFileBytes) {
-    snapshot.problems.push({ file, message: `The file is larger than ${Math.round(maxFileBytes / 1024)} KiB and was not read.` })
+    snapshot.problems.push({
+      file,
+      message: `The file is larger than ${Math.round(maxFileBytes / 1024)} KiB and was not read.`,
+    })
     return
   }
   let text: string
@@ -62,7 +71,11 @@ async function readOne(dir: string, path: string, maxFileBytes: number, snapshot
   parseAllDocuments(text).forEach((doc, index) => {
     const error = doc.errors[0]
     if (error) {
-      snapshot.problems.push({ file, line: error.linePos?.[0]?.line ?? 1, message: error.message.split('\n')[0] ?? 'YAML error' })
+      snapshot.problems.push({
+        file,
+        line: error.linePos?.[0]?.line ?? 1,
+        message: error.message.split('\n')[0] ?? 'YAML error',
+      })
       return
     }
     const value = doc.toJS() as unknown
@@ -85,7 +98,10 @@ export function createWorkspaceResourceSource(options: WorkspaceResourceSourceOp
         await readOne(options.dir, path, maxFileBytes, snapshot)
       }
       if (truncated) {
-        snapshot.problems.push({ file: '.', message: `Only the first ${files.length} YAML files were read; move unrelated files out of the workspace.` })
+        snapshot.problems.push({
+          file: '.',
+          message: `Only the first ${files.length} YAML files were read; move unrelated files out of the workspace.`,
+        })
       }
       return snapshot
     },

@@ -75,7 +75,12 @@ export function httpProbe(address: ProbeAddress, req: HttpProbeRequest): Promise
         }
         size += chunk.length
       })
-      const finish = () => done({ status: res.statusCode, headers: flatHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') })
+      const finish = () =>
+        done({
+          status: res.statusCode,
+          headers: flatHeaders(res.headers),
+          body: Buffer.concat(chunks).toString('utf8'),
+        })
       res.on('end', finish)
       res.on('error', finish)
     })

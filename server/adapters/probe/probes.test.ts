@@ -24,21 +24,56 @@ function listen(name: string, server: Server | ReturnType<typeof createTcpServer
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => ((ports[name] = (server.address() as { port: number }).port), resolve())))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => ((ports[name] = (server.address() as { port: number }).port), resolve())),
+  )
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kindlab-probe-'))
   // A self-signed certificate for shop.example.com, made with the system's openssl.
-  await execa('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=shop.example.com', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')])
+  await execa('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=shop.example.com',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'cert.pem'),
+  ])
   const tls = { key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) }
-  const answer = (secure: boolean) => (req: { headers: Record<string, unknown>; url?: string }, res: { writeHead(s: number, h: Record<string, string>): { end(b: string): void } }) =>
-    res.writeHead(req.headers['host'] === 'shop.example.com' ? 200 : 404, { server: 'istio-envoy', 'x-path': req.url ?? '' }).end(secure ? 'secure shop' : `<title>Online Boutique</title>${'x'.repeat(100_000)}`)
+  const answer =
+    (secure: boolean) =>
+    (
+      req: { headers: Record<string, unknown>; url?: string },
+      res: { writeHead(s: number, h: Record<string, string>): { end(b: string): void } },
+    ) =>
+      res
+        .writeHead(req.headers['host'] === 'shop.example.com' ? 200 : 404, {
+          server: 'istio-envoy',
+          'x-path': req.url ?? '',
+        })
+        .end(secure ? 'secure shop' : `<title>Online Boutique</title>${'x'.repeat(100_000)}`)
   await listen('http', createHttpServer(answer(false)))
-  const https = createHttpsServer({ ...tls, SNICallback: (name, cb) => ((sniSeen = name), cb(null, null as never)) }, answer(true))
+  const https = createHttpsServer(
+    { ...tls, SNICallback: (name, cb) => ((sniSeen = name), cb(null, null as never)) },
+    answer(true),
+  )
   await listen('https', https)
-  await listen('redis', createTcpServer((s) => s.on('data', (d) => s.write(d.toString().startsWith('PING') ? '+PONG\r\n' : '-ERR\r\n'))))
-  await listen('silent', createTcpServer(() => undefined))
+  await listen(
+    'redis',
+    createTcpServer((s) => s.on('data', (d) => s.write(d.toString().startsWith('PING') ? '+PONG\r\n' : '-ERR\r\n'))),
+  )
+  await listen(
+    'silent',
+    createTcpServer(() => undefined),
+  )
   const closed = createTcpServer()
   await listen('closed', closed)
   await new Promise<void>((resolve) => closed.close(() => resolve()))
@@ -54,7 +89,10 @@ afterAll(async () => {
 /** The gateway's ports 80/443/6379 map to the loopback servers, like kind's host ports. */
 const address = (): ProbeAddress => ({
   host: '127.0.0.1',
-  portFor: (port) => ({ 80: ports['http'], 443: ports['https'], 6379: ports['redis'], 81: ports['closed'], 82: ports['silent'] })[port] ?? port,
+  portFor: (port) =>
+    ({ 80: ports['http'], 443: ports['https'], 6379: ports['redis'], 81: ports['closed'], 82: ports['silent'] })[
+      port
+    ] ?? port,
 })
 
 describe('httpProbe', () => {
@@ -77,7 +115,10 @@ describe('httpProbe', () => {
   })
 
   it('reports a refused connection and a silent server as results', async () => {
-    expect(await httpProbe(address(), { port: 81, host: 'a', path: '/' })).toMatchObject({ status: undefined, error: 'connection refused (ECONNREFUSED)' })
+    expect(await httpProbe(address(), { port: 81, host: 'a', path: '/' })).toMatchObject({
+      status: undefined,
+      error: 'connection refused (ECONNREFUSED)',
+    })
     const silent = await httpProbe(address(), { port: 82, host: 'a', path: '/', timeoutMs: 300 })
     expect(silent.status).toBeUndefined()
     expect(silent.error).toMatch(/no answer within/)
@@ -86,11 +127,17 @@ describe('httpProbe', () => {
 
 describe('tcpProbe', () => {
   it('sends a line and waits for the expected answer', async () => {
-    expect(await tcpProbe(address(), { port: 6379, send: 'PING\r\n', expect: 'PONG' })).toEqual({ connected: true, received: '+PONG\r\n' })
+    expect(await tcpProbe(address(), { port: 6379, send: 'PING\r\n', expect: 'PONG' })).toEqual({
+      connected: true,
+      received: '+PONG\r\n',
+    })
   })
 
   it('says what went wrong: refused, or connected without the expected answer', async () => {
-    expect(await tcpProbe(address(), { port: 81 })).toMatchObject({ connected: false, error: 'connection refused (ECONNREFUSED)' })
+    expect(await tcpProbe(address(), { port: 81 })).toMatchObject({
+      connected: false,
+      error: 'connection refused (ECONNREFUSED)',
+    })
     const silent = await tcpProbe(address(), { port: 82, expect: 'PONG', timeoutMs: 300 })
     expect(silent).toMatchObject({ connected: true, received: '' })
     expect(silent.error).toMatch(/did not arrive/)

@@ -25,7 +25,13 @@ export function tcpProbe(address: ProbeAddress, req: TcpProbeRequest): Promise<T
     }
     const timer = setTimeout(() => {
       const waitingFor = req.expect !== undefined ? `"${req.expect}"` : 'an answer'
-      done(connected ? (req.expect !== undefined ? `connected, but ${waitingFor} did not arrive within ${timeoutMs / 1000}s` : undefined) : `no connection within ${timeoutMs / 1000}s`)
+      done(
+        connected
+          ? req.expect !== undefined
+            ? `connected, but ${waitingFor} did not arrive within ${timeoutMs / 1000}s`
+            : undefined
+          : `no connection within ${timeoutMs / 1000}s`,
+      )
     }, timeoutMs)
     socket.on('connect', () => {
       connected = true
@@ -42,7 +48,13 @@ export function tcpProbe(address: ProbeAddress, req: TcpProbeRequest): Promise<T
         done()
       }
     })
-    socket.on('end', () => done(req.expect !== undefined && !received.includes(req.expect) ? 'the connection was closed before the expected answer' : undefined))
+    socket.on('end', () =>
+      done(
+        req.expect !== undefined && !received.includes(req.expect)
+          ? 'the connection was closed before the expected answer'
+          : undefined,
+      ),
+    )
     socket.on('error', (err) => done(describeSocketError(err)))
   })
 }

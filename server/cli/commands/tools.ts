@@ -17,7 +17,10 @@ export function registerTools(program: Command): void {
     .option('--data <dir>', 'kindlab data folder (tools go into <dir>/bin)')
     .option('--bin-dir <dir>', 'install into this folder instead (e.g. /usr/local/bin in a container image)')
     .option('--force', 'download again even when the pinned version is installed')
-    .addHelpText('after', '\nA platform without a pinned checksum is refused for that tool: install it yourself and put it on PATH.')
+    .addHelpText(
+      'after',
+      '\nA platform without a pinned checksum is refused for that tool: install it yourself and put it on PATH.',
+    )
     .action(async (only: string[], flags: ToolsInstallFlags) => {
       const { runToolsInstall } = await import('../tools-cli.ts')
       await runToolsInstall(only, flags)

@@ -30,7 +30,13 @@ export function testAdapters(): { adapters: ProvisionAdapters; recorded: Recorde
   const refuse = (): never => {
     throw new Error('kind must not be used against an existing cluster')
   }
-  const kind: KindCli = { clusters: refuse, create: refuse, kubeconfig: refuse, delete: refuse, loadImageArchive: refuse }
+  const kind: KindCli = {
+    clusters: refuse,
+    create: refuse,
+    kubeconfig: refuse,
+    delete: refuse,
+    loadImageArchive: refuse,
+  }
   const istioctl: IstioctlCli = {
     install: (overlayPath, target) => {
       recorded.istioctl.push({ overlayPath, target })

@@ -6,7 +6,13 @@ import type { KubeObject } from '../../../server/provision/blueprint.ts'
 import type { Blueprint } from '../../../server/provision/blueprint.ts'
 import { gatewayPorts, istioImages } from '../../../server/provision/blueprint-facts.ts'
 
-function deployment(namespace: string, name: string, labels: Record<string, string>, image: string, port: number): KubeObject {
+function deployment(
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  image: string,
+  port: number,
+): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -14,7 +20,14 @@ function deployment(namespace: string, name: string, labels: Record<string, stri
     spec: {
       replicas: 1,
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: name === 'istiod' ? 'discovery' : 'istio-proxy', image, ports: [{ containerPort: port }] }] } },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [
+            { name: name === 'istiod' ? 'discovery' : 'istio-proxy', image, ports: [{ containerPort: port }] },
+          ],
+        },
+      },
     },
   }
 }
@@ -22,7 +35,9 @@ function deployment(namespace: string, name: string, labels: Record<string, stri
 /** Istio as installed, with the ingress Service NodePort (kind) or LoadBalancer (existing cluster). */
 export function istioStandIn(bp: Blueprint, options: { tag?: string; nodePorts: boolean }): KubeObject[] {
   const ns = bp.istio.namespace
-  const [pilot, proxy] = istioImages(bp.istio.overlay).map((r) => (options.tag ? r.image.replace(/:[^:]+$/, `:${options.tag}`) : r.image))
+  const [pilot, proxy] = istioImages(bp.istio.overlay).map((r) =>
+    options.tag ? r.image.replace(/:[^:]+$/, `:${options.tag}`) : r.image,
+  )
   const ports = gatewayPorts(bp.istio.overlay, bp.istio.ingress.service).map((p) => {
     const { nodePort, ...rest } = p
     return options.nodePorts && nodePort !== undefined ? { ...rest, nodePort } : rest

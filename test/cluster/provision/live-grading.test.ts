@@ -33,20 +33,58 @@ describe('live grading adapters on a real control plane', () => {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: 'gateway', namespace, labels },
-        spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'istio-proxy', image: 'registry.k8s.io/pause:3.10', ports: [{ containerPort: 8080 }, { containerPort: 15000 }] }] } } },
+        spec: {
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              containers: [
+                {
+                  name: 'istio-proxy',
+                  image: 'registry.k8s.io/pause:3.10',
+                  ports: [{ containerPort: 8080 }, { containerPort: 15000 }],
+                },
+              ],
+            },
+          },
+        },
       },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'frontend', namespace }, spec: { selector: { app: 'frontend' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'frontend', namespace },
+        spec: { selector: { app: 'frontend' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+      },
     ]
     await createKubeOps(target).apply(objects)
     const custom = kc.makeApiClient(CustomObjectsApi)
     const create = (plural: string, kind: string, name: string, spec: Record<string, unknown>) =>
-      custom.createNamespacedCustomObject({ group, version, namespace, plural, body: { apiVersion: `${group}/${version}`, kind, metadata: { name }, spec } })
-    await create('gateways', 'Gateway', 'shop', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['hipster.example.com'] }] })
-    await create('virtualservices', 'VirtualService', 'shop', { hosts: ['hipster.example.com'], gateways: ['shop'], http: [{ route: [{ destination: { host: 'frontend', port: { number: 80 } } }] }] })
+      custom.createNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural,
+        body: { apiVersion: `${group}/${version}`, kind, metadata: { name }, spec },
+      })
+    await create('gateways', 'Gateway', 'shop', {
+      selector: { istio: 'ingressgateway' },
+      servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['hipster.example.com'] }],
+    })
+    await create('virtualservices', 'VirtualService', 'shop', {
+      hosts: ['hipster.example.com'],
+      gateways: ['shop'],
+      http: [{ route: [{ destination: { host: 'frontend', port: { number: 80 } } }] }],
+    })
     await create('destinationrules', 'DestinationRule', 'frontend', { host: 'frontend' })
-    await create('serviceentries', 'ServiceEntry', 'ext', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'TLS' }], resolution: 'DNS' })
+    await create('serviceentries', 'ServiceEntry', 'ext', {
+      hosts: ['api.example.com'],
+      ports: [{ number: 443, name: 'https', protocol: 'TLS' }],
+      resolution: 'DNS',
+    })
     await eventually('a Ready gateway pod', async () => {
-      const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: 'istio=ingressgateway' })
+      const pods = await kc
+        .makeApiClient(CoreV1Api)
+        .listNamespacedPod({ namespace, labelSelector: 'istio=ingressgateway' })
       return pods.items.find((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
     })
   })
@@ -56,17 +94,35 @@ describe('live grading adapters on a real control plane', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('lists the learner\'s Gateway, VirtualService, DestinationRule, ServiceEntry, Services and Pods as plain API objects', async () => {
+  it("lists the learner's Gateway, VirtualService, DestinationRule, ServiceEntry, Services and Pods as plain API objects", async () => {
     const snapshot = await createClusterResourceSource({ kube: target, namespaces: [ns.name] }).list()
-    const kinds = snapshot.objects.map((o) => `${(o as { apiVersion: string }).apiVersion} ${(o as { kind: string }).kind}`)
-    expect(kinds).toEqual(expect.arrayContaining([`${group}/v1 Gateway`, `${group}/v1 VirtualService`, `${group}/v1 DestinationRule`, `${group}/v1 ServiceEntry`, 'v1 Service', 'v1 Pod']))
+    const kinds = snapshot.objects.map(
+      (o) => `${(o as { apiVersion: string }).apiVersion} ${(o as { kind: string }).kind}`,
+    )
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        `${group}/v1 Gateway`,
+        `${group}/v1 VirtualService`,
+        `${group}/v1 DestinationRule`,
+        `${group}/v1 ServiceEntry`,
+        'v1 Service',
+        'v1 Pod',
+      ]),
+    )
     expect(snapshot.origins).toHaveLength(snapshot.objects.length)
     expect(snapshot.problems).toEqual([])
-    const service = snapshot.objects.find((o) => (o as { kind: string }).kind === 'Service') as { metadata: Record<string, unknown>; spec: { ports: unknown[] } }
-    expect(service.spec.ports).toEqual([expect.objectContaining({ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' })])
+    const service = snapshot.objects.find((o) => (o as { kind: string }).kind === 'Service') as {
+      metadata: Record<string, unknown>
+      spec: { ports: unknown[] }
+    }
+    expect(service.spec.ports).toEqual([
+      expect.objectContaining({ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }),
+    ])
     expect(service.metadata['managedFields']).toBeUndefined()
     expect(typeof service.metadata['creationTimestamp']).toBe('string')
-    const vs = snapshot.objects.find((o) => (o as { kind: string }).kind === 'VirtualService') as { spec: { gateways: string[] } }
+    const vs = snapshot.objects.find((o) => (o as { kind: string }).kind === 'VirtualService') as {
+      spec: { gateways: string[] }
+    }
     expect(vs.spec.gateways).toEqual(['shop'])
     const everywhere = await createClusterResourceSource({ kube: target }).list()
     expect(everywhere.objects.length).toBeGreaterThanOrEqual(snapshot.objects.length)
@@ -75,32 +131,59 @@ describe('live grading adapters on a real control plane', () => {
   it('finds the Ready gateway pod and reports a failed port-forward as LAB_ERR_ENVOY_UNREACHABLE', async () => {
     // kwok nodes have no kubelet to forward through; on kind nothing listens on 15000 in the stand-in.
     const probe = { host: '127.0.0.1', portFor: (p: number) => p }
-    const live = createLiveCluster({ kube: target, gateway: { namespace: ns.name, selector: { istio: 'ingressgateway' }, adminPort: 15000 }, probe })
+    const live = createLiveCluster({
+      kube: target,
+      gateway: { namespace: ns.name, selector: { istio: 'ingressgateway' }, adminPort: 15000 },
+      probe,
+    })
     const err = await live.configDump().catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'LAB_ERR_ENVOY_UNREACHABLE' })
     expect((err as Error).message).toMatch(/^The port-forward to gateway-[a-z0-9]+-[a-z0-9]+:15000 failed/)
-    const none = createLiveCluster({ kube: target, gateway: { namespace: ns.name, selector: { istio: 'no-such-gateway' }, adminPort: 15000 }, probe })
-    await expect(none.configDump()).rejects.toMatchObject({ code: 'LAB_ERR_ENVOY_UNREACHABLE', message: expect.stringMatching(/^No running ingress gateway pod/) as unknown })
+    const none = createLiveCluster({
+      kube: target,
+      gateway: { namespace: ns.name, selector: { istio: 'no-such-gateway' }, adminPort: 15000 },
+      probe,
+    })
+    await expect(none.configDump()).rejects.toMatchObject({
+      code: 'LAB_ERR_ENVOY_UNREACHABLE',
+      message: expect.stringMatching(/^No running ingress gateway pod/) as unknown,
+    })
   })
 
   it('says LAB_ERR_KUBE_FORBIDDEN for an identity without read rights and LAB_ERR_KUBE_UNREACHABLE for a dead API address', async () => {
     const core = kc.makeApiClient(CoreV1Api)
     await core.createNamespacedServiceAccount({ namespace: ns.name, body: { metadata: { name: 'nobody' } } })
-    const token = (await core.createNamespacedServiceAccountToken({ name: 'nobody', namespace: ns.name, body: { spec: { audiences: [] } } })).status?.token ?? ''
+    const token =
+      (
+        await core.createNamespacedServiceAccountToken({
+          name: 'nobody',
+          namespace: ns.name,
+          body: { spec: { audiences: [] } },
+        })
+      ).status?.token ?? ''
     const cluster = kc.getCurrentCluster()
     if (!cluster) {
       throw new Error('no cluster in the test kubeconfig')
     }
     const write = (name: string, server: string, user: { name: string; token?: string }) => {
       const k = new KubeConfig()
-      k.loadFromOptions({ clusters: [{ ...cluster, server }], users: [user], contexts: [{ name, cluster: cluster.name, user: user.name }], currentContext: name })
+      k.loadFromOptions({
+        clusters: [{ ...cluster, server }],
+        users: [user],
+        contexts: [{ name, cluster: cluster.name, user: user.name }],
+        currentContext: name,
+      })
       const file = join(dir, `${name}.kubeconfig`)
       writeFileSync(file, k.exportConfig())
       return { kubeconfigPath: file, context: name }
     }
     const readOnly = write('nobody', cluster.server, { name: 'nobody', token })
-    await expect(createClusterResourceSource({ kube: readOnly, namespaces: [ns.name] }).list()).rejects.toMatchObject({ code: 'LAB_ERR_KUBE_FORBIDDEN' })
+    await expect(createClusterResourceSource({ kube: readOnly, namespaces: [ns.name] }).list()).rejects.toMatchObject({
+      code: 'LAB_ERR_KUBE_FORBIDDEN',
+    })
     const dead = write('dead', 'https://127.0.0.1:1', { name: 'admin', token: 'x' })
-    await expect(createClusterResourceSource({ kube: dead }).list()).rejects.toMatchObject({ code: 'LAB_ERR_KUBE_UNREACHABLE' })
+    await expect(createClusterResourceSource({ kube: dead }).list()).rejects.toMatchObject({
+      code: 'LAB_ERR_KUBE_UNREACHABLE',
+    })
   })
 })

@@ -19,7 +19,11 @@ import { clusterTarget } from './harness.ts'
 
 const bp = await loadBlueprint()
 const target = clusterTarget()
-const hasLab = inject('clusterKind') === 'external' && (await createKubeOps(target).namespaceAnnotation(bp.app.namespace, appMarkerKey).catch(() => undefined)) !== undefined
+const hasLab =
+  inject('clusterKind') === 'external' &&
+  (await createKubeOps(target)
+    .namespaceAnnotation(bp.app.namespace, appMarkerKey)
+    .catch(() => undefined)) !== undefined
 const host = 'e2e.hipster.test'
 
 /** True when some virtual host of the dump serves `domain`. */
@@ -31,7 +35,10 @@ function servesDomain(value: unknown, domain: string): boolean {
     return false
   }
   const o = value as Record<string, unknown>
-  return (Array.isArray(o['domains']) && o['domains'].includes(domain)) || Object.values(o).some((v) => servesDomain(v, domain))
+  return (
+    (Array.isArray(o['domains']) && o['domains'].includes(domain)) ||
+    Object.values(o).some((v) => servesDomain(v, domain))
+  )
 }
 
 /** The gateway has the HTTP route for the host and its HTTPS (8443) and TCP (6379) listeners. */
@@ -45,26 +52,65 @@ describe.skipIf(!hasLab)('the live lab on kind, end to end', () => {
   const kc = kubeConfig()
   const custom = kc.makeApiClient(CustomObjectsApi)
   const namespace = bp.app.namespace
-  const ports = Object.fromEntries(gatewayPortRoutes(bp).flatMap((r): Array<[number, number]> => (r.hostPort ? [[r.servicePort, r.hostPort]] : [])))
+  const ports = Object.fromEntries(
+    gatewayPortRoutes(bp).flatMap((r): Array<[number, number]> => (r.hostPort ? [[r.servicePort, r.hostPort]] : [])),
+  )
   const live = createLiveCluster({
     kube: target,
-    gateway: { namespace: bp.istio.namespace, selector: bp.istio.ingress.selector, adminPort: bp.istio.ingress.adminPort },
+    gateway: {
+      namespace: bp.istio.namespace,
+      selector: bp.istio.ingress.selector,
+      adminPort: bp.istio.ingress.adminPort,
+    },
     probe: probeAddress({ type: 'host-ports', ports }),
   })
   const apply = (plural: string, kind: string, spec: Record<string, unknown>) =>
-    custom.createNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace, plural, body: { apiVersion: 'networking.istio.io/v1', kind, metadata: { name: 'kl-e2e' }, spec } })
+    custom.createNamespacedCustomObject({
+      group: 'networking.istio.io',
+      version: 'v1',
+      namespace,
+      plural,
+      body: { apiVersion: 'networking.istio.io/v1', kind, metadata: { name: 'kl-e2e' }, spec },
+    })
 
   beforeAll(async () => {
-    await execa('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')])
+    await execa('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${host}`,
+      '-addext',
+      `subjectAltName=DNS:${host}`,
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ])
     await kc.makeApiClient(CoreV1Api).createNamespacedSecret({
       namespace: bp.istio.namespace,
-      body: { metadata: { name: 'kl-e2e-cert' }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': readFileSync(join(dir, 'cert.pem'), 'utf8'), 'tls.key': readFileSync(join(dir, 'key.pem'), 'utf8') } },
+      body: {
+        metadata: { name: 'kl-e2e-cert' },
+        type: 'kubernetes.io/tls',
+        stringData: {
+          'tls.crt': readFileSync(join(dir, 'cert.pem'), 'utf8'),
+          'tls.key': readFileSync(join(dir, 'key.pem'), 'utf8'),
+        },
+      },
     })
     await apply('gateways', 'Gateway', {
       selector: bp.istio.ingress.selector,
       servers: [
         { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [host] },
-        { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: [host], tls: { mode: 'SIMPLE', credentialName: 'kl-e2e-cert' } },
+        {
+          port: { number: 443, name: 'https', protocol: 'HTTPS' },
+          hosts: [host],
+          tls: { mode: 'SIMPLE', credentialName: 'kl-e2e-cert' },
+        },
         { port: { number: 6379, name: 'tcp-redis', protocol: 'TCP' }, hosts: ['*'] },
       ],
     })
@@ -74,20 +120,59 @@ describe.skipIf(!hasLab)('the live lab on kind, end to end', () => {
       http: [{ route: [{ destination: { host: 'frontend', port: { number: 80 } } }] }],
     })
     await custom.createNamespacedCustomObject({
-      group: 'networking.istio.io', version: 'v1', namespace, plural: 'virtualservices',
-      body: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'kl-e2e-redis' }, spec: { hosts: ['*'], gateways: ['kl-e2e'], tcp: [{ match: [{ port: 6379 }], route: [{ destination: { host: 'redis-cart', port: { number: 6379 } } }] }] } },
+      group: 'networking.istio.io',
+      version: 'v1',
+      namespace,
+      plural: 'virtualservices',
+      body: {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'kl-e2e-redis' },
+        spec: {
+          hosts: ['*'],
+          gateways: ['kl-e2e'],
+          tcp: [{ match: [{ port: 6379 }], route: [{ destination: { host: 'redis-cart', port: { number: 6379 } } }] }],
+        },
+      },
     })
   })
 
   afterAll(async () => {
-    await custom.deleteNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace, plural: 'virtualservices', name: 'kl-e2e-redis' }).catch(() => undefined)
-    await custom.deleteNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace, plural: 'virtualservices', name: 'kl-e2e' }).catch(() => undefined)
-    await custom.deleteNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace, plural: 'gateways', name: 'kl-e2e' }).catch(() => undefined)
-    await kc.makeApiClient(CoreV1Api).deleteNamespacedSecret({ namespace: bp.istio.namespace, name: 'kl-e2e-cert' }).catch(() => undefined)
+    await custom
+      .deleteNamespacedCustomObject({
+        group: 'networking.istio.io',
+        version: 'v1',
+        namespace,
+        plural: 'virtualservices',
+        name: 'kl-e2e-redis',
+      })
+      .catch(() => undefined)
+    await custom
+      .deleteNamespacedCustomObject({
+        group: 'networking.istio.io',
+        version: 'v1',
+        namespace,
+        plural: 'virtualservices',
+        name: 'kl-e2e',
+      })
+      .catch(() => undefined)
+    await custom
+      .deleteNamespacedCustomObject({
+        group: 'networking.istio.io',
+        version: 'v1',
+        namespace,
+        plural: 'gateways',
+        name: 'kl-e2e',
+      })
+      .catch(() => undefined)
+    await kc
+      .makeApiClient(CoreV1Api)
+      .deleteNamespacedSecret({ namespace: bp.istio.namespace, name: 'kl-e2e-cert' })
+      .catch(() => undefined)
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('sees the route in the gateway Envoy\'s config_dump through the port-forward', async () => {
+  it("sees the route in the gateway Envoy's config_dump through the port-forward", async () => {
     const { ready } = await live.waitForEnvoy(propagated, 90_000)
     expect(ready).toBe(true)
   })
@@ -103,7 +188,7 @@ describe.skipIf(!hasLab)('the live lab on kind, end to end', () => {
     expect(secure).toMatchObject({ status: 200 })
   })
 
-  it('reaches Redis through the gateway\'s TCP port (host 3306 → node 30306 → 6379)', async () => {
+  it("reaches Redis through the gateway's TCP port (host 3306 → node 30306 → 6379)", async () => {
     const result = await live.tcpProbe({ port: 6379, send: 'PING\r\n', expect: '+PONG', timeoutMs: 10_000 })
     expect(result).toMatchObject({ connected: true })
     expect(result.received).toContain('+PONG')

@@ -29,7 +29,10 @@ describe.skipIf(inject('clusterKind') !== 'sim')('kindlab up --context on a real
   let plan: Plan
   const run = async (p: Plan): Promise<ProgressEventDto[]> => {
     const events: ProgressEventDto[] = []
-    await runPlan(p, createStepRunner(p, adapters), { signal: new AbortController().signal, onProgress: (e) => events.push(e) })
+    await runPlan(p, createStepRunner(p, adapters), {
+      signal: new AbortController().signal,
+      onProgress: (e) => events.push(e),
+    })
     return events
   }
 
@@ -39,24 +42,46 @@ describe.skipIf(inject('clusterKind') !== 'sim')('kindlab up --context on a real
     ops = createKubeOps(target)
     // An existing cluster with Istio already installed (as `istioctl install` would leave it).
     await ops.apply(istioStandIn(bp, { nodePorts: false }))
-    plan = planUp(bp, { target: { type: 'context', context: target.context }, kubeconfigPath: target.kubeconfigPath, workDir, readyTimeoutMs: 120_000 })
+    plan = planUp(bp, {
+      target: { type: 'context', context: target.context },
+      kubeconfigPath: target.kubeconfigPath,
+      workDir,
+      readyTimeoutMs: 120_000,
+    })
   })
 
   afterAll(async () => {
     await ops?.delete([...bp.addons.manifests, ...bp.app.manifests].flatMap((f) => f.objects)).catch(() => undefined)
-    await kc?.makeApiClient(CoreV1Api).deleteNamespace({ name: bp.istio.namespace }).catch(() => undefined)
+    await kc
+      ?.makeApiClient(CoreV1Api)
+      .deleteNamespace({ name: bp.istio.namespace })
+      .catch(() => undefined)
     rmSync(workDir, { recursive: true, force: true })
   })
 
   it('applies the shop and the dashboards and watches until all 17 Deployments are available', async () => {
     const events = await run(plan)
-    expect(finalStates(events)).toEqual({ context: 'done', istio: 'skipped', app: 'done', addons: 'done', ready: 'done' })
-    expect(events.some((e) => /^waiting for deployment [a-z-]+\/[a-z-]+: (\d+\/\d+ ready|not created yet) \(\d+ of 17 ready/.test(e.detail ?? ''))).toBe(true)
+    expect(finalStates(events)).toEqual({
+      context: 'done',
+      istio: 'skipped',
+      app: 'done',
+      addons: 'done',
+      ready: 'done',
+    })
+    expect(
+      events.some((e) =>
+        /^waiting for deployment [a-z-]+\/[a-z-]+: (\d+\/\d+ ready|not created yet) \(\d+ of 17 ready/.test(
+          e.detail ?? '',
+        ),
+      ),
+    ).toBe(true)
     expect(recorded.istioctl).toEqual([])
     const shop = await ops.deployments(bp.app.namespace)
     expect(shop).toHaveLength(11)
     expect(shop.every((d) => d.available)).toBe(true)
-    const frontend = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'frontend', namespace: 'hipster' })
+    const frontend = await kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: 'frontend', namespace: 'hipster' })
     expect(frontend.metadata?.managedFields?.some((f) => f.manager === 'kindlab' && f.operation === 'Apply')).toBe(true)
     const ns = await kc.makeApiClient(CoreV1Api).readNamespace({ name: 'hipster' })
     expect(ns.metadata?.labels?.['istio-injection']).toBe('enabled')
@@ -67,7 +92,13 @@ describe.skipIf(inject('clusterKind') !== 'sim')('kindlab up --context on a real
     const core = kc.makeApiClient(CoreV1Api)
     await core.deleteNamespacedService({ name: 'frontend-external', namespace: 'hipster' })
     const events = await run(plan)
-    expect(finalStates(events)).toEqual({ context: 'done', istio: 'skipped', app: 'skipped', addons: 'done', ready: 'done' })
+    expect(finalStates(events)).toEqual({
+      context: 'done',
+      istio: 'skipped',
+      app: 'skipped',
+      addons: 'done',
+      ready: 'done',
+    })
     const services = (await core.listNamespacedService({ namespace: 'hipster' })).items.map((s) => s.metadata?.name)
     expect(services).toContain('frontend')
     expect(services).not.toContain('frontend-external')
@@ -75,33 +106,57 @@ describe.skipIf(inject('clusterKind') !== 'sim')('kindlab up --context on a real
     expect((await core.readNamespace({ name: 'hipster' })).metadata?.labels?.['istio-injection']).toBe('enabled')
   })
 
-  it('fails in time with the pod\'s own reason, and stops on Ctrl-C', async () => {
+  it("fails in time with the pod's own reason, and stops on Ctrl-C", async () => {
     const stuck = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'stuck', namespace: 'hipster' },
       spec: {
         selector: { matchLabels: { app: 'stuck' } },
-        template: { metadata: { labels: { app: 'stuck' } }, spec: { nodeSelector: { 'kindlab.dev/no-such-node': 'x' }, containers: [{ name: 'c', image: 'redis:alpine' }] } },
+        template: {
+          metadata: { labels: { app: 'stuck' } },
+          spec: {
+            nodeSelector: { 'kindlab.dev/no-such-node': 'x' },
+            containers: [{ name: 'c', image: 'redis:alpine' }],
+          },
+        },
       },
     }
     await ops.apply([stuck])
-    const refs = [{ namespace: 'hipster', name: 'frontend' }, { namespace: 'hipster', name: 'stuck' }]
+    const refs = [
+      { namespace: 'hipster', name: 'frontend' },
+      { namespace: 'hipster', name: 'stuck' },
+    ]
     const details: string[] = []
-    const err = await ops.waitForDeployments(refs, { timeoutMs: 6000, onProgress: (d) => details.push(d) }).catch((e: unknown) => e)
+    const err = await ops
+      .waitForDeployments(refs, { timeoutMs: 6000, onProgress: (d) => details.push(d) })
+      .catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'LAB_ERR_KUBE_TIMEOUT' })
     expect((err as { hint?: string }).hint).toMatch(/^hipster\/stuck-[a-z0-9-]+ reports Unschedulable/)
-    expect(details.at(-1)).toMatch(/^waiting for deployment hipster\/stuck: 0\/1 ready \(1 of 2 ready; hipster\/stuck-.+: Unschedulable\)$/)
+    expect(details.at(-1)).toMatch(
+      /^waiting for deployment hipster\/stuck: 0\/1 ready \(1 of 2 ready; hipster\/stuck-.+: Unschedulable\)$/,
+    )
     const abort = new AbortController()
-    const waiting = ops.waitForDeployments(refs, { timeoutMs: 60_000, signal: abort.signal, onProgress: () => abort.abort() })
+    const waiting = ops.waitForDeployments(refs, {
+      timeoutMs: 60_000,
+      signal: abort.signal,
+      onProgress: () => abort.abort(),
+    })
     await expect(waiting).rejects.toMatchObject({ code: 'LAB_ERR_ABORTED' })
     await ops.delete([stuck])
   })
 
-  it('plans and runs the Istio step for kind: the overlay\'s fixed node ports are accepted, a matching install is kept, another version is replaced', async () => {
+  it("plans and runs the Istio step for kind: the overlay's fixed node ports are accepted, a matching install is kept, another version is replaced", async () => {
     // The API server validates the overlay's node ports (range, uniqueness) on a NodePort Service.
     await ops.apply(istioStandIn(bp, { nodePorts: true }))
-    const kindPlan = { ...planUp(bp, { target: { type: 'kind', clusterName: 'kindlab' }, kubeconfigPath: target.kubeconfigPath, workDir }), context: target.context }
+    const kindPlan = {
+      ...planUp(bp, {
+        target: { type: 'kind', clusterName: 'kindlab' },
+        kubeconfigPath: target.kubeconfigPath,
+        workDir,
+      }),
+      context: target.context,
+    }
     const istio = kindPlan.steps.find((s) => s.id === 'istio')
     if (!istio) {
       throw new Error('no istio step')
@@ -116,7 +171,12 @@ describe.skipIf(inject('clusterKind') !== 'sim')('kindlab up --context on a real
 
     await ops.apply(istioStandIn(bp, { nodePorts: true, tag: '1.30.2' }))
     expect(await step(istio, ctx)).toEqual({ state: 'done', detail: 'Istio 1.31.1 installed' })
-    expect(recorded.istioctl).toEqual([{ overlayPath: `${workDir}/istio-overlay.yaml`, target: { kubeconfig: target.kubeconfigPath, context: target.context } }])
+    expect(recorded.istioctl).toEqual([
+      {
+        overlayPath: `${workDir}/istio-overlay.yaml`,
+        target: { kubeconfig: target.kubeconfigPath, context: target.context },
+      },
+    ])
     expect(parse(readFileSync(`${workDir}/istio-overlay.yaml`, 'utf8'))).toEqual(bp.istio.overlay)
   })
 })
