@@ -104,7 +104,7 @@ describe('properties', () => {
         const out = fastParseDocuments(stringify(obj))
         return out === undefined || JSON.stringify(out[0]?.value) === JSON.stringify(obj)
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     )
   })
   test('documents written by yaml (flow style) read back identically, or the reader gives up', () => {
@@ -113,7 +113,7 @@ describe('properties', () => {
         const out = fastParseDocuments(stringify(obj, { collectionStyle: 'flow' }))
         return out === undefined || JSON.stringify(out[0]?.value) === JSON.stringify(obj)
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     )
   })
   test('with ordinary strings the reader always answers, in both styles', () => {
@@ -133,7 +133,7 @@ describe('properties', () => {
           (t) => JSON.stringify(fastParseDocuments(t)?.[0]?.value) === JSON.stringify(obj),
         ),
       ),
-      { numRuns: 300 },
+      { numRuns: 150 },
     )
   })
   test('the reader answers for the usual Kubernetes-shaped documents', () => {
