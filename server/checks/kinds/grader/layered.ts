@@ -46,7 +46,7 @@ export async function runLayers(input: GraderInput, req: GatewayRequest, judges:
   if (cluster === undefined) {
     out.layers.push(needsCluster('envoy'), needsCluster('traffic'))
   } else {
-    hint = (await liveLayers(cluster, req, judges, out, config.layer.passed === true)) ?? hint
+    hint = (await liveLayers(input, cluster, req, judges, out, config.layer.passed === true)) ?? hint
   }
   if (hint !== undefined) {
     out.hint = hint
@@ -80,6 +80,7 @@ function configLayer(
 
 /** Envoy and traffic layers; returns a hint that replaces the prediction's, if any. */
 async function liveLayers(
+  input: GraderInput,
   cluster: LiveCluster,
   req: GatewayRequest,
   judges: Judges,
@@ -88,7 +89,7 @@ async function liveLayers(
 ): Promise<string | undefined> {
   const { detail } = out
   let hint: string | undefined
-  const envoy = await envoyLayer(cluster, req, out.prediction, judges, predictedPass)
+  const envoy = await envoyLayer(input, cluster, req, out.prediction, judges, predictedPass)
   out.layers.push(envoy.layer)
   if (envoy.outcome !== undefined) {
     out.envoy = envoy.outcome
@@ -152,7 +153,21 @@ function rejectedNote(input: GraderInput): string | undefined {
   return f === undefined ? undefined : `Also: istiod rejects one of your resources. ${hintFromFinding(f)}`
 }
 
+/** One config_dump per grader input (a step's checks share it); a newer one after a wait replaces it. */
+const dumps = new WeakMap<LiveCluster, { input: object; dump: Promise<unknown> }>()
+
+function dumpFor(cluster: LiveCluster, input: object): Promise<unknown> {
+  const hit = dumps.get(cluster)
+  if (hit !== undefined && hit.input === input) {
+    return hit.dump
+  }
+  const dump = cluster.configDump()
+  dumps.set(cluster, { input, dump })
+  return dump
+}
+
 async function envoyLayer(
+  input: GraderInput,
   cluster: LiveCluster,
   req: GatewayRequest,
   p: Prediction,
@@ -164,13 +179,14 @@ async function envoyLayer(
     const dump = readDump(json)
     return typeof dump === 'string' ? dump : simulateOnDump(dump, req, listenPort)
   }
-  let result = evaluate(await cluster.configDump())
+  let result = evaluate(await dumpFor(cluster, input))
   if (typeof result !== 'string' && judges.config(result).passed !== predictedPass) {
     const waited = await cluster.waitForEnvoy((json) => {
       const r = evaluate(json)
       return typeof r !== 'string' && judges.config(r).passed === predictedPass
     }, PROPAGATION_WAIT_MS)
     result = evaluate(waited.dump)
+    dumps.set(cluster, { input, dump: Promise.resolve(waited.dump) })
   }
   if (typeof result === 'string') {
     return {

@@ -160,20 +160,7 @@ function checkPresent(
 ): CheckOutcome {
   const what = describeRef(want)
   if (found === undefined) {
-    const deleted = wasDeleted(input, want)
-    const elsewhere = input.objects.filter(
-      (o) => o.ref.kind.toLowerCase() === want.kind.toLowerCase() && o.ref.name === want.name,
-    )
-    const message = deleted
-      ? `${what} was deleted, but it must stay.`
-      : `${what} does not exist${input.live ? '' : ' in your files'}.`
-    const where = elsewhere.map((o) => `namespace ${o.ref.namespace}`).join(', ')
-    const hint = deleted
-      ? `Re-create ${what}; only the object the step names should be deleted.`
-      : elsewhere.length > 0
-        ? `There is a ${want.kind} named ${want.name} in ${where}, but it must be in namespace ${want.namespace}: set metadata.namespace: ${want.namespace}.`
-        : `Create ${what}${input.live ? '' : ' in a file in your workspace'} and apply it with kubectl.`
-    return { passed: false, message, hint, layers: [ran('config', false, deleted ? 'deleted' : 'missing')] }
+    return missing(input, want)
   }
   for (const f of fields) {
     const actual = getField(found.object, f.path)
@@ -196,6 +183,24 @@ function checkPresent(
     message: `${what} is as expected.`,
     layers: [ran('config', true, fields.length === 0 ? 'exists' : `${fields.length} field(s) as expected`)],
   }
+}
+
+function missing(input: GraderInput, want: ObjectRef): CheckOutcome {
+  const what = describeRef(want)
+  const deleted = wasDeleted(input, want)
+  const elsewhere = input.objects.filter(
+    (o) => o.ref.kind.toLowerCase() === want.kind.toLowerCase() && o.ref.name === want.name,
+  )
+  const message = deleted
+    ? `${what} was deleted, but it must stay.`
+    : `${what} does not exist${input.live ? '' : ' in your files'}.`
+  const where = elsewhere.map((o) => `namespace ${o.ref.namespace}`).join(', ')
+  const hint = deleted
+    ? `Re-create ${what}; only the object the step names should be deleted.`
+    : elsewhere.length > 0
+      ? `There is a ${want.kind} named ${want.name} in ${where}, but it must be in namespace ${want.namespace}: set metadata.namespace: ${want.namespace}.`
+      : `Create ${what}${input.live ? '' : ' in a file in your workspace'} and apply it with kubectl.`
+  return { passed: false, message, hint, layers: [ran('config', false, deleted ? 'deleted' : 'missing')] }
 }
 
 function fieldProblem(

@@ -4,7 +4,7 @@
 // of that name in another namespace, or other TLS Secrets but not this one, prove a mistake.
 import type { Translation } from '../../../grader/core/index.ts'
 import type { SimResult } from '../../../grader/core/index.ts'
-import type { GraderInput } from '../../grader-input.ts'
+import type { GraderInput, RawObject } from '../../grader-input.ts'
 
 /** A credential problem: a sentence, and the field to change. */
 export interface CredentialProblem {
@@ -27,32 +27,48 @@ export function credentialProblem(
   }
   const names = tls.credentialName !== undefined ? [tls.credentialName] : (tls.credentialNames ?? [])
   if (names.length === 0) {
-    return undefined
-  } // file-mounted certificates: nothing to look up
-  const podNs = t.env.pod.namespace
-  const gateway = `Gateway ${ms.gateway.metadata.namespace}/${ms.gateway.metadata.name}`
-  const field = `spec.servers[${ms.index}].tls.credentialName`
+    return undefined // file-mounted certificates: nothing to look up
+  }
   const secrets = input.objects.filter((o) => o.ref.kind === 'Secret' && o.ref.group === '')
   if (input.live && secrets.length === 0) {
     return undefined // the cluster source lists no Secrets: Envoy and traffic judge the certificate
   }
+  const server = {
+    gateway: `Gateway ${ms.gateway.metadata.namespace}/${ms.gateway.metadata.name}`,
+    field: `spec.servers[${ms.index}].tls.credentialName`,
+  }
   for (const name of names) {
-    if (secrets.some((s) => s.ref.namespace === podNs && s.ref.name === name)) {
-      continue
+    const problem = secretProblem(input, secrets, name, t.env.pod.namespace, server)
+    if (problem !== undefined) {
+      return problem
     }
-    const elsewhere = secrets.filter((s) => s.ref.name === name).map((s) => s.ref.namespace)
-    if (elsewhere.length > 0) {
-      return {
-        message: `the TLS Secret ${name} is in namespace ${elsewhere.join(', ')}, but the gateway pod reads Secrets only from ${podNs}`,
-        hint: `Create the Secret ${name} in namespace ${podNs} (kubectl create -n ${podNs} secret tls ${name} ...); ${gateway} ${field} stays "${name}".`,
-      }
+  }
+  return undefined
+}
+
+function secretProblem(
+  input: GraderInput,
+  secrets: readonly RawObject[],
+  name: string,
+  podNs: string,
+  server: { gateway: string; field: string },
+): CredentialProblem | undefined {
+  const { gateway, field } = server
+  if (secrets.some((s) => s.ref.namespace === podNs && s.ref.name === name)) {
+    return undefined
+  }
+  const elsewhere = secrets.filter((s) => s.ref.name === name).map((s) => s.ref.namespace)
+  if (elsewhere.length > 0) {
+    return {
+      message: `the TLS Secret ${name} is in namespace ${elsewhere.join(', ')}, but the gateway pod reads Secrets only from ${podNs}`,
+      hint: `Create the Secret ${name} in namespace ${podNs} (kubectl create -n ${podNs} secret tls ${name} ...); ${gateway} ${field} stays "${name}".`,
     }
-    const inNs = secrets.filter((s) => s.ref.namespace === podNs).map((s) => s.ref.name)
-    if (input.live || inNs.length > 0) {
-      return {
-        message: `${gateway} ${field} is "${name}", but there is no Secret ${podNs}/${name}${inNs.length > 0 ? ` (Secrets there: ${inNs.join(', ')})` : ''}`,
-        hint: `Set ${field} of ${gateway} to the name of your TLS Secret in ${podNs}${inNs.length > 0 ? `, e.g. "${inNs[0]}"` : ''}, or create the Secret ${podNs}/${name}.`,
-      }
+  }
+  const inNs = secrets.filter((s) => s.ref.namespace === podNs).map((s) => s.ref.name)
+  if (input.live || inNs.length > 0) {
+    return {
+      message: `${gateway} ${field} is "${name}", but there is no Secret ${podNs}/${name}${inNs.length > 0 ? ` (Secrets there: ${inNs.join(', ')})` : ''}`,
+      hint: `Set ${field} of ${gateway} to the name of your TLS Secret in ${podNs}${inNs.length > 0 ? `, e.g. "${inNs[0]}"` : ''}, or create the Secret ${podNs}/${name}.`,
     }
   }
   return undefined
