@@ -28,6 +28,8 @@ export interface CohortServiceDeps {
   reissueToken(sessionId: string): string
   /** Ends a session (its token stops working; progress is kept). */
   endSession(sessionId: string): void
+  /** Told when a trainee's session ends by reset or teardown (closes their terminal). */
+  onSessionEnded?: (sessionId: string) => void
   now?: () => number
 }
 
@@ -69,6 +71,11 @@ export function createCohortService(deps: CohortServiceDeps) {
       offline: c.offline,
       createdAt: c.createdAt,
     }
+  }
+
+  function endTrainee(sessionId: string): void {
+    deps.endSession(sessionId)
+    deps.onSessionEnded?.(sessionId)
   }
 
   /** Joins run one at a time per cohort, so two trainees never pick the same free seat. */
@@ -239,7 +246,7 @@ export function createCohortService(deps: CohortServiceDeps) {
       await deps.pool.idle(c.id)
       await deps.backend.destroy(c, trainee)
       if (seat.sessionId) {
-        deps.endSession(seat.sessionId)
+        endTrainee(seat.sessionId)
       }
       repo.resetSeat(c.id, trainee, sha256(secrets.joinToken(c.id, trainee, seat.generation + 1)))
       deps.events.emit({ type: 'seat', cohortId: c.id, traineeId: trainee })
@@ -254,7 +261,7 @@ export function createCohortService(deps: CohortServiceDeps) {
       await deps.backend.teardown(c)
       for (const s of repo.seats(c.id)) {
         if (s.sessionId) {
-          deps.endSession(s.sessionId)
+          endTrainee(s.sessionId)
         }
       }
       return { leftovers: await deps.backend.leftovers(c) }

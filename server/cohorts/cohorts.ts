@@ -29,6 +29,8 @@ export interface CohortsDeps {
   sessionTtlMs?: number
   /** How often the reaper runs. @default 60 s */
   reapEveryMs?: number
+  /** Told when a trainee's session ends by reset or teardown (e.g. to close their terminal). */
+  onSessionEnded?: (sessionId: string) => void
 }
 
 export function createCohorts(deps: CohortsDeps) {
@@ -47,6 +49,7 @@ export function createCohorts(deps: CohortsDeps) {
     events,
     reissueToken: (id) => repo.reissueSessionToken(id),
     endSession: (id) => repo.endSession(id),
+    onSessionEnded: (id) => deps.onSessionEnded?.(id),
   })
   const gradebook = createGradeBook(repo, deps.catalog, deps.stuckAfterMs === undefined ? {} : { stuckAfterMs: deps.stuckAfterMs })
   const instructors = createInstructorAuth(deps.db)

@@ -46,7 +46,14 @@ function backendFor(input: CohortWiringInput): EnvironmentBackend {
 }
 
 export function wireCohorts(input: CohortWiringInput): CohortWiring {
-  const cohorts = createCohorts({ db: input.db, dataDir: input.config.dataDir, sessions: input.sessions, catalog: input.catalog, backend: backendFor(input) })
+  const cohorts = createCohorts({
+    db: input.db,
+    dataDir: input.config.dataDir,
+    sessions: input.sessions,
+    catalog: input.catalog,
+    backend: backendFor(input),
+    onSessionEnded: (id) => void input.terminalManager?.()?.closeSession(id),
+  })
   const sessionsRepo = createSessionsRepo(input.db)
   const limits = {
     join: createTokenBucket({ capacity: 20, refillPerSecond: 1 }),

@@ -49,7 +49,8 @@ export async function buildCohortTestApp(
   const catalog = createLabCatalog(labs)
   const sessions = createSessionService(createSessionsRepo(db), dataDir)
   const progress = createProgressRepo(db)
-  const cohorts = createCohorts({ db, dataDir, sessions, catalog, backend: options.backend ?? createPlannedOnlyBackend() })
+  let closeTerminal: (id: string) => void = () => {}
+  const cohorts = createCohorts({ db, dataDir, sessions, catalog, backend: options.backend ?? createPlannedOnlyBackend(), onSessionEnded: (id) => closeTerminal(id) })
   const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: {}, services: {}, onAttempt: (e) => cohorts.onAttempt(e) })
   const adminToken = cohorts.instructors.bootstrap() ?? cohorts.instructors.resetAdminToken()
   const limits = { join: roomy(), login: roomy(), check: roomy(), ...options.limits }
@@ -57,6 +58,7 @@ export async function buildCohortTestApp(
     ? attachTerminal({ authenticate: (token) => sessions.authenticate(token), isAllowedOrigin: () => true, env: {}, idleTimeoutMs: 60_000 })
     : undefined
   const sessionsRepo = createSessionsRepo(db)
+  closeTerminal = (id) => void terminal?.manager()?.closeSession(id)
   const app = await buildApp({
     logger: false,
     exposeStack: false,

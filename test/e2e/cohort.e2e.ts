@@ -32,6 +32,8 @@ async function joinAs(browser: Browser, cohort: string, code: string, name: stri
   await page.getByLabel('Class code').fill(code)
   await page.getByLabel('Your name').fill(name)
   await page.getByRole('button', { name: 'Join' }).click()
+  await expect(page.getByTestId('rejoin-link')).toContainText(`/join/${cohort}#t=`)
+  await page.getByRole('button', { name: 'Open the lab' }).click()
   await expect(page).toHaveURL(/\/labs\/hello-kindlab/)
   await expect(page.locator('.terminal-status')).toHaveText('Connected')
   return page

@@ -21,6 +21,29 @@ function enter(result: JoinResultDto): void {
   location.assign(`/labs/${result.labId}`)
 }
 
+/** After a class-code join: the trainee's own link (to come back from another browser), then the lab. */
+function showWelcome(main: HTMLElement, result: JoinResultDto): void {
+  const link = new URL(result.rejoinPath, location.origin).href
+  const go = h('button', { type: 'button' }, 'Open the lab')
+  go.addEventListener('click', () => enter(result))
+  main.replaceChildren(
+    h(
+      'section',
+      { class: 'instructor' },
+      h(
+        'div',
+        { class: 'panel-form', role: 'region', 'aria-labelledby': 'welcome-title' },
+        h('h1', { id: 'welcome-title' }, `Welcome, you are ${result.traineeId}`),
+        h('p', {}, 'Your host names end with ', h('code', {}, result.domain), '.'),
+        h('p', {}, 'Your personal link brings you back to your work from any browser. Keep it private:'),
+        h('p', { class: 'handout-link' }, h('code', { 'data-testid': 'rejoin-link' }, link)),
+        go,
+      ),
+    ),
+  )
+  go.focus()
+}
+
 export async function showJoin(main: HTMLElement, cohort: string): Promise<void> {
   document.title = `Join ${cohort} · kindlab`
   byId('crumbs').replaceChildren(h('span', {}, `Join ${cohort}`))
@@ -52,9 +75,12 @@ export async function showJoin(main: HTMLElement, cohort: string): Promise<void>
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     error.textContent = ''
-    join({ classCode: code.value, displayName: name.value }).then(enter, (err: unknown) => {
-      error.textContent = err instanceof ApiError ? `${err.message} ${err.hint ?? ''}` : 'Could not join.'
-    })
+    join({ classCode: code.value, displayName: name.value }).then(
+      (result) => showWelcome(main, result),
+      (err: unknown) => {
+        error.textContent = err instanceof ApiError ? `${err.message} ${err.hint ?? ''}` : 'Could not join.'
+      },
+    )
   })
   main.replaceChildren(h('section', { class: 'instructor' }, form))
   code.focus()
