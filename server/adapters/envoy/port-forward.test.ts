@@ -2,7 +2,7 @@
 // websocket server that speaks the kubelet's port-forward channel protocol (v4.channel.k8s.io:
 // a channel byte per frame, the port number first on each channel) and relays to a loopback HTTP
 // server serving a real captured /config_dump. Also the error channel and a refused upgrade.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { connect } from 'node:net'
 import { KubeConfig } from '@kubernetes/client-node'
@@ -11,16 +11,12 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { fetchConfigDump } from './envoy-admin.ts'
 import { openPortForward } from './port-forward.ts'
 
-// A real captured dump when the team's shared fixtures are on this machine, else the repo's own.
+// A real captured dump (Istio's test data, see test/fixtures/envoy/captured/README.md).
 const shared = new URL(
-  '../../../../shared/fixtures/envoy/routes-istio-gateway-http-route-prefix.configdump.json',
+  '../../../test/fixtures/envoy/captured/routes-istio-gateway-http-route-prefix.configdump.json',
   import.meta.url,
 )
-const fixture = readFileSync(
-  existsSync(shared)
-    ? shared
-    : new URL('../../../test/fixtures/envoy/gateway-boutique.configdump.json', import.meta.url),
-)
+const fixture = readFileSync(shared)
 let envoy: Server
 let envoyPort = 0
 let api: Server

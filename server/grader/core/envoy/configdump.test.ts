@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { ConfigDumpError, parseConfigDump, routeConfigVersions, toEnvoyView } from './configdump.ts'
 import { routeOwner } from './route-owner.ts'
@@ -6,9 +6,8 @@ import { routeOwner } from './route-owner.ts'
 const ownDir = new URL('../../../../test/fixtures/envoy/', import.meta.url)
 const readOwnFixture = (name: string): string => readFileSync(new URL(name, ownDir), 'utf8')
 const loadOwnJson = (name: string): unknown => JSON.parse(readOwnFixture(name)) as unknown
-/** The team's captured gateway dumps live outside the repo (/work/shared); tests on them are skipped elsewhere. */
-const sharedDir = new URL('../../../../../shared/fixtures/envoy/', import.meta.url)
-const hasSharedFixtures = existsSync(sharedDir)
+/** Captured gateway dumps from Istio's test data (see test/fixtures/envoy/captured/README.md). */
+const sharedDir = new URL('../../../../test/fixtures/envoy/captured/', import.meta.url)
 const readSharedFixture = (name: string): string => readFileSync(new URL(name, sharedDir), 'utf8')
 
 const T = 'type.googleapis.com/envoy.admin.v3.'
@@ -128,7 +127,7 @@ describe('toEnvoyView (the --json contract)', () => {
   })
 })
 
-describe.runIf(hasSharedFixtures)('parseConfigDump on captured routes-only dumps', () => {
+describe('parseConfigDump on captured routes-only dumps', () => {
   it('accepts a dump that holds only routes', () => {
     const dump = parseConfigDump(
       JSON.parse(readSharedFixture('routes-istio-gateway-http-route-prefix.configdump.json')),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { renderClustersTable } from './clusters-table.ts'
 import { parseConfigDump } from './configdump.ts'
@@ -9,19 +9,16 @@ import type { RouteConfiguration } from './types.ts'
 const ownDir = new URL('../../../../test/fixtures/envoy/', import.meta.url)
 const readOwnFixture = (name: string): string => readFileSync(new URL(name, ownDir), 'utf8')
 const loadOwnJson = (name: string): unknown => JSON.parse(readOwnFixture(name)) as unknown
-/** The team's captured gateway dumps live outside the repo (/work/shared); tests on them are skipped elsewhere. */
-const sharedDir = new URL('../../../../../shared/fixtures/envoy/', import.meta.url)
-const hasSharedFixtures = existsSync(sharedDir)
+/** Captured gateway dumps from Istio's test data (see test/fixtures/envoy/captured/README.md). */
+const sharedDir = new URL('../../../../test/fixtures/envoy/captured/', import.meta.url)
 const readSharedFixture = (name: string): string => readFileSync(new URL(name, sharedDir), 'utf8')
 const sharedCases = (): string[] =>
-  hasSharedFixtures
-    ? readdirSync(sharedDir)
-        .filter((f) => f.endsWith('.configdump.json'))
-        .map((f) => f.replace('.configdump.json', ''))
-        .sort()
-    : []
+  readdirSync(sharedDir)
+    .filter((f) => f.endsWith('.configdump.json'))
+    .map((f) => f.replace('.configdump.json', ''))
+    .sort()
 
-describe.runIf(hasSharedFixtures)('renderRoutesTable reproduces istioctl on captured gateway dumps', () => {
+describe('renderRoutesTable reproduces istioctl on captured gateway dumps', () => {
   it('finds the captured dumps', () => {
     expect(sharedCases().length).toBeGreaterThanOrEqual(3)
   })

@@ -193,7 +193,13 @@ describe('gateway HTTP route configs (TestGatewayHTTPRouteConfig)', () => {
 describe('a real ingress gateway config_dump', () => {
   test('predicts the http.8080 route config of the captured httpbin example', () => {
     const dump = JSON.parse(
-      readFileSync('/work/shared/fixtures/envoy/routes-istio-gateway-http-route-prefix.configdump.json', 'utf8'),
+      readFileSync(
+        new URL(
+          '../../../../test/fixtures/envoy/captured/routes-istio-gateway-http-route-prefix.configdump.json',
+          import.meta.url,
+        ),
+        'utf8',
+      ),
     ) as {
       configs: Array<{ dynamic_route_configs?: Array<{ route_config: RouteConfiguration & { '@type'?: string } }> }>
     }
