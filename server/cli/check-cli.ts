@@ -99,6 +99,7 @@ function toReportCheck(r: CheckRunResult): CheckReport['checks'][number] {
   }
 }
 
+/** The lab with this id among the valid labs of `labsDir`; an AppError naming the choices otherwise. */
 export async function findLab(labId: string, labsDir: string | undefined): Promise<Lab> {
   const { labs, issues } = await loadLabs(labsDir ?? defaultLabsDir())
   const lab = labs.find((l) => l.id === labId)

@@ -14,6 +14,7 @@ export interface CheckFlags {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
+/** Adds `kindlab check` to the program. */
 export function registerCheck(program: Command): void {
   program
     .command('check')

@@ -37,6 +37,7 @@ export const HOPS = [
   'destination-service',
   'pod',
 ] as const
+/** One hop of the request path. */
 export type Hop = (typeof HOPS)[number]
 
 /** The request-path picture placed in a check's `detail`. */
