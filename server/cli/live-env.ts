@@ -21,6 +21,8 @@ export interface LiveEnv {
   inContainer: boolean
   /** Address kind binds the lab's host ports to; the blueprint's 127.0.0.1 when unset. */
   listenAddress: string | undefined
+  /** kindlab runs in a pod (KUBERNETES_SERVICE_HOST is set): Services resolve by name. */
+  inCluster: boolean
 }
 
 const truthy = (v: string | undefined): boolean => ['1', 'true', 'yes', 'on'].includes((v ?? '').toLowerCase())
@@ -38,5 +40,6 @@ export function liveEnv(dataDir?: string): LiveEnv {
     toolEnv: { PATH: [binDir, process.env['PATH'] ?? ''].join(delimiter) },
     inContainer: truthy(process.env['KINDLAB_KIND_INTERNAL']),
     listenAddress: process.env['KINDLAB_KIND_LISTEN_ADDRESS'] || undefined,
+    inCluster: Boolean(process.env['KUBERNETES_SERVICE_HOST']),
   }
 }

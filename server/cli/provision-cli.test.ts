@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KubeConfig } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { probeAddress } from '../adapters/live/live-services.ts'
+import { probeAddress, type ProbeRoute } from '../adapters/live/live-services.ts'
 import { loadBlueprint } from '../provision/blueprint.ts'
 import { planUp } from '../provision/plan.ts'
 import type { LiveEnv } from './live-env.ts'
@@ -26,6 +26,7 @@ beforeAll(async () => {
     toolEnv: { PATH: '' },
     inContainer: false,
     listenAddress: undefined,
+    inCluster: false,
   }
 })
 afterAll(async () => rm(dir, { recursive: true, force: true }))
@@ -37,9 +38,17 @@ const planFor = (e: LiveEnv, context?: string) =>
     workDir: e.workDir,
   })
 
+/** Narrows to the routes with a fixed address (kind). */
+function fixed(route: ProbeRoute): Exclude<ProbeRoute, { type: 'service' }> {
+  if (route.type === 'service') {
+    throw new Error('expected a fixed route')
+  }
+  return route
+}
+
 describe('probeRouteFor', () => {
   it('dials the host ports kind maps on this machine', () => {
-    const address = probeAddress(probeRouteFor(planFor(env), bp, env))
+    const address = probeAddress(fixed(probeRouteFor(planFor(env), bp, env)))
     expect([
       address.host,
       address.portFor(80),
@@ -53,7 +62,7 @@ describe('probeRouteFor', () => {
     const inside = { ...env, inContainer: true, listenAddress: '0.0.0.0' }
     const plan = planFor(inside)
     expect(plan.target).toMatchObject({ internalKubeconfig: true, listenAddress: '0.0.0.0' })
-    const address = probeAddress(probeRouteFor(plan, bp, inside))
+    const address = probeAddress(fixed(probeRouteFor(plan, bp, inside)))
     expect([
       address.host,
       address.portFor(80),
@@ -63,9 +72,17 @@ describe('probeRouteFor', () => {
     ]).toEqual(['kindlab-control-plane', 30080, 30443, 30306, 30306])
   })
 
-  it('dials the gateway Service in an existing cluster', () => {
-    const address = probeAddress(probeRouteFor(planFor(env, 'prod'), bp, env))
-    expect([address.host, address.portFor(80)]).toEqual(['istio-ingressgateway.istio-system.svc.cluster.local', 80])
+  it('looks the gateway up in an existing cluster (load balancer, DNS name in the cluster, node port)', () => {
+    expect(probeRouteFor(planFor(env, 'prod'), bp, env)).toEqual({
+      type: 'service',
+      gateway: {
+        namespace: 'istio-system',
+        service: 'istio-ingressgateway',
+        selector: { istio: 'ingressgateway' },
+        adminPort: 15000,
+      },
+      inCluster: false,
+    })
   })
 })
 

@@ -73,7 +73,7 @@ export function probeRouteFor(plan: Plan, bp: Blueprint, env: LiveEnv): ProbeRou
     adminPort: bp.istio.ingress.adminPort,
   }
   if (plan.target.type === 'context') {
-    return { type: 'service', gateway }
+    return { type: 'service', gateway, inCluster: env.inCluster }
   }
   const routes = gatewayPortRoutes(bp)
   if (env.inContainer) {

@@ -16,8 +16,8 @@ export interface LiveClusterOptions {
   kube: KubeTarget
   /** The ingress gateway: its namespace, the pod labels, Envoy's admin port. */
   gateway: { namespace: string; selector: Record<string, string>; adminPort: number }
-  /** Where probes go (host ports on kind, the Service inside a cluster). */
-  probe: ProbeAddress
+  /** Where probes go: fixed (kind's host ports) or looked up per probe (an existing cluster's gateway). */
+  probe: ProbeAddress | (() => Promise<ProbeAddress>)
   /** Between config_dump polls in waitForEnvoy. @default 500 */
   pollMs?: number
 }
@@ -73,6 +73,15 @@ function forwardFailure(err: unknown, forward: LocalForward, pod: string): AppEr
   })
 }
 
+/** The probe address, or why there is none (probes report failures as results, never throw). */
+async function addressOf(probe: LiveClusterOptions['probe']): Promise<ProbeAddress | { error: string }> {
+  try {
+    return typeof probe === 'function' ? await probe() : probe
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) }
+  }
+}
+
 /** Creates the LiveCluster; nothing touches the cluster until a method is called. */
 export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
   const withForward = async <T>(fn: (port: number) => Promise<T>): Promise<T> => {
@@ -94,8 +103,16 @@ export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
   return {
     describe: () => `ingress gateway in ${options.gateway.namespace} (${options.kube.context ?? 'current context'})`,
     configDump: () => withForward((port) => fetchConfigDump('127.0.0.1', port)),
-    httpProbe: (req) => httpProbe(options.probe, req),
-    tcpProbe: (req) => tcpProbe(options.probe, req),
+    httpProbe: async (req) => {
+      const address = await addressOf(options.probe)
+      return 'error' in address
+        ? { status: undefined, headers: {}, body: '', error: address.error }
+        : httpProbe(address, req)
+    },
+    tcpProbe: async (req) => {
+      const address = await addressOf(options.probe)
+      return 'error' in address ? { connected: false, received: '', error: address.error } : tcpProbe(address, req)
+    },
     waitForEnvoy: (ready, timeoutMs) =>
       withForward(async (port) => {
         const deadline = Date.now() + timeoutMs

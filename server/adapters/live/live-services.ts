@@ -1,9 +1,10 @@
 // Builds the grading services (checks/live-services.ts keys) for each way kindlab runs: the cluster
 // API and the gateway's Envoy when a cluster is attached, the workspace files offline.
 import { serviceKeys } from '../../checks/live-services.ts'
-import type { KubeTarget } from '../kube/kube-config.ts'
+import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
 import type { ProbeAddress } from '../probe/http-probe.ts'
 import { createClusterResourceSource } from './cluster-resource-source.ts'
+import { resolveGatewayAddress } from './gateway-address.ts'
 import { createLiveCluster } from './live-cluster.ts'
 import { createWorkspaceResourceSource } from './workspace-resource-source.ts'
 
@@ -21,18 +22,27 @@ export type ProbeRoute =
   | { type: 'host-ports'; host?: string; ports: Record<number, number> }
   /** kindlab in a container on the kind network: `ports` maps gateway and host ports to node ports. */
   | { type: 'node-ports'; node: string; ports: Record<number, number> }
-  /** kindlab inside the cluster (or a routable Service): the gateway Service's own ports. */
-  | { type: 'service'; gateway: GatewayRef }
+  /** An existing cluster: the Service's load balancer, its DNS name (`inCluster`), or a node port. */
+  | { type: 'service'; gateway: GatewayRef; inCluster: boolean }
 
-/** Turns a probe route into an address the probe adapters dial. Unknown ports are dialled as they are. */
-export function probeAddress(route: ProbeRoute): ProbeAddress {
+/** Turns a fixed probe route into an address the probe adapters dial. Unknown ports are dialled as they are. */
+export function probeAddress(route: Exclude<ProbeRoute, { type: 'service' }>): ProbeAddress {
   switch (route.type) {
     case 'host-ports':
       return { host: route.host ?? '127.0.0.1', portFor: (port) => route.ports[port] ?? port }
     case 'node-ports':
       return { host: route.node, portFor: (port) => route.ports[port] ?? port }
-    case 'service':
-      return { host: `${route.gateway.service}.${route.gateway.namespace}.svc.cluster.local`, portFor: (port) => port }
+  }
+}
+
+/** The probe address for any route; an existing cluster's gateway is looked up on each probe. */
+export function probeFor(route: ProbeRoute, kube: KubeTarget): ProbeAddress | (() => Promise<ProbeAddress>) {
+  if (route.type !== 'service') {
+    return probeAddress(route)
+  }
+  return () => {
+    const { kc, where } = loadKubeConfig(kube)
+    return resolveGatewayAddress(kc, where, route.gateway, route.inCluster)
   }
 }
 
@@ -51,7 +61,7 @@ export function createLiveServices(options: {
     [serviceKeys.cluster]: createLiveCluster({
       kube: options.kube,
       gateway: options.gateway,
-      probe: probeAddress(options.probe),
+      probe: probeFor(options.probe, options.kube),
     }),
   }
 }

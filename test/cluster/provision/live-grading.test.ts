@@ -5,11 +5,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node'
+import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
 import { createClusterResourceSource } from '../../../server/adapters/live/cluster-resource-source.ts'
+import { resolveGatewayAddress } from '../../../server/adapters/live/gateway-address.ts'
 import { createLiveCluster } from '../../../server/adapters/live/live-cluster.ts'
+import { probeFor } from '../../../server/adapters/live/live-services.ts'
 import type { KubeObject } from '../../../server/provision/blueprint.ts'
 import { eventually, kubeConfig, testNamespace } from '../cluster-client.ts'
 import { clusterTarget } from './harness.ts'
@@ -185,5 +187,49 @@ describe('live grading adapters on a real control plane', () => {
     await expect(createClusterResourceSource({ kube: dead }).list()).rejects.toMatchObject({
       code: 'LAB_ERR_KUBE_UNREACHABLE',
     })
+  })
+
+  it("finds an existing cluster's gateway address: its load balancer, its DNS name in the cluster, or says it has none", async () => {
+    const core = kc.makeApiClient(CoreV1Api)
+    const namespace = ns.name
+    const gateway = { namespace, service: 'edge' }
+    const edge: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'edge', namespace },
+      spec: {
+        type: 'LoadBalancer',
+        selector: { app: 'edge' },
+        ports: [{ name: 'http2', port: 80, targetPort: 8080 }],
+      },
+    }
+    await createKubeOps(target).apply([edge])
+    const where = 'test'
+    await expect(resolveGatewayAddress(kc, where, gateway, true)).resolves.toMatchObject({
+      host: `edge.${namespace}.svc.cluster.local`,
+    })
+    // kwok nodes have no addresses, and nothing has set a load balancer address yet.
+    await expect(resolveGatewayAddress(kc, where, gateway, false)).rejects.toMatchObject({
+      code: 'LAB_ERR_PROBE_FAILED',
+    })
+    const live = createLiveCluster({
+      kube: target,
+      gateway: { namespace, selector: { app: 'edge' }, adminPort: 15000 },
+      probe: probeFor(
+        { type: 'service', gateway: { ...gateway, selector: {}, adminPort: 15000 }, inCluster: false },
+        target,
+      ),
+    })
+    expect(await live.httpProbe({ port: 80, host: 'x', path: '/' })).toMatchObject({
+      status: undefined,
+      error: expect.stringContaining('has no address kindlab can reach') as unknown,
+    })
+    // What a cloud controller does: the status subresource gets the load balancer's address.
+    await core.patchNamespacedServiceStatus(
+      { name: 'edge', namespace, body: { status: { loadBalancer: { ingress: [{ ip: '127.0.0.1' }] } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    )
+    const address = await resolveGatewayAddress(kc, where, gateway, false)
+    expect([address.host, address.portFor(80)]).toEqual(['127.0.0.1', 80])
   })
 })

@@ -1,0 +1,62 @@
+// Where the ingress gateway of an existing cluster can be reached from kindlab: its load balancer
+// address, the Service's cluster DNS name when kindlab runs inside the cluster, or a node address
+// with the node ports. Read from the Service and Nodes each time (addresses change).
+import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node'
+import { AppError } from '../../errors.ts'
+import { translateKubeError } from '../kube/kube-errors.ts'
+import type { ProbeAddress } from '../probe/http-probe.ts'
+
+export interface GatewayService {
+  namespace: string
+  service: string
+}
+
+async function nodeAddress(kc: KubeConfig): Promise<string | undefined> {
+  const nodes = (await kc.makeApiClient(CoreV1Api).listNode()).items
+  const addresses = nodes.flatMap((n) => n.status?.addresses ?? [])
+  return (addresses.find((a) => a.type === 'ExternalIP') ?? addresses.find((a) => a.type === 'InternalIP'))?.address
+}
+
+/** Service port → node port of a NodePort or LoadBalancer Service. */
+function nodePorts(svc: V1Service): Record<number, number> {
+  return Object.fromEntries(
+    (svc.spec?.ports ?? []).flatMap((p): Array<[number, number]> => (p.nodePort ? [[p.port, p.nodePort]] : [])),
+  )
+}
+
+/**
+ * The address probes should dial for `gateway`, in order of preference: the load balancer, the
+ * Service DNS name (`inCluster`), a node with the node ports.
+ */
+export async function resolveGatewayAddress(
+  kc: KubeConfig,
+  where: string,
+  gateway: GatewayService,
+  inCluster: boolean,
+): Promise<ProbeAddress> {
+  let svc: V1Service
+  try {
+    svc = await kc
+      .makeApiClient(CoreV1Api)
+      .readNamespacedService({ name: gateway.service, namespace: gateway.namespace })
+  } catch (err) {
+    throw translateKubeError(err, `reading Service ${gateway.namespace}/${gateway.service}`, where)
+  }
+  const lb = svc.status?.loadBalancer?.ingress?.[0]
+  const lbHost = lb?.ip ?? lb?.hostname
+  if (lbHost) {
+    return { host: lbHost, portFor: (port) => port }
+  }
+  if (inCluster) {
+    return { host: `${gateway.service}.${gateway.namespace}.svc.cluster.local`, portFor: (port) => port }
+  }
+  const ports = nodePorts(svc)
+  const node = Object.keys(ports).length ? await nodeAddress(kc).catch(() => undefined) : undefined
+  if (node) {
+    return { host: node, portFor: (port) => ports[port] ?? port }
+  }
+  throw new AppError('LAB_ERR_PROBE_FAILED', {
+    message: `The ingress gateway ${gateway.namespace}/${gateway.service} has no address kindlab can reach from here (no load balancer address, no node address).`,
+    hint: 'Give the Service a load balancer (or run kindlab inside the cluster); `kubectl -n istio-system get svc istio-ingressgateway` shows its EXTERNAL-IP.',
+  })
+}
