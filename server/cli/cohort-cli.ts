@@ -8,6 +8,7 @@ import { createCohorts } from '../cohorts/cohorts.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from '../cohorts/environments.ts'
 import { createCohortKube, loadKubeConfig } from '../cohorts/kube/kube-client.ts'
 import { createKubeEnvironments } from '../cohorts/kube/kube-environments.ts'
+import { installationId, loadCohortKey } from '../cohorts/secrets.ts'
 import { loadConfig } from '../config.ts'
 import { AppError } from '../errors.ts'
 import { loadLabs } from '../labs/load-labs.ts'
@@ -50,11 +51,12 @@ function integer(flag: string, value: string | undefined): number | undefined {
   return n
 }
 
-function backendFor(flags: CohortFlags): EnvironmentBackend {
+function backendFor(flags: CohortFlags, dataDir: string): EnvironmentBackend {
   if (flags.offline) {
     return createPlannedOnlyBackend()
   }
-  return createKubeEnvironments(createCohortKube(loadKubeConfig(flags.context ? { context: flags.context } : {})))
+  const owner = installationId(loadCohortKey(dataDir))
+  return createKubeEnvironments(createCohortKube(loadKubeConfig(flags.context ? { context: flags.context } : {})), { owner })
 }
 
 async function open(flags: CohortFlags) {
@@ -62,7 +64,7 @@ async function open(flags: CohortFlags) {
   const db = openDb(join(config.dataDir, 'kindlab.db'))
   const { labs } = await loadLabs(config.labsDir)
   const sessions = createSessionService(createSessionsRepo(db), config.dataDir)
-  const cohorts = createCohorts({ db, dataDir: config.dataDir, sessions, catalog: createLabCatalog(labs), backend: backendFor(flags) })
+  const cohorts = createCohorts({ db, dataDir: config.dataDir, sessions, catalog: createLabCatalog(labs), backend: backendFor(flags, config.dataDir) })
   return { db, cohorts }
 }
 

@@ -25,6 +25,11 @@ export function loadCohortKey(dataDir: string): Buffer {
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex')
 }
 
+/** A stable, non-secret id of this installation (its data folder's key), for ownership labels. */
+export function installationId(key: Buffer): string {
+  return createHash('sha256').update(key).update('installation').digest('hex').slice(0, 12)
+}
+
 const codeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
 
 export function createCohortSecrets(key: Buffer): CohortSecrets {

@@ -14,6 +14,7 @@ import { createPlannedOnlyBackend, type EnvironmentBackend } from './environment
 import { createCohortKube, loadKubeConfig } from './kube/kube-client.ts'
 import { createKubeEnvironments } from './kube/kube-environments.ts'
 import { createTokenBucket } from './rate-limit.ts'
+import { installationId, loadCohortKey } from './secrets.ts'
 import { registerWatchRoute } from './watch-route.ts'
 import type { TerminalManager } from '../terminal/terminal-manager.ts'
 
@@ -42,7 +43,7 @@ function backendFor(input: CohortWiringInput): EnvironmentBackend {
   }
   const file = input.clusterEnv['KUBECONFIG']
   const kc = loadKubeConfig({ ...(file ? { file } : {}), ...(input.config.kubeContext ? { context: input.config.kubeContext } : {}) })
-  return createKubeEnvironments(createCohortKube(kc))
+  return createKubeEnvironments(createCohortKube(kc), { owner: installationId(loadCohortKey(input.config.dataDir)) })
 }
 
 export function wireCohorts(input: CohortWiringInput): CohortWiring {

@@ -2,7 +2,7 @@
 // apply, waits for the workspace pod, and deletes by ownership label (teardown, reset, orphans).
 import { AppError } from '../../errors.ts'
 import type { EnvironmentBackend } from '../environments.ts'
-import { LABEL_COHORT, LABEL_MANAGED_BY, LABEL_TRAINEE, type CohortNames } from '../plan/names.ts'
+import { LABEL_COHORT, LABEL_MANAGED_BY, LABEL_OWNER, LABEL_TRAINEE, type CohortNames } from '../plan/names.ts'
 import { planCohortShared, planTrainee } from '../plan/namespace-plan.ts'
 import type { KubeObject, NamespacePlanOptions } from '../plan/types.ts'
 import type { CohortKube, ObjectRef } from './kube-client.ts'
@@ -12,6 +12,8 @@ export interface KubeEnvironmentOptions extends NamespacePlanOptions {
   readyTimeoutMs?: number
   /** Skip waiting for the workspace pod (tests of RBAC only). @default true */
   waitForWorkspace?: boolean
+  /** This installation's id: labelled on every object; only such objects count as its orphans. */
+  owner?: string
 }
 
 const CLUSTER_SCOPED: Array<[string, string]> = [
@@ -33,6 +35,8 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
   const shopNs = options.shopNamespace ?? 'hipster'
   const selector = (cohort: CohortNames, trainee?: string) =>
     `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}=${cohort.name}${trainee ? `,${LABEL_TRAINEE}=${trainee}` : ''}`
+  const owned = (cohort: CohortNames): CohortNames => (options.owner ? { ...cohort, owner: options.owner } : cohort)
+  const anyCohort = `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}${options.owner ? `,${LABEL_OWNER}=${options.owner}` : ''}`
 
   async function waitForPod(namespace: string): Promise<void> {
     const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000)
@@ -93,12 +97,12 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
           })
         }
       }
-      for (const object of planCohortShared(cohort, options)) {
+      for (const object of planCohortShared(owned(cohort), options)) {
         await kube.apply(object)
       }
     },
     async provision(cohort, traineeId) {
-      const plan = planTrainee(cohort, traineeId, options)
+      const plan = planTrainee(owned(cohort), traineeId, options)
       const [namespace, ...rest] = plan.objects
       if (namespace) {
         await kube.apply(namespace)
@@ -142,7 +146,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
       return found.map(show)
     },
     async cohortsInCluster() {
-      const namespaces = await kube.list('v1', 'Namespace', { labelSelector: `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}` })
+      const namespaces = await kube.list('v1', 'Namespace', { labelSelector: anyCohort })
       const names = new Set<string>()
       for (const ns of namespaces) {
         const full = (await kube.read(ns)) as { metadata?: { labels?: Record<string, string> } } | undefined
@@ -152,7 +156,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
         }
       }
       for (const [apiVersion, kind] of CLUSTER_SCOPED) {
-        for (const ref of await kube.list(apiVersion, kind, { labelSelector: `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}` })) {
+        for (const ref of await kube.list(apiVersion, kind, { labelSelector: anyCohort })) {
           const full = (await kube.read(ref)) as { metadata?: { labels?: Record<string, string> } } | undefined
           const name = full?.metadata?.labels?.[LABEL_COHORT]
           if (name) {

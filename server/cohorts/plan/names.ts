@@ -6,6 +6,8 @@ export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by'
 export const LABEL_COHORT = 'kindlab.dev/cohort'
 export const LABEL_TRAINEE = 'kindlab.dev/trainee'
 export const LABEL_ROLE = 'kindlab.dev/role'
+/** Which kindlab installation (data folder) owns the object, so reapers never touch another's. */
+export const LABEL_OWNER = 'kindlab.dev/owner'
 /** Namespace annotation the admission policy reads the trainee's host suffix from. */
 export const ANNOTATION_DOMAIN = 'kindlab.dev/trainee-domain'
 export const FIELD_MANAGER = 'kindlab'
@@ -18,6 +20,8 @@ export const DOMAIN_PATTERN = '^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?
 export interface CohortNames {
   name: string
   domain: string
+  /** The owning installation's id (see secrets.installationId); labelled when set. */
+  owner?: string
 }
 
 /** `trainee01`…`trainee50`; three digits once a class has 100 seats or more. */
@@ -46,7 +50,7 @@ export function cohortPrefix(cohort: CohortNames): string {
 }
 
 export function cohortLabels(cohort: CohortNames): Record<string, string> {
-  return { [LABEL_MANAGED_BY]: 'kindlab', [LABEL_COHORT]: cohort.name }
+  return { [LABEL_MANAGED_BY]: 'kindlab', [LABEL_COHORT]: cohort.name, ...(cohort.owner ? { [LABEL_OWNER]: cohort.owner } : {}) }
 }
 
 export function traineeLabels(cohort: CohortNames, trainee: string): Record<string, string> {

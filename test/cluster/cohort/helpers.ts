@@ -20,9 +20,9 @@ export function cohortName(prefix: string): { name: string; domain: string } {
   return { name, domain: `${name}.example` }
 }
 
-export function backend(kc: KubeConfig): { kube: CohortKube; envs: EnvironmentBackend } {
+export function backend(kc: KubeConfig, owner?: string): { kube: CohortKube; envs: EnvironmentBackend } {
   const kube = createCohortKube(kc)
-  return { kube, envs: createKubeEnvironments(kube, { readyTimeoutMs: 90_000 }) }
+  return { kube, envs: createKubeEnvironments(kube, { readyTimeoutMs: 90_000, ...(owner ? { owner } : {}) }) }
 }
 
 /** A KubeConfig for the same cluster authenticated as `namespace/serviceAccount`. */

@@ -1,6 +1,7 @@
-// Lifecycle against the real control plane: the reaper deletes cluster objects of cohorts that no
-// longer exist (orphans, e.g. left by a crashed server), ends idle trainee sessions (their link
-// brings them back with their progress), and leaves active cohorts alone.
+// Lifecycle against the real control plane: the reaper deletes cluster objects of this
+// installation's cohorts that no longer exist (orphans, e.g. left by a crashed server), leaves
+// active cohorts and other installations' cohorts alone, and ends idle trainee sessions (their
+// link brings them back with their progress).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildCohortTestApp, type CohortTestApp } from '../../../server/cohorts/test-app.test-helper.ts'
 import type { HandoutDto, JoinResultDto } from '../../../server/protocol/cohort-dto.ts'
@@ -9,8 +10,10 @@ import { backend, cohortName, ensureClassNamespaces, untilGone } from './helpers
 
 describe('reaper', () => {
   const kc = kubeConfig()
-  const { envs } = backend(kc)
+  const { envs } = backend(kc, 'owner-a')
+  const other = backend(kc, 'owner-b').envs
   const ghost = cohortName('ghost')
+  const foreign = cohortName('foreign')
   let t: CohortTestApp
   const live = `live-${Date.now().toString(36).slice(-4)}`
 
@@ -20,21 +23,27 @@ describe('reaper', () => {
   })
   afterAll(async () => {
     await envs.teardown(ghost)
+    await other.teardown(foreign)
     await envs.teardown({ name: live, domain: '' })
     await t?.close()
   })
 
-  it('deletes orphaned cohort objects and keeps the active cohort', async () => {
+  it("deletes this installation's orphaned cohort objects, keeps the active cohort and other installations' cohorts", async () => {
     await envs.prepareShared(ghost)
     await envs.provision(ghost, 'trainee01')
+    await other.prepareShared(foreign)
+    await other.provision(foreign, 'trainee01')
     const active = await t.cohorts.service.create({ name: live, labId: 'hello-kindlab', trainees: 1, reserve: 1 })
     await t.cohorts.pool.idle(active.id)
     expect(await envs.cohortsInCluster()).toEqual(expect.arrayContaining([ghost.name, live]))
+    expect(await envs.cohortsInCluster()).not.toContain(foreign.name)
     const reaped = await t.cohorts.reap()
     expect(reaped.orphans).toContain(ghost.name)
     expect(reaped.orphans).not.toContain(live)
+    expect(reaped.orphans).not.toContain(foreign.name)
     await untilGone(envs, ghost)
     expect((await envs.leftovers({ name: live, domain: '' })).length).toBeGreaterThan(0)
+    expect((await other.leftovers(foreign)).length).toBeGreaterThan(0)
   })
 
   it('ends idle trainee sessions; the personal link brings the trainee back to the same session', async () => {
