@@ -6,7 +6,8 @@ import Table from 'cli-table3'
 import pc from 'picocolors'
 import { createCohorts } from '../cohorts/cohorts.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from '../cohorts/environments.ts'
-import { createCohortKube, loadKubeConfig } from '../cohorts/kube/kube-client.ts'
+import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
+import { createCohortKube } from '../cohorts/kube/kube-client.ts'
 import { createKubeEnvironments } from '../cohorts/kube/kube-environments.ts'
 import { installationId, loadCohortKey } from '../cohorts/secrets.ts'
 import { loadConfig } from '../config.ts'
@@ -56,7 +57,8 @@ function backendFor(flags: CohortFlags, dataDir: string): EnvironmentBackend {
     return createPlannedOnlyBackend()
   }
   const owner = installationId(loadCohortKey(dataDir))
-  return createKubeEnvironments(createCohortKube(loadKubeConfig(flags.context ? { context: flags.context } : {})), { owner })
+  const { kc, where } = loadKubeConfig(flags.context ? { context: flags.context } : {})
+  return createKubeEnvironments(createCohortKube(kc, where), { owner })
 }
 
 async function open(flags: CohortFlags) {

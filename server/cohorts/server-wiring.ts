@@ -11,7 +11,8 @@ import type { Db } from '../store/db.ts'
 import { createSessionsRepo } from '../store/sessions-repo.ts'
 import { createCohorts, type Cohorts } from './cohorts.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
-import { createCohortKube, loadKubeConfig } from './kube/kube-client.ts'
+import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
+import { createCohortKube } from './kube/kube-client.ts'
 import { createKubeEnvironments } from './kube/kube-environments.ts'
 import { createTokenBucket } from './rate-limit.ts'
 import { installationId, loadCohortKey } from './secrets.ts'
@@ -42,8 +43,8 @@ function backendFor(input: CohortWiringInput): EnvironmentBackend {
     return createPlannedOnlyBackend()
   }
   const file = input.clusterEnv['KUBECONFIG']
-  const kc = loadKubeConfig({ ...(file ? { file } : {}), ...(input.config.kubeContext ? { context: input.config.kubeContext } : {}) })
-  return createKubeEnvironments(createCohortKube(kc), { owner: installationId(loadCohortKey(input.config.dataDir)) })
+  const { kc, where } = loadKubeConfig({ ...(file ? { kubeconfigPath: file } : {}), ...(input.config.kubeContext ? { context: input.config.kubeContext } : {}) })
+  return createKubeEnvironments(createCohortKube(kc, where), { owner: installationId(loadCohortKey(input.config.dataDir)) })
 }
 
 export function wireCohorts(input: CohortWiringInput): CohortWiring {

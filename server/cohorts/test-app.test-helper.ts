@@ -51,7 +51,7 @@ export async function buildCohortTestApp(
   const progress = createProgressRepo(db)
   let closeTerminal: (id: string) => void = () => {}
   const cohorts = createCohorts({ db, dataDir, sessions, catalog, backend: options.backend ?? createPlannedOnlyBackend(), onSessionEnded: (id) => closeTerminal(id) })
-  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: {}, services: {}, onAttempt: (e) => cohorts.onAttempt(e) })
+  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: {}, servicesFor: () => ({}), onAttempt: (e) => cohorts.onAttempt(e) })
   const adminToken = cohorts.instructors.bootstrap() ?? cohorts.instructors.resetAdminToken()
   const limits = { join: roomy(), login: roomy(), check: roomy(), ...options.limits }
   const terminal = options.terminal

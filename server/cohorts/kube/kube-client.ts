@@ -1,8 +1,9 @@
-// The cohort feature's minimal Kubernetes access: server-side apply with field manager 'kindlab',
-// delete, list by label, and pod readiness. Foreign errors become AppErrors here.
-// TODO(cohorts): switch to server/adapters/kube once the provisioning adapter lands. #7
-import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node'
-import { AppError } from '../../errors.ts'
+// The cohort feature's Kubernetes access: server-side apply with field manager 'kindlab', delete,
+// list by label, read. Errors are translated by the provisioning adapter's translateKubeError;
+// server/adapters/kube's KubeOps has no list-by-label or read of any kind, which teardown and the
+// reaper need, so those calls live here.
+import { ApiException, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
+import { translateKubeError } from '../../adapters/kube/kube-errors.ts'
 import { FIELD_MANAGER } from '../plan/names.ts'
 import type { KubeObject } from '../plan/types.ts'
 
@@ -23,43 +24,6 @@ export interface CohortKube {
   read(ref: ObjectRef): Promise<Record<string, unknown> | undefined>
 }
 
-/** Translates anything client-node throws into a coded error for `what` ("apply Namespace x"). */
-export function translateKubeError(err: unknown, what: string): AppError {
-  if (err instanceof AppError) {
-    return err
-  }
-  if (err instanceof ApiException) {
-    const code = (err as ApiException<unknown>).code
-    const reason = kubeReason((err as ApiException<unknown>).body)
-    if (code === 401 || code === 403) {
-      return new AppError('LAB_ERR_KUBE_FORBIDDEN', {
-        message: `The cluster refused to ${what}${reason ? `: ${reason}` : ''}.`,
-        hint: 'kindlab needs cluster-admin rights to prepare a cohort (namespaces, RBAC, admission policies).',
-        cause: err,
-      })
-    }
-    return new AppError('LAB_ERR_KUBE_API', { message: `Could not ${what} (HTTP ${code})${reason ? `: ${reason}` : ''}.`, cause: err })
-  }
-  const text = err instanceof Error ? err.message : String(err)
-  if (/HTTP protocol is not allowed/.test(text)) {
-    return new AppError('LAB_ERR_KUBE_NOT_CONFIGURED', { message: 'No cluster is configured.', hint: 'Pass --context NAME or run `kindlab up` first.', cause: err })
-  }
-  return new AppError('LAB_ERR_KUBE_UNREACHABLE', {
-    message: `The cluster could not be reached to ${what}.`,
-    hint: 'Is the cluster running? Check `kubectl cluster-info`.',
-    cause: err,
-  })
-}
-
-function kubeReason(body: unknown): string | undefined {
-  try {
-    const parsed = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: unknown }
-    return typeof parsed.message === 'string' ? parsed.message.slice(0, 300) : undefined
-  } catch {
-    return undefined
-  }
-}
-
 export function isNotFound(err: unknown): boolean {
   return err instanceof ApiException && (err as ApiException<unknown>).code === 404
 }
@@ -70,7 +34,8 @@ function header(ref: ObjectRef): KubernetesObject {
 
 const describe = (ref: ObjectRef): string => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`
 
-export function createCohortKube(kubeConfig: KubeConfig): CohortKube {
+/** `where` describes the cluster in messages, e.g. `"kind-kindlab" (https://127.0.0.1:6443)`. */
+export function createCohortKube(kubeConfig: KubeConfig, where = 'the class cluster'): CohortKube {
   const api = KubernetesObjectApi.makeApiClient(kubeConfig)
   return {
     kubeConfig,
@@ -79,7 +44,7 @@ export function createCohortKube(kubeConfig: KubeConfig): CohortKube {
         await api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply)
       } catch (err) {
         const m = object.metadata
-        throw translateKubeError(err, `apply ${describe({ ...object, name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) })}`)
+        throw translateKubeError(err, `applying ${describe({ ...object, name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) })}`, where)
       }
     },
     async remove(ref) {
@@ -87,7 +52,7 @@ export function createCohortKube(kubeConfig: KubeConfig): CohortKube {
         await api.delete(header(ref), undefined, undefined, undefined, undefined, 'Background')
       } catch (err) {
         if (!isNotFound(err)) {
-          throw translateKubeError(err, `delete ${describe(ref)}`)
+          throw translateKubeError(err, `deleting ${describe(ref)}`, where)
         }
       }
     },
@@ -104,7 +69,7 @@ export function createCohortKube(kubeConfig: KubeConfig): CohortKube {
         if (isNotFound(err)) {
           return []
         }
-        throw translateKubeError(err, `list ${kind}`)
+        throw translateKubeError(err, `listing ${kind}`, where)
       }
     },
     async read(ref) {
@@ -114,22 +79,8 @@ export function createCohortKube(kubeConfig: KubeConfig): CohortKube {
         if (isNotFound(err)) {
           return undefined
         }
-        throw translateKubeError(err, `read ${describe(ref)}`)
+        throw translateKubeError(err, `reading ${describe(ref)}`, where)
       }
     },
   }
-}
-
-/** Loads a kubeconfig file (or the default one), optionally switching context. */
-export function loadKubeConfig(options: { file?: string; context?: string } = {}): KubeConfig {
-  const kc = new KubeConfig()
-  if (options.file) {
-    kc.loadFromFile(options.file)
-  } else {
-    kc.loadFromDefault()
-  }
-  if (options.context) {
-    kc.setCurrentContext(options.context)
-  }
-  return kc
 }
