@@ -58,7 +58,9 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
   })
   const sessionsRepo = createSessionsRepo(input.db)
   const limits = {
-    join: createTokenBucket({ capacity: 20, refillPerSecond: 1 }),
+    // A classroom behind one NAT address joins at once: 60 at a time, then 2/s. Codes and tokens
+    // are far too long to guess at that rate.
+    join: createTokenBucket({ capacity: 60, refillPerSecond: 2 }),
     login: createTokenBucket({ capacity: 10, refillPerSecond: 0.2 }),
     check: createTokenBucket({ capacity: 10, refillPerSecond: 1 }),
   }
