@@ -11,6 +11,9 @@ import { loadLabs } from './labs/load-labs.ts'
 import { loggerOptions } from './logger.ts'
 import type { ProgressEventDto, StatusDto } from './protocol/api-dto.ts'
 import { createGradingService } from './services/grading-service.ts'
+import { createOfflineServices } from './adapters/live/live-services.ts'
+import { graderServiceKeys } from './checks/grader-input.ts'
+import { createLabEnvironmentSource } from './checks/grader-input-files.ts'
 import { createLabCatalog } from './services/lab-catalog.ts'
 import { createSessionService } from './services/session-service.ts'
 import { openDb } from './store/db.ts'
@@ -50,12 +53,16 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const sessions = createSessionService(sessionsRepo, config.dataDir)
   const catalog = createLabCatalog(labs)
   const clusterEnv = options.clusterEnv ?? {}
+  const environment = createLabEnvironmentSource(labs)
   const cohorts = wireCohorts({ db, config, sessions, catalog, clusterEnv, terminalManager: () => terminal.manager() })
   const grading = createGradingService({
     kinds: checkKinds,
     progress,
     commandEnv: clusterEnv,
-    services: options.services ?? {},
+    servicesFor: (session) => ({
+      [graderServiceKeys.environment]: environment,
+      ...(options.services ?? createOfflineServices(session.workspaceDir)),
+    }),
     onAttempt: (e) => cohorts.cohorts.onAttempt(e),
   })
   let provisioning: ProgressEventDto | undefined

@@ -23,7 +23,7 @@ afterEach(async () => {
 function setup() {
   const progress = createProgressRepo(db)
   const { session } = createSessionsRepo(db).create({ workspaceDirFor: () => dir })
-  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: {}, services: {} })
+  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: {}, servicesFor: () => ({}) })
   return { progress, session, grading }
 }
 

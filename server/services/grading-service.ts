@@ -26,8 +26,8 @@ export interface GradingDeps {
   progress: ProgressRepo
   /** Environment for command checks (e.g. KUBECONFIG when a cluster is attached). */
   commandEnv: Readonly<Record<string, string>>
-  /** Services grader kinds use (resource source, cluster adapters). */
-  services: Readonly<Record<string, unknown>>
+  /** Services grader kinds use (resource source, cluster adapters), per session: offline each reads its own workspace. */
+  servicesFor(session: SessionRecord): Readonly<Record<string, unknown>>
   /** Told after every graded run (the cohort grade book and webhooks listen). Must not throw. */
   onAttempt?: (event: AttemptEvent) => void
 }
@@ -112,7 +112,7 @@ function buildContext(deps: GradingDeps, input: GradeInput): CheckContext {
         timeoutMs: options.timeoutMs,
       }),
     readWorkspaceFile: (path) => readWorkspaceFile(workspaceDir, path),
-    services: deps.services,
+    services: deps.servicesFor(input.session),
   }
 }
 
