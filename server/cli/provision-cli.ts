@@ -137,12 +137,13 @@ export async function terminalEnvFor(plan: Plan, env: LiveEnv): Promise<Record<s
 export async function provision(
   plan: Plan,
   adapters: ProvisionAdapters,
-  options: { signal: AbortSignal; onEvent?: (e: ProgressEventDto) => void },
+  options: { signal: AbortSignal; onEvent?: (e: ProgressEventDto) => void; range?: readonly [number, number] },
 ): Promise<void> {
   const view = createProgressView()
   try {
     await runPlan(plan, createStepRunner(plan, adapters), {
       signal: options.signal,
+      ...(options.range ? { range: options.range } : {}),
       onProgress: (event) => {
         view.update(event)
         options.onEvent?.(event)

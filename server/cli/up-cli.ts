@@ -1,6 +1,7 @@
-// The `up` flow: plan → (dry run: print it) → doctor → serve the page first → provision (kind,
-// Istio, the shop, the dashboards, wait) with progress in the terminal and on the page. Without
-// Docker or kind it explains what is missing and serves offline with a banner.
+// The `up` flow: plan → (dry run: print it) → doctor → serve the page as early as it can (right
+// away, or once kind wrote the kubeconfig) → provision with progress in the terminal and on the
+// page. Without Docker or kind it explains what is missing and serves offline with a banner.
+import { existsSync } from 'node:fs'
 import pc from 'picocolors'
 import { toAppError } from '../errors.ts'
 import type { ProgressEventDto } from '../protocol/api-dto.ts'
@@ -11,6 +12,7 @@ import { printDoctorReport, runDoctor } from './doctor-cli.ts'
 import { liveEnv, type LiveEnv } from './live-env.ts'
 import { liveServicesFor, planFor, provision, provisionAdapters, terminalEnvFor } from './provision-cli.ts'
 import { serveForeground } from './serve-cli.ts'
+import type { RunningServer } from '../serve.ts'
 
 /** `up` options this module reads beyond the lead's UpFlags (a `--loadgen` flag is proposed). */
 type Flags = UpFlags & { loadgen?: boolean }
@@ -68,6 +70,38 @@ function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
   }
 }
 
+/** Steps to run before the server starts: the kind cluster when its kubeconfig does not exist yet (the server reads it at start). */
+function stepsBeforeServing(plan: Plan): number {
+  return plan.target.type === 'kind' && plan.kubeconfigPath && !existsSync(plan.kubeconfigPath) ? 1 : 0
+}
+
+/** Runs the rest of the plan with the page showing the progress; on failure the page shows it and the server stops. */
+async function provisionServing(
+  plan: Plan,
+  env: LiveEnv,
+  server: RunningServer,
+  signal: AbortSignal,
+  from: number,
+): Promise<void> {
+  let last: ProgressEventDto | undefined
+  try {
+    await provision(plan, provisionAdapters(env), {
+      signal,
+      range: [from, plan.steps.length],
+      onEvent: (e) => server.setProvisioning((last = e)),
+    })
+  } catch (err) {
+    const failure = toAppError(err)
+    if (failure.code !== 'LAB_ERR_ABORTED') {
+      const base = last ?? { step: 'setup', title: 'Setting up', index: from, total: plan.steps.length, elapsedMs: 0 }
+      server.setProvisioning({ ...base, state: 'failed', detail: failure.message })
+      await server.close()
+    }
+    throw failure
+  }
+  server.setProvisioning(undefined)
+}
+
 export async function runUp(flags: Flags): Promise<void> {
   const env = liveEnv(flags.data)
   const { bp, plan } = await planFor(flags, env)
@@ -79,31 +113,19 @@ export async function runUp(flags: Flags): Promise<void> {
     return
   }
   const abort = abortOnSignals()
-  const server = await serveForeground(
-    { ...flags, context: plan.context },
-    { offline: false, clusterEnv: await terminalEnvFor(plan, env), services: liveServicesFor(plan, bp, env) },
-  )
-  process.stdout.write(pc.dim('Preparing the live lab; the page shows the progress too.\n'))
-  let last: ProgressEventDto | undefined
   try {
-    await provision(plan, provisionAdapters(env), {
-      signal: abort.signal,
-      onEvent: (e) => server.setProvisioning((last = e)),
-    })
-  } catch (err) {
-    const failure = toAppError(err)
-    if (failure.code !== 'LAB_ERR_ABORTED') {
-      server.setProvisioning({
-        ...(last ?? { step: 'setup', title: 'Setting up', index: 0, total: plan.steps.length, elapsedMs: 0 }),
-        state: 'failed',
-        detail: failure.message,
-      })
-      await server.close()
+    const first = stepsBeforeServing(plan)
+    if (first > 0) {
+      await provision(plan, provisionAdapters(env), { signal: abort.signal, range: [0, first] })
     }
-    throw failure
+    const server = await serveForeground(
+      { ...flags, context: plan.context },
+      { offline: false, clusterEnv: await terminalEnvFor(plan, env), services: liveServicesFor(plan, bp, env) },
+    )
+    process.stdout.write(pc.dim('Preparing the live lab; the page shows the progress too.\n'))
+    await provisionServing(plan, env, server, abort.signal, first)
   } finally {
     abort.dispose()
   }
-  server.setProvisioning(undefined)
   printReady(plan, env)
 }

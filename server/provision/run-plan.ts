@@ -24,6 +24,8 @@ export interface RunPlanOptions {
   onProgress: (event: ProgressEventDto) => void
   signal: AbortSignal
   now?: () => number
+  /** Run only steps [from, to) of the plan; events keep the plan-wide index and total. @default all */
+  range?: readonly [from: number, to: number]
 }
 
 function stepFailure(step: PlanStep, index: number, total: number, err: unknown): AppError {
@@ -39,7 +41,11 @@ function stepFailure(step: PlanStep, index: number, total: number, err: unknown)
 export async function runPlan(plan: Plan, run: StepRunner, options: RunPlanOptions): Promise<void> {
   const now = options.now ?? Date.now
   const total = plan.steps.length
+  const [from, to] = options.range ?? [0, total]
   for (const [index, step] of plan.steps.entries()) {
+    if (index < from || index >= to) {
+      continue
+    }
     const started = now()
     const emit = (state: ProgressEventDto['state'], detail?: string) =>
       options.onProgress({
