@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
 import { createClusterResourceSource } from '../../../server/adapters/live/cluster-resource-source.ts'
 import { resolveGatewayAddress } from '../../../server/adapters/live/gateway-address.ts'
@@ -208,22 +208,29 @@ describe('live grading adapters on a real control plane', () => {
     await expect(resolveGatewayAddress(kc, where, gateway, true)).resolves.toMatchObject({
       host: `edge.${namespace}.svc.cluster.local`,
     })
-    // kwok nodes have no addresses, and nothing has set a load balancer address yet.
-    await expect(resolveGatewayAddress(kc, where, gateway, false)).rejects.toMatchObject({
-      code: 'LAB_ERR_PROBE_FAILED',
-    })
-    const live = createLiveCluster({
-      kube: target,
-      gateway: { namespace, selector: { app: 'edge' }, adminPort: 15000 },
-      probe: probeFor(
-        { type: 'service', gateway: { ...gateway, selector: {}, adminPort: 15000 }, inCluster: false },
-        target,
-      ),
-    })
-    expect(await live.httpProbe({ port: 80, host: 'x', path: '/' })).toMatchObject({
-      status: undefined,
-      error: expect.stringContaining('has no address kindlab can reach') as unknown,
-    })
+    if (inject('clusterKind') === 'sim') {
+      // kwok nodes have no addresses, and nothing has set a load balancer address yet.
+      await expect(resolveGatewayAddress(kc, where, gateway, false)).rejects.toMatchObject({
+        code: 'LAB_ERR_PROBE_FAILED',
+      })
+      const live = createLiveCluster({
+        kube: target,
+        gateway: { namespace, selector: { app: 'edge' }, adminPort: 15000 },
+        probe: probeFor(
+          { type: 'service', gateway: { ...gateway, selector: {}, adminPort: 15000 }, inCluster: false },
+          target,
+        ),
+      })
+      expect(await live.httpProbe({ port: 80, host: 'x', path: '/' })).toMatchObject({
+        status: undefined,
+        error: expect.stringContaining('has no address kindlab can reach') as unknown,
+      })
+    } else {
+      // A real node has an address: the node port of the Service's port 80.
+      const svc = await core.readNamespacedService({ name: 'edge', namespace })
+      const viaNode = await resolveGatewayAddress(kc, where, gateway, false)
+      expect(viaNode.portFor(80)).toBe(svc.spec?.ports?.[0]?.nodePort)
+    }
     // What a cloud controller does: the status subresource gets the load balancer's address.
     await core.patchNamespacedServiceStatus(
       { name: 'edge', namespace, body: { status: { loadBalancer: { ingress: [{ ip: '127.0.0.1' }] } } } },
