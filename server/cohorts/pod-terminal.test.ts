@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { decodeServerFrame } from '../protocol/terminal-frames.ts'
 import type { TerminalViewer } from '../terminal/terminal-session.ts'
-import { createPodExec, createPodTerminalSession } from './pod-terminal.ts'
+import { createPodExec, createPodTerminalSession, type PodExec } from './pod-terminal.ts'
 
 let server: Server
 let wss: WebSocketServer
@@ -30,6 +30,12 @@ beforeEach(async () => {
       const body = data.subarray(1).toString()
       if (stream === 0) {
         seen.stdin += body
+        if (body.includes('flood')) {
+          for (let i = 0; i < 48; i++) {
+            send(1, 'x'.repeat(64 * 1024))
+          }
+          return
+        }
         if (body.includes('exit')) {
           send(3, JSON.stringify({ metadata: {}, status: 'Success' }))
           ws.close()
@@ -69,7 +75,12 @@ function viewer(readOnly = false) {
       const d = decodeServerFrame(f)
       frames.push(d.ok ? (d.frame.type === 'output' ? Buffer.from(d.frame.data).toString() : `<${d.frame.type}>`) : '<bad>')
     },
-    close: (code) => (closed = code),
+    close: (code, error) => {
+      closed = code
+      if (error) {
+        frames.push(`<error ${error.code}>`)
+      }
+    },
   }
   return { v, text: () => frames.join(''), closed: () => closed }
 }
@@ -106,6 +117,33 @@ describe('pod terminal (exec)', () => {
     expect(writer.closed()).toBeDefined()
   })
 
+  it('pauses the exec stream while a writable viewer is behind, and resumes on ack', async () => {
+    const calls: string[] = []
+    const real = createPodExec(kubeConfig())
+    const exec: PodExec = {
+      exec: async (...args) => {
+        const conn = await real.exec(...args)
+        return {
+          close: () => conn.close(),
+          pause: () => (calls.push('pause'), conn.pause?.()),
+          resume: () => (calls.push('resume'), conn.resume?.()),
+          on: (event, fn) => conn.on?.(event, fn),
+        }
+      },
+    }
+    const session = createPodTerminalSession({ exec, target: { namespace: 'ns', pod: 'workspace', container: 'shell' } })
+    await session.ready
+    let received = 0
+    const v: TerminalViewer = { readOnly: false, send: (f) => void (received += f.byteLength), close: () => undefined }
+    const handle = session.attach(v)
+    handle.input(new TextEncoder().encode('flood\r'))
+    await until(() => calls.includes('pause'))
+    expect(session.stats().isPaused).toBe(true)
+    handle.ack(received)
+    await until(() => calls.includes('resume'))
+    await session.dispose()
+  })
+
   it('replays the scrollback to a late watcher', async () => {
     const session = createPodTerminalSession({ exec: createPodExec(kubeConfig()), target: { namespace: 'ns', pod: 'workspace', container: 'shell' } })
     await session.ready
@@ -128,7 +166,8 @@ describe('pod terminal (exec)', () => {
     session.attach(v.v)
     await expect(session.ready).rejects.toMatchObject({ code: 'LAB_ERR_TERMINAL_UNAVAILABLE' })
     await until(() => session.isExited)
-    expect(v.text()).toContain('<error>')
+    expect(v.text()).toContain('<error LAB_ERR_TERMINAL_UNAVAILABLE>')
+    expect(v.closed()).toBe(1011)
     server = createServer()
     wss = new WebSocketServer({ server })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

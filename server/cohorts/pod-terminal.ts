@@ -1,23 +1,27 @@
 // A trainee's terminal in their workspace pod, reached through client-node's Exec (the pod's
-// websocket exec stream), behind the terminal manager's TerminalSession interface: the same
-// viewers, scrollback, batching and read-only watchers as a local shell, but the shell runs in
-// the cluster as the trainee's ServiceAccount, never on the server.
-//
-// Limitation: the exec stream has no backpressure towards the pod, so a writable viewer past its
-// high watermark is not "paused" here; slow read-only watchers are dropped as with local shells.
+// websocket exec stream), behind the terminal manager's TerminalSession interface. The terminal
+// engineer's ViewerHub does the viewers, scrollback, batching, flow control and read-only
+// watchers, exactly as for a local shell; flow control pauses the exec websocket (TCP back-pressure
+// up to the pod). The shell runs in the cluster as the trainee's ServiceAccount, never on the server.
 import { PassThrough, Writable } from 'node:stream'
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node'
 import { AppError } from '../errors.ts'
-import { MAX_OUTPUT_BYTES, PROTOCOL_VERSION, TerminalCloseCode, encodeOutputFrame, encodeServerFrame, type ErrorInfo, type ExitInfo, type TerminalSize } from '../protocol/terminal-frames.ts'
-import { createFlowControl, DEFAULT_HIGH_WATER_BYTES, type FlowControl } from '../terminal/flow-control.ts'
-import { createOutputBatcher, type OutputBatcher } from '../terminal/output-batcher.ts'
-import { createScrollback, DEFAULT_SCROLLBACK_BYTES, type Scrollback } from '../terminal/scrollback.ts'
+import { TerminalCloseCode, type ErrorInfo, type ExitInfo, type TerminalSize } from '../protocol/terminal-frames.ts'
 import type { TerminalSession, TerminalStats, TerminalViewer, ViewerHandle } from '../terminal/terminal-session.ts'
+import { ViewerHub, type ViewerHubOptions } from '../terminal/viewer-hub.ts'
 
 export interface PodTarget {
   namespace: string
   pod: string
   container: string
+}
+
+/** The open exec stream: client-node returns a `ws` WebSocket. */
+export interface ExecConnection {
+  close(): void
+  pause?(): void
+  resume?(): void
+  on?(event: 'close', listener: () => void): unknown
 }
 
 /** The exec seam: client-node's Exec in production, the same Exec against a loopback fake in tests. */
@@ -32,20 +36,20 @@ export interface PodExec {
     stdin: PassThrough,
     tty: boolean,
     status: (s: V1Status) => void,
-  ): Promise<{ close(): void }>
+  ): Promise<ExecConnection>
 }
 
-export interface PodTerminalOptions {
+export interface PodTerminalOptions extends Omit<ViewerHubOptions, 'onViewerCountChange'> {
   exec: PodExec
   target: PodTarget
-  /** @default ['sh', '-c', 'command -v bash >/dev/null && exec bash -l || exec sh -l'] */
+  /** @default {@link DEFAULT_POD_SHELL} */
   command?: string[]
   size?: TerminalSize
-  scrollbackBytes?: number
   onExit?(info: ExitInfo): void
   onViewerCountChange?(count: number): void
 }
 
+/** bash when the image has it, else sh; a login shell either way. */
 export const DEFAULT_POD_SHELL = ['sh', '-c', 'command -v bash >/dev/null && exec bash -l || exec sh -l']
 
 export function createPodExec(kc: KubeConfig): PodExec {
@@ -57,7 +61,10 @@ export function createPodExec(kc: KubeConfig): PodExec {
 class TtyOutput extends Writable {
   columns: number
   rows: number
-  constructor(size: TerminalSize, private readonly sink: (chunk: Uint8Array) => void) {
+  constructor(
+    size: TerminalSize,
+    private readonly sink: (chunk: Uint8Array) => void,
+  ) {
     super()
     this.columns = size.cols
     this.rows = size.rows
@@ -86,31 +93,34 @@ export function createPodTerminalSession(options: PodTerminalOptions): TerminalS
 }
 
 class PodSession implements TerminalSession {
-  readonly #viewers = new Map<TerminalViewer, FlowControl>()
-  readonly #scrollback: Scrollback
-  readonly #batcher: OutputBatcher
+  readonly #options: PodTerminalOptions
   readonly #stdin = new PassThrough()
   readonly #stdout: TtyOutput
-  #conn: { close(): void } | undefined
+  readonly #hub: ViewerHub
+  #conn: ExecConnection | undefined
   #exited = false
-  #everAttached = false
-  #lastInputAt = Date.now()
 
-  constructor(private readonly options: PodTerminalOptions) {
-    this.#scrollback = createScrollback(options.scrollbackBytes ?? DEFAULT_SCROLLBACK_BYTES)
-    this.#batcher = createOutputBatcher({ onFlush: (chunks, bytes) => this.#broadcast(chunks, bytes) })
-    this.#stdout = new TtyOutput(options.size ?? { cols: 80, rows: 24 }, (chunk) => this.#batcher.push(chunk))
+  constructor(options: PodTerminalOptions) {
+    this.#options = options
+    this.#stdout = new TtyOutput(options.size ?? { cols: 80, rows: 24 }, (chunk) => this.#hub.push(chunk))
+    this.#hub = new ViewerHub(
+      {
+        pause: () => this.#conn?.pause?.(),
+        resume: () => this.#conn?.resume?.(),
+        write: (data) => this.#stdin.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+        resize: (size) => this.#stdout.resizeTo(size),
+      },
+      options,
+    )
   }
 
   async start(): Promise<void> {
-    const { exec, target } = this.options
+    const { exec, target } = this.#options
     try {
-      const conn = await exec.exec(target.namespace, target.pod, target.container, this.options.command ?? DEFAULT_POD_SHELL, this.#stdout, this.#stdout, this.#stdin, true, (status) =>
+      this.#conn = await exec.exec(target.namespace, target.pod, target.container, this.#options.command ?? DEFAULT_POD_SHELL, this.#stdout, this.#stdout, this.#stdin, true, (status) =>
         this.#onExit({ code: status.status === 'Success' ? 0 : exitCodeOf(status), signal: null }),
       )
-      this.#conn = conn
-      const ws = conn as unknown as { on?(event: string, fn: () => void): void }
-      ws.on?.('close', () => this.#onExit({ code: null, signal: null }))
+      this.#conn.on?.('close', () => this.#onExit({ code: null, signal: null }))
     } catch (err) {
       throw new AppError('LAB_ERR_TERMINAL_UNAVAILABLE', {
         message: `Could not open a shell in your workspace pod (${target.namespace}/${target.pod}).`,
@@ -124,9 +134,7 @@ class PodSession implements TerminalSession {
   fail(err: unknown): void {
     const info: ErrorInfo =
       err instanceof AppError ? { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } : { code: 'LAB_ERR_TERMINAL_UNAVAILABLE', message: 'The workspace shell failed.' }
-    for (const viewer of this.#viewers.keys()) {
-      viewer.send(encodeServerFrame({ type: 'error', ...info }))
-    }
+    this.#hub.closeViewers(TerminalCloseCode.Unavailable, info)
     this.#onExit({ code: null, signal: null })
   }
 
@@ -137,91 +145,42 @@ class PodSession implements TerminalSession {
     return this.#exited
   }
   get lastInputAt(): number {
-    return this.#lastInputAt
+    return this.#hub.lastInputAt
   }
   get viewerCount(): number {
-    return this.#viewers.size
+    return this.#hub.viewerCount
   }
 
   attach(viewer: TerminalViewer): ViewerHandle {
     if (this.#exited) {
       throw new AppError('LAB_ERR_TERMINAL_UNAVAILABLE', { message: 'This terminal has already closed.', hint: 'Reconnect to start a new shell.' })
     }
-    this.#batcher.flush()
-    const replay = this.#scrollback.snapshot()
-    this.#viewers.set(viewer, createFlowControl())
-    viewer.send(encodeServerFrame({ type: 'ready', reattached: this.#everAttached, readOnly: viewer.readOnly, replayBytes: replay.byteLength, version: PROTOCOL_VERSION }))
-    this.#everAttached = true
-    for (let start = 0; start < replay.byteLength; start += MAX_OUTPUT_BYTES) {
-      const part = replay.subarray(start, start + MAX_OUTPUT_BYTES)
-      viewer.send(encodeOutputFrame([part]))
-      this.#viewers.get(viewer)?.account(part.byteLength)
-    }
-    this.options.onViewerCountChange?.(this.#viewers.size)
-    const canWrite = () => !viewer.readOnly && !this.#exited && this.#viewers.has(viewer)
-    return {
-      input: (data) => {
-        if (canWrite() && data.byteLength > 0) {
-          this.#lastInputAt = Date.now()
-          this.#batcher.noteInput()
-          this.#stdin.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
-        }
-      },
-      resize: (size) => {
-        if (canWrite()) {
-          this.#stdout.resizeTo(size)
-        }
-      },
-      ack: (bytes) => void this.#viewers.get(viewer)?.ack(bytes),
-      detach: () => this.#forget(viewer),
-    }
+    return this.#hub.attach(viewer)
   }
 
-  closeViewers(code: number, error?: ErrorInfo, filter: (v: TerminalViewer) => boolean = () => true): void {
-    for (const viewer of [...this.#viewers.keys()].filter(filter)) {
-      this.#forget(viewer)
-      viewer.close(code, error)
-    }
+  closeViewers(code: number, error?: ErrorInfo, filter?: (v: TerminalViewer) => boolean): void {
+    this.#hub.closeViewers(code, error, filter)
   }
 
   stats(): TerminalStats {
     return {
       pid: 0,
-      viewers: this.#viewers.size,
-      isPaused: false,
-      maxUnackedBytes: Math.max(0, ...[...this.#viewers.values()].map((f) => f.unackedBytes)),
-      pendingBytes: this.#batcher.pendingBytes,
-      scrollbackBytes: this.#scrollback.byteLength,
+      viewers: this.#hub.viewerCount,
+      isPaused: this.#hub.isPaused,
+      maxUnackedBytes: this.#hub.maxUnackedBytes,
+      pendingBytes: this.#hub.pendingBytes,
+      scrollbackBytes: this.#hub.scrollbackBytes,
       isExited: this.#exited,
     }
   }
 
   async dispose(code: number = TerminalCloseCode.GoingAway, error?: ErrorInfo): Promise<void> {
-    this.closeViewers(code, error)
-    this.#stdin.end()
-    this.#conn?.close()
-    this.#onExit({ code: null, signal: 'SIGHUP' })
-  }
-
-  #broadcast(chunks: Uint8Array[], bytes: number): void {
-    for (const chunk of chunks) {
-      this.#scrollback.write(chunk)
-    }
-    const frame = encodeOutputFrame(chunks)
-    const watcherLimit = 4 * DEFAULT_HIGH_WATER_BYTES
-    for (const [viewer, flow] of [...this.#viewers]) {
-      viewer.send(frame)
-      flow.account(bytes)
-      if (viewer.readOnly && flow.unackedBytes > watcherLimit) {
-        this.#forget(viewer)
-        viewer.close(TerminalCloseCode.SlowConsumer, { code: 'LAB_ERR_TERMINAL_UNAVAILABLE', message: 'This read-only view fell too far behind and was disconnected.' })
-      }
-    }
-  }
-
-  #forget(viewer: TerminalViewer): void {
-    if (this.#viewers.delete(viewer)) {
-      this.options.onViewerCountChange?.(this.#viewers.size)
+    this.#hub.closeViewers(code, error)
+    if (!this.#exited) {
+      this.#hub.discard()
+      this.#stdin.end()
+      this.#conn?.close()
+      this.#onExit({ code: null, signal: 'SIGHUP' })
     }
   }
 
@@ -230,14 +189,8 @@ class PodSession implements TerminalSession {
       return
     }
     this.#exited = true
-    this.#batcher.flush()
-    this.#batcher.dispose()
-    const frame = encodeServerFrame({ type: 'exit', ...info })
-    for (const viewer of this.#viewers.keys()) {
-      viewer.send(frame)
-    }
-    this.closeViewers(TerminalCloseCode.ShellExited)
-    this.options.onExit?.(info)
+    this.#hub.end(info)
+    this.#options.onExit?.(info)
   }
 }
 
