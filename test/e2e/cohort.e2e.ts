@@ -74,7 +74,10 @@ test('an instructor runs a class: join, live grade book, read-only watch', async
 
   // Bob fails once: a red cell with the failure count.
   await bob.locator('.kl-check').first().getByRole('button', { name: /Check/ }).click()
-  await expect(teacher.locator('tr[data-trainee="trainee02"] td[data-check="hello-file-exists"]')).toHaveAttribute('data-state', 'failed')
+  const bobCell = teacher.locator('tr[data-trainee="trainee02"] td[data-check="hello-file-exists"]')
+  await expect(bobCell).toHaveAttribute('data-state', 'failed')
+  await bobCell.getByRole('button').click()
+  await expect(teacher.getByTestId('gradebook-detail')).toContainText('Bob (trainee02)')
 
   // Over the shoulder: the instructor sees Ada's terminal, read-only.
   await adaRow.getByRole('button', { name: 'Watch' }).click()

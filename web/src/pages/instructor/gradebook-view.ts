@@ -19,7 +19,9 @@ function minutes(ms: number): string {
 export function createGradeBookView(actions: { watch(traineeId: string): void; reset(traineeId: string): void }): GradeBookView {
   let book: GradeBookDto | undefined
   const table = h('table', { class: 'gradebook', 'data-testid': 'gradebook' })
-  const element = h('div', { class: 'gradebook-wrap' }, table)
+  const detail = h('p', { class: 'gradebook-detail', role: 'status', 'aria-live': 'polite', 'data-testid': 'gradebook-detail' })
+  const element = h('div', { class: 'gradebook-wrap' }, table, detail)
+  const who = (r: GradeRowDto): string => (r.displayName && r.displayName !== r.traineeId ? `${r.displayName} (${r.traineeId})` : r.traineeId)
 
   const isStuck = (r: GradeRowDto): boolean => {
     const onStep = Date.now() - r.currentSince
@@ -32,10 +34,17 @@ export function createGradeBookView(actions: { watch(traineeId: string): void; r
       const cell = r.checks[c.id]
       const state = cell ? (cell.passed ? 'passed' : 'failed') : 'none'
       const text = cell ? (cell.passed ? '✓' : `✗ ${cell.failures}`) : '·'
-      return h('td', { class: `cell cell-${state}`, 'data-check': c.id, 'data-state': state, title: cell?.message ?? 'not tried yet' }, text)
+      if (!cell) {
+        return h('td', { class: `cell cell-${state}`, 'data-check': c.id, 'data-state': state, title: 'not tried yet' }, text)
+      }
+      // The last result's message: a tooltip, and on click (or Enter) in the line under the grid.
+      const show = h('button', { type: 'button', class: 'cell-button', title: cell.message, 'aria-label': `${c.title}: ${cell.passed ? 'passed' : `failed ${cell.failures} times`}. Show the last message.` }, text)
+      show.addEventListener('click', () => {
+        detail.textContent = `${who(r)} · ${c.title}: ${cell.message}`
+      })
+      return h('td', { class: `cell cell-${state}`, 'data-check': c.id, 'data-state': state }, show)
     })
     const stuck = isStuck(r)
-    const who = r.displayName && r.displayName !== r.traineeId ? `${r.displayName} (${r.traineeId})` : r.traineeId
     const step = r.joinedAt === undefined ? 'not joined' : r.labCompleted ? 'done' : `step ${r.currentStep + 1} · ${minutes(Date.now() - r.currentSince)}`
     const watch = h('button', { type: 'button', class: 'small', ...(r.sessionId ? {} : { disabled: true }) }, 'Watch')
     watch.addEventListener('click', () => actions.watch(r.traineeId))
@@ -44,7 +53,7 @@ export function createGradeBookView(actions: { watch(traineeId: string): void; r
     return h(
       'tr',
       { 'data-trainee': r.traineeId, class: stuck ? 'stuck' : r.labCompleted ? 'completed' : '' },
-      h('th', { scope: 'row' }, who, stuck ? h('span', { class: 'tag tag-bad' }, 'stuck') : undefined),
+      h('th', { scope: 'row' }, who(r), stuck ? h('span', { class: 'tag tag-bad' }, 'stuck') : undefined),
       h('td', { class: 'env', 'data-env': r.envState }, r.envState),
       h('td', { class: 'step', 'data-since': String(r.currentSince) }, step),
       ...cells,
