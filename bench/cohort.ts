@@ -170,6 +170,13 @@ async function main(): Promise<void> {
       throw new Error(`create failed: ${JSON.stringify(created.body)}`)
     }
     await new Promise((r) => setTimeout(r, 1000))
+    // The instructor's live grade book stays open through the run, as in a class.
+    let rowEvents = 0
+    const stream = request(new URL(`/api/cohorts/${created.body.id}/gradebook/stream`, url), { headers: { authorization: `Bearer ${login.body.token}` } }, (res) => {
+      res.on('data', (d: Buffer) => (rowEvents += d.toString().split('event: row').length - 1))
+    })
+    stream.on('error', () => undefined)
+    stream.end()
     const before = treeRssKiB(pid)
     log(`server up (pid ${pid}, ${Math.round(before.self / 1024)} MiB); ${N} trainees join…`)
     const joins = await Promise.all(
@@ -225,7 +232,7 @@ async function main(): Promise<void> {
       `memory per session (server process): ${perSession(connected.self - before.self)} connected, ${perSession(after.self - before.self)} after the rounds`,
       `memory per session (its shell processes): ${perSession(after.children - before.children)}`,
       `checks (${SPREAD_MS ? `spread over ${SPREAD_MS / 1000} s` : 'all at once'} per round): ${latencies.length} answered, ${limited} refused; latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
-      `grade book: ${passed}/${trainees.length} trainees show hello-file-exists passed`,
+      `grade book: ${passed}/${trainees.length} trainees show hello-file-exists passed; the live stream pushed ${rowEvents} row updates`,
       `terminal frames received: ${frames}; malformed: ${bad}; echoes missing (dropped): ${missing} of ${ROUNDS * trainees.length}`,
       `dropped frames: ${bad + missing}`,
     ]
@@ -233,6 +240,7 @@ async function main(): Promise<void> {
     for (const t of trainees) {
       t.ws.close()
     }
+    stream.destroy()
   } finally {
     stop()
     await until('the server to stop', () => child.exitCode !== null || child.signalCode !== null, 15_000)
