@@ -1,8 +1,9 @@
 // Builds the control-plane binaries (etcd, kube-*, kwok) from the pinned Go wrapper modules in
 // test/cluster/go/ into ~/.cache/kindlab/cluster/<k8s version>/, only when missing.
-// Run directly (`npm run cluster:build`) or through ensureBinaries(). Progress goes to stderr.
+// Run directly (`npm run cluster:build [-- --istiod]`) or through ensureBinaries(). Progress: stderr.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -17,13 +18,26 @@ export interface Binaries {
   kubeControllerManager: string
   kubeScheduler: string
   kwok: string
+  /** Only built with `{ istio: true }`. */
+  pilotDiscovery: string
+  /** Minimal ADS client for istiod (test/cluster/go/istio/xdsprobe); built with pilot-discovery. */
+  xdsprobe: string
 }
 
 interface Target {
   module: string
   packages: string[]
   outputs: string[]
-  ldflags: string[]
+  /** -X flags; computed only when the target is built (it may query the module proxy). */
+  ldflags: () => Promise<string[]>
+  istio?: boolean
+}
+
+export interface BuildOptions {
+  /** Also build istiod (pilot-discovery) and xdsprobe. @default false */
+  istio?: boolean
+  log?: Log
+  signal?: AbortSignal
 }
 
 export type Log = (line: string) => void
@@ -43,7 +57,20 @@ export function binaries(dir = binDir()): Binaries {
     kubeControllerManager: join(dir, 'kube-controller-manager'),
     kubeScheduler: join(dir, 'kube-scheduler'),
     kwok: join(dir, `kwok-${versions.kwok}`),
+    pilotDiscovery: join(dir, `pilot-discovery-${versions.istio}`),
+    // Our own source: the name carries a hash of it, so an edit triggers a rebuild.
+    xdsprobe: join(dir, `xdsprobe-${versions.istio}-${sourceHash(join(here, 'go/istio/xdsprobe/main.go'))}`),
   }
+}
+
+function sourceHash(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 8)
+}
+
+/** -X flags for istio.io/istio/pkg/version, so istiod reports its release. */
+function istioVersionFlags(): Promise<string[]> {
+  const values = { buildVersion: versions.istio, buildTag: versions.istio, buildStatus: 'Clean', buildHub: 'kindlab' }
+  return Promise.resolve(Object.entries(values).map(([k, v]) => `-X istio.io/istio/pkg/version.${k}=${v}`))
 }
 
 /** -X flags that make the kube binaries report their real version, as hack/lib/version.sh does. */
@@ -63,26 +90,33 @@ async function kubeVersionFlags(): Promise<string[]> {
     gitTreeState: 'clean',
     buildDate: (info.Time ?? '1970-01-01T00:00:00Z').replace(/\.\d+Z$/, 'Z'),
   }
-  if (info.Origin?.Hash) {
-    values['gitCommit'] = info.Origin.Hash
-  }
+  // The proxy's .info may omit Origin; an empty commit beats the "$Format:%H$" placeholder.
+  values['gitCommit'] = info.Origin?.Hash ?? ''
   return Object.entries(values).flatMap(([key, value]) => [
     `-X k8s.io/component-base/version.${key}=${value}`,
     `-X k8s.io/client-go/pkg/version.${key}=${value}`,
   ])
 }
 
-async function targets(bins: Binaries): Promise<Target[]> {
+function targets(bins: Binaries): Target[] {
+  const none = (): Promise<string[]> => Promise.resolve([])
   return [
-    { module: 'etcd', packages: ['go.etcd.io/etcd/server/v3'], outputs: [bins.etcd], ldflags: [] },
-    { module: 'kwok', packages: ['sigs.k8s.io/kwok/cmd/kwok'], outputs: [bins.kwok], ldflags: [] },
+    { module: 'etcd', packages: ['go.etcd.io/etcd/server/v3'], outputs: [bins.etcd], ldflags: none },
+    { module: 'kwok', packages: ['sigs.k8s.io/kwok/cmd/kwok'], outputs: [bins.kwok], ldflags: none },
     {
       module: 'kubernetes',
       packages: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map(
         (c) => `k8s.io/kubernetes/cmd/${c}`,
       ),
       outputs: [bins.kubeApiserver, bins.kubeControllerManager, bins.kubeScheduler],
-      ldflags: await kubeVersionFlags(),
+      ldflags: kubeVersionFlags,
+    },
+    {
+      module: 'istio',
+      packages: ['istio.io/istio/pilot/cmd/pilot-discovery', 'kindlab.local/cluster/istio/xdsprobe'],
+      outputs: [bins.pilotDiscovery, bins.xdsprobe],
+      ldflags: istioVersionFlags,
+      istio: true,
     },
   ]
 }
@@ -123,7 +157,7 @@ async function buildTarget(target: Target, log: Log, signal?: AbortSignal): Prom
   mkdirSync(outDir, { recursive: true })
   const tmp = mkdtempSync(join(outDir, '.build-'))
   try {
-    const ldflags = ['-s', '-w', ...target.ldflags].join(' ')
+    const ldflags = ['-s', '-w', ...(await target.ldflags())].join(' ')
     await goBuild(
       join(here, 'go', target.module),
       ['build', '-v', '-ldflags', ldflags, '-o', `${tmp}/`, ...target.packages],
@@ -143,10 +177,11 @@ async function buildTarget(target: Target, log: Log, signal?: AbortSignal): Prom
 }
 
 /** Builds whatever is missing and returns the binary paths. Safe to call on every start. */
-export async function ensureBinaries(log: Log = defaultLog, signal?: AbortSignal): Promise<Binaries> {
+export async function ensureBinaries(options: BuildOptions = {}): Promise<Binaries> {
+  const { log = defaultLog, signal } = options
   const bins = binaries()
-  for (const target of await targets(bins)) {
-    if (target.outputs.every((o) => existsSync(o))) {
+  for (const target of targets(bins)) {
+    if ((target.istio && !options.istio) || target.outputs.every((o) => existsSync(o))) {
       continue
     }
     const started = Date.now()
@@ -164,10 +199,15 @@ export async function ensureBinaries(log: Log = defaultLog, signal?: AbortSignal
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const started = Date.now()
-  ensureBinaries()
+  const istio = process.argv.includes('--istiod')
+  ensureBinaries({ istio })
     .then((bins) => {
       defaultLog(`ready in ${Math.round((Date.now() - started) / 1000)}s:`)
-      for (const path of Object.values(bins)) {
+      const { pilotDiscovery, xdsprobe, ...control } = bins
+      for (const path of [
+        ...Object.keys(control).map((k) => bins[k as keyof typeof control]),
+        ...(istio ? [pilotDiscovery, xdsprobe] : []),
+      ]) {
         process.stdout.write(`${path}\n`)
       }
     })

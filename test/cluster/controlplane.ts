@@ -8,6 +8,7 @@ import { ensureBinaries, type Log } from './build.ts'
 import { apiserverArgs, controllerManagerArgs, etcdArgs, schedulerArgs, type Ports } from './components.ts'
 import { apiserverReady, etcdHealthy } from './health.ts'
 import { installIstioCrds } from './istio-crds.ts'
+import { startIstiod, type IstiodEndpoints } from './istiod.ts'
 import { writeKubeconfig } from './kubeconfig.ts'
 import { createFakeNodes, kwokArgs, nodesReady, writeKwokConfig } from './kwok.ts'
 import { createPki } from './pki.ts'
@@ -26,6 +27,8 @@ export interface ControlPlaneOptions {
   onComponentExit?: (error: Error) => void
   /** Aborting during start-up stops what was started and rejects. */
   signal?: AbortSignal
+  /** Also build and run istiod (pilot-discovery) against the API server. @default false */
+  istiod?: boolean
 }
 
 export interface ControlPlane {
@@ -35,6 +38,8 @@ export interface ControlPlane {
   dataDir: string
   ports: Ports
   supervisor: Supervisor
+  /** Set when started with `istiod: true`. */
+  istiod?: IstiodEndpoints
   /** Graceful stop of every process, then removal of the data directory. */
   stop(): Promise<void>
 }
@@ -56,7 +61,7 @@ const defaultLog: Log = (line) => process.stderr.write(`[cluster] ${line}\n`)
 /** Starts everything and resolves when the cluster is usable; on failure nothing is left running. */
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const log = options.log ?? defaultLog
-  const bins = await ensureBinaries(log, options.signal)
+  const bins = await ensureBinaries({ log, signal: options.signal, istio: options.istiod })
   const dataDir = mkdtempSync(join(tmpdir(), 'kindlab-cluster-'))
   const logDir = join(dataDir, 'logs')
   mkdirSync(logDir)
@@ -143,9 +148,14 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         log(`${crds.length} Istio CRDs Established`),
       ),
     ])
+    const istiod = options.istiod ? await startIstiod(supervisor, bins, kc, kubeconfig, dataDir, abort) : undefined
+    if (istiod) {
+      log(`istiod ${istiod.version} ready: xDS ${istiod.grpc}, debug ${istiod.http}/debug/config_dump`)
+    }
     abort()
     ready = true
     return {
+      istiod,
       kubeconfig,
       server,
       dataDir,

@@ -49,6 +49,21 @@ function resolveIstio() {
   return info.Version
 }
 
+/**
+ * istio.io/istio pins pseudo-versions that the module proxy here refuses (403). Each is replaced with a
+ * version the proxy serves: the release tags of the same commits for the API modules and for
+ * go-control-plane/envoy (v1.39.0 is commit ca8ce173c36f, 2026-07-13T21:42:02Z), and the nearest later
+ * pseudo-version for go-control-plane/contrib, which has no tags.
+ */
+function istioSubstitutes() {
+  return [
+    ['istio.io/api', `v${versions.istio}`],
+    ['istio.io/client-go', `v${versions.istio}`],
+    ['github.com/envoyproxy/go-control-plane/envoy', 'v1.39.0'],
+    ['github.com/envoyproxy/go-control-plane/contrib', 'v1.36.1-0.20260729145720-a2d8c7492908'],
+  ]
+}
+
 const k8s = versions.kubernetes
 const staging = stagingModules(k8s)
 const published = k8s.replace(/^v1\./, 'v0.')
@@ -73,9 +88,7 @@ const modules = {
     goLine: staging.goLine,
     tools: ['istio.io/istio/pilot/cmd/pilot-discovery'],
     require: [['istio.io/istio', resolveIstio()]],
-    // istio.io/istio pins pseudo-versions of its API modules that the module proxy here does not
-    // serve; the release tags of the same name carry the same API.
-    replace: ['istio.io/api', 'istio.io/client-go'].map((m) => [m, `v${versions.istio}`]),
+    replace: istioSubstitutes(),
   }),
 }
 

@@ -1,11 +1,12 @@
 // Vitest globalSetup for the cluster suite: one control plane per run (sim.ts in its own process
 // group, tied to us by a stdin lifeline), or the cluster named by KUBECONFIG_TEST. Always cleaned up.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, rmSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
+import type { IstiodEndpoints } from './istiod.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,6 +14,8 @@ declare module 'vitest' {
     kubeconfig: string
     /** 'sim' for the built-in control plane (kwok nodes), 'external' for KUBECONFIG_TEST. */
     clusterKind: 'sim' | 'external'
+    /** istiod started with the control plane (KINDLAB_CLUSTER_ISTIOD=1), else null. */
+    istiod: IstiodEndpoints | null
   }
 }
 
@@ -62,12 +65,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     log(`using the existing cluster from KUBECONFIG_TEST=${external}`)
     project.provide('kubeconfig', external)
     project.provide('clusterKind', 'external')
+    project.provide('istiod', null)
     return async () => {}
   }
 
   // Own process group (detached), so the group kill of last resort reaches sim and every component.
   // stdin is the lifeline: however this process ends, the pipe closes and sim stops gracefully.
-  const child = spawn(process.execPath, ['--import', 'tsx', simPath, '--exit-on-stdin-close'], {
+  const withIstiod = process.env['KINDLAB_CLUSTER_ISTIOD'] === '1'
+  const simArgs = [simPath, '--exit-on-stdin-close', ...(withIstiod ? ['--istiod'] : [])]
+  const child = spawn(process.execPath, ['--import', 'tsx', ...simArgs], {
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   })
@@ -112,6 +118,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   state.dataDir = dirname(kubeconfig)
   project.provide('kubeconfig', kubeconfig)
   project.provide('clusterKind', 'sim')
+  const istiodFile = join(state.dataDir, 'istiod.json')
+  project.provide(
+    'istiod',
+    existsSync(istiodFile) ? (JSON.parse(readFileSync(istiodFile, 'utf8')) as IstiodEndpoints) : null,
+  )
 
   return async () => {
     unregister()

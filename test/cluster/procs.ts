@@ -41,10 +41,15 @@ export class Supervisor {
     this.#onUnexpectedExit = handler
   }
 
-  start(name: string, command: string, args: string[], env?: NodeJS.ProcessEnv): Managed {
+  start(
+    name: string,
+    command: string,
+    args: string[],
+    options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  ): Managed {
     const logPath = join(this.logDir, `${name}.log`)
     const fd = openSync(logPath, 'a')
-    const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: env ?? process.env })
+    const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: options.env ?? process.env, cwd: options.cwd })
     closeSync(fd)
     everyStarted.add(child)
     const exited = new Promise<number | null>((resolve) => {

@@ -3,8 +3,9 @@
 import { parseArgs } from 'node:util'
 import { cleanupSync, startControlPlane, type ControlPlane } from './controlplane.ts'
 
-const usage = `usage: npm run cluster:sim -- [--nodes N] [--keep-data] [--exit-on-stdin-close]
+const usage = `usage: npm run cluster:sim -- [--nodes N] [--istiod] [--keep-data] [--exit-on-stdin-close]
   --nodes N               fake kwok nodes to create (default 3)
+  --istiod                also run istiod (built from istio.io/istio); endpoints in <data>/istiod.json
   --keep-data             keep the data directory (PKI, etcd, logs) after stopping
   --exit-on-stdin-close   stop when stdin closes (used by the test harness as a lifeline)`
 
@@ -12,12 +13,13 @@ const log = (line: string): void => {
   process.stderr.write(`[cluster:sim] ${line}\n`)
 }
 
-function options(): { nodes: number; keepData: boolean; stdinLifeline: boolean } {
+function options(): { nodes: number; keepData: boolean; stdinLifeline: boolean; istiod: boolean } {
   const { values } = parseArgs({
     options: {
       nodes: { type: 'string', default: '3' },
       'keep-data': { type: 'boolean', default: false },
       'exit-on-stdin-close': { type: 'boolean', default: false },
+      istiod: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   })
@@ -29,7 +31,7 @@ function options(): { nodes: number; keepData: boolean; stdinLifeline: boolean }
   if (!Number.isInteger(nodes) || nodes < 1) {
     throw new Error(`--nodes must be a positive integer\n${usage}`)
   }
-  return { nodes, keepData: values['keep-data'], stdinLifeline: values['exit-on-stdin-close'] }
+  return { nodes, keepData: values['keep-data'], stdinLifeline: values['exit-on-stdin-close'], istiod: values.istiod }
 }
 
 // Our reader (a test harness) may be gone: a broken stdout/stderr pipe must not crash the cleanup.
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
   }
   const plane = await startControlPlane({
     nodes: opts.nodes,
+    istiod: opts.istiod,
     keepData: opts.keepData,
     log,
     signal: starting.signal,

@@ -1,0 +1,93 @@
+// Optional istiod (pilot-discovery built from the istio.io/istio module) running out of cluster
+// against the control plane, on free loopback ports; its endpoints are written to istiod.json.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-node'
+import { poll } from './poll.ts'
+import { freePorts } from './ports.ts'
+import type { Supervisor } from './procs.ts'
+import { versions } from './versions.ts'
+
+/** Where istiod listens; `http` serves /ready and /debug/*, `grpc` is plaintext xDS (15010 in a cluster). */
+export interface IstiodEndpoints {
+  http: string
+  grpc: string
+  monitoring: string
+  /** Namespace istiod runs "in" (its POD_NAMESPACE). */
+  namespace: string
+  version: string
+  /** Path of the xdsprobe binary (a minimal ADS client) built with istiod. */
+  xdsprobe: string
+}
+
+export const istiodNamespace = 'istio-system'
+
+async function ensureNamespace(core: CoreV1Api, name: string): Promise<void> {
+  try {
+    await core.createNamespace({ body: { metadata: { name } } })
+  } catch (err) {
+    if (!(err instanceof ApiException && err.code === 409)) {
+      throw err
+    }
+  }
+}
+
+/** Starts istiod under `supervisor` and resolves once /ready answers 200. */
+export async function startIstiod(
+  supervisor: Supervisor,
+  binaries: { pilotDiscovery: string; xdsprobe: string },
+  kc: KubeConfig,
+  kubeconfigPath: string,
+  dataDir: string,
+  abort: () => void,
+): Promise<IstiodEndpoints> {
+  await ensureNamespace(kc.makeApiClient(CoreV1Api), istiodNamespace)
+  const [http = 0, grpc = 0, secureGrpc = 0, monitoring = 0, webhook = 0] = await freePorts(5)
+  // Relative defaults (./etc/cacerts, ./var/lib/istio, ./etc/istio/config/mesh) resolve under here.
+  const cwd = join(dataDir, 'istiod')
+  mkdirSync(cwd, { recursive: true })
+  supervisor.start(
+    'istiod',
+    binaries.pilotDiscovery,
+    [
+      'discovery',
+      `--kubeconfig=${kubeconfigPath}`,
+      `--httpAddr=127.0.0.1:${http}`,
+      `--grpcAddr=127.0.0.1:${grpc}`,
+      `--secureGRPCAddr=127.0.0.1:${secureGrpc}`,
+      `--monitoringAddr=127.0.0.1:${monitoring}`,
+      `--httpsAddr=127.0.0.1:${webhook}`,
+      '--domain=cluster.local',
+      '--log_output_level=default:info',
+    ],
+    {
+      cwd,
+      env: {
+        ...process.env,
+        POD_NAMESPACE: istiodNamespace,
+        POD_NAME: 'istiod-kindlab',
+        REVISION: 'default',
+        CLUSTER_ID: 'Kubernetes',
+        // No webhooks to patch here, and no pod running istiod to look up.
+        INJECTION_WEBHOOK_CONFIG_NAME: '',
+        VALIDATION_WEBHOOK_CONFIG_NAME: '',
+        PILOT_ENABLE_GATEWAY_API: 'false',
+      },
+    },
+  )
+  const endpoints: IstiodEndpoints = {
+    http: `http://127.0.0.1:${http}`,
+    grpc: `127.0.0.1:${grpc}`,
+    monitoring: `http://127.0.0.1:${monitoring}`,
+    namespace: istiodNamespace,
+    version: versions.istio,
+    xdsprobe: binaries.xdsprobe,
+  }
+  await poll(async () => ((await fetch(`${endpoints.http}/ready`)).status === 200 ? true : undefined), {
+    what: 'istiod /ready',
+    timeoutMs: 120_000,
+    abort,
+  })
+  writeFileSync(join(dataDir, 'istiod.json'), `${JSON.stringify(endpoints, null, 2)}\n`)
+  return endpoints
+}
