@@ -50,3 +50,23 @@ describe('grade book', () => {
     expect(line).toContain('"line1\nline2, ""quoted"""')
   })
 })
+
+describe('grade book rows', () => {
+  it('builds one row exactly as the whole book does', async () => {
+    const t = await buildCohortTestApp()
+    try {
+      const c = await t.cohorts.service.create({ name: 'rows', labId: 'hello-kindlab', trainees: 3, reserve: 0 })
+      const joined = await Promise.all(['A', 'B'].map((n) => t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: n })))
+      for (const j of joined) {
+        await t.app.inject({ method: 'POST', url: '/api/labs/hello-kindlab/steps/0/check', headers: { authorization: `Bearer ${j.token}` }, payload: {} })
+      }
+      const cohort = t.cohorts.service.find('rows')
+      const book = t.cohorts.gradebook.book(cohort)
+      for (const r of book.rows) {
+        expect({ ...t.cohorts.gradebook.row(cohort, r.traineeId), onStepMs: 0 }).toEqual({ ...r, onStepMs: 0 })
+      }
+    } finally {
+      await t.close()
+    }
+  })
+})

@@ -77,9 +77,15 @@ export function createGradeBook(repo: CohortsRepo, catalog: LabCatalog, options:
 
   return {
     book,
-    /** One trainee's row (for live updates). */
+    /** One trainee's row (for live updates): reads only that trainee's attempts. */
     row(cohort: CohortRecord, traineeId: string): GradeRowDto | undefined {
-      return book(cohort).rows.find((r) => r.traineeId === traineeId)
+      const seat = repo.seat(cohort.id, traineeId)
+      if (!seat) {
+        return undefined
+      }
+      const attempts = seat.sessionId ? repo.latestAttemptsOf(seat.sessionId, cohort.labId) : []
+      const stepRows = seat.sessionId ? repo.stepRowsOf(seat.sessionId, cohort.labId) : []
+      return rowOf(cohort, seat, steps(cohort), attempts, stepRows)
     },
   }
 }

@@ -152,6 +152,15 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
     `SELECT session_id, step_index, passed_at, current FROM step_progress WHERE lab_id = @lab AND session_id IN
        (SELECT session_id FROM cohort_trainees WHERE cohort_id = @cohort AND session_id IS NOT NULL)`,
   )
+  const attemptsOf = db.prepare<[{ session: string; lab: string }], { session_id: string; check_id: string; step_index: number; passed: number; message: string; created_at: number; failures: number }>(
+    `SELECT a.session_id, a.check_id, a.step_index, a.passed, a.message, a.created_at,
+       (SELECT COUNT(*) FROM check_attempts f WHERE f.session_id = a.session_id AND f.lab_id = a.lab_id AND f.check_id = a.check_id AND f.passed = 0) AS failures
+     FROM check_attempts a
+     WHERE a.id IN (SELECT MAX(id) FROM check_attempts WHERE session_id = @session AND lab_id = @lab GROUP BY check_id)`,
+  )
+  const stepsOf = db.prepare<[{ session: string; lab: string }], { session_id: string; step_index: number; passed_at: number | null; current: number }>(
+    'SELECT session_id, step_index, passed_at, current FROM step_progress WHERE session_id = @session AND lab_id = @lab',
+  )
   const byName = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE name = ?')
   const byId = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE id = ?')
 
@@ -261,6 +270,21 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
     },
     stepRows(cohortId: string, labId: string) {
       return steps.all({ cohort: cohortId, lab: labId })
+    },
+    /** The latest attempt per check of one session (one grade book row). */
+    latestAttemptsOf(sessionId: string, labId: string): AttemptAggregate[] {
+      return attemptsOf.all({ session: sessionId, lab: labId }).map((r) => ({
+        sessionId: r.session_id,
+        checkId: r.check_id,
+        stepIndex: r.step_index,
+        passed: r.passed === 1,
+        message: r.message,
+        at: r.created_at,
+        failures: r.failures,
+      }))
+    },
+    stepRowsOf(sessionId: string, labId: string) {
+      return stepsOf.all({ session: sessionId, lab: labId })
     },
   }
 }
