@@ -127,7 +127,8 @@ export function createCohorts(deps: CohortsDeps) {
       reaper ??= setInterval(() => void reap().catch((err: unknown) => deps.log?.warn({ err }, 'cohort reaper failed')), deps.reapEveryMs ?? 60_000)
       reaper.unref()
     },
-    async stop(): Promise<void> {
+    /** Stops the reaper, streams and webhooks; waits at most `graceMs` for environment builds (they resume after a restart). */
+    async stop(graceMs = 5000): Promise<void> {
       clearInterval(reaper)
       reaper = undefined
       for (const end of [...streams]) {
@@ -135,7 +136,8 @@ export function createCohorts(deps: CohortsDeps) {
       }
       streams.clear()
       await webhooks.stop()
-      await Promise.all(repo.list().map((c) => pool.idle(c.id)))
+      const idle = Promise.all(repo.list().map((c) => pool.idle(c.id)))
+      await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, graceMs).unref())])
     },
   }
 }
