@@ -1,5 +1,6 @@
 // `npm run cluster:sim`: runs a real control plane in the foreground. Prints exactly one stdout line,
 // `KUBECONFIG=<path>`, once ready (progress goes to stderr); SIGINT/SIGTERM stop it and delete its data.
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { cleanupSync, startControlPlane, type ControlPlane } from './controlplane.ts'
 
@@ -38,6 +39,32 @@ function options(): { nodes: number; keepData: boolean; stdinLifeline: boolean; 
 process.stdout.on('error', () => undefined)
 process.stderr.on('error', () => undefined)
 
+/**
+ * Calls `onGone` when the leader of our process group exits. `npm run` does not pass SIGTERM on to
+ * its script, so `kill <npm pid>` would otherwise leave us running. Linux only; a no-op elsewhere,
+ * or when we lead the group ourselves (the test harness starts us that way).
+ */
+function watchGroupLeader(onGone: () => void): void {
+  let leader: number
+  try {
+    // /proc/self/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces, so split after ')'.
+    const stat = readFileSync('/proc/self/stat', 'utf8')
+    leader = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
+  } catch {
+    return
+  }
+  if (!Number.isInteger(leader) || leader <= 1 || leader === process.pid) {
+    return
+  }
+  setInterval(() => {
+    try {
+      process.kill(leader, 0)
+    } catch {
+      onGone()
+    }
+  }, 1_000).unref()
+}
+
 async function main(): Promise<void> {
   const opts = options()
   const started = Date.now()
@@ -61,6 +88,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM', 143))
   // Last resort (e.g. a crash): no component may outlive us, even during start-up.
   process.on('exit', cleanupSync)
+  watchGroupLeader(() => void shutdown('the process that started us exited', 0))
   if (opts.stdinLifeline) {
     process.stdin.on('end', () => void shutdown('stdin closed', 0)).resume()
   }
