@@ -55,6 +55,7 @@ export function createGradeBook(repo: CohortsRepo, catalog: LabCatalog, options:
       stuck: !labCompleted && !passedSteps.includes(currentStep) && failuresOnStep > 0 && onStepMs > stuckAfterMs,
       checks,
       envState: seat.envState,
+      ...(seat.envError ? { envError: seat.envError } : {}),
       labCompleted,
     }
   }

@@ -120,6 +120,8 @@ export interface GradeRowDto {
   /** By check id. */
   checks: Record<string, GradeCellDto>
   envState: EnvState
+  /** Why the environment could not be built, when envState is 'failed'. */
+  envError?: string
   labCompleted: boolean
 }
 

@@ -52,6 +52,9 @@ test('an instructor runs a class: join, live grade book, read-only watch', async
   await teacher.getByLabel('Warm pool').fill('2')
   await teacher.getByRole('button', { name: 'Create cohort' }).click()
   await expect(teacher.getByTestId('offline-notice')).toContainText('only planned')
+  await teacher.getByText('Planned isolation objects (not applied)').click()
+  await expect(teacher.locator('details.plan')).toContainText('ValidatingAdmissionPolicy kindlab-e2e-class-hosts')
+  await expect(teacher.locator('details.plan')).toContainText('NetworkPolicy kl-e2e-class-trainee01/kindlab-isolation')
   const code = (await teacher.getByTestId('class-code').textContent()) ?? ''
   expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/)
   await expect(teacher.locator('.live-state')).toHaveText('live')

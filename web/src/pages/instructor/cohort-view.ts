@@ -5,6 +5,11 @@ import { byId, h } from '../../dom.ts'
 import { followGradeBook, instructorApi } from './api.ts'
 import { createGradeBookView } from './gradebook-view.ts'
 
+interface PlannedObject {
+  kind: string
+  metadata: { name: string; namespace?: string }
+}
+
 function download(name: string, blob: Blob): void {
   const a = h('a', { href: URL.createObjectURL(blob), download: name })
   document.body.append(a)
@@ -52,6 +57,22 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
     }
   })
   const joinLink = new URL(handout.joinUrl).pathname
+  const planned = h('details', { class: 'plan' }, h('summary', {}, cohort.offline ? 'Planned isolation objects (not applied)' : 'Isolation objects per trainee'))
+  planned.addEventListener(
+    'toggle',
+    () =>
+      void instructorApi.plan(cohort.id).then((p) => {
+        const plan = p.plan as { shared?: PlannedObject[]; example?: { objects: PlannedObject[] }; clusters?: Array<{ clusterName: string; commands: string[][] }> }
+        const line = (o: PlannedObject) => h('li', {}, h('code', {}, `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`))
+        planned.replaceChildren(
+          planned.firstChild ?? '',
+          plan.clusters
+            ? h('ul', {}, ...plan.clusters.map((c) => h('li', {}, h('code', {}, c.commands.map((cmd) => cmd.join(' ')).join(' && ')))))
+            : h('div', {}, h('h3', {}, 'Once per cohort'), h('ul', {}, ...(plan.shared ?? []).map(line)), h('h3', {}, 'Per trainee (the first shown)'), h('ul', {}, ...(plan.example?.objects ?? []).map(line))),
+        )
+      }),
+    { once: true },
+  )
   main.replaceChildren(
     h(
       'section',
@@ -76,6 +97,7 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
       ),
       h('div', { class: 'toolbar' }, h('a', { class: 'button', href: `/instructor/cohorts/${cohort.id}/handout` }, 'Printable handout'), csv, json, teardown),
       message,
+      planned,
       h('h2', {}, 'Grade book'),
       view.element,
     ),

@@ -54,7 +54,7 @@ export function createGradeBookView(actions: { watch(traineeId: string): void; r
       'tr',
       { 'data-trainee': r.traineeId, class: stuck ? 'stuck' : r.labCompleted ? 'completed' : '' },
       h('th', { scope: 'row' }, who(r), stuck ? h('span', { class: 'tag tag-bad' }, 'stuck') : undefined),
-      h('td', { class: 'env', 'data-env': r.envState }, r.envState),
+      h('td', { class: 'env', 'data-env': r.envState, ...(r.envError ? { title: r.envError } : {}) }, r.envState),
       h('td', { class: 'step', 'data-since': String(r.currentSince) }, step),
       ...cells,
       h('td', { class: 'row-actions' }, watch, reset),
