@@ -13,7 +13,13 @@ import { parseArgs } from 'node:util'
 import WebSocket from 'ws'
 import { decodeServerFrame, encodeClientFrame, encodeInputFrames } from '../server/protocol/terminal-frames.ts'
 
-const { values: args } = parseArgs({ options: { trainees: { type: 'string', default: '100' }, rounds: { type: 'string', default: '5' }, 'spread-ms': { type: 'string', default: '0' } } })
+const { values: args } = parseArgs({
+  options: {
+    trainees: { type: 'string', default: '100' },
+    rounds: { type: 'string', default: '5' },
+    'spread-ms': { type: 'string', default: '0' },
+  },
+})
 const N = Math.max(1, Math.min(250, Number(args.trainees)))
 const ROUNDS = Math.max(1, Math.min(20, Number(args.rounds)))
 /** 0: every trainee presses Check at the same moment (worst case); else at a random time within this window. */
@@ -21,20 +27,40 @@ const SPREAD_MS = Math.max(0, Math.min(60_000, Number(args['spread-ms'])))
 const root = fileURLToPath(new URL('..', import.meta.url))
 const log = (line: string) => process.stderr.write(`[bench:cohort] ${line}\n`)
 
-function http<T>(base: string, method: string, path: string, body?: unknown, token?: string, localAddress?: string): Promise<{ status: number; body: T; ms: number }> {
+function http<T>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+  localAddress?: string,
+): Promise<{ status: number; body: T; ms: number }> {
   const started = performance.now()
   const payload = body === undefined ? undefined : JSON.stringify(body)
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, base), {
-      method,
-      ...(localAddress ? { localAddress } : {}),
-      headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      timeout: 30_000,
-    }, (res) => {
-      let data = ''
-      res.on('data', (d: Buffer) => (data += d.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: (data ? JSON.parse(data) : undefined) as T, ms: performance.now() - started }))
-    })
+    const req = request(
+      new URL(path, base),
+      {
+        method,
+        ...(localAddress ? { localAddress } : {}),
+        headers: {
+          ...(payload ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        timeout: 30_000,
+      },
+      (res) => {
+        let data = ''
+        res.on('data', (d: Buffer) => (data += d.toString()))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: (data ? JSON.parse(data) : undefined) as T,
+            ms: performance.now() - started,
+          }),
+        )
+      },
+    )
     req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)))
     req.on('error', reject)
     req.end(payload)
@@ -139,11 +165,15 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
 }
 
 async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string; adminToken: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/entry.ts', 'serve', '--offline', '--port', '0', '--data', dataDir], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/cli/entry.ts', 'serve', '--offline', '--port', '0', '--data', dataDir],
+    {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'warn', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let out = ''
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
@@ -165,30 +195,54 @@ async function main(): Promise<void> {
   try {
     const pid = child.pid ?? 0
     const login = await http<{ token: string }>(url, 'POST', '/api/instructor/session', { adminToken })
-    const created = await http<{ id: string; classCode: string }>(url, 'POST', '/api/cohorts', { name: 'bench', labId: 'hello-kindlab', trainees: N, reserve: 0 }, login.body.token)
+    const created = await http<{ id: string; classCode: string }>(
+      url,
+      'POST',
+      '/api/cohorts',
+      { name: 'bench', labId: 'hello-kindlab', trainees: N, reserve: 0 },
+      login.body.token,
+    )
     if (created.status !== 201) {
       throw new Error(`create failed: ${JSON.stringify(created.body)}`)
     }
     await new Promise((r) => setTimeout(r, 1000))
     // The instructor's live grade book stays open through the run, as in a class.
     let rowEvents = 0
-    const stream = request(new URL(`/api/cohorts/${created.body.id}/gradebook/stream`, url), { headers: { authorization: `Bearer ${login.body.token}` } }, (res) => {
-      res.on('data', (d: Buffer) => (rowEvents += d.toString().split('event: row').length - 1))
-    })
+    const stream = request(
+      new URL(`/api/cohorts/${created.body.id}/gradebook/stream`, url),
+      { headers: { authorization: `Bearer ${login.body.token}` } },
+      (res) => {
+        res.on('data', (d: Buffer) => (rowEvents += d.toString().split('event: row').length - 1))
+      },
+    )
     stream.on('error', () => undefined)
     stream.end()
     const before = treeRssKiB(pid)
     log(`server up (pid ${pid}, ${Math.round(before.self / 1024)} MiB); ${N} trainees join…`)
     const joins = await Promise.all(
       Array.from({ length: N }, (_, i) =>
-        http<{ token: string }>(url, 'POST', '/api/join', { classCode: created.body.classCode, displayName: `Trainee ${i + 1}` }, undefined, `127.0.1.${i + 1}`),
+        http<{ token: string }>(
+          url,
+          'POST',
+          '/api/join',
+          { classCode: created.body.classCode, displayName: `Trainee ${i + 1}` },
+          undefined,
+          `127.0.1.${i + 1}`,
+        ),
       ),
     )
     const refusedJoins = joins.filter((j) => j.status !== 201).length
     const wsUrl = url.replace(/^http/, 'ws').replace(/\/$/, '') + '/ws/terminal'
     const trainees: Trainee[] = []
     for (let i = 0; i < joins.length; i += 20) {
-      trainees.push(...(await Promise.all(joins.slice(i, i + 20).filter((j) => j.status === 201).map((j) => openTerminal(wsUrl, j.body.token)))))
+      trainees.push(
+        ...(await Promise.all(
+          joins
+            .slice(i, i + 20)
+            .filter((j) => j.status === 201)
+            .map((j) => openTerminal(wsUrl, j.body.token)),
+        )),
+      )
     }
     await new Promise((r) => setTimeout(r, 3000))
     const connected = treeRssKiB(pid)
@@ -198,7 +252,9 @@ async function main(): Promise<void> {
     let missing = 0
     for (let round = 0; round < ROUNDS; round++) {
       trainees.forEach((t, i) => {
-        for (const frame of encodeInputFrames(`echo bench-${round}-${i}-$((1-1))ok${round === 2 ? ' > ~/hello.txt; cat ~/hello.txt' : ''}\r`)) {
+        for (const frame of encodeInputFrames(
+          `echo bench-${round}-${i}-$((1-1))ok${round === 2 ? ' > ~/hello.txt; cat ~/hello.txt' : ''}\r`,
+        )) {
           t.ws.send(frame)
         }
       })
@@ -215,12 +271,22 @@ async function main(): Promise<void> {
           limited++
         }
       }
-      await until(`round ${round} echoes`, () => trainees.every((t, i) => t.output.includes(`bench-${round}-${i}-0ok`)), 20_000)
+      await until(
+        `round ${round} echoes`,
+        () => trainees.every((t, i) => t.output.includes(`bench-${round}-${i}-0ok`)),
+        20_000,
+      )
       missing += trainees.filter((t, i) => !t.output.includes(`bench-${round}-${i}-0ok`)).length
       await new Promise((r) => setTimeout(r, 1100)) // stay within the per-session Check limit
     }
     const after = treeRssKiB(pid)
-    const book = await http<{ rows: Array<{ checks: Record<string, { passed: boolean }> }> }>(url, 'GET', `/api/cohorts/${created.body.id}/gradebook`, undefined, login.body.token)
+    const book = await http<{ rows: Array<{ checks: Record<string, { passed: boolean }> }> }>(
+      url,
+      'GET',
+      `/api/cohorts/${created.body.id}/gradebook`,
+      undefined,
+      login.body.token,
+    )
     const passed = book.body.rows.filter((r) => r.checks['hello-file-exists']?.passed).length
     const frames = trainees.reduce((n, t) => n + t.frames, 0)
     const bad = trainees.reduce((n, t) => n + t.badFrames, 0)
@@ -252,6 +318,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
   process.exit(1)
 })

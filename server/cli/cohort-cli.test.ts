@@ -22,12 +22,24 @@ afterEach(() => {
   rmSync(data, { recursive: true, force: true })
 })
 
-const run = (name: string, flags: Record<string, unknown>, args: string[] = []) => runCohortCommand(name, { data, offline: true, ...flags }, args)
+const run = (name: string, flags: Record<string, unknown>, args: string[] = []) =>
+  runCohortCommand(name, { data, offline: true, ...flags }, args)
 
 describe('kindlab cohort', () => {
   it('creates, lists, prints the handout and status, and tears down', async () => {
-    await run('create', { name: 'cli-class', trainees: '3', lab: 'hello-kindlab', domain: 'istio-class.example', json: true })
-    const created = JSON.parse(out.join('')) as { name: string; classCode: string; offline: boolean; trainees: Array<{ domain: string }> }
+    await run('create', {
+      name: 'cli-class',
+      trainees: '3',
+      lab: 'hello-kindlab',
+      domain: 'istio-class.example',
+      json: true,
+    })
+    const created = JSON.parse(out.join('')) as {
+      name: string
+      classCode: string
+      offline: boolean
+      trainees: Array<{ domain: string }>
+    }
     expect(created).toMatchObject({ name: 'cli-class', offline: true })
     expect(created.trainees[2]?.domain).toBe('trainee03.istio-class.example')
     out = []
@@ -46,9 +58,15 @@ describe('kindlab cohort', () => {
   })
 
   it('refuses bad input with coded errors', async () => {
-    await expect(run('create', { name: 'x', trainees: 'many', lab: 'hello-kindlab' })).rejects.toMatchObject({ code: 'LAB_ERR_USAGE' })
-    await expect(run('create', { name: 'Bad_Name', trainees: '2', lab: 'hello-kindlab' })).rejects.toMatchObject({ code: 'LAB_ERR_VALIDATION' })
-    await expect(run('create', { name: 'ok', trainees: '2', lab: 'no-such-lab' })).rejects.toMatchObject({ code: 'LAB_ERR_LAB_NOT_FOUND' })
+    await expect(run('create', { name: 'x', trainees: 'many', lab: 'hello-kindlab' })).rejects.toMatchObject({
+      code: 'LAB_ERR_USAGE',
+    })
+    await expect(run('create', { name: 'Bad_Name', trainees: '2', lab: 'hello-kindlab' })).rejects.toMatchObject({
+      code: 'LAB_ERR_VALIDATION',
+    })
+    await expect(run('create', { name: 'ok', trainees: '2', lab: 'no-such-lab' })).rejects.toMatchObject({
+      code: 'LAB_ERR_LAB_NOT_FOUND',
+    })
     await expect(run('status', {}, ['missing'])).rejects.toMatchObject({ code: 'LAB_ERR_COHORT_NOT_FOUND' })
   })
 })

@@ -62,11 +62,20 @@ function backendFor(flags: CohortFlags, dataDir: string): EnvironmentBackend {
 }
 
 async function open(flags: CohortFlags) {
-  const config = loadConfig(process.env, { labsDir: resolve(flags.labs ?? bundledLabsDir()), ...(flags.data ? { dataDir: resolve(flags.data) } : {}) })
+  const config = loadConfig(process.env, {
+    labsDir: resolve(flags.labs ?? bundledLabsDir()),
+    ...(flags.data ? { dataDir: resolve(flags.data) } : {}),
+  })
   const db = openDb(join(config.dataDir, 'kindlab.db'))
   const { labs } = await loadLabs(config.labsDir)
   const sessions = createSessionService(createSessionsRepo(db), config.dataDir)
-  const cohorts = createCohorts({ db, dataDir: config.dataDir, sessions, catalog: createLabCatalog(labs), backend: backendFor(flags, config.dataDir) })
+  const cohorts = createCohorts({
+    db,
+    dataDir: config.dataDir,
+    sessions,
+    catalog: createLabCatalog(labs),
+    backend: backendFor(flags, config.dataDir),
+  })
   return { db, cohorts }
 }
 
@@ -103,12 +112,18 @@ const commands: Record<string, Action> = {
       printJson({ ...detail, classCode: created.classCode, webhookSecret: created.webhookSecret })
       return
     }
-    out(`${pc.bold(created.name)}: ${created.seats} seats for lab ${created.labId} (${created.mode} mode, domain ${created.domain})`)
+    out(
+      `${pc.bold(created.name)}: ${created.seats} seats for lab ${created.labId} (${created.mode} mode, domain ${created.domain})`,
+    )
     out(`class code: ${pc.bold(created.classCode ?? '')}`)
     if (created.webhookSecret) {
       out(`webhook secret (shown once): ${created.webhookSecret}`)
     }
-    out(created.offline ? pc.yellow('offline: isolation objects are planned only, not applied') : `${detail.ready} environments ready`)
+    out(
+      created.offline
+        ? pc.yellow('offline: isolation objects are planned only, not applied')
+        : `${detail.ready} environments ready`,
+    )
     out(pc.dim(`print the join links: kindlab cohort handout ${created.name} --url http://<server>:4280`))
   },
   async list(cohorts, flags) {
@@ -118,7 +133,16 @@ const commands: Record<string, Action> = {
       return
     }
     const table = new Table({ head: ['cohort', 'lab', 'joined', 'ready', 'mode', 'state'] })
-    table.push(...list.map((c) => [c.name, c.labId, `${c.joined}/${c.seats}`, c.offline ? 'planned' : String(c.ready), c.mode, c.state]))
+    table.push(
+      ...list.map((c) => [
+        c.name,
+        c.labId,
+        `${c.joined}/${c.seats}`,
+        c.offline ? 'planned' : String(c.ready),
+        c.mode,
+        c.state,
+      ]),
+    )
     out(table.toString())
   },
   async status(cohorts, flags, arg) {
@@ -130,7 +154,14 @@ const commands: Record<string, Action> = {
     }
     const table = new Table({ head: ['trainee', 'name', 'environment', 'step', 'minutes', 'stuck'] })
     for (const r of book.rows) {
-      table.push([r.traineeId, r.displayName ?? '', r.envState, r.joinedAt ? String(r.currentStep + 1) : '-', r.joinedAt ? String(Math.round(r.onStepMs / 60_000)) : '-', r.stuck ? pc.red('yes') : ''])
+      table.push([
+        r.traineeId,
+        r.displayName ?? '',
+        r.envState,
+        r.joinedAt ? String(r.currentStep + 1) : '-',
+        r.joinedAt ? String(Math.round(r.onStepMs / 60_000)) : '-',
+        r.stuck ? pc.red('yes') : '',
+      ])
     }
     out(`${pc.bold(detail.name)} · ${detail.labId} · ${detail.joined}/${detail.seats} joined · ${detail.state}`)
     out(table.toString())
@@ -152,11 +183,19 @@ const commands: Record<string, Action> = {
       printJson(result)
       return
     }
-    out(result.leftovers.length ? `deleting: ${result.leftovers.length} objects are still going away` : 'torn down: nothing is left in the cluster')
+    out(
+      result.leftovers.length
+        ? `deleting: ${result.leftovers.length} objects are still going away`
+        : 'torn down: nothing is left in the cluster',
+    )
   },
   async 'admin-token'(cohorts, flags) {
     const token = flags.reset ? cohorts.instructors.resetAdminToken() : cohorts.instructors.bootstrap()
-    out(token ? `instructor admin token (shown once, keep it): ${token}` : 'An admin token exists already; it is stored hashed. Use --reset for a new one.')
+    out(
+      token
+        ? `instructor admin token (shown once, keep it): ${token}`
+        : 'An admin token exists already; it is stored hashed. Use --reset for a new one.',
+    )
   },
   async password(cohorts) {
     const chunks: Buffer[] = []
@@ -165,7 +204,10 @@ const commands: Record<string, Action> = {
     }
     const password = Buffer.concat(chunks).toString('utf8').trim()
     if (password.length < 10) {
-      throw new AppError('LAB_ERR_USAGE', { message: 'The password must have at least 10 characters.', hint: 'echo "…" | kindlab cohort password' })
+      throw new AppError('LAB_ERR_USAGE', {
+        message: 'The password must have at least 10 characters.',
+        hint: 'echo "…" | kindlab cohort password',
+      })
     }
     cohorts.instructors.setPassword(password)
     out('instructor password set')

@@ -10,7 +10,12 @@ let instructor: string
 const auth = (token: string) => ({ authorization: `Bearer ${token}` })
 
 async function createCohort(body: Record<string, unknown> = {}): Promise<CohortDetailDto> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/cohorts', headers: auth(instructor), payload: { name: 'class-a', labId: 'hello-kindlab', trainees: 3, reserve: 2, ...body } })
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/cohorts',
+    headers: auth(instructor),
+    payload: { name: 'class-a', labId: 'hello-kindlab', trainees: 3, reserve: 2, ...body },
+  })
   expect(res.statusCode, res.body).toBe(201)
   return res.json()
 }
@@ -50,7 +55,12 @@ describe('grade book stream', () => {
     }
     await readUntil('event: snapshot')
     const a = await joinWith({ classCode: c.classCode, displayName: 'Streamed' })
-    await t.app.inject({ method: 'POST', url: '/api/labs/hello-kindlab/steps/0/check', headers: auth(a.token), payload: {} })
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/labs/hello-kindlab/steps/0/check',
+      headers: auth(a.token),
+      payload: {},
+    })
     await readUntil('"failures":1')
     expect(text).toContain('event: row')
     expect(text).toContain('Streamed')
@@ -64,11 +74,26 @@ describe('grade book stream', () => {
 
 describe('instructor sign-in', () => {
   it('accepts the admin token, a password once set, and refuses the rest', async () => {
-    expect((await t.app.inject({ method: 'POST', url: '/api/instructor/session', payload: { adminToken: 'kla_wrong-token' } })).statusCode).toBe(401)
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/instructor/session',
+          payload: { adminToken: 'kla_wrong-token' },
+        })
+      ).statusCode,
+    ).toBe(401)
     t.cohorts.instructors.setPassword('correct horse battery')
-    const ok = await t.app.inject({ method: 'POST', url: '/api/instructor/session', payload: { password: 'correct horse battery' } })
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/instructor/session',
+      payload: { password: 'correct horse battery' },
+    })
     expect(ok.statusCode).toBe(201)
-    expect((await t.app.inject({ method: 'POST', url: '/api/instructor/session', payload: { password: 'nope' } })).statusCode).toBe(401)
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/instructor/session', payload: { password: 'nope' } }))
+        .statusCode,
+    ).toBe(401)
     expect((await t.app.inject({ method: 'GET', url: '/api/cohorts' })).statusCode).toBe(401)
   })
 })
@@ -76,25 +101,42 @@ describe('instructor sign-in', () => {
 describe('cohorts', () => {
   it('creates seats with domains, prints a handout, and plans the isolation objects', async () => {
     const c = await createCohort({ domain: 'istio-class.example' })
-    expect(c.trainees.map((x) => x.domain)).toEqual(['trainee01.istio-class.example', 'trainee02.istio-class.example', 'trainee03.istio-class.example'])
+    expect(c.trainees.map((x) => x.domain)).toEqual([
+      'trainee01.istio-class.example',
+      'trainee02.istio-class.example',
+      'trainee03.istio-class.example',
+    ])
     expect(c.offline).toBe(true)
     expect(c.classCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/)
     await t.cohorts.pool.idle(c.id)
-    const detail = (await t.app.inject({ method: 'GET', url: `/api/cohorts/${c.id}`, headers: auth(instructor) })).json<CohortDetailDto>()
+    const detail = (
+      await t.app.inject({ method: 'GET', url: `/api/cohorts/${c.id}`, headers: auth(instructor) })
+    ).json<CohortDetailDto>()
     expect(detail.trainees.filter((x) => x.envState === 'ready')).toHaveLength(2)
-    const handout = (await t.app.inject({ method: 'GET', url: `/api/cohorts/${c.id}/handout`, headers: auth(instructor) })).json<HandoutDto>()
+    const handout = (
+      await t.app.inject({ method: 'GET', url: `/api/cohorts/${c.id}/handout`, headers: auth(instructor) })
+    ).json<HandoutDto>()
     expect(handout.entries[6 - 6]?.hosts).toContain('hipster.trainee01.istio-class.example')
-    const plan = (await t.app.inject({ method: 'GET', url: `/api/cohorts/class-a/plan`, headers: auth(instructor) })).json<{ live: boolean; plan: { example: { objects: Array<{ kind: string }> } } }>()
+    const plan = (
+      await t.app.inject({ method: 'GET', url: `/api/cohorts/class-a/plan`, headers: auth(instructor) })
+    ).json<{ live: boolean; plan: { example: { objects: Array<{ kind: string }> } } }>()
     expect(plan.live).toBe(false)
     expect(plan.plan.example.objects.map((o) => o.kind)).toContain('NetworkPolicy')
-    const dup = await t.app.inject({ method: 'POST', url: '/api/cohorts', headers: auth(instructor), payload: { name: 'class-a', labId: 'hello-kindlab', trainees: 1 } })
+    const dup = await t.app.inject({
+      method: 'POST',
+      url: '/api/cohorts',
+      headers: auth(instructor),
+      payload: { name: 'class-a', labId: 'hello-kindlab', trainees: 1 },
+    })
     expect(dup.json<{ error: { code: string } }>().error.code).toBe('LAB_ERR_COHORT_EXISTS')
   })
 
   it('joins by personal link (a reserved environment, no build) and by class code, until full', async () => {
     const c = await createCohort()
     await t.cohorts.pool.idle(c.id)
-    const handout = (await t.app.inject({ method: 'GET', url: `/api/cohorts/${c.id}/handout`, headers: auth(instructor) })).json<HandoutDto>()
+    const handout = (
+      await t.app.inject({ method: 'GET', url: `/api/cohorts/${c.id}/handout`, headers: auth(instructor) })
+    ).json<HandoutDto>()
     expect(t.cohorts.pool.buildsOf(c.id, 'trainee01')).toBe(1)
     const first = await joinWith({ joinToken: tokenFromLink(handout.entries[0]?.joinUrl ?? '') })
     expect(first.fromWarmPool).toBe(true)
@@ -105,11 +147,17 @@ describe('cohorts', () => {
     // Rejoining from another browser keeps the session (and progress), with a new token.
     const again = await joinWith({ joinToken: tokenFromLink(handout.entries[0]?.joinUrl ?? '') })
     expect(again.sessionId).toBe(first.sessionId)
-    expect((await t.app.inject({ method: 'GET', url: '/api/session', headers: auth(first.token) })).statusCode).toBe(401)
+    expect((await t.app.inject({ method: 'GET', url: '/api/session', headers: auth(first.token) })).statusCode).toBe(
+      401,
+    )
     const second = await joinWith({ classCode: handout.classCode.toLowerCase(), displayName: 'Ada' })
     expect(second.traineeId).toBe('trainee02')
     await joinWith({ classCode: handout.classCode, displayName: 'Grace' })
-    const full = await t.app.inject({ method: 'POST', url: '/api/join', payload: { classCode: handout.classCode, displayName: 'Late' } })
+    const full = await t.app.inject({
+      method: 'POST',
+      url: '/api/join',
+      payload: { classCode: handout.classCode, displayName: 'Late' },
+    })
     expect(full.json<{ error: { code: string } }>().error.code).toBe('LAB_ERR_COHORT_FULL')
     const wrong = await t.app.inject({ method: 'POST', url: '/api/join', payload: { joinToken: 'x'.repeat(32) } })
     expect(wrong.statusCode).toBe(403)
@@ -117,25 +165,50 @@ describe('cohorts', () => {
 
   it('gives concurrent class-code joins distinct seats', async () => {
     const c = await createCohort({ name: 'rush', trainees: 12, reserve: 0 })
-    const joined = await Promise.all(Array.from({ length: 12 }, (_, i) => t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: `T${i}` })))
+    const joined = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: `T${i}` }),
+      ),
+    )
     expect(new Set(joined.map((j) => j.traineeId)).size).toBe(12)
-    await expect(t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: 'late' })).rejects.toMatchObject({ code: 'LAB_ERR_COHORT_FULL' })
+    await expect(t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: 'late' })).rejects.toMatchObject({
+      code: 'LAB_ERR_COHORT_FULL',
+    })
   })
 
   it('refuses trainee tokens on instructor routes, and keeps trainees apart', async () => {
     const c = await createCohort()
     const a = await joinWith({ classCode: c.classCode, displayName: 'A' })
     const b = await joinWith({ classCode: c.classCode, displayName: 'B' })
-    for (const url of ['/api/cohorts', `/api/cohorts/${c.id}`, `/api/cohorts/${c.id}/gradebook`, `/api/cohorts/${c.id}/handout`]) {
+    for (const url of [
+      '/api/cohorts',
+      `/api/cohorts/${c.id}`,
+      `/api/cohorts/${c.id}/gradebook`,
+      `/api/cohorts/${c.id}/handout`,
+    ]) {
       const res = await t.app.inject({ method: 'GET', url, headers: auth(a.token) })
       expect(res.statusCode, url).toBe(403)
       expect(res.json<{ error: { code: string } }>().error.code).toBe('LAB_ERR_AUTH_FORBIDDEN')
     }
-    const watch = await t.app.inject({ method: 'POST', url: `/api/cohorts/${c.id}/trainees/${b.traineeId}/watch`, headers: auth(a.token), payload: {} })
+    const watch = await t.app.inject({
+      method: 'POST',
+      url: `/api/cohorts/${c.id}/trainees/${b.traineeId}/watch`,
+      headers: auth(a.token),
+      payload: {},
+    })
     expect(watch.statusCode).toBe(403)
     // Progress is per token: A's token only ever shows A's progress.
-    await t.app.inject({ method: 'POST', url: '/api/labs/hello-kindlab/steps/0/check', headers: auth(b.token), payload: {} })
-    const aProgress = await t.app.inject({ method: 'GET', url: '/api/labs/hello-kindlab/progress', headers: auth(a.token) })
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/labs/hello-kindlab/steps/0/check',
+      headers: auth(b.token),
+      payload: {},
+    })
+    const aProgress = await t.app.inject({
+      method: 'GET',
+      url: '/api/labs/hello-kindlab/progress',
+      headers: auth(a.token),
+    })
     expect(aProgress.json<{ lastResults: object }>().lastResults).toEqual({})
   })
 
@@ -145,28 +218,50 @@ describe('cohorts', () => {
     const a = await joinWith({ classCode: c.classCode, displayName: 'Ada, "the first"' })
     const rows: unknown[] = []
     const off = t.cohorts.events.on((e) => rows.push(e))
-    const check = await t.app.inject({ method: 'POST', url: '/api/labs/hello-kindlab/steps/0/check', headers: auth(a.token), payload: {} })
+    const check = await t.app.inject({
+      method: 'POST',
+      url: '/api/labs/hello-kindlab/steps/0/check',
+      headers: auth(a.token),
+      payload: {},
+    })
     expect(check.statusCode).toBe(200)
     off()
     expect(rows.some((e) => (e as { type: string }).type === 'seat')).toBe(true)
-    const bookRes = await t.app.inject({ method: 'GET', url: `/api/cohorts/${c.id}/gradebook`, headers: auth(instructor) })
+    const bookRes = await t.app.inject({
+      method: 'GET',
+      url: `/api/cohorts/${c.id}/gradebook`,
+      headers: auth(instructor),
+    })
     expect(bookRes.statusCode, bookRes.body).toBe(200)
     const book = bookRes.json<GradeBookDto>()
     const row = book.rows.find((r) => r.traineeId === a.traineeId)
     expect(row?.checks['hello-file-exists']?.passed).toBe(false)
     expect(row?.checks['hello-file-exists']?.failures).toBe(1)
-    const csv = await t.app.inject({ method: 'GET', url: `/api/cohorts/${c.id}/gradebook.csv`, headers: auth(instructor) })
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: `/api/cohorts/${c.id}/gradebook.csv`,
+      headers: auth(instructor),
+    })
     expect(csv.headers['content-type']).toContain('text/csv')
     expect(csv.body).toContain('"Ada, ""the first"""')
     expect(csv.body.split('\r\n')[0]).toContain('hello-file-exists_failures')
     const stats = t.cohorts.webhooks.stats(c.id)
     expect((stats?.pending ?? 0) + (stats?.delivered ?? 0) + (stats?.failed ?? 0)).toBeGreaterThanOrEqual(2)
-    const reset = await t.app.inject({ method: 'POST', url: `/api/cohorts/${c.id}/trainees/${a.traineeId}/reset`, headers: auth(instructor), payload: {} })
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: `/api/cohorts/${c.id}/trainees/${a.traineeId}/reset`,
+      headers: auth(instructor),
+      payload: {},
+    })
     expect(reset.statusCode).toBe(200)
     expect((await t.app.inject({ method: 'GET', url: '/api/session', headers: auth(a.token) })).statusCode).toBe(401)
     const down = await t.app.inject({ method: 'DELETE', url: `/api/cohorts/${c.id}`, headers: auth(instructor) })
     expect(down.json()).toEqual({ leftovers: [] })
-    const late = await t.app.inject({ method: 'POST', url: '/api/join', payload: { classCode: c.classCode, displayName: 'Late' } })
+    const late = await t.app.inject({
+      method: 'POST',
+      url: '/api/join',
+      payload: { classCode: c.classCode, displayName: 'Late' },
+    })
     expect(late.statusCode).toBe(403)
   })
 })

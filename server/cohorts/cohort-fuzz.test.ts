@@ -25,15 +25,43 @@ beforeAll(async () => {
 afterAll(async () => t.close())
 
 /** Values of every JSON type, with the cohort fields' names as keys now and then. */
-const keys = fc.constantFrom('name', 'labId', 'trainees', 'mode', 'domain', 'reserve', 'webhookUrl', 'joinToken', 'classCode', 'displayName', 'adminToken', 'password', '__proto__', 'constructor')
-const junk = fc.oneof(
-  fc.jsonValue(),
-  fc.dictionary(keys, fc.jsonValue(), { maxKeys: 6 }),
-  fc.record({ name: fc.string({ maxLength: 300 }), labId: fc.jsonValue(), trainees: fc.oneof(fc.double(), fc.string(), fc.integer({ min: -5, max: 100_000 })) }),
-  fc.record({ joinToken: fc.string({ maxLength: 200 }), displayName: fc.jsonValue() }, { requiredKeys: [] }),
-  fc.record({ classCode: fc.string({ maxLength: 40 }), displayName: fc.string({ maxLength: 200 }), extra: fc.jsonValue() }),
-).filter((b) => JSON.stringify(b) !== '{}') // `{}` is the valid body of reset and watch
-const raw = fc.oneof(fc.string({ maxLength: 200 }), fc.constantFrom('{', '{"name":', '[1,2', 'null', '"x"', '{"trainees":1e999}', '\u0000', '{"a":1}{"b":2}'))
+const keys = fc.constantFrom(
+  'name',
+  'labId',
+  'trainees',
+  'mode',
+  'domain',
+  'reserve',
+  'webhookUrl',
+  'joinToken',
+  'classCode',
+  'displayName',
+  'adminToken',
+  'password',
+  '__proto__',
+  'constructor',
+)
+const junk = fc
+  .oneof(
+    fc.jsonValue(),
+    fc.dictionary(keys, fc.jsonValue(), { maxKeys: 6 }),
+    fc.record({
+      name: fc.string({ maxLength: 300 }),
+      labId: fc.jsonValue(),
+      trainees: fc.oneof(fc.double(), fc.string(), fc.integer({ min: -5, max: 100_000 })),
+    }),
+    fc.record({ joinToken: fc.string({ maxLength: 200 }), displayName: fc.jsonValue() }, { requiredKeys: [] }),
+    fc.record({
+      classCode: fc.string({ maxLength: 40 }),
+      displayName: fc.string({ maxLength: 200 }),
+      extra: fc.jsonValue(),
+    }),
+  )
+  .filter((b) => JSON.stringify(b) !== '{}') // `{}` is the valid body of reset and watch
+const raw = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  fc.constantFrom('{', '{"name":', '[1,2', 'null', '"x"', '{"trainees":1e999}', '\u0000', '{"a":1}{"b":2}'),
+)
 
 type Target = { method: 'POST' | 'DELETE' | 'GET'; url: string; auth: boolean }
 const targets = (): Target[] => [
@@ -58,8 +86,16 @@ describe('cohort API fuzz', () => {
     for (const target of targets()) {
       await fc.assert(
         fc.asyncProperty(junk, async (body) => {
-          const headers = { 'content-type': 'application/json', ...(target.auth ? { authorization: `Bearer ${instructor}` } : {}) }
-          const res = await t.app.inject({ method: target.method, url: target.url, headers, payload: JSON.stringify(body) })
+          const headers = {
+            'content-type': 'application/json',
+            ...(target.auth ? { authorization: `Bearer ${instructor}` } : {}),
+          }
+          const res = await t.app.inject({
+            method: target.method,
+            url: target.url,
+            headers,
+            payload: JSON.stringify(body),
+          })
           expectClear4xx(res, `${target.url} ${JSON.stringify(body).slice(0, 200)}`)
         }),
         { numRuns: 120 },
@@ -72,10 +108,24 @@ describe('cohort API fuzz', () => {
     const before = counts()
     for (const target of targets()) {
       await fc.assert(
-        fc.asyncProperty(raw, fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'), async (payload, type) => {
-          const res = await t.app.inject({ method: target.method, url: target.url, headers: { 'content-type': type, ...(target.auth ? { authorization: `Bearer ${instructor}` } : {}) }, payload })
-          expectClear4xx(res, `${target.url} ${type} ${payload.slice(0, 80)}`)
-        }),
+        fc.asyncProperty(
+          raw,
+          fc.constantFrom(
+            'application/json',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'application/octet-stream',
+          ),
+          async (payload, type) => {
+            const res = await t.app.inject({
+              method: target.method,
+              url: target.url,
+              headers: { 'content-type': type, ...(target.auth ? { authorization: `Bearer ${instructor}` } : {}) },
+              payload,
+            })
+            expectClear4xx(res, `${target.url} ${type} ${payload.slice(0, 80)}`)
+          },
+        ),
         { numRuns: 60 },
       )
     }
@@ -84,21 +134,34 @@ describe('cohort API fuzz', () => {
 
   it('answers malformed ids in the path with a 4xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 120 }), fc.constantFrom('', '/handout', '/gradebook', '/gradebook.csv', '/plan', '/trainees/x/reset'), async (id, suffix) => {
-        const url = `/api/cohorts/${encodeURIComponent(id)}${suffix}`
-        const res = await t.app.inject({ method: suffix.endsWith('reset') ? 'POST' : 'GET', url, headers: { authorization: `Bearer ${instructor}`, 'content-type': 'application/json' }, payload: suffix.endsWith('reset') ? '{}' : undefined })
-        if (res.statusCode === 200) {
-          expect(decodeURIComponent(id)).toMatch(/^(fuzz|[0-9a-f-]{36})$/)
-          return
-        }
-        expectClear4xx(res, url)
-      }),
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 120 }),
+        fc.constantFrom('', '/handout', '/gradebook', '/gradebook.csv', '/plan', '/trainees/x/reset'),
+        async (id, suffix) => {
+          const url = `/api/cohorts/${encodeURIComponent(id)}${suffix}`
+          const res = await t.app.inject({
+            method: suffix.endsWith('reset') ? 'POST' : 'GET',
+            url,
+            headers: { authorization: `Bearer ${instructor}`, 'content-type': 'application/json' },
+            payload: suffix.endsWith('reset') ? '{}' : undefined,
+          })
+          if (res.statusCode === 200) {
+            expect(decodeURIComponent(id)).toMatch(/^(fuzz|[0-9a-f-]{36})$/)
+            return
+          }
+          expectClear4xx(res, url)
+        },
+      ),
       { numRuns: 200 },
     )
   })
 
   it('is still up and consistent afterwards', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/cohorts', headers: { authorization: `Bearer ${instructor}` } })
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/cohorts',
+      headers: { authorization: `Bearer ${instructor}` },
+    })
     expect(res.statusCode).toBe(200)
     expect(res.json<Array<{ name: string }>>().map((c) => c.name)).toEqual(['fuzz'])
   })

@@ -14,10 +14,22 @@ describe('rate limits', () => {
     t = await buildCohortTestApp({ limits: { join: tight() } })
     const codes: number[] = []
     for (let i = 0; i < 5; i++) {
-      codes.push((await t.app.inject({ method: 'POST', url: '/api/join', payload: { classCode: 'ABCD-EFGH', displayName: 'x' } })).statusCode)
+      codes.push(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/join',
+            payload: { classCode: 'ABCD-EFGH', displayName: 'x' },
+          })
+        ).statusCode,
+      )
     }
     expect(codes).toEqual([403, 403, 403, 429, 429])
-    const res = await t.app.inject({ method: 'POST', url: '/api/join', payload: { classCode: 'ABCD-EFGH', displayName: 'x' } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/join',
+      payload: { classCode: 'ABCD-EFGH', displayName: 'x' },
+    })
     expect(res.headers['retry-after']).toBeDefined()
     expect(res.json<{ error: { code: string } }>().error.code).toBe('LAB_ERR_RATE_LIMITED')
   })
@@ -26,7 +38,15 @@ describe('rate limits', () => {
     t = await buildCohortTestApp({ limits: { login: tight() } })
     const codes: number[] = []
     for (let i = 0; i < 4; i++) {
-      codes.push((await t.app.inject({ method: 'POST', url: '/api/instructor/session', payload: { adminToken: 'kla_guess-guess' } })).statusCode)
+      codes.push(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/instructor/session',
+            payload: { adminToken: 'kla_guess-guess' },
+          })
+        ).statusCode,
+      )
     }
     expect(codes).toEqual([401, 401, 401, 429])
   })
@@ -37,11 +57,20 @@ describe('rate limits', () => {
     const a = await t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: 'A' })
     const b = await t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: 'B' })
     const press = async (token: string) =>
-      (await t!.app.inject({ method: 'POST', url: '/api/labs/hello-kindlab/steps/0/check', headers: { authorization: `Bearer ${token}` }, payload: {} })).statusCode
+      (
+        await t!.app.inject({
+          method: 'POST',
+          url: '/api/labs/hello-kindlab/steps/0/check',
+          headers: { authorization: `Bearer ${token}` },
+          payload: {},
+        })
+      ).statusCode
     const codes = [await press(a.token), await press(a.token), await press(a.token), await press(a.token)]
     expect(codes).toEqual([200, 200, 200, 429])
     expect(await press(b.token)).toBe(200)
-    const stored = t.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM check_attempts WHERE session_id = ?').get(a.sessionId)
+    const stored = t.db
+      .prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM check_attempts WHERE session_id = ?')
+      .get(a.sessionId)
     expect(stored?.n).toBe(3)
   })
 })

@@ -3,14 +3,31 @@
 // SQLite; environments come from the EnvironmentBackend (a cluster, or planned only offline).
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../errors.ts'
-import type { CohortDetailDto, CohortMode, CohortSummaryDto, CreateCohortBody, HandoutDto, JoinBody, JoinResultDto, TraineeDto } from '../protocol/cohort-dto.ts'
+import type {
+  CohortDetailDto,
+  CohortMode,
+  CohortSummaryDto,
+  CreateCohortBody,
+  HandoutDto,
+  JoinBody,
+  JoinResultDto,
+  TraineeDto,
+} from '../protocol/cohort-dto.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { SessionService } from '../services/session-service.ts'
 import type { CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
 import type { CohortEvents } from './cohort-events.ts'
 import type { EnvironmentBackend } from './environments.ts'
 import { CLUSTER_MODE_MAX_TRAINEES } from './plan/cluster-plan.ts'
-import { COHORT_NAME_PATTERN, DOMAIN_PATTERN, defaultDomain, traineeDomain, traineeHosts, traineeId, traineeNamespace } from './plan/names.ts'
+import {
+  COHORT_NAME_PATTERN,
+  DOMAIN_PATTERN,
+  defaultDomain,
+  traineeDomain,
+  traineeHosts,
+  traineeId,
+  traineeNamespace,
+} from './plan/names.ts'
 import { normalizeClassCode, sha256, type CohortSecrets } from './secrets.ts'
 import type { WarmPool } from './warm-pool.ts'
 
@@ -36,13 +53,21 @@ export interface CohortServiceDeps {
 export type CohortService = ReturnType<typeof createCohortService>
 
 const notFound = (what: string) =>
-  new AppError('LAB_ERR_COHORT_NOT_FOUND', { message: `There is no cohort called "${what}".`, hint: 'Run `kindlab cohort list` to see the cohorts.' })
+  new AppError('LAB_ERR_COHORT_NOT_FOUND', {
+    message: `There is no cohort called "${what}".`,
+    hint: 'Run `kindlab cohort list` to see the cohorts.',
+  })
 
 export function createCohortService(deps: CohortServiceDeps) {
   const { repo, secrets } = deps
   const now = deps.now ?? Date.now
 
-  const find = (idOrName: string): CohortRecord => repo.findById(idOrName) ?? repo.findByName(idOrName) ?? (() => { throw notFound(idOrName) })()
+  const find = (idOrName: string): CohortRecord =>
+    repo.findById(idOrName) ??
+    repo.findByName(idOrName) ??
+    (() => {
+      throw notFound(idOrName)
+    })()
 
   const traineeDto = (c: CohortRecord, s: SeatRecord): TraineeDto => ({
     traineeId: s.traineeId,
@@ -91,18 +116,29 @@ export function createCohortService(deps: CohortServiceDeps) {
 
   /** Creates the trainee's session and binds it to the seat (under the cohort's lock). */
   async function claimSeat(cohort: CohortRecord, seat: SeatRecord, displayName: string | undefined) {
-    const vars = { TRAINEE_DOMAIN: traineeDomain(cohort, seat.traineeId), TRAINEE_NAMESPACE: traineeNamespace(cohort, seat.traineeId), TRAINEE_ID: seat.traineeId }
+    const vars = {
+      TRAINEE_DOMAIN: traineeDomain(cohort, seat.traineeId),
+      TRAINEE_NAMESPACE: traineeNamespace(cohort, seat.traineeId),
+      TRAINEE_ID: seat.traineeId,
+    }
     const name = displayName ?? seat.traineeId
     const { token, session } = await deps.sessions.create({ kind: 'trainee', displayName: name, vars })
     if (!repo.claim(cohort.id, seat.traineeId, session.id, name)) {
       deps.endSession(session.id)
-      throw new AppError('LAB_ERR_COHORT_FULL', { message: 'Someone took this seat a moment ago.', hint: 'Join again: you will get the next free seat.' })
+      throw new AppError('LAB_ERR_COHORT_FULL', {
+        message: 'Someone took this seat a moment ago.',
+        hint: 'Join again: you will get the next free seat.',
+      })
     }
     return { token, sessionId: session.id, name }
   }
 
   /** Claims the seat, then makes sure its environment exists (the slow path, outside the lock). */
-  async function startSession(cohort: CohortRecord, pick: () => SeatRecord, displayName: string | undefined): Promise<JoinResultDto> {
+  async function startSession(
+    cohort: CohortRecord,
+    pick: () => SeatRecord,
+    displayName: string | undefined,
+  ): Promise<JoinResultDto> {
     const started = now()
     const { seat, claimed } = await locked(cohort.id, async () => {
       const seat = pick()
@@ -114,11 +150,23 @@ export function createCohortService(deps: CohortServiceDeps) {
     }
     void deps.pool.topUp(cohort)
     deps.events.emit({ type: 'seat', cohortId: cohort.id, traineeId: seat.traineeId })
-    deps.events.emit({ type: 'webhook', cohortId: cohort.id, event: 'trainee.joined', data: { traineeId: seat.traineeId, displayName: claimed.name } })
+    deps.events.emit({
+      type: 'webhook',
+      cohortId: cohort.id,
+      event: 'trainee.joined',
+      data: { traineeId: seat.traineeId, displayName: claimed.name },
+    })
     return result(cohort, seat, claimed.token, claimed.sessionId, now() - started, fromWarmPool)
   }
 
-  function result(cohort: CohortRecord, seat: SeatRecord, token: string, sessionId: string, ms: number, fromWarmPool: boolean): JoinResultDto {
+  function result(
+    cohort: CohortRecord,
+    seat: SeatRecord,
+    token: string,
+    sessionId: string,
+    ms: number,
+    fromWarmPool: boolean,
+  ): JoinResultDto {
     return {
       token,
       sessionId,
@@ -138,14 +186,23 @@ export function createCohortService(deps: CohortServiceDeps) {
     async create(input: CreateCohortBody): Promise<CohortDetailDto> {
       const mode: CohortMode = input.mode ?? 'namespace'
       if (!new RegExp(COHORT_NAME_PATTERN).test(input.name)) {
-        throw new AppError('LAB_ERR_VALIDATION', { message: `"${input.name}" cannot name a cohort.`, hint: 'Use lower-case letters, digits and dashes (up to 30), starting with a letter.' })
+        throw new AppError('LAB_ERR_VALIDATION', {
+          message: `"${input.name}" cannot name a cohort.`,
+          hint: 'Use lower-case letters, digits and dashes (up to 30), starting with a letter.',
+        })
       }
       if (input.domain !== undefined && !new RegExp(DOMAIN_PATTERN).test(input.domain)) {
-        throw new AppError('LAB_ERR_VALIDATION', { message: `"${input.domain}" is not a DNS domain.`, hint: 'Example: istio-class.example' })
+        throw new AppError('LAB_ERR_VALIDATION', {
+          message: `"${input.domain}" is not a DNS domain.`,
+          hint: 'Example: istio-class.example',
+        })
       }
       deps.catalog.get(input.labId)
       if (repo.findByName(input.name)) {
-        throw new AppError('LAB_ERR_COHORT_EXISTS', { message: `A cohort called "${input.name}" already exists.`, hint: 'Pick another name, or tear the old one down first.' })
+        throw new AppError('LAB_ERR_COHORT_EXISTS', {
+          message: `A cohort called "${input.name}" already exists.`,
+          hint: 'Pick another name, or tear the old one down first.',
+        })
       }
       if (input.trainees < 1 || input.trainees > MAX_SEATS) {
         throw new AppError('LAB_ERR_VALIDATION', { message: `A cohort has 1 to ${MAX_SEATS} trainees.` })
@@ -175,7 +232,11 @@ export function createCohortService(deps: CohortServiceDeps) {
         seats,
       })
       void deps.pool.topUp(cohort)
-      return { ...service.detail(cohort.id), classCode: secrets.classCode(id), ...(cohort.webhookSecret ? { webhookSecret: cohort.webhookSecret } : {}) }
+      return {
+        ...service.detail(cohort.id),
+        classCode: secrets.classCode(id),
+        ...(cohort.webhookSecret ? { webhookSecret: cohort.webhookSecret } : {}),
+      }
     },
     list: (): CohortSummaryDto[] => repo.list().map(summary),
     detail(idOrName: string): CohortDetailDto {
@@ -203,32 +264,59 @@ export function createCohortService(deps: CohortServiceDeps) {
         const seat = repo.seatByJoinHash(hash)
         const cohort = seat ? repo.findById(seat.cohortId) : undefined
         if (!seat || !cohort || cohort.state !== 'active') {
-          throw new AppError('LAB_ERR_JOIN_INVALID', { message: 'This join link is not valid (any more).', hint: 'Ask your instructor for your current link.' })
+          throw new AppError('LAB_ERR_JOIN_INVALID', {
+            message: 'This join link is not valid (any more).',
+            hint: 'Ask your instructor for your current link.',
+          })
         }
         const rejoin = await locked(cohort.id, async () => {
           const current = repo.seatByJoinHash(hash)
-          return current?.sessionId ? result(cohort, current, deps.reissueToken(current.sessionId), current.sessionId, 0, false) : undefined
+          return current?.sessionId
+            ? result(cohort, current, deps.reissueToken(current.sessionId), current.sessionId, 0, false)
+            : undefined
         })
-        return rejoin ?? startSession(cohort, () => {
-          const current = repo.seatByJoinHash(hash)
-          if (!current || current.sessionId) {
-            throw new AppError('LAB_ERR_JOIN_INVALID', { message: 'This join link was just used from another browser.', hint: 'Open the link again.' })
-          }
-          return current
-        }, body.displayName)
+        return (
+          rejoin ??
+          startSession(
+            cohort,
+            () => {
+              const current = repo.seatByJoinHash(hash)
+              if (!current || current.sessionId) {
+                throw new AppError('LAB_ERR_JOIN_INVALID', {
+                  message: 'This join link was just used from another browser.',
+                  hint: 'Open the link again.',
+                })
+              }
+              return current
+            },
+            body.displayName,
+          )
+        )
       }
       const code = normalizeClassCode(body.classCode ?? '')
-      const cohort = repo.list().find((c) => c.state === 'active' && normalizeClassCode(secrets.classCode(c.id)) === code)
+      const cohort = repo
+        .list()
+        .find((c) => c.state === 'active' && normalizeClassCode(secrets.classCode(c.id)) === code)
       if (!cohort || !body.displayName) {
-        throw new AppError('LAB_ERR_JOIN_INVALID', { message: 'That class code is not right.', hint: 'Check the code on the board, and type your name too.' })
+        throw new AppError('LAB_ERR_JOIN_INVALID', {
+          message: 'That class code is not right.',
+          hint: 'Check the code on the board, and type your name too.',
+        })
       }
-      return startSession(cohort, () => {
-        const seat = repo.freeSeat(cohort.id)
-        if (!seat) {
-          throw new AppError('LAB_ERR_COHORT_FULL', { message: `Every seat of ${cohort.name} is taken.`, hint: 'Ask your instructor to add seats or to reset an unused one.' })
-        }
-        return seat
-      }, body.displayName)
+      return startSession(
+        cohort,
+        () => {
+          const seat = repo.freeSeat(cohort.id)
+          if (!seat) {
+            throw new AppError('LAB_ERR_COHORT_FULL', {
+              message: `Every seat of ${cohort.name} is taken.`,
+              hint: 'Ask your instructor to add seats or to reset an unused one.',
+            })
+          }
+          return seat
+        },
+        body.displayName,
+      )
     },
     /** The cohort and seat of a trainee session, if it is one. */
     seatOfSession(sessionId: string): { cohort: CohortRecord; seat: SeatRecord } | undefined {

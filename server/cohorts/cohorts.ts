@@ -51,7 +51,11 @@ export function createCohorts(deps: CohortsDeps) {
     endSession: (id) => repo.endSession(id),
     onSessionEnded: (id) => deps.onSessionEnded?.(id),
   })
-  const gradebook = createGradeBook(repo, deps.catalog, deps.stuckAfterMs === undefined ? {} : { stuckAfterMs: deps.stuckAfterMs })
+  const gradebook = createGradeBook(
+    repo,
+    deps.catalog,
+    deps.stuckAfterMs === undefined ? {} : { stuckAfterMs: deps.stuckAfterMs },
+  )
   const instructors = createInstructorAuth(deps.db)
   const watch = createWatchTokens()
   let reaper: ReturnType<typeof setInterval> | undefined
@@ -76,7 +80,12 @@ export function createCohorts(deps: CohortsDeps) {
     const { cohort, seat } = found
     const base = { traineeId: seat.traineeId, displayName: seat.displayName, labId: e.labId, step: e.stepIndex + 1 }
     for (const r of e.results) {
-      events.emit({ type: 'webhook', cohortId: cohort.id, event: r.passed ? 'check.passed' : 'check.failed', data: { ...base, checkId: r.id, message: r.message } })
+      events.emit({
+        type: 'webhook',
+        cohortId: cohort.id,
+        event: r.passed ? 'check.passed' : 'check.failed',
+        data: { ...base, checkId: r.id, message: r.message },
+      })
     }
     if (e.stepNewlyPassed) {
       events.emit({ type: 'webhook', cohortId: cohort.id, event: 'step.completed', data: base })
@@ -89,8 +98,14 @@ export function createCohorts(deps: CohortsDeps) {
 
   /** Ends idle and ended-cohort sessions; deletes cluster objects of cohorts that no longer exist. */
   async function reap(): Promise<{ sessions: number; orphans: string[] }> {
-    const ended = repo.endSessionsOfEndedCohorts() + repo.expireIdleSessions(Date.now() - (deps.sessionTtlMs ?? 12 * 3600_000))
-    const active = new Set(repo.list().filter((c) => c.state === 'active').map((c) => c.name))
+    const ended =
+      repo.endSessionsOfEndedCohorts() + repo.expireIdleSessions(Date.now() - (deps.sessionTtlMs ?? 12 * 3600_000))
+    const active = new Set(
+      repo
+        .list()
+        .filter((c) => c.state === 'active')
+        .map((c) => c.name),
+    )
     const orphans = (await deps.backend.cohortsInCluster()).filter((name) => !active.has(name))
     for (const name of orphans) {
       const known = repo.findByName(name)
@@ -124,7 +139,10 @@ export function createCohorts(deps: CohortsDeps) {
         void pool.topUp(cohort)
       }
       webhooks.start()
-      reaper ??= setInterval(() => void reap().catch((err: unknown) => deps.log?.warn({ err }, 'cohort reaper failed')), deps.reapEveryMs ?? 60_000)
+      reaper ??= setInterval(
+        () => void reap().catch((err: unknown) => deps.log?.warn({ err }, 'cohort reaper failed')),
+        deps.reapEveryMs ?? 60_000,
+      )
       reaper.unref()
     },
     /** Stops the reaper, streams and webhooks; waits at most `graceMs` for environment builds (they resume after a restart). */

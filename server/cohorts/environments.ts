@@ -22,7 +22,11 @@ export interface EnvironmentBackend {
 }
 
 /** Objects a trainee's environment consists of (for the "planned only" view). */
-export function plannedObjects(cohort: CohortNames, traineeId: string, options: NamespacePlanOptions = {}): KubeObject[] {
+export function plannedObjects(
+  cohort: CohortNames,
+  traineeId: string,
+  options: NamespacePlanOptions = {},
+): KubeObject[] {
   return planTrainee(cohort, traineeId, options).objects
 }
 

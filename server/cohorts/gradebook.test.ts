@@ -13,16 +13,27 @@ describe('grade book', () => {
     try {
       const c = await t.cohorts.service.create({ name: 'stuck', labId: 'hello-kindlab', trainees: 2, reserve: 0 })
       const a = await t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: 'A' })
-      const check = () => t.app.inject({ method: 'POST', url: '/api/labs/hello-kindlab/steps/0/check', headers: { authorization: `Bearer ${a.token}` }, payload: {} })
+      const check = () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/labs/hello-kindlab/steps/0/check',
+          headers: { authorization: `Bearer ${a.token}` },
+          payload: {},
+        })
       await check()
       await check()
       const cohort = t.cohorts.service.find('stuck')
       const row = () => t.cohorts.gradebook.row(cohort, a.traineeId)
       expect(row()).toMatchObject({ currentStep: 0, failuresOnStep: 2, stuck: false, labCompleted: false })
-      t.db.prepare('UPDATE cohort_trainees SET joined_at = joined_at - ? WHERE session_id = ?').run(11 * 60_000, a.sessionId)
+      t.db
+        .prepare('UPDATE cohort_trainees SET joined_at = joined_at - ? WHERE session_id = ?')
+        .run(11 * 60_000, a.sessionId)
       expect(row()?.stuck).toBe(true)
       expect(row()?.onStepMs).toBeGreaterThan(10 * 60_000)
-      const dir = t.db.prepare<[string], { workspace_dir: string }>('SELECT workspace_dir FROM sessions WHERE id = ?').get(a.sessionId)?.workspace_dir ?? ''
+      const dir =
+        t.db
+          .prepare<[string], { workspace_dir: string }>('SELECT workspace_dir FROM sessions WHERE id = ?')
+          .get(a.sessionId)?.workspace_dir ?? ''
       writeFileSync(join(dir, 'hello.txt'), 'hi')
       await check()
       expect(row()).toMatchObject({ stuck: false, passedSteps: [0] })
@@ -41,11 +52,26 @@ describe('grade book', () => {
       generatedAt: 0,
       steps: [{ index: 0, title: 'One', checks: [{ id: 'k', title: 'K' }] }],
       rows: [
-        { traineeId: 'trainee01', displayName: '=HYPERLINK("x")', joinedAt: 0, currentStep: 0, passedSteps: [], onStepMs: 0, currentSince: 0, failuresOnStep: 1, stuck: false, checks: { k: { passed: false, message: 'line1\nline2, "quoted"', failures: 1, at: 0 } }, envState: 'claimed', labCompleted: false },
+        {
+          traineeId: 'trainee01',
+          displayName: '=HYPERLINK("x")',
+          joinedAt: 0,
+          currentStep: 0,
+          passedSteps: [],
+          onStepMs: 0,
+          currentSince: 0,
+          failuresOnStep: 1,
+          stuck: false,
+          checks: { k: { passed: false, message: 'line1\nline2, "quoted"', failures: 1, at: 0 } },
+          envState: 'claimed',
+          labCompleted: false,
+        },
       ],
     }
     const [header, line] = gradeBookCsv(book).split('\r\n')
-    expect(header).toBe('trainee,name,joined_at,current_step,minutes_on_step,stuck,lab_completed,k,k_failures,k_last_message')
+    expect(header).toBe(
+      'trainee,name,joined_at,current_step,minutes_on_step,stuck,lab_completed,k,k_failures,k_last_message',
+    )
     expect(line).toContain(`"'=HYPERLINK(""x"")"`)
     expect(line).toContain('"line1\nline2, ""quoted"""')
   })
@@ -56,9 +82,16 @@ describe('grade book rows', () => {
     const t = await buildCohortTestApp()
     try {
       const c = await t.cohorts.service.create({ name: 'rows', labId: 'hello-kindlab', trainees: 3, reserve: 0 })
-      const joined = await Promise.all(['A', 'B'].map((n) => t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: n })))
+      const joined = await Promise.all(
+        ['A', 'B'].map((n) => t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: n })),
+      )
       for (const j of joined) {
-        await t.app.inject({ method: 'POST', url: '/api/labs/hello-kindlab/steps/0/check', headers: { authorization: `Bearer ${j.token}` }, payload: {} })
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/labs/hello-kindlab/steps/0/check',
+          headers: { authorization: `Bearer ${j.token}` },
+          payload: {},
+        })
       }
       const cohort = t.cohorts.service.find('rows')
       const book = t.cohorts.gradebook.book(cohort)

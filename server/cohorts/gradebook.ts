@@ -32,11 +32,16 @@ export function createGradeBook(repo: CohortsRepo, catalog: LabCatalog, options:
     for (const a of attempts) {
       checks[a.checkId] = { passed: a.passed, message: a.message, failures: a.failures, at: a.at }
     }
-    const passedSteps = stepRows.filter((r) => r.passed_at !== null).map((r) => r.step_index).sort((a, b) => a - b)
+    const passedSteps = stepRows
+      .filter((r) => r.passed_at !== null)
+      .map((r) => r.step_index)
+      .sort((a, b) => a - b)
     const graded = labSteps.filter((s) => s.checks.length > 0)
     const firstOpen = graded.find((s) => !passedSteps.includes(s.index))?.index
     const currentStep = stepRows.find((r) => r.current === 1)?.step_index ?? firstOpen ?? 0
-    const passedBefore = stepRows.filter((r) => r.passed_at !== null && r.step_index < currentStep).map((r) => r.passed_at ?? 0)
+    const passedBefore = stepRows
+      .filter((r) => r.passed_at !== null && r.step_index < currentStep)
+      .map((r) => r.passed_at ?? 0)
     const currentSince = Math.max(seat.joinedAt ?? cohort.createdAt, ...passedBefore)
     const stepChecks = labSteps.find((s) => s.index === currentStep)?.checks ?? []
     const failuresOnStep = stepChecks.reduce((n, c) => n + (checks[c.id]?.failures ?? 0), 0)
@@ -73,7 +78,15 @@ export function createGradeBook(repo: CohortsRepo, catalog: LabCatalog, options:
         stepRows.filter((r) => r.session_id === seat.sessionId),
       ),
     )
-    return { cohortId: cohort.id, cohort: cohort.name, labId: cohort.labId, steps: labSteps, rows, stuckAfterMs, generatedAt: now() }
+    return {
+      cohortId: cohort.id,
+      cohort: cohort.name,
+      labId: cohort.labId,
+      steps: labSteps,
+      rows,
+      stuckAfterMs,
+      generatedAt: now(),
+    }
   }
 
   return {
@@ -105,7 +118,16 @@ function cell(value: string | number | boolean | undefined): string {
 /** One line per trainee: identity, step, time, stuck, then status and failures per check. */
 export function gradeBookCsv(book: GradeBookDto): string {
   const checkIds = book.steps.flatMap((s) => s.checks.map((c) => c.id))
-  const header = ['trainee', 'name', 'joined_at', 'current_step', 'minutes_on_step', 'stuck', 'lab_completed', ...checkIds.flatMap((id) => [id, `${id}_failures`, `${id}_last_message`])]
+  const header = [
+    'trainee',
+    'name',
+    'joined_at',
+    'current_step',
+    'minutes_on_step',
+    'stuck',
+    'lab_completed',
+    ...checkIds.flatMap((id) => [id, `${id}_failures`, `${id}_last_message`]),
+  ]
   const lines = book.rows.map((r) => [
     r.traineeId,
     r.displayName,

@@ -38,7 +38,12 @@ export function verifyPassword(password: string, stored: string): boolean {
 }
 
 export function createInstructorAuth(db: Db, now: () => number = Date.now): InstructorAuth {
-  const first = () => db.prepare<[], { id: string; token_hash: string; password_hash: string | null }>('SELECT * FROM instructors LIMIT 1').get()
+  const first = () =>
+    db
+      .prepare<[], { id: string; token_hash: string; password_hash: string | null }>(
+        'SELECT * FROM instructors LIMIT 1',
+      )
+      .get()
   const refused = () =>
     new AppError('LAB_ERR_AUTH_REQUIRED', {
       message: 'That admin token or password is not right.',
@@ -50,14 +55,22 @@ export function createInstructorAuth(db: Db, now: () => number = Date.now): Inst
         return undefined
       }
       const token = `kla_${randomBytes(24).toString('base64url')}`
-      db.prepare('INSERT INTO instructors (id, token_hash, created_at) VALUES (?, ?, ?)').run(randomUUID(), sha256(token), now())
+      db.prepare('INSERT INTO instructors (id, token_hash, created_at) VALUES (?, ?, ?)').run(
+        randomUUID(),
+        sha256(token),
+        now(),
+      )
       return token
     },
     resetAdminToken() {
       const token = `kla_${randomBytes(24).toString('base64url')}`
       const row = first()
       if (!row) {
-        db.prepare('INSERT INTO instructors (id, token_hash, created_at) VALUES (?, ?, ?)').run(randomUUID(), sha256(token), now())
+        db.prepare('INSERT INTO instructors (id, token_hash, created_at) VALUES (?, ?, ?)').run(
+          randomUUID(),
+          sha256(token),
+          now(),
+        )
       } else {
         db.prepare('UPDATE instructors SET token_hash = ? WHERE id = ?').run(sha256(token), row.id)
         db.prepare('DELETE FROM instructor_sessions WHERE instructor_id = ?').run(row.id)
@@ -74,20 +87,19 @@ export function createInstructorAuth(db: Db, now: () => number = Date.now): Inst
       if (!row) {
         throw refused()
       }
-      const tokenOk = adminToken !== undefined && timingSafeEqual(Buffer.from(sha256(adminToken)), Buffer.from(row.token_hash))
-      const passwordOk = password !== undefined && row.password_hash !== null && verifyPassword(password, row.password_hash)
+      const tokenOk =
+        adminToken !== undefined && timingSafeEqual(Buffer.from(sha256(adminToken)), Buffer.from(row.token_hash))
+      const passwordOk =
+        password !== undefined && row.password_hash !== null && verifyPassword(password, row.password_hash)
       if (!tokenOk && !passwordOk) {
         throw refused()
       }
       const token = `kli_${randomBytes(24).toString('base64url')}`
       const expiresAt = now() + INSTRUCTOR_SESSION_MS
       db.prepare('DELETE FROM instructor_sessions WHERE expires_at < ?').run(now())
-      db.prepare('INSERT INTO instructor_sessions (token_hash, instructor_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
-        sha256(token),
-        row.id,
-        now(),
-        expiresAt,
-      )
+      db.prepare(
+        'INSERT INTO instructor_sessions (token_hash, instructor_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+      ).run(sha256(token), row.id, now(), expiresAt)
       return { token, expiresAt }
     },
     verify(token) {
@@ -95,7 +107,9 @@ export function createInstructorAuth(db: Db, now: () => number = Date.now): Inst
         return undefined
       }
       const row = db
-        .prepare<[string, number], { instructor_id: string }>('SELECT instructor_id FROM instructor_sessions WHERE token_hash = ? AND expires_at > ?')
+        .prepare<[string, number], { instructor_id: string }>(
+          'SELECT instructor_id FROM instructor_sessions WHERE token_hash = ? AND expires_at > ?',
+        )
         .get(sha256(token), now())
       return row?.instructor_id
     },

@@ -20,7 +20,10 @@ beforeEach(async () => {
   seen.resizes = []
   seen.stdin = ''
   server = createServer()
-  wss = new WebSocketServer({ server, handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) })
+  wss = new WebSocketServer({
+    server,
+    handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false),
+  })
   wss.on('connection', (ws: WebSocket, req) => {
     seen.paths.push(req.url ?? '')
     const send = (stream: number, text: string) => ws.send(Buffer.concat([Buffer.from([stream]), Buffer.from(text)]))
@@ -73,7 +76,9 @@ function viewer(readOnly = false) {
     readOnly,
     send: (f) => {
       const d = decodeServerFrame(f)
-      frames.push(d.ok ? (d.frame.type === 'output' ? Buffer.from(d.frame.data).toString() : `<${d.frame.type}>`) : '<bad>')
+      frames.push(
+        d.ok ? (d.frame.type === 'output' ? Buffer.from(d.frame.data).toString() : `<${d.frame.type}>`) : '<bad>',
+      )
     },
     close: (code, error) => {
       closed = code
@@ -94,7 +99,11 @@ const until = async (ok: () => boolean) => {
 
 describe('pod terminal (exec)', () => {
   it('opens a tty exec in the workspace pod, relays input and output, resizes, and watchers only watch', async () => {
-    const session = createPodTerminalSession({ exec: createPodExec(kubeConfig()), target: { namespace: 'kl-c-trainee01', pod: 'workspace', container: 'shell' }, size: { cols: 100, rows: 30 } })
+    const session = createPodTerminalSession({
+      exec: createPodExec(kubeConfig()),
+      target: { namespace: 'kl-c-trainee01', pod: 'workspace', container: 'shell' },
+      size: { cols: 100, rows: 30 },
+    })
     await session.ready
     expect(seen.paths[0]).toMatch(/^\/api\/v1\/namespaces\/kl-c-trainee01\/pods\/workspace\/exec\?/)
     expect(seen.paths[0]).toContain('tty=true')
@@ -131,7 +140,10 @@ describe('pod terminal (exec)', () => {
         }
       },
     }
-    const session = createPodTerminalSession({ exec, target: { namespace: 'ns', pod: 'workspace', container: 'shell' } })
+    const session = createPodTerminalSession({
+      exec,
+      target: { namespace: 'ns', pod: 'workspace', container: 'shell' },
+    })
     await session.ready
     let received = 0
     const v: TerminalViewer = { readOnly: false, send: (f) => void (received += f.byteLength), close: () => undefined }
@@ -145,7 +157,10 @@ describe('pod terminal (exec)', () => {
   })
 
   it('replays the scrollback to a late watcher', async () => {
-    const session = createPodTerminalSession({ exec: createPodExec(kubeConfig()), target: { namespace: 'ns', pod: 'workspace', container: 'shell' } })
+    const session = createPodTerminalSession({
+      exec: createPodExec(kubeConfig()),
+      target: { namespace: 'ns', pod: 'workspace', container: 'shell' },
+    })
     await session.ready
     const writer = viewer()
     session.attach(writer.v).input(new TextEncoder().encode('echo early\r'))
@@ -161,7 +176,10 @@ describe('pod terminal (exec)', () => {
     const kc = kubeConfig()
     wss.close()
     await new Promise((resolve) => server.close(resolve))
-    const session = createPodTerminalSession({ exec: createPodExec(kc), target: { namespace: 'ns', pod: 'gone', container: 'shell' } })
+    const session = createPodTerminalSession({
+      exec: createPodExec(kc),
+      target: { namespace: 'ns', pod: 'gone', container: 'shell' },
+    })
     const v = viewer()
     session.attach(v.v)
     await expect(session.ready).rejects.toMatchObject({ code: 'LAB_ERR_TERMINAL_UNAVAILABLE' })
@@ -184,7 +202,9 @@ describe('terminal backend choice', () => {
     })
     factory({ workspaceDir: '/tmp/solo', env: {} })
     expect(local).toEqual(['/tmp/solo'])
-    const pod = factory({ workspaceDir: '/tmp/t', env: { TRAINEE_NAMESPACE: 'kl-c-trainee07' } }) as ReturnType<typeof createPodTerminalSession>
+    const pod = factory({ workspaceDir: '/tmp/t', env: { TRAINEE_NAMESPACE: 'kl-c-trainee07' } }) as ReturnType<
+      typeof createPodTerminalSession
+    >
     await pod.ready
     expect(seen.paths.at(-1)).toContain('/namespaces/kl-c-trainee07/pods/workspace/exec')
     await pod.dispose()

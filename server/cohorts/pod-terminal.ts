@@ -54,7 +54,9 @@ export const DEFAULT_POD_SHELL = ['sh', '-c', 'command -v bash >/dev/null && exe
 
 export function createPodExec(kc: KubeConfig): PodExec {
   const exec = new Exec(kc)
-  return { exec: (ns, pod, c, cmd, out, err, inp, tty, status) => exec.exec(ns, pod, c, cmd, out, err, inp, tty, status) }
+  return {
+    exec: (ns, pod, c, cmd, out, err, inp, tty, status) => exec.exec(ns, pod, c, cmd, out, err, inp, tty, status),
+  }
 }
 
 /** A Writable that client-node treats as a resizable terminal (columns, rows, 'resize'). */
@@ -117,8 +119,16 @@ class PodSession implements TerminalSession {
   async start(): Promise<void> {
     const { exec, target } = this.#options
     try {
-      this.#conn = await exec.exec(target.namespace, target.pod, target.container, this.#options.command ?? DEFAULT_POD_SHELL, this.#stdout, this.#stdout, this.#stdin, true, (status) =>
-        this.#onExit({ code: status.status === 'Success' ? 0 : exitCodeOf(status), signal: null }),
+      this.#conn = await exec.exec(
+        target.namespace,
+        target.pod,
+        target.container,
+        this.#options.command ?? DEFAULT_POD_SHELL,
+        this.#stdout,
+        this.#stdout,
+        this.#stdin,
+        true,
+        (status) => this.#onExit({ code: status.status === 'Success' ? 0 : exitCodeOf(status), signal: null }),
       )
       this.#conn.on?.('close', () => this.#onExit({ code: null, signal: null }))
     } catch (err) {
@@ -133,7 +143,9 @@ class PodSession implements TerminalSession {
   /** Ends the session because the exec stream could not open, telling the viewers why. */
   fail(err: unknown): void {
     const info: ErrorInfo =
-      err instanceof AppError ? { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } : { code: 'LAB_ERR_TERMINAL_UNAVAILABLE', message: 'The workspace shell failed.' }
+      err instanceof AppError
+        ? { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }
+        : { code: 'LAB_ERR_TERMINAL_UNAVAILABLE', message: 'The workspace shell failed.' }
     this.#hub.closeViewers(TerminalCloseCode.Unavailable, info)
     this.#onExit({ code: null, signal: null })
   }
@@ -153,7 +165,10 @@ class PodSession implements TerminalSession {
 
   attach(viewer: TerminalViewer): ViewerHandle {
     if (this.#exited) {
-      throw new AppError('LAB_ERR_TERMINAL_UNAVAILABLE', { message: 'This terminal has already closed.', hint: 'Reconnect to start a new shell.' })
+      throw new AppError('LAB_ERR_TERMINAL_UNAVAILABLE', {
+        message: 'This terminal has already closed.',
+        hint: 'Reconnect to start a new shell.',
+      })
     }
     return this.#hub.attach(viewer)
   }

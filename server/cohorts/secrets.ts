@@ -35,7 +35,8 @@ const codeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
 export function createCohortSecrets(key: Buffer): CohortSecrets {
   const mac = (text: string): Buffer => createHmac('sha256', key).update(text).digest()
   return {
-    joinToken: (cohortId, traineeId, generation) => mac(`join:${cohortId}:${traineeId}:${generation}`).toString('base64url').slice(0, 32),
+    joinToken: (cohortId, traineeId, generation) =>
+      mac(`join:${cohortId}:${traineeId}:${generation}`).toString('base64url').slice(0, 32),
     classCode(cohortId) {
       const bytes = mac(`code:${cohortId}`)
       let code = ''

@@ -44,12 +44,19 @@ function backendFor(input: CohortWiringInput): EnvironmentBackend {
   }
   const file = input.clusterEnv['KUBECONFIG']
   try {
-    const { kc, where } = loadKubeConfig({ ...(file ? { kubeconfigPath: file } : {}), ...(input.config.kubeContext ? { context: input.config.kubeContext } : {}) })
-    return createKubeEnvironments(createCohortKube(kc, where), { owner: installationId(loadCohortKey(input.config.dataDir)) })
+    const { kc, where } = loadKubeConfig({
+      ...(file ? { kubeconfigPath: file } : {}),
+      ...(input.config.kubeContext ? { context: input.config.kubeContext } : {}),
+    })
+    return createKubeEnvironments(createCohortKube(kc, where), {
+      owner: installationId(loadCohortKey(input.config.dataDir)),
+    })
   } catch (err) {
     // The labs still work; cohorts fall back to planning only, and say why once.
     const print = input.print ?? ((line: string) => process.stderr.write(`${line}\n`))
-    print(`cohorts: no usable kubeconfig (${err instanceof Error ? err.message : String(err)}); trainee environments will only be planned`)
+    print(
+      `cohorts: no usable kubeconfig (${err instanceof Error ? err.message : String(err)}); trainee environments will only be planned`,
+    )
     return createPlannedOnlyBackend()
   }
 }

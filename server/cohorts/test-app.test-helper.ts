@@ -50,12 +50,30 @@ export async function buildCohortTestApp(
   const sessions = createSessionService(createSessionsRepo(db), dataDir)
   const progress = createProgressRepo(db)
   let closeTerminal: (id: string) => void = () => {}
-  const cohorts = createCohorts({ db, dataDir, sessions, catalog, backend: options.backend ?? createPlannedOnlyBackend(), onSessionEnded: (id) => closeTerminal(id) })
-  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: {}, servicesFor: () => ({}), onAttempt: (e) => cohorts.onAttempt(e) })
+  const cohorts = createCohorts({
+    db,
+    dataDir,
+    sessions,
+    catalog,
+    backend: options.backend ?? createPlannedOnlyBackend(),
+    onSessionEnded: (id) => closeTerminal(id),
+  })
+  const grading = createGradingService({
+    kinds: checkKinds,
+    progress,
+    commandEnv: {},
+    servicesFor: () => ({}),
+    onAttempt: (e) => cohorts.onAttempt(e),
+  })
   const adminToken = cohorts.instructors.bootstrap() ?? cohorts.instructors.resetAdminToken()
   const limits = { join: roomy(), login: roomy(), check: roomy(), ...options.limits }
   const terminal = options.terminal
-    ? attachTerminal({ authenticate: (token) => sessions.authenticate(token), isAllowedOrigin: () => true, env: {}, idleTimeoutMs: 60_000 })
+    ? attachTerminal({
+        authenticate: (token) => sessions.authenticate(token),
+        isAllowedOrigin: () => true,
+        env: {},
+        idleTimeoutMs: 60_000,
+      })
     : undefined
   const sessionsRepo = createSessionsRepo(db)
   closeTerminal = (id) => void terminal?.manager()?.closeSession(id)

@@ -24,7 +24,12 @@ export interface WarmPool {
   buildsOf(cohortId: string, traineeId: string): number
 }
 
-export function createWarmPool(repo: CohortsRepo, backend: EnvironmentBackend, log?: PoolLogger, concurrency = 2): WarmPool {
+export function createWarmPool(
+  repo: CohortsRepo,
+  backend: EnvironmentBackend,
+  log?: PoolLogger,
+  concurrency = 2,
+): WarmPool {
   const inFlight = new Map<string, Promise<void>>()
   const shared = new Map<string, Promise<void>>()
   let builds = 0

@@ -35,7 +35,18 @@ beforeEach(async () => {
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`
   dir = mkdtempSync(join(tmpdir(), 'kindlab-hooks-'))
   db = openDb(join(dir, 'kindlab.db'))
-  createCohortsRepo(db).create({ id: 'c1', name: 'hooks', labId: 'l', mode: 'namespace', domain: 'd.example', reserve: 0, offline: true, webhookUrl: url, webhookSecret: secret, seats: [] })
+  createCohortsRepo(db).create({
+    id: 'c1',
+    name: 'hooks',
+    labId: 'l',
+    mode: 'namespace',
+    domain: 'd.example',
+    reserve: 0,
+    offline: true,
+    webhookUrl: url,
+    webhookSecret: secret,
+    seats: [],
+  })
 })
 afterEach(async () => {
   db.close()
@@ -51,10 +62,16 @@ describe('webhooks', () => {
     expect(received).toHaveLength(1)
     const [hit] = received
     const timestamp = String(hit?.headers['x-kindlab-timestamp'])
-    const expected = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${hit?.body ?? ''}`).digest('hex')}`
+    const expected = `sha256=${createHmac('sha256', secret)
+      .update(`${timestamp}.${hit?.body ?? ''}`)
+      .digest('hex')}`
     expect(hit?.headers['x-kindlab-signature']).toBe(expected)
     expect(hit?.headers['x-kindlab-event']).toBe('check.passed')
-    expect(JSON.parse(hit?.body ?? '{}')).toMatchObject({ type: 'check.passed', cohortId: 'c1', data: { traineeId: 'trainee01' } })
+    expect(JSON.parse(hit?.body ?? '{}')).toMatchObject({
+      type: 'check.passed',
+      cohortId: 'c1',
+      data: { traineeId: 'trainee01' },
+    })
     expect(signWebhook(secret, Number(timestamp), hit?.body ?? '')).toBe(expected)
     expect(hooks.stats('c1')).toEqual({ pending: 0, delivered: 1, failed: 0 })
   })

@@ -49,7 +49,9 @@ export function createWebhookDispatcher(db: Db, options: WebhookOptions = {}, lo
      WHERE o.delivered_at IS NULL AND o.failed_at IS NULL AND o.next_at <= ? ORDER BY o.id LIMIT 20`,
   )
   const delivered = db.prepare('UPDATE webhook_outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?')
-  const retry = db.prepare('UPDATE webhook_outbox SET attempts = attempts + 1, next_at = ?, last_error = ?, failed_at = ? WHERE id = ?')
+  const retry = db.prepare(
+    'UPDATE webhook_outbox SET attempts = attempts + 1, next_at = ?, last_error = ?, failed_at = ? WHERE id = ?',
+  )
   let timer: ReturnType<typeof setInterval> | undefined
   let running: Promise<void> | undefined
 
@@ -84,7 +86,12 @@ export function createWebhookDispatcher(db: Db, options: WebhookOptions = {}, lo
       const attempts = row.attempts + 1
       const message = err instanceof Error ? err.message : String(err)
       const giveUp = attempts >= maxAttempts
-      retry.run(now() + Math.min(base * 2 ** (attempts - 1), 300_000), message.slice(0, 300), giveUp ? now() : null, row.id)
+      retry.run(
+        now() + Math.min(base * 2 ** (attempts - 1), 300_000),
+        message.slice(0, 300),
+        giveUp ? now() : null,
+        row.id,
+      )
       if (giveUp) {
         log?.warn({ cohortId: row.cohort_id, event: row.event, attempts, err: message }, 'webhook delivery given up')
       }

@@ -136,9 +136,7 @@ export interface GradeBookDto {
 }
 
 /** Pushed on the grade book stream (`event:` is the type). */
-export type GradeBookEventDto =
-  | { type: 'snapshot'; book: GradeBookDto }
-  | { type: 'row'; row: GradeRowDto }
+export type GradeBookEventDto = { type: 'snapshot'; book: GradeBookDto } | { type: 'row'; row: GradeRowDto }
 
 export interface WatchTokenDto {
   token: string

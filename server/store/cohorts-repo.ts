@@ -123,7 +123,9 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
     'INSERT INTO cohort_trainees (cohort_id, trainee_id, slot, join_hash) VALUES (?, ?, ?, ?)',
   )
   const seatsOf = db.prepare<[string], SeatRow>('SELECT * FROM cohort_trainees WHERE cohort_id = ? ORDER BY slot')
-  const seat = db.prepare<[string, string], SeatRow>('SELECT * FROM cohort_trainees WHERE cohort_id = ? AND trainee_id = ?')
+  const seat = db.prepare<[string, string], SeatRow>(
+    'SELECT * FROM cohort_trainees WHERE cohort_id = ? AND trainee_id = ?',
+  )
   const seatByJoin = db.prepare<[string], SeatRow>('SELECT * FROM cohort_trainees WHERE join_hash = ?')
   const seatBySession = db.prepare<[string], SeatRow>('SELECT * FROM cohort_trainees WHERE session_id = ?')
   const setEnv = db.prepare(
@@ -141,24 +143,52 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
     `UPDATE cohort_trainees SET generation = generation + 1, join_hash = ?, session_id = NULL, joined_at = NULL,
      display_name = NULL, env_state = 'planned', env_error = NULL, env_ready_at = NULL WHERE cohort_id = ? AND trainee_id = ?`,
   )
-  const attempts = db.prepare<[{ cohort: string; lab: string }], { session_id: string; check_id: string; step_index: number; passed: number; message: string; created_at: number; failures: number }>(
+  const attempts = db.prepare<
+    [{ cohort: string; lab: string }],
+    {
+      session_id: string
+      check_id: string
+      step_index: number
+      passed: number
+      message: string
+      created_at: number
+      failures: number
+    }
+  >(
     `SELECT a.session_id, a.check_id, a.step_index, a.passed, a.message, a.created_at,
        (SELECT COUNT(*) FROM check_attempts f WHERE f.session_id = a.session_id AND f.lab_id = a.lab_id AND f.check_id = a.check_id AND f.passed = 0) AS failures
      FROM check_attempts a
      WHERE a.id IN (SELECT MAX(id) FROM check_attempts WHERE lab_id = @lab AND session_id IN
        (SELECT session_id FROM cohort_trainees WHERE cohort_id = @cohort AND session_id IS NOT NULL) GROUP BY session_id, check_id)`,
   )
-  const steps = db.prepare<[{ cohort: string; lab: string }], { session_id: string; step_index: number; passed_at: number | null; current: number }>(
+  const steps = db.prepare<
+    [{ cohort: string; lab: string }],
+    { session_id: string; step_index: number; passed_at: number | null; current: number }
+  >(
     `SELECT session_id, step_index, passed_at, current FROM step_progress WHERE lab_id = @lab AND session_id IN
        (SELECT session_id FROM cohort_trainees WHERE cohort_id = @cohort AND session_id IS NOT NULL)`,
   )
-  const attemptsOf = db.prepare<[{ session: string; lab: string }], { session_id: string; check_id: string; step_index: number; passed: number; message: string; created_at: number; failures: number }>(
+  const attemptsOf = db.prepare<
+    [{ session: string; lab: string }],
+    {
+      session_id: string
+      check_id: string
+      step_index: number
+      passed: number
+      message: string
+      created_at: number
+      failures: number
+    }
+  >(
     `SELECT a.session_id, a.check_id, a.step_index, a.passed, a.message, a.created_at,
        (SELECT COUNT(*) FROM check_attempts f WHERE f.session_id = a.session_id AND f.lab_id = a.lab_id AND f.check_id = a.check_id AND f.passed = 0) AS failures
      FROM check_attempts a
      WHERE a.id IN (SELECT MAX(id) FROM check_attempts WHERE session_id = @session AND lab_id = @lab GROUP BY check_id)`,
   )
-  const stepsOf = db.prepare<[{ session: string; lab: string }], { session_id: string; step_index: number; passed_at: number | null; current: number }>(
+  const stepsOf = db.prepare<
+    [{ session: string; lab: string }],
+    { session_id: string; step_index: number; passed_at: number | null; current: number }
+  >(
     'SELECT session_id, step_index, passed_at, current FROM step_progress WHERE session_id = @session AND lab_id = @lab',
   )
   const byName = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE name = ?')
@@ -193,7 +223,8 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
       const r = byName.get(name)
       return r ? toCohort(r) : undefined
     },
-    list: (): CohortRecord[] => db.prepare<[], CohortRow>('SELECT * FROM cohorts ORDER BY created_at DESC').all().map(toCohort),
+    list: (): CohortRecord[] =>
+      db.prepare<[], CohortRow>('SELECT * FROM cohorts ORDER BY created_at DESC').all().map(toCohort),
     end(id: string): void {
       db.prepare("UPDATE cohorts SET state = 'ended', ended_at = ? WHERE id = ?").run(now(), id)
     },
@@ -227,7 +258,11 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
     },
     /** Re-binds a seat to a new session (a trainee rejoining from another browser). */
     rebind(cohortId: string, traineeId: string, sessionId: string): void {
-      db.prepare('UPDATE cohort_trainees SET session_id = ? WHERE cohort_id = ? AND trainee_id = ?').run(sessionId, cohortId, traineeId)
+      db.prepare('UPDATE cohort_trainees SET session_id = ? WHERE cohort_id = ? AND trainee_id = ?').run(
+        sessionId,
+        cohortId,
+        traineeId,
+      )
     },
     /** Frees a seat for a fresh start: new join token, no session, environment to rebuild. */
     resetSeat(cohortId: string, traineeId: string, newJoinHash: string): void {
@@ -236,7 +271,11 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
     /** A new token for a trainee's existing session (rejoin from another browser keeps progress). */
     reissueSessionToken(sessionId: string): string {
       const token = randomBytes(24).toString('base64url')
-      db.prepare('UPDATE sessions SET token_hash = ?, ended_at = NULL, last_seen_at = ? WHERE id = ?').run(hashToken(token), now(), sessionId)
+      db.prepare('UPDATE sessions SET token_hash = ?, ended_at = NULL, last_seen_at = ? WHERE id = ?').run(
+        hashToken(token),
+        now(),
+        sessionId,
+      )
       return token
     },
     endSession(sessionId: string): void {

@@ -68,12 +68,17 @@ test('an instructor runs a class: join, live grade book, read-only watch', async
   // Ada passes the first check; the grade book turns green without a reload.
   await typeInTerminal(ada, 'echo "hello" > ~/hello.txt')
   const check = ada.locator('.kl-check').first()
-  await expect.poll(async () => {
-    await check.getByRole('button', { name: /Check/ }).click()
-    return check.locator('.check-result.pass').count()
-  }).toBe(1)
+  await expect
+    .poll(async () => {
+      await check.getByRole('button', { name: /Check/ }).click()
+      return check.locator('.check-result.pass').count()
+    })
+    .toBe(1)
   await expect(adaRow.locator('td[data-check="hello-file-exists"]')).toHaveAttribute('data-state', 'passed')
-  await expect(teacher.locator('tr[data-trainee="trainee02"] td[data-check="hello-file-exists"]')).toHaveAttribute('data-state', 'none')
+  await expect(teacher.locator('tr[data-trainee="trainee02"] td[data-check="hello-file-exists"]')).toHaveAttribute(
+    'data-state',
+    'none',
+  )
 
   // Bob fails once: a red cell with the failure count.
   await bob.locator('.kl-check').first().getByRole('button', { name: /Check/ }).click()
@@ -101,7 +106,10 @@ test('an instructor runs a class: join, live grade book, read-only watch', async
   server = await startKindlab(dataDir, [], port)
   expect(server.output()).not.toContain('admin token')
   await expect(teacher.locator('.live-state')).toHaveText('live', { timeout: 20_000 })
-  await expect(teacher.locator('tr[data-trainee="trainee01"] td[data-check="hello-file-exists"]')).toHaveAttribute('data-state', 'passed')
+  await expect(teacher.locator('tr[data-trainee="trainee01"] td[data-check="hello-file-exists"]')).toHaveAttribute(
+    'data-state',
+    'passed',
+  )
   await expect(ada.locator('.terminal-status')).toHaveText('Connected', { timeout: 20_000 })
   await typeInTerminal(ada, 'cat ~/hello.txt')
   await expect(ada.locator('.xterm-rows')).toContainText('hello')

@@ -13,11 +13,13 @@ const common = (cmd: Command): Command =>
 
 export function registerCohort(program: Command): void {
   const cohort = program.command('cohort').description('run a class: trainee environments, join links, the grade book')
-  const run = (name: string) => async (...args: unknown[]) => {
-    const cli = await import('../cohort-cli.ts')
-    const command = args[args.length - 1] as Command
-    await cli.runCohortCommand(name, command.opts<CohortFlags>(), command.args)
-  }
+  const run =
+    (name: string) =>
+    async (...args: unknown[]) => {
+      const cli = await import('../cohort-cli.ts')
+      const command = args[args.length - 1] as Command
+      await cli.runCohortCommand(name, command.opts<CohortFlags>(), command.args)
+    }
   common(
     cohort
       .command('create')
@@ -33,9 +35,26 @@ export function registerCohort(program: Command): void {
       .option('--no-wait', 'do not wait for the warm pool'),
   ).action(run('create'))
   common(cohort.command('list').description('list the cohorts')).action(run('list'))
-  common(cohort.command('status').argument('<cohort>').description('seats, environments and progress of a cohort')).action(run('status'))
-  common(cohort.command('handout').argument('<cohort>').option('--url <base>', 'the server address trainees open', 'http://127.0.0.1:4280').description('print every join link and host name')).action(run('handout'))
-  common(cohort.command('teardown').argument('<cohort>').description('delete every environment of the cohort and end it')).action(run('teardown'))
-  common(cohort.command('admin-token').option('--reset', 'replace the admin token').description('print a new instructor admin token (with --reset)')).action(run('admin-token'))
-  common(cohort.command('password').description('set the instructor password (read from stdin)')).action(run('password'))
+  common(
+    cohort.command('status').argument('<cohort>').description('seats, environments and progress of a cohort'),
+  ).action(run('status'))
+  common(
+    cohort
+      .command('handout')
+      .argument('<cohort>')
+      .option('--url <base>', 'the server address trainees open', 'http://127.0.0.1:4280')
+      .description('print every join link and host name'),
+  ).action(run('handout'))
+  common(
+    cohort.command('teardown').argument('<cohort>').description('delete every environment of the cohort and end it'),
+  ).action(run('teardown'))
+  common(
+    cohort
+      .command('admin-token')
+      .option('--reset', 'replace the admin token')
+      .description('print a new instructor admin token (with --reset)'),
+  ).action(run('admin-token'))
+  common(cohort.command('password').description('set the instructor password (read from stdin)')).action(
+    run('password'),
+  )
 }

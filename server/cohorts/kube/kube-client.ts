@@ -2,7 +2,13 @@
 // list by label, read. Errors are translated by the provisioning adapter's translateKubeError;
 // server/adapters/kube's KubeOps has no list-by-label or read of any kind, which teardown and the
 // reaper need, so those calls live here.
-import { ApiException, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
+import {
+  ApiException,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node'
 import { translateKubeError } from '../../adapters/kube/kube-errors.ts'
 import { FIELD_MANAGER } from '../plan/names.ts'
 import type { KubeObject } from '../plan/types.ts'
@@ -29,7 +35,11 @@ export function isNotFound(err: unknown): boolean {
 }
 
 function header(ref: ObjectRef): KubernetesObject {
-  return { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } }
+  return {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) },
+  }
 }
 
 const describe = (ref: ObjectRef): string => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`
@@ -44,7 +54,11 @@ export function createCohortKube(kubeConfig: KubeConfig, where = 'the class clus
         await api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply)
       } catch (err) {
         const m = object.metadata
-        throw translateKubeError(err, `applying ${describe({ ...object, name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) })}`, where)
+        throw translateKubeError(
+          err,
+          `applying ${describe({ ...object, name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) })}`,
+          where,
+        )
       }
     },
     async remove(ref) {
@@ -58,7 +72,16 @@ export function createCohortKube(kubeConfig: KubeConfig, where = 'the class clus
     },
     async list(apiVersion, kind, options) {
       try {
-        const result = await api.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector)
+        const result = await api.list(
+          apiVersion,
+          kind,
+          options.namespace,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          options.labelSelector,
+        )
         return result.items.map((o) => ({
           apiVersion,
           kind,

@@ -42,8 +42,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
     const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000)
     while (Date.now() < deadline) {
       const pod = (await kube.read({ apiVersion: 'v1', kind: 'Pod', name: 'workspace', namespace })) as
-        | { status?: { conditions?: Array<{ type: string; status: string }> } }
-        | undefined
+        { status?: { conditions?: Array<{ type: string; status: string }> } } | undefined
       if (pod?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) {
         return
       }

@@ -22,7 +22,11 @@ export interface ClusterModePlan {
 /** Beyond this many trainees one laptop cannot hold a kind cluster each. */
 export const CLUSTER_MODE_MAX_TRAINEES = 8
 
-export function planClusterCohort(cohort: CohortNames, trainees: ReadonlyArray<{ id: string; slot: number }>, profile = 'istio-minimal'): ClusterModePlan {
+export function planClusterCohort(
+  cohort: CohortNames,
+  trainees: ReadonlyArray<{ id: string; slot: number }>,
+  profile = 'istio-minimal',
+): ClusterModePlan {
   return {
     mode: 'cluster',
     clusters: trainees.map(({ id, slot }) => {
@@ -38,10 +42,25 @@ export function planClusterCohort(cohort: CohortNames, trainees: ReadonlyArray<{
           kind: 'Cluster',
           apiVersion: 'kind.x-k8s.io/v1alpha4',
           name: clusterName,
-          nodes: [{ role: 'control-plane', extraPortMappings: [{ containerPort: 30080, hostPort: httpPort, listenAddress: '127.0.0.1' }] }],
+          nodes: [
+            {
+              role: 'control-plane',
+              extraPortMappings: [{ containerPort: 30080, hostPort: httpPort, listenAddress: '127.0.0.1' }],
+            },
+          ],
         },
         commands: [
-          ['kind', 'create', 'cluster', '--name', clusterName, '--config', `${clusterName}.kind.yaml`, '--wait', '120s'],
+          [
+            'kind',
+            'create',
+            'cluster',
+            '--name',
+            clusterName,
+            '--config',
+            `${clusterName}.kind.yaml`,
+            '--wait',
+            '120s',
+          ],
           ['istioctl', 'install', '-y', '--context', context, '-f', `clusters/${profile}/istio.yaml`],
           ['kubectl', '--context', context, 'label', 'namespace', 'default', 'istio-injection=enabled', '--overwrite'],
           ['kubectl', '--context', context, 'apply', '-k', `clusters/${profile}/shop`],

@@ -2,8 +2,16 @@
 // lets in only the namespace itself, the ingress gateway's namespace and the shared shop.
 import type { KubeObject } from './types.ts'
 
-export function planFences(namespace: string, labels: Record<string, string>, istioNamespace: string, shopNamespace: string, fullShop: boolean): KubeObject[] {
-  const fromNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } })
+export function planFences(
+  namespace: string,
+  labels: Record<string, string>,
+  istioNamespace: string,
+  shopNamespace: string,
+  fullShop: boolean,
+): KubeObject[] {
+  const fromNamespace = (name: string) => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
+  })
   return [
     {
       apiVersion: 'v1',

@@ -50,7 +50,11 @@ export function cohortPrefix(cohort: CohortNames): string {
 }
 
 export function cohortLabels(cohort: CohortNames): Record<string, string> {
-  return { [LABEL_MANAGED_BY]: 'kindlab', [LABEL_COHORT]: cohort.name, ...(cohort.owner ? { [LABEL_OWNER]: cohort.owner } : {}) }
+  return {
+    [LABEL_MANAGED_BY]: 'kindlab',
+    [LABEL_COHORT]: cohort.name,
+    ...(cohort.owner ? { [LABEL_OWNER]: cohort.owner } : {}),
+  }
 }
 
 export function traineeLabels(cohort: CohortNames, trainee: string): Record<string, string> {

@@ -13,7 +13,13 @@ import {
 } from './names.ts'
 import { planSharedRoles, planTraineeRbac, TRAINEE_SERVICE_ACCOUNT } from './rbac.ts'
 import { planShop } from './shop.ts'
-import { DEFAULT_WORKSPACE_IMAGE, type CohortPlan, type KubeObject, type NamespacePlanOptions, type TraineePlan } from './types.ts'
+import {
+  DEFAULT_WORKSPACE_IMAGE,
+  type CohortPlan,
+  type KubeObject,
+  type NamespacePlanOptions,
+  type TraineePlan,
+} from './types.ts'
 
 function resolved(options: NamespacePlanOptions): Required<NamespacePlanOptions> {
   return {
@@ -61,6 +67,14 @@ export function planTrainee(cohort: CohortNames, trainee: string, options: Names
 }
 
 /** The whole plan for `trainees` (ids from names.traineeId). */
-export function planNamespaceCohort(cohort: CohortNames, trainees: readonly string[], options: NamespacePlanOptions = {}): CohortPlan {
-  return { mode: 'namespace', shared: planCohortShared(cohort, options), trainees: trainees.map((t) => planTrainee(cohort, t, options)) }
+export function planNamespaceCohort(
+  cohort: CohortNames,
+  trainees: readonly string[],
+  options: NamespacePlanOptions = {},
+): CohortPlan {
+  return {
+    mode: 'namespace',
+    shared: planCohortShared(cohort, options),
+    trainees: trainees.map((t) => planTrainee(cohort, t, options)),
+  }
 }

@@ -3,7 +3,16 @@
 import { describe, expect, it } from 'vitest'
 import { planClusterCohort } from './cluster-plan.ts'
 import { GATEWAY_RULE, VIRTUALSERVICE_RULE, planHostPolicy } from './host-policy.ts'
-import { ANNOTATION_DOMAIN, COHORT_NAME_PATTERN, DOMAIN_PATTERN, LABEL_COHORT, LABEL_TRAINEE, traineeHosts, traineeId, traineeNamespace } from './names.ts'
+import {
+  ANNOTATION_DOMAIN,
+  COHORT_NAME_PATTERN,
+  DOMAIN_PATTERN,
+  LABEL_COHORT,
+  LABEL_TRAINEE,
+  traineeHosts,
+  traineeId,
+  traineeNamespace,
+} from './names.ts'
 import { planCohortShared, planNamespaceCohort, planTrainee } from './namespace-plan.ts'
 
 const cohort = { name: 'istio-class', domain: 'istio-class.example' }
@@ -37,20 +46,44 @@ describe('namespace plan', () => {
   it('starts with the namespace: injection on, ownership labels, the domain annotation', () => {
     const ns = plan.objects[0]
     expect(ns?.kind).toBe('Namespace')
-    expect(ns?.metadata.labels).toMatchObject({ 'istio-injection': 'enabled', [LABEL_COHORT]: 'istio-class', [LABEL_TRAINEE]: 'trainee07', 'app.kubernetes.io/managed-by': 'kindlab' })
+    expect(ns?.metadata.labels).toMatchObject({
+      'istio-injection': 'enabled',
+      [LABEL_COHORT]: 'istio-class',
+      [LABEL_TRAINEE]: 'trainee07',
+      'app.kubernetes.io/managed-by': 'kindlab',
+    })
     expect(ns?.metadata.annotations?.[ANNOTATION_DOMAIN]).toBe('trainee07.istio-class.example')
   })
 
   it('fences the namespace and gives the trainee an identity limited to it', () => {
-    expect(plan.objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRoleBinding', 'Pod', 'Deployment', 'Service']))
+    expect(plan.objects.map((o) => o.kind)).toEqual(
+      expect.arrayContaining([
+        'ResourceQuota',
+        'LimitRange',
+        'NetworkPolicy',
+        'ServiceAccount',
+        'Role',
+        'RoleBinding',
+        'ClusterRoleBinding',
+        'Pod',
+        'Deployment',
+        'Service',
+      ]),
+    )
     const role = byKind('Role').find((r) => r.metadata.namespace === plan.namespace)
     const rules = (role?.['rules'] ?? []) as Array<{ resources: string[]; verbs: string[] }>
     const writable = rules.filter((r) => r.verbs.includes('create')).flatMap((r) => r.resources)
     expect(writable).not.toContain('resourcequotas')
     expect(writable).not.toContain('networkpolicies')
     expect(writable).not.toContain('roles')
-    const outside = [...byKind('RoleBinding'), ...byKind('ClusterRoleBinding')].filter((b) => b.metadata.namespace !== plan.namespace)
-    expect(outside.map((b) => (b['roleRef'] as { name: string }).name).sort()).toEqual(['kindlab-istio-class-ingress-read', 'kindlab-istio-class-shop-read', 'kindlab-istio-class-trainee-read'])
+    const outside = [...byKind('RoleBinding'), ...byKind('ClusterRoleBinding')].filter(
+      (b) => b.metadata.namespace !== plan.namespace,
+    )
+    expect(outside.map((b) => (b['roleRef'] as { name: string }).name).sort()).toEqual([
+      'kindlab-istio-class-ingress-read',
+      'kindlab-istio-class-shop-read',
+      'kindlab-istio-class-trainee-read',
+    ])
   })
 
   it('copies only the frontend by default, wired to the shared backends; the whole shop on request', () => {
@@ -62,9 +95,14 @@ describe('namespace plan', () => {
   })
 
   it('runs the workspace pod as the trainee with TRAINEE_DOMAIN set', () => {
-    const pod = byKind('Pod')[0] as { spec: { serviceAccountName: string; containers: Array<{ env: Array<{ name: string; value: string }> }> } } | undefined
+    const pod = byKind('Pod')[0] as
+      | { spec: { serviceAccountName: string; containers: Array<{ env: Array<{ name: string; value: string }> }> } }
+      | undefined
     expect(pod?.spec.serviceAccountName).toBe('trainee')
-    expect(pod?.spec.containers[0]?.env).toContainEqual({ name: 'TRAINEE_DOMAIN', value: 'trainee07.istio-class.example' })
+    expect(pod?.spec.containers[0]?.env).toContainEqual({
+      name: 'TRAINEE_DOMAIN',
+      value: 'trainee07.istio-class.example',
+    })
   })
 
   it('labels every object for teardown and plans the shared objects once', () => {
@@ -72,7 +110,13 @@ describe('namespace plan', () => {
     for (const o of [...whole.shared, ...whole.trainees.flatMap((t) => t.objects)]) {
       expect(o.metadata.labels?.[LABEL_COHORT], `${o.kind} ${o.metadata.name}`).toBe('istio-class')
     }
-    expect(planCohortShared(cohort).map((o) => o.kind)).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ClusterRole', 'Role', 'Role'])
+    expect(planCohortShared(cohort).map((o) => o.kind)).toEqual([
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
+      'ClusterRole',
+      'Role',
+      'Role',
+    ])
   })
 })
 
@@ -80,7 +124,12 @@ describe('host policy', () => {
   it('binds to the cohort trainee namespaces and reads the suffix from the namespace annotation', () => {
     const [policy, binding] = planHostPolicy(cohort)
     expect(JSON.stringify(policy)).toContain(`namespaceObject.metadata.annotations['${ANNOTATION_DOMAIN}']`)
-    expect(binding?.['spec']).toMatchObject({ validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { [LABEL_COHORT]: 'istio-class', 'kindlab.dev/role': 'trainee' } } } })
+    expect(binding?.['spec']).toMatchObject({
+      validationActions: ['Deny'],
+      matchResources: {
+        namespaceSelector: { matchLabels: { [LABEL_COHORT]: 'istio-class', 'kindlab.dev/role': 'trainee' } },
+      },
+    })
   })
 
   it('checks the DNS part of namespaced Gateway hosts and allows own-namespace mesh names for VirtualServices', () => {
@@ -92,7 +141,10 @@ describe('host policy', () => {
 
 describe('cluster mode (dry run)', () => {
   it('plans one kind cluster per trainee with distinct ports and the build commands', () => {
-    const plan = planClusterCohort(cohort, [{ id: 'trainee01', slot: 1 }, { id: 'trainee02', slot: 2 }])
+    const plan = planClusterCohort(cohort, [
+      { id: 'trainee01', slot: 1 },
+      { id: 'trainee02', slot: 2 },
+    ])
     expect(plan.clusters.map((c) => [c.clusterName, c.httpPort, c.domain])).toEqual([
       ['kl-istio-class-trainee01', 8001, 'trainee01.istio-class.example'],
       ['kl-istio-class-trainee02', 8002, 'trainee02.istio-class.example'],

@@ -18,7 +18,13 @@ export function planSharedRoles(cohort: CohortNames, istioNamespace: string, sho
       apiVersion: rbacApi,
       kind: 'ClusterRole',
       metadata: { name: `${prefix}-trainee-read`, labels },
-      rules: [{ apiGroups: ['networking.istio.io'], resources: ['gateways', 'virtualservices', 'destinationrules'], verbs: read }],
+      rules: [
+        {
+          apiGroups: ['networking.istio.io'],
+          resources: ['gateways', 'virtualservices', 'destinationrules'],
+          verbs: read,
+        },
+      ],
     },
     {
       apiVersion: rbacApi,
@@ -49,7 +55,13 @@ export function planTraineeRbac(
   const labels = traineeLabels(cohort, trainee)
   const prefix = cohortPrefix(cohort)
   const subjects = [{ kind: 'ServiceAccount', name: TRAINEE_SERVICE_ACCOUNT, namespace }]
-  const binding = (kind: 'RoleBinding' | 'ClusterRoleBinding', name: string, ns: string | undefined, roleKind: string, role: string): KubeObject => ({
+  const binding = (
+    kind: 'RoleBinding' | 'ClusterRoleBinding',
+    name: string,
+    ns: string | undefined,
+    roleKind: string,
+    role: string,
+  ): KubeObject => ({
     apiVersion: rbacApi,
     kind,
     metadata: { name, ...(ns ? { namespace: ns } : {}), labels },
@@ -65,7 +77,18 @@ export function planTraineeRbac(
       rules: [
         {
           apiGroups: [''],
-          resources: ['pods', 'pods/log', 'pods/exec', 'pods/portforward', 'services', 'endpoints', 'configmaps', 'secrets', 'events', 'persistentvolumeclaims'],
+          resources: [
+            'pods',
+            'pods/log',
+            'pods/exec',
+            'pods/portforward',
+            'services',
+            'endpoints',
+            'configmaps',
+            'secrets',
+            'events',
+            'persistentvolumeclaims',
+          ],
           verbs: all,
         },
         { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets'], verbs: all },

@@ -20,7 +20,13 @@ export const SHOP_BACKENDS: ReadonlyArray<{ name: string; port: number; env?: st
   { name: 'redis-cart', port: 6379 },
 ]
 
-function workload(name: string, namespace: string, labels: Record<string, string>, port: number, env: Array<{ name: string; value: string }>): KubeObject[] {
+function workload(
+  name: string,
+  namespace: string,
+  labels: Record<string, string>,
+  port: number,
+  env: Array<{ name: string; value: string }>,
+): KubeObject[] {
   const app = { app: name }
   const image = name === 'redis-cart' ? 'redis:alpine' : `${registry}/${name}:${tag}`
   return [
@@ -53,14 +59,21 @@ function workload(name: string, namespace: string, labels: Record<string, string
       metadata: { name, namespace, labels: { ...labels, ...app } },
       spec: {
         selector: app,
-        ports: [{ name: name === 'frontend' ? 'http' : 'grpc', port: name === 'frontend' ? 80 : port, targetPort: port }],
+        ports: [
+          { name: name === 'frontend' ? 'http' : 'grpc', port: name === 'frontend' ? 80 : port, targetPort: port },
+        ],
       },
     },
   ]
 }
 
 /** The frontend (and, with `full`, every backend) in `namespace`. */
-export function planShop(namespace: string, shopNamespace: string, labels: Record<string, string>, full: boolean): KubeObject[] {
+export function planShop(
+  namespace: string,
+  shopNamespace: string,
+  labels: Record<string, string>,
+  full: boolean,
+): KubeObject[] {
   const backendNs = full ? namespace : shopNamespace
   const env = SHOP_BACKENDS.filter((b) => b.env).map((b) => ({
     name: b.env ?? '',

@@ -11,7 +11,9 @@ import { eventually } from '../cluster-client.ts'
 export async function ensureClassNamespaces(kc: KubeConfig): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api)
   for (const name of ['istio-system', 'hipster']) {
-    await core.readNamespace({ name }).catch(() => core.createNamespace({ body: { metadata: { name } } }).catch(() => undefined))
+    await core
+      .readNamespace({ name })
+      .catch(() => core.createNamespace({ body: { metadata: { name } } }).catch(() => undefined))
   }
 }
 
@@ -26,9 +28,17 @@ export function backend(kc: KubeConfig, owner?: string): { kube: CohortKube; env
 }
 
 /** A KubeConfig for the same cluster authenticated as `namespace/serviceAccount`. */
-export async function serviceAccountConfig(admin: KubeConfig, namespace: string, serviceAccount: string): Promise<KubeConfig> {
+export async function serviceAccountConfig(
+  admin: KubeConfig,
+  namespace: string,
+  serviceAccount: string,
+): Promise<KubeConfig> {
   const core = admin.makeApiClient(CoreV1Api)
-  const request = await core.createNamespacedServiceAccountToken({ name: serviceAccount, namespace, body: { spec: { audiences: [], expirationSeconds: 600 } } })
+  const request = await core.createNamespacedServiceAccountToken({
+    name: serviceAccount,
+    namespace,
+    body: { spec: { audiences: [], expirationSeconds: 600 } },
+  })
   const cluster = admin.getCurrentCluster()
   if (!cluster || !request.status?.token) {
     throw new Error('no cluster or token')
@@ -45,5 +55,9 @@ export async function serviceAccountConfig(admin: KubeConfig, namespace: string,
 
 /** Polls until nothing of the cohort is left in the cluster. */
 export function untilGone(envs: EnvironmentBackend, cohort: { name: string; domain: string }): Promise<true> {
-  return eventually(`nothing left of cohort ${cohort.name}`, async () => ((await envs.leftovers(cohort)).length === 0 ? true : undefined), { timeoutMs: 90_000 })
+  return eventually(
+    `nothing left of cohort ${cohort.name}`,
+    async () => ((await envs.leftovers(cohort)).length === 0 ? true : undefined),
+    { timeoutMs: 90_000 },
+  )
 }

@@ -25,7 +25,10 @@ function gateway(name: string, host: string): object {
     apiVersion: 'networking.istio.io/v1',
     kind: 'Gateway',
     metadata: { name },
-    spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [host] }] },
+    spec: {
+      selector: { istio: 'ingressgateway' },
+      servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [host] }],
+    },
   }
 }
 
@@ -55,23 +58,64 @@ describe('cohort isolation (namespace mode)', () => {
   it("lets A work in A's namespace and refuses B's (403)", async () => {
     const core = asA.makeApiClient(CoreV1Api)
     expect(await status(core.listNamespacedPod({ namespace: a.namespace }))).toBe(200)
-    expect(await status(core.createNamespacedConfigMap({ namespace: a.namespace, body: { metadata: { name: 'notes' }, data: { x: '1' } } }))).toBe(200)
+    expect(
+      await status(
+        core.createNamespacedConfigMap({
+          namespace: a.namespace,
+          body: { metadata: { name: 'notes' }, data: { x: '1' } },
+        }),
+      ),
+    ).toBe(200)
     expect(await status(core.listNamespacedPod({ namespace: b.namespace }))).toBe(403)
     expect(await status(core.deleteNamespacedPod({ name: 'workspace', namespace: b.namespace }))).toBe(403)
-    expect(await status(core.createNamespacedConfigMap({ namespace: b.namespace, body: { metadata: { name: 'evil' } } }))).toBe(403)
+    expect(
+      await status(core.createNamespacedConfigMap({ namespace: b.namespace, body: { metadata: { name: 'evil' } } })),
+    ).toBe(403)
     // Nor can A relabel its own namespace to escape the policy, or loosen its quota.
-    expect(await status(core.patchNamespace({ name: a.namespace, body: [{ op: 'add', path: '/metadata/annotations/x', value: 'y' }] }))).toBe(403)
-    expect(await status(core.deleteNamespacedResourceQuota({ name: 'kindlab-quota', namespace: a.namespace }))).toBe(403)
+    expect(
+      await status(
+        core.patchNamespace({ name: a.namespace, body: [{ op: 'add', path: '/metadata/annotations/x', value: 'y' }] }),
+      ),
+    ).toBe(403)
+    expect(await status(core.deleteNamespacedResourceQuota({ name: 'kindlab-quota', namespace: a.namespace }))).toBe(
+      403,
+    )
     // Read-only bits elsewhere: the ingress gateway Service (if present), Istio objects cluster-wide.
     const custom = asA.makeApiClient(CustomObjectsApi)
-    expect(await status(custom.listNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace: b.namespace, plural: 'virtualservices' }))).toBe(200)
-    expect(await status(custom.deleteNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace: b.namespace, plural: 'virtualservices', name: 'x' }))).toBe(403)
+    expect(
+      await status(
+        custom.listNamespacedCustomObject({
+          group: 'networking.istio.io',
+          version: 'v1',
+          namespace: b.namespace,
+          plural: 'virtualservices',
+        }),
+      ),
+    ).toBe(200)
+    expect(
+      await status(
+        custom.deleteNamespacedCustomObject({
+          group: 'networking.istio.io',
+          version: 'v1',
+          namespace: b.namespace,
+          plural: 'virtualservices',
+          name: 'x',
+        }),
+      ),
+    ).toBe(403)
   })
 
   it("rejects Gateway and VirtualService hosts outside the trainee's domain", async () => {
     const custom = asA.makeApiClient(CustomObjectsApi)
     const create = (plural: string, body: object, dryRun?: 'All') =>
-      custom.createNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace: a.namespace, plural, body, ...(dryRun ? { dryRun } : {}) })
+      custom.createNamespacedCustomObject({
+        group: 'networking.istio.io',
+        version: 'v1',
+        namespace: a.namespace,
+        plural,
+        body,
+        ...(dryRun ? { dryRun } : {}),
+      })
     // The policy takes effect asynchronously: probe with dry-run until it rejects.
     const rejection = await eventually('the host policy to be enforced', async () => {
       const code = await status(create('virtualservices', virtualService('probe', `hipster.${b.domain}`), 'All'))
@@ -87,13 +131,17 @@ describe('cohort isolation (namespace mode)', () => {
     expect(await status(create('gateways', gateway('any', '*')))).toBe(403)
     expect(await status(create('gateways', gateway('prefix', `evil${a.domain}`)))).toBe(403)
     expect(await status(create('gateways', gateway('ns-prefix', `other/hipster.${b.domain}`)))).toBe(403)
-    expect(await status(create('virtualservices', virtualService('mesh-b', `frontend.${b.namespace}.svc.cluster.local`)))).toBe(403)
+    expect(
+      await status(create('virtualservices', virtualService('mesh-b', `frontend.${b.namespace}.svc.cluster.local`))),
+    ).toBe(403)
     // Inside the domain, and mesh names of A's own namespace, are fine.
     expect(await status(create('gateways', gateway('shop', `hipster.${a.domain}`)))).toBe(200)
     expect(await status(create('gateways', gateway('shop-ns', `./shop.${a.domain}`)))).toBe(200)
     expect(await status(create('virtualservices', virtualService('shop', `hipster.${a.domain}`)))).toBe(200)
     expect(await status(create('virtualservices', virtualService('mesh', 'frontend')))).toBe(200)
-    expect(await status(create('virtualservices', virtualService('mesh-fqdn', `frontend.${a.namespace}.svc.cluster.local`)))).toBe(200)
+    expect(
+      await status(create('virtualservices', virtualService('mesh-fqdn', `frontend.${a.namespace}.svc.cluster.local`))),
+    ).toBe(200)
   })
 
   it('tears the cohort down completely: namespaces, pods, policy, bindings, roles', async () => {

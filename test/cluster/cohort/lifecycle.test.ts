@@ -54,9 +54,15 @@ describe('reaper', () => {
     t.db.prepare('UPDATE sessions SET last_seen_at = 0 WHERE id = ?').run(joined.sessionId)
     const reaped = await t.cohorts.reap()
     expect(reaped.sessions).toBe(1)
-    expect((await t.app.inject({ method: 'GET', url: '/api/session', headers: { authorization: `Bearer ${joined.token}` } })).statusCode).toBe(401)
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/session', headers: { authorization: `Bearer ${joined.token}` } }))
+        .statusCode,
+    ).toBe(401)
     const back = await t.cohorts.service.join({ joinToken: token })
     expect(back.sessionId).toBe(joined.sessionId)
-    expect((await t.app.inject({ method: 'GET', url: '/api/session', headers: { authorization: `Bearer ${back.token}` } })).statusCode).toBe(200)
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/session', headers: { authorization: `Bearer ${back.token}` } }))
+        .statusCode,
+    ).toBe(200)
   })
 })

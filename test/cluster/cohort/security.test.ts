@@ -71,10 +71,18 @@ describe('trainee separation', () => {
     t = await buildCohortTestApp({ backend: envs, terminal: true })
     base = (await t.app.listen({ host: '127.0.0.1', port: 0 })).replace(/\/$/, '')
     instructor = await t.instructor()
-    const res = await t.app.inject({ method: 'POST', url: '/api/cohorts', headers: auth(instructor), payload: { name, labId: 'hello-kindlab', trainees: 2, reserve: 2 } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/cohorts',
+      headers: auth(instructor),
+      payload: { name, labId: 'hello-kindlab', trainees: 2, reserve: 2 },
+    })
     cohort = res.json()
     await t.cohorts.pool.idle(cohort.id)
-    const join = async (displayName: string) => (await t.app.inject({ method: 'POST', url: '/api/join', payload: { classCode: cohort.classCode, displayName } })).json<JoinResultDto>()
+    const join = async (displayName: string) =>
+      (
+        await t.app.inject({ method: 'POST', url: '/api/join', payload: { classCode: cohort.classCode, displayName } })
+      ).json<JoinResultDto>()
     a = await join('A')
     b = await join('B')
   })
@@ -101,10 +109,20 @@ describe('trainee separation', () => {
       ['DELETE', `/api/cohorts/${cohort.id}`],
       ['POST', `/api/cohorts/${cohort.id}/trainees/${b.traineeId}/reset`],
     ] as const) {
-      const res = await t.app.inject({ method, url, headers: auth(a.token), ...(method === 'POST' ? { payload: {} } : {}) })
+      const res = await t.app.inject({
+        method,
+        url,
+        headers: auth(a.token),
+        ...(method === 'POST' ? { payload: {} } : {}),
+      })
       expect(res.statusCode, `${method} ${url}`).toBe(403)
     }
-    await t.app.inject({ method: 'POST', url: '/api/labs/hello-kindlab/steps/0/check', headers: auth(b.token), payload: {} })
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/labs/hello-kindlab/steps/0/check',
+      headers: auth(b.token),
+      payload: {},
+    })
     const mine = await t.app.inject({ method: 'GET', url: '/api/labs/hello-kindlab/progress', headers: auth(a.token) })
     expect(mine.json<{ lastResults: object }>().lastResults).toEqual({})
   })
@@ -116,10 +134,17 @@ describe('trainee separation', () => {
     expect((refused as ApiException<string>).code).toBe(403)
   })
 
-  it("the instructor watches B read-only; watch tokens do not open ordinary terminals", async () => {
+  it('the instructor watches B read-only; watch tokens do not open ordinary terminals', async () => {
     const bTerm = connect(base, '/ws/terminal', { token: b.token })
     await bTerm.ready
-    const watch = (await t.app.inject({ method: 'POST', url: `/api/cohorts/${cohort.id}/trainees/${b.traineeId}/watch`, headers: auth(instructor), payload: {} })).json<{ token: string }>()
+    const watch = (
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/cohorts/${cohort.id}/trainees/${b.traineeId}/watch`,
+        headers: auth(instructor),
+        payload: {},
+      })
+    ).json<{ token: string }>()
     expect(await connect(base, '/ws/terminal', { token: watch.token }).closed).toBe(4401)
     const watcher = connect(base, '/ws/watch', { token: watch.token, readOnly: false })
     expect((await watcher.ready).readOnly).toBe(true)

@@ -29,7 +29,12 @@ describe('warm pool and lifecycle', () => {
   })
 
   it('builds the reserve ahead of time', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/cohorts', headers: auth(instructor), payload: { name, labId: 'hello-kindlab', trainees: 4, reserve: 2, domain: 'warm.example' } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/cohorts',
+      headers: auth(instructor),
+      payload: { name, labId: 'hello-kindlab', trainees: 4, reserve: 2, domain: 'warm.example' },
+    })
     expect(res.statusCode, res.body).toBe(201)
     cohort = res.json()
     expect(cohort.offline).toBe(false)
@@ -38,7 +43,9 @@ describe('warm pool and lifecycle', () => {
     const seats = t.cohorts.repo.seats(cohort.id)
     expect(seats.filter((s) => s.envState === 'ready').map((s) => s.traineeId)).toEqual(['trainee01', 'trainee02'])
     process.stdout.write(`[cohort] 2 reserved environments built in ${Date.now() - started} ms\n`)
-    const pod = await kc.makeApiClient(CoreV1Api).readNamespacedPod({ name: 'workspace', namespace: `kl-${name}-trainee01` })
+    const pod = await kc
+      .makeApiClient(CoreV1Api)
+      .readNamespacedPod({ name: 'workspace', namespace: `kl-${name}-trainee01` })
     expect(pod.spec?.serviceAccountName).toBe('trainee')
   })
 
@@ -46,7 +53,11 @@ describe('warm pool and lifecycle', () => {
     const code = cohort.classCode ?? ''
     const builds = t.cohorts.pool.builds
     const started = performance.now()
-    const res = await t.app.inject({ method: 'POST', url: '/api/join', payload: { classCode: code, displayName: 'Ada' } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/join',
+      payload: { classCode: code, displayName: 'Ada' },
+    })
     const ms = performance.now() - started
     expect(res.statusCode, res.body).toBe(201)
     const joined = res.json<JoinResultDto>()
@@ -71,9 +82,13 @@ describe('warm pool and lifecycle', () => {
     t = await buildCohortTestApp({ backend: envs, dataDir })
     instructor = await t.instructor()
     expect(t.cohorts.repo.seats(cohort.id)).toEqual(before)
-    const handout = (await t.app.inject({ method: 'GET', url: `/api/cohorts/${cohort.id}/handout`, headers: auth(instructor) })).json<HandoutDto>()
+    const handout = (
+      await t.app.inject({ method: 'GET', url: `/api/cohorts/${cohort.id}/handout`, headers: auth(instructor) })
+    ).json<HandoutDto>()
     const link = handout.entries.find((e) => e.traineeId === trainee?.traineeId)?.joinUrl ?? ''
-    const rejoin = (await t.app.inject({ method: 'POST', url: '/api/join', payload: { joinToken: link.split('#t=')[1] } })).json<JoinResultDto>()
+    const rejoin = (
+      await t.app.inject({ method: 'POST', url: '/api/join', payload: { joinToken: link.split('#t=')[1] } })
+    ).json<JoinResultDto>()
     expect(rejoin.sessionId).toBe(trainee?.sessionId)
   })
 
@@ -81,12 +96,21 @@ describe('warm pool and lifecycle', () => {
     const ns = `kl-${name}-trainee01`
     const core = kc.makeApiClient(CoreV1Api)
     const uid = (await core.readNamespace({ name: ns })).metadata?.uid
-    const res = await t.app.inject({ method: 'POST', url: `/api/cohorts/${cohort.id}/trainees/trainee01/reset`, headers: auth(instructor), payload: {} })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/cohorts/${cohort.id}/trainees/trainee01/reset`,
+      headers: auth(instructor),
+      payload: {},
+    })
     expect(res.statusCode, res.body).toBe(200)
-    await eventually('the old namespace to go', async () => {
-      const now = await core.readNamespace({ name: ns }).catch(() => undefined)
-      return now?.metadata?.uid !== uid ? true : undefined
-    }, { timeoutMs: 90_000 })
+    await eventually(
+      'the old namespace to go',
+      async () => {
+        const now = await core.readNamespace({ name: ns }).catch(() => undefined)
+        return now?.metadata?.uid !== uid ? true : undefined
+      },
+      { timeoutMs: 90_000 },
+    )
     const down = await t.app.inject({ method: 'DELETE', url: `/api/cohorts/${cohort.id}`, headers: auth(instructor) })
     expect(down.statusCode, down.body).toBe(200)
     await untilGone(envs, { name, domain: '' })

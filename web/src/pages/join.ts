@@ -6,8 +6,14 @@ import { byId, h } from '../dom.ts'
 import type { JoinResultDto } from '../../../server/protocol/cohort-dto.ts'
 
 async function join(body: Record<string, string>): Promise<JoinResultDto> {
-  const res = await fetch('/api/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  const data = (await res.json().catch(() => ({}))) as JoinResultDto & { error?: { code: string; message: string; hint?: string } }
+  const res = await fetch('/api/join', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  const data = (await res.json().catch(() => ({}))) as JoinResultDto & {
+    error?: { code: string; message: string; hint?: string }
+  }
   if (!res.ok) {
     const e = data.error ?? { code: 'LAB_ERR_INTERNAL', message: `The server answered ${res.status}.` }
     throw new ApiError(e.code, e.message, e.hint)
@@ -17,7 +23,15 @@ async function join(body: Record<string, string>): Promise<JoinResultDto> {
 
 function enter(result: JoinResultDto): void {
   localStorage.setItem('kindlab.session', result.token)
-  localStorage.setItem('kindlab.trainee', JSON.stringify({ cohort: result.cohort, traineeId: result.traineeId, domain: result.domain, rejoin: result.rejoinPath }))
+  localStorage.setItem(
+    'kindlab.trainee',
+    JSON.stringify({
+      cohort: result.cohort,
+      traineeId: result.traineeId,
+      domain: result.domain,
+      rejoin: result.rejoinPath,
+    }),
+  )
   location.assign(`/labs/${result.labId}`)
 }
 

@@ -54,7 +54,8 @@ async function json<T>(method: string, path: string, body?: unknown): Promise<T>
 const c = (id: string) => `/api/cohorts/${encodeURIComponent(id)}`
 
 export const instructorApi = {
-  login: (body: { adminToken?: string; password?: string }) => json<InstructorSessionDto>('POST', '/api/instructor/session', body),
+  login: (body: { adminToken?: string; password?: string }) =>
+    json<InstructorSessionDto>('POST', '/api/instructor/session', body),
   logout: () => request('DELETE', '/api/instructor/session'),
   list: () => json<CohortSummaryDto[]>('GET', '/api/cohorts'),
   create: (body: CreateCohortBody) => json<CohortDetailDto>('POST', '/api/cohorts', body),
@@ -72,12 +73,19 @@ export const instructorApi = {
  * Follows the grade book stream (server-sent events read with fetch, so the token stays in a
  * header). Reconnects after a drop; returns a function that stops it.
  */
-export function followGradeBook(id: string, onEvent: (event: GradeBookEventDto) => void, onState: (live: boolean) => void): () => void {
+export function followGradeBook(
+  id: string,
+  onEvent: (event: GradeBookEventDto) => void,
+  onState: (live: boolean) => void,
+): () => void {
   const abort = new AbortController()
   const run = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       try {
-        const res = await fetch(`${c(id)}/gradebook/stream`, { headers: { authorization: `Bearer ${instructorToken.get() ?? ''}` }, signal: abort.signal })
+        const res = await fetch(`${c(id)}/gradebook/stream`, {
+          headers: { authorization: `Bearer ${instructorToken.get() ?? ''}` },
+          signal: abort.signal,
+        })
         if (!res.ok || !res.body) {
           throw new Error(`stream answered ${res.status}`)
         }
@@ -94,7 +102,11 @@ export function followGradeBook(id: string, onEvent: (event: GradeBookEventDto) 
           while (end >= 0) {
             const block = buffer.slice(0, end)
             buffer = buffer.slice(end + 2)
-            const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')
+            const data = block
+              .split('\n')
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => l.slice(6))
+              .join('\n')
             if (data) {
               onEvent(JSON.parse(data) as GradeBookEventDto)
             }

@@ -5,7 +5,13 @@ import type { CohortMode, CreateCohortBody } from '../../../../server/protocol/c
 import { instructorApi } from './api.ts'
 
 function field(label: string, input: HTMLElement, help?: string): HTMLElement {
-  return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, help ? h('small', { class: 'muted' }, help) : undefined)
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: input.id }, label),
+    input,
+    help ? h('small', { class: 'muted' }, help) : undefined,
+  )
 }
 
 export async function showCohortList(main: HTMLElement): Promise<void> {
@@ -22,10 +28,27 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
       h('td', {}, c.state === 'ended' ? 'ended' : c.offline ? 'planned only (offline)' : `${c.ready} ready`),
     ),
   )
-  const name = h('input', { id: 'cohort-name', required: true, pattern: '[a-z]([a-z0-9-]{0,28}[a-z0-9])?', placeholder: 'istio-class' })
+  const name = h('input', {
+    id: 'cohort-name',
+    required: true,
+    pattern: '[a-z]([a-z0-9-]{0,28}[a-z0-9])?',
+    placeholder: 'istio-class',
+  })
   const lab = h('select', { id: 'cohort-lab' }, ...labs.map((l) => h('option', { value: l.id }, l.title)))
-  const trainees = h('input', { id: 'cohort-trainees', type: 'number', min: '1', max: '200', value: '20', required: true })
-  const mode = h('select', { id: 'cohort-mode' }, h('option', { value: 'namespace' }, 'namespace (one cluster)'), h('option', { value: 'cluster' }, 'cluster (kind per trainee)'))
+  const trainees = h('input', {
+    id: 'cohort-trainees',
+    type: 'number',
+    min: '1',
+    max: '200',
+    value: '20',
+    required: true,
+  })
+  const mode = h(
+    'select',
+    { id: 'cohort-mode' },
+    h('option', { value: 'namespace' }, 'namespace (one cluster)'),
+    h('option', { value: 'cluster' }, 'cluster (kind per trainee)'),
+  )
   const domain = h('input', { id: 'cohort-domain', placeholder: 'istio-class.example' })
   const reserve = h('input', { id: 'cohort-reserve', type: 'number', min: '0', max: '200', value: '5' })
   const webhook = h('input', { id: 'cohort-webhook', type: 'url', placeholder: 'https://example.org/hooks/kindlab' })
@@ -46,7 +69,13 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
   )
   form.addEventListener('submit', (event) => {
     event.preventDefault()
-    const body: CreateCohortBody = { name: name.value, labId: lab.value, trainees: Number(trainees.value), mode: mode.value as CohortMode, reserve: Number(reserve.value) }
+    const body: CreateCohortBody = {
+      name: name.value,
+      labId: lab.value,
+      trainees: Number(trainees.value),
+      mode: mode.value as CohortMode,
+      reserve: Number(reserve.value),
+    }
     if (domain.value) {
       body.domain = domain.value
     }
@@ -56,11 +85,15 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
     instructorApi
       .create(body)
       .then((created) => {
-        sessionStorage.setItem(`kindlab.created.${created.id}`, JSON.stringify({ classCode: created.classCode, webhookSecret: created.webhookSecret }))
+        sessionStorage.setItem(
+          `kindlab.created.${created.id}`,
+          JSON.stringify({ classCode: created.classCode, webhookSecret: created.webhookSecret }),
+        )
         location.assign(`/instructor/cohorts/${created.id}`)
       })
       .catch((err: unknown) => {
-        error.textContent = err instanceof ApiError ? `${err.message} ${err.hint ?? ''}` : 'Could not create the cohort.'
+        error.textContent =
+          err instanceof ApiError ? `${err.message} ${err.hint ?? ''}` : 'Could not create the cohort.'
       })
   })
   main.replaceChildren(
@@ -69,7 +102,20 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
       { class: 'instructor' },
       h('h1', {}, 'Cohorts'),
       cohorts.length
-        ? h('table', { class: 'data' }, h('thead', {}, h('tr', {}, ...['Cohort', 'Lab', 'Joined', 'Mode', 'Environments'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...rows))
+        ? h(
+            'table',
+            { class: 'data' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...['Cohort', 'Lab', 'Joined', 'Mode', 'Environments'].map((t) => h('th', { scope: 'col' }, t)),
+              ),
+            ),
+            h('tbody', {}, ...rows),
+          )
         : h('p', { class: 'muted' }, 'No cohort yet.'),
       form,
     ),

@@ -20,8 +20,14 @@ function download(name: string, blob: Blob): void {
 export async function showCohort(main: HTMLElement, id: string): Promise<void> {
   const [cohort, handout] = await Promise.all([instructorApi.detail(id), instructorApi.handout(id)])
   document.title = `${cohort.name} · kindlab`
-  byId('crumbs').replaceChildren(h('a', { href: '/instructor' }, 'Instructor'), h('span', { 'aria-hidden': 'true' }, ' / '), h('span', {}, cohort.name))
-  const created = JSON.parse(sessionStorage.getItem(`kindlab.created.${cohort.id}`) ?? '{}') as { webhookSecret?: string }
+  byId('crumbs').replaceChildren(
+    h('a', { href: '/instructor' }, 'Instructor'),
+    h('span', { 'aria-hidden': 'true' }, ' / '),
+    h('span', {}, cohort.name),
+  )
+  const created = JSON.parse(sessionStorage.getItem(`kindlab.created.${cohort.id}`) ?? '{}') as {
+    webhookSecret?: string
+  }
   const status = h('span', { class: 'live-state', role: 'status', 'data-live': 'false' }, 'connecting…')
   const message = h('p', { class: 'form-error', role: 'alert' })
   const view = createGradeBookView({
@@ -44,31 +50,74 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
     },
   )
   const csv = h('button', { type: 'button' }, 'Export CSV')
-  csv.addEventListener('click', () => void instructorApi.csv(cohort.id).then((b) => download(`${cohort.name}-gradebook.csv`, b)))
+  csv.addEventListener(
+    'click',
+    () => void instructorApi.csv(cohort.id).then((b) => download(`${cohort.name}-gradebook.csv`, b)),
+  )
   const json = h('button', { type: 'button' }, 'Export JSON')
-  json.addEventListener('click', () => void instructorApi.gradebook(cohort.id).then((b) => download(`${cohort.name}-gradebook.json`, new Blob([JSON.stringify(b, null, 2)], { type: 'application/json' }))))
+  json.addEventListener(
+    'click',
+    () =>
+      void instructorApi
+        .gradebook(cohort.id)
+        .then((b) =>
+          download(
+            `${cohort.name}-gradebook.json`,
+            new Blob([JSON.stringify(b, null, 2)], { type: 'application/json' }),
+          ),
+        ),
+  )
   const teardown = h('button', { type: 'button', class: 'danger' }, 'Tear down')
   teardown.addEventListener('click', () => {
     if (confirm(`Tear down ${cohort.name}? Every trainee environment is deleted and their sessions end.`)) {
       instructorApi.teardown(cohort.id).then(
-        (r) => (message.textContent = r.leftovers.length ? `Still going away: ${r.leftovers.join(', ')}` : 'Torn down: nothing is left in the cluster.'),
+        (r) =>
+          (message.textContent = r.leftovers.length
+            ? `Still going away: ${r.leftovers.join(', ')}`
+            : 'Torn down: nothing is left in the cluster.'),
         (err: unknown) => (message.textContent = err instanceof ApiError ? err.message : 'Teardown failed.'),
       )
     }
   })
   const joinLink = new URL(handout.joinUrl).pathname
-  const planned = h('details', { class: 'plan' }, h('summary', {}, cohort.offline ? 'Planned isolation objects (not applied)' : 'Isolation objects per trainee'))
+  const planned = h(
+    'details',
+    { class: 'plan' },
+    h('summary', {}, cohort.offline ? 'Planned isolation objects (not applied)' : 'Isolation objects per trainee'),
+  )
   planned.addEventListener(
     'toggle',
     () =>
       void instructorApi.plan(cohort.id).then((p) => {
-        const plan = p.plan as { shared?: PlannedObject[]; example?: { objects: PlannedObject[] }; clusters?: Array<{ clusterName: string; commands: string[][] }> }
-        const line = (o: PlannedObject) => h('li', {}, h('code', {}, `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`))
+        const plan = p.plan as {
+          shared?: PlannedObject[]
+          example?: { objects: PlannedObject[] }
+          clusters?: Array<{ clusterName: string; commands: string[][] }>
+        }
+        const line = (o: PlannedObject) =>
+          h(
+            'li',
+            {},
+            h('code', {}, `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`),
+          )
         planned.replaceChildren(
           planned.firstChild ?? '',
           plan.clusters
-            ? h('ul', {}, ...plan.clusters.map((c) => h('li', {}, h('code', {}, c.commands.map((cmd) => cmd.join(' ')).join(' && ')))))
-            : h('div', {}, h('h3', {}, 'Once per cohort'), h('ul', {}, ...(plan.shared ?? []).map(line)), h('h3', {}, 'Per trainee (the first shown)'), h('ul', {}, ...(plan.example?.objects ?? []).map(line))),
+            ? h(
+                'ul',
+                {},
+                ...plan.clusters.map((c) =>
+                  h('li', {}, h('code', {}, c.commands.map((cmd) => cmd.join(' ')).join(' && '))),
+                ),
+              )
+            : h(
+                'div',
+                {},
+                h('h3', {}, 'Once per cohort'),
+                h('ul', {}, ...(plan.shared ?? []).map(line)),
+                h('h3', {}, 'Per trainee (the first shown)'),
+                h('ul', {}, ...(plan.example?.objects ?? []).map(line)),
+              ),
         )
       }),
     { once: true },
@@ -79,7 +128,11 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
       { class: 'instructor' },
       h('h1', {}, cohort.name, ' ', status),
       cohort.offline
-        ? h('p', { class: 'notice', 'data-testid': 'offline-notice' }, 'Offline: no cluster is attached, so the isolation objects (namespaces, RBAC, quotas, network and admission policies) are only planned, not applied. Trainees get local terminals.')
+        ? h(
+            'p',
+            { class: 'notice', 'data-testid': 'offline-notice' },
+            'Offline: no cluster is attached, so the isolation objects (namespaces, RBAC, quotas, network and admission policies) are only planned, not applied. Trainees get local terminals.',
+          )
         : undefined,
       h(
         'dl',
@@ -95,7 +148,14 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
         created.webhookSecret ? h('dt', {}, 'Webhook secret (shown once)') : undefined,
         created.webhookSecret ? h('dd', {}, h('code', {}, created.webhookSecret)) : undefined,
       ),
-      h('div', { class: 'toolbar' }, h('a', { class: 'button', href: `/instructor/cohorts/${cohort.id}/handout` }, 'Printable handout'), csv, json, teardown),
+      h(
+        'div',
+        { class: 'toolbar' },
+        h('a', { class: 'button', href: `/instructor/cohorts/${cohort.id}/handout` }, 'Printable handout'),
+        csv,
+        json,
+        teardown,
+      ),
       message,
       planned,
       h('h2', {}, 'Grade book'),

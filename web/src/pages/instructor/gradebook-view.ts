@@ -16,16 +16,31 @@ function minutes(ms: number): string {
   return m < 1 ? '<1 min' : `${m} min`
 }
 
-export function createGradeBookView(actions: { watch(traineeId: string): void; reset(traineeId: string): void }): GradeBookView {
+export function createGradeBookView(actions: {
+  watch(traineeId: string): void
+  reset(traineeId: string): void
+}): GradeBookView {
   let book: GradeBookDto | undefined
   const table = h('table', { class: 'gradebook', 'data-testid': 'gradebook' })
-  const detail = h('p', { class: 'gradebook-detail', role: 'status', 'aria-live': 'polite', 'data-testid': 'gradebook-detail' })
+  const detail = h('p', {
+    class: 'gradebook-detail',
+    role: 'status',
+    'aria-live': 'polite',
+    'data-testid': 'gradebook-detail',
+  })
   const element = h('div', { class: 'gradebook-wrap' }, table, detail)
-  const who = (r: GradeRowDto): string => (r.displayName && r.displayName !== r.traineeId ? `${r.displayName} (${r.traineeId})` : r.traineeId)
+  const who = (r: GradeRowDto): string =>
+    r.displayName && r.displayName !== r.traineeId ? `${r.displayName} (${r.traineeId})` : r.traineeId
 
   const isStuck = (r: GradeRowDto): boolean => {
     const onStep = Date.now() - r.currentSince
-    return !r.labCompleted && r.joinedAt !== undefined && r.failuresOnStep > 0 && onStep > (book?.stuckAfterMs ?? 600_000) && !r.passedSteps.includes(r.currentStep)
+    return (
+      !r.labCompleted &&
+      r.joinedAt !== undefined &&
+      r.failuresOnStep > 0 &&
+      onStep > (book?.stuckAfterMs ?? 600_000) &&
+      !r.passedSteps.includes(r.currentStep)
+    )
   }
 
   const rowElement = (r: GradeRowDto): HTMLTableRowElement => {
@@ -35,17 +50,35 @@ export function createGradeBookView(actions: { watch(traineeId: string): void; r
       const state = cell ? (cell.passed ? 'passed' : 'failed') : 'none'
       const text = cell ? (cell.passed ? '✓' : `✗ ${cell.failures}`) : '·'
       if (!cell) {
-        return h('td', { class: `cell cell-${state}`, 'data-check': c.id, 'data-state': state, title: 'not tried yet' }, text)
+        return h(
+          'td',
+          { class: `cell cell-${state}`, 'data-check': c.id, 'data-state': state, title: 'not tried yet' },
+          text,
+        )
       }
       // The last result's message: a tooltip, and on click (or Enter) in the line under the grid.
-      const show = h('button', { type: 'button', class: 'cell-button', title: cell.message, 'aria-label': `${c.title}: ${cell.passed ? 'passed' : `failed ${cell.failures} times`}. Show the last message.` }, text)
+      const show = h(
+        'button',
+        {
+          type: 'button',
+          class: 'cell-button',
+          title: cell.message,
+          'aria-label': `${c.title}: ${cell.passed ? 'passed' : `failed ${cell.failures} times`}. Show the last message.`,
+        },
+        text,
+      )
       show.addEventListener('click', () => {
         detail.textContent = `${who(r)} · ${c.title}: ${cell.message}`
       })
       return h('td', { class: `cell cell-${state}`, 'data-check': c.id, 'data-state': state }, show)
     })
     const stuck = isStuck(r)
-    const step = r.joinedAt === undefined ? 'not joined' : r.labCompleted ? 'done' : `step ${r.currentStep + 1} · ${minutes(Date.now() - r.currentSince)}`
+    const step =
+      r.joinedAt === undefined
+        ? 'not joined'
+        : r.labCompleted
+          ? 'done'
+          : `step ${r.currentStep + 1} · ${minutes(Date.now() - r.currentSince)}`
     const watch = h('button', { type: 'button', class: 'small', ...(r.sessionId ? {} : { disabled: true }) }, 'Watch')
     watch.addEventListener('click', () => actions.watch(r.traineeId))
     const reset = h('button', { type: 'button', class: 'small danger' }, 'Reset')
@@ -65,10 +98,25 @@ export function createGradeBookView(actions: { watch(traineeId: string): void; r
     if (!book) {
       return
     }
-    const stepHeads = book.steps.filter((s) => s.checks.length > 0).map((s) => h('th', { colspan: String(s.checks.length), scope: 'colgroup' }, `${s.index + 1}. ${s.title}`))
+    const stepHeads = book.steps
+      .filter((s) => s.checks.length > 0)
+      .map((s) => h('th', { colspan: String(s.checks.length), scope: 'colgroup' }, `${s.index + 1}. ${s.title}`))
     const checkHeads = book.steps.flatMap((s) => s.checks.map((c) => h('th', { scope: 'col', title: c.id }, c.title)))
     table.replaceChildren(
-      h('thead', {}, h('tr', {}, h('th', { colspan: '3' }), ...stepHeads, h('th', {})), h('tr', {}, h('th', { scope: 'col' }, 'Trainee'), h('th', { scope: 'col' }, 'Env'), h('th', { scope: 'col' }, 'Where'), ...checkHeads, h('th', { scope: 'col' }, 'Actions'))),
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', { colspan: '3' }), ...stepHeads, h('th', {})),
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Trainee'),
+          h('th', { scope: 'col' }, 'Env'),
+          h('th', { scope: 'col' }, 'Where'),
+          ...checkHeads,
+          h('th', { scope: 'col' }, 'Actions'),
+        ),
+      ),
       h('tbody', {}, ...book.rows.map(rowElement)),
     )
   }

@@ -12,7 +12,13 @@ export async function showHandout(main: HTMLElement, id: string): Promise<void> 
     h(
       'section',
       { class: 'handout' },
-      h('header', { class: 'handout-head' }, h('h1', {}, `${handout.lab} — ${handout.cohort}`), h('p', {}, 'Class code: ', h('strong', {}, handout.classCode), ' · join at ', h('code', {}, handout.joinUrl)), print),
+      h(
+        'header',
+        { class: 'handout-head' },
+        h('h1', {}, `${handout.lab} — ${handout.cohort}`),
+        h('p', {}, 'Class code: ', h('strong', {}, handout.classCode), ' · join at ', h('code', {}, handout.joinUrl)),
+        print,
+      ),
       h(
         'ol',
         { class: 'handout-cards' },

@@ -37,13 +37,22 @@ export async function showInstructor(main: HTMLElement, path: string): Promise<v
 function showSignIn(main: HTMLElement, done: () => void): void {
   document.title = 'Instructor sign-in · kindlab'
   const secret = h('input', { id: 'admin-secret', type: 'password', required: true, autocomplete: 'current-password' })
-  const kind = h('select', { id: 'admin-kind' }, h('option', { value: 'adminToken' }, 'Admin token'), h('option', { value: 'password' }, 'Password'))
+  const kind = h(
+    'select',
+    { id: 'admin-kind' },
+    h('option', { value: 'adminToken' }, 'Admin token'),
+    h('option', { value: 'password' }, 'Password'),
+  )
   const error = h('p', { class: 'form-error', role: 'alert' })
   const form = h(
     'form',
     { class: 'panel-form', 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title' }, 'Instructor sign-in'),
-    h('p', { class: 'muted' }, 'Use the admin token kindlab printed at its first start, or the password set with `kindlab cohort password`.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Use the admin token kindlab printed at its first start, or the password set with `kindlab cohort password`.',
+    ),
     h('label', { for: 'admin-kind' }, 'Sign in with'),
     kind,
     h('label', { for: 'admin-secret' }, 'Secret'),

@@ -17,7 +17,19 @@ export async function showWatch(main: HTMLElement, id: string, trainee: string):
   )
   const status = h('div', { class: 'terminal-status', role: 'status', 'data-state': 'connecting' }, 'Connecting…')
   const host = h('div', { class: 'terminal-host' })
-  main.replaceChildren(h('section', { class: 'watch' }, h('p', { class: 'notice' }, `Read-only view of ${trainee}'s terminal: you see what they see; typing does nothing.`), status, host))
+  main.replaceChildren(
+    h(
+      'section',
+      { class: 'watch' },
+      h(
+        'p',
+        { class: 'notice' },
+        `Read-only view of ${trainee}'s terminal: you see what they see; typing does nothing.`,
+      ),
+      status,
+      host,
+    ),
+  )
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
   mountTerminal(host, {
     url: `${scheme}//${location.host}/ws/watch`,
