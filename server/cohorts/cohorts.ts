@@ -10,6 +10,7 @@ import { createCohortEvents } from './cohort-events.ts'
 import { createCohortService } from './cohort-service.ts'
 import type { EnvironmentBackend } from './environments.ts'
 import { createGradeBook } from './gradebook.ts'
+import { createGradeBookQueries } from './gradebook-queries.ts'
 import { createInstructorAuth } from './instructor-auth.ts'
 import { createCohortSecrets, loadCohortKey } from './secrets.ts'
 import { createWarmPool, type PoolLogger } from './warm-pool.ts'
@@ -53,6 +54,7 @@ export function createCohorts(deps: CohortsDeps) {
   })
   const gradebook = createGradeBook(
     repo,
+    createGradeBookQueries(deps.db),
     deps.catalog,
     deps.stuckAfterMs === undefined ? {} : { stuckAfterMs: deps.stuckAfterMs },
   )

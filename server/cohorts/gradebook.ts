@@ -3,7 +3,8 @@
 // survives restarts; exported as JSON or CSV.
 import type { GradeBookDto, GradeRowDto } from '../protocol/cohort-dto.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
-import type { AttemptAggregate, CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
+import type { CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
+import type { AttemptAggregate, GradeBookQueries, StepRow } from './gradebook-queries.ts'
 
 /** A trainee this long on a step with failed checks is highlighted. @default 10 minutes */
 export const DEFAULT_STUCK_AFTER_MS = 10 * 60_000
@@ -13,7 +14,12 @@ export interface GradeBookOptions {
   now?: () => number
 }
 
-export function createGradeBook(repo: CohortsRepo, catalog: LabCatalog, options: GradeBookOptions = {}) {
+export function createGradeBook(
+  repo: CohortsRepo,
+  queries: GradeBookQueries,
+  catalog: LabCatalog,
+  options: GradeBookOptions = {},
+) {
   const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS
   const now = options.now ?? Date.now
 
@@ -26,7 +32,7 @@ export function createGradeBook(repo: CohortsRepo, catalog: LabCatalog, options:
     seat: SeatRecord,
     labSteps: GradeBookDto['steps'],
     attempts: AttemptAggregate[],
-    stepRows: Array<{ step_index: number; passed_at: number | null; current: number }>,
+    stepRows: StepRow[],
   ): GradeRowDto {
     const checks: GradeRowDto['checks'] = {}
     for (const a of attempts) {
@@ -67,8 +73,8 @@ export function createGradeBook(repo: CohortsRepo, catalog: LabCatalog, options:
 
   function book(cohort: CohortRecord): GradeBookDto {
     const labSteps = steps(cohort)
-    const attempts = repo.latestAttempts(cohort.id, cohort.labId)
-    const stepRows = repo.stepRows(cohort.id, cohort.labId)
+    const attempts = queries.latestAttempts(cohort.id, cohort.labId)
+    const stepRows = queries.stepRows(cohort.id, cohort.labId)
     const rows = repo.seats(cohort.id).map((seat) =>
       rowOf(
         cohort,
@@ -97,8 +103,8 @@ export function createGradeBook(repo: CohortsRepo, catalog: LabCatalog, options:
       if (!seat) {
         return undefined
       }
-      const attempts = seat.sessionId ? repo.latestAttemptsOf(seat.sessionId, cohort.labId) : []
-      const stepRows = seat.sessionId ? repo.stepRowsOf(seat.sessionId, cohort.labId) : []
+      const attempts = seat.sessionId ? queries.latestAttempts(cohort.id, cohort.labId, seat.sessionId) : []
+      const stepRows = seat.sessionId ? queries.stepRows(cohort.id, cohort.labId, seat.sessionId) : []
       return rowOf(cohort, seat, steps(cohort), attempts, stepRows)
     },
   }

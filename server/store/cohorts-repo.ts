@@ -1,6 +1,6 @@
 // Cohorts and their trainee seats: one row per seat, created with the cohort; a seat's
 // environment moves planned → provisioning → ready → claimed (or failed). Join tokens are
-// stored only as SHA-256 hashes. Also the read side of the grade book (attempt aggregates).
+// stored only as SHA-256 hashes. The grade book's reads are in cohorts/gradebook-queries.ts.
 import type { CohortMode, EnvState } from '../protocol/cohort-dto.ts'
 import { randomBytes } from 'node:crypto'
 import type { Db } from './db.ts'
@@ -104,16 +104,6 @@ export interface NewCohort {
   seats: Array<{ traineeId: string; joinHash: string }>
 }
 
-export interface AttemptAggregate {
-  sessionId: string
-  checkId: string
-  stepIndex: number
-  passed: boolean
-  message: string
-  at: number
-  failures: number
-}
-
 export function createCohortsRepo(db: Db, now: () => number = Date.now) {
   const insertCohort = db.prepare(
     `INSERT INTO cohorts (id, name, lab_id, mode, domain, seats, reserve, offline, webhook_url, webhook_secret, created_at)
@@ -142,54 +132,6 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
   const reset = db.prepare(
     `UPDATE cohort_trainees SET generation = generation + 1, join_hash = ?, session_id = NULL, joined_at = NULL,
      display_name = NULL, env_state = 'planned', env_error = NULL, env_ready_at = NULL WHERE cohort_id = ? AND trainee_id = ?`,
-  )
-  const attempts = db.prepare<
-    [{ cohort: string; lab: string }],
-    {
-      session_id: string
-      check_id: string
-      step_index: number
-      passed: number
-      message: string
-      created_at: number
-      failures: number
-    }
-  >(
-    `SELECT a.session_id, a.check_id, a.step_index, a.passed, a.message, a.created_at,
-       (SELECT COUNT(*) FROM check_attempts f WHERE f.session_id = a.session_id AND f.lab_id = a.lab_id AND f.check_id = a.check_id AND f.passed = 0) AS failures
-     FROM check_attempts a
-     WHERE a.id IN (SELECT MAX(id) FROM check_attempts WHERE lab_id = @lab AND session_id IN
-       (SELECT session_id FROM cohort_trainees WHERE cohort_id = @cohort AND session_id IS NOT NULL) GROUP BY session_id, check_id)`,
-  )
-  const steps = db.prepare<
-    [{ cohort: string; lab: string }],
-    { session_id: string; step_index: number; passed_at: number | null; current: number }
-  >(
-    `SELECT session_id, step_index, passed_at, current FROM step_progress WHERE lab_id = @lab AND session_id IN
-       (SELECT session_id FROM cohort_trainees WHERE cohort_id = @cohort AND session_id IS NOT NULL)`,
-  )
-  const attemptsOf = db.prepare<
-    [{ session: string; lab: string }],
-    {
-      session_id: string
-      check_id: string
-      step_index: number
-      passed: number
-      message: string
-      created_at: number
-      failures: number
-    }
-  >(
-    `SELECT a.session_id, a.check_id, a.step_index, a.passed, a.message, a.created_at,
-       (SELECT COUNT(*) FROM check_attempts f WHERE f.session_id = a.session_id AND f.lab_id = a.lab_id AND f.check_id = a.check_id AND f.passed = 0) AS failures
-     FROM check_attempts a
-     WHERE a.id IN (SELECT MAX(id) FROM check_attempts WHERE session_id = @session AND lab_id = @lab GROUP BY check_id)`,
-  )
-  const stepsOf = db.prepare<
-    [{ session: string; lab: string }],
-    { session_id: string; step_index: number; passed_at: number | null; current: number }
-  >(
-    'SELECT session_id, step_index, passed_at, current FROM step_progress WHERE session_id = @session AND lab_id = @lab',
   )
   const byName = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE name = ?')
   const byId = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE id = ?')
@@ -295,35 +237,6 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
            (SELECT session_id FROM cohort_trainees ct JOIN cohorts c ON c.id = ct.cohort_id WHERE c.state = 'ended')`,
         )
         .run(now()).changes
-    },
-    latestAttempts(cohortId: string, labId: string): AttemptAggregate[] {
-      return attempts.all({ cohort: cohortId, lab: labId }).map((r) => ({
-        sessionId: r.session_id,
-        checkId: r.check_id,
-        stepIndex: r.step_index,
-        passed: r.passed === 1,
-        message: r.message,
-        at: r.created_at,
-        failures: r.failures,
-      }))
-    },
-    stepRows(cohortId: string, labId: string) {
-      return steps.all({ cohort: cohortId, lab: labId })
-    },
-    /** The latest attempt per check of one session (one grade book row). */
-    latestAttemptsOf(sessionId: string, labId: string): AttemptAggregate[] {
-      return attemptsOf.all({ session: sessionId, lab: labId }).map((r) => ({
-        sessionId: r.session_id,
-        checkId: r.check_id,
-        stepIndex: r.step_index,
-        passed: r.passed === 1,
-        message: r.message,
-        at: r.created_at,
-        failures: r.failures,
-      }))
-    },
-    stepRowsOf(sessionId: string, labId: string) {
-      return stepsOf.all({ session: sessionId, lab: labId })
     },
   }
 }
