@@ -51,11 +51,13 @@ describe.skipIf(inject('clusterKind') !== 'sim')('kindlab up --context on a real
   })
 
   afterAll(async () => {
-    await ops?.delete([...bp.addons.manifests, ...bp.app.manifests].flatMap((f) => f.objects)).catch(() => undefined)
-    await kc
-      ?.makeApiClient(CoreV1Api)
-      .deleteNamespace({ name: bp.istio.namespace })
-      .catch(() => undefined)
+    // Other suites share istio-system and hipster (they create them when missing): delete what this
+    // file created in them, never the namespaces themselves (a terminating namespace refuses objects).
+    const created = [
+      ...istioStandIn(bp, { nodePorts: true }),
+      ...[...bp.addons.manifests, ...bp.app.manifests].flatMap((f) => f.objects),
+    ].filter((o) => o.kind !== 'Namespace')
+    await ops?.delete(created).catch(() => undefined)
     rmSync(workDir, { recursive: true, force: true })
   })
 
