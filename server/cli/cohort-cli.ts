@@ -104,7 +104,7 @@ const commands: Record<string, Action> = {
       ...(flags.webhook ? { webhookUrl: flags.webhook } : {}),
     })
     if (flags.wait !== false && !created.offline) {
-      out(pc.dim(`preparing ${created.reserve} environments…`))
+      process.stderr.write(pc.dim(`preparing ${created.reserve} environments…\n`))
       await cohorts.pool.idle(created.id)
     }
     const detail = cohorts.service.detail(created.id)

@@ -1,7 +1,10 @@
 // The cohort API end to end through fastify inject (offline: environments are planned only):
 // instructor auth, create, join by link and by class code, grade book live rows, CSV, reset,
 // teardown, and that trainee tokens cannot reach instructor routes or each other's data.
+import { cpSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { bundledLabsDir } from '../paths.ts'
 import type { CohortDetailDto, GradeBookDto, HandoutDto, JoinResultDto } from '../protocol/cohort-dto.ts'
 import { buildCohortTestApp, type CohortTestApp } from './test-app.test-helper.ts'
 
@@ -69,6 +72,47 @@ describe('grade book stream', () => {
     await t.app.close()
     expect(Date.now() - started).toBeLessThan(5000)
     expect((await reader.read()).done).toBe(true)
+  })
+})
+
+describe('webhook events', () => {
+  it('fires joined, check, step and lab completion events once each, in order', async () => {
+    const c = await createCohort({ name: 'events', webhookUrl: 'http://127.0.0.1:9/hook' })
+    const a = await joinWith({ classCode: c.classCode, displayName: 'Ada' })
+    const dir =
+      t.db
+        .prepare<[string], { workspace_dir: string }>('SELECT workspace_dir FROM sessions WHERE id = ?')
+        .get(a.sessionId)?.workspace_dir ?? ''
+    const solution = join(bundledLabsDir(), 'hello-kindlab', 'solution')
+    const steps = readdirSync(solution).sort()
+    for (const [index, step] of steps.entries()) {
+      cpSync(join(solution, step), dir, { recursive: true })
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/labs/hello-kindlab/steps/${index}/check`,
+        headers: auth(a.token),
+        payload: {},
+      })
+      expect(res.json<{ stepPassed: boolean }>().stepPassed, `${step}: ${res.body}`).toBe(true)
+    }
+    // Checking a passed step again is not a new completion.
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/labs/hello-kindlab/steps/0/check',
+      headers: auth(a.token),
+      payload: {},
+    })
+    const events = t.db
+      .prepare<[string], { event: string }>('SELECT event FROM webhook_outbox WHERE cohort_id = ? ORDER BY id')
+      .all(c.id)
+      .map((r) => r.event)
+    expect(events[0]).toBe('trainee.joined')
+    expect(events.filter((e) => e === 'step.completed')).toHaveLength(steps.length)
+    expect(events.filter((e) => e === 'lab.completed')).toHaveLength(1)
+    expect(events.indexOf('lab.completed')).toBe(events.lastIndexOf('step.completed') + 1)
+    expect(events.filter((e) => e === 'check.failed')).toHaveLength(0)
+    const book = t.cohorts.gradebook.book(t.cohorts.service.find('events'))
+    expect(book.rows.find((r) => r.traineeId === a.traineeId)?.labCompleted).toBe(true)
   })
 })
 
