@@ -36,6 +36,8 @@ export interface ServeOptions {
   clusterEnv?: Record<string, string>
   /** Grading services (checks/live-services.ts keys): the resource source and the live cluster. */
   services?: Readonly<Record<string, unknown>>
+  /** Values for lab variables the server knows better than the lab, e.g. LEARNER_NAMESPACE live. */
+  varDefaults?: Readonly<Record<string, string>>
   prettyLogs?: boolean
 }
 
@@ -51,7 +53,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const sessionsRepo = createSessionsRepo(db)
   const progress = createProgressRepo(db)
   const sessions = createSessionService(sessionsRepo, config.dataDir)
-  const catalog = createLabCatalog(labs)
+  const catalog = createLabCatalog(labs, options.varDefaults)
   const clusterEnv = options.clusterEnv ?? {}
   const environment = createLabEnvironmentSource(labs)
   const cohorts = wireCohorts({ db, config, sessions, catalog, clusterEnv, terminalManager: () => terminal.manager() })

@@ -8,7 +8,7 @@ import { bundledLabsDir } from '../paths.ts'
 
 export async function runDoctor(dataDir?: string): Promise<DoctorReport> {
   const config = loadConfig(process.env, { labsDir: bundledLabsDir(), ...(dataDir ? { dataDir } : {}) })
-  return judgeMachine(await gatherMachineFacts(kindlabBinDir(config.dataDir), [80, 443]))
+  return judgeMachine(await gatherMachineFacts(kindlabBinDir(config.dataDir), [80, 443, 3306]))
 }
 
 const mark: Record<DoctorStatus, string> = { ok: pc.green('✔ ok'), warn: pc.yellow('! warn'), fail: pc.red('✘ fail') }

@@ -15,6 +15,8 @@ export async function serveForeground(
     offlineReason?: string
     clusterEnv?: Record<string, string>
     services?: Readonly<Record<string, unknown>>
+    /** Values for lab variables the server knows better than the lab (e.g. the shop's namespace). */
+    varDefaults?: Record<string, string>
   },
 ): Promise<RunningServer> {
   const overrides = overridesFrom(flags)
@@ -30,6 +32,7 @@ export async function serveForeground(
     prettyLogs: process.stdout.isTTY,
     ...(mode.clusterEnv ? { clusterEnv: mode.clusterEnv } : {}),
     ...(mode.services ? { services: mode.services } : {}),
+    ...(mode.varDefaults ? { varDefaults: mode.varDefaults } : {}),
   })
   const link = config.accessToken ? `${server.url}#access=${config.accessToken}` : server.url
   process.stdout.write(`${pc.bold('kindlab')} is serving the labs at ${pc.cyan(link)}\n`)

@@ -120,7 +120,13 @@ export async function runUp(flags: Flags): Promise<void> {
     }
     const server = await serveForeground(
       { ...flags, context: plan.context },
-      { offline: false, clusterEnv: await terminalEnvFor(plan, env), services: liveServicesFor(plan, bp, env) },
+      {
+        offline: false,
+        clusterEnv: await terminalEnvFor(plan, env),
+        services: liveServicesFor(plan, bp, env),
+        // The shop runs in the blueprint's namespace: that is where the learner works.
+        varDefaults: { LEARNER_NAMESPACE: bp.app.namespace },
+      },
     )
     process.stdout.write(pc.dim('Preparing the live lab; the page shows the progress too.\n'))
     await provisionServing(plan, env, server, abort.signal, first)

@@ -12,7 +12,11 @@ export interface LabCatalog {
   varsFor(lab: Lab, sessionVars: Readonly<Record<string, string>>): Record<string, string>
 }
 
-export function createLabCatalog(labs: readonly Lab[]): LabCatalog {
+/**
+ * @param varDefaults values for variables the server knows (lab default < these < the session's own);
+ *   applied only to variables a lab declares.
+ */
+export function createLabCatalog(labs: readonly Lab[], varDefaults: Readonly<Record<string, string>> = {}): LabCatalog {
   const byId = new Map(labs.map((l) => [l.id, l]))
   const summary = (lab: Lab): LabSummaryDto => ({
     id: lab.id,
@@ -60,7 +64,7 @@ export function createLabCatalog(labs: readonly Lab[]): LabCatalog {
     varsFor(lab, sessionVars) {
       const vars: Record<string, string> = {}
       for (const [name, def] of Object.entries(lab.variables ?? {})) {
-        vars[name] = String(def.default ?? '')
+        vars[name] = varDefaults[name] ?? String(def.default ?? '')
       }
       return { ...vars, ...sessionVars }
     },

@@ -5,6 +5,7 @@ import { serveOptions, type ServeFlags } from '../serve-flags.ts'
 
 export interface UpFlags extends ServeFlags {
   dryRun?: boolean
+  loadgen?: boolean
 }
 
 export function registerUp(program: Command): void {
@@ -12,7 +13,8 @@ export function registerUp(program: Command): void {
     program
       .command('up')
       .description('provision the live lab (kind + Istio + the Hipster shop) and serve it')
-      .option('--dry-run', 'print the whole plan (steps, images, ports) and exit'),
+      .option('--dry-run', 'print the whole plan (steps, images, ports) and exit')
+      .option('--loadgen', "also deploy the shop's load generator (off by default)"),
   )
     .addHelpText('after', '\nWithout Docker or kind, `up` explains what is missing and serves the labs offline.')
     .action(async (flags: UpFlags) => {
