@@ -1,6 +1,6 @@
 // The learner's resources as the cluster has them (live mode): Istio Gateways, VirtualServices,
-// DestinationRules and ServiceEntries (CustomObjectsApi, networking.istio.io/v1) plus Services and
-// Pods (CoreV1Api), as plain API objects for the grader. Errors become AppErrors here.
+// DestinationRules and ServiceEntries (CustomObjectsApi, networking.istio.io/v1) plus Services,
+// Pods, ConfigMaps and Secrets (keys only, never values) (CoreV1Api), as plain API objects for the grader. Errors become AppErrors here.
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
 import type { ResourceSnapshot, ResourceSource } from '../../checks/live-services.ts'
 import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
@@ -58,7 +58,32 @@ async function listCore(kc: KubeConfig, namespaces: readonly string[] | undefine
   const pods = namespaces
     ? (await Promise.all(namespaces.map((namespace) => core.listNamespacedPod({ namespace })))).flatMap((l) => l.items)
     : (await core.listPodForAllNamespaces()).items
-  return [...services.map((s) => plainObject(s, 'v1', 'Service')), ...pods.map((p) => plainObject(p, 'v1', 'Pod'))]
+  return [
+    ...services.map((s) => plainObject(s, 'v1', 'Service')),
+    ...pods.map((p) => plainObject(p, 'v1', 'Pod')),
+    ...(await listConfig(core, namespaces)),
+  ]
+}
+
+/** ConfigMaps (lab answers) and Secrets (TLS credentials): Secrets without their data, never graded. */
+async function listConfig(core: CoreV1Api, namespaces: readonly string[] | undefined): Promise<Json[]> {
+  const configMaps = namespaces
+    ? (await Promise.all(namespaces.map((namespace) => core.listNamespacedConfigMap({ namespace })))).flatMap(
+        (l) => l.items,
+      )
+    : (await core.listConfigMapForAllNamespaces()).items
+  const secrets = namespaces
+    ? (await Promise.all(namespaces.map((namespace) => core.listNamespacedSecret({ namespace })))).flatMap(
+        (l) => l.items,
+      )
+    : (await core.listSecretForAllNamespaces()).items
+  return [
+    ...configMaps.map((c) => plainObject(c, 'v1', 'ConfigMap')),
+    ...secrets.map((secret) => {
+      const o = plainObject({ metadata: secret.metadata, type: secret.type }, 'v1', 'Secret')
+      return { ...o, data: Object.fromEntries(Object.keys(secret.data ?? {}).map((k) => [k, ''])) }
+    }),
+  ]
 }
 
 const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 404
