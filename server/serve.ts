@@ -21,6 +21,9 @@ import { createProgressRepo } from './store/progress-repo.ts'
 import { createSessionsRepo } from './store/sessions-repo.ts'
 import { webDistDir } from './paths.ts'
 import { attachTerminal } from './terminal-wiring.ts'
+import { createLazyCohortSessionFactory } from './cohorts/terminal-backend.ts'
+import { createPodExec } from './cohorts/pod-terminal.ts'
+import { loadKubeConfig } from './adapters/kube/kube-config.ts'
 import { wireCohorts } from './cohorts/server-wiring.ts'
 
 export interface RunningServer {
@@ -80,6 +83,19 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     isAllowedOrigin: (origin, host) => isAllowedOrigin(origin, host, config.allowedOrigins),
     env: clusterEnv,
     idleTimeoutMs: config.sessionIdleMinutes * 60_000,
+    // Live: a trainee's shell runs in their workspace pod (exec); everyone else gets a local shell.
+    ...(config.offline
+      ? {}
+      : {
+          createSession: createLazyCohortSessionFactory(() =>
+            createPodExec(
+              loadKubeConfig({
+                ...(clusterEnv['KUBECONFIG'] ? { kubeconfigPath: clusterEnv['KUBECONFIG'] } : {}),
+                ...(config.kubeContext ? { context: config.kubeContext } : {}),
+              }).kc,
+            ),
+          ),
+        }),
   })
   const app = await buildApp({
     logger: loggerOptions(config.logLevel, options.prettyLogs ?? false),
@@ -93,7 +109,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     status,
     webDir: webDistDir(),
     registerTerminal: (instance) => terminal.register(instance),
-    registerCohorts: cohorts.register,
+    registerCohorts: (instance) => cohorts.register(instance),
   })
   for (const issue of issues) {
     const text = issue.level === 'error' ? `lab skipped: ${issue.message}` : `lab warning: ${issue.message}`

@@ -2,7 +2,11 @@
 // shell in its workspace, with the cluster's environment (KUBECONFIG) and the lab variables.
 import type { FastifyInstance } from 'fastify'
 import type { SessionRecord } from './store/sessions-repo.ts'
-import { createTerminalManager, type TerminalManager } from './terminal/terminal-manager.ts'
+import {
+  createTerminalManager,
+  type TerminalManager,
+  type TerminalManagerOptions,
+} from './terminal/terminal-manager.ts'
 import { terminalRoute, type TerminalAuth } from './terminal/terminal-route.ts'
 
 export interface TerminalWiringOptions {
@@ -11,6 +15,8 @@ export interface TerminalWiringOptions {
   /** Environment every shell gets (e.g. KUBECONFIG when a cluster is attached). */
   env: Readonly<Record<string, string>>
   idleTimeoutMs: number
+  /** Where shells run (e.g. a trainee's workspace pod); a local shell when absent. */
+  createSession?: TerminalManagerOptions['createSession']
 }
 
 export interface TerminalWiring {
@@ -29,10 +35,14 @@ export function attachTerminal(options: TerminalWiringOptions): TerminalWiring {
   })
   return {
     async register(app) {
-      manager = createTerminalManager({ logger: app.log, idleTimeoutMs: options.idleTimeoutMs })
+      manager = createTerminalManager({
+        logger: app.log,
+        idleTimeoutMs: options.idleTimeoutMs,
+        ...(options.createSession ? { createSession: options.createSession } : {}),
+      })
       await app.register(terminalRoute, {
         manager,
-        isAllowedOrigin: options.isAllowedOrigin,
+        isAllowedOrigin: (origin, host) => options.isAllowedOrigin(origin, host),
         authenticate: (token) => {
           const session = options.authenticate(token)
           return session ? toAuth(session) : undefined

@@ -29,6 +29,8 @@ export function createJoiner(deps: CohortServiceDeps) {
       TRAINEE_DOMAIN: traineeDomain(cohort, seat.traineeId),
       TRAINEE_NAMESPACE: traineeNamespace(cohort, seat.traineeId),
       TRAINEE_ID: seat.traineeId,
+      // Labs call the learner's namespace LEARNER_NAMESPACE: for a trainee it is their own.
+      LEARNER_NAMESPACE: traineeNamespace(cohort, seat.traineeId),
     }
     const name = displayName ?? seat.traineeId
     const { token, session } = await deps.sessions.create({ kind: 'trainee', displayName: name, vars })

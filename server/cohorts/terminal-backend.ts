@@ -28,3 +28,20 @@ export function createCohortSessionFactory(
     })
   }
 }
+
+/**
+ * The same choice, with the cluster's kubeconfig read only when the first trainee shell starts
+ * (`kindlab up` serves the page before the cluster exists).
+ */
+export function createLazyCohortSessionFactory(
+  loadExec: () => PodExec,
+): (options: TerminalSessionOptions) => TerminalSession {
+  let factory: ((options: TerminalSessionOptions) => TerminalSession) | undefined
+  return (options) => {
+    if (!options.env?.['TRAINEE_NAMESPACE']) {
+      return createTerminalSession(options)
+    }
+    factory ??= createCohortSessionFactory(loadExec())
+    return factory(options)
+  }
+}

@@ -80,3 +80,11 @@ export interface ProgressDto {
   currentStep: number
   lastResults: Record<string, { passed: boolean; message: string; hint?: string; at: number }>
 }
+
+/** The request path a grader check drew: which hop stopped the request (check detail.picture). */
+export interface RequestPathDto {
+  request: string
+  layer: string
+  hops: Array<{ hop: string; state: 'passed' | 'stopped' | 'not-reached' | 'unknown'; note?: string }>
+  stoppedAt?: string
+}

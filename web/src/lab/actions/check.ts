@@ -5,6 +5,7 @@ import { h } from '../../dom.ts'
 import { errorBox } from '../../pages/error-view.ts'
 import type { CheckResultDto } from '../../../../server/protocol/api-dto.ts'
 import type { StepAction } from './index.ts'
+import { pictureOf, renderRequestPath } from '../request-path.ts'
 
 const layerNames: Record<string, string> = {
   workspace: 'workspace files',
@@ -17,8 +18,10 @@ const layerNames: Record<string, string> = {
 function resultItem(
   r: Pick<CheckResultDto, 'id' | 'title' | 'passed' | 'message' | 'hint' | 'output'> & {
     layers?: CheckResultDto['layers']
+    detail?: unknown
   },
 ): HTMLElement {
+  const picture = r.passed ? undefined : pictureOf(r.detail)
   const layers = (r.layers ?? []).map((l) =>
     h(
       'span',
@@ -38,6 +41,7 @@ function resultItem(
       h('p', { class: 'check-message' }, r.message),
       r.hint ? h('p', { class: 'check-hint' }, h('span', { class: 'hint-label' }, 'Hint: '), r.hint) : undefined,
       layers.length ? h('p', { class: 'layers' }, 'Checked on: ', ...layers) : undefined,
+      picture ? renderRequestPath(picture) : undefined,
       r.output ? h('details', {}, h('summary', {}, 'Output'), h('pre', {}, r.output)) : undefined,
     ),
   )
