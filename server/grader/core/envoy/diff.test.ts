@@ -245,6 +245,31 @@ describe('diffEnvoy', () => {
     )
   })
 
+  it('fills in the proto defaults istiod leaves out (append_action, empty path_redirect)', () => {
+    // What a real istiod 1.31 config_dump holds (test/cluster/istiod-conformance.test.ts).
+    const explicit = predicted((v) => {
+      shop(v).routes[2]!.request_headers_to_add = [
+        { header: { key: 'x-add', value: '2' }, append_action: 'APPEND_IF_EXISTS_OR_ADD' },
+      ]
+      http(v).virtual_hosts[1]!.routes[0]!.redirect = { scheme_redirect: 'https', response_code: 'MOVED_PERMANENTLY' }
+    })
+    const omitted = predicted((v) => {
+      shop(v).routes[2]!.request_headers_to_add = [{ header: { key: 'x-add', value: '2' } }]
+      http(v).virtual_hosts[1]!.routes[0]!.redirect = { scheme_redirect: 'https', path_redirect: '' }
+    })
+    expect(diffEnvoy(explicit, omitted)).toEqual([])
+    const overwrite = predicted((v) => {
+      shop(v).routes[2]!.request_headers_to_add = [
+        { header: { key: 'x-add', value: '2' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' },
+      ]
+      http(v).virtual_hosts[1]!.routes[0]!.redirect = { scheme_redirect: 'https', path_redirect: '/x' }
+    })
+    expect(summary(diffEnvoy(overwrite, omitted))).toEqual([
+      'changed route action @ http.8080 / old.shop.example.com:80 / route 0',
+      'changed route headers @ http.8080 / shop.example.com:80 / route 2',
+    ])
+  })
+
   it('skips listeners and clusters when a side does not have them', () => {
     const routesOnly = { routeConfigs: actual.routeConfigs }
     expect(

@@ -1,6 +1,7 @@
 // What of an Envoy route matters when predicted and actual config are compared: the match and the
 // action, without the defaults Envoy or istiod add (timeout, retry_policy, decorator, max_grpc_timeout,
-// per-filter config). Pure; produces plain comparable values and short descriptions.
+// per-filter config), with omitted proto defaults filled in (response_code, append_action). Pure;
+// produces plain comparable values and short descriptions.
 import { describeMatch } from './route-describe.ts'
 import { routeOwner } from './route-owner.ts'
 import type { HeaderValueOption, Route, RouteMatch } from './types.ts'
@@ -56,6 +57,8 @@ function projectAction(route: Route): unknown {
       redirect: prune({
         ...route.redirect,
         response_code: route.redirect.response_code ?? 'MOVED_PERMANENTLY',
+        // istiod always sets the path_redirect oneof (empty without `uri`); Envoy keeps the path then.
+        path_redirect: route.redirect.path_redirect === '' ? undefined : route.redirect.path_redirect,
         https_redirect: route.redirect.https_redirect === true ? true : undefined,
       }),
     }
@@ -120,7 +123,8 @@ function sortHeaders(headers: readonly HeaderValueOption[] | undefined): unknown
   return headers === undefined
     ? undefined
     : [...headers]
-        .map((h) => prune({ ...h.header, append_action: h.append_action }))
+        // APPEND_IF_EXISTS_OR_ADD is the proto default, which a config dump omits.
+        .map((h) => prune({ ...h.header, append_action: h.append_action ?? 'APPEND_IF_EXISTS_OR_ADD' }))
         .sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)))
 }
 
