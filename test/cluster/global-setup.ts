@@ -14,7 +14,7 @@ declare module 'vitest' {
     kubeconfig: string
     /** 'sim' for the built-in control plane (kwok nodes), 'external' for KUBECONFIG_TEST. */
     clusterKind: 'sim' | 'external'
-    /** istiod started with the control plane (KINDLAB_CLUSTER_ISTIOD=1), else null. */
+    /** istiod started with the control plane (unless KINDLAB_CLUSTER_ISTIOD=0), else null. */
     istiod: IstiodEndpoints | null
   }
 }
@@ -71,7 +71,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   // Own process group (detached), so the group kill of last resort reaches sim and every component.
   // stdin is the lifeline: however this process ends, the pipe closes and sim stops gracefully.
-  const withIstiod = process.env['KINDLAB_CLUSTER_ISTIOD'] === '1'
+  // istiod by default (a cold build adds ~14 min once; the binary is cached): opt out with =0.
+  const withIstiod = process.env['KINDLAB_CLUSTER_ISTIOD'] !== '0'
   const simArgs = [simPath, '--exit-on-stdin-close', ...(withIstiod ? ['--istiod'] : [])]
   const child = spawn(process.execPath, ['--import', 'tsx', ...simArgs], {
     detached: true,

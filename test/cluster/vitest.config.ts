@@ -1,19 +1,21 @@
 // Vitest config for the cluster suite (`npm run test:cluster`): one real control plane per run
 // from global-setup.ts (or KUBECONFIG_TEST), files run one after another with long timeouts.
-// KINDLAB_CLUSTER_ISTIOD=1 also starts istiod and adds istiod.test.ts.
+// istiod starts with the control plane and its suites run unless KINDLAB_CLUSTER_ISTIOD=0 (or the
+// suite runs against KUBECONFIG_TEST, where no istiod is started).
 import { fileURLToPath } from 'node:url'
 import { configDefaults, defineConfig } from 'vitest/config'
+
+/** Same rule as global-setup.ts: istiod unless opted out or the cluster is external. */
+const withIstiod = process.env['KINDLAB_CLUSTER_ISTIOD'] !== '0' && !process.env['KUBECONFIG_TEST']
+const istiodSuites = ['test/cluster/istiod.test.ts', 'test/cluster/istiod-conformance.test.ts']
 
 export default defineConfig({
   test: {
     name: 'cluster',
     root: fileURLToPath(new URL('../..', import.meta.url)),
     include: ['test/cluster/**/*.test.ts'],
-    // The istiod suite needs istiod next to the control plane: opt in with KINDLAB_CLUSTER_ISTIOD=1.
-    exclude: [
-      ...configDefaults.exclude,
-      ...(process.env['KINDLAB_CLUSTER_ISTIOD'] === '1' ? [] : ['test/cluster/istiod.test.ts']),
-    ],
+    // The istiod suites need istiod next to the control plane: opt out with KINDLAB_CLUSTER_ISTIOD=0.
+    exclude: [...configDefaults.exclude, ...(withIstiod ? [] : istiodSuites)],
     globalSetup: ['test/cluster/global-setup.ts'],
     environment: 'node',
     pool: 'forks',
