@@ -55,7 +55,7 @@ export function createGradingService(deps: GradingDeps) {
           hint: 'Reload the page: the lab may have changed.',
         })
       }
-      const resolved = selected.map((c) => resolveCheck(c, input.vars) as DeclaredCheck)
+      const resolved: DeclaredCheck[] = selected.map((c) => resolveCheck(c, input.vars))
       const context = buildContext(deps, input)
       const { session, labId, stepIndex } = input
       const results = await runChecks(deps.kinds, {
