@@ -14,7 +14,7 @@ const noDaemon = { PATH: process.env['PATH'] ?? '', DOCKER_HOST: 'unix:///tmp/ki
 const kindBin = process.env['KINDLAB_TEST_KIND'] ?? 'kind'
 const hasKind = await execa(kindBin, ['version'], { reject: false }).then((r) => r.exitCode === 0)
 
-describe.skipIf(!hasDocker)('docker adapter against the real docker CLI with no daemon', () => {
+describe.skipIf(!hasDocker)('docker adapter against the real docker CLI with no daemon (runs when the docker CLI is installed)', () => {
   it('says Docker is not running, with the fix, when a pull cannot reach the daemon', async () => {
     const docker = createDockerImages(noDaemon)
     expect(await docker.has('redis:alpine')).toBe(false)
@@ -25,7 +25,7 @@ describe.skipIf(!hasDocker)('docker adapter against the real docker CLI with no 
   })
 })
 
-describe.skipIf(!hasDocker || !hasKind)('kind adapter against the real kind CLI with no Docker daemon', () => {
+describe.skipIf(!hasDocker || !hasKind)('kind adapter against the real kind CLI with no Docker daemon (runs when a kind binary is found: KINDLAB_TEST_KIND or kind on PATH)', () => {
   it('names Docker as the cause when listing and creating clusters', async () => {
     const kind = createKindCli(noDaemon, execa, kindBin)
     await expect(kind.clusters()).rejects.toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE' })

@@ -47,7 +47,7 @@ const propagated = (dump: unknown): boolean => {
   return servesDomain(dump, host) && text.includes('"0.0.0.0_8443"') && text.includes('"0.0.0.0_6379"')
 }
 
-describe.skipIf(!hasLab)('the live lab on kind, end to end', () => {
+describe.skipIf(!hasLab)('the live lab on kind, end to end (runs against a cluster made by kindlab up: KUBECONFIG_TEST with Istio and the shop)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kindlab-e2e-'))
   const kc = kubeConfig()
   const custom = kc.makeApiClient(CustomObjectsApi)

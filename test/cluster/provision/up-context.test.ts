@@ -20,7 +20,7 @@ function finalStates(events: readonly ProgressEventDto[]): Record<string, string
   return Object.fromEntries(events.filter((e) => e.state !== 'running').map((e) => [e.step, e.state]))
 }
 
-describe.skipIf(inject('clusterKind') !== 'sim')('kindlab up --context on a real control plane', () => {
+describe.skipIf(inject('clusterKind') !== 'sim')('kindlab up --context on a real control plane (only on the simulated control plane: it replaces istio-system)', () => {
   const target = clusterTarget()
   const { adapters, recorded, workDir } = testAdapters()
   let bp: Blueprint
