@@ -1,6 +1,6 @@
 // istiod (pilot-discovery) runs against the real API server: a gateway proxy holding an ADS stream
 // gets the route generated from a Gateway and VirtualService, traceable in /debug/config_dump.
-// Runs only with KINDLAB_CLUSTER_ISTIOD=1 (see vitest.config.ts).
+// Runs by default when the cluster suite starts istiod (KINDLAB_CLUSTER_ISTIOD=0 turns it off).
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { eventually, kubeConfig, testNamespace, uniqueName } from './cluster-client.ts'
@@ -27,7 +27,7 @@ describe('istiod', () => {
   it('pushes a route for a VirtualService bound to a Gateway', async () => {
     const istiod = inject('istiod')
     if (!istiod) {
-      throw new Error('istiod was not started: run with KINDLAB_CLUSTER_ISTIOD=1')
+      throw new Error('istiod was not started: istiod runs by default; KINDLAB_CLUSTER_ISTIOD=0 turns it off')
     }
     const namespace = ns.name
     const host = `${namespace}.example.com`

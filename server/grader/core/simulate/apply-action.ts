@@ -80,7 +80,7 @@ function redirectLocation(route: Route, r: RedirectAction, req: NormalizedReques
     host = `${hostWithoutPort(host)}:${r.port_redirect}`
   }
   let path = fullPath(req)
-  if (r.path_redirect !== undefined) {
+  if (r.path_redirect !== undefined && r.path_redirect !== '') {
     path = r.path_redirect.includes('?') || req.query === '' ? r.path_redirect : `${r.path_redirect}?${req.query}`
   } else if (r.prefix_rewrite !== undefined) {
     path = replacePrefix(route, req, r.prefix_rewrite)
