@@ -23,4 +23,6 @@ export function renderStepNav(nav: HTMLElement, state: LabPageState, go: (index:
     return h('li', {}, button)
   })
   nav.replaceChildren(h('ol', {}, ...items))
+  // The list is one scrolling row: keep the current step in sight.
+  nav.querySelector('[aria-current="step"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
 }
