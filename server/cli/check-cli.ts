@@ -3,7 +3,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { parseAllDocuments } from 'yaml'
-import pc from 'picocolors'
+import { pc } from './colors.ts'
 import { AppError } from '../errors.ts'
 import { createLabEnvironmentSource, createTextResourceSource } from '../checks/grader-input-files.ts'
 import { graderServiceKeys } from '../checks/grader-input.ts'

@@ -3,7 +3,7 @@
 // --offline) and prints tables or JSON.
 import { join, resolve } from 'node:path'
 import Table from 'cli-table3'
-import pc from 'picocolors'
+import { pc } from './colors.ts'
 import { createCohorts } from '../cohorts/cohorts.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from '../cohorts/environments.ts'
 import { loadKubeConfig } from '../adapters/kube/kube-config.ts'

@@ -1,6 +1,6 @@
 // Runs the doctor for the CLI and prints its table.
 import Table from 'cli-table3'
-import pc from 'picocolors'
+import { pc } from './colors.ts'
 import { gatherMachineFacts, kindlabBinDir } from '../adapters/tools/tool-probe.ts'
 import { loadConfig } from '../config.ts'
 import { judgeMachine, type DoctorReport, type DoctorStatus } from '../doctor/judge.ts'

@@ -1,7 +1,7 @@
 // Runs `kindlab down`: deletes the kind cluster and its kubeconfig, or, for an existing cluster,
 // the objects `up` applied there (Istio stays: it may serve other workloads).
 import { rm } from 'node:fs/promises'
-import pc from 'picocolors'
+import { pc } from './colors.ts'
 import { createKindCli } from '../adapters/kind/kind-cli.ts'
 import { createKubeOps } from '../adapters/kube/kube-ops.ts'
 import { loadBlueprint } from '../provision/blueprint.ts'

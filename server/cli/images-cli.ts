@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import pc from 'picocolors'
+import { pc } from './colors.ts'
 import { createDockerImages } from '../adapters/kind/docker-images.ts'
 import { createKindCli } from '../adapters/kind/kind-cli.ts'
 import { AppError } from '../errors.ts'

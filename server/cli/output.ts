@@ -1,5 +1,5 @@
 // Small printing helpers shared by CLI commands: errors as one sentence plus a hint, JSON output.
-import pc from 'picocolors'
+import { pc } from './colors.ts'
 import type { AppError } from '../errors.ts'
 
 /** Prints an AppError as `error: <message>` and `hint: <hint>` on stderr. */

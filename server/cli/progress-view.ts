@@ -1,6 +1,6 @@
 // Draws provisioning progress in the terminal: on a TTY one live line (spinner, step n/N, elapsed
 // time, what is being waited for) above the finished steps; elsewhere (CI, logs) plain lines.
-import pc from 'picocolors'
+import { pc } from './colors.ts'
 import type { ProgressEventDto } from '../protocol/api-dto.ts'
 
 const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']

@@ -1,7 +1,7 @@
 // Runs the server in the foreground for `serve` and `up`, prints where it is, and stops it
 // cleanly on Ctrl-C or SIGTERM.
 import { resolve } from 'node:path'
-import pc from 'picocolors'
+import { pc } from './colors.ts'
 import { loadConfig, type Config } from '../config.ts'
 import { bundledLabsDir } from '../paths.ts'
 import { startServer, type RunningServer } from '../serve.ts'

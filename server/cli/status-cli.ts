@@ -1,6 +1,6 @@
 // Runs `kindlab status`: asks kind and the cluster what exists and how ready it is, and prints it
 // as a short report (or JSON). Exit code 1 when the lab is not ready.
-import pc from 'picocolors'
+import { pc } from './colors.ts'
 import { createKindCli } from '../adapters/kind/kind-cli.ts'
 import { createKubeOps, type KubeOps } from '../adapters/kube/kube-ops.ts'
 import { toAppError } from '../errors.ts'

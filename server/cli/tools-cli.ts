@@ -1,6 +1,6 @@
 // Runs `kindlab tools install`: plans the downloads for this OS/arch, installs each verified tool,
 // and fails (after installing what it can) for tools that have no pinned checksum here.
-import pc from 'picocolors'
+import { pc } from './colors.ts'
 import { AppError } from '../errors.ts'
 import {
   installTool,

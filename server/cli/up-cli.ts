@@ -2,7 +2,7 @@
 // away, or once kind wrote the kubeconfig) → provision with progress in the terminal and on the
 // page. Without Docker or kind it explains what is missing and serves offline with a banner.
 import { existsSync } from 'node:fs'
-import pc from 'picocolors'
+import { pc } from './colors.ts'
 import { toAppError } from '../errors.ts'
 import type { ProgressEventDto } from '../protocol/api-dto.ts'
 import type { Plan } from '../provision/plan.ts'

@@ -1,6 +1,6 @@
 // Formats lab issues for a terminal: `labs/<lab>/lab.yaml:12:5 error: <message>` plus a hint line,
 // and a one-line summary. Pure: returns strings; the CLI prints them.
-import pc from 'picocolors'
+import { pc } from '../cli/colors.ts'
 import type { Lab, LabIssue } from './lab-model.ts'
 
 /** Turns an issue's file (relative to the labs folder) into the path to show. */

@@ -1,6 +1,6 @@
 // Human output of `kindlab simulate`: listeners and routes as `istioctl proxy-config listeners` /
 // `routes` lay them out, then diagnostics, then each request with its outcome and explanation.
-import pc from 'picocolors'
+import { pc } from '../colors.ts'
 import type { AnalyzeResult } from '../../grader/core/index.ts'
 import type { ListenerSummary } from '../../grader/core/envoy/types.ts'
 import { formatTable } from '../../grader/core/envoy/tabwriter.ts'
