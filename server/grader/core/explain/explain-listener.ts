@@ -50,25 +50,7 @@ export function explainNoListener(ctx: ExplainContext): ExplanationItem[] {
       ),
     )
   }
-  const told = new Set<string>()
-  for (const ms of t.merged.servers) {
-    const key = `${ms.gatewayName}|${ms.listenPort}`
-    if (ms.server.port.number === port && ms.listenPort !== port && !told.has(key)) {
-      told.add(key)
-      const target = t.targets.find((x) => x.port === port && x.targetPort === ms.listenPort)
-      const via = target === undefined ? '' : ` (${target.owner} maps port ${port} to targetPort ${ms.listenPort})`
-      out.push(
-        item(
-          'listener',
-          `${serverRef(ms).resource} serves Gateway port ${port}, but Envoy listens on ${ms.listenPort}${via}; port ${port} is the Service port, not Envoy's.`,
-          {
-            ...serverRef(ms),
-            hint: `Send the request to port ${ms.listenPort} (Envoy's port), or reach it through the Service on port ${port}.`,
-          },
-        ),
-      )
-    }
-  }
+  out.push(...explainTranslatedPort(ctx))
   for (const d of t.merged.dropped.filter((x) => x.server.listenPort === port)) {
     out.push(
       item(
@@ -175,4 +157,40 @@ export function explainProtocol(ctx: ExplainContext): ExplanationItem[] {
       { ...ref, hint: 'Match the request protocol to the Gateway server protocol on this port.' },
     ),
   ]
+}
+
+/**
+ * The request used the Service port while Envoy listens on the targetPort. One item per Envoy
+ * port, naming the Gateways (a class-sized config has a hundred of them: name a few, count the rest).
+ */
+function explainTranslatedPort(ctx: ExplainContext): ExplanationItem[] {
+  const { t, trace } = ctx
+  const port = trace.request.port
+  const byListenPort = new Map<number, Array<ReturnType<typeof serverRef>>>()
+  const seen = new Set<string>()
+  for (const ms of t.merged.servers) {
+    const key = `${ms.gatewayName}|${ms.listenPort}`
+    if (ms.server.port.number === port && ms.listenPort !== port && !seen.has(key)) {
+      seen.add(key)
+      byListenPort.set(ms.listenPort, [...(byListenPort.get(ms.listenPort) ?? []), serverRef(ms)])
+    }
+  }
+  return [...byListenPort].map(([listenPort, refs]) => {
+    const target = t.targets.find((x) => x.port === port && x.targetPort === listenPort)
+    const via = target === undefined ? '' : ` (${target.owner} maps port ${port} to targetPort ${listenPort})`
+    const first = refs[0] as ReturnType<typeof serverRef>
+    const named =
+      refs.length === 1
+        ? first.resource
+        : `${refs.length} Gateways (${list(refs.slice(0, 3).map((r) => r.resource.replace(/^Gateway /, '')))}${refs.length > 3 ? ', …' : ''})`
+    const verb = refs.length === 1 ? 'serves' : 'serve'
+    return item(
+      'listener',
+      `${named} ${verb} Gateway port ${port}, but Envoy listens on ${listenPort}${via}; port ${port} is the Service port, not Envoy's.`,
+      {
+        ...first,
+        hint: `Send the request to port ${listenPort} (Envoy's port), or reach it through the Service on port ${port}.`,
+      },
+    )
+  })
 }

@@ -347,3 +347,22 @@ describe('explanations', () => {
     ])
   })
 })
+
+describe('a class-sized config', () => {
+  test('the Service-port mistake is one sentence for all Gateways, naming a few and counting the rest', () => {
+    const gateways = Array.from({ length: 5 }, (_, i) =>
+      gateway(
+        `web-${i}`,
+        `trainee-${i}`,
+        `port: {number: 80, name: http, protocol: HTTP}\nhosts: ["app.trainee-${i}.example.com"]`,
+      ),
+    ).join('')
+    const result = simulateOne(ingressService + gateways, req('app.trainee-1.example.com', '/', 80))
+    expect(result.reason).toBe('no_listener')
+    const about = result.explanation.filter((e) => e.includes('Service port'))
+    expect(about).toHaveLength(1)
+    expect(about[0]).toMatch(
+      /^5 Gateways \(trainee-0\/web-0, trainee-1\/web-1 and trainee-2\/web-2, …\) serve Gateway port 80, but Envoy listens on 8080/,
+    )
+  })
+})
