@@ -3,8 +3,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, test, vi } from 'vitest'
-import { runCli } from '../../server/cli/main.ts'
+import { afterEach, describe, expect, test } from 'vitest'
+import { runKindlab as cli } from '../../server/cli/run-cli.test-helper.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'kindlab-check-'))
 
@@ -14,26 +14,6 @@ function file(name: string, text: string): string {
   return path
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk)
-    return true
-  })
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk)
-    return true
-  })
-  try {
-    const code = await runCli(['node', 'kindlab', ...args])
-    return { code, stdout, stderr }
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-    process.exitCode = undefined
-  }
-}
 
 afterEach(() => {
   process.exitCode = undefined

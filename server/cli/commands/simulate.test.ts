@@ -5,32 +5,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
-import { afterEach, describe, expect, test, vi } from 'vitest'
-import { runCli } from '../main.ts'
+import { afterEach, describe, expect, test } from 'vitest'
+import { runKindlab as cli } from '../run-cli.test-helper.ts'
 
 const schema = JSON.parse(readFileSync('server/grader/simulate-output.schema.json', 'utf8')) as object
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema)
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk)
-    return true
-  })
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk)
-    return true
-  })
-  try {
-    const code = await runCli(['node', 'kindlab', ...args])
-    return { code, stdout, stderr }
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-    process.exitCode = undefined
-  }
-}
 
 afterEach(() => {
   process.exitCode = undefined
