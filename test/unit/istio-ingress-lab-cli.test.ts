@@ -14,7 +14,6 @@ function file(name: string, text: string): string {
   return path
 }
 
-
 afterEach(() => {
   process.exitCode = undefined
 })

@@ -11,7 +11,6 @@ import { runKindlab as cli } from '../run-cli.test-helper.ts'
 const schema = JSON.parse(readFileSync('server/grader/simulate-output.schema.json', 'utf8')) as object
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema)
 
-
 afterEach(() => {
   process.exitCode = undefined
 })
