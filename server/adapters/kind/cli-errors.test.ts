@@ -14,35 +14,43 @@ const noDaemon = { PATH: process.env['PATH'] ?? '', DOCKER_HOST: 'unix:///tmp/ki
 const kindBin = process.env['KINDLAB_TEST_KIND'] ?? 'kind'
 const hasKind = await execa(kindBin, ['version'], { reject: false }).then((r) => r.exitCode === 0)
 
-describe.skipIf(!hasDocker)('docker adapter against the real docker CLI with no daemon (runs when the docker CLI is installed)', () => {
-  it('says Docker is not running, with the fix, when a pull cannot reach the daemon', async () => {
-    const docker = createDockerImages(noDaemon)
-    expect(await docker.has('redis:alpine')).toBe(false)
-    const err = await docker.pull('redis:alpine').catch((e: unknown) => e)
-    expect(err).toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE' })
-    expect((err as Error).message).toContain('Docker is not running')
-    expect((err as { hint?: string }).hint).toContain('docker info')
-  })
-})
+describe.skipIf(!hasDocker)(
+  'docker adapter against the real docker CLI with no daemon (runs when the docker CLI is installed)',
+  () => {
+    it('says Docker is not running, with the fix, when a pull cannot reach the daemon', async () => {
+      const docker = createDockerImages(noDaemon)
+      expect(await docker.has('redis:alpine')).toBe(false)
+      const err = await docker.pull('redis:alpine').catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE' })
+      expect((err as Error).message).toContain('Docker is not running')
+      expect((err as { hint?: string }).hint).toContain('docker info')
+    })
+  },
+)
 
-describe.skipIf(!hasDocker || !hasKind)('kind adapter against the real kind CLI with no Docker daemon (runs when a kind binary is found: KINDLAB_TEST_KIND or kind on PATH)', () => {
-  it('names Docker as the cause when listing and creating clusters', async () => {
-    const kind = createKindCli(noDaemon, execa, kindBin)
-    await expect(kind.clusters()).rejects.toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE' })
-    const lines: string[] = []
-    const err = await kind
-      .create(
-        'kindlab-test',
-        new URL('../../../clusters/kind/cluster.yaml', import.meta.url).pathname,
-        '/tmp/kindlab-test-kubeconfig',
-        { onLine: (l) => lines.push(l) },
+describe.skipIf(!hasDocker || !hasKind)(
+  'kind adapter against the real kind CLI with no Docker daemon (runs when a kind binary is found: KINDLAB_TEST_KIND or kind on PATH)',
+  () => {
+    it('names Docker as the cause when listing and creating clusters', async () => {
+      const kind = createKindCli(noDaemon, execa, kindBin)
+      await expect(kind.clusters()).rejects.toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE' })
+      const lines: string[] = []
+      const err = await kind
+        .create(
+          'kindlab-test',
+          new URL('../../../clusters/kind/cluster.yaml', import.meta.url).pathname,
+          '/tmp/kindlab-test-kubeconfig',
+          { onLine: (l) => lines.push(l) },
+        )
+        .catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE' })
+      expect((err as Error).message).toMatch(
+        /^kind failed while creating cluster "kindlab-test": Docker is not running/,
       )
-      .catch((e: unknown) => e)
-    expect(err).toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE' })
-    expect((err as Error).message).toMatch(/^kind failed while creating cluster "kindlab-test": Docker is not running/)
-    expect(lines.some((l) => l.startsWith('ERROR: failed to create cluster'))).toBe(true)
-  })
-})
+      expect(lines.some((l) => l.startsWith('ERROR: failed to create cluster'))).toBe(true)
+    })
+  },
+)
 
 describe('missing executables', () => {
   const empty = { PATH: '/nonexistent-kindlab-bin' }

@@ -16,7 +16,20 @@ import { registerUp } from './up.ts'
 
 type Register = (program: Command) => void
 
-const commands: Register[] = [registerCheck, registerCohort, registerDoctor, registerDown, registerImages, registerLabs, registerRoutes, registerServe, registerSimulate, registerStatus, registerTools, registerUp]
+const commands: Register[] = [
+  registerCheck,
+  registerCohort,
+  registerDoctor,
+  registerDown,
+  registerImages,
+  registerLabs,
+  registerRoutes,
+  registerServe,
+  registerSimulate,
+  registerStatus,
+  registerTools,
+  registerUp,
+]
 
 export function registerCommands(program: Command): void {
   for (const register of commands) {
