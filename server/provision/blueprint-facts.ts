@@ -139,6 +139,36 @@ export function gatewayPortRoutes(bp: Blueprint): GatewayPortRoute[] {
   })
 }
 
+/**
+ * The kind config with every host port moved up by `offset` (cohorts in cluster mode give each
+ * trainee's cluster its own block of host ports). 0 returns the config unchanged.
+ */
+export function shiftHostPorts(config: KindConfig, offset: number): KindConfig {
+  if (offset === 0) {
+    return config
+  }
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new Error(`host port offset must be a whole number ≥ 0, not ${offset}`)
+  }
+  return {
+    ...config,
+    nodes: config.nodes.map((node) =>
+      node.extraPortMappings
+        ? {
+            ...node,
+            extraPortMappings: node.extraPortMappings.map((m) => {
+              const hostPort = m.hostPort + offset
+              if (hostPort > 65_535) {
+                throw new Error(`host port ${m.hostPort} + offset ${offset} is beyond 65535`)
+              }
+              return { ...m, hostPort }
+            }),
+          }
+        : node,
+    ),
+  }
+}
+
 /** Host ports, gateway ports and Service ports of the lab, in that order. */
 export function blueprintPorts(bp: Blueprint): PortFact[] {
   const host = bp.kind.config.nodes.flatMap((n) =>

@@ -60,8 +60,11 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return rows
 }
 
-/** The whole plan as lines of text. `serveUrl` is where the labs will be served afterwards. */
-export function planText(plan: Plan, serveUrl: string): string[] {
+/**
+ * The whole plan as lines of text. `serveUrl` is where the labs will be served afterwards; without
+ * it (a cohort trainee's cluster, served by the instructor's server) there is no serve step.
+ */
+export function planText(plan: Plan, serveUrl?: string): string[] {
   const lines: string[] = []
   const where =
     plan.target.type === 'kind'
@@ -79,10 +82,12 @@ export function planText(plan: Plan, serveUrl: string): string[] {
       lines.push(`       ${detail}`)
     }
   })
-  lines.push(
-    `  ${plan.steps.length + 1}. Serve the labs at ${serveUrl} (live mode, kubeconfig context ${plan.context})`,
-    '',
-  )
+  if (serveUrl !== undefined) {
+    lines.push(
+      `  ${plan.steps.length + 1}. Serve the labs at ${serveUrl} (live mode, kubeconfig context ${plan.context})`,
+    )
+  }
+  lines.push('')
   lines.push(`Images (${plan.images.length}):`)
   const width = Math.max(...plan.images.map((r) => r.image.length))
   for (const ref of plan.images) {

@@ -42,6 +42,36 @@ describe('planUp', () => {
     expect(bp.kind.config.nodes[0]?.extraPortMappings?.[0]?.listenAddress).toBe('127.0.0.1')
   })
 
+  it('moves every host port by the offset, in the kind config and in the port facts, and nothing else', () => {
+    const plain = planUp(bp, { ...base, target: { type: 'kind', clusterName: 'kindlab' } })
+    const shifted = planUp(bp, { ...base, target: { type: 'kind', clusterName: 't1', hostPortOffset: 10_010 } })
+    const maps = (p: typeof plain) => {
+      const step = p.steps[0]
+      return step?.action === 'kind-cluster' ? (step.config.nodes[0]?.extraPortMappings ?? []) : []
+    }
+    expect(maps(plain).map((m) => [m.hostPort, m.containerPort])).toEqual([
+      [80, 30080],
+      [443, 30443],
+      [3306, 30306],
+    ])
+    expect(maps(shifted).map((m) => [m.hostPort, m.containerPort, m.listenAddress])).toEqual([
+      [10_090, 30080, '127.0.0.1'],
+      [10_453, 30443, '127.0.0.1'],
+      [13_316, 30306, '127.0.0.1'],
+    ])
+    expect(shifted.ports.filter((p) => p.scope === 'host').map((p) => p.mapping)).toEqual([
+      '127.0.0.1:10090 → node port 30080',
+      '127.0.0.1:10453 → node port 30443',
+      '127.0.0.1:13316 → node port 30306',
+    ])
+    // Node ports, gateway ports and the blueprint itself are untouched.
+    expect(shifted.ports.filter((p) => p.scope !== 'host')).toEqual(plain.ports.filter((p) => p.scope !== 'host'))
+    expect(bp.kind.config.nodes[0]?.extraPortMappings?.[0]?.hostPort).toBe(80)
+    expect(() => planUp(bp, { ...base, target: { type: 'kind', clusterName: 'x', hostPortOffset: 63_000 } })).toThrow(
+      /beyond 65535/,
+    )
+  })
+
   it('keeps an existing cluster as it is: no kind, default gateway Service type, existing Istio kept', () => {
     const plan = planUp(bp, { ...base, target: { type: 'context', context: 'prod-east' }, optional: ['loadgenerator'] })
     expect(plan.steps.map((s) => s.action)).toEqual(['check-context', 'istio', 'apply', 'apply', 'wait'])
@@ -71,5 +101,12 @@ describe('planText', () => {
     expect(text).toMatch(/127\.0\.0\.1:80 → node port 30080/)
     expect(text).toMatch(/127\.0\.0\.1:443 → node port 30443/)
     expect(text).toContain('Serve the labs at http://127.0.0.1:4280/')
+  })
+
+  it('has no serve step without a serve address (a cohort trainee cluster)', () => {
+    const plan = planUp(bp, { ...base, target: { type: 'kind', clusterName: 'kindlab' } })
+    const text = planText(plan).join('\n')
+    expect(text).not.toContain('Serve the labs')
+    expect(text).toContain(`  ${plan.steps.length}. ${plan.steps[plan.steps.length - 1]?.title ?? ''}`)
   })
 })

@@ -1,7 +1,7 @@
 // The provisioning planner: blueprint + target in, an ordered list of steps (data) out. Pure.
 // The dry run prints the plan; `kindlab up` hands the same plan to the executors (run-plan.ts).
 import type { Blueprint, KindConfig, KubeObject } from './blueprint.ts'
-import { blueprintImages, blueprintPorts, type ImageRef, type PortFact } from './blueprint-facts.ts'
+import { blueprintImages, blueprintPorts, shiftHostPorts, type ImageRef, type PortFact } from './blueprint-facts.ts'
 
 /** Where the lab goes: a kind cluster kindlab owns, or an existing cluster's kubeconfig context. */
 export type PlanTarget =
@@ -12,6 +12,8 @@ export type PlanTarget =
       listenAddress?: string
       /** kindlab runs in a container on the kind network: use `kind get kubeconfig --internal`. */
       internalKubeconfig?: boolean
+      /** Added to every host port of the blueprint (one kind cluster per cohort trainee). @default 0 */
+      hostPortOffset?: number
     }
   | { type: 'context'; context: string }
 
@@ -60,7 +62,8 @@ export type PlanStep =
       keepExisting: boolean
     }
   | {
-      id: 'app' | 'addons'
+      /** `workspace`: a cohort trainee's workspace pod, added by the cohort planner (server/cohorts). */
+      id: 'app' | 'addons' | 'workspace'
       action: 'apply'
       title: string
       objects: KubeObject[]
@@ -81,11 +84,15 @@ export interface Plan {
 /** The annotation marking the app as applied; re-runs skip the app so a learner's edits survive. */
 export const appMarkerKey = 'kindlab.dev/app-applied'
 
-function kindConfigFor(bp: Blueprint, target: { clusterName: string; listenAddress?: string }): KindConfig {
+function kindConfigFor(
+  bp: Blueprint,
+  target: { clusterName: string; listenAddress?: string; hostPortOffset?: number },
+): KindConfig {
+  const config = shiftHostPorts(bp.kind.config, target.hostPortOffset ?? 0)
   return {
-    ...bp.kind.config,
+    ...config,
     name: target.clusterName,
-    nodes: bp.kind.config.nodes.map((node) => ({
+    nodes: config.nodes.map((node) => ({
       ...node,
       ...(node.extraPortMappings
         ? {
@@ -225,8 +232,12 @@ export function planUp(bp: Blueprint, options: PlanOptions): Plan {
     images: blueprintImages(bp, { optional: options.optional ?? [] }).filter(
       (r) => t.type === 'kind' || !r.usedBy.startsWith('kind node'),
     ),
-    ports: blueprintPorts(
-      istio.action === 'istio' ? { ...bp, istio: { ...bp.istio, overlay: istio.overlay } } : bp,
-    ).filter((p) => t.type === 'kind' || p.scope !== 'host'),
+    ports: blueprintPorts({
+      ...bp,
+      ...(t.type === 'kind' && t.hostPortOffset
+        ? { kind: { ...bp.kind, config: shiftHostPorts(bp.kind.config, t.hostPortOffset) } }
+        : {}),
+      ...(istio.action === 'istio' ? { istio: { ...bp.istio, overlay: istio.overlay } } : {}),
+    }).filter((p) => t.type === 'kind' || p.scope !== 'host'),
   }
 }
