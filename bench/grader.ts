@@ -80,15 +80,33 @@ function stats(ms: number[]): string {
   return `min ${s[0]?.toFixed(1)} ms, median ${median.toFixed(1)} ms, max ${s[s.length - 1]?.toFixed(1)} ms`
 }
 
-function main(): void {
-  const dir = mkdtempSync(join(tmpdir(), 'kindlab-bench-'))
+/** Writes the benchmark's resources folder and requests file into `dir`. */
+function writeData(dir: string): { resources: string; requestsFile: string } {
   const resources = join(dir, 'resources')
-  mkdirSync(resources)
+  mkdirSync(resources, { recursive: true })
   writeFileSync(join(resources, '00-ingress.yaml'), ingress)
   for (let t = 0; t < TRAINEES; t++) {
     writeFileSync(join(resources, `trainee-${String(t).padStart(2, '0')}.yaml`), traineeYaml(t))
   }
-  writeFileSync(join(dir, 'requests.json'), JSON.stringify(requests(REQUESTS)))
+  const requestsFile = join(dir, 'requests.json')
+  writeFileSync(requestsFile, JSON.stringify(requests(REQUESTS)))
+  return { resources, requestsFile }
+}
+
+function main(): void {
+  // `--data DIR` only writes the inputs, to time the CLI with other tools (e.g. /usr/bin/time).
+  const dataAt = process.argv.indexOf('--data')
+  if (dataAt >= 0) {
+    const target = process.argv[dataAt + 1]
+    if (!target) {
+      throw new Error('--data needs a folder')
+    }
+    const { resources, requestsFile } = writeData(target)
+    process.stdout.write(`wrote ${resources} and ${requestsFile}\n`)
+    return
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'kindlab-bench-'))
+  const { resources, requestsFile } = writeData(dir)
   const count = 1 + TRAINEES * (2 + 2 * APPS * 3)
   if (!existsSync(join(root, 'dist/kindlab.js'))) {
     execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' })
@@ -105,7 +123,7 @@ function main(): void {
     '-r',
     resources,
     '--requests',
-    join(dir, 'requests.json'),
+    requestsFile,
     '--json',
   ]
   const wall: number[] = []

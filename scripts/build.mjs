@@ -12,6 +12,15 @@ const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'))
 await rm(dist, { recursive: true, force: true })
 await mkdir(`${dist}/web`, { recursive: true })
 
+// `yaml` is bundled (its ES module build, tree-shaken) instead of loaded from node_modules: its
+// CommonJS build is some 70 files that cost every CLI start ~50 ms. Other packages stay external.
+const bundleYaml = {
+  name: 'bundle-yaml',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: `${root}node_modules/yaml/browser/index.js` }))
+  },
+}
+
 const jobs = []
 if (existsSync(`${root}server/cli/entry.ts`)) {
   jobs.push(
@@ -23,6 +32,7 @@ if (existsSync(`${root}server/cli/entry.ts`)) {
       target: 'node20',
       format: 'esm',
       packages: 'external',
+      plugins: [bundleYaml],
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',
       sourcemap: 'linked',

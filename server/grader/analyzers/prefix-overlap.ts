@@ -19,9 +19,9 @@ export interface PrefixMatch {
   /** `exact:GET`-style strings; a match without method counts as `exact:GET`. */
   method: string
   authority: string
-  headers: Map<string, string>
-  queryParams: Map<string, string>
-  withoutHeaders: Map<string, string>
+  headers: ReadonlyMap<string, string>
+  queryParams: ReadonlyMap<string, string>
+  withoutHeaders: ReadonlyMap<string, string>
 }
 
 /** The comparable form of a match with `uri.prefix`, or undefined for other matches. */
@@ -87,6 +87,11 @@ function describe(match: StringMatch | undefined): string {
   return ''
 }
 
-function describeAll(matches: Readonly<Record<string, StringMatch>> | undefined): Map<string, string> {
-  return new Map(Object.entries(matches ?? {}).map(([k, v]) => [k, describe(v)]))
+const NO_CONDITIONS: ReadonlyMap<string, string> = new Map()
+
+function describeAll(matches: Readonly<Record<string, StringMatch>> | undefined): ReadonlyMap<string, string> {
+  if (matches === undefined) {
+    return NO_CONDITIONS
+  }
+  return new Map(Object.entries(matches).map(([k, v]) => [k, describe(v)]))
 }

@@ -133,8 +133,7 @@ function labelOf(name: string | undefined, index: number): string {
 
 /** A canonical JSON of a match without its name: equal keys mean the same traffic. */
 export function matchKey(match: object): string {
-  const { name: _name, ...rest } = match as { name?: unknown }
-  return canonical(rest) ?? '{}'
+  return canonicalObject(match as Record<string, unknown>, 'name') ?? '{}'
 }
 
 /** Sorted keys; empty values dropped, as Go's encoding/json does with `omitempty` fields. */
@@ -143,18 +142,30 @@ function canonical(value: unknown): string | undefined {
     return undefined
   }
   if (Array.isArray(value)) {
-    return value.length === 0 ? undefined : `[${value.map((v) => canonical(v) ?? 'null').join(',')}]`
+    if (value.length === 0) {
+      return undefined
+    }
+    let out = '['
+    for (let i = 0; i < value.length; i++) {
+      out += `${i > 0 ? ',' : ''}${canonical(value[i]) ?? 'null'}`
+    }
+    return `${out}]`
   }
   if (typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .flatMap((k) => {
-        const v = canonical((value as Record<string, unknown>)[k])
-        return v === undefined ? [] : [`${JSON.stringify(k)}:${v}`]
-      })
-    return entries.length === 0 ? undefined : `{${entries.join(',')}}`
+    return canonicalObject(value as Record<string, unknown>)
   }
   return JSON.stringify(value)
+}
+
+function canonicalObject(value: Record<string, unknown>, skip?: string): string | undefined {
+  let out = ''
+  for (const k of Object.keys(value).sort()) {
+    const v = k === skip ? undefined : canonical(value[k])
+    if (v !== undefined) {
+      out += `${out === '' ? '{' : ','}${JSON.stringify(k)}:${v}`
+    }
+  }
+  return out === '' ? undefined : `${out}}`
 }
 
 /** Convenience for the analyzer: problems of a VirtualService's http rules. */

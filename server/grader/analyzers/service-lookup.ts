@@ -80,12 +80,18 @@ export function findDestinationHost(
   host: string,
 ): KnownHost | undefined {
   const fqdn = toFQDN(vsNamespace, host)
-  const scopes = [
-    '*',
-    ...(vsExportTo.length === 0 ? [vsNamespace] : vsExportTo.map((e) => (e === '.' ? vsNamespace : e))),
-  ]
-  for (const scope of scopes) {
-    const known = index.get(`${scope}/${fqdn}`)
+  const exported = index.get(`*/${fqdn}`)
+  if (exported !== undefined) {
+    return exported
+  }
+  if (vsExportTo.length === 0) {
+    const own = index.get(`${vsNamespace}/${fqdn}`)
+    if (own !== undefined) {
+      return own
+    }
+  }
+  for (const e of vsExportTo) {
+    const known = index.get(`${e === '.' ? vsNamespace : e}/${fqdn}`)
     if (known !== undefined) {
       return known
     }

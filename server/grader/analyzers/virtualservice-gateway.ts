@@ -18,7 +18,8 @@ export const virtualServiceGateway: Analyzer = {
     codes: ['IST0101', 'IST0132', 'IST0165'],
   },
   analyze(model) {
-    const findings = model.virtualServices.flatMap((vs) => analyzeVirtualService(vs, model.gateways))
+    const gateways = indexGateways(model.gateways)
+    const findings = model.virtualServices.flatMap((vs) => analyzeVirtualService(vs, gateways))
     // The webhook refuses a VirtualService naming an internal Gateway (IST0106); say why as well.
     for (const rejected of model.rejected) {
       if (rejected.kind === 'VirtualService') {
@@ -29,7 +30,43 @@ export const virtualServiceGateway: Analyzer = {
   },
 }
 
-function analyzeVirtualService(vs: VirtualService, gateways: readonly Gateway[]): Finding[] {
+/** Gateways by `namespace/name`, and the server hosts each offers a namespace, computed once. */
+interface GatewayIndex {
+  byName: Map<string, Gateway[]>
+  served(gateway: Gateway, vsNamespace: string): string[]
+}
+
+function indexGateways(gateways: readonly Gateway[]): GatewayIndex {
+  const byName = new Map<string, Gateway[]>()
+  for (const g of gateways) {
+    const key = `${g.metadata.namespace}/${g.metadata.name}`
+    const list = byName.get(key)
+    if (list === undefined) {
+      byName.set(key, [g])
+    } else {
+      list.push(g)
+    }
+  }
+  const cache = new Map<Gateway, Map<string, string[]>>()
+  return {
+    byName,
+    served(gateway, vsNamespace) {
+      let perNamespace = cache.get(gateway)
+      if (perNamespace === undefined) {
+        perNamespace = new Map()
+        cache.set(gateway, perNamespace)
+      }
+      let hosts = perNamespace.get(vsNamespace)
+      if (hosts === undefined) {
+        hosts = serverHostsFor(gateway, vsNamespace)
+        perNamespace.set(vsNamespace, hosts)
+      }
+      return hosts
+    },
+  }
+}
+
+function analyzeVirtualService(vs: VirtualService, gateways: GatewayIndex): Finding[] {
   const findings: Finding[] = internalReferences(vs)
   ;(vs.spec.gateways ?? []).forEach((ref, i) => {
     if (ref === 'mesh' || isInternalReference(ref)) {
@@ -37,11 +74,11 @@ function analyzeVirtualService(vs: VirtualService, gateways: readonly Gateway[])
     }
     const path = `spec.gateways[${i}]`
     const target = resolveReference(ref, vs.metadata.namespace)
-    const found = gateways.filter((g) => g.metadata.namespace === target.namespace && g.metadata.name === target.name)
+    const found = gateways.byName.get(`${target.namespace}/${target.name}`) ?? []
     if (found.length === 0) {
       findings.push(missingGateway(vs, ref, target, path))
     }
-    const served = found.flatMap((g) => serverHostsFor(g, vs.metadata.namespace))
+    const served = found.flatMap((g) => gateways.served(g, vs.metadata.namespace))
     if (!served.some((gh) => vs.spec.hosts.some((h) => hostsMatch(gh, h)))) {
       findings.push(hostNotInGateway(vs, target, found.length > 0, served, path))
     }

@@ -163,9 +163,25 @@ export function explainProtocol(ctx: ExplainContext): ExplanationItem[] {
  * The request used the Service port while Envoy listens on the targetPort. One item per Envoy
  * port, naming the Gateways (a class-sized config has a hundred of them: name a few, count the rest).
  */
+/** Per translation and port: the same sentences serve every request to that port. */
+const translatedPortMemo = new WeakMap<ExplainContext['t'], Map<number, ExplanationItem[]>>()
+
 function explainTranslatedPort(ctx: ExplainContext): ExplanationItem[] {
-  const { t, trace } = ctx
-  const port = trace.request.port
+  let byPort = translatedPortMemo.get(ctx.t)
+  if (byPort === undefined) {
+    byPort = new Map()
+    translatedPortMemo.set(ctx.t, byPort)
+  }
+  const port = ctx.trace.request.port
+  let items = byPort.get(port)
+  if (items === undefined) {
+    items = translatedPort(ctx.t, port)
+    byPort.set(port, items)
+  }
+  return items.map((i) => ({ ...i }))
+}
+
+function translatedPort(t: ExplainContext['t'], port: number): ExplanationItem[] {
   const byListenPort = new Map<number, Array<ReturnType<typeof serverRef>>>()
   const seen = new Set<string>()
   for (const ms of t.merged.servers) {

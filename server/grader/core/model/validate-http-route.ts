@@ -212,6 +212,9 @@ function checkHeaderName(name: string, path: string): FieldProblem[] {
 }
 
 function checkHeaderOps(headers: Headers | undefined, path: string): FieldProblem[] {
+  if (headers === undefined) {
+    return []
+  }
   const out: FieldProblem[] = []
   const internal = (n: string): boolean => n.startsWith(':') || n.toLowerCase() === 'host'
   const authority = (n: string): boolean => n.toLowerCase() === ':authority' || n.toLowerCase() === 'host'

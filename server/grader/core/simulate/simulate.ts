@@ -2,7 +2,7 @@
 // chain by SNI, vhost, require_tls, first matching route, action (spec rule 37, istio
 // pilot/pkg/simulation/traffic.go). Returns the result and a trace for explanations. Pure.
 import type { Route, VirtualHost } from '../envoy/types.ts'
-import { isSubsetOf } from '../hosts.ts'
+import { isSubsetOf, isWildcard } from '../hosts.ts'
 import type { ChainInfo, ListenerInfo } from '../translate/listeners.ts'
 import type { BuiltRouteConfig } from '../translate/route-config.ts'
 import type { Translation } from '../translate/translate.ts'
@@ -151,24 +151,75 @@ function provenance(o: NonNullable<ReturnType<Translation['origins']['get']>>): 
 function pickChain(listener: ListenerInfo, req: NormalizedRequest): ChainInfo | 'multiple' | undefined {
   let chains = listener.chains
   const sni = listener.hasTlsInspector ? req.sni : ''
-  if (chains.some((c) => c.summary.server_names.length > 0)) {
-    let best = 0
-    let ranked: ChainInfo[] = []
-    for (const c of chains) {
-      const rank = sniRank(c.summary.server_names, sni)
-      if (rank > best) {
-        best = rank
-        ranked = [c]
-      } else if (rank === best && rank > 0) {
-        ranked.push(c)
+  const index = sniIndexOf(listener)
+  if (index !== undefined) {
+    // An exact server name outranks every wildcard; otherwise the longest matching wildcard wins.
+    let ranked = index.exact.get(sni)
+    if (ranked === undefined) {
+      let best = 0
+      ranked = []
+      for (const { chain, wildcards } of index.wildcards) {
+        const rank = sniRank(wildcards, sni)
+        if (rank > best) {
+          best = rank
+          ranked = [chain]
+        } else if (rank === best && rank > 0) {
+          ranked.push(chain)
+        }
+      }
+      if (best === 0) {
+        ranked = index.withoutNames
       }
     }
-    chains = best > 0 ? ranked : chains.filter((c) => c.summary.server_names.length === 0)
+    chains = ranked
   }
   if (chains.length > 1) {
     return 'multiple'
   }
   return chains[0]
+}
+
+/** A listener's filter chains by exact server name, and those with wildcard names, in order. */
+interface SniIndex {
+  exact: Map<string, ChainInfo[]>
+  wildcards: Array<{ chain: ChainInfo; wildcards: string[] }>
+  withoutNames: ChainInfo[]
+}
+
+const sniIndexes = new WeakMap<ListenerInfo, SniIndex | undefined>()
+
+/** Built once per listener; undefined when no chain has server names. */
+function sniIndexOf(listener: ListenerInfo): SniIndex | undefined {
+  if (sniIndexes.has(listener)) {
+    return sniIndexes.get(listener)
+  }
+  let index: SniIndex | undefined
+  if (listener.chains.some((c) => c.summary.server_names.length > 0)) {
+    index = { exact: new Map(), wildcards: [], withoutNames: [] }
+    for (const chain of listener.chains) {
+      const names = chain.summary.server_names
+      if (names.length === 0) {
+        index.withoutNames.push(chain)
+      }
+      const wildcards: string[] = []
+      for (const name of names) {
+        if (isWildcard(name)) {
+          wildcards.push(name)
+        }
+        const list = index.exact.get(name)
+        if (list === undefined) {
+          index.exact.set(name, [chain])
+        } else if (list[list.length - 1] !== chain) {
+          list.push(chain)
+        }
+      }
+      if (wildcards.length > 0) {
+        index.wildcards.push({ chain, wildcards })
+      }
+    }
+  }
+  sniIndexes.set(listener, index)
+  return index
 }
 
 function sniRank(names: readonly string[], sni: string): number {

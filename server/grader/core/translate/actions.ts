@@ -53,8 +53,20 @@ function appendHeaders(
   return { options, authority }
 }
 
+/** No header operations (most routes): shared, never modified. */
+const NO_HEADER_OPS: HeaderOps = Object.freeze({
+  requestToAdd: [],
+  responseToAdd: [],
+  requestToRemove: [],
+  responseToRemove: [],
+  authority: '',
+})
+
 /** istio TranslateHeadersOperations: set → overwrite, add → append, remove; authority separately. */
 export function translateHeaders(h: Headers | undefined): HeaderOps {
+  if (h === undefined) {
+    return NO_HEADER_OPS
+  }
   const set = appendHeaders(h?.request?.set, false)
   const add = appendHeaders(h?.request?.add, true)
   return {

@@ -76,8 +76,16 @@ export class ServiceRegistry {
     if (list === undefined) {
       return undefined
     }
-    const own = list.find((s) => s.namespace === preferNamespace && this.isVisible(s))
-    return own ?? list.find((s) => this.isVisible(s))
+    let firstVisible: RegistryService | undefined
+    for (const s of list) {
+      if (this.isVisible(s)) {
+        if (s.namespace === preferNamespace) {
+          return s
+        }
+        firstVisible ??= s
+      }
+    }
+    return firstVisible
   }
 
   /** Subset names a visible DestinationRule defines for `hostname`. */
