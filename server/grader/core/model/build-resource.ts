@@ -31,10 +31,13 @@ export function buildResource(raw: unknown, source: SourceLocation, defaultNames
   const apiVersion = typeof obj['apiVersion'] === 'string' ? obj['apiVersion'] : ''
   const kind = typeof obj['kind'] === 'string' ? obj['kind'] : ''
   const meta = readMeta(r, obj['metadata'], defaultNamespace)
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion]
+  const slash = apiVersion.indexOf('/')
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash)
+  const end = slash < 0 ? -1 : apiVersion.indexOf('/', slash + 1)
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1, end < 0 ? undefined : end)
   const base = { apiVersion, metadata: meta, source }
   let resource: Resource | undefined
-  if (group === istioGroup && istioVersions.has(version ?? '')) {
+  if (group === istioGroup && istioVersions.has(version)) {
     if (kind === 'Gateway') {
       resource = { ...base, kind, spec: readGatewaySpec(r, obj['spec']) }
     } else if (kind === 'VirtualService') {

@@ -78,7 +78,7 @@ function resolveOne(
     gateways: (vs.spec.gateways ?? ['mesh']).map((g) => resolveGatewayName(g, ns)),
     http: [],
     tls: vs.spec.tls.map((t) => ({
-      match: t.match.map((m) => ({ ...m, ...gatewaysOf(m.gateways, ns) })),
+      match: t.match.map((m) => withGateways(m, ns)),
       route: t.route.map((d) => resolveDest(d, ns, suffix)),
     })),
     tcp: vs.spec.tcp.map((t) => resolveTCP(t, ns, suffix)),
@@ -118,18 +118,21 @@ function resolveOne(
   return out
 }
 
-function gatewaysOf(gateways: string[] | undefined, ns: string): { gateways?: string[] } {
-  return gateways === undefined ? {} : { gateways: gateways.map((g) => resolveGatewayName(g, ns)) }
+/** The match with its gateway names resolved in `ns`; the same object when it names none. */
+function withGateways<M extends { gateways?: string[] }>(m: M, ns: string): M {
+  return m.gateways === undefined ? m : { ...m, gateways: m.gateways.map((g) => resolveGatewayName(g, ns)) }
 }
 
+/** The destination with its host resolved in `ns`; the same object when the host is already full. */
 function resolveDest<T extends { destination: { host: string } }>(d: T, ns: string, suffix: string): T {
-  return { ...d, destination: { ...d.destination, host: resolveShortName(d.destination.host, ns, suffix) } }
+  const host = resolveShortName(d.destination.host, ns, suffix)
+  return host === d.destination.host ? d : { ...d, destination: { ...d.destination, host } }
 }
 
 function resolveTCP(t: TCPRoute, ns: string, suffix: string): TCPRoute {
   const out: TCPRoute = { route: t.route.map((d) => resolveDest(d, ns, suffix)) }
   if (t.match !== undefined) {
-    out.match = t.match.map((m) => ({ ...m, ...gatewaysOf(m.gateways, ns) }))
+    out.match = t.match.map((m) => withGateways(m, ns))
   }
   return out
 }
@@ -138,7 +141,7 @@ function resolveTCP(t: TCPRoute, ns: string, suffix: string): TCPRoute {
 function resolveRule(rule: HTTPRoute, ns: string, suffix: string): HTTPRoute {
   const out: HTTPRoute = { ...rule }
   if (rule.match !== undefined) {
-    out.match = rule.match.map((m): HTTPMatchRequest => ({ ...m, ...gatewaysOf(m.gateways, ns) }))
+    out.match = rule.match.map((m): HTTPMatchRequest => withGateways(m, ns))
   }
   if (rule.route !== undefined) {
     out.route = rule.route.map((d) => resolveDest(d, ns, suffix))
