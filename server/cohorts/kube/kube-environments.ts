@@ -4,7 +4,7 @@ import { AppError } from '../../errors.ts'
 import type { EnvironmentBackend } from '../environments.ts'
 import { LABEL_COHORT, LABEL_MANAGED_BY, LABEL_OWNER, LABEL_TRAINEE, type CohortNames } from '../plan/names.ts'
 import { planCohortShared, planTrainee } from '../plan/namespace-plan.ts'
-import type { KubeObject, NamespacePlanOptions } from '../plan/types.ts'
+import type { ApiServerEndpoints, KubeObject, NamespacePlanOptions } from '../plan/types.ts'
 import type { CohortKube, ObjectRef } from './kube-client.ts'
 
 export interface KubeEnvironmentOptions extends NamespacePlanOptions {
@@ -37,6 +37,37 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
     `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}=${cohort.name}${trainee ? `,${LABEL_TRAINEE}=${trainee}` : ''}`
   const owned = (cohort: CohortNames): CohortNames => (options.owner ? { ...cohort, owner: options.owner } : cohort)
   const anyCohort = `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}${options.owner ? `,${LABEL_OWNER}=${options.owner}` : ''}`
+
+  /**
+   * Where pods reach the API server, for the workspace pod's egress policy: the `kubernetes`
+   * Service's EndpointSlice (what the policy sees once kube-proxy has translated the address) and
+   * its cluster IP (for network plugins that match before). Looked up once.
+   */
+  let apiServer: Promise<ApiServerEndpoints | undefined> | undefined
+  async function findApiServer(): Promise<ApiServerEndpoints | undefined> {
+    const ref = { name: 'kubernetes', namespace: 'default' }
+    const [slice, service] = await Promise.all([
+      kube.read({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ...ref }),
+      kube.read({ apiVersion: 'v1', kind: 'Service', ...ref }),
+    ])
+    const s = slice as { endpoints?: Array<{ addresses?: string[] }>; ports?: Array<{ port?: number }> } | undefined
+    const svc = service as { spec?: { clusterIP?: string; ports?: Array<{ port?: number }> } } | undefined
+    const addresses = [...(s?.endpoints ?? []).flatMap((e) => e.addresses ?? []), svc?.spec?.clusterIP ?? '']
+    const ports = [...(s?.ports ?? []), ...(svc?.spec?.ports ?? [])].flatMap((p) => (p.port ? [p.port] : []))
+    const found = { addresses: [...new Set(addresses.filter(Boolean))], ports: [...new Set(ports)] }
+    return found.addresses.length > 0 && found.ports.length > 0 ? found : undefined
+  }
+  const planOptions = async (): Promise<NamespacePlanOptions> => {
+    if (options.apiServer) {
+      return options
+    }
+    apiServer ??= findApiServer().catch((err: unknown) => {
+      apiServer = undefined
+      throw err
+    })
+    const found = await apiServer
+    return found ? { ...options, apiServer: found } : options
+  }
 
   async function waitForPod(namespace: string): Promise<void> {
     const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000)
@@ -101,7 +132,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
       }
     },
     async provision(cohort, traineeId) {
-      const plan = planTrainee(owned(cohort), traineeId, options)
+      const plan = planTrainee(owned(cohort), traineeId, await planOptions())
       const [namespace, ...rest] = plan.objects
       if (namespace) {
         await kube.apply(namespace)

@@ -1,6 +1,22 @@
-// Pure: the fences around a trainee namespace: ResourceQuota, LimitRange, and a NetworkPolicy that
-// lets in only the namespace itself, the ingress gateway's namespace and the shared shop.
-import type { KubeObject } from './types.ts'
+// Pure: the fences around a trainee namespace: ResourceQuota, LimitRange, and NetworkPolicies that
+// let in only the namespace itself, the ingress gateway's namespace and the shared shop, and let
+// out only what a trainee's pods need: DNS, the shared shop, istiod, the ingress gateway (and the
+// tracing collector), and for the workspace pod the Kubernetes API. Other trainees' namespaces
+// are neither reachable nor able to reach in.
+import type { ApiServerEndpoints, KubeObject } from './types.ts'
+
+/** The ingress gateway pods' labels (clusters/blueprint.yaml istio.ingress.selector). */
+const INGRESS_GATEWAY_LABELS = { istio: 'ingressgateway' }
+/** The workspace pod's label (planWorkspacePod). */
+export const WORKSPACE_APP_LABEL = 'kindlab-workspace'
+/** Where the API server is when it could not be looked up: any address, on the API ports only. */
+const ANY_API_SERVER: ApiServerEndpoints = { addresses: ['0.0.0.0/0'], ports: [443, 6443] }
+
+const tcp = (port: number) => ({ protocol: 'TCP', port })
+
+function cidr(address: string): string {
+  return address.includes('/') ? address : `${address}/${address.includes(':') ? 128 : 32}`
+}
 
 export function planFences(
   namespace: string,
@@ -8,9 +24,14 @@ export function planFences(
   istioNamespace: string,
   shopNamespace: string,
   fullShop: boolean,
+  apiServer: ApiServerEndpoints = ANY_API_SERVER,
 ): KubeObject[] {
-  const fromNamespace = (name: string) => ({
+  const inNamespace = (name: string) => ({
     namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
+  })
+  const pods = (ns: string, matchLabels: Record<string, string>) => ({
+    ...inNamespace(ns),
+    podSelector: { matchLabels },
   })
   return [
     {
@@ -51,8 +72,38 @@ export function planFences(
       metadata: { name: 'kindlab-isolation', namespace, labels },
       spec: {
         podSelector: {},
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [{ podSelector: {} }, fromNamespace(istioNamespace), fromNamespace(shopNamespace)] }],
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ podSelector: {} }, inNamespace(istioNamespace), inNamespace(shopNamespace)] }],
+        egress: [
+          // The trainee's own pods.
+          { to: [{ podSelector: {} }] },
+          // Cluster DNS.
+          { to: [pods('kube-system', { 'k8s-app': 'kube-dns' })], ports: [{ protocol: 'UDP', port: 53 }, tcp(53)] },
+          // The shared shop's backends (their frontend calls them).
+          { to: [inNamespace(shopNamespace)] },
+          // istiod: xDS and certificates for the sidecars (15012), its webhook port (15017).
+          { to: [pods(istioNamespace, { app: 'istiod' })], ports: [tcp(15012), tcp(15017)] },
+          // The ingress gateway: requests through it from the workspace (curl).
+          { to: [pods(istioNamespace, INGRESS_GATEWAY_LABELS)] },
+          // The tracing collector the sidecars report to (the dashboards step).
+          { to: [pods(istioNamespace, { app: 'jaeger' })], ports: [tcp(9411)] },
+        ],
+      },
+    },
+    {
+      // Policies add up: only the workspace pod (kubectl, istioctl) may also reach the API server.
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'kindlab-workspace-api', namespace, labels },
+      spec: {
+        podSelector: { matchLabels: { app: WORKSPACE_APP_LABEL } },
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: apiServer.addresses.map((a) => ({ ipBlock: { cidr: cidr(a) } })),
+            ports: apiServer.ports.map(tcp),
+          },
+        ],
       },
     },
   ]
@@ -72,7 +123,7 @@ export function planWorkspacePod(
     metadata: {
       name: 'workspace',
       namespace,
-      labels: { ...labels, app: 'kindlab-workspace' },
+      labels: { ...labels, app: WORKSPACE_APP_LABEL },
       annotations: { 'sidecar.istio.io/inject': 'false' },
     },
     spec: {

@@ -21,12 +21,15 @@ import {
   type TraineePlan,
 } from './types.ts'
 
-function resolved(options: NamespacePlanOptions): Required<NamespacePlanOptions> {
+function resolved(
+  options: NamespacePlanOptions,
+): Required<Omit<NamespacePlanOptions, 'apiServer'>> & Pick<NamespacePlanOptions, 'apiServer'> {
   return {
     shopNamespace: options.shopNamespace ?? 'hipster',
     fullShop: options.fullShop ?? false,
     workspaceImage: options.workspaceImage ?? DEFAULT_WORKSPACE_IMAGE,
     istioNamespace: options.istioNamespace ?? 'istio-system',
+    ...(options.apiServer ? { apiServer: options.apiServer } : {}),
   }
 }
 
@@ -59,7 +62,7 @@ export function planTrainee(cohort: CohortNames, trainee: string, options: Names
     objects: [
       ns,
       ...planTraineeRbac(cohort, trainee, namespace, o.istioNamespace, o.shopNamespace),
-      ...planFences(namespace, labels, o.istioNamespace, o.shopNamespace, o.fullShop),
+      ...planFences(namespace, labels, o.istioNamespace, o.shopNamespace, o.fullShop, o.apiServer),
       ...planShop(namespace, o.shopNamespace, labels, o.fullShop),
       planWorkspacePod(namespace, labels, o.workspaceImage, TRAINEE_SERVICE_ACCOUNT, vars),
     ],

@@ -1,7 +1,6 @@
-// The pure planners: names, labels and the objects of one trainee, the admission policy's CEL,
-// and the cluster-mode dry-run plan.
+// The pure planners: names, labels and the objects of one trainee, and the admission policy's
+// CEL (the cluster-mode plan is tested in cluster-plan.test.ts).
 import { describe, expect, it } from 'vitest'
-import { planClusterCohort } from './cluster-plan.ts'
 import { GATEWAY_RULE, VIRTUALSERVICE_RULE, planHostPolicy } from './host-policy.ts'
 import {
   ANNOTATION_DOMAIN,
@@ -86,6 +85,80 @@ describe('namespace plan', () => {
     ])
   })
 
+  it('lets traffic out only to DNS, the shared shop, istiod, the gateway and, for the workspace pod, the API server', () => {
+    const [isolation, api] = byKind('NetworkPolicy') as unknown as Array<{
+      metadata: { name: string }
+      spec: { podSelector: object; policyTypes: string[]; egress: Array<{ to: object[]; ports?: object[] }> }
+    }>
+    expect(isolation?.spec.policyTypes).toEqual(['Ingress', 'Egress'])
+    expect(isolation?.spec.podSelector).toEqual({})
+    const ns = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } })
+    expect(isolation?.spec.egress).toEqual([
+      { to: [{ podSelector: {} }] },
+      {
+        to: [{ ...ns('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+      { to: [ns('shop')] },
+      {
+        to: [{ ...ns('istio-system'), podSelector: { matchLabels: { app: 'istiod' } } }],
+        ports: [
+          { protocol: 'TCP', port: 15012 },
+          { protocol: 'TCP', port: 15017 },
+        ],
+      },
+      { to: [{ ...ns('istio-system'), podSelector: { matchLabels: { istio: 'ingressgateway' } } }] },
+      {
+        to: [{ ...ns('istio-system'), podSelector: { matchLabels: { app: 'jaeger' } } }],
+        ports: [{ protocol: 'TCP', port: 9411 }],
+      },
+    ])
+    // No rule names another namespace: other trainees' namespaces are unreachable.
+    const named = JSON.stringify(isolation?.spec.egress).match(/"kubernetes\.io\/metadata\.name":"[^"]+"/g) ?? []
+    expect(new Set(named)).toEqual(
+      new Set(['kube-system', 'shop', 'istio-system'].map((n) => `"kubernetes.io/metadata.name":"${n}"`)),
+    )
+    expect(api?.metadata.name).toBe('kindlab-workspace-api')
+    expect(api?.spec.podSelector).toEqual({ matchLabels: { app: 'kindlab-workspace' } })
+    expect(api?.spec.policyTypes).toEqual(['Egress'])
+    // Without the API server's addresses (planned only), any address but only the API ports.
+    expect(api?.spec.egress).toEqual([
+      {
+        to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+        ports: [
+          { protocol: 'TCP', port: 443 },
+          { protocol: 'TCP', port: 6443 },
+        ],
+      },
+    ])
+    const pod = byKind('Pod')[0]
+    expect(pod?.metadata.labels?.['app']).toBe('kindlab-workspace')
+  })
+
+  it('limits the workspace pod’s API egress to the API server’s addresses once they are known', () => {
+    const known = planTrainee(cohort, 'trainee07', {
+      apiServer: { addresses: ['172.18.0.2', '10.96.0.1', 'fd00::1'], ports: [6443, 443] },
+    })
+    const api = known.objects.find((o) => o.metadata.name === 'kindlab-workspace-api') as
+      { spec: { egress: unknown[] } } | undefined
+    expect(api?.spec.egress).toEqual([
+      {
+        to: [
+          { ipBlock: { cidr: '172.18.0.2/32' } },
+          { ipBlock: { cidr: '10.96.0.1/32' } },
+          { ipBlock: { cidr: 'fd00::1/128' } },
+        ],
+        ports: [
+          { protocol: 'TCP', port: 6443 },
+          { protocol: 'TCP', port: 443 },
+        ],
+      },
+    ])
+  })
+
   it('copies only the frontend by default, wired to the shared backends; the whole shop on request', () => {
     expect(byKind('Deployment').map((d) => d.metadata.name)).toEqual(['frontend'])
     expect(JSON.stringify(byKind('Deployment')[0])).toContain('productcatalogservice.shop.svc.cluster.local:3550')
@@ -136,20 +209,5 @@ describe('host policy', () => {
     expect(GATEWAY_RULE).toContain("h.substring(h.indexOf('/') + 1)")
     expect(GATEWAY_RULE).not.toContain('svc.cluster.local')
     expect(VIRTUALSERVICE_RULE).toContain("'.' + request.namespace + '.svc.cluster.local'")
-  })
-})
-
-describe('cluster mode (dry run)', () => {
-  it('plans one kind cluster per trainee with distinct ports and the build commands', () => {
-    const plan = planClusterCohort(cohort, [
-      { id: 'trainee01', slot: 1 },
-      { id: 'trainee02', slot: 2 },
-    ])
-    expect(plan.clusters.map((c) => [c.clusterName, c.httpPort, c.domain])).toEqual([
-      ['kl-istio-class-trainee01', 8001, 'trainee01.istio-class.example'],
-      ['kl-istio-class-trainee02', 8002, 'trainee02.istio-class.example'],
-    ])
-    expect(plan.clusters[0]?.commands.map((c) => c[0])).toEqual(['kind', 'istioctl', 'kubectl', 'kubectl'])
-    expect(plan.clusters[1]?.commands[1]).toContain('kind-kl-istio-class-trainee02')
   })
 })

@@ -23,6 +23,17 @@ export interface NamespacePlanOptions {
   workspaceImage?: string
   /** Namespace of the ingress gateway. @default 'istio-system' */
   istioNamespace?: string
+  /**
+   * Where the workspace pod reaches the Kubernetes API (the `kubernetes` Service's endpoints and
+   * cluster IP, looked up by the provisioner). @default any address on ports 443 and 6443
+   */
+  apiServer?: ApiServerEndpoints
+}
+
+/** The API server's addresses (IPs or CIDRs) and ports, for the workspace pod's egress policy. */
+export interface ApiServerEndpoints {
+  addresses: string[]
+  ports: number[]
 }
 
 export interface TraineePlan {

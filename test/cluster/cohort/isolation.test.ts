@@ -1,7 +1,17 @@
 // Namespace-mode isolation against the real control plane: a trainee's ServiceAccount works in
-// its own namespace and gets 403 in another's; the admission policy rejects Gateway and
-// VirtualService hosts outside the trainee's domain; teardown leaves nothing behind.
-import { ApiException, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
+// its own namespace and gets 403 in another's; the API server accepts the NetworkPolicies (ingress
+// and egress) in the shape planned, with the API server's real address for the workspace pod (the
+// control plane has no network plugin, so the policies are validated and stored, not enforced);
+// the admission policy rejects Gateway and VirtualService hosts outside the trainee's domain;
+// teardown leaves nothing behind.
+import {
+  ApiException,
+  CoreV1Api,
+  CustomObjectsApi,
+  NetworkingV1Api,
+  type KubeConfig,
+  type V1NetworkPolicy,
+} from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { planTrainee } from '../../../server/cohorts/plan/namespace-plan.ts'
 import { eventually, kubeConfig } from '../cluster-client.ts'
@@ -102,6 +112,49 @@ describe('cohort isolation (namespace mode)', () => {
           name: 'x',
         }),
       ),
+    ).toBe(403)
+  })
+
+  it('stores the NetworkPolicies as planned: egress only to DNS, the shop, istiod, the gateway, and the API server for the workspace', async () => {
+    const net = kc.makeApiClient(NetworkingV1Api)
+    const policies = (await net.listNamespacedNetworkPolicy({ namespace: a.namespace })).items
+    const byName = new Map(policies.map((p): [string, V1NetworkPolicy] => [p.metadata?.name ?? '', p]))
+    expect([...byName.keys()].sort()).toEqual(['kindlab-isolation', 'kindlab-workspace-api'])
+    const isolation = byName.get('kindlab-isolation')?.spec
+    expect(isolation?.policyTypes).toEqual(['Ingress', 'Egress'])
+    const egress = isolation?.egress ?? []
+    const peers = (i: number) =>
+      (egress[i]?.to ?? []).map((t) => ({
+        ns: t.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'],
+        pods: t.podSelector?.matchLabels,
+      }))
+    const ports = (i: number) => (egress[i]?.ports ?? []).map((p) => `${p.protocol}/${String(p.port)}`)
+    expect(egress).toHaveLength(6)
+    expect(peers(0)).toEqual([{ ns: undefined, pods: undefined }])
+    expect(peers(1)).toEqual([{ ns: 'kube-system', pods: { 'k8s-app': 'kube-dns' } }])
+    expect(ports(1)).toEqual(['UDP/53', 'TCP/53'])
+    expect(peers(2)).toEqual([{ ns: 'hipster', pods: undefined }])
+    expect(peers(3)).toEqual([{ ns: 'istio-system', pods: { app: 'istiod' } }])
+    expect(ports(3)).toEqual(['TCP/15012', 'TCP/15017'])
+    expect(peers(4)).toEqual([{ ns: 'istio-system', pods: { istio: 'ingressgateway' } }])
+    // Nothing lets A's pods out to B's namespace.
+    expect(JSON.stringify(egress)).not.toContain(b.namespace)
+    // The workspace pod reaches the API server at the address the cluster really has.
+    const api = byName.get('kindlab-workspace-api')?.spec
+    expect(api?.podSelector?.matchLabels).toEqual({ app: 'kindlab-workspace' })
+    expect(api?.policyTypes).toEqual(['Egress'])
+    const service = await kc
+      .makeApiClient(CoreV1Api)
+      .readNamespacedService({ name: 'kubernetes', namespace: 'default' })
+    const cidrs = (api?.egress?.[0]?.to ?? []).map((t) => t.ipBlock?.cidr)
+    expect(cidrs).toContain(`${service.spec?.clusterIP ?? ''}/32`)
+    expect(cidrs).not.toContain('0.0.0.0/0')
+    expect((api?.egress?.[0]?.ports ?? []).map((p) => p.port)).toContain(443)
+    // A's ServiceAccount can read its policies but not loosen them.
+    const asANet = asA.makeApiClient(NetworkingV1Api)
+    expect(await status(asANet.listNamespacedNetworkPolicy({ namespace: a.namespace }))).toBe(200)
+    expect(
+      await status(asANet.deleteNamespacedNetworkPolicy({ name: 'kindlab-isolation', namespace: a.namespace })),
     ).toBe(403)
   })
 
