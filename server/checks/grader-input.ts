@@ -57,6 +57,11 @@ export interface GraderInput {
   problems: Finding[]
   /** Where the learner's resources came from, for messages. */
   sourceDescription: string
+  /**
+   * A learner sharing the cluster (a cohort trainee): their own namespaces. Objects elsewhere are
+   * context the lab needs (the gateway, the shop), never the learner's, so no finding about them.
+   */
+  ownNamespaces?: readonly string[]
   cluster: LiveCluster | undefined
 }
 
@@ -102,7 +107,11 @@ export async function buildGraderInput(ctx: CheckContext): Promise<GraderInput> 
         parts.push(textPart(text, file, ns, origin))
       }
     } else {
-      parts.push(snapshotPart(await source.list(), ns, origin, input.problems))
+      const snapshot = await source.list()
+      if (snapshot.ownNamespaces) {
+        input.ownNamespaces = snapshot.ownNamespaces
+      }
+      parts.push(snapshotPart(snapshot, ns, origin, input.problems))
     }
   }
   if (envSource !== undefined) {

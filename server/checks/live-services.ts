@@ -8,6 +8,11 @@ export interface ResourceSource {
   describe(): string
   /** Kubernetes/Istio objects as plain API objects (apiVersion, kind, metadata, spec). */
   list(): Promise<ResourceSnapshot>
+  /**
+   * The same source limited to one learner's scope (a cohort trainee sharing the class cluster).
+   * Absent when the source is one learner's already (their workspace files).
+   */
+  scoped?(scope: ResourceScope): ResourceSource
 }
 
 export interface ResourceSnapshot {
@@ -16,6 +21,46 @@ export interface ResourceSnapshot {
   origins: Array<{ file?: string; document?: number }>
   /** Files that could not be read or parsed: each becomes a finding, never an exception. */
   problems: Array<{ file: string; line?: number; message: string }>
+  /** When scoped: the learner's own namespaces; objects elsewhere are context, never theirs. */
+  ownNamespaces?: string[]
+}
+
+/**
+ * What a learner who shares a cluster is graded on: their own namespaces whole, and elsewhere only
+ * the kinds the lab needs and their identity may read (the ingress gateway's Service and Pods in
+ * istio-system, the shared shop's Services). Other learners' namespaces are never read.
+ */
+export interface ResourceScope {
+  own: readonly string[]
+  shared: ReadonlyArray<{ namespace: string; kinds: readonly string[] }>
+}
+
+/** True when an API object (kind, metadata.namespace) is inside the scope. Pure. */
+export function inScope(object: unknown, scope: ResourceScope): boolean {
+  const o = (object ?? {}) as { kind?: unknown; metadata?: { namespace?: unknown } }
+  const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : undefined
+  const kind = typeof o.kind === 'string' ? o.kind : undefined
+  if (namespace === undefined || kind === undefined) {
+    return false // cluster-scoped objects are nobody's own, and not needed by the grader
+  }
+  return scope.own.includes(namespace) || scope.shared.some((s) => s.namespace === namespace && s.kinds.includes(kind))
+}
+
+/** The snapshot without the objects outside the scope, marked with the learner's namespaces. Pure. */
+export function scopeSnapshot(snapshot: ResourceSnapshot, scope: ResourceScope): ResourceSnapshot {
+  const keep = snapshot.objects.map((o) => inScope(o, scope))
+  return {
+    objects: snapshot.objects.filter((_, i) => keep[i]),
+    origins: snapshot.origins.filter((_, i) => keep[i]),
+    problems: snapshot.problems,
+    ownNamespaces: [...scope.own],
+  }
+}
+
+/** The namespaces to read `kind` from under a scope (own first). Pure. */
+export function namespacesFor(scope: ResourceScope, kind: string): string[] {
+  const shared = scope.shared.filter((s) => s.kinds.includes(kind)).map((s) => s.namespace)
+  return [...new Set([...scope.own, ...shared])]
 }
 
 export interface HttpProbeRequest {

@@ -20,12 +20,20 @@ const istioKinds = new Set(['Gateway', 'VirtualService', 'DestinationRule', 'Ser
 
 /**
  * Findings about the learner's resources: offline, objects from their files (and the files
- * themselves); live, the Istio networking objects in the cluster (the platform installs none).
+ * themselves); live, the Istio networking objects in the cluster (the platform installs none),
+ * and for a learner who shares the cluster (a cohort trainee) only those in their own namespaces.
  */
 export function learnerFindings(input: GraderInput): Finding[] {
+  const own = input.ownNamespaces
   const mine = new Set(
     input.objects
-      .filter((o) => o.origin === 'learner' || (o.origin === 'cluster' && istioKinds.has(o.ref.kind)))
+      .filter(
+        (o) =>
+          o.origin === 'learner' ||
+          (o.origin === 'cluster' &&
+            istioKinds.has(o.ref.kind) &&
+            (own === undefined || own.includes(o.ref.namespace))),
+      )
       .map((o) => `${o.ref.kind}/${o.ref.namespace}/${o.ref.name}`.toLowerCase()),
   )
   return findingsOf(input).filter(
