@@ -64,9 +64,11 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     kinds: checkKinds,
     progress,
     commandEnv: clusterEnv,
+    // A cohort trainee's checks read only their own namespace (plus the gateway and the shop), or
+    // their own kind cluster in cluster mode; everyone else's read what the server was given.
     servicesFor: (session) => ({
       [graderServiceKeys.environment]: environment,
-      ...(options.services ?? createOfflineServices(session.workspaceDir)),
+      ...cohorts.servicesFor(session, options.services ?? createOfflineServices(session.workspaceDir)),
     }),
     onAttempt: (e) => cohorts.cohorts.onAttempt(e),
   })
@@ -83,17 +85,20 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     isAllowedOrigin: (origin, host) => isAllowedOrigin(origin, host, config.allowedOrigins),
     env: clusterEnv,
     idleTimeoutMs: config.sessionIdleMinutes * 60_000,
-    // Live: a trainee's shell runs in their workspace pod (exec); everyone else gets a local shell.
+    // Live: a trainee's shell runs in their workspace pod (exec), in the class cluster or in their
+    // own kind cluster (cluster mode); everyone else gets a local shell.
     ...(config.offline
       ? {}
       : {
-          createSession: createLazyCohortSessionFactory(() =>
-            createPodExec(
-              loadKubeConfig({
-                ...(clusterEnv['KUBECONFIG'] ? { kubeconfigPath: clusterEnv['KUBECONFIG'] } : {}),
-                ...(config.kubeContext ? { context: config.kubeContext } : {}),
-              }).kc,
-            ),
+          createSession: createLazyCohortSessionFactory(
+            () =>
+              createPodExec(
+                loadKubeConfig({
+                  ...(clusterEnv['KUBECONFIG'] ? { kubeconfigPath: clusterEnv['KUBECONFIG'] } : {}),
+                  ...(config.kubeContext ? { context: config.kubeContext } : {}),
+                }).kc,
+              ),
+            (clusterName) => cohorts.traineeClusterExec(clusterName),
           ),
         }),
   })

@@ -1,6 +1,7 @@
 // The `kindlab cohort` actions. Opens the data folder's database directly (WAL: safe next to a
-// running server), picks the backend (cluster through --context/KUBECONFIG, or planned-only with
-// --offline) and prints tables or JSON.
+// running server), picks the backend per cohort mode (namespace: the class cluster through
+// --context/KUBECONFIG; cluster: a kind cluster per trainee; planned-only with --offline) and
+// prints tables or JSON.
 import { join, resolve } from 'node:path'
 import Table from 'cli-table3'
 import { pc } from './colors.ts'
@@ -9,6 +10,8 @@ import { createPlannedOnlyBackend, type EnvironmentBackend } from '../cohorts/en
 import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
 import { createCohortKube } from '../cohorts/kube/kube-client.ts'
 import { createKubeEnvironments } from '../cohorts/kube/kube-environments.ts'
+import { createClusterModeBackend } from '../cohorts/cluster/cluster-backend.ts'
+import { createLazyBackend, createModeBackends } from '../cohorts/mode-router.ts'
 import { installationId, loadCohortKey } from '../cohorts/secrets.ts'
 import { loadConfig } from '../config.ts'
 import { AppError } from '../errors.ts'
@@ -52,13 +55,20 @@ function integer(flag: string, value: string | undefined): number | undefined {
   return n
 }
 
+/** Namespace cohorts: the class cluster (--context / KUBECONFIG); cluster cohorts: a kind cluster each. */
 function backendFor(flags: CohortFlags, dataDir: string): EnvironmentBackend {
-  if (flags.offline) {
-    return createPlannedOnlyBackend()
-  }
-  const owner = installationId(loadCohortKey(dataDir))
-  const { kc, where } = loadKubeConfig(flags.context ? { context: flags.context } : {})
-  return createKubeEnvironments(createCohortKube(kc, where), { owner })
+  const offlineReason = flags.offline ? 'Planned with --offline: nothing is applied.' : undefined
+  const namespace = offlineReason
+    ? createPlannedOnlyBackend({ reason: offlineReason })
+    : createLazyBackend(() => {
+        const owner = installationId(loadCohortKey(dataDir))
+        const { kc, where } = loadKubeConfig(flags.context ? { context: flags.context } : {})
+        return createKubeEnvironments(createCohortKube(kc, where), { owner })
+      })
+  return createModeBackends({
+    namespace,
+    cluster: () => createClusterModeBackend({ dataDir, ...(offlineReason ? { offlineReason } : {}) }),
+  })
 }
 
 async function open(flags: CohortFlags) {
@@ -121,7 +131,7 @@ const commands: Record<string, Action> = {
     }
     out(
       created.offline
-        ? pc.yellow('offline: isolation objects are planned only, not applied')
+        ? pc.yellow(detail.plannedReason ?? 'offline: isolation objects are planned only, not applied')
         : `${detail.ready} environments ready`,
     )
     out(pc.dim(`print the join links: kindlab cohort handout ${created.name} --url http://<server>:4280`))
@@ -157,13 +167,20 @@ const commands: Record<string, Action> = {
       table.push([
         r.traineeId,
         r.displayName ?? '',
-        r.envState,
+        r.envProgress
+          ? `${r.envState}: ${r.envProgress.index + 1}/${r.envProgress.total} ${r.envProgress.title}`
+          : r.envState === 'failed' && r.envError
+            ? `failed: ${r.envError}`
+            : r.envState,
         r.joinedAt ? String(r.currentStep + 1) : '-',
         r.joinedAt ? String(Math.round(r.onStepMs / 60_000)) : '-',
         r.stuck ? pc.red('yes') : '',
       ])
     }
     out(`${pc.bold(detail.name)} · ${detail.labId} · ${detail.joined}/${detail.seats} joined · ${detail.state}`)
+    if (detail.plannedReason) {
+      out(pc.yellow(detail.plannedReason))
+    }
     out(table.toString())
   },
   async handout(cohorts, flags, arg) {

@@ -16,7 +16,8 @@ import type { SessionService } from '../services/session-service.ts'
 import type { CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
 import type { CohortEvents } from './cohort-events.ts'
 import type { EnvironmentBackend } from './environments.ts'
-import { CLUSTER_MODE_MAX_TRAINEES } from './plan/cluster-plan.ts'
+import { CLUSTER_MODE_MAX_TRAINEES, CLUSTER_WORKSPACE_NAMESPACE, traineeClusterName } from './plan/cluster-plan.ts'
+import { backendForMode, knownBackendForMode } from './mode-router.ts'
 import {
   COHORT_NAME_PATTERN,
   DOMAIN_PATTERN,
@@ -67,19 +68,27 @@ export function createCohortService(deps: CohortServiceDeps) {
       throw notFound(idOrName)
     })()
 
-  const traineeDto = (c: CohortRecord, s: SeatRecord): TraineeDto => ({
-    traineeId: s.traineeId,
-    slot: s.slot,
-    domain: traineeDomain(c, s.traineeId),
-    namespace: traineeNamespace(c, s.traineeId),
-    envState: s.envState,
-    ...(s.envError ? { envError: s.envError } : {}),
-    ...(s.displayName ? { displayName: s.displayName } : {}),
-    ...(s.joinedAt ? { joinedAt: s.joinedAt } : {}),
-  })
+  const traineeDto = (c: CohortRecord, s: SeatRecord): TraineeDto => {
+    const progress = deps.pool.progressOf(c.id, s.traineeId)
+    const cluster = c.mode === 'cluster' ? traineeClusterName(c, s.traineeId) : undefined
+    return {
+      traineeId: s.traineeId,
+      slot: s.slot,
+      domain: traineeDomain(c, s.traineeId),
+      // Cluster mode: the workspace's namespace in the trainee's own cluster.
+      namespace: cluster ? CLUSTER_WORKSPACE_NAMESPACE : traineeNamespace(c, s.traineeId),
+      envState: s.envState,
+      ...(s.envError ? { envError: s.envError } : {}),
+      ...(progress ? { envProgress: progress } : {}),
+      ...(cluster ? { cluster: { name: cluster, context: `kind-${cluster}` } } : {}),
+      ...(s.displayName ? { displayName: s.displayName } : {}),
+      ...(s.joinedAt ? { joinedAt: s.joinedAt } : {}),
+    }
+  }
 
   const summary = (c: CohortRecord): CohortSummaryDto => {
     const seats = repo.seats(c.id)
+    const plannedReason = c.offline ? knownBackendForMode(deps.backend, c.mode)?.plannedReason : undefined
     return {
       id: c.id,
       name: c.name,
@@ -92,6 +101,7 @@ export function createCohortService(deps: CohortServiceDeps) {
       ready: seats.filter((s) => s.envState === 'ready').length,
       state: c.state,
       offline: c.offline,
+      ...(plannedReason ? { plannedReason } : {}),
       createdAt: c.createdAt,
     }
   }
@@ -136,6 +146,8 @@ export function createCohortService(deps: CohortServiceDeps) {
           hint: `Use --mode namespace, or at most ${CLUSTER_MODE_MAX_TRAINEES} trainees.`,
         })
       }
+      // Cluster mode probes the machine for kind and Docker the first time it is asked.
+      const environments = await backendForMode(deps.backend, mode)
       const id = randomUUID()
       const reserve = Math.min(input.reserve ?? Math.min(input.trainees, 5), input.trainees)
       const seats = Array.from({ length: input.trainees }, (_, i) => {
@@ -149,7 +161,7 @@ export function createCohortService(deps: CohortServiceDeps) {
         mode,
         domain: input.domain ?? defaultDomain(input.name),
         reserve,
-        offline: !deps.backend.live,
+        offline: !environments.live,
         webhookUrl: input.webhookUrl,
         webhookSecret: input.webhookUrl ? secrets.webhookSecret(id) : undefined,
         seats,
@@ -195,6 +207,7 @@ export function createCohortService(deps: CohortServiceDeps) {
       if (!seat) {
         throw new AppError('LAB_ERR_TRAINEE_NOT_FOUND', { message: `Cohort ${c.name} has no trainee ${trainee}.` })
       }
+      deps.backend.cancel?.(c, trainee)
       await deps.pool.idle(c.id)
       await deps.backend.destroy(c, trainee)
       if (seat.sessionId) {
@@ -209,6 +222,7 @@ export function createCohortService(deps: CohortServiceDeps) {
     async teardown(idOrName: string): Promise<{ leftovers: string[] }> {
       const c = find(idOrName)
       repo.end(c.id)
+      deps.backend.cancel?.(c)
       await deps.pool.idle(c.id)
       await deps.backend.teardown(c)
       for (const s of repo.seats(c.id)) {

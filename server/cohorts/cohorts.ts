@@ -4,7 +4,7 @@
 import type { AttemptEvent } from '../services/grading-service.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { SessionService } from '../services/session-service.ts'
-import { createCohortsRepo } from '../store/cohorts-repo.ts'
+import { createCohortsRepo, type CohortRecord } from '../store/cohorts-repo.ts'
 import type { Db } from '../store/db.ts'
 import { createCohortEvents } from './cohort-events.ts'
 import { createCohortService } from './cohort-service.ts'
@@ -13,6 +13,7 @@ import { createGradeBook } from './gradebook.ts'
 import { createGradeBookQueries } from './gradebook-queries.ts'
 import { createInstructorAuth } from './instructor-auth.ts'
 import { createCohortSecrets, loadCohortKey } from './secrets.ts'
+import { cohortPlanView } from './plan-view.ts'
 import { createWarmPool, type PoolLogger } from './warm-pool.ts'
 import { createWatchTokens } from './watch-tokens.ts'
 import { createWebhookDispatcher, type WebhookOptions } from './webhooks.ts'
@@ -38,7 +39,10 @@ export function createCohorts(deps: CohortsDeps) {
   const repo = createCohortsRepo(deps.db)
   const secrets = createCohortSecrets(loadCohortKey(deps.dataDir))
   const events = createCohortEvents((err) => deps.log?.warn({ err }, 'cohort event listener failed'))
-  const pool = createWarmPool(repo, deps.backend, deps.log)
+  const pool = createWarmPool(repo, deps.backend, deps.log, {
+    // Each provisioning step a seat's build reaches, and its end, update the trainee's grade book row.
+    onChange: (cohortId, traineeId) => events.emit({ type: 'seat', cohortId, traineeId }),
+  })
   const webhooks = createWebhookDispatcher(deps.db, deps.webhooks, deps.log)
   const service = createCohortService({
     repo,
@@ -52,12 +56,10 @@ export function createCohorts(deps: CohortsDeps) {
     endSession: (id) => repo.endSession(id),
     onSessionEnded: (id) => deps.onSessionEnded?.(id),
   })
-  const gradebook = createGradeBook(
-    repo,
-    createGradeBookQueries(deps.db),
-    deps.catalog,
-    deps.stuckAfterMs === undefined ? {} : { stuckAfterMs: deps.stuckAfterMs },
-  )
+  const gradebook = createGradeBook(repo, createGradeBookQueries(deps.db), deps.catalog, {
+    ...(deps.stuckAfterMs === undefined ? {} : { stuckAfterMs: deps.stuckAfterMs }),
+    envProgress: (cohortId, traineeId) => pool.progressOf(cohortId, traineeId),
+  })
   const instructors = createInstructorAuth(deps.db)
   const watch = createWatchTokens()
   let reaper: ReturnType<typeof setInterval> | undefined
@@ -127,6 +129,8 @@ export function createCohorts(deps: CohortsDeps) {
     instructors,
     watch,
     backend: deps.backend,
+    /** The cohort's plan for the instructor's view (cluster mode: each trainee's `kindlab up` plan). */
+    planView: (cohort: CohortRecord) => cohortPlanView(cohort, repo.seats(cohort.id), deps.backend, deps.dataDir),
     onAttempt,
     reap,
     /** Registers an open stream's `end`; returns the function that forgets it. */

@@ -1,6 +1,7 @@
 // The grade book: trainees × checks with the latest result and failure count per check, the
 // current step and time on it, and who is stuck. Built from the stored attempts (SQLite), so it
 // survives restarts; exported as JSON or CSV.
+import type { ProgressEventDto } from '../protocol/api-dto.ts'
 import type { GradeBookDto, GradeRowDto } from '../protocol/cohort-dto.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
@@ -12,6 +13,8 @@ export const DEFAULT_STUCK_AFTER_MS = 10 * 60_000
 export interface GradeBookOptions {
   stuckAfterMs?: number
   now?: () => number
+  /** The provisioning step of a seat being built (the warm pool knows it). */
+  envProgress?: (cohortId: string, traineeId: string) => ProgressEventDto | undefined
 }
 
 export function createGradeBook(
@@ -22,6 +25,11 @@ export function createGradeBook(
 ) {
   const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS
   const now = options.now ?? Date.now
+
+  function envProgressOf(cohortId: string, traineeId: string): { envProgress?: ProgressEventDto } {
+    const progress = options.envProgress?.(cohortId, traineeId)
+    return progress ? { envProgress: progress } : {}
+  }
 
   function steps(cohort: CohortRecord): GradeBookDto['steps'] {
     return catalog.describe(cohort.labId).steps.map((s) => ({ index: s.index, title: s.title, checks: s.checks }))
@@ -67,6 +75,7 @@ export function createGradeBook(
       checks,
       envState: seat.envState,
       ...(seat.envError ? { envError: seat.envError } : {}),
+      ...envProgressOf(cohort.id, seat.traineeId),
       labCompleted,
     }
   }

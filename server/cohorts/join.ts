@@ -1,10 +1,12 @@
 // Joining a cohort: a personal link (join token) or the class code plus a name. Joins run one at a
 // time per cohort, so two trainees never get one seat; the seat's environment comes from the warm
-// pool, or is built now (outside the lock) when none is ready.
+// pool, or is built now (outside the lock) when none is ready. A cluster-mode trainee's session
+// names their own kind cluster (TRAINEE_CLUSTER), which their terminal and checks then use.
 import { AppError } from '../errors.ts'
 import type { JoinBody, JoinResultDto } from '../protocol/cohort-dto.ts'
 import type { CohortRecord, SeatRecord } from '../store/cohorts-repo.ts'
 import type { CohortServiceDeps } from './cohort-service.ts'
+import { clusterTraineeVars } from './plan/cluster-plan.ts'
 import { traineeDomain, traineeNamespace } from './plan/names.ts'
 import { normalizeClassCode, sha256 } from './secrets.ts'
 
@@ -25,13 +27,16 @@ export function createJoiner(deps: CohortServiceDeps) {
 
   /** Creates the trainee's session and binds it to the seat (under the cohort's lock). */
   async function claimSeat(cohort: CohortRecord, seat: SeatRecord, displayName: string | undefined) {
-    const vars = {
-      TRAINEE_DOMAIN: traineeDomain(cohort, seat.traineeId),
-      TRAINEE_NAMESPACE: traineeNamespace(cohort, seat.traineeId),
-      TRAINEE_ID: seat.traineeId,
-      // Labs call the learner's namespace LEARNER_NAMESPACE: for a trainee it is their own.
-      LEARNER_NAMESPACE: traineeNamespace(cohort, seat.traineeId),
-    }
+    const vars =
+      cohort.mode === 'cluster'
+        ? clusterTraineeVars(cohort, seat.traineeId)
+        : {
+            TRAINEE_DOMAIN: traineeDomain(cohort, seat.traineeId),
+            TRAINEE_NAMESPACE: traineeNamespace(cohort, seat.traineeId),
+            TRAINEE_ID: seat.traineeId,
+            // Labs call the learner's namespace LEARNER_NAMESPACE: for a trainee it is their own.
+            LEARNER_NAMESPACE: traineeNamespace(cohort, seat.traineeId),
+          }
     const name = displayName ?? seat.traineeId
     const { token, session } = await deps.sessions.create({ kind: 'trainee', displayName: name, vars })
     if (!repo.claim(cohort.id, seat.traineeId, session.id, name)) {

@@ -132,6 +132,9 @@ class PodSession implements TerminalSession {
       )
       this.#conn.on?.('close', () => this.#onExit({ code: null, signal: null }))
     } catch (err) {
+      if (err instanceof AppError && err.code === 'LAB_ERR_TERMINAL_UNAVAILABLE') {
+        throw err // the exec seam already says why (e.g. the trainee's cluster does not exist)
+      }
       throw new AppError('LAB_ERR_TERMINAL_UNAVAILABLE', {
         message: `Could not open a shell in your workspace pod (${target.namespace}/${target.pod}).`,
         hint: 'The pod may still be starting: wait a few seconds and reconnect.',

@@ -1,21 +1,29 @@
-// Plugs the cohort feature into `startServer`: picks the environment backend (a cluster through
-// the kubeconfig, or planned-only offline), builds the rate limits, registers the routes, resolves
-// instructor watch tokens for the terminal, prints the admin token once, starts and stops.
+// Plugs the cohort feature into `startServer`: picks the environment backend per cohort mode
+// (namespace cohorts: the class cluster through the kubeconfig, or planned-only offline; cluster
+// cohorts: a kind cluster per trainee when kind, istioctl and Docker are there, else planned-only
+// with the reason), builds the rate limits, registers the routes, resolves instructor watch tokens
+// for the terminal, prints the admin token once, starts and stops.
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
 import { isAllowedOrigin } from '../http/origin.ts'
 import { registerCohortRoutes } from '../http/routes/cohorts.ts'
+import { loadBlueprint, type Blueprint } from '../provision/blueprint.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { SessionService } from '../services/session-service.ts'
 import type { Db } from '../store/db.ts'
-import { createSessionsRepo } from '../store/sessions-repo.ts'
+import { createSessionsRepo, type SessionRecord } from '../store/sessions-repo.ts'
+import { createClusterModeBackend } from './cluster/cluster-backend.ts'
+import { traineeClusterExec } from './cluster/trainee-cluster-exec.ts'
 import { createCohorts, type Cohorts } from './cohorts.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
 import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
 import { createCohortKube } from './kube/kube-client.ts'
 import { createKubeEnvironments } from './kube/kube-environments.ts'
+import { createModeBackends, type ModeBackends } from './mode-router.ts'
+import type { PodExec } from './pod-terminal.ts'
 import { createTokenBucket } from './rate-limit.ts'
 import { installationId, loadCohortKey } from './secrets.ts'
+import { servicesForSession } from './session-services.ts'
 import { registerWatchRoute } from './watch-route.ts'
 import type { TerminalManager } from '../terminal/terminal-manager.ts'
 
@@ -29,6 +37,8 @@ export interface CohortWiringInput {
   print?: (line: string) => void
   /** The terminal manager (once the terminal is registered): instructors watch through it. */
   terminalManager?: () => TerminalManager | undefined
+  /** Why cluster mode cannot build here, if it cannot (default: probe docker, kind and istioctl). */
+  probeClusterMode?: () => Promise<string | undefined>
 }
 
 export interface CohortWiring {
@@ -36,11 +46,17 @@ export interface CohortWiring {
   register(app: FastifyInstance): Promise<void>
   start(): void
   stop(): Promise<void>
+  /** The grading services of a session: a trainee's are scoped to their namespace, or their own cluster. */
+  servicesFor(session: SessionRecord, base: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>>
+  /** The exec into a cluster-mode trainee's own cluster (their terminal). */
+  traineeClusterExec(clusterName: string): PodExec
 }
 
-function backendFor(input: CohortWiringInput): EnvironmentBackend {
+function namespaceBackendFor(input: CohortWiringInput): EnvironmentBackend {
   if (input.config.offline) {
-    return createPlannedOnlyBackend()
+    return createPlannedOnlyBackend({
+      reason: `The server runs offline${input.config.offlineReason ? ` (${input.config.offlineReason})` : ''}: no class cluster is attached.`,
+    })
   }
   const file = input.clusterEnv['KUBECONFIG']
   try {
@@ -53,21 +69,37 @@ function backendFor(input: CohortWiringInput): EnvironmentBackend {
     })
   } catch (err) {
     // The labs still work; cohorts fall back to planning only, and say why once.
+    const why = err instanceof Error ? err.message : String(err)
     const print = input.print ?? ((line: string) => process.stderr.write(`${line}\n`))
-    print(
-      `cohorts: no usable kubeconfig (${err instanceof Error ? err.message : String(err)}); trainee environments will only be planned`,
-    )
-    return createPlannedOnlyBackend()
+    print(`cohorts: no usable kubeconfig (${why}); trainee environments will only be planned`)
+    return createPlannedOnlyBackend({ reason: `No class cluster is usable: ${why}` })
   }
 }
 
 export function wireCohorts(input: CohortWiringInput): CohortWiring {
+  let bp: Promise<Blueprint> | undefined
+  const blueprint = () => (bp ??= loadBlueprint())
+  const backend: ModeBackends = createModeBackends({
+    namespace: namespaceBackendFor(input),
+    cluster: () =>
+      createClusterModeBackend({
+        dataDir: input.config.dataDir,
+        blueprint,
+        ...(input.config.offline
+          ? {
+              offlineReason:
+                'The server runs offline (`kindlab serve --offline`): trainee kind clusters are only planned.',
+            }
+          : {}),
+        ...(input.probeClusterMode ? { probe: input.probeClusterMode } : {}),
+      }),
+  })
   const cohorts = createCohorts({
     db: input.db,
     dataDir: input.config.dataDir,
     sessions: input.sessions,
     catalog: input.catalog,
-    backend: backendFor(input),
+    backend,
     onSessionEnded: (id) => void input.terminalManager?.()?.closeSession(id),
   })
   const sessionsRepo = createSessionsRepo(input.db)
@@ -101,5 +133,7 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
     },
     start: () => cohorts.start(),
     stop: () => cohorts.stop(),
+    servicesFor: (session, base) => servicesForSession(session, base, { dataDir: input.config.dataDir, blueprint }),
+    traineeClusterExec: traineeClusterExec(input.config.dataDir, () => backend.known('cluster')?.plannedReason),
   }
 }

@@ -1,8 +1,12 @@
 // The warm pool: keeps `reserve` trainee environments built ahead of time, so a trainee who joins
 // gets a ready one at once; builds a seat on demand when none is ready. One build queue per
 // cohort with bounded concurrency; seats interrupted by a restart are rebuilt (idempotent apply).
+// While a seat is built, the step it is on (cluster mode: kind, Istio, the shop, ...) is kept here.
+import { toAppError } from '../errors.ts'
+import type { ProgressEventDto } from '../protocol/api-dto.ts'
 import type { CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
 import type { EnvironmentBackend } from './environments.ts'
+import { backendForMode } from './mode-router.ts'
 
 export interface PoolLogger {
   info(obj: object, msg: string): void
@@ -22,14 +26,31 @@ export interface WarmPool {
   readonly builds: number
   /** How many times this process built one seat's environment (a warm join builds none). */
   buildsOf(cohortId: string, traineeId: string): number
+  /** The provisioning step a seat's build is on, while it is being built. */
+  progressOf(cohortId: string, traineeId: string): ProgressEventDto | undefined
+}
+
+export interface WarmPoolOptions {
+  /** Parallel builds per pool. @default 2 */
+  concurrency?: number
+  /** Told whenever a seat's build reports a step (progressOf has it), and when the build ends. */
+  onChange?: (cohortId: string, traineeId: string) => void
+}
+
+/** The failure as the seat shows it: the message, and the hint when there is one. */
+export function envErrorText(err: unknown): string {
+  const e = toAppError(err)
+  return e.hint ? `${e.message} Hint: ${e.hint}` : e.message
 }
 
 export function createWarmPool(
   repo: CohortsRepo,
   backend: EnvironmentBackend,
   log?: PoolLogger,
-  concurrency = 2,
+  options: WarmPoolOptions = {},
 ): WarmPool {
+  const concurrency = options.concurrency ?? 2
+  const progress = new Map<string, ProgressEventDto>()
   const inFlight = new Map<string, Promise<void>>()
   const shared = new Map<string, Promise<void>>()
   let builds = 0
@@ -57,22 +78,36 @@ export function createWarmPool(
     const job = (async () => {
       try {
         await prepareShared(cohort)
-        await backend.provision(cohort, traineeId)
+        await backend.provision(cohort, traineeId, (event) => {
+          progress.set(k, event)
+          options.onChange?.(cohort.id, traineeId)
+        })
         builds++
         perSeat.set(k, (perSeat.get(k) ?? 0) + 1)
         const seat = repo.seat(cohort.id, traineeId)
         repo.setEnvState(cohort.id, traineeId, seat?.sessionId ? 'claimed' : 'ready')
         log?.info({ cohort: cohort.name, traineeId, ms: Date.now() - started }, 'trainee environment ready')
       } catch (err) {
-        repo.setEnvState(cohort.id, traineeId, 'failed', err instanceof Error ? err.message : String(err))
+        repo.setEnvState(cohort.id, traineeId, 'failed', envErrorText(err))
         log?.warn({ cohort: cohort.name, traineeId, err }, 'trainee environment failed')
         throw err
       } finally {
         inFlight.delete(k)
+        progress.delete(k)
+        options.onChange?.(cohort.id, traineeId)
       }
     })()
     inFlight.set(k, job)
     return job
+  }
+
+  /**
+   * Offline a namespace environment is its plan, shown as ready (the trainee works in a local
+   * shell). A trainee cluster that cannot be built here is no environment at all: its seats stay
+   * 'planned', and the cohort says why (the backend's plannedReason).
+   */
+  async function buildable(cohort: CohortRecord): Promise<boolean> {
+    return cohort.mode !== 'cluster' || (await backendForMode(backend, cohort.mode)).live
   }
 
   const pool: WarmPool = {
@@ -80,8 +115,9 @@ export function createWarmPool(
       return builds
     },
     buildsOf: (cohortId, traineeId) => perSeat.get(key(cohortId, traineeId)) ?? 0,
+    progressOf: (cohortId, traineeId) => progress.get(key(cohortId, traineeId)),
     async topUp(cohort) {
-      if (cohort.state !== 'active' || cohort.mode !== 'namespace') {
+      if (cohort.state !== 'active' || !(await buildable(cohort))) {
         return
       }
       const seats = repo.seats(cohort.id)
@@ -102,7 +138,7 @@ export function createWarmPool(
       if (current?.envState === 'ready' || current?.envState === 'claimed') {
         return
       }
-      if (cohort.mode !== 'namespace') {
+      if (!(await buildable(cohort))) {
         return
       }
       await build(cohort, seat.traineeId)

@@ -1,5 +1,6 @@
 // The cohort API's shapes (instructor pages, join page, grade book stream), shared by the server
 // and the browser app. Pure types, no dependencies.
+import type { ProgressEventDto } from './api-dto.ts'
 
 export type CohortMode = 'namespace' | 'cluster'
 
@@ -29,7 +30,15 @@ export interface CohortSummaryDto {
   state: 'active' | 'ended'
   /** True when no cluster is attached: isolation objects are planned, never applied. */
   offline: boolean
+  /** Why the environments are only planned (e.g. cluster mode on a machine without kind or Docker). */
+  plannedReason?: string
   createdAt: number
+}
+
+/** A cluster-mode trainee's own kind cluster (its host ports: the cohort's plan). */
+export interface TraineeClusterDto {
+  name: string
+  context: string
 }
 
 export interface TraineeDto {
@@ -39,6 +48,10 @@ export interface TraineeDto {
   namespace: string
   envState: EnvState
   envError?: string
+  /** While the environment is being built: the provisioning step it is on. */
+  envProgress?: ProgressEventDto
+  /** Cluster mode: the trainee's kind cluster. */
+  cluster?: TraineeClusterDto
   displayName?: string
   joinedAt?: number
 }
@@ -122,6 +135,8 @@ export interface GradeRowDto {
   envState: EnvState
   /** Why the environment could not be built, when envState is 'failed'. */
   envError?: string
+  /** While the environment is being built: the provisioning step it is on. */
+  envProgress?: ProgressEventDto
   labCompleted: boolean
 }
 

@@ -1,17 +1,235 @@
-// Pure: the cluster-mode plan: one kind cluster per trainee, for small classes. Produces each
-// cluster's kind config and the commands that build it; nothing here runs them (the kind adapter
-// does, on a machine with Docker).
-import { traineeDomain, type CohortNames } from './names.ts'
+// Pure: the cluster-mode plan, one kind cluster per trainee for small classes. Each trainee's
+// cluster is planned by the same planner as `kindlab up` (server/provision/plan.ts), with its own
+// name, kubeconfig and work folder under the data dir, its own block of host ports, and one more
+// step that starts the trainee's workspace (the final wait includes it). The executors carry it
+// out (cluster/kind-environments.ts).
+import { join } from 'node:path'
+import type { Blueprint } from '../../provision/blueprint.ts'
+import { gatewayPortRoutes, shiftHostPorts } from '../../provision/blueprint-facts.ts'
+import { planUp, type Plan, type PlanStep } from '../../provision/plan.ts'
+import { planWorkspacePod, WORKSPACE_APP_LABEL } from './fences.ts'
+import { LABEL_ROLE, traineeDomain, traineeLabels, type CohortNames } from './names.ts'
+import { DEFAULT_WORKSPACE_IMAGE, type KubeObject } from './types.ts'
+
+/** Beyond this many trainees one laptop cannot hold a kind cluster each. */
+export const CLUSTER_MODE_MAX_TRAINEES = 8
+
+/** kind refuses longer cluster names (its node container is `<name>-control-plane`, a host name). */
+export const KIND_CLUSTER_NAME_MAX = 50
+
+/** The first host port offset; far above `kindlab up`'s own 80/443/3306. */
+export const CLUSTER_PORT_BASE = 10_000
+/**
+ * Offsets are BASE + k × STRIDE. The blueprint's host ports (80, 443, 3306) differ by 363, 2863
+ * and 3226, none a multiple of 10, so no two offsets ever map two ports onto one host port.
+ */
+export const CLUSTER_PORT_STRIDE = 10
+/** Port blocks per cohort: slots 1…8 of a block are k = block × 10 + slot. */
+const SLOTS_PER_BLOCK = 10
+
+/** The namespace of the workspace pod inside a trainee's own cluster. */
+export const CLUSTER_WORKSPACE_NAMESPACE = 'kindlab-workspace'
+/** The trainee's ServiceAccount there: cluster-admin of their own cluster. */
+export const CLUSTER_WORKSPACE_ACCOUNT = 'trainee'
+/** Where `kindlab up` deploys the shop (clusters/blueprint.yaml app.namespace; a test keeps them equal). */
+export const BLUEPRINT_SHOP_NAMESPACE = 'hipster'
+
+/** The slot number in a trainee id (`trainee07` → 7). */
+export function slotOfTrainee(traineeId: string): number {
+  const match = /^trainee(\d{2,3})$/.exec(traineeId)
+  if (!match?.[1]) {
+    throw new Error(`"${traineeId}" is not a trainee id`)
+  }
+  return Number(match[1])
+}
+
+/** `kl-<cohort>-<trainee>`: at most 43 characters for valid cohort names, within kind's 50. */
+export function traineeClusterName(cohort: CohortNames, traineeId: string): string {
+  const name = `kl-${cohort.name}-${traineeId}`
+  if (name.length > KIND_CLUSTER_NAME_MAX) {
+    throw new Error(`the kind cluster name ${name} is longer than ${KIND_CLUSTER_NAME_MAX} characters`)
+  }
+  return name
+}
+
+/** The cohort and trainee a kind cluster name belongs to, if it is a trainee cluster's name. */
+export function parseTraineeClusterName(name: string): { cohort: string; traineeId: string } | undefined {
+  const match = /^kl-([a-z][a-z0-9-]*)-(trainee\d{2,3})$/.exec(name)
+  return match?.[1] && match[2] ? { cohort: match[1], traineeId: match[2] } : undefined
+}
+
+/** True when the kind cluster `name` is one of `cohort`'s trainee clusters. */
+export function isClusterOf(cohort: CohortNames, name: string): boolean {
+  return parseTraineeClusterName(name)?.cohort === cohort.name
+}
+
+/** The host port offset of a trainee: cohort `block` (from the allocator), trainee `slot`. */
+export function clusterPortOffset(block: number, slot: number): number {
+  if (!Number.isInteger(block) || block < 0 || !Number.isInteger(slot) || slot < 1 || slot >= SLOTS_PER_BLOCK) {
+    throw new Error(`no port offset for block ${block}, slot ${slot}`)
+  }
+  return CLUSTER_PORT_BASE + (block * SLOTS_PER_BLOCK + slot) * CLUSTER_PORT_STRIDE
+}
+
+/** The lowest port block not in `taken` (blocks of cohorts whose clusters may still run). */
+export function freePortBlock(taken: Iterable<number>): number {
+  const used = new Set(taken)
+  let block = 0
+  while (used.has(block)) {
+    block++
+  }
+  return block
+}
+
+/** Where a cohort's trainee clusters keep their files, under the data dir. */
+export function cohortClustersDir(dataDir: string, cohort: CohortNames): string {
+  return join(dataDir, 'cohort-clusters', cohort.name)
+}
+
+/** A trainee cluster's folder: its kubeconfig (0600), the rendered kind config and Istio overlay. */
+export function traineeClusterFiles(
+  dataDir: string,
+  cohort: CohortNames,
+  traineeId: string,
+): { dir: string; kubeconfigPath: string } {
+  const dir = join(cohortClustersDir(dataDir, cohort), traineeId)
+  return { dir, kubeconfigPath: join(dir, 'kubeconfig') }
+}
+
+/** The session variables of a cluster-mode trainee (their shell and the lab's `${VARS}`). */
+export function clusterTraineeVars(
+  cohort: CohortNames,
+  traineeId: string,
+  shopNamespace = BLUEPRINT_SHOP_NAMESPACE,
+): Record<string, string> {
+  return {
+    TRAINEE_DOMAIN: traineeDomain(cohort, traineeId),
+    TRAINEE_ID: traineeId,
+    TRAINEE_CLUSTER: traineeClusterName(cohort, traineeId),
+    // The workspace pod's namespace in the trainee's own cluster (the terminal opens it).
+    TRAINEE_NAMESPACE: CLUSTER_WORKSPACE_NAMESPACE,
+    // The whole shop runs in their cluster, where `kindlab up` puts it.
+    LEARNER_NAMESPACE: shopNamespace,
+  }
+}
+
+/** The workspace Deployment's pods carry this label; the terminal finds the pod by it. */
+export const CLUSTER_WORKSPACE_SELECTOR = { app: WORKSPACE_APP_LABEL }
+
+/**
+ * The trainee's workspace in their own cluster: a namespace, a cluster-admin identity, and the
+ * workspace as a one-replica Deployment (the plan's `ready` step waits for it like for the shop,
+ * and a deleted pod comes back).
+ */
+export function planClusterWorkspace(
+  cohort: CohortNames,
+  traineeId: string,
+  image: string,
+  vars: Record<string, string>,
+): KubeObject[] {
+  const labels = traineeLabels(cohort, traineeId)
+  const ns = CLUSTER_WORKSPACE_NAMESPACE
+  const pod = planWorkspacePod(ns, labels, image, CLUSTER_WORKSPACE_ACCOUNT, vars)
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...labels, [LABEL_ROLE]: 'workspace' } } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: CLUSTER_WORKSPACE_ACCOUNT, namespace: ns, labels } },
+    {
+      // The cluster is the trainee's alone: they administer all of it, as a solo learner does.
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'kindlab-trainee-admin', labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: CLUSTER_WORKSPACE_ACCOUNT, namespace: ns }],
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'workspace', namespace: ns, labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: CLUSTER_WORKSPACE_SELECTOR },
+        template: { metadata: pod.metadata, spec: pod['spec'] },
+      },
+    },
+  ]
+}
+
+export interface TraineeClusterOptions {
+  dataDir: string
+  /** The cohort's port block (see freePortBlock). */
+  block: number
+  /** Host address kind binds the ports to. @default the blueprint's (127.0.0.1) */
+  listenAddress?: string
+  workspaceImage?: string
+  /** How long the `ready` step waits for the Deployments. @default planUp's */
+  readyTimeoutMs?: number
+}
 
 export interface TraineeClusterPlan {
   traineeId: string
   clusterName: string
+  /** kubeconfig context: `kind-<clusterName>`. */
+  context: string
+  kubeconfigPath: string
+  dir: string
   domain: string
-  /** Host port of the cluster's ingress (80 → 8000 + slot, so clusters do not collide). */
-  httpPort: number
-  kindConfig: Record<string, unknown>
-  /** argv arrays, in order. */
-  commands: string[][]
+  hostPortOffset: number
+  /** The gateway's ports and the host ports that reach them on this trainee's cluster. */
+  hostPorts: Array<{ servicePort: number; hostPort: number }>
+  /** `kindlab up`'s plan for this cluster, plus the workspace step; the final wait includes it. */
+  plan: Plan
+}
+
+/** One trainee's cluster: `planUp` for kind with the trainee's name, files and ports. */
+export function planTraineeCluster(
+  bp: Blueprint,
+  cohort: CohortNames,
+  traineeId: string,
+  options: TraineeClusterOptions,
+): TraineeClusterPlan {
+  const clusterName = traineeClusterName(cohort, traineeId)
+  const { dir, kubeconfigPath } = traineeClusterFiles(options.dataDir, cohort, traineeId)
+  const hostPortOffset = clusterPortOffset(options.block, slotOfTrainee(traineeId))
+  const plan = planUp(bp, {
+    target: {
+      type: 'kind',
+      clusterName,
+      hostPortOffset,
+      ...(options.listenAddress ? { listenAddress: options.listenAddress } : {}),
+    },
+    kubeconfigPath,
+    workDir: dir,
+    ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+  })
+  const vars = clusterTraineeVars(cohort, traineeId, bp.app.namespace)
+  const workspace: PlanStep = {
+    id: 'workspace',
+    action: 'apply',
+    title: 'Start the trainee workspace pod (kubectl, istioctl, curl)',
+    objects: planClusterWorkspace(cohort, traineeId, options.workspaceImage ?? DEFAULT_WORKSPACE_IMAGE, vars),
+  }
+  // The workspace goes in before the final wait, which then waits for it too.
+  const steps = plan.steps.flatMap((step): PlanStep[] => {
+    if (step.action !== 'wait') {
+      return [step]
+    }
+    const deployments = [...step.deployments, { namespace: CLUSTER_WORKSPACE_NAMESPACE, name: 'workspace' }]
+    return [workspace, { ...step, title: `Wait until ${deployments.length} deployments are ready`, deployments }]
+  })
+  const shifted = { ...bp, kind: { ...bp.kind, config: shiftHostPorts(bp.kind.config, hostPortOffset) } }
+  return {
+    traineeId,
+    clusterName,
+    context: plan.context,
+    kubeconfigPath,
+    dir,
+    domain: traineeDomain(cohort, traineeId),
+    hostPortOffset,
+    hostPorts: gatewayPortRoutes(shifted).flatMap((r) =>
+      r.hostPort === undefined ? [] : [{ servicePort: r.servicePort, hostPort: r.hostPort }],
+    ),
+    plan: { ...plan, steps },
+  }
 }
 
 export interface ClusterModePlan {
@@ -19,53 +237,12 @@ export interface ClusterModePlan {
   clusters: TraineeClusterPlan[]
 }
 
-/** Beyond this many trainees one laptop cannot hold a kind cluster each. */
-export const CLUSTER_MODE_MAX_TRAINEES = 8
-
+/** Every trainee's cluster of a cohort (the instructor's dry-run view). */
 export function planClusterCohort(
+  bp: Blueprint,
   cohort: CohortNames,
-  trainees: ReadonlyArray<{ id: string; slot: number }>,
-  profile = 'istio-minimal',
+  trainees: readonly string[],
+  options: TraineeClusterOptions,
 ): ClusterModePlan {
-  return {
-    mode: 'cluster',
-    clusters: trainees.map(({ id, slot }) => {
-      const clusterName = `kl-${cohort.name}-${id}`.slice(0, 40)
-      const httpPort = 8000 + slot
-      const context = `kind-${clusterName}`
-      return {
-        traineeId: id,
-        clusterName,
-        domain: traineeDomain(cohort, id),
-        httpPort,
-        kindConfig: {
-          kind: 'Cluster',
-          apiVersion: 'kind.x-k8s.io/v1alpha4',
-          name: clusterName,
-          nodes: [
-            {
-              role: 'control-plane',
-              extraPortMappings: [{ containerPort: 30080, hostPort: httpPort, listenAddress: '127.0.0.1' }],
-            },
-          ],
-        },
-        commands: [
-          [
-            'kind',
-            'create',
-            'cluster',
-            '--name',
-            clusterName,
-            '--config',
-            `${clusterName}.kind.yaml`,
-            '--wait',
-            '120s',
-          ],
-          ['istioctl', 'install', '-y', '--context', context, '-f', `clusters/${profile}/istio.yaml`],
-          ['kubectl', '--context', context, 'label', 'namespace', 'default', 'istio-injection=enabled', '--overwrite'],
-          ['kubectl', '--context', context, 'apply', '-k', `clusters/${profile}/shop`],
-        ],
-      }
-    }),
-  }
+  return { mode: 'cluster', clusters: trainees.map((t) => planTraineeCluster(bp, cohort, t, options)) }
 }

@@ -1,5 +1,6 @@
 // Pure: the names every cohort object gets (trainee ids, namespaces, domains, labels), so the
 // planner, the provisioner, teardown and the handout agree. No I/O.
+import type { CohortMode } from '../../protocol/cohort-dto.ts'
 
 /** Labels on every object kindlab creates for a cohort; teardown selects by them. */
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by'
@@ -22,6 +23,8 @@ export interface CohortNames {
   domain: string
   /** The owning installation's id (see secrets.installationId); labelled when set. */
   owner?: string
+  /** Where trainees work: namespaces of one cluster, or a kind cluster each. Unknown for orphans. */
+  mode?: CohortMode
 }
 
 /** `trainee01`…`trainee50`; three digits once a class has 100 seats or more. */

@@ -1,6 +1,7 @@
 // Pure: the trainee's identity. A ServiceAccount whose Role covers only its own namespace, plus
 // the read-only bits the lab needs elsewhere: Istio routing objects cluster-wide, the ingress
 // gateway Service, and the shared shop's Services and Pods.
+import type { ResourceScope } from '../../checks/live-services.ts'
 import { cohortLabels, cohortPrefix, traineeLabels, type CohortNames } from './names.ts'
 import type { KubeObject } from './types.ts'
 
@@ -103,4 +104,23 @@ export function planTraineeRbac(
     binding('RoleBinding', `${prefix}-${trainee}-ingress`, istioNamespace, 'Role', `${prefix}-ingress-read`),
     binding('RoleBinding', `${prefix}-${trainee}-shop`, shopNamespace, 'Role', `${prefix}-shop-read`),
   ]
+}
+
+/** Istio routing kinds a trainee may read outside their namespace (the trainee-read ClusterRole). */
+const ISTIO_READ_KINDS = ['Gateway', 'VirtualService', 'DestinationRule']
+
+/**
+ * What a trainee's checks are graded on: their namespace whole, and in istio-system and the shared
+ * shop only what their roles above let them read there (the gateway Service and Pods, the shop's
+ * Services and Pods, the platform's Istio routing objects). Never another trainee's namespace,
+ * although the trainee-read ClusterRole would let them list its Istio objects.
+ */
+export function traineeResourceScope(namespace: string, istioNamespace: string, shopNamespace: string): ResourceScope {
+  return {
+    own: [namespace],
+    shared: [
+      { namespace: istioNamespace, kinds: ['Service', 'Pod', ...ISTIO_READ_KINDS] },
+      { namespace: shopNamespace, kinds: ['Service', 'Pod', ...ISTIO_READ_KINDS] },
+    ],
+  }
 }

@@ -3,8 +3,6 @@
 // an instructor session (trainee tokens get 403).
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { gradeBookCsv } from '../../cohorts/gradebook.ts'
-import { planCohortShared, planTrainee } from '../../cohorts/plan/namespace-plan.ts'
-import { planClusterCohort } from '../../cohorts/plan/cluster-plan.ts'
 import { COHORT_NAME_PATTERN, DOMAIN_PATTERN } from '../../cohorts/plan/names.ts'
 import { isValidWebhookUrl } from '../../cohorts/webhooks.ts'
 import { AppError } from '../../errors.ts'
@@ -70,24 +68,7 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
 
   app.get('/cohorts/:id/plan', { schema: { params: cohortParams } }, async (request) => {
     const c = cohorts.service.find(id(request))
-    const seats = cohorts.repo.seats(c.id)
-    if (c.mode === 'cluster') {
-      return {
-        live: false,
-        plan: planClusterCohort(
-          c,
-          seats.map((s) => ({ id: s.traineeId, slot: s.slot })),
-        ),
-      }
-    }
-    return {
-      live: cohorts.backend.live,
-      plan: {
-        mode: 'namespace',
-        shared: planCohortShared(c),
-        example: planTrainee(c, seats[0]?.traineeId ?? 'trainee01'),
-      },
-    }
+    return cohorts.planView(c)
   })
 
   app.post(

@@ -1,10 +1,18 @@
 // Trainee separation end to end against the real control plane: A's token opens only A's
 // terminal, cannot get B's watch token, progress or the grade book, and A's ServiceAccount gets 403
 // in B's namespace; the instructor's watch is read-only whatever the page asks, and watch tokens
-// do not open ordinary terminals. (Terminals here are local shells: kwok pods cannot exec; the pod
-// backend's framing is tested in server/cohorts/pod-terminal.test.ts.)
-import { CoreV1Api, type ApiException } from '@kubernetes/client-node'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// do not open ordinary terminals; A's Check reads only A's namespace and the platform objects the
+// lab needs, so B's broken VirtualService is never A's finding. (Terminals here are local shells:
+// kwok pods cannot exec; the pod backend's framing is tested in server/cohorts/pod-terminal.test.ts.
+// The analyze check uses no Envoy or traffic, so its gateway service is a stub that must not be called.)
+import { CoreV1Api, CustomObjectsApi, type ApiException } from '@kubernetes/client-node'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { createClusterResourceSource } from '../../../server/adapters/live/cluster-resource-source.ts'
+import { serviceKeys, type LiveCluster, type ResourceSource } from '../../../server/checks/live-services.ts'
+import { checkKinds } from '../../../server/checks/registry.ts'
+import { runChecks } from '../../../server/checks/run-checks.ts'
+import { servicesForSession } from '../../../server/cohorts/session-services.ts'
+import { createSessionsRepo } from '../../../server/store/sessions-repo.ts'
 import WebSocket from 'ws'
 import { buildCohortTestApp, type CohortTestApp } from '../../../server/cohorts/test-app.test-helper.ts'
 import type { CohortDetailDto, JoinResultDto } from '../../../server/protocol/cohort-dto.ts'
@@ -125,6 +133,81 @@ describe('trainee separation', () => {
     })
     const mine = await t.app.inject({ method: 'GET', url: '/api/labs/hello-kindlab/progress', headers: auth(a.token) })
     expect(mine.json<{ lastResults: object }>().lastResults).toEqual({})
+  })
+
+  it("A's Check reads only A's namespace and the platform's objects: B's broken VirtualService is never A's finding", async () => {
+    const nsA = `kl-${name}-${a.traineeId}`
+    const nsB = `kl-${name}-${b.traineeId}`
+    const custom = kc.makeApiClient(CustomObjectsApi)
+    // B binds a VirtualService (inside B's domain, so admission lets it in) to a Gateway that does not exist.
+    await custom.createNamespacedCustomObject({
+      group: 'networking.istio.io',
+      version: 'v1',
+      namespace: nsB,
+      plural: 'virtualservices',
+      body: {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'broken-b' },
+        spec: {
+          hosts: [`hipster.${b.domain}`],
+          gateways: ['no-such-gateway'],
+          http: [{ route: [{ destination: { host: 'frontend' } }] }],
+        },
+      },
+    })
+    const stub: LiveCluster = {
+      describe: () => 'not used by the analyze check',
+      configDump: () => Promise.reject(new Error('not used')),
+      httpProbe: () => Promise.reject(new Error('not used')),
+      tcpProbe: () => Promise.reject(new Error('not used')),
+      waitForEnvoy: () => Promise.reject(new Error('not used')),
+    }
+    const base = {
+      [serviceKeys.resources]: createClusterResourceSource({ kube: { kubeconfigPath: inject('kubeconfig') } }),
+      [serviceKeys.cluster]: stub,
+    }
+    const sessionOf = (id: string) => {
+      const found = createSessionsRepo(t.db).findById(id)
+      if (!found) {
+        throw new Error(`no session ${id}`)
+      }
+      return found
+    }
+    const sessionA = sessionOf(a.sessionId)
+    const options = { dataDir: t.dataDir, blueprint: () => Promise.reject(new Error('not needed')) }
+    const analyze = async (services: Readonly<Record<string, unknown>>, vars: Record<string, string>) => {
+      const [result] = await runChecks(checkKinds, {
+        checks: [{ id: 'no-errors', kind: 'analyze' }],
+        context: {
+          labId: 'hello-kindlab',
+          stepIndex: 0,
+          workspaceDir: sessionA.workspaceDir,
+          vars,
+          runCommand: () => Promise.reject(new Error('not used')),
+          readWorkspaceFile: () => Promise.resolve(undefined),
+          services,
+        },
+        failuresBefore: () => 0,
+      })
+      return result
+    }
+    const scoped = servicesForSession(sessionA, base, options)
+    const snapshot = await (scoped[serviceKeys.resources] as ResourceSource).list()
+    const namespaces = new Set(
+      snapshot.objects.map((o) => (o as { metadata: { namespace: string } }).metadata.namespace),
+    )
+    expect(namespaces.has(nsA)).toBe(true)
+    expect(namespaces.has(nsB)).toBe(false)
+    expect([...namespaces].every((n) => [nsA, 'istio-system', 'hipster'].includes(n))).toBe(true)
+    expect(snapshot.ownNamespaces).toEqual([nsA])
+    const mine = await analyze(scoped, sessionA.vars)
+    expect(mine?.passed, mine?.message).toBe(true)
+    expect(JSON.stringify(mine)).not.toContain(nsB)
+    // The same cluster unscoped (a solo learner's view) does show B's mistake.
+    const everyone = await analyze(base, { LEARNER_NAMESPACE: 'default' })
+    expect(everyone?.passed).toBe(false)
+    expect(JSON.stringify(everyone)).toContain('broken-b')
   })
 
   it("A's ServiceAccount is refused in B's namespace", async () => {

@@ -25,7 +25,17 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
       h('td', {}, c.labId),
       h('td', {}, `${c.joined} / ${c.seats}`),
       h('td', {}, c.mode),
-      h('td', {}, c.state === 'ended' ? 'ended' : c.offline ? 'planned only (offline)' : `${c.ready} ready`),
+      h(
+        'td',
+        c.plannedReason ? { title: c.plannedReason } : {},
+        c.state === 'ended'
+          ? 'ended'
+          : c.offline
+            ? c.mode === 'cluster'
+              ? 'planned only (no kind)'
+              : 'planned only (offline)'
+            : `${c.ready} ready`,
+      ),
     ),
   )
   const name = h('input', {
@@ -47,7 +57,7 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
     'select',
     { id: 'cohort-mode' },
     h('option', { value: 'namespace' }, 'namespace (one cluster)'),
-    h('option', { value: 'cluster' }, 'cluster (kind per trainee)'),
+    h('option', { value: 'cluster' }, 'cluster (a kind cluster per trainee, up to 8)'),
   )
   const domain = h('input', { id: 'cohort-domain', placeholder: 'istio-class.example' })
   const reserve = h('input', { id: 'cohort-reserve', type: 'number', min: '0', max: '200', value: '5' })

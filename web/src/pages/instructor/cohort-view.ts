@@ -1,5 +1,6 @@
 // One cohort: its settings and class code, the live grade book, exports, and teardown. Offline,
-// it says plainly that the isolation objects are only planned.
+// it says plainly that the isolation objects are only planned; cluster mode shows each trainee's
+// kind cluster and the plan its build runs, or why the clusters cannot be built here.
 import { ApiError } from '../../api-client.ts'
 import { byId, h } from '../../dom.ts'
 import { followGradeBook, instructorApi } from './api.ts'
@@ -8,6 +9,15 @@ import { createGradeBookView } from './gradebook-view.ts'
 interface PlannedObject {
   kind: string
   metadata: { name: string; namespace?: string }
+}
+
+/** One trainee's kind cluster in the plan (cluster mode): the `kindlab up` plan the server runs. */
+interface PlannedCluster {
+  traineeId: string
+  clusterName: string
+  context: string
+  hostPorts: Array<{ servicePort: number; hostPort: number }>
+  text: string[]
 }
 
 function download(name: string, blob: Blob): void {
@@ -80,11 +90,15 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
     }
   })
   const joinLink = new URL(handout.joinUrl).pathname
-  const planned = h(
-    'details',
-    { class: 'plan' },
-    h('summary', {}, cohort.offline ? 'Planned isolation objects (not applied)' : 'Isolation objects per trainee'),
-  )
+  const summary =
+    cohort.mode === 'cluster'
+      ? cohort.offline
+        ? 'Planned trainee clusters (not built)'
+        : 'Trainee clusters: the plan each build runs'
+      : cohort.offline
+        ? 'Planned isolation objects (not applied)'
+        : 'Isolation objects per trainee'
+  const planned = h('details', { class: 'plan' }, h('summary', {}, summary))
   planned.addEventListener(
     'toggle',
     () =>
@@ -92,7 +106,7 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
         const plan = p.plan as {
           shared?: PlannedObject[]
           example?: { objects: PlannedObject[] }
-          clusters?: Array<{ clusterName: string; commands: string[][] }>
+          clusters?: PlannedCluster[]
         }
         const line = (o: PlannedObject) =>
           h(
@@ -104,11 +118,27 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
           planned.firstChild ?? '',
           plan.clusters
             ? h(
-                'ul',
+                'div',
                 {},
-                ...plan.clusters.map((c) =>
-                  h('li', {}, h('code', {}, c.commands.map((cmd) => cmd.join(' ')).join(' && '))),
+                h(
+                  'ul',
+                  {},
+                  ...plan.clusters.map((c) =>
+                    h(
+                      'li',
+                      { 'data-cluster': c.clusterName },
+                      h('code', {}, c.clusterName),
+                      ` (context ${c.context}) · ports `,
+                      c.hostPorts.map((port) => `${port.servicePort}→${port.hostPort}`).join(', '),
+                    ),
+                  ),
                 ),
+                h(
+                  'h3',
+                  {},
+                  `The plan of ${plan.clusters[0]?.traineeId ?? 'a trainee'} (the others differ in name and ports)`,
+                ),
+                h('pre', { class: 'plan-text' }, (plan.clusters[0]?.text ?? []).join('\n')),
               )
             : h(
                 'div',
@@ -131,7 +161,9 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
         ? h(
             'p',
             { class: 'notice', 'data-testid': 'offline-notice' },
-            'Offline: no cluster is attached, so the isolation objects (namespaces, RBAC, quotas, network and admission policies) are only planned, not applied. Trainees get local terminals.',
+            cohort.mode === 'cluster'
+              ? `Planned only: ${cohort.plannedReason ?? 'trainee kind clusters cannot be built here.'} Seats stay "planned"; no trainee gets a cluster.`
+              : 'Offline: no cluster is attached, so the isolation objects (namespaces, RBAC, quotas, network and admission policies) are only planned, not applied. Trainees get local terminals.',
           )
         : undefined,
       h(

@@ -16,6 +16,17 @@ function minutes(ms: number): string {
   return m < 1 ? '<1 min' : `${m} min`
 }
 
+/** The environment's state; while it is built, the step it is on (cluster mode: kind, Istio, ...). */
+function envCell(r: GradeRowDto): HTMLElement {
+  const p = r.envProgress
+  const title = p ? `${p.title}${p.detail ? `: ${p.detail}` : ''}` : r.envError
+  return h(
+    'td',
+    { class: 'env', 'data-env': r.envState, ...(p ? { 'data-step': p.step } : {}), ...(title ? { title } : {}) },
+    p ? `${r.envState} ${p.index + 1}/${p.total}` : r.envState,
+  )
+}
+
 export function createGradeBookView(actions: {
   watch(traineeId: string): void
   reset(traineeId: string): void
@@ -87,7 +98,7 @@ export function createGradeBookView(actions: {
       'tr',
       { 'data-trainee': r.traineeId, class: stuck ? 'stuck' : r.labCompleted ? 'completed' : '' },
       h('th', { scope: 'row' }, who(r), stuck ? h('span', { class: 'tag tag-bad' }, 'stuck') : undefined),
-      h('td', { class: 'env', 'data-env': r.envState, ...(r.envError ? { title: r.envError } : {}) }, r.envState),
+      envCell(r),
       h('td', { class: 'step', 'data-since': String(r.currentSince) }, step),
       ...cells,
       h('td', { class: 'row-actions' }, watch, reset),

@@ -1,0 +1,100 @@
+// The grading services of one session (what its Checks read). A learner gets the server's. A
+// namespace-mode trainee shares the class cluster, so their resource source is scoped to their
+// namespace plus what the lab needs elsewhere: analyzers never see, and explanations never name,
+// another trainee's objects. A cluster-mode trainee's checks read their own kind cluster: its
+// API, its gateway's Envoy (port-forward) and traffic through its own host ports.
+import { createLiveServices } from '../adapters/live/live-services.ts'
+import type { LiveCluster, ResourceSource } from '../checks/live-services.ts'
+import { serviceKeys } from '../checks/live-services.ts'
+import { AppError } from '../errors.ts'
+import type { Blueprint } from '../provision/blueprint.ts'
+import type { SessionRecord } from '../store/sessions-repo.ts'
+import { existsSync } from 'node:fs'
+import { cohortPortBlock } from './cluster/kind-environments.ts'
+import { parseTraineeClusterName, planTraineeCluster, traineeClusterFiles } from './plan/cluster-plan.ts'
+import { traineeResourceScope } from './plan/rbac.ts'
+
+type Services = Readonly<Record<string, unknown>>
+
+export interface SessionServicesOptions {
+  dataDir: string
+  /** @default 'istio-system' */
+  istioNamespace?: string
+  /** @default 'hipster' */
+  shopNamespace?: string
+  /** The live lab's blueprint (gateway and host ports of a trainee's cluster). */
+  blueprint: () => Promise<Blueprint>
+}
+
+/** The services for `session`, given the server's (`base`: the class cluster's, or the workspace's offline). */
+export function servicesForSession(session: SessionRecord, base: Services, options: SessionServicesOptions): Services {
+  const namespace = session.kind === 'trainee' ? session.vars['TRAINEE_NAMESPACE'] : undefined
+  if (!namespace) {
+    return base
+  }
+  const cluster = session.vars['TRAINEE_CLUSTER']
+  if (cluster) {
+    return traineeClusterServices(cluster, options)
+  }
+  const resources = base[serviceKeys.resources] as ResourceSource | undefined
+  if (!resources?.scoped) {
+    return base // offline: the trainee's own workspace files
+  }
+  const scope = traineeResourceScope(
+    namespace,
+    options.istioNamespace ?? 'istio-system',
+    options.shopNamespace ?? 'hipster',
+  )
+  return { ...base, [serviceKeys.resources]: resources.scoped(scope) }
+}
+
+/** A cluster-mode trainee's live services, built when a check first needs them. */
+function traineeClusterServices(clusterName: string, options: SessionServicesOptions): Services {
+  let loading: Promise<Services> | undefined
+  const load = (): Promise<Services> =>
+    (loading ??= (async () => {
+      const parsed = parseTraineeClusterName(clusterName)
+      const cohort = { name: parsed?.cohort ?? '', domain: '' }
+      const files = parsed ? traineeClusterFiles(options.dataDir, cohort, parsed.traineeId) : undefined
+      if (!parsed || !files || !existsSync(files.kubeconfigPath)) {
+        throw new AppError('LAB_ERR_KUBE_NOT_CONFIGURED', {
+          message: `Your kind cluster ${clusterName} does not exist (yet).`,
+          hint: 'Wait until your environment is ready; if it failed, your instructor can reset you.',
+        })
+      }
+      const bp = await options.blueprint()
+      const block = await cohortPortBlock(options.dataDir, cohort, false)
+      const t = planTraineeCluster(bp, cohort, parsed.traineeId, { dataDir: options.dataDir, block })
+      return createLiveServices({
+        kube: { kubeconfigPath: t.kubeconfigPath, context: t.context },
+        gateway: {
+          namespace: bp.istio.namespace,
+          service: bp.istio.ingress.service,
+          selector: bp.istio.ingress.selector,
+          adminPort: bp.istio.ingress.adminPort,
+        },
+        probe: {
+          type: 'host-ports',
+          ports: Object.fromEntries(t.hostPorts.map((p) => [p.servicePort, p.hostPort])),
+        },
+      })
+    })()).catch((err: unknown) => {
+      loading = undefined // not built yet: try again at the next check
+      throw err
+    })
+  const resources = async () => (await load())[serviceKeys.resources] as ResourceSource
+  const live = async () => (await load())[serviceKeys.cluster] as LiveCluster
+  const where = `your kind cluster ${clusterName}`
+  const source: ResourceSource = {
+    describe: () => `cluster kind-${clusterName} (${where})`,
+    list: async () => (await resources()).list(),
+  }
+  const cluster: LiveCluster = {
+    describe: () => `ingress gateway of ${where}`,
+    configDump: async () => (await live()).configDump(),
+    httpProbe: async (req) => (await live()).httpProbe(req),
+    tcpProbe: async (req) => (await live()).tcpProbe(req),
+    waitForEnvoy: async (ready, timeoutMs) => (await live()).waitForEnvoy(ready, timeoutMs),
+  }
+  return { [serviceKeys.resources]: source, [serviceKeys.cluster]: cluster }
+}
