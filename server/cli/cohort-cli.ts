@@ -115,7 +115,19 @@ const commands: Record<string, Action> = {
     })
     if (flags.wait !== false && !created.offline) {
       process.stderr.write(pc.dim(`preparing ${created.reserve} environments…\n`))
+      // Cluster mode takes minutes per trainee: print each step a build reaches.
+      const shown = new Map<string, string>()
+      const stop = cohorts.events.on((e) => {
+        const p =
+          e.type === 'seat' && e.cohortId === created.id ? cohorts.pool.progressOf(e.cohortId, e.traineeId) : undefined
+        const line = p && e.type === 'seat' ? `${e.traineeId}: ${p.index + 1}/${p.total} ${p.title}` : undefined
+        if (line && e.type === 'seat' && shown.get(e.traineeId) !== line) {
+          shown.set(e.traineeId, line)
+          process.stderr.write(pc.dim(`${line}\n`))
+        }
+      })
       await cohorts.pool.idle(created.id)
+      stop()
     }
     const detail = cohorts.service.detail(created.id)
     if (flags.json) {

@@ -126,6 +126,16 @@ describe('cluster-mode cohorts', () => {
     expect([...kind.clusters]).toEqual([])
   })
 
+  it('waits for every reserved seat, also those queued behind the two parallel builds', async () => {
+    const kind = recordingKindEnvironments()
+    cleanups.push(() => rmSync(kind.dataDir, { recursive: true, force: true }))
+    const { t, instructor } = await app(() => Promise.resolve(kind.envs))
+    const c = await create(t, instructor, { name: 'three', trainees: 3, reserve: 3 })
+    await t.cohorts.pool.idle(c.id)
+    expect((await detail(t, instructor, c.id)).trainees.map((x) => x.envState)).toEqual(['ready', 'ready', 'ready'])
+    expect(kind.calls.kind.filter((x) => x[0] === 'create')).toHaveLength(3)
+  })
+
   it('a failed build names the step and the hint in the seat', async () => {
     const kind = recordingKindEnvironments({
       istioFails: new AppError('LAB_ERR_ISTIOCTL_FAILED', {

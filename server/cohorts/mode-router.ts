@@ -31,6 +31,11 @@ export function createModeBackends(options: {
   namespace: EnvironmentBackend
   /** Decides cluster mode's backend (probing for kind and Docker); called at most once. */
   cluster: () => Promise<EnvironmentBackend>
+  /**
+   * Whether cluster mode may own anything yet (its folder in the data dir exists). While not, the
+   * reaper does not wake it: no probing, no `kind get clusters` every minute on a solo lab.
+   */
+  clusterInUse?: () => boolean
 }): ModeBackends {
   let cluster: EnvironmentBackend | undefined
   let deciding: Promise<EnvironmentBackend> | undefined
@@ -80,9 +85,10 @@ export function createModeBackends(options: {
       return all.flat()
     },
     async cohortsInCluster() {
+      const clusterMode = cluster ?? (options.clusterInUse?.() === false ? undefined : await forMode('cluster'))
       const lists = await Promise.all([
         options.namespace.cohortsInCluster(),
-        (await forMode('cluster')).cohortsInCluster(),
+        clusterMode ? clusterMode.cohortsInCluster() : [],
       ])
       return [...new Set(lists.flat())]
     },

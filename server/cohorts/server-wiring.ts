@@ -3,6 +3,7 @@
 // cohorts: a kind cluster per trainee when kind, istioctl and Docker are there, else planned-only
 // with the reason), builds the rate limits, registers the routes, resolves instructor watch tokens
 // for the terminal, prints the admin token once, starts and stops.
+import { existsSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
 import { isAllowedOrigin } from '../http/origin.ts'
@@ -20,6 +21,7 @@ import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
 import { createCohortKube } from './kube/kube-client.ts'
 import { createKubeEnvironments } from './kube/kube-environments.ts'
 import { createModeBackends, type ModeBackends } from './mode-router.ts'
+import { clusterModeDir } from './plan/cluster-plan.ts'
 import type { PodExec } from './pod-terminal.ts'
 import { createTokenBucket } from './rate-limit.ts'
 import { installationId, loadCohortKey } from './secrets.ts'
@@ -81,6 +83,7 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
   const blueprint = () => (bp ??= loadBlueprint())
   const backend: ModeBackends = createModeBackends({
     namespace: namespaceBackendFor(input),
+    clusterInUse: () => existsSync(clusterModeDir(input.config.dataDir)),
     cluster: () =>
       createClusterModeBackend({
         dataDir: input.config.dataDir,

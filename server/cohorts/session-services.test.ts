@@ -195,6 +195,9 @@ describe('a trainee’s grading scope', () => {
     }
     const base = { [serviceKeys.resources]: files }
     expect(servicesForSession(session('trainee', { TRAINEE_NAMESPACE: A }), base, options)).toBe(base)
+    // Also a cluster-mode trainee whose cluster was never built (offline: only planned).
+    const planned = { TRAINEE_NAMESPACE: 'kindlab-workspace', TRAINEE_CLUSTER: 'kl-class-trainee01' }
+    expect(servicesForSession(session('trainee', planned), base, options)).toBe(base)
   })
 
   it('sends a cluster-mode trainee’s checks to their own cluster, and says so when it is not built', async () => {

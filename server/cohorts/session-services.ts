@@ -32,11 +32,13 @@ export function servicesForSession(session: SessionRecord, base: Services, optio
   if (!namespace) {
     return base
   }
+  const resources = base[serviceKeys.resources] as ResourceSource | undefined
   const cluster = session.vars['TRAINEE_CLUSTER']
   if (cluster) {
-    return traineeClusterServices(cluster, options)
+    // Offline (the base grades the trainee's own files) and no cluster built: keep the files.
+    const built = existsSync(traineeKubeconfig(cluster, options.dataDir) ?? '')
+    return built || resources?.scoped ? traineeClusterServices(cluster, options) : base
   }
-  const resources = base[serviceKeys.resources] as ResourceSource | undefined
   if (!resources?.scoped) {
     return base // offline: the trainee's own workspace files
   }
@@ -48,6 +50,14 @@ export function servicesForSession(session: SessionRecord, base: Services, optio
   return { ...base, [serviceKeys.resources]: resources.scoped(scope) }
 }
 
+/** Where a cluster-mode trainee's kubeconfig is (undefined for a name that is no trainee cluster's). */
+function traineeKubeconfig(clusterName: string, dataDir: string): string | undefined {
+  const parsed = parseTraineeClusterName(clusterName)
+  return parsed
+    ? traineeClusterFiles(dataDir, { name: parsed.cohort, domain: '' }, parsed.traineeId).kubeconfigPath
+    : undefined
+}
+
 /** A cluster-mode trainee's live services, built when a check first needs them. */
 function traineeClusterServices(clusterName: string, options: SessionServicesOptions): Services {
   let loading: Promise<Services> | undefined
@@ -55,8 +65,8 @@ function traineeClusterServices(clusterName: string, options: SessionServicesOpt
     (loading ??= (async () => {
       const parsed = parseTraineeClusterName(clusterName)
       const cohort = { name: parsed?.cohort ?? '', domain: '' }
-      const files = parsed ? traineeClusterFiles(options.dataDir, cohort, parsed.traineeId) : undefined
-      if (!parsed || !files || !existsSync(files.kubeconfigPath)) {
+      const kubeconfig = traineeKubeconfig(clusterName, options.dataDir)
+      if (!parsed || !kubeconfig || !existsSync(kubeconfig)) {
         throw new AppError('LAB_ERR_KUBE_NOT_CONFIGURED', {
           message: `Your kind cluster ${clusterName} does not exist (yet).`,
           hint: 'Wait until your environment is ready; if it failed, your instructor can reset you.',

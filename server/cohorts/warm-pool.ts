@@ -51,6 +51,7 @@ export function createWarmPool(
 ): WarmPool {
   const concurrency = options.concurrency ?? 2
   const progress = new Map<string, ProgressEventDto>()
+  let topUps = 0
   const inFlight = new Map<string, Promise<void>>()
   const shared = new Map<string, Promise<void>>()
   let builds = 0
@@ -110,28 +111,36 @@ export function createWarmPool(
     return cohort.mode !== 'cluster' || (await backendForMode(backend, cohort.mode)).live
   }
 
+  async function topUp(cohort: CohortRecord): Promise<void> {
+    if (cohort.state !== 'active' || !(await buildable(cohort))) {
+      return
+    }
+    const seats = repo.seats(cohort.id)
+    const warm = seats.filter((s) => !s.sessionId && (s.envState === 'ready' || s.envState === 'provisioning')).length
+    const wanted = Math.max(0, cohort.reserve - warm)
+    const next = seats.filter((s) => !s.sessionId && s.envState === 'planned').slice(0, wanted)
+    // Bounded concurrency: `concurrency` builds at a time, each worker takes the next seat.
+    const queue = [...next]
+    const worker = async () => {
+      for (let seat = queue.shift(); seat; seat = queue.shift()) {
+        await build(cohort, seat.traineeId).catch(() => undefined)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker))
+  }
+
   const pool: WarmPool = {
     get builds() {
       return builds
     },
     buildsOf: (cohortId, traineeId) => perSeat.get(key(cohortId, traineeId)) ?? 0,
     progressOf: (cohortId, traineeId) => progress.get(key(cohortId, traineeId)),
-    async topUp(cohort) {
-      if (cohort.state !== 'active' || !(await buildable(cohort))) {
-        return
-      }
-      const seats = repo.seats(cohort.id)
-      const warm = seats.filter((s) => !s.sessionId && (s.envState === 'ready' || s.envState === 'provisioning')).length
-      const wanted = Math.max(0, cohort.reserve - warm)
-      const next = seats.filter((s) => !s.sessionId && s.envState === 'planned').slice(0, wanted)
-      // Bounded concurrency: `concurrency` builds at a time, each worker takes the next seat.
-      const queue = [...next]
-      const worker = async () => {
-        for (let seat = queue.shift(); seat; seat = queue.shift()) {
-          await build(cohort, seat.traineeId).catch(() => undefined)
-        }
-      }
-      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker))
+    topUp(cohort) {
+      // Registered at once, so idle() waits for every seat this top-up will build, queued ones too.
+      const k = `${cohort.id}/top-up#${++topUps}`
+      const job = topUp(cohort).finally(() => inFlight.delete(k))
+      inFlight.set(k, job)
+      return job
     },
     async ensure(cohort, seat) {
       const current = repo.seat(cohort.id, seat.traineeId)

@@ -11,6 +11,7 @@ import { createStepRunner, type ProvisionAdapters } from '../../provision/execut
 import { runPlan } from '../../provision/run-plan.ts'
 import type { EnvironmentBackend, ProgressReporter } from '../environments.ts'
 import {
+  clusterModeDir,
   cohortClustersDir,
   freePortBlock,
   isClusterOf,
@@ -94,6 +95,10 @@ export function createKindEnvironments(options: KindEnvironmentOptions): Environ
 
   /** This data dir's trainee clusters (of one cohort, or of all): listed by kind, with their folder here. */
   async function ownedClusters(cohort?: CohortNames): Promise<Array<{ name: string; cohort: string; dir: string }>> {
+    const root = clusterModeDir(dataDir)
+    if (!existsSync(cohort ? cohortClustersDir(dataDir, cohort) : root) || (await readdir(root)).length === 0) {
+      return [] // nothing of ours can exist: no need to ask kind
+    }
     const names = await adapters.kind.clusters()
     return names.flatMap((name) => {
       const parsed = parseTraineeClusterName(name)
@@ -153,6 +158,10 @@ export function createKindEnvironments(options: KindEnvironmentOptions): Environ
       const clusters = await ownedClusters(cohort)
       await Promise.all(clusters.map((c) => removeCluster(c.name, c.dir)))
       await rm(cohortClustersDir(dataDir, cohort), { recursive: true, force: true })
+      // The last cohort gone: cluster mode owns nothing here any more (the reaper stops asking kind).
+      if ((await readdir(clusterModeDir(dataDir)).catch(() => ['?'])).length === 0) {
+        await rm(clusterModeDir(dataDir), { recursive: true, force: true })
+      }
     },
     async leftovers(cohort) {
       const clusters = (await ownedClusters(cohort)).map((c) => `kind cluster ${c.name}`)

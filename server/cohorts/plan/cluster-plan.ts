@@ -81,9 +81,14 @@ export function freePortBlock(taken: Iterable<number>): number {
   return block
 }
 
+/** Cluster mode's folder in the data dir: it exists while any cohort has trainee clusters. */
+export function clusterModeDir(dataDir: string): string {
+  return join(dataDir, 'cohort-clusters')
+}
+
 /** Where a cohort's trainee clusters keep their files, under the data dir. */
 export function cohortClustersDir(dataDir: string, cohort: CohortNames): string {
-  return join(dataDir, 'cohort-clusters', cohort.name)
+  return join(clusterModeDir(dataDir), cohort.name)
 }
 
 /** A trainee cluster's folder: its kubeconfig (0600), the rendered kind config and Istio overlay. */
