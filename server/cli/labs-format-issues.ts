@@ -1,7 +1,7 @@
 // Formats lab issues for a terminal: `labs/<lab>/lab.yaml:12:5 error: <message>` plus a hint line,
 // and a one-line summary. Pure: returns strings; the CLI prints them.
-import { pc } from '../cli/colors.ts'
-import type { Lab, LabIssue } from './lab-model.ts'
+import { pc } from './colors.ts'
+import type { Lab, LabIssue } from '../labs/lab-model.ts'
 
 /** Turns an issue's file (relative to the labs folder) into the path to show. */
 export type DisplayPath = (file: string) => string

@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { runLabsValidate } from './validate-cli.ts'
+import { runLabsValidate } from './labs-validate-cli.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 

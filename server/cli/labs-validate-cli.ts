@@ -2,10 +2,10 @@
 // and prints each issue at file:line plus a summary. Loaded lazily by server/cli/commands/labs.ts.
 import { relative, resolve, sep } from 'node:path'
 import { checkKinds } from '../checks/registry.ts'
-import { formatIssue, formatSummary } from './format-issues.ts'
-import { hasErrors } from './lab-model.ts'
-import { defaultLabsDir } from './paths.ts'
-import { validateLabs } from './validate-labs.ts'
+import { formatIssue, formatSummary } from './labs-format-issues.ts'
+import { hasErrors } from '../labs/lab-model.ts'
+import { defaultLabsDir } from '../labs/paths.ts'
+import { validateLabs } from '../labs/validate-labs.ts'
 
 /** Output streams, replaceable in tests. */
 export interface ValidateCliIo {

@@ -15,7 +15,7 @@ export function registerLabs(program: Command): void {
     .option('--json', 'print the issues as JSON')
     .addHelpText('after', '\nExit codes: 0 every lab is valid (warnings allowed), 1 some lab has an error.')
     .action(async (dir: string | undefined, flags: ValidateFlags) => {
-      const { runLabsValidate } = await import('../../labs/validate-cli.ts')
+      const { runLabsValidate } = await import('../labs-validate-cli.ts')
       const ok = await runLabsValidate(dir, { json: flags.json === true })
       if (!ok) {
         process.exitCode = 1
