@@ -3,9 +3,7 @@
 import { ApiException, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kubeConfig, testNamespace } from './cluster-client.ts'
-
-const group = 'networking.istio.io'
-const version = 'v1'
+import { createIstioObject, ISTIO_GROUP as group, ISTIO_VERSION as version } from './istio-api.ts'
 
 describe('Istio objects', () => {
   let kc: KubeConfig
@@ -20,36 +18,14 @@ describe('Istio objects', () => {
   it('creates a Gateway and a VirtualService and reads them back', async () => {
     const api = kc.makeApiClient(CustomObjectsApi)
     const namespace = ns.name
-    await api.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural: 'gateways',
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'Gateway',
-        metadata: { name: 'web' },
-        spec: {
-          selector: { istio: 'ingressgateway' },
-          servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.com'] }],
-        },
-      },
+    await createIstioObject(api, namespace, 'Gateway', 'web', {
+      selector: { istio: 'ingressgateway' },
+      servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.com'] }],
     })
-    await api.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural: 'virtualservices',
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'VirtualService',
-        metadata: { name: 'shop' },
-        spec: {
-          hosts: ['shop.example.com'],
-          gateways: ['web'],
-          http: [{ route: [{ destination: { host: 'shop', port: { number: 80 } } }] }],
-        },
-      },
+    await createIstioObject(api, namespace, 'VirtualService', 'shop', {
+      hosts: ['shop.example.com'],
+      gateways: ['web'],
+      http: [{ route: [{ destination: { host: 'shop', port: { number: 80 } } }] }],
     })
 
     const gateway = (await api.getNamespacedCustomObject({
@@ -70,20 +46,9 @@ describe('Istio objects', () => {
 
   it('rejects an object that violates the CRD schema', async () => {
     const api = kc.makeApiClient(CustomObjectsApi)
-    const error: unknown = await api
-      .createNamespacedCustomObject({
-        group,
-        version,
-        namespace: ns.name,
-        plural: 'virtualservices',
-        body: {
-          apiVersion: `${group}/${version}`,
-          kind: 'VirtualService',
-          metadata: { name: 'bad' },
-          spec: { hosts: 'not-a-list' },
-        },
-      })
-      .catch((err: unknown) => err)
+    const error: unknown = await createIstioObject(api, ns.name, 'VirtualService', 'bad', {
+      hosts: 'not-a-list',
+    }).catch((err: unknown) => err)
     expect(error).toBeInstanceOf(ApiException)
     expect((error as ApiException<unknown>).code).toBe(422)
   })

@@ -4,10 +4,8 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { eventually, kubeConfig, testNamespace, uniqueName } from './cluster-client.ts'
+import { createIstioObject } from './istio-api.ts'
 import { configDump, holdGatewayStream, routeConfigs, type XdsStream } from './istiod-client.ts'
-
-const group = 'networking.istio.io'
-const version = 'v1'
 
 describe('istiod', () => {
   let kc: KubeConfig
@@ -36,38 +34,15 @@ describe('istiod', () => {
       body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] } },
     })
     const api = kc.makeApiClient(CustomObjectsApi)
-    await api.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural: 'gateways',
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'Gateway',
-        metadata: { name: 'web' },
-        spec: {
-          selector: { gateway: gatewayLabel },
-          servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: [host] }],
-        },
-      },
+    await createIstioObject(api, namespace, 'Gateway', 'web', {
+      selector: { gateway: gatewayLabel },
+      servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: [host] }],
     })
-    await api.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural: 'virtualservices',
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'VirtualService',
-        metadata: { name: 'shop' },
-        spec: {
-          hosts: [host],
-          gateways: ['web'],
-          http: [{ route: [{ destination: { host: `web.${namespace}.svc.cluster.local` } }] }],
-        },
-      },
+    await createIstioObject(api, namespace, 'VirtualService', 'shop', {
+      hosts: [host],
+      gateways: ['web'],
+      http: [{ route: [{ destination: { host: `web.${namespace}.svc.cluster.local` } }] }],
     })
-
     stream = holdGatewayStream(istiod, `${gatewayLabel}-0`, { gateway: gatewayLabel, istio: 'ingressgateway' })
     const active = stream
     const vhost = await eventually('istiod to push the route for the VirtualService', async () => {
