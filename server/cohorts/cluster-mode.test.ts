@@ -104,11 +104,20 @@ describe('cluster-mode cohorts', () => {
       await t.app.inject({ method: 'GET', url: `/api/cohorts/${c.id}/gradebook`, headers: auth(instructor) })
     ).json<GradeBookDto>()
     expect(book.rows[1]?.envProgress?.title).toMatch(/^Wait until \d+ deployments are ready$/)
+    // A trainee joining now gets in at once; their cluster is still being built.
+    const join = await t.app.inject({
+      method: 'POST',
+      url: '/api/join',
+      payload: { classCode: c.classCode, displayName: 'Early' },
+    })
+    expect(join.statusCode, join.body).toBe(201)
+    expect(join.json<JoinResultDto>()).toMatchObject({ traineeId: 'trainee01', fromWarmPool: false })
+    expect((await detail(t, instructor, c.id)).trainees[0]?.envState).toBe('provisioning')
     release()
     await t.cohorts.pool.idle(c.id)
     const ready = await detail(t, instructor, c.id)
     expect(ready.trainees.map((x) => [x.envState, x.envProgress])).toEqual([
-      ['ready', undefined],
+      ['claimed', undefined],
       ['ready', undefined],
     ])
     expect(kind.calls.kind.filter((x) => x[0] === 'create').map((x) => x[1])).toEqual([

@@ -208,7 +208,7 @@ export function createCohortService(deps: CohortServiceDeps) {
         throw new AppError('LAB_ERR_TRAINEE_NOT_FOUND', { message: `Cohort ${c.name} has no trainee ${trainee}.` })
       }
       deps.backend.cancel?.(c, trainee)
-      await deps.pool.idle(c.id)
+      await deps.pool.idle(c.id, trainee)
       await deps.backend.destroy(c, trainee)
       if (seat.sessionId) {
         endTrainee(seat.sessionId)

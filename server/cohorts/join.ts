@@ -61,7 +61,11 @@ export function createJoiner(deps: CohortServiceDeps) {
       return { seat, claimed: await claimSeat(cohort, seat, displayName) }
     })
     const fromWarmPool = seat.envState === 'ready'
-    if (!fromWarmPool) {
+    if (!fromWarmPool && cohort.mode === 'cluster') {
+      // A kind cluster takes minutes: the trainee gets in now, and their terminal says it is
+      // being built until it is (the instructor sees its steps in the grade book).
+      void deps.pool.ensure(cohort, seat).catch(() => undefined)
+    } else if (!fromWarmPool) {
       await deps.pool.ensure(cohort, seat)
     }
     void deps.pool.topUp(cohort)

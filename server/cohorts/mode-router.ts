@@ -54,7 +54,9 @@ export function createModeBackends(options: {
     get live() {
       return options.namespace.live
     },
-    ...(options.namespace.plannedReason ? { plannedReason: options.namespace.plannedReason } : {}),
+    get plannedReason() {
+      return options.namespace.plannedReason
+    },
     forMode,
     known: (mode) => (mode === 'namespace' ? options.namespace : cluster),
     async prepareShared(cohort) {

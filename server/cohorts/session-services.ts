@@ -3,13 +3,12 @@
 // namespace plus what the lab needs elsewhere: analyzers never see, and explanations never name,
 // another trainee's objects. A cluster-mode trainee's checks read their own kind cluster: its
 // API, its gateway's Envoy (port-forward) and traffic through its own host ports.
+import { existsSync } from 'node:fs'
 import { createLiveServices } from '../adapters/live/live-services.ts'
-import type { LiveCluster, ResourceSource } from '../checks/live-services.ts'
-import { serviceKeys } from '../checks/live-services.ts'
+import { serviceKeys, type LiveCluster, type ResourceSource } from '../checks/live-services.ts'
 import { AppError } from '../errors.ts'
 import type { Blueprint } from '../provision/blueprint.ts'
 import type { SessionRecord } from '../store/sessions-repo.ts'
-import { existsSync } from 'node:fs'
 import { cohortPortBlock } from './cluster/kind-environments.ts'
 import { parseTraineeClusterName, planTraineeCluster, traineeClusterFiles } from './plan/cluster-plan.ts'
 import { traineeResourceScope } from './plan/rbac.ts'

@@ -18,8 +18,8 @@ export interface WarmPool {
   topUp(cohort: CohortRecord): Promise<void>
   /** Builds this seat now (a trainee is waiting) unless it is ready. */
   ensure(cohort: CohortRecord, seat: SeatRecord): Promise<void>
-  /** Resolves when nothing is being built for the cohort. */
-  idle(cohortId: string): Promise<void>
+  /** Resolves when nothing is being built for the cohort (or for that one seat). */
+  idle(cohortId: string, traineeId?: string): Promise<void>
   /** Seats left 'provisioning' by a previous process go back to 'planned'. */
   recover(): void
   /** How many environments were built by this process. */
@@ -122,7 +122,8 @@ export function createWarmPool(
     // Bounded concurrency: `concurrency` builds at a time, each worker takes the next seat.
     const queue = [...next]
     const worker = async () => {
-      for (let seat = queue.shift(); seat; seat = queue.shift()) {
+      // A cohort torn down meanwhile builds nothing more (a trainee cluster takes minutes).
+      for (let seat = queue.shift(); seat && repo.findById(cohort.id)?.state === 'active'; seat = queue.shift()) {
         await build(cohort, seat.traineeId).catch(() => undefined)
       }
     }
@@ -152,9 +153,10 @@ export function createWarmPool(
       }
       await build(cohort, seat.traineeId)
     },
-    async idle(cohortId) {
+    async idle(cohortId, traineeId) {
       const prefix = `${cohortId}/`
-      await Promise.allSettled([...inFlight.entries()].filter(([k]) => k.startsWith(prefix)).map(([, p]) => p))
+      const mine = ([k]: [string, Promise<void>]) => (traineeId ? k === key(cohortId, traineeId) : k.startsWith(prefix))
+      await Promise.allSettled([...inFlight.entries()].filter(mine).map(([, p]) => p))
     },
     recover() {
       for (const cohort of repo.list().filter((c) => c.state === 'active')) {
