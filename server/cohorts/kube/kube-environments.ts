@@ -46,9 +46,10 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
   let apiServer: Promise<ApiServerEndpoints | undefined> | undefined
   async function findApiServer(): Promise<ApiServerEndpoints | undefined> {
     const ref = { name: 'kubernetes', namespace: 'default' }
+    // An identity that may not read them gets the documented fallback (any address, API ports only).
     const [slice, service] = await Promise.all([
-      kube.read({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ...ref }),
-      kube.read({ apiVersion: 'v1', kind: 'Service', ...ref }),
+      kube.read({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ...ref }).catch(() => undefined),
+      kube.read({ apiVersion: 'v1', kind: 'Service', ...ref }).catch(() => undefined),
     ])
     const s = slice as { endpoints?: Array<{ addresses?: string[] }>; ports?: Array<{ port?: number }> } | undefined
     const svc = service as { spec?: { clusterIP?: string; ports?: Array<{ port?: number }> } } | undefined
@@ -61,10 +62,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
     if (options.apiServer) {
       return options
     }
-    apiServer ??= findApiServer().catch((err: unknown) => {
-      apiServer = undefined
-      throw err
-    })
+    apiServer ??= findApiServer()
     const found = await apiServer
     return found ? { ...options, apiServer: found } : options
   }
