@@ -65,7 +65,9 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     progress,
     commandEnv: clusterEnv,
     // A cohort trainee's checks read only their own namespace (plus the gateway and the shop), or
-    // their own kind cluster in cluster mode; everyone else's read what the server was given.
+    // their own kind cluster in cluster mode, and live their command checks run in their workspace
+    // pod, like their terminal (cohorts/command-runners.ts); everyone else's read what the server
+    // was given and run commands locally (`commandEnv`).
     servicesFor: (session) => ({
       [graderServiceKeys.environment]: environment,
       ...cohorts.servicesFor(session, options.services ?? createOfflineServices(session.workspaceDir)),

@@ -24,7 +24,11 @@ export interface CheckContext {
   stepIndex: number
   workspaceDir: string
   vars: Readonly<Record<string, string>>
-  /** Runs a shell command in the learner's workspace (HOME = workspace). */
+  /**
+   * Runs a shell command as a local process in the learner's workspace folder (HOME = workspace).
+   * Command checks go through the session's CommandRunner (command-runner.ts), which is this
+   * unless the session brings its own (a cohort trainee's workspace pod).
+   */
   runCommand(command: string, options: { timeoutMs: number }): Promise<CommandResult>
   /** Reads a workspace file; undefined when it does not exist. */
   readWorkspaceFile(relativePath: string): Promise<string | undefined>

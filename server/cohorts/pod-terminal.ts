@@ -3,7 +3,7 @@
 // engineer's ViewerHub does the viewers, scrollback, batching, flow control and read-only
 // watchers, exactly as for a local shell; flow control pauses the exec websocket (TCP back-pressure
 // up to the pod). The shell runs in the cluster as the trainee's ServiceAccount, never on the server.
-import { PassThrough, Writable } from 'node:stream'
+import { PassThrough, Writable, type Readable } from 'node:stream'
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node'
 import { AppError } from '../errors.ts'
 import { TerminalCloseCode, type ErrorInfo, type ExitInfo, type TerminalSize } from '../protocol/terminal-frames.ts'
@@ -24,7 +24,10 @@ export interface ExecConnection {
   on?(event: 'close', listener: () => void): unknown
 }
 
-/** The exec seam: client-node's Exec in production, the same Exec against a loopback fake in tests. */
+/**
+ * The exec seam: client-node's Exec in production, the same Exec against a loopback fake in tests.
+ * Terminals (tty, stdin) and command checks (pod-command.ts: no tty, no stdin) both go through it.
+ */
 export interface PodExec {
   exec(
     namespace: string,
@@ -33,7 +36,8 @@ export interface PodExec {
     command: string[],
     stdout: Writable,
     stderr: Writable,
-    stdin: PassThrough,
+    /** null: no stdin (a command check). */
+    stdin: Readable | null,
     tty: boolean,
     status: (s: V1Status) => void,
   ): Promise<ExecConnection>

@@ -1,8 +1,9 @@
 // Plugs the cohort feature into `startServer`: picks the environment backend per cohort mode
 // (namespace cohorts: the class cluster through the kubeconfig, or planned-only offline; cluster
 // cohorts: a kind cluster per trainee when kind, istioctl and Docker are there, else planned-only
-// with the reason), builds the rate limits, registers the routes, resolves instructor watch tokens
-// for the terminal, prints the admin token once, starts and stops.
+// with the reason), picks where live trainees' command checks run (their workspace pods), builds
+// the rate limits, registers the routes, resolves instructor watch tokens for the terminal, prints
+// the admin token once, starts and stops.
 import { existsSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
@@ -16,6 +17,7 @@ import { createSessionsRepo, type SessionRecord } from '../store/sessions-repo.t
 import { createClusterModeBackend } from './cluster/cluster-backend.ts'
 import { traineeClusterExec } from './cluster/trainee-cluster-exec.ts'
 import { createCohorts, type Cohorts } from './cohorts.ts'
+import { createTraineeCommandRunners, type TraineeCommandRunners } from './command-runners.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
 import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
 import { createCohortKube } from './kube/kube-client.ts'
@@ -48,7 +50,10 @@ export interface CohortWiring {
   register(app: FastifyInstance): Promise<void>
   start(): void
   stop(): Promise<void>
-  /** The grading services of a session: a trainee's are scoped to their namespace, or their own cluster. */
+  /**
+   * The grading services of a session: a trainee's are scoped to their namespace, or their own
+   * cluster, and live their command checks run in their workspace pod.
+   */
   servicesFor(session: SessionRecord, base: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>>
   /** The exec into a cluster-mode trainee's own cluster (their terminal). */
   traineeClusterExec(clusterName: string): PodExec
@@ -76,6 +81,29 @@ function namespaceBackendFor(input: CohortWiringInput): EnvironmentBackend {
     print(`cohorts: no usable kubeconfig (${why}); trainee environments will only be planned`)
     return createPlannedOnlyBackend({ reason: `No class cluster is usable: ${why}` })
   }
+}
+
+/**
+ * Live: trainees' command checks run in their workspace pods, where their terminals are (the class
+ * cluster's kubeconfig is read at the first check). Offline: none, so they run locally like terminals.
+ */
+function commandRunnersFor(
+  input: CohortWiringInput,
+  plannedReason: () => string | undefined,
+): TraineeCommandRunners | undefined {
+  if (input.config.offline) {
+    return undefined
+  }
+  const file = input.clusterEnv['KUBECONFIG']
+  return createTraineeCommandRunners({
+    classKubeConfig: () =>
+      loadKubeConfig({
+        ...(file ? { kubeconfigPath: file } : {}),
+        ...(input.config.kubeContext ? { context: input.config.kubeContext } : {}),
+      }).kc,
+    dataDir: input.config.dataDir,
+    plannedReason,
+  })
 }
 
 export function wireCohorts(input: CohortWiringInput): CohortWiring {
@@ -106,6 +134,8 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
     onSessionEnded: (id) => void input.terminalManager?.()?.closeSession(id),
   })
   const sessionsRepo = createSessionsRepo(input.db)
+  const plannedReason = () => backend.known('cluster')?.plannedReason
+  const commandRunners = commandRunnersFor(input, plannedReason)
   const limits = {
     // A classroom behind one NAT address joins at once: 60 at a time, then 2/s. Codes and tokens
     // are far too long to guess at that rate.
@@ -136,7 +166,12 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
     },
     start: () => cohorts.start(),
     stop: () => cohorts.stop(),
-    servicesFor: (session, base) => servicesForSession(session, base, { dataDir: input.config.dataDir, blueprint }),
-    traineeClusterExec: traineeClusterExec(input.config.dataDir, () => backend.known('cluster')?.plannedReason),
+    servicesFor: (session, base) =>
+      servicesForSession(session, base, {
+        dataDir: input.config.dataDir,
+        blueprint,
+        ...(commandRunners ? { commandRunners } : {}),
+      }),
+    traineeClusterExec: traineeClusterExec(input.config.dataDir, plannedReason),
   }
 }

@@ -2,15 +2,18 @@
 // namespace-mode trainee shares the class cluster, so their resource source is scoped to their
 // namespace plus what the lab needs elsewhere: analyzers never see, and explanations never name,
 // another trainee's objects. A cluster-mode trainee's checks read their own kind cluster: its
-// API, its gateway's Envoy (port-forward) and traffic through its own host ports.
+// API, its gateway's Envoy (port-forward) and traffic through its own host ports. On a live
+// server a trainee's command checks run in their workspace pod (command-runners.ts).
 import { existsSync } from 'node:fs'
 import { createLiveServices } from '../adapters/live/live-services.ts'
+import { commandRunnerKey } from '../checks/command-runner.ts'
 import { serviceKeys, type LiveCluster, type ResourceSource } from '../checks/live-services.ts'
 import { AppError } from '../errors.ts'
 import type { Blueprint } from '../provision/blueprint.ts'
 import type { SessionRecord } from '../store/sessions-repo.ts'
 import { cohortPortBlock } from './cluster/kind-environments.ts'
-import { parseTraineeClusterName, planTraineeCluster, traineeClusterFiles } from './plan/cluster-plan.ts'
+import { commandRunnerForSession, type TraineeCommandRunners } from './command-runners.ts'
+import { parseTraineeClusterName, planTraineeCluster, traineeClusterKubeconfig } from './plan/cluster-plan.ts'
 import { traineeResourceScope } from './plan/rbac.ts'
 
 type Services = Readonly<Record<string, unknown>>
@@ -23,10 +26,24 @@ export interface SessionServicesOptions {
   shopNamespace?: string
   /** The live lab's blueprint (gateway and host ports of a trainee's cluster). */
   blueprint: () => Promise<Blueprint>
+  /**
+   * Where live trainees' command checks run (their workspace pod, like their terminal). Absent on
+   * an offline server: every command check runs locally, like every terminal there.
+   */
+  commandRunners?: TraineeCommandRunners
 }
 
-/** The services for `session`, given the server's (`base`: the class cluster's, or the workspace's offline). */
+/**
+ * The services for `session`, given the server's (`base`: the class cluster's, or the workspace's
+ * offline): what its grader checks read, and where its command checks run.
+ */
 export function servicesForSession(session: SessionRecord, base: Services, options: SessionServicesOptions): Services {
+  const services = gradingServices(session, base, options)
+  const runner = commandRunnerForSession(session, options.commandRunners)
+  return runner ? { ...services, [commandRunnerKey]: runner } : services
+}
+
+function gradingServices(session: SessionRecord, base: Services, options: SessionServicesOptions): Services {
   const namespace = session.kind === 'trainee' ? session.vars['TRAINEE_NAMESPACE'] : undefined
   if (!namespace) {
     return base
@@ -35,7 +52,7 @@ export function servicesForSession(session: SessionRecord, base: Services, optio
   const cluster = session.vars['TRAINEE_CLUSTER']
   if (cluster) {
     // Offline (the base grades the trainee's own files) and no cluster built: keep the files.
-    const built = existsSync(traineeKubeconfig(cluster, options.dataDir) ?? '')
+    const built = existsSync(traineeClusterKubeconfig(options.dataDir, cluster) ?? '')
     return built || resources?.scoped ? traineeClusterServices(cluster, options) : base
   }
   if (!resources?.scoped) {
@@ -49,14 +66,6 @@ export function servicesForSession(session: SessionRecord, base: Services, optio
   return { ...base, [serviceKeys.resources]: resources.scoped(scope) }
 }
 
-/** Where a cluster-mode trainee's kubeconfig is (undefined for a name that is no trainee cluster's). */
-function traineeKubeconfig(clusterName: string, dataDir: string): string | undefined {
-  const parsed = parseTraineeClusterName(clusterName)
-  return parsed
-    ? traineeClusterFiles(dataDir, { name: parsed.cohort, domain: '' }, parsed.traineeId).kubeconfigPath
-    : undefined
-}
-
 /** A cluster-mode trainee's live services, built when a check first needs them. */
 function traineeClusterServices(clusterName: string, options: SessionServicesOptions): Services {
   let loading: Promise<Services> | undefined
@@ -64,7 +73,7 @@ function traineeClusterServices(clusterName: string, options: SessionServicesOpt
     (loading ??= (async () => {
       const parsed = parseTraineeClusterName(clusterName)
       const cohort = { name: parsed?.cohort ?? '', domain: '' }
-      const kubeconfig = traineeKubeconfig(clusterName, options.dataDir)
+      const kubeconfig = traineeClusterKubeconfig(options.dataDir, clusterName)
       if (!parsed || !kubeconfig || !existsSync(kubeconfig)) {
         throw new AppError('LAB_ERR_KUBE_NOT_CONFIGURED', {
           message: `Your kind cluster ${clusterName} does not exist (yet).`,

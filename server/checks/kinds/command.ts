@@ -1,5 +1,8 @@
-// Check kind `command`: runs a shell command in the learner's workspace; passes on exit 0.
+// Check kind `command`: runs a shell command in the learner's workspace; passes on exit 0. Where
+// it runs (the server's workspace folder, or a cohort trainee's workspace pod) is the session's
+// CommandRunner's business (../command-runner.ts); this file only judges the result.
 import { Type, type Static } from '@sinclair/typebox'
+import { commandRunnerOf } from '../command-runner.ts'
 import type { CheckKind } from '../types.ts'
 
 const params = Type.Object(
@@ -18,7 +21,8 @@ export const commandCheck: CheckKind<Static<typeof params>> = {
   description: 'Runs a shell command in the workspace; passes on exit code 0 (and an optional output pattern).',
   paramsSchema: params,
   async run(p, ctx) {
-    const result = await ctx.runCommand(p.run, { timeoutMs: (p.timeoutSec ?? 20) * 1000 })
+    const runner = commandRunnerOf(ctx)
+    const result = await runner.run(p.run, { timeoutMs: (p.timeoutSec ?? 20) * 1000, vars: ctx.vars })
     const output = result.output.length > maxShown ? `…${result.output.slice(-maxShown)}` : result.output
     if (result.timedOut) {
       return fail(`\`${p.run}\` did not finish within ${p.timeoutSec ?? 20} s.`, output)

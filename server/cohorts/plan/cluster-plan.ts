@@ -91,6 +91,14 @@ export function cohortClustersDir(dataDir: string, cohort: CohortNames): string 
   return join(clusterModeDir(dataDir), cohort.name)
 }
 
+/** Where the kind cluster `clusterName`'s kubeconfig is (undefined for a name that is no trainee cluster's). */
+export function traineeClusterKubeconfig(dataDir: string, clusterName: string): string | undefined {
+  const parsed = parseTraineeClusterName(clusterName)
+  return parsed
+    ? traineeClusterFiles(dataDir, { name: parsed.cohort, domain: '' }, parsed.traineeId).kubeconfigPath
+    : undefined
+}
+
 /** A trainee cluster's folder: its kubeconfig (0600), the rendered kind config and Istio overlay. */
 export function traineeClusterFiles(
   dataDir: string,
