@@ -2,6 +2,7 @@
 // admin /config_dump and prints it like `istioctl proxy-config routes|listeners|clusters`. Options
 // only; the work is in routes-action.ts, loaded lazily.
 import type { Command } from 'commander'
+import { tuneForShortRun } from '../short-run.ts'
 
 /** Flags of `kindlab routes`. */
 export interface RoutesFlags {
@@ -31,6 +32,7 @@ With --listeners and --clusters together, both tables are printed, listeners fir
 Exit codes: 0 printed, 64+ the file is missing, not JSON or not a config dump.`,
     )
     .action(async (flags: RoutesFlags) => {
+      tuneForShortRun()
       const { runRoutes } = await import('./routes-action.ts')
       await runRoutes(flags)
     })

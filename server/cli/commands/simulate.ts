@@ -2,6 +2,7 @@
 // gateway's Envoy configuration from YAML and answers requests with explanations. Options only;
 // the work is in simulate-action.ts, loaded lazily.
 import type { Command } from 'commander'
+import { tuneForShortRun } from '../short-run.ts'
 
 /** Flags of `kindlab simulate`. */
 export interface SimulateFlags {
@@ -39,6 +40,7 @@ port is the port Envoy listens on (8080 for Gateway port 80 with an istioctl ins
 Exit codes: 0 no error-level diagnostics, 1 some diagnostic is an error, 64+ unreadable input.`,
     )
     .action(async (flags: SimulateFlags) => {
+      tuneForShortRun()
       const { runSimulate } = await import('./simulate-action.ts')
       const hasErrors = await runSimulate(flags)
       if (hasErrors) {
