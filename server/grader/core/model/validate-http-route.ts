@@ -11,33 +11,32 @@ export function validateHTTPRoute(route: HTTPRoute, path: string, isDelegate: bo
   route.match?.forEach((m, i) => {
     const mp = `${path}.match[${i}]`
     for (const [name, sm] of Object.entries(m.headers ?? {})) {
-      out.push(
-        ...checkStringMatch(sm, `${mp}.headers.${name}`, false),
-        ...checkHeaderName(name, `${mp}.headers.${name}`),
-      )
+      out.push(...checkStringMatch(sm, mp, `headers.${name}`, false), ...checkHeaderName(name, `${mp}.headers.${name}`))
     }
     for (const [name, sm] of Object.entries(m.withoutHeaders ?? {})) {
       out.push(...checkHeaderName(name, `${mp}.withoutHeaders.${name}`))
       if (sm.regex !== '*') {
-        out.push(...checkStringMatch(sm, `${mp}.withoutHeaders.${name}`, false))
+        out.push(...checkStringMatch(sm, mp, `withoutHeaders.${name}`, false))
       }
     }
     if (m.uri !== undefined) {
-      out.push(...checkStringMatch(m.uri, `${mp}.uri`, true))
+      out.push(...checkStringMatch(m.uri, mp, 'uri', true))
     }
     for (const key of ['scheme', 'method', 'authority'] as const) {
       const sm = m[key]
       if (sm !== undefined) {
-        out.push(...checkStringMatch(sm, `${mp}.${key}`, false))
+        out.push(...checkStringMatch(sm, mp, key, false))
       }
     }
     for (const [name, sm] of Object.entries(m.queryParams ?? {})) {
-      out.push(...checkStringMatch(sm, `${mp}.queryParams.${name}`, false))
+      out.push(...checkStringMatch(sm, mp, `queryParams.${name}`, false))
     }
     if (m.port !== undefined && (m.port < 1 || m.port > 65535)) {
       out.push({ path: `${mp}.port`, message: `port ${m.port} must be in the range 1..65535.` })
     }
-    out.push(...validateGatewayNames(m.gateways ?? [], `${mp}.gateways`))
+    if (m.gateways !== undefined) {
+      out.push(...validateGatewayNames(m.gateways, `${mp}.gateways`))
+    }
     if (m.sourceNamespace !== undefined && m.sourceNamespace !== '' && !isDNS1123Label(m.sourceNamespace)) {
       out.push({
         path: `${mp}.sourceNamespace`,
@@ -45,7 +44,9 @@ export function validateHTTPRoute(route: HTTPRoute, path: string, isDelegate: bo
       })
     }
   })
-  out.push(...checkHeaderOps(route.headers, `${path}.headers`))
+  if (route.headers !== undefined) {
+    out.push(...checkHeaderOps(route.headers, `${path}.headers`))
+  }
   out.push(...validateRedirect(route, path))
   const status = route.directResponse?.status
   if (status !== undefined && (status < 200 || status > 600)) {
@@ -63,7 +64,11 @@ export function validateHTTPRoute(route: HTTPRoute, path: string, isDelegate: bo
       out.push({ path: `${path}.rewrite.uriRegexRewrite`, message: 'uriRegexRewrite needs both match and rewrite.' })
     }
   }
-  route.route?.forEach((d, i) => out.push(...checkHeaderOps(d.headers, `${path}.route[${i}].headers`)))
+  route.route?.forEach((d, i) => {
+    if (d.headers !== undefined) {
+      out.push(...checkHeaderOps(d.headers, `${path}.route[${i}].headers`))
+    }
+  })
   out.push(...validateRouteDestinations(route.route ?? [], `${path}.route`))
   return out
 }
@@ -147,7 +152,7 @@ export function validateRouteDestinations(routes: readonly RouteDestination[], p
   const out: FieldProblem[] = []
   let total = 0
   routes.forEach((d, i) => {
-    out.push(...validateDestination(d.destination, `${path}[${i}].destination`))
+    out.push(...validateDestination(d.destination, path, i))
     if (d.weight !== undefined && d.weight < 0) {
       out.push({ path: `${path}[${i}].weight`, message: `weight ${d.weight} must not be negative.` })
     }
@@ -159,36 +164,40 @@ export function validateRouteDestinations(routes: readonly RouteDestination[], p
   return out
 }
 
-function validateDestination(d: Destination, path: string): FieldProblem[] {
+/** Problems of `<routes>[i].destination`; the path is spelled out only for a problem. */
+function validateDestination(d: Destination, routes: string, i: number): FieldProblem[] {
   const out: FieldProblem[] = []
+  const path = (): string => `${routes}[${i}].destination`
   if (d.host === '*') {
-    out.push({ path: `${path}.host`, message: 'a destination host cannot be *.' })
+    out.push({ path: `${path()}.host`, message: 'a destination host cannot be *.' })
   } else {
     const problem = checkWildcardDomain(d.host)
     if (problem !== undefined) {
-      out.push({ path: `${path}.host`, message: `${problem}.` })
+      out.push({ path: `${path()}.host`, message: `${problem}.` })
     }
   }
   if (d.subset !== undefined && !isDNS1123Label(d.subset)) {
-    out.push({ path: `${path}.subset`, message: `subset name "${d.subset}" is invalid.` })
+    out.push({ path: `${path()}.subset`, message: `subset name "${d.subset}" is invalid.` })
   }
   const port = d.port?.number
   if (d.port !== undefined && (port === undefined || port < 1 || port > 65535)) {
-    out.push({ path: `${path}.port.number`, message: `port ${port ?? 0} must be in the range 1..65535.` })
+    out.push({ path: `${path()}.port.number`, message: `port ${port ?? 0} must be in the range 1..65535.` })
   }
   return out
 }
 
-function checkStringMatch(sm: StringMatch, path: string, isUri: boolean): FieldProblem[] {
+/** Problems of the StringMatch at `<base>.<field>`; the path is spelled out only for a problem. */
+function checkStringMatch(sm: StringMatch, base: string, field: string, isUri: boolean): FieldProblem[] {
+  const path = (): string => `${base}.${field}`
   if (sm.prefix !== undefined && sm.prefix === '' && !isUri) {
-    return [{ path: `${path}.prefix`, message: 'a prefix match must not be empty.' }]
+    return [{ path: `${path()}.prefix`, message: 'a prefix match must not be empty.' }]
   }
   if (sm.regex !== undefined) {
     if (sm.regex === '') {
-      return [{ path: `${path}.regex`, message: 'a regex match must not be empty.' }]
+      return [{ path: `${path()}.regex`, message: 'a regex match must not be empty.' }]
     }
     if (sm.regex.length > 1024) {
-      return [{ path: `${path}.regex`, message: 'the regex is too long (max 1024 characters).' }]
+      return [{ path: `${path()}.regex`, message: 'the regex is too long (max 1024 characters).' }]
     }
     // istiod also compiles the regex with RE2; JavaScript's dialect differs (named groups,
     // lookarounds), so the grader does not reject on syntax and treats `*` as "present".
