@@ -1,6 +1,7 @@
 // Scalars and flow collections for the fast YAML reader: plain scalars resolved as the YAML 1.2
-// core schema does, quoted scalars with escapes, `[...]` / `{...}` collections, and the Bail
-// signal that makes the reader give up. Pure.
+// core schema does, quoted scalars with escapes, `[...]` / `{...}` collections, duplicate-key
+// detection, and the Bail signal that makes the reader give up. Everything works on index ranges
+// of the source text with charCodeAt, so reading allocates little more than the values. Pure.
 
 /** Thrown to give up on the fast path (the caller falls back to the `yaml` package). */
 export class Bail extends Error {}
@@ -10,40 +11,65 @@ export const bail = (): never => {
   throw new Bail()
 }
 
-export function inlineValue(s: string): unknown {
-  const c = s[0]
-  if (c === '"' || c === "'") {
-    if (quotedEnd(s, 0) !== s.length - 1) {
+const SPACE = 32
+const NEWLINE = 10
+const DQUOTE = 34
+const SQUOTE = 39
+const HASH = 35
+const COMMA = 44
+const COLON = 58
+const LBRACKET = 91
+const RBRACKET = 93
+const LBRACE = 123
+const RBRACE = 125
+const BACKSLASH = 92
+
+/**
+ * The keys of the maps being read, innermost map last. A map remembers where its keys start and
+ * checks a new key against its own few keys by comparison, which is cheaper than a property lookup
+ * on every insert; a large map falls back to the lookup.
+ */
+export class OpenKeys {
+  // Starts with a string so its elements kind never changes (a change deoptimizes the readers).
+  private readonly keys: string[] = ['']
+  top = 0
+
+  /** Records `key` for the map `obj` whose keys start at `base`; gives up on a duplicate. */
+  add(obj: object, base: number, key: string): void {
+    const top = this.top
+    if (top - base < 16) {
+      for (let i = base; i < top; i++) {
+        if (this.keys[i] === key) {
+          bail()
+        }
+      }
+    } else if (Object.prototype.hasOwnProperty.call(obj, key)) {
       bail()
     }
-    return quoted(s)
-  }
-  if (c === '[' || c === '{') {
-    const fp = new FlowParser(s)
-    const v = fp.value()
-    fp.skipSpace()
-    if (fp.pos !== s.length) {
+    if (key === '__proto__') {
       bail()
     }
-    return v
+    this.keys[top] = key
+    this.top = top + 1
   }
-  if (/^[&*!|>%@`?,\]}#]/.test(s) || (c === '-' && s[1] === ' ') || (c === ':' && (s.length === 1 || s[1] === ' '))) {
-    bail()
-  }
-  if (s.includes(': ') || s.endsWith(':') || s.includes(' #')) {
-    bail()
-  }
-  return plainScalar(s)
 }
 
-/** Index of the closing quote of the quoted scalar starting at `start`, or -1. */
-export function quotedEnd(s: string, start: number): number {
-  const q = s[start]
-  for (let i = start + 1; i < s.length; i++) {
-    if (q === '"' && s[i] === '\\') {
-      i++
-    } else if (s[i] === q) {
-      if (q === "'" && s[i + 1] === "'") {
+/** Index of the closing quote of the quoted scalar starting at `start`, or -1 (before `end`). */
+export function quotedEnd(s: string, start: number, end: number): number {
+  if (s.charCodeAt(start) === DQUOTE) {
+    for (let i = start + 1; i < end; i++) {
+      const c = s.charCodeAt(i)
+      if (c === BACKSLASH) {
+        i++
+      } else if (c === DQUOTE) {
+        return i
+      }
+    }
+    return -1
+  }
+  for (let i = start + 1; i < end; i++) {
+    if (s.charCodeAt(i) === SQUOTE) {
+      if (i + 1 < end && s.charCodeAt(i + 1) === SQUOTE) {
         i++
       } else {
         return i
@@ -71,41 +97,81 @@ const escapes: Record<string, string> = {
   _: '\xa0',
 }
 
-/** The value of a complete quoted scalar (with its quotes). */
-export function quoted(s: string): string {
-  const body = s.slice(1, -1)
-  if (s[0] === "'") {
-    return body.replace(/''/g, "'")
+function unescape(_m: string, e: string): string {
+  if (e.length > 1) {
+    const code = parseInt(e.slice(1), 16)
+    return code <= 0x10ffff ? String.fromCodePoint(code) : bail()
+  }
+  return Object.prototype.hasOwnProperty.call(escapes, e) ? escapes[e]! : bail()
+}
+
+/**
+ * The value of the quoted scalar from the quote at `start` to the closing quote at `close`. A
+ * scalar running over a line break (only possible in a multi-line flow collection) gives up: its
+ * folding rules are not worth reproducing.
+ */
+export function quoted(s: string, start: number, close: number): string {
+  const body = s.slice(start + 1, close)
+  if (body.includes('\n')) {
+    bail()
+  }
+  if (s.charCodeAt(start) === SQUOTE) {
+    return body.includes("'") ? body.replace(/''/g, "'") : body
   }
   if (!body.includes('\\')) {
     return body
   }
-  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_m, e: string) => {
-    if (e.length > 1) {
-      return String.fromCodePoint(parseInt(e.slice(1), 16))
-    }
-    return escapes[e] ?? bail()
-  })
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, unescape)
 }
 
 /** YAML 1.2 core schema resolution of a plain scalar. */
 export function plainScalar(s: string): unknown {
-  const c = s.charCodeAt(0)
-  // Letters other than those starting null/true/false (n N t T f F) are always strings.
-  if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && !'nNtTfF'.includes(s[0]!)) {
-    return s
-  }
-  if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') {
+  if (s.length === 0) {
     return null
   }
-  if (s === 'true' || s === 'True' || s === 'TRUE') {
-    return true
+  const c = s.charCodeAt(0)
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+    // Only words starting with n, t or f can be null, true or false; other letters are strings.
+    switch (c) {
+      case 110: // n
+        return s === 'null' ? null : s
+      case 78: // N
+        return s === 'Null' || s === 'NULL' ? null : s
+      case 116: // t
+        return s === 'true' ? true : s
+      case 84: // T
+        return s === 'True' || s === 'TRUE' ? true : s
+      case 102: // f
+        return s === 'false' ? false : s
+      case 70: // F
+        return s === 'False' || s === 'FALSE' ? false : s
+      default:
+        return s
+    }
   }
-  if (s === 'false' || s === 'False' || s === 'FALSE') {
-    return false
+  if (c === 126) {
+    // ~
+    return s.length === 1 ? null : s
   }
-  if (/^[-+]?[0-9]+$/.test(s)) {
-    return Number(s)
+  // Numbers start with a digit, a sign or a dot; anything else is a string.
+  if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
+    return numeric(s, c)
+  }
+  return s
+}
+
+function numeric(s: string, c: number): unknown {
+  // Decimal integers (the usual case) without a regex.
+  let i = c === 45 || c === 43 ? 1 : 0
+  if (i < s.length) {
+    let d = s.charCodeAt(i)
+    while (d >= 48 && d <= 57) {
+      i++
+      if (i === s.length) {
+        return Number(s)
+      }
+      d = s.charCodeAt(i)
+    }
   }
   if (/^0o[0-7]+$/.test(s)) {
     return parseInt(s.slice(2), 8)
@@ -117,7 +183,7 @@ export function plainScalar(s: string): unknown {
     return parseFloat(s)
   }
   if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s)) {
-    return s[0] === '-' ? -Infinity : Infinity
+    return c === 45 ? -Infinity : Infinity
   }
   if (/^\.(?:nan|NaN|NAN)$/.test(s)) {
     return NaN
@@ -125,137 +191,244 @@ export function plainScalar(s: string): unknown {
   return s
 }
 
-/** True when brackets outside quotes close. */
-export function balanced(s: string): boolean {
+/** True when the brackets outside quotes in `s[start, end)` close. */
+export function balanced(s: string, start: number, end: number): boolean {
   let depth = 0
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]
-    if (c === '"' || c === "'") {
-      const end = quotedEnd(s, i)
-      if (end < 0) {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i)
+    if (c === DQUOTE || c === SQUOTE) {
+      const close = quotedEnd(s, i, end)
+      if (close < 0) {
         return false
       }
-      i = end
-    } else if (c === '[' || c === '{') {
+      i = close
+    } else if (c === LBRACKET || c === LBRACE) {
       depth++
-    } else if (c === ']' || c === '}') {
+    } else if (c === RBRACKET || c === RBRACE) {
       depth--
     }
   }
   return depth <= 0
 }
 
-/** Flow collections: `[a, "b", {c: 1}]`, `{a: 1, b: [x]}`. */
+/** True for the characters that may not start a plain scalar (`&x`, `*x`, `!x`, `|`...). */
+function badPlainStart(c: number): boolean {
+  // & * ! | > % @ `
+  return c === 38 || c === 42 || c === 33 || c === 124 || c === 62 || c === 37 || c === 64 || c === 96
+}
+
+/**
+ * Flow collections: `[a, "b", {c: 1}]`, `{a: 1, b: [x]}`, read from `s[start, end)`. A collection
+ * spread over several lines is read from its lines joined with `\n`, which counts as a space
+ * between entries; a scalar that contains one gives up. Nested collections are kept on an
+ * explicit stack, so one loop reads the whole collection.
+ */
 export class FlowParser {
-  pos = 0
-  constructor(private readonly s: string) {}
+  private pos = 0
+  /** Whether a plain scalar contained a quote character (the caller then rechecks the brackets). */
+  sawQuote = false
+  /**
+   * The enclosing collections while a nested one is read: the map (null for a list), its pending
+   * key, and where its keys start on the OpenKeys stack (for a list: its items on `items`).
+   */
+  // Arrays created with an element of their final kind: see OpenKeys.keys.
+  private readonly open: Array<Record<string, unknown> | null> = [null]
+  private readonly openKeys: string[] = ['']
+  private readonly openBases: number[] = [0]
+  /** The items of the open lists, innermost last: a list is made at its end, at its exact size. */
+  private readonly items: unknown[] = [null]
 
-  skipSpace(): void {
-    while (this.s[this.pos] === ' ') {
-      this.pos++
-    }
-  }
+  constructor(private readonly keys: OpenKeys) {}
 
-  value(): unknown {
-    this.skipSpace()
-    const c = this.s[this.pos]
-    if (c === '[') {
-      return this.list()
-    }
-    if (c === '{') {
-      return this.object()
-    }
-    if (c === '"' || c === "'") {
-      const end = quotedEnd(this.s, this.pos)
-      if (end < 0) {
+  /** The collection that fills `s[start, end)` exactly (`s[start]` is `[` or `{`). */
+  parse(s: string, start: number, end: number): unknown {
+    const keys = this.keys
+    const items = this.items
+    this.sawQuote = false
+    let depth = 0
+    let pos = start
+    let top = 0 // of items
+    let list = s.charCodeAt(pos) === LBRACKET
+    let cur: Record<string, unknown> | null = list ? null : {}
+    let base = list ? top : keys.top
+    let key = ''
+    // In a map: whether the scalar to read next is a value (after `key:`) rather than a key.
+    let isValue = false
+    pos++
+    for (;;) {
+      let c = -1
+      while (pos < end) {
+        c = s.charCodeAt(pos)
+        if (c !== SPACE && c !== NEWLINE) {
+          break
+        }
+        c = -1
+        pos++
+      }
+      let v: unknown = null
+      if (c === (list ? RBRACKET : RBRACE) && !isValue) {
+        // The collection closes.
+        pos++
+        if (list) {
+          v = items.slice(base, top)
+          top = base
+        } else {
+          keys.top = base
+          v = cur
+        }
+        if (depth === 0) {
+          while (pos < end && (s.charCodeAt(pos) === SPACE || s.charCodeAt(pos) === NEWLINE)) {
+            pos++
+          }
+          if (pos !== end) {
+            bail()
+          }
+          return v
+        }
+        depth--
+        cur = this.open[depth]!
+        key = this.openKeys[depth]!
+        base = this.openBases[depth]!
+        list = cur === null
+      } else {
+        const isKey = !list && !isValue
+        if (c === LBRACKET || c === LBRACE) {
+          if (isKey) {
+            bail()
+          }
+          // A nested collection opens.
+          this.open[depth] = cur
+          this.openKeys[depth] = key
+          this.openBases[depth] = base
+          depth++
+          list = c === LBRACKET
+          cur = list ? null : {}
+          base = list ? top : keys.top
+          isValue = false
+          pos++
+          continue
+        }
+        if (c === DQUOTE || c === SQUOTE) {
+          const close = quotedEnd(s, pos, end)
+          if (close < 0) {
+            bail()
+          }
+          v = quoted(s, pos, close)
+          pos = close + 1
+        } else {
+          v = this.plain(s, pos, end)
+          pos = this.pos
+        }
+        if (isKey) {
+          // A key, then `:` and a value, or just the key (null).
+          if (typeof v !== 'string') {
+            bail()
+          }
+          key = v as string
+          v = null
+          c = -1
+          while (pos < end) {
+            c = s.charCodeAt(pos)
+            if (c !== SPACE && c !== NEWLINE) {
+              break
+            }
+            c = -1
+            pos++
+          }
+          if (c === COLON) {
+            pos++
+            c = -1
+            while (pos < end) {
+              c = s.charCodeAt(pos)
+              if (c !== SPACE && c !== NEWLINE) {
+                break
+              }
+              c = -1
+              pos++
+            }
+            if (c !== COMMA && c !== RBRACE) {
+              isValue = true
+              continue
+            }
+          }
+        }
+      }
+      // A complete entry: add it, then expect `,` or the end of the collection.
+      isValue = false
+      if (cur === null) {
+        items[top++] = v
+      } else {
+        keys.add(cur, base, key)
+        cur[key] = v
+      }
+      let c2 = -1
+      while (pos < end) {
+        c2 = s.charCodeAt(pos)
+        if (c2 !== SPACE && c2 !== NEWLINE) {
+          break
+        }
+        c2 = -1
+        pos++
+      }
+      if (c2 === COMMA) {
+        pos++
+      } else if (c2 !== (list ? RBRACKET : RBRACE)) {
         bail()
       }
-      const v = quoted(this.s.slice(this.pos, end + 1))
-      this.pos = end + 1
-      return v
     }
-    return this.plain()
   }
 
-  private plain(): unknown {
-    const start = this.pos
-    while (this.pos < this.s.length) {
-      const c = this.s[this.pos]
-      if (c === ',' || c === ']' || c === '}' || c === '[' || c === '{') {
+  /** The plain scalar starting at `start` (not a space); sets this.pos to where it ends. */
+  private plain(s: string, start: number, end: number): unknown {
+    let i = start
+    let last = start // just after the last character that is not a space
+    let newline = false
+    for (; i < end; i++) {
+      const c = s.charCodeAt(i)
+      if ((c >= 97 && c <= 122) || (c >= 45 && c <= 57) || (c >= 65 && c <= 90)) {
+        // Letters, digits, - . /: the usual content.
+      } else if (c === COMMA || c === RBRACKET || c === RBRACE || c === LBRACKET || c === LBRACE) {
         break
+      } else if (c === SPACE) {
+        continue
+      } else if (c === NEWLINE) {
+        newline = true
+        continue
+      } else if (c === COLON) {
+        const d = i + 1 < end ? s.charCodeAt(i + 1) : -1
+        if (d === SPACE || d === NEWLINE || d === COMMA || d === RBRACE || d === RBRACKET) {
+          break
+        }
+      } else if (c === HASH) {
+        if (i > start && s.charCodeAt(i - 1) === SPACE) {
+          bail()
+        }
+      } else if (c === DQUOTE || c === SQUOTE) {
+        this.sawQuote = true
       }
-      if (
-        c === ':' &&
-        (this.s[this.pos + 1] === ' ' ||
-          this.s[this.pos + 1] === ',' ||
-          this.s[this.pos + 1] === '}' ||
-          this.s[this.pos + 1] === ']')
-      ) {
-        break
+      if (newline) {
+        // A plain scalar folded over lines: not worth reproducing.
+        bail()
       }
-      this.pos++
+      last = i + 1
     }
-    const text = this.s.slice(start, this.pos).trim()
-    if (/^[&*!|>%@`?#-]( |$)/.test(text) || /^[&*!|>%@`]/.test(text) || text.includes(' #')) {
+    this.pos = i
+    // Empty entries (`[a, , b]`) are errors for `yaml`.
+    if (last === start) {
       bail()
     }
-    return plainScalar(text)
-  }
-
-  private list(): unknown[] {
-    this.pos++
-    const out: unknown[] = []
-    for (;;) {
-      this.skipSpace()
-      if (this.s[this.pos] === ']') {
-        this.pos++
-        return out
-      }
-      out.push(this.value())
-      this.skipSpace()
-      if (this.s[this.pos] === ':') {
-        bail()
-      }
-      if (this.s[this.pos] === ',') {
-        this.pos++
-      } else if (this.s[this.pos] !== ']') {
-        bail()
-      }
+    const c = s.charCodeAt(start)
+    if (c >= 97 && c <= 122 && c !== 110 && c !== 116 && c !== 102) {
+      // A lowercase word other than n..., t..., f... (null, true, false): a string, the usual case.
+      return s.slice(start, last)
     }
-  }
-
-  private object(): Record<string, unknown> {
-    this.pos++
-    const out: Record<string, unknown> = {}
-    for (;;) {
-      this.skipSpace()
-      if (this.s[this.pos] === '}') {
-        this.pos++
-        return out
-      }
-      const quotedKey = this.s[this.pos] === '"' || this.s[this.pos] === "'"
-      const key = this.value()
-      if (typeof key !== 'string' || (key === '' && !quotedKey)) {
-        bail()
-      }
-      const k = key as string
-      this.skipSpace()
-      let value: unknown = null
-      if (this.s[this.pos] === ':') {
-        this.pos++
-        this.skipSpace()
-        value = this.s[this.pos] === ',' || this.s[this.pos] === '}' ? null : this.value()
-      }
-      if (Object.prototype.hasOwnProperty.call(out, k) || k === '__proto__') {
-        bail()
-      }
-      out[k] = value
-      this.skipSpace()
-      if (this.s[this.pos] === ',') {
-        this.pos++
-      } else if (this.s[this.pos] !== '}') {
-        bail()
-      }
+    if (badPlainStart(c) || c === HASH) {
+      bail()
     }
+    // `?` and `-` alone or followed by a space are indicators.
+    if ((c === 63 || c === 45) && (last - start === 1 || s.charCodeAt(start + 1) === SPACE)) {
+      bail()
+    }
+    return plainScalar(s.slice(start, last))
   }
 }

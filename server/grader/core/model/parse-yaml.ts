@@ -6,7 +6,7 @@ import { LineCounter, parseAllDocuments } from 'yaml'
 import type { Document } from 'yaml'
 import type { Finding, SourceLocation } from '../findings.ts'
 import { type ModelOptions, addObject, emptyModel } from './collect.ts'
-import { fastParseDocuments, linesOf } from './fast-yaml.ts'
+import { fastParseDocuments, lineAt as fastLineAt } from './fast-yaml.ts'
 import type { ResourceModel } from './types.ts'
 
 /** Options for parseResources. */
@@ -44,7 +44,7 @@ export function parseResources(text: string, options: ParseOptions = {}): Parsed
       if (doc.value === undefined || doc.value === null) {
         return
       }
-      addDocument(model, doc.value, sourceOf(options, index, doc.line), options, (path) => lineInTree(doc.value, path))
+      addDocument(model, doc.value, sourceOf(options, index, doc.line), options, (path) => fastLineAt(doc, path))
     })
     return model
   }
@@ -103,55 +103,46 @@ function addDocument(
       f.source.line = line
     }
   }
-  const added = [
-    ...model.virtualServices.slice(before.vs),
-    ...model.gateways.slice(before.gw),
-    ...model.rejected.slice(before.rejected),
-  ]
-  if (added.length === 1) {
-    recordFieldLines(added[0]!, lineAt)
+  // One VirtualService, Gateway or rejected resource from this document: note its field lines.
+  const vs = Math.max(0, model.virtualServices.length - before.vs)
+  const gw = Math.max(0, model.gateways.length - before.gw)
+  const rejected = Math.max(0, model.rejected.length - before.rejected)
+  if (vs + gw + rejected === 1) {
+    const res =
+      vs === 1
+        ? model.virtualServices[before.vs]
+        : gw === 1
+          ? model.gateways[before.gw]
+          : model.rejected[before.rejected]
+    recordFieldLines(res!, lineAt)
   }
 }
 
 /** Lines of the rules and matches of a VirtualService, or the servers of a Gateway. */
 function recordFieldLines(res: ResourceModel['rejected'][number], lineAt: LineFinder): void {
-  const out: Record<string, number> = {}
-  const note = (path: Array<string | number>): void => {
+  let out: Record<string, number> | undefined
+  // `text` is the path as written in findings: spec.http[0].match[1].
+  const note = (path: Array<string | number>, text: string): void => {
     const line = lineAt(path)
     if (line !== undefined) {
-      out[pathText(path)] = line
+      ;(out ??= {})[text] = line
     }
   }
   if (res.kind === 'VirtualService') {
     for (const section of ['http', 'tcp', 'tls'] as const) {
       res.spec[section].forEach((rule, i) => {
-        note(['spec', section, i])
-        ;(rule.match ?? []).forEach((_m, j) => note(['spec', section, i, 'match', j]))
+        note(['spec', section, i], `spec.${section}[${i}]`)
+        ;(rule.match ?? []).forEach((_m, j) =>
+          note(['spec', section, i, 'match', j], `spec.${section}[${i}].match[${j}]`),
+        )
       })
     }
   } else if (res.kind === 'Gateway') {
-    res.spec.servers.forEach((_s, i) => note(['spec', 'servers', i]))
+    res.spec.servers.forEach((_s, i) => note(['spec', 'servers', i], `spec.servers[${i}]`))
   }
-  if (Object.keys(out).length > 0) {
+  if (out !== undefined) {
     res.fieldLines = out
   }
-}
-
-function lineInTree(root: unknown, segments: ReadonlyArray<string | number>): number | undefined {
-  let node = root
-  let line: number | undefined
-  for (const seg of segments) {
-    if (node === null || typeof node !== 'object') {
-      break
-    }
-    const l = linesOf(node)?.[seg]
-    if (l === undefined) {
-      break
-    }
-    line = l
-    node = (node as Record<string | number, unknown>)[seg]
-  }
-  return line
 }
 
 function lineInDocument(
@@ -166,10 +157,6 @@ function lineInDocument(
     }
   }
   return undefined
-}
-
-function pathText(path: ReadonlyArray<string | number>): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('')
 }
 
 function firstSentence(message: string): string {
