@@ -1,7 +1,7 @@
 // The catalog of diagnostics the grader reports about Istio resources: Istio's own codes and levels
 // (istio pkg/config/analysis/msg/messages.yaml) with kindlab's plain-words summary, and the helper
 // that turns one into a Finding. Pure data; docs/grader-messages.md documents every entry.
-import type { Finding, FindingLevel } from '../core/findings.ts'
+import { compareText, type Finding, type FindingLevel } from '../core/findings.ts'
 import { refOf, type Resource } from '../core/model/index.ts'
 
 /** One diagnostic kind. Codes are Istio's, so learners can search them; never reuse a code. */
@@ -88,7 +88,7 @@ export const messages = {
 } as const
 
 /** All message types, sorted by code. */
-export const allMessages: readonly MessageType[] = Object.values(messages).sort((a, b) => a.code.localeCompare(b.code))
+export const allMessages: readonly MessageType[] = Object.values(messages).sort((a, b) => compareText(a.code, b.code))
 
 /** The parts of a finding an analyzer chooses; code and level come from the catalog. */
 export interface FindingDetails {

@@ -2,6 +2,7 @@
 // action, without the defaults Envoy or istiod add (timeout, retry_policy, decorator, max_grpc_timeout,
 // per-filter config), with omitted proto defaults filled in (response_code, append_action). Pure;
 // produces plain comparable values and short descriptions.
+import { compareText } from '../findings.ts'
 import { describeMatch } from './route-describe.ts'
 import { routeOwner } from './route-owner.ts'
 import type { HeaderValueOption, Route, RouteMatch } from './types.ts'
@@ -125,7 +126,7 @@ function sortHeaders(headers: readonly HeaderValueOption[] | undefined): unknown
     : [...headers]
         // APPEND_IF_EXISTS_OR_ADD is the proto default, which a config dump omits.
         .map((h) => prune({ ...h.header, append_action: h.append_action ?? 'APPEND_IF_EXISTS_OR_ADD' }))
-        .sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)))
+        .sort((a, b) => compareText(canonicalJson(a), canonicalJson(b)))
 }
 
 function sorted(values: readonly string[] | undefined): string[] | undefined {
