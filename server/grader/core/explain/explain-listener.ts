@@ -159,13 +159,13 @@ export function explainProtocol(ctx: ExplainContext): ExplanationItem[] {
   ]
 }
 
+/** Per translation and port: the same sentences serve every request to that port. */
+const translatedPortMemo = new WeakMap<ExplainContext['t'], Map<number, ExplanationItem[]>>()
+
 /**
  * The request used the Service port while Envoy listens on the targetPort. One item per Envoy
  * port, naming the Gateways (a class-sized config has a hundred of them: name a few, count the rest).
  */
-/** Per translation and port: the same sentences serve every request to that port. */
-const translatedPortMemo = new WeakMap<ExplainContext['t'], Map<number, ExplanationItem[]>>()
-
 function explainTranslatedPort(ctx: ExplainContext): ExplanationItem[] {
   let byPort = translatedPortMemo.get(ctx.t)
   if (byPort === undefined) {
