@@ -256,15 +256,8 @@ export class FlowParser {
     let isValue = false
     pos++
     for (;;) {
-      let c = -1
-      while (pos < end) {
-        c = s.charCodeAt(pos)
-        if (c !== SPACE && c !== NEWLINE) {
-          break
-        }
-        c = -1
-        pos++
-      }
+      pos = skipBlank(s, pos, end)
+      let c = pos < end ? s.charCodeAt(pos) : -1
       let v: unknown = null
       if (c === (list ? RBRACKET : RBRACE) && !isValue) {
         // The collection closes.
@@ -326,26 +319,11 @@ export class FlowParser {
           }
           key = v as string
           v = null
-          c = -1
-          while (pos < end) {
-            c = s.charCodeAt(pos)
-            if (c !== SPACE && c !== NEWLINE) {
-              break
-            }
-            c = -1
-            pos++
-          }
+          pos = skipBlank(s, pos, end)
+          c = pos < end ? s.charCodeAt(pos) : -1
           if (c === COLON) {
-            pos++
-            c = -1
-            while (pos < end) {
-              c = s.charCodeAt(pos)
-              if (c !== SPACE && c !== NEWLINE) {
-                break
-              }
-              c = -1
-              pos++
-            }
+            pos = skipBlank(s, pos + 1, end)
+            c = pos < end ? s.charCodeAt(pos) : -1
             if (c !== COMMA && c !== RBRACE) {
               isValue = true
               continue
@@ -361,15 +339,8 @@ export class FlowParser {
         keys.add(cur, base, key)
         cur[key] = v
       }
-      let c2 = -1
-      while (pos < end) {
-        c2 = s.charCodeAt(pos)
-        if (c2 !== SPACE && c2 !== NEWLINE) {
-          break
-        }
-        c2 = -1
-        pos++
-      }
+      pos = skipBlank(s, pos, end)
+      const c2 = pos < end ? s.charCodeAt(pos) : -1
       if (c2 === COMMA) {
         pos++
       } else if (c2 !== (list ? RBRACKET : RBRACE)) {
@@ -431,4 +402,16 @@ export class FlowParser {
     }
     return plainScalar(s.slice(start, last))
   }
+}
+
+/** The first position at or after `pos` that holds neither a space nor a newline, or `end`. */
+function skipBlank(s: string, pos: number, end: number): number {
+  while (pos < end) {
+    const c = s.charCodeAt(pos)
+    if (c !== SPACE && c !== NEWLINE) {
+      return pos
+    }
+    pos++
+  }
+  return end
 }
