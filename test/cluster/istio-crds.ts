@@ -1,16 +1,15 @@
 // Installs Istio's CRDs from the pinned istio.io/istio module (manifests/charts/base/files/
-// crd-all.gen.yaml in the Go module cache) and waits until every one is Established.
+// crd-all.gen.yaml in the Go module cache, located through the istio wrapper module) and waits until every one is Established.
 import { readFileSync } from 'node:fs'
 import { ApiException, loadAllYaml, V1CustomResourceDefinition, type ApiextensionsV1Api } from '@kubernetes/client-node'
-import { moduleFile } from './gomod.ts'
+import { istioModule, moduleFile } from './gomod.ts'
 import { poll } from './poll.ts'
-import { versions } from './versions.ts'
 
 export const istioCrdFile = 'manifests/charts/base/files/crd-all.gen.yaml'
 
 /** Reads the CRD objects from the Istio module (downloading it once, about 20 MB). */
 export async function loadIstioCrds(): Promise<V1CustomResourceDefinition[]> {
-  const file = await moduleFile('istio.io/istio', versions.istioModule, istioCrdFile)
+  const file = await moduleFile(istioModule, istioCrdFile)
   // loadAllYaml maps wire keys (x-kubernetes-int-or-string) onto the client's models; plain YAML
   // objects would lose them when the client serializes the request.
   return loadAllYaml(readFileSync(file, 'utf8')).filter(

@@ -2,7 +2,7 @@
 // heartbeat-with-lease, pod-fast), read from the pinned kwok module rather than copied here.
 import { readFileSync, writeFileSync } from 'node:fs'
 import type { CoreV1Api, V1Node } from '@kubernetes/client-node'
-import { moduleDir } from './gomod.ts'
+import { kwokModule, moduleDir } from './gomod.ts'
 import { versions } from './versions.ts'
 
 const stageFiles = [
@@ -18,7 +18,7 @@ export const fakeNodeAnnotation = { key: 'kwok.x-k8s.io/node', value: 'fake' }
 
 /** Writes kwok's --config file (a multi-document YAML of Stage objects); returns its path. */
 export async function writeKwokConfig(path: string): Promise<string> {
-  const dir = await moduleDir('sigs.k8s.io/kwok', versions.kwok)
+  const dir = await moduleDir(kwokModule)
   const docs = stageFiles.map((f) => readFileSync(`${dir}/${f}`, 'utf8').trim())
   writeFileSync(path, `${docs.join('\n---\n')}\n`)
   return path

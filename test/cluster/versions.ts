@@ -1,5 +1,5 @@
 // Pinned component versions (from versions.json) and the Go environment every build uses.
-// No process is started here except short `go list`/`go mod download` queries.
+// No process is started here except short `go list` queries.
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
@@ -11,7 +11,7 @@ export interface Versions {
   kwok: string
   /** Istio release tag; Istio tags have no `v`, so Go resolves them to a pseudo-version. */
   istio: string
-  /** The pseudo-version `go mod download istio.io/istio@<istio>` resolves to (kept offline-usable). */
+  /** The pseudo-version Go resolves the Istio tag to (what the wrapper module pins). */
   istioModule: string
 }
 
@@ -24,8 +24,13 @@ export function goEnv(): NodeJS.ProcessEnv {
 
 const execFileAsync = promisify(execFile)
 
+/** Runs a short `go` query and returns its standard output; `env` adds to goEnv(). */
+export async function goText(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const { stdout } = await execFileAsync('go', args, { cwd, env: { ...goEnv(), ...env }, maxBuffer: 16 * 1024 * 1024 })
+  return stdout
+}
+
 /** Runs a `go ... -json` query and parses its output. */
 export async function goJson<T>(cwd: string, args: string[]): Promise<T> {
-  const { stdout } = await execFileAsync('go', args, { cwd, env: goEnv(), maxBuffer: 16 * 1024 * 1024 })
-  return JSON.parse(stdout) as T
+  return JSON.parse(await goText(cwd, args)) as T
 }
