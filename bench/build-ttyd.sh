@@ -18,12 +18,35 @@ if [[ $(id -u) -ne 0 ]]; then
   exit 1
 fi
 
+# The Debian mirror this machine already uses (first URI of its main archive in apt's sources), so no
+# mirror host is written here.
+debian_mirror() {
+  local files=(/etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list)
+  local f uri
+  for f in "${files[@]}"; do
+    [[ -f "$f" ]] || continue
+    case "$f" in
+    *.sources) uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i ~ /\/debian\/?$/) { print $i; exit } }' "$f") ;;
+    *) uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /\/debian\/?$/) { print $i; exit } }' "$f") ;;
+    esac
+    if [[ -n "$uri" ]]; then
+      echo "$uri"
+      return 0
+    fi
+  done
+  return 1
+}
+
 # Bookworm has no ttyd package; its source package lives in Debian unstable. Only a deb-src entry is
 # added: nothing binary is installed from unstable, the build uses bookworm's libraries.
 if ! apt-cache showsrc ttyd 2>/dev/null | grep -q "^Version: ${VERSION}"; then
-  cat >"$SRC_LIST" <<'SRC'
+  if ! MIRROR=$(debian_mirror); then
+    echo "build-ttyd: no Debian archive found in /etc/apt/sources.list{,.d}; add one, then run again" >&2
+    exit 1
+  fi
+  cat >"$SRC_LIST" <<SRC
 Types: deb-src
-URIs: http://deb.debian.org/debian
+URIs: ${MIRROR}
 Suites: sid
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
