@@ -6,7 +6,8 @@
 export const errorCatalog = {
   LAB_ERR_INTERNAL: { status: 500, exit: 70 },
   LAB_ERR_CONFIG_INVALID: { status: 500, exit: 78 },
-  LAB_ERR_USAGE: { status: 400, exit: 64 },
+  // Usage errors exit 2, like the ones commander reports itself (README: exit codes).
+  LAB_ERR_USAGE: { status: 400, exit: 2 },
   LAB_ERR_VALIDATION: { status: 400, exit: 65 },
   LAB_ERR_INPUT_FILE: { status: 400, exit: 66 },
   LAB_ERR_NOT_FOUND: { status: 404, exit: 66 },

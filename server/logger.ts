@@ -1,4 +1,5 @@
-// The server's pino logger options: pretty on a terminal, JSON otherwise, never secrets.
+// The server's pino logger options: pretty on a terminal, JSON otherwise, never secrets. Logs go to
+// stderr, so stdout keeps only the CLI's own human-readable text (the address, the token, progress).
 import type { FastifyServerOptions } from 'fastify'
 
 export function loggerOptions(level: string, pretty: boolean): FastifyServerOptions['logger'] {
@@ -15,7 +16,10 @@ export function loggerOptions(level: string, pretty: boolean): FastifyServerOpti
     ? {
         level,
         redact,
-        transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } },
+        transport: {
+          target: 'pino-pretty',
+          options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname', destination: 2 },
+        },
       }
-    : { level, redact }
+    : { level, redact, stream: process.stderr }
 }

@@ -4,7 +4,7 @@
 // prints tables or JSON.
 import { join, resolve } from 'node:path'
 import Table from 'cli-table3'
-import { pc } from './colors.ts'
+import { pc, tableStyle } from './colors.ts'
 import { createCohorts } from '../cohorts/cohorts.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from '../cohorts/environments.ts'
 import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
@@ -154,7 +154,7 @@ const commands: Record<string, Action> = {
       printJson(list)
       return
     }
-    const table = new Table({ head: ['cohort', 'lab', 'joined', 'ready', 'mode', 'state'] })
+    const table = new Table({ head: ['cohort', 'lab', 'joined', 'ready', 'mode', 'state'], style: tableStyle() })
     table.push(
       ...list.map((c) => [
         c.name,
@@ -174,7 +174,10 @@ const commands: Record<string, Action> = {
       printJson({ ...detail, gradebook: book })
       return
     }
-    const table = new Table({ head: ['trainee', 'name', 'environment', 'step', 'minutes', 'stuck'] })
+    const table = new Table({
+      head: ['trainee', 'name', 'environment', 'step', 'minutes', 'stuck'],
+      style: tableStyle(),
+    })
     for (const r of book.rows) {
       table.push([
         r.traineeId,

@@ -14,3 +14,8 @@ function colorsWanted(): boolean {
 }
 
 export const pc = createColors(colorsWanted())
+
+/** cli-table3's style option: its default colours (red heads, grey borders) only when we colour. */
+export function tableStyle(head: string[] = []): { head: string[]; border: string[] } {
+  return pc.isColorSupported ? { head, border: ['grey'] } : { head: [], border: [] }
+}

@@ -43,4 +43,30 @@ describe('kindlab entry', () => {
     expect(stderr).not.toMatch(/EPIPE|Unhandled/)
     expect(code).toBe(0)
   }, 60_000)
+
+  /** Runs the CLI as a user would, with its output piped (no TTY), and waits for it. */
+  function runPiped(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/cli/entry.ts'), ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, KINDLAB_DATA_DIR: dir },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
+  }
+
+  it('exits 2 on a bad option value, as the README says usage errors do', async () => {
+    const { code, stderr } = await runPiped(['serve', '--port', 'abc'])
+    expect(stderr).toMatch(/--port must be a number from 0 to 65535, not "abc"/)
+    expect(code).toBe(2)
+  }, 60_000)
+
+  it('prints no colour codes into a pipe (doctor table)', async () => {
+    const { stdout } = await runPiped(['doctor'])
+    expect(stdout).toMatch(/Check\s+│\s+Status/)
+    expect(stdout).not.toContain('\u001b[')
+  }, 60_000)
 })

@@ -38,7 +38,7 @@ export async function serveForeground(
   process.stdout.write(`${pc.bold('kindlab')} is serving the labs at ${pc.cyan(link)}\n`)
   if (config.offline) {
     process.stdout.write(
-      `${pc.yellow('offline mode')}: ${config.offlineReason ?? 'no cluster attached'} Checks grade your workspace files.\n`,
+      `${pc.yellow('offline mode')}: ${sentence(config.offlineReason ?? 'no cluster attached')} Checks grade your workspace files.\n`,
     )
   }
   process.stdout.write(pc.dim('Press Ctrl-C to stop.\n'))
@@ -54,4 +54,10 @@ export async function serveForeground(
   process.once('SIGINT', () => stop('SIGINT'))
   process.once('SIGTERM', () => stop('SIGTERM'))
   return server
+}
+
+/** "no cluster attached" -> "No cluster attached." (reasons come with or without a full stop). */
+function sentence(text: string): string {
+  const t = text.trim()
+  return `${t.charAt(0).toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`
 }

@@ -67,4 +67,15 @@ describe('judgeMachine', () => {
     expect(report.rows.find((r) => r.id === 'port-80')?.status).toBe('warn')
     expect(report.rows.find((r) => r.id === 'inotify')?.fix).toMatch(/max_user_instances=512/)
   })
+  it('warns about a kubectl more than one minor version from the pinned cluster', () => {
+    const pins = { kubectl: 'v1.36.4' }
+    const old = judgeMachine(facts({ kubectl: ok('clientVersion:\n  gitVersion: v1.32.4\n') }), pins)
+    expect(old.rows.find((r) => r.id === 'kubectl')).toMatchObject({
+      status: 'warn',
+      found: 'v1.32.4 (the lab cluster runs 1.36)',
+    })
+    expect(old.canRunLive).toBe(true)
+    const near = judgeMachine(facts({ kubectl: ok('clientVersion:\n  gitVersion: v1.35.2\n') }), pins)
+    expect(near.rows.find((r) => r.id === 'kubectl')).toMatchObject({ status: 'ok', found: 'v1.35.2' })
+  })
 })

@@ -121,11 +121,38 @@ function inotify(f: MachineFacts): DoctorRow {
     : { id: 'inotify', title: 'inotify limits', status: 'ok', found: `max_user_instances=${n}` }
 }
 
-export function judgeMachine(f: MachineFacts): DoctorReport {
+/** The pinned versions the doctor compares with (clusters/versions.json). */
+export interface Pins {
+  /** kubectl version kindlab installs, e.g. "v1.36.4"; the cluster runs the same minor. */
+  kubectl?: string
+}
+
+function minorOf(version: string | undefined): number | undefined {
+  const m = /^v?1\.(\d+)\./.exec(version ?? '')
+  return m?.[1] === undefined ? undefined : Number(m[1])
+}
+
+/** kubectl talks to a server one minor version away at most (Kubernetes' version skew policy). */
+function kubectl(f: MachineFacts, pinned: string | undefined): DoctorRow {
+  const row = tool('kubectl', 'kubectl', f.kubectl, (o) => /gitVersion:\s*(\S+)/.exec(o)?.[1])
+  const want = minorOf(pinned)
+  const have = minorOf(row.found)
+  if (row.status !== 'ok' || want === undefined || have === undefined || Math.abs(want - have) <= 1) {
+    return row
+  }
+  return {
+    ...row,
+    status: 'warn',
+    found: `${row.found} (the lab cluster runs 1.${want})`,
+    fix: `kubectl supports one minor version of skew with the cluster: ${installHint}`,
+  }
+}
+
+export function judgeMachine(f: MachineFacts, pins: Pins = {}): DoctorReport {
   const rows: DoctorRow[] = [
     ...docker(f),
     tool('kind', 'kind', f.kind, (o) => /v\d+\.\d+\.\d+/.exec(o)?.[0]),
-    tool('kubectl', 'kubectl', f.kubectl, (o) => /gitVersion:\s*(\S+)/.exec(o)?.[1]),
+    kubectl(f, pins.kubectl),
     tool('istioctl', 'istioctl', f.istioctl, (o) => /\d+\.\d+\.\d+/.exec(o)?.[0]),
     memory(f),
     ...ports(f),
