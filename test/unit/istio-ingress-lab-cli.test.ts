@@ -133,42 +133,48 @@ describe('kindlab check', () => {
     expect(stdout).toMatch(/✘ shop-route: .*\n.*layers: config FAIL, envoy –, traffic –\n.*hint: /)
   })
 
-  const bad: Array<[string, () => string[], RegExp, RegExp]> = [
+  // [case, arguments, message, hint, exit code: 2 for usage errors, 64-78 for what kindlab could not do]
+  const bad: Array<[string, () => string[], RegExp, RegExp, number]> = [
     [
       'a missing file',
       () => ['--step', '4', '--resources', join(dir, 'nope.yaml')],
       /Cannot read .*nope\.yaml/,
       /kubectl apply -f/,
+      66,
     ],
     [
       'invalid YAML',
       () => ['--step', '4', '--resources', file('broken.yaml', 'kind: [Gateway\n')],
       /is not valid YAML/,
       /indentation/,
+      66,
     ],
     [
       'a step that does not exist',
       () => ['--step', '42', '--resources', file('e.yaml', '')],
       /has no step "42"/,
       /from 1 to 10/,
+      66,
     ],
     [
       'an unknown variable',
       () => ['--step', '4', '--resources', file('e2.yaml', ''), '--var', 'NOPE=1'],
       /no variable NOPE/,
       /TRAINEE_DOMAIN/,
+      2,
     ],
     [
       'a malformed --var',
       () => ['--step', '4', '--resources', file('e3.yaml', ''), '--var', 'lower=1'],
       /is not NAME=value/,
       /--var TRAINEE_DOMAIN=/,
+      2,
     ],
   ]
-  for (const [name, args, message, hint] of bad) {
+  for (const [name, args, message, hint, exitCode] of bad) {
     test(`bad input: ${name} is one sentence and a hint`, async () => {
       const { code, stdout, stderr } = await cli(['check', 'istio-ingress', ...args()])
-      expect(code).toBeGreaterThanOrEqual(64)
+      expect(code).toBe(exitCode)
       expect(stdout).toBe('')
       expect(stderr).toMatch(message)
       expect(stderr).toMatch(new RegExp(`hint: .*${hint.source}`))
