@@ -62,7 +62,17 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const catalog = createLabCatalog(labs, options.varDefaults)
   const clusterEnv = options.clusterEnv ?? {}
   const environment = createLabEnvironmentSource(labs)
-  const cohorts = wireCohorts({ db, config, sessions, catalog, clusterEnv, terminalManager: () => terminal.manager() })
+  // Offline, a trainee's shell and command checks run in a sandbox that shows only their workspace.
+  const traineeSandbox = createTraineeSandbox({ stateDir: join(config.dataDir, 'sandbox') })
+  const cohorts = wireCohorts({
+    db,
+    config,
+    sessions,
+    catalog,
+    clusterEnv,
+    traineeSandbox,
+    terminalManager: () => terminal.manager(),
+  })
   const grading = createGradingService({
     kinds: checkKinds,
     progress,
@@ -88,7 +98,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   // Local shells: a trainee's in a sandbox showing only their workspace (refused when it cannot
   // start), a solo learner's in its own PID namespace (terminal/sandbox/isolated-sessions.ts).
   const localShells = createIsolatedSessionFactory({
-    trainee: createTraineeSandbox({ stateDir: join(config.dataDir, 'sandbox') }),
+    trainee: traineeSandbox,
     solo: createPidNamespace(),
   })
   const terminal = attachTerminal({
