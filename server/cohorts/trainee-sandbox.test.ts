@@ -85,6 +85,10 @@ describe('offline cohort: a trainee terminal runs in a sandbox', () => {
     expect((await sa.run('touch /usr/bin/kindlab-x')).rc).not.toBe(0)
     expect((await sa.run('touch /etc/kindlab-x')).rc).not.toBe(0)
     expect((await sa.run('test -e /etc/shadow')).rc).not.toBe(0)
+    // Nothing of /etc that only its owner may read, even when the server (outside) is root.
+    expect((await sa.run('echo "private=$(find /etc -type f -readable ! -perm -o=r | wc -l)."')).out).toMatch(
+      /private=0\./,
+    )
     expect((await sa.run('echo "ifaces=$(grep -c : /proc/net/dev)."')).out).toMatch(/ifaces=1\./)
     expect((await sa.run('echo tmp > /tmp/t && cat /tmp/t')).rc).toBe(0)
     expect((await sa.run('kubectl version --client')).rc).toBe(0)

@@ -10,7 +10,9 @@ export const SANDBOX_USER = 'trainee'
 /**
  * Files and folders of the host's /etc a shell needs (dynamic linker, name service switch, shell
  * start-up files, terminal database, CA certificates, time zone). Everything else of /etc (shadow,
- * ssh keys, the server's own settings) stays out.
+ * ssh keys, /etc/ssl/private, the server's own settings) stays out. Nothing listed may hold a file
+ * that others cannot read: when the server runs as root, the sandbox is root outside its user
+ * namespace (without capabilities), so owner-only root files would be readable inside.
  */
 export const ETC_ALLOW_LIST = [
   'alternatives',
@@ -27,7 +29,8 @@ export const ETC_ALLOW_LIST = [
   'nsswitch.conf',
   'profile',
   'profile.d',
-  'ssl',
+  'ssl/certs',
+  'ssl/openssl.cnf',
   'terminfo',
   'timezone',
   'vim',
