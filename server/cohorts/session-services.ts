@@ -29,7 +29,7 @@ export interface SessionServicesOptions {
   blueprint: () => Promise<Blueprint>
   /**
    * Where live trainees' command checks run (their workspace pod, like their terminal). Absent on
-   * an offline server: every command check runs locally, like every terminal there.
+   * an offline server: command checks run locally there, a trainee's in `localTraineeRunner`.
    */
   commandRunners?: TraineeCommandRunners
   /**
