@@ -21,6 +21,9 @@ import { createProgressRepo } from './store/progress-repo.ts'
 import { createSessionsRepo } from './store/sessions-repo.ts'
 import { webDistDir } from './paths.ts'
 import { attachTerminal } from './terminal-wiring.ts'
+import { createTraineeSandbox } from './terminal/sandbox/bwrap.ts'
+import { createIsolatedSessionFactory } from './terminal/sandbox/isolated-sessions.ts'
+import { createPidNamespace } from './terminal/sandbox/pid-namespace.ts'
 import { createLazyCohortSessionFactory } from './cohorts/terminal-backend.ts'
 import { createPodExec } from './cohorts/pod-terminal.ts'
 import { loadKubeConfig } from './adapters/kube/kube-config.ts'
@@ -59,7 +62,17 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const catalog = createLabCatalog(labs, options.varDefaults)
   const clusterEnv = options.clusterEnv ?? {}
   const environment = createLabEnvironmentSource(labs)
-  const cohorts = wireCohorts({ db, config, sessions, catalog, clusterEnv, terminalManager: () => terminal.manager() })
+  // Offline, a trainee's shell and command checks run in a sandbox that shows only their workspace.
+  const traineeSandbox = createTraineeSandbox({ stateDir: join(config.dataDir, 'sandbox') })
+  const cohorts = wireCohorts({
+    db,
+    config,
+    sessions,
+    catalog,
+    clusterEnv,
+    traineeSandbox,
+    terminalManager: () => terminal.manager(),
+  })
   const grading = createGradingService({
     kinds: checkKinds,
     progress,
@@ -82,6 +95,12 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     ...(config.kubeContext ? { cluster: { context: config.kubeContext } } : {}),
     ...(provisioning ? { provisioning } : {}),
   })
+  // Local shells: a trainee's in a sandbox showing only their workspace (refused when it cannot
+  // start), a solo learner's in its own PID namespace (terminal/sandbox/isolated-sessions.ts).
+  const localShells = createIsolatedSessionFactory({
+    trainee: traineeSandbox,
+    solo: createPidNamespace(),
+  })
   const terminal = attachTerminal({
     authenticate: (token) => sessions.authenticate(token),
     isAllowedOrigin: (origin, host) => isAllowedOrigin(origin, host, config.allowedOrigins),
@@ -90,7 +109,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     // Live: a trainee's shell runs in their workspace pod (exec), in the class cluster or in their
     // own kind cluster (cluster mode); everyone else gets a local shell.
     ...(config.offline
-      ? {}
+      ? { createSession: localShells }
       : {
           createSession: createLazyCohortSessionFactory(
             () =>
@@ -101,6 +120,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
                 }).kc,
               ),
             (clusterName) => cohorts.traineeClusterExec(clusterName),
+            localShells,
           ),
         }),
   })

@@ -32,6 +32,7 @@ export function attachTerminal(options: TerminalWiringOptions): TerminalWiring {
     sessionId: session.id,
     workspaceDir: session.workspaceDir,
     env: { ...session.vars, ...options.env },
+    sessionKind: session.kind,
   })
   return {
     async register(app) {

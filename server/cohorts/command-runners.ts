@@ -1,8 +1,9 @@
 // Where a session's `command` checks run: the same place as its terminal (terminal-backend.ts).
 // On a live server a cohort trainee's run in their workspace pod, as their ServiceAccount: in the
-// class cluster (namespace mode), or in their own kind cluster (cluster mode). Everyone else's,
-// and every session on an offline server, run as today: a local process in the workspace folder
-// (no runner given: checks/command-runner.ts falls back to CheckContext.runCommand). A trainee
+// class cluster (namespace mode), or in their own kind cluster (cluster mode); on an offline server
+// in their terminal's sandbox (session-services.ts, terminal/sandbox/sandbox-command-runner.ts).
+// Everyone else's run as today: a local process in the workspace folder (no runner given:
+// checks/command-runner.ts falls back to CheckContext.runCommand). A trainee
 // whose workspace is not ready, or whose kind cluster does not exist, gets a check that says so:
 // their command never runs with the server's identity instead.
 import { existsSync } from 'node:fs'

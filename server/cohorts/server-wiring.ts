@@ -30,6 +30,8 @@ import { installationId, loadCohortKey } from './secrets.ts'
 import { servicesForSession } from './session-services.ts'
 import { registerWatchRoute } from './watch-route.ts'
 import type { TerminalManager } from '../terminal/terminal-manager.ts'
+import type { TraineeSandbox } from '../terminal/sandbox/bwrap.ts'
+import { createSandboxCommandRunner } from '../terminal/sandbox/sandbox-command-runner.ts'
 
 export interface CohortWiringInput {
   db: Db
@@ -41,6 +43,8 @@ export interface CohortWiringInput {
   print?: (line: string) => void
   /** The terminal manager (once the terminal is registered): instructors watch through it. */
   terminalManager?: () => TerminalManager | undefined
+  /** Offline: the sandbox trainees' shells run in; their command checks run there too. */
+  traineeSandbox?: TraineeSandbox
   /** Why cluster mode cannot build here, if it cannot (default: probe docker, kind and istioctl). */
   probeClusterMode?: () => Promise<string | undefined>
 }
@@ -85,7 +89,7 @@ function namespaceBackendFor(input: CohortWiringInput): EnvironmentBackend {
 
 /**
  * Live: trainees' command checks run in their workspace pods, where their terminals are (the class
- * cluster's kubeconfig is read at the first check). Offline: none, so they run locally like terminals.
+ * cluster's kubeconfig is read at the first check). Offline: none; they run in the trainee's sandbox.
  */
 function commandRunnersFor(
   input: CohortWiringInput,
@@ -136,6 +140,7 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
   const sessionsRepo = createSessionsRepo(input.db)
   const plannedReason = () => backend.known('cluster')?.plannedReason
   const commandRunners = commandRunnersFor(input, plannedReason)
+  const traineeSandbox = input.config.offline ? input.traineeSandbox : undefined
   const limits = {
     // A classroom behind one NAT address joins at once: 60 at a time, then 2/s. Codes and tokens
     // are far too long to guess at that rate.
@@ -171,6 +176,9 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
         dataDir: input.config.dataDir,
         blueprint,
         ...(commandRunners ? { commandRunners } : {}),
+        ...(traineeSandbox
+          ? { localTraineeRunner: (s: SessionRecord) => createSandboxCommandRunner(traineeSandbox, s.workspaceDir) }
+          : {}),
       }),
     traineeClusterExec: traineeClusterExec(input.config.dataDir, plannedReason),
   }

@@ -3,10 +3,11 @@
 // namespace plus what the lab needs elsewhere: analyzers never see, and explanations never name,
 // another trainee's objects. A cluster-mode trainee's checks read their own kind cluster: its
 // API, its gateway's Envoy (port-forward) and traffic through its own host ports. On a live
-// server a trainee's command checks run in their workspace pod (command-runners.ts).
+// server a trainee's command checks run in their workspace pod (command-runners.ts), on an offline
+// one in their terminal's sandbox.
 import { existsSync } from 'node:fs'
 import { createLiveServices } from '../adapters/live/live-services.ts'
-import { commandRunnerKey } from '../checks/command-runner.ts'
+import { commandRunnerKey, type CommandRunner } from '../checks/command-runner.ts'
 import { serviceKeys, type LiveCluster, type ResourceSource } from '../checks/live-services.ts'
 import { AppError } from '../errors.ts'
 import type { Blueprint } from '../provision/blueprint.ts'
@@ -28,9 +29,14 @@ export interface SessionServicesOptions {
   blueprint: () => Promise<Blueprint>
   /**
    * Where live trainees' command checks run (their workspace pod, like their terminal). Absent on
-   * an offline server: every command check runs locally, like every terminal there.
+   * an offline server: command checks run locally there, a trainee's in `localTraineeRunner`.
    */
   commandRunners?: TraineeCommandRunners
+  /**
+   * Offline (no `commandRunners`): where a trainee's command checks run instead of a plain local
+   * process, i.e. their terminal's sandbox (terminal/sandbox/sandbox-command-runner.ts).
+   */
+  localTraineeRunner?: (session: SessionRecord) => CommandRunner
 }
 
 /**
@@ -39,7 +45,9 @@ export interface SessionServicesOptions {
  */
 export function servicesForSession(session: SessionRecord, base: Services, options: SessionServicesOptions): Services {
   const services = gradingServices(session, base, options)
-  const runner = commandRunnerForSession(session, options.commandRunners)
+  const runner =
+    commandRunnerForSession(session, options.commandRunners) ??
+    (session.kind === 'trainee' && !options.commandRunners ? options.localTraineeRunner?.(session) : undefined)
   return runner ? { ...services, [commandRunnerKey]: runner } : services
 }
 

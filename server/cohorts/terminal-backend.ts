@@ -5,7 +5,7 @@
 // that cluster's kubeconfig.
 //
 // Wiring (server/serve.ts): `createSession: createLazyCohortSessionFactory(...)` when the server is
-// live. Offline, trainees keep local shells.
+// live. Offline, trainees get local shells in a sandbox (terminal/sandbox/isolated-sessions.ts).
 import type { TerminalSession, TerminalSessionOptions } from '../terminal/terminal-session.ts'
 import { createTerminalSession } from '../terminal/terminal-session.ts'
 import { createPodTerminalSession, type PodExec } from './pod-terminal.ts'
@@ -43,6 +43,8 @@ export function createCohortSessionFactory(
 export function createLazyCohortSessionFactory(
   loadExec: () => PodExec,
   traineeClusterExec?: (clusterName: string) => PodExec,
+  /** Shells of everyone who is not a trainee. @default createTerminalSession */
+  local: Factory = createTerminalSession,
 ): Factory {
   let classExec: PodExec | undefined
   const lazyClassExec: PodExec = {
@@ -54,13 +56,13 @@ export function createLazyCohortSessionFactory(
   let factory: Factory | undefined
   return (options) => {
     if (!options.env?.['TRAINEE_NAMESPACE']) {
-      return createTerminalSession(options)
+      return local(options)
     }
     if (!options.env['TRAINEE_CLUSTER']) {
       // Read now, so that a missing kubeconfig is an error of this shell's start.
       classExec ??= loadExec()
     }
-    factory ??= createCohortSessionFactory(lazyClassExec, createTerminalSession, traineeClusterExec)
+    factory ??= createCohortSessionFactory(lazyClassExec, local, traineeClusterExec)
     return factory(options)
   }
 }

@@ -19,6 +19,9 @@ import { createCohorts, type Cohorts } from './cohorts.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
 import { createTokenBucket, type RateLimiter } from './rate-limit.ts'
 import { attachTerminal } from '../terminal-wiring.ts'
+import { createTraineeSandbox, type TraineeSandbox } from '../terminal/sandbox/bwrap.ts'
+import { createIsolatedSessionFactory } from '../terminal/sandbox/isolated-sessions.ts'
+import { createPidNamespace } from '../terminal/sandbox/pid-namespace.ts'
 import { registerWatchRoute } from './watch-route.ts'
 
 export interface CohortTestApp {
@@ -41,6 +44,8 @@ export async function buildCohortTestApp(
     dataDir?: string
     /** Register the terminal websocket and the instructor's watch route, as serve.ts does. */
     terminal?: boolean
+    /** Confines trainee shells (offline, as serve.ts does). @default bubblewrap, as serve.ts */
+    sandbox?: TraineeSandbox
   } = {},
 ): Promise<CohortTestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kindlab-cohort-'))
@@ -73,6 +78,10 @@ export async function buildCohortTestApp(
         isAllowedOrigin: () => true,
         env: {},
         idleTimeoutMs: 60_000,
+        createSession: createIsolatedSessionFactory({
+          trainee: options.sandbox ?? createTraineeSandbox({ stateDir: join(dataDir, 'sandbox') }),
+          solo: createPidNamespace(),
+        }),
       })
     : undefined
   const sessionsRepo = createSessionsRepo(db)

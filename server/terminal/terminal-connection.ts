@@ -23,6 +23,8 @@ export interface TerminalAuth {
   workspaceDir: string
   /** Extra environment for the shell, e.g. KUBECONFIG. */
   env?: Record<string, string>
+  /** The session's kind (`trainee` for a cohort seat): trainee shells are sandboxed. */
+  sessionKind?: string
   /** Watch mode: attach read-only to a running shell (e.g. an instructor watching a trainee). */
   readOnly?: boolean
 }
@@ -193,6 +195,7 @@ class TerminalConnection {
         sessionId: auth.sessionId,
         workspaceDir: auth.workspaceDir,
         ...(auth.env === undefined ? {} : { env: auth.env }),
+        ...(auth.sessionKind === undefined ? {} : { sessionKind: auth.sessionKind }),
         ...(hello.cols === undefined || hello.rows === undefined
           ? {}
           : { size: { cols: hello.cols, rows: hello.rows } }),

@@ -40,6 +40,8 @@ export interface AttachRequest {
   sessionId: string
   workspaceDir: string
   env?: Record<string, string>
+  /** The session's kind (`trainee`, ...): passed to the session factory. */
+  sessionKind?: string
   size?: TerminalSize
   viewer: TerminalViewer
 }
@@ -147,6 +149,7 @@ class SessionRegistry implements TerminalManager {
         ...this.#options.sessionDefaults,
         workspaceDir: request.workspaceDir,
         ...(request.env === undefined ? {} : { env: request.env }),
+        ...(request.sessionKind === undefined ? {} : { sessionKind: request.sessionKind }),
         ...(request.size === undefined ? {} : { size: request.size }),
         onExit: (info) => {
           this.#options.logger?.info({ sessionId, ...info }, 'terminal shell exited')

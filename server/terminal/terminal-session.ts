@@ -29,6 +29,8 @@ export interface TerminalSessionOptions extends Omit<ViewerHubOptions, 'onViewer
   workspaceDir: string
   /** Session-specific variables, e.g. KUBECONFIG. */
   env?: Record<string, string>
+  /** The learner session's kind (`trainee` for a cohort seat), for factories that isolate by kind. */
+  sessionKind?: string
   /** Variables every shell gets (PATH, LANG...), from the server config. */
   baseEnv?: Record<string, string>
   /** @default 80×24 */
