@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../app.ts'
+import { createOfflineServices } from '../adapters/live/live-services.ts'
+import { createLabEnvironmentSource } from '../checks/grader-input-files.ts'
+import { graderServiceKeys } from '../checks/grader-input.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { registerCohortRoutes } from '../http/routes/cohorts.ts'
 import { loadLabs } from '../labs/load-labs.ts'
@@ -41,12 +44,15 @@ export async function buildCohortTestApp(
     dataDir?: string
     /** Register the terminal websocket and the instructor's watch route, as serve.ts does. */
     terminal?: boolean
+    /** Grade from each session's workspace files and the lab's environment, as `serve --offline` does. */
+    offlineGrading?: boolean
   } = {},
 ): Promise<CohortTestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kindlab-cohort-'))
   const db = openDb(join(dataDir, 'kindlab.db'))
   const { labs } = await loadLabs(bundledLabsDir())
   const catalog = createLabCatalog(labs)
+  const environment = createLabEnvironmentSource(labs)
   const sessions = createSessionService(createSessionsRepo(db), dataDir)
   const progress = createProgressRepo(db)
   let closeTerminal: (id: string) => void = () => {}
@@ -62,7 +68,10 @@ export async function buildCohortTestApp(
     kinds: checkKinds,
     progress,
     commandEnv: {},
-    servicesFor: () => ({}),
+    servicesFor: (session) =>
+      options.offlineGrading
+        ? { [graderServiceKeys.environment]: environment, ...createOfflineServices(session.workspaceDir) }
+        : {},
     onAttempt: (e) => cohorts.onAttempt(e),
   })
   const adminToken = cohorts.instructors.bootstrap() ?? cohorts.instructors.resetAdminToken()

@@ -14,7 +14,6 @@ import {
   registerRouteRateLimit,
   requireInstructor,
   traineeParams,
-  useStrictValidation,
   type CohortRouteDeps,
 } from './cohorts-shared.ts'
 import { gradeBookStream } from './cohorts-stream.ts'
@@ -35,7 +34,6 @@ const createBody = {
 } as const
 
 export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, deps) => {
-  useStrictValidation(app)
   const { cohorts } = deps
   app.addHook('preHandler', async (request) => {
     requireInstructor(deps, request)
