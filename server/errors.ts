@@ -10,6 +10,7 @@ export const errorCatalog = {
   LAB_ERR_USAGE: { status: 400, exit: 2 },
   LAB_ERR_VALIDATION: { status: 400, exit: 65 },
   LAB_ERR_INPUT_FILE: { status: 400, exit: 66 },
+  LAB_ERR_BODY_TOO_LARGE: { status: 413, exit: 65 },
   LAB_ERR_NOT_FOUND: { status: 404, exit: 66 },
   LAB_ERR_LAB_NOT_FOUND: { status: 404, exit: 66 },
   LAB_ERR_STEP_NOT_FOUND: { status: 404, exit: 66 },
