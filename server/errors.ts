@@ -21,6 +21,8 @@ export const errorCatalog = {
   LAB_ERR_AUTH_FORBIDDEN: { status: 403, exit: 77 },
   LAB_ERR_ORIGIN_REJECTED: { status: 403, exit: 77 },
   LAB_ERR_RATE_LIMITED: { status: 429, exit: 75 },
+  LAB_ERR_SESSION_LIMIT: { status: 429, exit: 75 },
+  LAB_ERR_TERMINAL_LIMIT: { status: 429, exit: 75 },
   LAB_ERR_SESSION_NOT_FOUND: { status: 404, exit: 66 },
   LAB_ERR_TERMINAL_UNAVAILABLE: { status: 503, exit: 69 },
   LAB_ERR_PORT_IN_USE: { status: 500, exit: 69 },

@@ -14,7 +14,7 @@ import { loadLabs } from '../labs/load-labs.ts'
 import { bundledLabsDir } from '../paths.ts'
 import { createGradingService } from '../services/grading-service.ts'
 import { createLabCatalog } from '../services/lab-catalog.ts'
-import { createSessionService } from '../services/session-service.ts'
+import { createSessionService, type SessionLimits } from '../services/session-service.ts'
 import { openDb, type Db } from '../store/db.ts'
 import { createProgressRepo } from '../store/progress-repo.ts'
 import { createSessionsRepo } from '../store/sessions-repo.ts'
@@ -44,6 +44,10 @@ export async function buildCohortTestApp(
     dataDir?: string
     /** Register the terminal websocket and the instructor's watch route, as serve.ts does. */
     terminal?: boolean
+    /** Caps and expiry of solo sessions (session-service.ts); the defaults otherwise. */
+    sessionLimits?: SessionLimits
+    /** Shells running at once (with `terminal`). */
+    maxShells?: number
     /** Grade from each session's workspace files and the lab's environment, as `serve --offline` does. */
     offlineGrading?: boolean
   } = {},
@@ -53,7 +57,11 @@ export async function buildCohortTestApp(
   const { labs } = await loadLabs(bundledLabsDir())
   const catalog = createLabCatalog(labs)
   const environment = createLabEnvironmentSource(labs)
-  const sessions = createSessionService(createSessionsRepo(db), dataDir)
+  const sessions = createSessionService(
+    createSessionsRepo(db, options.sessionLimits?.now),
+    dataDir,
+    options.sessionLimits,
+  )
   const progress = createProgressRepo(db)
   let closeTerminal: (id: string) => void = () => {}
   const cohorts = createCohorts({
@@ -82,6 +90,7 @@ export async function buildCohortTestApp(
         isAllowedOrigin: () => true,
         env: {},
         idleTimeoutMs: 60_000,
+        ...(options.maxShells === undefined ? {} : { maxShells: options.maxShells }),
       })
     : undefined
   const sessionsRepo = createSessionsRepo(db)

@@ -92,4 +92,10 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX webhook_outbox_due ON webhook_outbox(delivered_at, failed_at, next_at);
   `,
+  // Issue 13: who opened a solo session (its client address), for the per-client cap; live
+  // sessions are counted by their last use.
+  `
+  ALTER TABLE sessions ADD COLUMN client TEXT;
+  CREATE INDEX sessions_live ON sessions(kind, ended_at, last_seen_at);
+  `,
 ]

@@ -43,12 +43,18 @@ export function limit(limiter: RateLimiter, key: string, reply: FastifyReply): v
   }
 }
 
-/** Rate-limits every route declared with `config: { rateLimited: true }` (e.g. Check), per session. */
-export function registerRouteRateLimit(app: FastifyInstance, limiter: RateLimiter): void {
+/**
+ * Rate-limits every route declared with `config: { rateLimited: true }` (e.g. Check). The key is
+ * one a client cannot renew for free: a trainee's seat (their session id, kept across rejoins),
+ * but for solo sessions, which anyone may open, the client address; no session, the address too.
+ */
+export function registerRouteRateLimit(app: FastifyInstance, limiter: RateLimiter, sessions: SessionService): void {
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config as { rateLimited?: boolean } | undefined
     if (config?.rateLimited) {
-      limit(limiter, bearerToken(request.headers.authorization) ?? `ip:${request.ip}`, reply)
+      const session = sessions.authenticate(bearerToken(request.headers.authorization))
+      const key = session && session.kind !== 'solo' ? `session:${session.id}` : `ip:${request.ip}`
+      limit(limiter, key, reply)
     }
   })
 }

@@ -117,7 +117,7 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
 
 /** Registers the cohort API under /api and the Check rate limit. Call from buildApp. */
 export async function registerCohortRoutes(app: FastifyInstance, deps: CohortRouteDeps): Promise<void> {
-  registerRouteRateLimit(app, deps.limits.check)
+  registerRouteRateLimit(app, deps.limits.check, deps.sessions)
   await app.register(cohortJoinRoutes, { prefix: '/api', ...deps })
   await app.register(cohortRoutes, { prefix: '/api', ...deps })
 }

@@ -42,7 +42,10 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (ap
       }
       const body = (request.body ?? {}) as { displayName?: string }
       const displayName = body.displayName === undefined ? undefined : parseDisplayName(body.displayName)
-      const { token, session } = await opts.sessions.create(displayName === undefined ? {} : { displayName })
+      const { token, session } = await opts.sessions.create({
+        client: request.ip,
+        ...(displayName === undefined ? {} : { displayName }),
+      })
       void reply.status(201)
       return { token, sessionId: session.id }
     },
