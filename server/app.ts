@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import { AppError } from './errors.ts'
 import { createErrorHandler, notFoundHandler } from './http/error-handler.ts'
 import { isAllowedOrigin } from './http/origin.ts'
+import { validatorCompiler } from './http/validation.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { labRoutes } from './http/routes/labs.ts'
 import { sessionRoutes } from './http/routes/sessions.ts'
@@ -45,6 +46,8 @@ const pageSecurityHeaders = {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger, bodyLimit: 1024 * 1024 })
+  // One dialect for every route: no coercion of body types, unknown fields refused, not stripped.
+  app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(createErrorHandler(deps.exposeStack))
   app.setNotFoundHandler(notFoundHandler)
   app.addHook('onRequest', async (request) => {

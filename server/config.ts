@@ -38,6 +38,26 @@ export const ConfigSchema = Type.Object({
     description: 'Include stack traces in API errors (KINDLAB_EXPOSE_STACK).',
   }),
   sessionIdleMinutes: Type.Integer({ minimum: 1, default: 240, description: 'A terminal idle this long is closed.' }),
+  sessionExpiryHours: Type.Integer({
+    minimum: 1,
+    default: 48,
+    description: 'A solo session unused this long ends and its workspace is deleted (KINDLAB_SESSION_EXPIRY_HOURS).',
+  }),
+  maxSessionsPerClient: Type.Integer({
+    minimum: 1,
+    default: 20,
+    description: 'Live solo sessions one client address may hold (KINDLAB_MAX_SESSIONS_PER_CLIENT).',
+  }),
+  maxSessions: Type.Integer({
+    minimum: 1,
+    default: 500,
+    description: 'Live solo sessions in all (KINDLAB_MAX_SESSIONS).',
+  }),
+  maxTerminals: Type.Integer({
+    minimum: 1,
+    default: 250,
+    description: 'Terminals running at once (KINDLAB_MAX_TERMINALS).',
+  }),
 })
 
 export type Config = Readonly<Static<typeof ConfigSchema>>
@@ -60,6 +80,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       .filter(Boolean),
     logLevel: env['LOG_LEVEL'],
     exposeStack: parseBool(env['KINDLAB_EXPOSE_STACK']),
+    sessionExpiryHours: parseNumber(env['KINDLAB_SESSION_EXPIRY_HOURS']),
+    maxSessionsPerClient: parseNumber(env['KINDLAB_MAX_SESSIONS_PER_CLIENT']),
+    maxSessions: parseNumber(env['KINDLAB_MAX_SESSIONS']),
+    maxTerminals: parseNumber(env['KINDLAB_MAX_TERMINALS']),
   }
   const merged: Record<string, unknown> = {}
   for (const [key, value] of Object.entries({ ...fromEnv, ...overrides })) {
@@ -84,6 +108,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     })
   }
   return Object.freeze(config)
+}
+
+function parseNumber(value: string | undefined): number | undefined {
+  return value === undefined || value === '' ? undefined : Number(value)
 }
 
 function parseBool(value: string | undefined): boolean | undefined {

@@ -15,6 +15,7 @@ import { createOfflineServices } from './adapters/live/live-services.ts'
 import { graderServiceKeys } from './checks/grader-input.ts'
 import { createLabEnvironmentSource } from './checks/grader-input-files.ts'
 import { createLabCatalog } from './services/lab-catalog.ts'
+import { createSoloSessionReaper } from './services/session-reaper.ts'
 import { createSessionService } from './services/session-service.ts'
 import { openDb } from './store/db.ts'
 import { createProgressRepo } from './store/progress-repo.ts'
@@ -58,7 +59,12 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   }
   const sessionsRepo = createSessionsRepo(db)
   const progress = createProgressRepo(db)
-  const sessions = createSessionService(sessionsRepo, config.dataDir)
+  const sessionExpiryMs = config.sessionExpiryHours * 3600_000
+  const sessions = createSessionService(sessionsRepo, config.dataDir, {
+    expiryMs: sessionExpiryMs,
+    maxPerClient: config.maxSessionsPerClient,
+    maxTotal: config.maxSessions,
+  })
   const catalog = createLabCatalog(labs, options.varDefaults)
   const clusterEnv = options.clusterEnv ?? {}
   const environment = createLabEnvironmentSource(labs)
@@ -106,6 +112,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     isAllowedOrigin: (origin, host) => isAllowedOrigin(origin, host, config.allowedOrigins),
     env: clusterEnv,
     idleTimeoutMs: config.sessionIdleMinutes * 60_000,
+    maxShells: config.maxTerminals,
     // Live: a trainee's shell runs in their workspace pod (exec), in the class cluster or in their
     // own kind cluster (cluster mode); everyone else gets a local shell.
     ...(config.offline
@@ -142,13 +149,22 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     const text = issue.level === 'error' ? `lab skipped: ${issue.message}` : `lab warning: ${issue.message}`
     app.log.warn({ file: issue.file, line: issue.line }, text)
   }
+  const reaper = createSoloSessionReaper({
+    repo: sessionsRepo,
+    dataDir: config.dataDir,
+    expiryMs: sessionExpiryMs,
+    onEnded: (id) => terminal.manager()?.closeSession(id),
+    log: app.log,
+  })
   app.addHook('onClose', async () => {
+    await reaper.stop()
     await terminal.closeAll()
     db.close()
   })
   app.addHook('preClose', async () => cohorts.stop())
   const url = await listen(app, config)
   cohorts.start()
+  reaper.start()
   return {
     app,
     url,

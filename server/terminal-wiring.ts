@@ -15,6 +15,8 @@ export interface TerminalWiringOptions {
   /** Environment every shell gets (e.g. KUBECONFIG when a cluster is attached). */
   env: Readonly<Record<string, string>>
   idleTimeoutMs: number
+  /** Shells running at once (terminal-manager.ts). */
+  maxShells?: number
   /** Where shells run (e.g. a trainee's workspace pod); a local shell when absent. */
   createSession?: TerminalManagerOptions['createSession']
 }
@@ -39,6 +41,7 @@ export function attachTerminal(options: TerminalWiringOptions): TerminalWiring {
       manager = createTerminalManager({
         logger: app.log,
         idleTimeoutMs: options.idleTimeoutMs,
+        ...(options.maxShells === undefined ? {} : { maxShells: options.maxShells }),
         ...(options.createSession ? { createSession: options.createSession } : {}),
       })
       await app.register(terminalRoute, {

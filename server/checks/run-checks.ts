@@ -104,7 +104,9 @@ async function runOne(
   try {
     return await Promise.race([kind.run(params, input.context), timeout])
   } catch (err) {
-    if (err instanceof AppError) {
+    // A learner's file the YAML reader refuses (alias bomb, deep nesting) refuses the whole press
+    // with its file and line (400), rather than failing every check with the same sentence.
+    if (err instanceof AppError && err.code !== 'LAB_ERR_INPUT_FILE') {
       return {
         passed: false,
         message: `The check could not run: ${err.message}`,

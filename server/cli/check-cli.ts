@@ -2,7 +2,8 @@
 // grade the step's checks offline (prediction layer) and print the report. Loaded lazily.
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { parseAllDocuments } from 'yaml'
+import { LineCounter, parseAllDocuments } from 'yaml'
+import { assertParsedWithinLimits, documentValue } from '../adapters/workspace/yaml-limits.ts'
 import { pc } from './colors.ts'
 import { AppError } from '../errors.ts'
 import { createLabEnvironmentSource, createTextResourceSource } from '../checks/grader-input-files.ts'
@@ -185,18 +186,20 @@ async function expandDirectories(paths: readonly string[]): Promise<string[]> {
 }
 
 function checkYaml(text: string, path: string): void {
-  const docs = parseAllDocuments(text, { prettyErrors: false })
+  const lines = new LineCounter()
+  const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter: lines })
   const list = Array.isArray(docs) ? docs : []
   for (const doc of list) {
+    assertParsedWithinLimits(doc, path, lines)
     const err = doc.errors[0]
     if (err !== undefined) {
-      const line = err.linePos?.[0].line
+      const line = lines.linePos(err.pos[0]).line
       throw new AppError('LAB_ERR_INPUT_FILE', {
         message: `${path}${line === undefined ? '' : `:${line}`} is not valid YAML: ${err.message.split('\n')[0] ?? ''}`,
         hint: 'Fix the YAML (indentation, a missing colon or quote); kubectl would refuse the file too.',
       })
     }
-    const value: unknown = doc.toJS()
+    const value = documentValue(doc, path, lines)
     if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
       throw new AppError('LAB_ERR_INPUT_FILE', {
         message: `${path} holds something other than Kubernetes objects.`,

@@ -170,7 +170,7 @@ export function createCohortService(deps: CohortServiceDeps) {
       return {
         ...service.detail(cohort.id),
         classCode: secrets.classCode(id),
-        ...(cohort.webhookSecret ? { webhookSecret: cohort.webhookSecret } : {}),
+        ...(cohort.hasWebhookSecret ? { webhookSecret: secrets.webhookSecret(id) } : {}),
       }
     },
     list: (): CohortSummaryDto[] => repo.list().map(summary),

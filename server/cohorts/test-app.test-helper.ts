@@ -5,13 +5,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../app.ts'
+import { createOfflineServices } from '../adapters/live/live-services.ts'
+import { createLabEnvironmentSource } from '../checks/grader-input-files.ts'
+import { graderServiceKeys } from '../checks/grader-input.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { registerCohortRoutes } from '../http/routes/cohorts.ts'
 import { loadLabs } from '../labs/load-labs.ts'
 import { bundledLabsDir } from '../paths.ts'
 import { createGradingService } from '../services/grading-service.ts'
 import { createLabCatalog } from '../services/lab-catalog.ts'
-import { createSessionService } from '../services/session-service.ts'
+import { createSessionService, type SessionLimits } from '../services/session-service.ts'
 import { openDb, type Db } from '../store/db.ts'
 import { createProgressRepo } from '../store/progress-repo.ts'
 import { createSessionsRepo } from '../store/sessions-repo.ts'
@@ -46,13 +49,24 @@ export async function buildCohortTestApp(
     terminal?: boolean
     /** Confines trainee shells (offline, as serve.ts does). @default bubblewrap, as serve.ts */
     sandbox?: TraineeSandbox
+    /** Caps and expiry of solo sessions (session-service.ts); the defaults otherwise. */
+    sessionLimits?: SessionLimits
+    /** Shells running at once (with `terminal`). */
+    maxShells?: number
+    /** Grade from each session's workspace files and the lab's environment, as `serve --offline` does. */
+    offlineGrading?: boolean
   } = {},
 ): Promise<CohortTestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kindlab-cohort-'))
   const db = openDb(join(dataDir, 'kindlab.db'))
   const { labs } = await loadLabs(bundledLabsDir())
   const catalog = createLabCatalog(labs)
-  const sessions = createSessionService(createSessionsRepo(db), dataDir)
+  const environment = createLabEnvironmentSource(labs)
+  const sessions = createSessionService(
+    createSessionsRepo(db, options.sessionLimits?.now),
+    dataDir,
+    options.sessionLimits,
+  )
   const progress = createProgressRepo(db)
   let closeTerminal: (id: string) => void = () => {}
   const cohorts = createCohorts({
@@ -67,7 +81,10 @@ export async function buildCohortTestApp(
     kinds: checkKinds,
     progress,
     commandEnv: {},
-    servicesFor: () => ({}),
+    servicesFor: (session) =>
+      options.offlineGrading
+        ? { [graderServiceKeys.environment]: environment, ...createOfflineServices(session.workspaceDir) }
+        : {},
     onAttempt: (e) => cohorts.onAttempt(e),
   })
   const adminToken = cohorts.instructors.bootstrap() ?? cohorts.instructors.resetAdminToken()
@@ -82,6 +99,7 @@ export async function buildCohortTestApp(
           trainee: options.sandbox ?? createTraineeSandbox({ stateDir: join(dataDir, 'sandbox') }),
           solo: createPidNamespace(),
         }),
+        ...(options.maxShells === undefined ? {} : { maxShells: options.maxShells }),
       })
     : undefined
   const sessionsRepo = createSessionsRepo(db)

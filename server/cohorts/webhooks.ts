@@ -1,9 +1,11 @@
 // Webhook events of a cohort (joined, check passed/failed, step and lab completed): queued in
-// SQLite (an outbox, so a restart loses nothing), POSTed as JSON with an HMAC-SHA256 signature
+// SQLite (an outbox, so a restart loses nothing; the cohort's secret is sealed there with
+// secrets.key, store/secret-box.ts), POSTed as JSON with an HMAC-SHA256 signature
 // over `<timestamp>.<body>`, retried with exponential backoff, given up after `maxAttempts`.
 import { createHmac, randomUUID } from 'node:crypto'
 import type { WebhookEventType } from '../protocol/cohort-dto.ts'
 import type { Db } from '../store/db.ts'
+import { secretBoxFor, webhookSecretContext } from '../store/secret-box.ts'
 
 export interface WebhookOptions {
   /** @default 8 */
@@ -60,6 +62,15 @@ export function createWebhookDispatcher(db: Db, options: WebhookOptions = {}, lo
       retry.run(now(), 'the cohort has no webhook', now(), row.id)
       return
     }
+    let secret: string
+    try {
+      secret = secretBoxFor(db).open(row.secret, webhookSecretContext(row.cohort_id))
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      retry.run(now(), message.slice(0, 300), now(), row.id)
+      log?.warn({ cohortId: row.cohort_id, err: message }, 'webhook delivery given up: its secret cannot be read')
+      return
+    }
     const timestamp = Math.floor(now() / 1000)
     try {
       const res = await doFetch(row.url, {
@@ -70,7 +81,7 @@ export function createWebhookDispatcher(db: Db, options: WebhookOptions = {}, lo
           'x-kindlab-event': row.event,
           'x-kindlab-delivery': String(row.id),
           'x-kindlab-timestamp': String(timestamp),
-          'x-kindlab-signature': signWebhook(row.secret, timestamp, row.body),
+          'x-kindlab-signature': signWebhook(secret, timestamp, row.body),
         },
         body: row.body,
         redirect: 'manual',

@@ -38,9 +38,9 @@ function translate(err: FastifyError | Error): AppError {
     })
   }
   if (fe.statusCode === 413) {
-    return new AppError('LAB_ERR_VALIDATION', {
-      message: 'The request body is too large.',
-      hint: 'Send less data.',
+    return new AppError('LAB_ERR_BODY_TOO_LARGE', {
+      message: 'The request body is larger than this route accepts.',
+      hint: 'Send less data: a Check sends only check ids, a saved file holds at most 512 KiB.',
       cause: err,
     })
   }

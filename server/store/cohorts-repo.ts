@@ -4,6 +4,7 @@
 import type { CohortMode, EnvState } from '../protocol/cohort-dto.ts'
 import { randomBytes } from 'node:crypto'
 import type { Db } from './db.ts'
+import { secretBoxFor, webhookSecretContext } from './secret-box.ts'
 import { hashToken } from './sessions-repo.ts'
 
 export interface CohortRecord {
@@ -16,7 +17,8 @@ export interface CohortRecord {
   reserve: number
   offline: boolean
   webhookUrl: string | undefined
-  webhookSecret: string | undefined
+  /** True when a webhook secret is stored (sealed; only the webhook dispatcher opens it). */
+  hasWebhookSecret: boolean
   state: 'active' | 'ended'
   createdAt: number
 }
@@ -72,7 +74,7 @@ const toCohort = (r: CohortRow): CohortRecord => ({
   reserve: r.reserve,
   offline: r.offline === 1,
   webhookUrl: r.webhook_url ?? undefined,
-  webhookSecret: r.webhook_secret ?? undefined,
+  hasWebhookSecret: r.webhook_secret !== null,
   state: r.state as 'active' | 'ended',
   createdAt: r.created_at,
 })
@@ -150,7 +152,10 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
           reserve: input.reserve,
           offline: input.offline ? 1 : 0,
           webhookUrl: input.webhookUrl ?? null,
-          webhookSecret: input.webhookSecret ?? null,
+          webhookSecret:
+            input.webhookSecret === undefined
+              ? null
+              : secretBoxFor(db).seal(input.webhookSecret, webhookSecretContext(id)),
           now: now(),
         })
         input.seats.forEach((s, i) => insertSeat.run(id, s.traineeId, i + 1, s.joinHash))

@@ -36,8 +36,12 @@ function migrate(db: Db): void {
     return
   }
   db.transaction(() => {
-    for (const sql of pending) {
-      db.exec(sql)
+    for (const step of pending) {
+      if (typeof step === 'string') {
+        db.exec(step)
+      } else {
+        step(db)
+      }
     }
     db.pragma(`user_version = ${migrations.length}`)
   })()

@@ -1,5 +1,29 @@
 // The database schema, as an append-only list of migrations. Never edit a shipped entry: add one.
-export const migrations: readonly string[] = [
+// An entry is SQL, or a function for a data migration that needs code (e.g. encryption).
+import type { Db } from './db.ts'
+import { isSealed, secretBoxFor, webhookSecretContext } from './secret-box.ts'
+
+export type Migration = string | ((db: Db) => void)
+
+/** Issue 13: webhook secrets stored in clear are sealed with secrets.key (secret-box.ts). */
+function sealWebhookSecrets(db: Db): void {
+  const rows = db
+    .prepare<[], { id: string; webhook_secret: string }>(
+      'SELECT id, webhook_secret FROM cohorts WHERE webhook_secret IS NOT NULL',
+    )
+    .all()
+    .filter((r) => !isSealed(r.webhook_secret))
+  if (rows.length === 0) {
+    return
+  }
+  const box = secretBoxFor(db)
+  const update = db.prepare('UPDATE cohorts SET webhook_secret = ? WHERE id = ?')
+  for (const row of rows) {
+    update.run(box.seal(row.webhook_secret, webhookSecretContext(row.id)), row.id)
+  }
+}
+
+export const migrations: readonly Migration[] = [
   `
   CREATE TABLE sessions (
     id TEXT PRIMARY KEY,
@@ -92,4 +116,11 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX webhook_outbox_due ON webhook_outbox(delivered_at, failed_at, next_at);
   `,
+  // Issue 13: who opened a solo session (its client address), for the per-client cap; live
+  // sessions are counted by their last use.
+  `
+  ALTER TABLE sessions ADD COLUMN client TEXT;
+  CREATE INDEX sessions_live ON sessions(kind, ended_at, last_seen_at);
+  `,
+  sealWebhookSecrets,
 ]

@@ -40,13 +40,22 @@ function toRecord(row: SessionRow): SessionRecord {
 
 export function createSessionsRepo(db: Db, now: () => number = Date.now) {
   const insert = db.prepare(
-    `INSERT INTO sessions (id, token_hash, kind, display_name, workspace_dir, vars_json, created_at, last_seen_at)
-     VALUES (@id, @tokenHash, @kind, @displayName, @workspaceDir, @varsJson, @now, @now)`,
+    `INSERT INTO sessions (id, token_hash, kind, display_name, workspace_dir, vars_json, client, created_at, last_seen_at)
+     VALUES (@id, @tokenHash, @kind, @displayName, @workspaceDir, @varsJson, @client, @now, @now)`,
   )
   const byToken = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ? AND ended_at IS NULL')
   const byId = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?')
   const touch = db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id = ?')
   const end = db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ?')
+  const liveSolo = db.prepare<[number], { n: number }>(
+    "SELECT COUNT(*) AS n FROM sessions WHERE kind = 'solo' AND ended_at IS NULL AND last_seen_at >= ?",
+  )
+  const liveSoloOf = db.prepare<[number, string], { n: number }>(
+    "SELECT COUNT(*) AS n FROM sessions WHERE kind = 'solo' AND ended_at IS NULL AND last_seen_at >= ? AND client = ?",
+  )
+  const idleSolo = db.prepare<[number], SessionRow>(
+    "SELECT * FROM sessions WHERE kind = 'solo' AND ended_at IS NULL AND last_seen_at < ?",
+  )
   return {
     /** Creates a session and returns it with its token (shown once, stored hashed). */
     create(input: {
@@ -54,6 +63,8 @@ export function createSessionsRepo(db: Db, now: () => number = Date.now) {
       displayName?: string
       workspaceDirFor: (id: string) => string
       vars?: Record<string, string>
+      /** The client address that asked for it (solo sessions, for the per-client cap). */
+      client?: string
     }) {
       const id = randomUUID()
       const token = randomBytes(24).toString('base64url')
@@ -65,6 +76,7 @@ export function createSessionsRepo(db: Db, now: () => number = Date.now) {
         displayName: input.displayName ?? null,
         workspaceDir,
         varsJson: JSON.stringify(input.vars ?? {}),
+        client: input.client ?? null,
         now: now(),
       })
       return { token, session: toRecord(byId.get(id) as SessionRow) }
@@ -82,6 +94,20 @@ export function createSessionsRepo(db: Db, now: () => number = Date.now) {
     },
     end(id: string): void {
       end.run(now(), id)
+    },
+    /** Solo sessions not ended and used since `since`, of one client address or of everyone. */
+    countLiveSolo(since: number, client?: string): number {
+      return (client === undefined ? liveSolo.get(since) : liveSoloOf.get(since, client))?.n ?? 0
+    },
+    /** Ends the solo sessions unused since `cutoff`; returns them (their workspaces are to go). */
+    endIdleSolo(cutoff: number): SessionRecord[] {
+      return db.transaction(() => {
+        const rows = idleSolo.all(cutoff)
+        for (const row of rows) {
+          end.run(now(), row.id)
+        }
+        return rows.map(toRecord)
+      })()
     },
   }
 }

@@ -31,6 +31,8 @@ export interface TerminalManagerOptions {
   /** Shell, environment, flow-control and buffer settings for every shell. */
   sessionDefaults?: SessionDefaults
   logger?: TerminalLogger
+  /** Shells running at once; one more is refused with LAB_ERR_TERMINAL_LIMIT. @default 250 */
+  maxShells?: number
   /** Seam for tests; defaults to {@link createTerminalSession}. */
   createSession?: (options: TerminalSessionOptions) => TerminalSession
 }
@@ -143,6 +145,13 @@ class SessionRegistry implements TerminalManager {
 
   #start(request: AttachRequest): Entry {
     const { sessionId } = request
+    const maxShells = this.#options.maxShells ?? 250
+    if (this.#entries.size >= maxShells) {
+      throw new AppError('LAB_ERR_TERMINAL_LIMIT', {
+        message: `This kindlab server already runs ${maxShells} terminals, the most it allows.`,
+        hint: 'Close terminals you no longer use (other tabs), or try again in a few minutes.',
+      })
+    }
     const create = this.#options.createSession ?? createTerminalSession
     const entry: Entry = {
       session: create({

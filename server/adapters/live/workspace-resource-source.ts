@@ -1,10 +1,12 @@
 // The learner's resources offline: every *.yaml / *.yml file in the workspace, recursively, parsed
 // as multi-document YAML. Bounded (file size, file count, depth); unreadable or broken files become
-// problems for the grader to report, never exceptions. Symlinks and dot-folders are not followed.
+// problems for the grader to report; only a file past the YAML reader's limits (alias bombs, deep
+// nesting) is an error, LAB_ERR_INPUT_FILE with its line. Symlinks and dot-folders are not followed.
 import { lstat, readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import { parseAllDocuments } from 'yaml'
+import { LineCounter, parseAllDocuments } from 'yaml'
 import type { ResourceSnapshot, ResourceSource } from '../../checks/live-services.ts'
+import { assertParsedWithinLimits, documentValue } from '../workspace/yaml-limits.ts'
 
 export interface WorkspaceResourceSourceOptions {
   dir: string
@@ -68,7 +70,11 @@ async function readOne(dir: string, path: string, maxFileBytes: number, snapshot
     snapshot.problems.push({ file, message: `The file cannot be read: ${(err as Error).message}` })
     return
   }
-  parseAllDocuments(text).forEach((doc, index) => {
+  const lines = new LineCounter()
+  const docs = parseAllDocuments(text, { lineCounter: lines })
+  ;(Array.isArray(docs) ? docs : []).forEach((doc, index) => {
+    // Past the reader's limits (alias bombs, deep nesting) the whole Check is refused with a 400.
+    assertParsedWithinLimits(doc, file, lines)
     const error = doc.errors[0]
     if (error) {
       snapshot.problems.push({
@@ -78,7 +84,7 @@ async function readOne(dir: string, path: string, maxFileBytes: number, snapshot
       })
       return
     }
-    const value = doc.toJS() as unknown
+    const value = documentValue(doc, file, lines)
     if (value !== null && value !== undefined) {
       snapshot.objects.push(value)
       snapshot.origins.push({ file, document: index })

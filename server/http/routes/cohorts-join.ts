@@ -3,7 +3,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { InstructorLoginBody, InstructorSessionDto, JoinBody, JoinResultDto } from '../../protocol/cohort-dto.ts'
 import { bearerToken } from '../../services/session-service.ts'
-import { limit, useStrictValidation, type CohortRouteDeps } from './cohorts-shared.ts'
+import { displayNameSchema, parseDisplayName } from '../display-name.ts'
+import { limit, type CohortRouteDeps } from './cohorts-shared.ts'
 
 const joinBody = {
   type: 'object',
@@ -12,7 +13,7 @@ const joinBody = {
   properties: {
     joinToken: { type: 'string', minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' },
     classCode: { type: 'string', minLength: 4, maxLength: 16, pattern: '^[A-Za-z0-9 -]+$' },
-    displayName: { type: 'string', minLength: 1, maxLength: 60, pattern: '^[^\\u0000-\\u001f\\u007f<>]+$' },
+    displayName: displayNameSchema,
   },
 } as const
 
@@ -27,12 +28,14 @@ const loginBody = {
 } as const
 
 export const cohortJoinRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, deps) => {
-  useStrictValidation(app)
   const { cohorts } = deps
 
   app.post('/join', { schema: { body: joinBody } }, async (request, reply): Promise<JoinResultDto> => {
     limit(deps.limits.join, `ip:${request.ip}`, reply)
-    const result = await cohorts.service.join(request.body as JoinBody)
+    const body = request.body as JoinBody
+    const result = await cohorts.service.join(
+      body.displayName === undefined ? body : { ...body, displayName: parseDisplayName(body.displayName) },
+    )
     void reply.status(201)
     return result
   })

@@ -1,7 +1,5 @@
-// Shared pieces of the cohort routes: strict schema validation (no type coercion, no silent
-// removal of unknown fields: a malformed body is a 400, never half-accepted), instructor auth,
-// and per-key rate limits that answer 429 with Retry-After.
-import { Ajv } from 'ajv'
+// Shared pieces of the cohort routes: instructor auth and per-key rate limits that answer 429
+// with Retry-After. (Strict validation is the whole API's dialect: http/validation.ts.)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Cohorts } from '../../cohorts/cohorts.ts'
 import type { RateLimiter } from '../../cohorts/rate-limit.ts'
@@ -12,18 +10,6 @@ export interface CohortRouteDeps {
   cohorts: Cohorts
   sessions: SessionService
   limits: { join: RateLimiter; login: RateLimiter; check: RateLimiter }
-}
-
-/** Strict validation for the routes of the plugin it is installed in. */
-export function useStrictValidation(app: FastifyInstance): void {
-  const ajv = new Ajv({
-    coerceTypes: false,
-    removeAdditional: false,
-    useDefaults: false,
-    allErrors: false,
-    strict: true,
-  })
-  app.setValidatorCompiler(({ schema }) => ajv.compile(schema))
 }
 
 /** The instructor behind the request's bearer token; trainee tokens get 403, none 401. */
@@ -57,12 +43,18 @@ export function limit(limiter: RateLimiter, key: string, reply: FastifyReply): v
   }
 }
 
-/** Rate-limits every route declared with `config: { rateLimited: true }` (e.g. Check), per session. */
-export function registerRouteRateLimit(app: FastifyInstance, limiter: RateLimiter): void {
+/**
+ * Rate-limits every route declared with `config: { rateLimited: true }` (e.g. Check). The key is
+ * one a client cannot renew for free: a trainee's seat (their session id, kept across rejoins),
+ * but for solo sessions, which anyone may open, the client address; no session, the address too.
+ */
+export function registerRouteRateLimit(app: FastifyInstance, limiter: RateLimiter, sessions: SessionService): void {
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config as { rateLimited?: boolean } | undefined
     if (config?.rateLimited) {
-      limit(limiter, bearerToken(request.headers.authorization) ?? `ip:${request.ip}`, reply)
+      const session = sessions.authenticate(bearerToken(request.headers.authorization))
+      const key = session && session.kind !== 'solo' ? `session:${session.id}` : `ip:${request.ip}`
+      limit(limiter, key, reply)
     }
   })
 }

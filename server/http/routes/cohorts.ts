@@ -14,7 +14,6 @@ import {
   registerRouteRateLimit,
   requireInstructor,
   traineeParams,
-  useStrictValidation,
   type CohortRouteDeps,
 } from './cohorts-shared.ts'
 import { gradeBookStream } from './cohorts-stream.ts'
@@ -35,7 +34,6 @@ const createBody = {
 } as const
 
 export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, deps) => {
-  useStrictValidation(app)
   const { cohorts } = deps
   app.addHook('preHandler', async (request) => {
     requireInstructor(deps, request)
@@ -119,7 +117,7 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
 
 /** Registers the cohort API under /api and the Check rate limit. Call from buildApp. */
 export async function registerCohortRoutes(app: FastifyInstance, deps: CohortRouteDeps): Promise<void> {
-  registerRouteRateLimit(app, deps.limits.check)
+  registerRouteRateLimit(app, deps.limits.check, deps.sessions)
   await app.register(cohortJoinRoutes, { prefix: '/api', ...deps })
   await app.register(cohortRoutes, { prefix: '/api', ...deps })
 }

@@ -21,12 +21,21 @@ export interface LabRoutesOptions {
 const labParams = {
   type: 'object',
   required: ['lab'],
+  additionalProperties: false,
   properties: { lab: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
 } as const
 const stepParams = {
   type: 'object',
   required: ['lab', 'step'],
+  additionalProperties: false,
   properties: { lab: labParams.properties.lab, step: { type: 'integer', minimum: 0, maximum: 999 } },
+} as const
+
+const assetParams = {
+  type: 'object',
+  required: ['lab', 'file'],
+  additionalProperties: false,
+  properties: { lab: labParams.properties.lab, file: { type: 'string', maxLength: 200, pattern: '^[\\w.-]+$' } },
 } as const
 
 const assetTypes: Record<string, string> = {
@@ -57,7 +66,7 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
     return { index: step.index, title: step.title, html: rendered.html, checkIds: rendered.checkIds }
   })
 
-  app.get('/labs/:lab/assets/:file', async (request, reply) => {
+  app.get('/labs/:lab/assets/:file', { schema: { params: assetParams } }, async (request, reply) => {
     const { lab: labId, file } = request.params as { lab: string; file: string }
     const lab = catalog.get(labId)
     const type = assetTypes[extname(file).toLowerCase()]

@@ -3,6 +3,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
 import { AppError } from '../../errors.ts'
+import { displayNameSchema, parseDisplayName } from '../display-name.ts'
 import type { SessionDto } from '../../protocol/api-dto.ts'
 import { bearerToken, type SessionService } from '../../services/session-service.ts'
 
@@ -25,7 +26,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (ap
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { displayName: { type: 'string', maxLength: 80 } },
+          properties: { displayName: displayNameSchema },
         },
       },
     },
@@ -40,7 +41,11 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (ap
         }
       }
       const body = (request.body ?? {}) as { displayName?: string }
-      const { token, session } = await opts.sessions.create(body.displayName ? { displayName: body.displayName } : {})
+      const displayName = body.displayName === undefined ? undefined : parseDisplayName(body.displayName)
+      const { token, session } = await opts.sessions.create({
+        client: request.ip,
+        ...(displayName === undefined ? {} : { displayName }),
+      })
       void reply.status(201)
       return { token, sessionId: session.id }
     },
