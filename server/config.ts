@@ -20,6 +20,12 @@ export const ConfigSchema = Type.Object({
       description: 'Required to open sessions when serving beyond localhost (KINDLAB_ACCESS_TOKEN).',
     }),
   ),
+  publicUrl: Type.Optional(
+    Type.String({
+      description:
+        'The address people open, e.g. https://kindlab.class.example (KINDLAB_PUBLIC_URL, --public-url): its host name is served and handouts print it.',
+    }),
+  ),
   allowedOrigins: Type.Array(Type.String(), { default: [], description: 'Extra origins allowed to open terminals.' }),
   logLevel: Type.Union(
     [
@@ -54,6 +60,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     offline: parseBool(env['KINDLAB_OFFLINE']),
     kubeContext: env['KINDLAB_CONTEXT'],
     accessToken: env['KINDLAB_ACCESS_TOKEN'],
+    publicUrl: env['KINDLAB_PUBLIC_URL'],
     allowedOrigins: env['KINDLAB_ALLOWED_ORIGINS']
       ?.split(',')
       .map((s) => s.trim())
@@ -83,7 +90,35 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       hint: 'Set KINDLAB_ACCESS_TOKEN to a secret of 16+ characters and share the link it prints, or listen on 127.0.0.1.',
     })
   }
+  if (config.publicUrl !== undefined) {
+    config.publicUrl = normalizePublicUrl(config.publicUrl)
+  }
   return Object.freeze(config)
+}
+
+/** The origin of an http(s) URL with no user, path, query or fragment (kindlab serves at the root). */
+function normalizePublicUrl(value: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (
+    !url ||
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.username ||
+    url.password ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash
+  ) {
+    throw new AppError('LAB_ERR_CONFIG_INVALID', {
+      message: `The public URL "${value}" is not a plain http(s) address.`,
+      hint: 'Give the address people open, without a path, e.g. --public-url https://kindlab.class.example',
+    })
+  }
+  return url.origin
 }
 
 function parseBool(value: string | undefined): boolean | undefined {

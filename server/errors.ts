@@ -19,6 +19,8 @@ export const errorCatalog = {
   LAB_ERR_AUTH_REQUIRED: { status: 401, exit: 77 },
   LAB_ERR_AUTH_FORBIDDEN: { status: 403, exit: 77 },
   LAB_ERR_ORIGIN_REJECTED: { status: 403, exit: 77 },
+  // 421 Misdirected Request: the Host header names a server this is not (DNS rebinding).
+  LAB_ERR_HOST_REJECTED: { status: 421, exit: 77 },
   LAB_ERR_RATE_LIMITED: { status: 429, exit: 75 },
   LAB_ERR_SESSION_NOT_FOUND: { status: 404, exit: 66 },
   LAB_ERR_TERMINAL_UNAVAILABLE: { status: 503, exit: 69 },

@@ -6,7 +6,7 @@ import { buildApp } from './app.ts'
 import { checkKinds } from './checks/registry.ts'
 import type { Config } from './config.ts'
 import { AppError } from './errors.ts'
-import { isAllowedOrigin } from './http/origin.ts'
+import { createHostPolicy } from './http/host-policy.ts'
 import { loadLabs } from './labs/load-labs.ts'
 import { loggerOptions } from './logger.ts'
 import type { ProgressEventDto, StatusDto } from './protocol/api-dto.ts'
@@ -59,7 +59,20 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const catalog = createLabCatalog(labs, options.varDefaults)
   const clusterEnv = options.clusterEnv ?? {}
   const environment = createLabEnvironmentSource(labs)
-  const cohorts = wireCohorts({ db, config, sessions, catalog, clusterEnv, terminalManager: () => terminal.manager() })
+  const hostPolicy = createHostPolicy({
+    listenHost: config.host,
+    publicUrl: config.publicUrl,
+    allowedOrigins: config.allowedOrigins,
+  })
+  const cohorts = wireCohorts({
+    db,
+    config,
+    sessions,
+    catalog,
+    clusterEnv,
+    hostPolicy,
+    terminalManager: () => terminal.manager(),
+  })
   const grading = createGradingService({
     kinds: checkKinds,
     progress,
@@ -84,7 +97,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   })
   const terminal = attachTerminal({
     authenticate: (token) => sessions.authenticate(token),
-    isAllowedOrigin: (origin, host) => isAllowedOrigin(origin, host, config.allowedOrigins),
+    isAllowedOrigin: (origin, host) => hostPolicy.allowsOrigin(origin, host),
     env: clusterEnv,
     idleTimeoutMs: config.sessionIdleMinutes * 60_000,
     // Live: a trainee's shell runs in their workspace pod (exec), in the class cluster or in their
@@ -108,7 +121,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     logger: loggerOptions(config.logLevel, options.prettyLogs ?? false),
     exposeStack: config.exposeStack,
     accessToken: config.accessToken,
-    allowedOrigins: config.allowedOrigins,
+    hostPolicy,
     catalog,
     sessions,
     progress,

@@ -34,7 +34,8 @@ export async function serveForeground(
     ...(mode.services ? { services: mode.services } : {}),
     ...(mode.varDefaults ? { varDefaults: mode.varDefaults } : {}),
   })
-  const link = config.accessToken ? `${server.url}#access=${config.accessToken}` : server.url
+  const base = config.publicUrl ? `${config.publicUrl}/` : server.url
+  const link = config.accessToken ? `${base}#access=${encodeURIComponent(config.accessToken)}` : base
   process.stdout.write(`${pc.bold('kindlab')} is serving the labs at ${pc.cyan(link)}\n`)
   if (config.offline) {
     process.stdout.write(

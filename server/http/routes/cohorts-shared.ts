@@ -12,6 +12,8 @@ export interface CohortRouteDeps {
   cohorts: Cohorts
   sessions: SessionService
   limits: { join: RateLimiter; login: RateLimiter; check: RateLimiter }
+  /** What handouts print: the public address (else the request's Host) and the access token. */
+  links?: { publicUrl?: string; accessToken?: string }
 }
 
 /** Strict validation for the routes of the plugin it is installed in. */
