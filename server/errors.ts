@@ -9,6 +9,8 @@ export const errorCatalog = {
   // Usage errors exit 2, like the ones commander reports itself (README: exit codes).
   LAB_ERR_USAGE: { status: 400, exit: 2 },
   LAB_ERR_VALIDATION: { status: 400, exit: 65 },
+  // A Save would write through a link (or into a pipe) the learner made in their workspace.
+  LAB_ERR_WORKSPACE_LINK: { status: 409, exit: 65 },
   LAB_ERR_INPUT_FILE: { status: 400, exit: 66 },
   LAB_ERR_NOT_FOUND: { status: 404, exit: 66 },
   LAB_ERR_LAB_NOT_FOUND: { status: 404, exit: 66 },
