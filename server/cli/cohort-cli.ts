@@ -150,7 +150,7 @@ const commands: Record<string, Action> = {
         ? pc.yellow(detail.plannedReason ?? 'offline: isolation objects are planned only, not applied')
         : `${detail.ready} environments ready`,
     )
-    out(pc.dim(`print the join links: kindlab cohort handout ${created.name} --url http://<server>:4280`))
+    out(pc.dim(`print the join links: kindlab cohort handout ${created.name} (at KINDLAB_PUBLIC_URL, or --url URL)`))
   },
   async list(cohorts, flags) {
     const list = cohorts.service.list()
