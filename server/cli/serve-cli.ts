@@ -36,7 +36,8 @@ export async function serveForeground(
   })
   const base = config.publicUrl ? `${config.publicUrl}/` : server.url
   const link = config.accessToken ? `${base}#access=${encodeURIComponent(config.accessToken)}` : base
-  process.stdout.write(`${pc.bold('kindlab')} is serving the labs at ${pc.cyan(link)}\n`)
+  const listening = config.publicUrl ? pc.dim(` (listening on ${server.url})`) : ''
+  process.stdout.write(`${pc.bold('kindlab')} is serving the labs at ${pc.cyan(link)}${listening}\n`)
   if (config.offline) {
     process.stdout.write(
       `${pc.yellow('offline mode')}: ${sentence(config.offlineReason ?? 'no cluster attached')} Checks grade your workspace files.\n`,

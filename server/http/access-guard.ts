@@ -34,7 +34,7 @@ function checkHostAndOrigin(request: FastifyRequest, policy: HostPolicy): void {
   const { host, origin } = request.headers
   if (!policy.allowsHost(host)) {
     throw new AppError('LAB_ERR_HOST_REJECTED', {
-      message: `This kindlab server does not answer to the name "${host ?? ''}".`,
+      message: `This kindlab server does not answer to the name "${(host ?? '').slice(0, 100)}".`,
       hint: 'Open kindlab at http://127.0.0.1:<port>/ or at the address given with --public-url (or --host).',
     })
   }
