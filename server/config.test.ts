@@ -24,6 +24,9 @@ describe('loadConfig: serving beyond this machine', () => {
 
   it('needs an access token to listen beyond loopback', () => {
     expect(() => loadConfig({ ...base, KINDLAB_HOST: '0.0.0.0' })).toThrow(/needs an access token/)
+    // a name that merely starts like a loopback address is not one
+    expect(() => loadConfig({ ...base, KINDLAB_HOST: '127.0.0.1.nip.example' })).toThrow(/needs an access token/)
+    expect(loadConfig({ ...base, KINDLAB_HOST: '127.0.0.2' }).host).toBe('127.0.0.2')
     expect(loadConfig({ ...base, KINDLAB_HOST: '0.0.0.0', KINDLAB_ACCESS_TOKEN: '0123456789abcdef' }).host).toBe(
       '0.0.0.0',
     )

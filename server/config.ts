@@ -2,6 +2,7 @@
 // The only module that reads process.env (besides the CLI, which passes flags in as overrides).
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { isIP } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { AppError } from './errors.ts'
@@ -130,5 +131,6 @@ function parseBool(value: string | undefined): boolean | undefined {
 
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.')
+  // An address, not a name: `127.example.com` is a name anyone can point anywhere.
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'))
 }
