@@ -4,10 +4,10 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import fastifyStatic from '@fastify/static'
 import websocket from '@fastify/websocket'
 import { existsSync } from 'node:fs'
-import { AppError } from './errors.ts'
 import { createErrorHandler, notFoundHandler } from './http/error-handler.ts'
-import { isAllowedOrigin } from './http/origin.ts'
 import { validatorCompiler } from './http/validation.ts'
+import { registerRequestGuard } from './http/access-guard.ts'
+import type { HostPolicy } from './http/host-policy.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { labRoutes } from './http/routes/labs.ts'
 import { sessionRoutes } from './http/routes/sessions.ts'
@@ -22,8 +22,10 @@ import type { ProgressRepo } from './store/progress-repo.ts'
 export interface AppDeps {
   logger: FastifyServerOptions['logger']
   exposeStack: boolean
+  /** With it, the entry points that mint sessions need it (http/access-guard.ts). */
   accessToken: string | undefined
-  allowedOrigins: readonly string[]
+  /** The Host names and Origins this server answers (http/host-policy.ts). */
+  hostPolicy: HostPolicy
   catalog: LabCatalog
   sessions: SessionService
   progress: ProgressRepo
@@ -50,20 +52,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(createErrorHandler(deps.exposeStack))
   app.setNotFoundHandler(notFoundHandler)
-  app.addHook('onRequest', async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && request.url.startsWith('/api/')) {
-      if (!isAllowedOrigin(request.headers.origin, request.headers.host, deps.allowedOrigins)) {
-        throw new AppError('LAB_ERR_ORIGIN_REJECTED', {
-          message: 'This request came from another website and was refused.',
-          hint: 'Open kindlab from its own address.',
-        })
-      }
-    }
-  })
   // The terminal is the only websocket; larger client frames are refused before being buffered.
   await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME_BYTES } })
+  // After @fastify/websocket's own hook, so a refused upgrade's socket is closed with the answer.
+  registerRequestGuard(app, { policy: deps.hostPolicy, accessToken: deps.accessToken })
   await app.register(healthRoutes, { prefix: '/api', status: deps.status })
-  await app.register(sessionRoutes, { prefix: '/api', sessions: deps.sessions, accessToken: deps.accessToken })
+  await app.register(sessionRoutes, { prefix: '/api', sessions: deps.sessions })
   await app.register(labRoutes, {
     prefix: '/api',
     catalog: deps.catalog,

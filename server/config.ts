@@ -2,6 +2,7 @@
 // The only module that reads process.env (besides the CLI, which passes flags in as overrides).
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { isIP } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { AppError } from './errors.ts'
@@ -18,6 +19,12 @@ export const ConfigSchema = Type.Object({
     Type.String({
       minLength: 16,
       description: 'Required to open sessions when serving beyond localhost (KINDLAB_ACCESS_TOKEN).',
+    }),
+  ),
+  publicUrl: Type.Optional(
+    Type.String({
+      description:
+        'The address people open, e.g. https://kindlab.class.example (KINDLAB_PUBLIC_URL, --public-url): its host name is served and handouts print it.',
     }),
   ),
   allowedOrigins: Type.Array(Type.String(), { default: [], description: 'Extra origins allowed to open terminals.' }),
@@ -74,6 +81,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     offline: parseBool(env['KINDLAB_OFFLINE']),
     kubeContext: env['KINDLAB_CONTEXT'],
     accessToken: env['KINDLAB_ACCESS_TOKEN'],
+    publicUrl: env['KINDLAB_PUBLIC_URL'],
     allowedOrigins: env['KINDLAB_ALLOWED_ORIGINS']
       ?.split(',')
       .map((s) => s.trim())
@@ -107,11 +115,39 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       hint: 'Set KINDLAB_ACCESS_TOKEN to a secret of 16+ characters and share the link it prints, or listen on 127.0.0.1.',
     })
   }
+  if (config.publicUrl !== undefined) {
+    config.publicUrl = normalizePublicUrl(config.publicUrl)
+  }
   return Object.freeze(config)
 }
 
 function parseNumber(value: string | undefined): number | undefined {
   return value === undefined || value === '' ? undefined : Number(value)
+}
+
+/** The origin of an http(s) URL with no user, path, query or fragment (kindlab serves at the root). */
+function normalizePublicUrl(value: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (
+    !url ||
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.username ||
+    url.password ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash
+  ) {
+    throw new AppError('LAB_ERR_CONFIG_INVALID', {
+      message: `The public URL "${value}" is not a plain http(s) address.`,
+      hint: 'Give the address people open, without a path, e.g. --public-url https://kindlab.class.example',
+    })
+  }
+  return url.origin
 }
 
 function parseBool(value: string | undefined): boolean | undefined {
@@ -123,5 +159,6 @@ function parseBool(value: string | undefined): boolean | undefined {
 
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.')
+  // An address, not a name: `127.example.com` is a name anyone can point anywhere.
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'))
 }

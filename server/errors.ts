@@ -9,6 +9,8 @@ export const errorCatalog = {
   // Usage errors exit 2, like the ones commander reports itself (README: exit codes).
   LAB_ERR_USAGE: { status: 400, exit: 2 },
   LAB_ERR_VALIDATION: { status: 400, exit: 65 },
+  // A Save would write through a link (or into a pipe) the learner made in their workspace.
+  LAB_ERR_WORKSPACE_LINK: { status: 409, exit: 65 },
   LAB_ERR_INPUT_FILE: { status: 400, exit: 66 },
   LAB_ERR_BODY_TOO_LARGE: { status: 413, exit: 65 },
   LAB_ERR_NOT_FOUND: { status: 404, exit: 66 },
@@ -20,6 +22,8 @@ export const errorCatalog = {
   LAB_ERR_AUTH_REQUIRED: { status: 401, exit: 77 },
   LAB_ERR_AUTH_FORBIDDEN: { status: 403, exit: 77 },
   LAB_ERR_ORIGIN_REJECTED: { status: 403, exit: 77 },
+  // 421 Misdirected Request: the Host header names a server this is not (DNS rebinding).
+  LAB_ERR_HOST_REJECTED: { status: 421, exit: 77 },
   LAB_ERR_RATE_LIMITED: { status: 429, exit: 75 },
   LAB_ERR_SESSION_LIMIT: { status: 429, exit: 75 },
   LAB_ERR_TERMINAL_LIMIT: { status: 429, exit: 75 },

@@ -6,7 +6,7 @@ import { buildApp } from './app.ts'
 import { checkKinds } from './checks/registry.ts'
 import type { Config } from './config.ts'
 import { AppError } from './errors.ts'
-import { isAllowedOrigin } from './http/origin.ts'
+import { createHostPolicy } from './http/host-policy.ts'
 import { loadLabs } from './labs/load-labs.ts'
 import { loggerOptions } from './logger.ts'
 import type { ProgressEventDto, StatusDto } from './protocol/api-dto.ts'
@@ -70,6 +70,11 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const environment = createLabEnvironmentSource(labs)
   // Offline, a trainee's shell and command checks run in a sandbox that shows only their workspace.
   const traineeSandbox = createTraineeSandbox({ stateDir: join(config.dataDir, 'sandbox') })
+  const hostPolicy = createHostPolicy({
+    listenHost: config.host,
+    publicUrl: config.publicUrl,
+    allowedOrigins: config.allowedOrigins,
+  })
   const cohorts = wireCohorts({
     db,
     config,
@@ -77,6 +82,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     catalog,
     clusterEnv,
     traineeSandbox,
+    hostPolicy,
     terminalManager: () => terminal.manager(),
   })
   const grading = createGradingService({
@@ -109,7 +115,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   })
   const terminal = attachTerminal({
     authenticate: (token) => sessions.authenticate(token),
-    isAllowedOrigin: (origin, host) => isAllowedOrigin(origin, host, config.allowedOrigins),
+    isAllowedOrigin: (origin, host) => hostPolicy.allowsOrigin(origin, host),
     env: clusterEnv,
     idleTimeoutMs: config.sessionIdleMinutes * 60_000,
     maxShells: config.maxTerminals,
@@ -135,7 +141,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     logger: loggerOptions(config.logLevel, options.prettyLogs ?? false),
     exposeStack: config.exposeStack,
     accessToken: config.accessToken,
-    allowedOrigins: config.allowedOrigins,
+    hostPolicy,
     catalog,
     sessions,
     progress,

@@ -57,6 +57,23 @@ describe('kindlab cohort', () => {
     expect(out.join('')).toContain('nothing is left')
   })
 
+  it('prints the handout at KINDLAB_PUBLIC_URL with the access token in every link', async () => {
+    vi.stubEnv('KINDLAB_PUBLIC_URL', 'https://kindlab.class.example/')
+    vi.stubEnv('KINDLAB_ACCESS_TOKEN', 'a+token/with=signs-0123')
+    try {
+      await run('create', { name: 'pub-class', trainees: '1', lab: 'hello-kindlab', domain: 'class.example' })
+      out = []
+      await run('handout', { json: true }, ['pub-class'])
+      const handout = JSON.parse(out.join('')) as { joinUrl: string; entries: Array<{ joinUrl: string }> }
+      const access = `access=${encodeURIComponent('a+token/with=signs-0123')}`
+      expect(handout.joinUrl).toBe(`https://kindlab.class.example/join/pub-class#${access}`)
+      expect(handout.entries[0]?.joinUrl).toMatch(/^https:\/\/kindlab\.class\.example\/join\/pub-class#t=[\w-]+&/)
+      expect(handout.entries[0]?.joinUrl.endsWith(`&${access}`)).toBe(true)
+    } finally {
+      vi.unstubAllEnvs()
+    }
+  })
+
   it('refuses bad input with coded errors', async () => {
     await expect(run('create', { name: 'x', trainees: 'many', lab: 'hello-kindlab' })).rejects.toMatchObject({
       code: 'LAB_ERR_USAGE',

@@ -38,7 +38,10 @@ export interface CohortFlags {
   webhook?: string
   labs?: string
   wait?: boolean
-  url?: string
+  /** Where trainees open the server: --url, else KINDLAB_PUBLIC_URL, else this machine. */
+  url?: string | undefined
+  /** KINDLAB_ACCESS_TOKEN, which the handout's links carry (not a flag: kept out of shell history). */
+  access?: string | undefined
   reset?: boolean
 }
 
@@ -86,13 +89,14 @@ async function open(flags: CohortFlags) {
     catalog: createLabCatalog(labs),
     backend: backendFor(flags, config.dataDir),
   })
-  return { db, cohorts }
+  return { db, cohorts, config }
 }
 
 export async function runCohortCommand(name: string, flags: CohortFlags, args: string[]): Promise<void> {
-  const { db, cohorts } = await open(flags)
+  const { db, cohorts, config } = await open(flags)
   try {
-    await commands[name]?.(cohorts, flags, args[0] ?? '')
+    const url = flags.url ?? config.publicUrl ?? `http://127.0.0.1:${config.port}`
+    await commands[name]?.(cohorts, { ...flags, url, access: config.accessToken }, args[0] ?? '')
   } finally {
     await cohorts.stop()
     db.close()
@@ -146,7 +150,7 @@ const commands: Record<string, Action> = {
         ? pc.yellow(detail.plannedReason ?? 'offline: isolation objects are planned only, not applied')
         : `${detail.ready} environments ready`,
     )
-    out(pc.dim(`print the join links: kindlab cohort handout ${created.name} --url http://<server>:4280`))
+    out(pc.dim(`print the join links: kindlab cohort handout ${created.name} (at KINDLAB_PUBLIC_URL, or --url URL)`))
   },
   async list(cohorts, flags) {
     const list = cohorts.service.list()
@@ -199,7 +203,7 @@ const commands: Record<string, Action> = {
     out(table.toString())
   },
   async handout(cohorts, flags, arg) {
-    const handout = cohorts.service.handout(arg, flags.url ?? 'http://127.0.0.1:4280')
+    const handout = cohorts.service.handout(arg, flags.url ?? '', flags.access)
     if (flags.json) {
       printJson(handout)
       return

@@ -34,8 +34,10 @@ export async function serveForeground(
     ...(mode.services ? { services: mode.services } : {}),
     ...(mode.varDefaults ? { varDefaults: mode.varDefaults } : {}),
   })
-  const link = config.accessToken ? `${server.url}#access=${config.accessToken}` : server.url
-  process.stdout.write(`${pc.bold('kindlab')} is serving the labs at ${pc.cyan(link)}\n`)
+  const base = config.publicUrl ? `${config.publicUrl}/` : server.url
+  const link = config.accessToken ? `${base}#access=${encodeURIComponent(config.accessToken)}` : base
+  const listening = config.publicUrl ? pc.dim(` (listening on ${server.url})`) : ''
+  process.stdout.write(`${pc.bold('kindlab')} is serving the labs at ${pc.cyan(link)}${listening}\n`)
   if (config.offline) {
     process.stdout.write(
       `${pc.yellow('offline mode')}: ${sentence(config.offlineReason ?? 'no cluster attached')} Checks grade your workspace files.\n`,

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts'
 export interface ServeFlags {
   port?: string
   host?: string
+  publicUrl?: string
   labs?: string
   data?: string
   context?: string
@@ -19,6 +20,10 @@ export function serveOptions(cmd: Command): Command {
       new Option('--host <address>', 'address to listen on; beyond 127.0.0.1 needs KINDLAB_ACCESS_TOKEN').default(
         '127.0.0.1',
       ),
+    )
+    .option(
+      '--public-url <url>',
+      'the address people open (e.g. behind a proxy): its host name is served, handouts print it',
     )
     .option('--labs <dir>', 'folder of labs to serve (default: the bundled labs)')
     .option('--data <dir>', 'data folder for the database and workspaces (default: ~/.kindlab)')
@@ -36,6 +41,7 @@ export function overridesFrom(flags: ServeFlags): Partial<Config> {
   return {
     port,
     ...(flags.host ? { host: flags.host } : {}),
+    ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
     ...(flags.labs ? { labsDir: flags.labs } : {}),
     ...(flags.data ? { dataDir: flags.data } : {}),
     ...(flags.context ? { kubeContext: flags.context } : {}),

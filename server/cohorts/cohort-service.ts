@@ -178,17 +178,22 @@ export function createCohortService(deps: CohortServiceDeps) {
       const c = find(idOrName)
       return { ...summary(c), trainees: repo.seats(c.id).map((s) => traineeDto(c, s)) }
     },
-    handout(idOrName: string, baseUrl: string): HandoutDto {
+    /**
+     * The join links of a cohort at `baseUrl`. With the server's access token, every link carries
+     * it in the fragment (`access=`), which the page keeps and never sends in a URL.
+     */
+    handout(idOrName: string, baseUrl: string, accessToken?: string): HandoutDto {
       const c = find(idOrName)
-      const base = baseUrl.replace(/\/$/, '')
+      const base = `${baseUrl.replace(/\/$/, '')}/join/${encodeURIComponent(c.name)}`
+      const access = accessToken ? `access=${encodeURIComponent(accessToken)}` : ''
       return {
         cohort: c.name,
         lab: deps.catalog.get(c.labId).title,
         classCode: secrets.classCode(c.id),
-        joinUrl: `${base}/join/${encodeURIComponent(c.name)}`,
+        joinUrl: access ? `${base}#${access}` : base,
         entries: repo.seats(c.id).map((s) => ({
           traineeId: s.traineeId,
-          joinUrl: `${base}/join/${encodeURIComponent(c.name)}#t=${secrets.joinToken(c.id, s.traineeId, s.generation)}`,
+          joinUrl: `${base}#t=${secrets.joinToken(c.id, s.traineeId, s.generation)}${access ? `&${access}` : ''}`,
           hosts: traineeHosts(c, s.traineeId),
         })),
       }

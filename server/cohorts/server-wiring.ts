@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
-import { isAllowedOrigin } from '../http/origin.ts'
+import type { HostPolicy } from '../http/host-policy.ts'
 import { registerCohortRoutes } from '../http/routes/cohorts.ts'
 import { loadBlueprint, type Blueprint } from '../provision/blueprint.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
@@ -39,6 +39,8 @@ export interface CohortWiringInput {
   sessions: SessionService
   catalog: LabCatalog
   clusterEnv: Readonly<Record<string, string>>
+  /** The Host names and Origins the server answers (the watch websocket checks its Origin). */
+  hostPolicy: HostPolicy
   /** Where to print the admin token at first start. @default stdout */
   print?: (line: string) => void
   /** The terminal manager (once the terminal is registered): instructors watch through it. */
@@ -156,12 +158,20 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
   return {
     cohorts,
     async register(app) {
-      await registerCohortRoutes(app, { cohorts, sessions: input.sessions, limits })
+      await registerCohortRoutes(app, {
+        cohorts,
+        sessions: input.sessions,
+        limits,
+        links: {
+          ...(input.config.publicUrl ? { publicUrl: input.config.publicUrl } : {}),
+          ...(input.config.accessToken ? { accessToken: input.config.accessToken } : {}),
+        },
+      })
       const manager = input.terminalManager
       if (manager) {
         await registerWatchRoute(app, {
           manager,
-          isAllowedOrigin: (origin, host) => isAllowedOrigin(origin, host, input.config.allowedOrigins),
+          isAllowedOrigin: (origin, host) => input.hostPolicy.allowsOrigin(origin, host),
           resolve: (token) => {
             const id = cohorts.watch.resolve(token)
             return id ? sessionsRepo.findById(id) : undefined

@@ -9,6 +9,7 @@ import { createOfflineServices } from '../adapters/live/live-services.ts'
 import { createLabEnvironmentSource } from '../checks/grader-input-files.ts'
 import { graderServiceKeys } from '../checks/grader-input.ts'
 import { checkKinds } from '../checks/registry.ts'
+import { createHostPolicy } from '../http/host-policy.ts'
 import { registerCohortRoutes } from '../http/routes/cohorts.ts'
 import { loadLabs } from '../labs/load-labs.ts'
 import { bundledLabsDir } from '../paths.ts'
@@ -55,6 +56,10 @@ export async function buildCohortTestApp(
     maxShells?: number
     /** Grade from each session's workspace files and the lab's environment, as `serve --offline` does. */
     offlineGrading?: boolean
+    /** The server's access token (KINDLAB_ACCESS_TOKEN). */
+    accessToken?: string
+    /** The server's public address (--public-url). */
+    publicUrl?: string
   } = {},
 ): Promise<CohortTestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kindlab-cohort-'))
@@ -107,8 +112,8 @@ export async function buildCohortTestApp(
   const app = await buildApp({
     logger: false,
     exposeStack: false,
-    accessToken: undefined,
-    allowedOrigins: [],
+    accessToken: options.accessToken,
+    hostPolicy: createHostPolicy({ listenHost: '127.0.0.1', allowedOrigins: [], publicUrl: options.publicUrl }),
     catalog,
     sessions,
     progress,
@@ -116,7 +121,15 @@ export async function buildCohortTestApp(
     status: () => ({ version: 'test', mode: 'offline' }),
     webDir: join(dataDir, 'no-web'),
     registerCohorts: async (a) => {
-      await registerCohortRoutes(a, { cohorts, sessions, limits })
+      await registerCohortRoutes(a, {
+        cohorts,
+        sessions,
+        limits,
+        links: {
+          ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+          ...(options.accessToken ? { accessToken: options.accessToken } : {}),
+        },
+      })
       if (terminal) {
         await registerWatchRoute(a, {
           manager: () => terminal.manager(),
@@ -137,7 +150,12 @@ export async function buildCohortTestApp(
     dataDir,
     adminToken,
     async instructor() {
-      const res = await app.inject({ method: 'POST', url: '/api/instructor/session', payload: { adminToken } })
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/instructor/session',
+        payload: { adminToken },
+        headers: options.accessToken ? { 'x-kindlab-access': options.accessToken } : {},
+      })
       return res.json<{ token: string }>().token
     },
     async close() {

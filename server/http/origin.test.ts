@@ -4,6 +4,11 @@ import { isAllowedOrigin } from './origin.ts'
 describe('isAllowedOrigin', () => {
   it.each([
     ['http://127.0.0.1:4280', '127.0.0.1:4280', [], true],
+    // same host and port, other scheme: another origin (the old check ignored the scheme)
+    ['https://127.0.0.1:4280', '127.0.0.1:4280', [], false],
+    ['ws://127.0.0.1:4280', '127.0.0.1:4280', [], false],
+    ['http://127.0.0.1', '127.0.0.1:80', [], true],
+    ['http://127.0.0.1:4280', undefined, [], false],
     ['http://localhost:4280', '127.0.0.1:4280', [], false],
     ['https://evil.example', '127.0.0.1:4280', [], false],
     ['null', '127.0.0.1:4280', [], false],

@@ -40,7 +40,7 @@ const originRejected = new AppError('LAB_ERR_ORIGIN_REJECTED', {
  * await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME_BYTES } })
  * await app.register(terminalRoute, {
  *   authenticate: (token) => sessions.authenticate(token),
- *   isAllowedOrigin: (origin, host) => isAllowedOrigin(origin, host, config.allowedOrigins),
+ *   isAllowedOrigin: (origin, host) => hostPolicy.allowsOrigin(origin, host), // http/host-policy.ts
  *   manager,
  * })
  */

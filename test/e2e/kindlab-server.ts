@@ -12,13 +12,18 @@ export interface ServerHandle {
   stop(signal?: NodeJS.Signals): Promise<void>
 }
 
-export async function startKindlab(dataDir: string, extraArgs: string[] = [], port = 0): Promise<ServerHandle> {
+export async function startKindlab(
+  dataDir: string,
+  extraArgs: string[] = [],
+  port = 0,
+  env: Record<string, string> = {},
+): Promise<ServerHandle> {
   const child = spawn(
     'node',
     ['bin/kindlab.js', 'serve', '--offline', '--port', String(port), '--data', dataDir, ...extraArgs],
     {
       cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'warn', NO_COLOR: '1' },
+      env: { ...process.env, LOG_LEVEL: 'warn', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )

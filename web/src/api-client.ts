@@ -31,10 +31,7 @@ async function call<T>(method: string, path: string, body?: unknown, token?: str
   if (token) {
     headers['authorization'] = `Bearer ${token}`
   }
-  const access = sessionStorage.getItem('kindlab.access')
-  if (access) {
-    headers['x-kindlab-access'] = access
-  }
+  Object.assign(headers, accessHeaders())
   let res: Response
   try {
     res = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
@@ -59,12 +56,26 @@ async function call<T>(method: string, path: string, body?: unknown, token?: str
   return data as T
 }
 
-/** Takes an access token from the URL fragment (#access=...) once, for servers beyond localhost. */
+const accessKey = 'kindlab.access'
+
+/** The server's access token for the calls that start a session (join, sign-in), if it has one. */
+export function accessHeaders(): Record<string, string> {
+  const access = sessionStorage.getItem(accessKey)
+  return access ? { 'x-kindlab-access': access } : {}
+}
+
+/**
+ * Takes an access token from the URL fragment (#access=... or #t=...&access=...) once, for servers
+ * with KINDLAB_ACCESS_TOKEN, and leaves the rest of the fragment (a trainee's join token) in place.
+ */
 export function captureAccessToken(): void {
-  const match = /access=([^&]+)/.exec(location.hash)
-  if (match?.[1]) {
-    sessionStorage.setItem('kindlab.access', decodeURIComponent(match[1]))
-    history.replaceState(null, '', location.pathname + location.search)
+  const params = new URLSearchParams(location.hash.slice(1))
+  const access = params.get('access')
+  if (access) {
+    sessionStorage.setItem(accessKey, access)
+    params.delete('access')
+    const rest = params.toString()
+    history.replaceState(null, '', location.pathname + location.search + (rest ? `#${rest}` : ''))
   }
 }
 

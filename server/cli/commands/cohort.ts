@@ -42,7 +42,10 @@ export function registerCohort(program: Command): void {
     cohort
       .command('handout')
       .argument('<cohort>')
-      .option('--url <base>', 'the server address trainees open', 'http://127.0.0.1:4280')
+      .option(
+        '--url <base>',
+        'the server address trainees open (default: KINDLAB_PUBLIC_URL, else http://127.0.0.1:4280)',
+      )
       .description('print every join link and host name'),
   ).action(run('handout'))
   common(

@@ -10,6 +10,8 @@ export interface CohortRouteDeps {
   cohorts: Cohorts
   sessions: SessionService
   limits: { join: RateLimiter; login: RateLimiter; check: RateLimiter }
+  /** What handouts print: the public address (else the request's Host) and the access token. */
+  links?: { publicUrl?: string; accessToken?: string }
 }
 
 /** The instructor behind the request's bearer token; trainee tokens get 403, none 401. */

@@ -61,7 +61,12 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
   )
 
   app.get('/cohorts/:id/handout', { schema: { params: cohortParams } }, async (request) =>
-    cohorts.service.handout(id(request), `${request.protocol}://${request.headers.host ?? 'localhost'}`),
+    cohorts.service.handout(
+      id(request),
+      // The Host was checked against the allowed names before any route ran (http/access-guard.ts).
+      deps.links?.publicUrl ?? `${request.protocol}://${request.headers.host ?? 'localhost'}`,
+      deps.links?.accessToken,
+    ),
   )
 
   app.get('/cohorts/:id/plan', { schema: { params: cohortParams } }, async (request) => {

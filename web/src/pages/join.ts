@@ -1,14 +1,14 @@
 // The join page (`/join/<cohort>`): a personal link (#t=...) joins at once; otherwise the trainee
 // types the class code and their name. The session token is kept like a solo learner's, and the
 // lab opens with the trainee's own variables (TRAINEE_DOMAIN, ...).
-import { ApiError } from '../api-client.ts'
+import { accessHeaders, ApiError } from '../api-client.ts'
 import { byId, h } from '../dom.ts'
 import type { JoinResultDto } from '../../../server/protocol/cohort-dto.ts'
 
 async function join(body: Record<string, string>): Promise<JoinResultDto> {
   const res = await fetch('/api/join', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...accessHeaders() },
     body: JSON.stringify(body),
   })
   const data = (await res.json().catch(() => ({}))) as JoinResultDto & {

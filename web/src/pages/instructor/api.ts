@@ -1,6 +1,6 @@
 // The instructor's calls to the cohort API, with the instructor session token kept in this tab
 // (sessionStorage). Errors come back as ApiError with the server's code, sentence and hint.
-import { ApiError } from '../../api-client.ts'
+import { accessHeaders, ApiError } from '../../api-client.ts'
 import type {
   CohortDetailDto,
   CohortSummaryDto,
@@ -22,7 +22,7 @@ export const instructorToken = {
 }
 
 async function request(method: string, path: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { ...accessHeaders() }
   const token = instructorToken.get()
   if (token) {
     headers['authorization'] = `Bearer ${token}`

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from './config.ts'
+
+const base = { KINDLAB_LABS_DIR: '/labs', KINDLAB_DATA_DIR: '/data' }
+
+describe('loadConfig: serving beyond this machine', () => {
+  it('reads the public URL from KINDLAB_PUBLIC_URL or the flag, as an origin', () => {
+    expect(loadConfig({ ...base, KINDLAB_PUBLIC_URL: 'https://Kindlab.Class.Example/' }).publicUrl).toBe(
+      'https://kindlab.class.example',
+    )
+    expect(loadConfig(base, { publicUrl: 'http://10.0.0.5:4280' }).publicUrl).toBe('http://10.0.0.5:4280')
+    expect(loadConfig(base).publicUrl).toBeUndefined()
+  })
+
+  it.each([
+    'kindlab.class.example',
+    'ftp://x.example',
+    'https://u:p@x.example',
+    'https://x.example/kindlab',
+    'https://x.example/?a=1',
+  ])('refuses the public URL %s', (publicUrl) => {
+    expect(() => loadConfig(base, { publicUrl })).toThrow(expect.objectContaining({ code: 'LAB_ERR_CONFIG_INVALID' }))
+  })
+
+  it('needs an access token to listen beyond loopback', () => {
+    expect(() => loadConfig({ ...base, KINDLAB_HOST: '0.0.0.0' })).toThrow(/needs an access token/)
+    // a name that merely starts like a loopback address is not one
+    expect(() => loadConfig({ ...base, KINDLAB_HOST: '127.0.0.1.nip.example' })).toThrow(/needs an access token/)
+    expect(loadConfig({ ...base, KINDLAB_HOST: '127.0.0.2' }).host).toBe('127.0.0.2')
+    expect(loadConfig({ ...base, KINDLAB_HOST: '0.0.0.0', KINDLAB_ACCESS_TOKEN: '0123456789abcdef' }).host).toBe(
+      '0.0.0.0',
+    )
+  })
+})
