@@ -2,7 +2,6 @@
 // With an access token set, creating a session needs it (checked for every entry point in
 // http/access-guard.ts, before this route runs).
 import type { FastifyPluginAsync } from 'fastify'
-import { AppError } from '../../errors.ts'
 import { displayNameSchema, parseDisplayName } from '../display-name.ts'
 import type { SessionDto } from '../../protocol/api-dto.ts'
 import { bearerToken, type SessionService } from '../../services/session-service.ts'
