@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { GATEWAY_RULE, VIRTUALSERVICE_RULE, planHostPolicy } from './host-policy.ts'
 import {
   ANNOTATION_DOMAIN,
+  ANNOTATION_TCP_PORT,
   COHORT_NAME_PATTERN,
   DOMAIN_PATTERN,
   LABEL_COHORT,
@@ -11,6 +12,7 @@ import {
   traineeHosts,
   traineeId,
   traineeNamespace,
+  traineeTcpPort,
 } from './names.ts'
 import { planCohortShared, planNamespaceCohort, planTrainee } from './namespace-plan.ts'
 
@@ -52,6 +54,41 @@ describe('namespace plan', () => {
       'app.kubernetes.io/managed-by': 'kindlab',
     })
     expect(ns?.metadata.annotations?.[ANNOTATION_DOMAIN]).toBe('trainee07.istio-class.example')
+  })
+
+  it('enforces Pod Security baseline (restricted as warn and audit) and hands out the TCP port 20000 + slot', () => {
+    const ns = plan.objects[0]
+    expect(ns?.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    })
+    expect(ns?.metadata.annotations?.[ANNOTATION_TCP_PORT]).toBe('20007')
+    expect(traineeTcpPort('trainee042')).toBe(20_042)
+    const pod = byKind('Pod')[0] as { spec: { containers: Array<{ env: object[] }> } } | undefined
+    expect(pod?.spec.containers[0]?.env).toContainEqual({ name: 'TRAINEE_TCP_PORT', value: '20007' })
+  })
+
+  it('gives the trainee no kind that points traffic elsewhere, nor volumes or policies', () => {
+    const role = byKind('Role').find((r) => r.metadata.namespace === plan.namespace)
+    const rules = (role?.['rules'] ?? []) as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>
+    const writable = rules.filter((r) => r.verbs.includes('create')).flatMap((r) => r.resources)
+    expect(writable.sort()).toEqual(
+      [
+        'configmaps',
+        'deployments',
+        'destinationrules',
+        'gateways',
+        'pods',
+        'pods/exec',
+        'pods/log',
+        'pods/portforward',
+        'secrets',
+        'services',
+        'virtualservices',
+      ].sort(),
+    )
+    expect(rules.flatMap((r) => r.resources)).not.toContain('*')
   })
 
   it('fences the namespace and gives the trainee an identity limited to it', () => {
@@ -183,12 +220,16 @@ describe('namespace plan', () => {
     for (const o of [...whole.shared, ...whole.trainees.flatMap((t) => t.objects)]) {
       expect(o.metadata.labels?.[LABEL_COHORT], `${o.kind} ${o.metadata.name}`).toBe('istio-class')
     }
-    expect(planCohortShared(cohort).map((o) => o.kind)).toEqual([
-      'ValidatingAdmissionPolicy',
-      'ValidatingAdmissionPolicyBinding',
-      'ClusterRole',
-      'Role',
-      'Role',
+    expect(planCohortShared(cohort).map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([
+      'ValidatingAdmissionPolicy kindlab-istio-class-hosts',
+      'ValidatingAdmissionPolicyBinding kindlab-istio-class-hosts',
+      'ValidatingAdmissionPolicy kindlab-istio-class-routes',
+      'ValidatingAdmissionPolicyBinding kindlab-istio-class-routes',
+      'ValidatingAdmissionPolicy kindlab-istio-class-kinds',
+      'ValidatingAdmissionPolicyBinding kindlab-istio-class-kinds',
+      'ClusterRole kindlab-istio-class-trainee-read',
+      'Role kindlab-istio-class-ingress-read',
+      'Role kindlab-istio-class-shop-read',
     ])
   })
 })
