@@ -8,14 +8,7 @@
 // Istio CNI, and every step's solution that lands in the trainee's namespace.
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import {
-  ApiException,
-  KubernetesObjectApi,
-  RbacAuthorizationV1Api,
-  CoreV1Api,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node'
+import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { loadLabs, type Lab } from '../../../server/labs/load-labs.ts'
@@ -23,31 +16,7 @@ import { resolveVariables, substituteVariables } from '../../../server/labs/vari
 import { traineeDomain, traineeNamespace, traineeTcpPort } from '../../../server/cohorts/plan/names.ts'
 import { packageRoot } from '../../../server/paths.ts'
 import { eventually, kubeConfig } from '../cluster-client.ts'
-import { backend, cohortName, ensureClassNamespaces, serviceAccountConfig } from './helpers.ts'
-
-type Outcome = { admitted: true } | { admitted: false; code: number; message: string }
-
-/** Creates `object` as `kc` with dry-run (the whole admission chain runs, nothing is stored). */
-async function attempt(kc: KubeConfig, object: KubernetesObject): Promise<Outcome> {
-  try {
-    await KubernetesObjectApi.makeApiClient(kc).create(object, undefined, 'All')
-    return { admitted: true }
-  } catch (err) {
-    if (!(err instanceof ApiException)) {
-      throw err
-    }
-    const body = String((err as ApiException<string>).body)
-    const message = (() => {
-      try {
-        const parsed = (JSON.parse(body) as { message?: unknown }).message
-        return typeof parsed === 'string' ? parsed : body
-      } catch {
-        return body
-      }
-    })()
-    return { admitted: false, code: err.code, message }
-  }
-}
+import { attempt, backend, cohortName, ensureClassNamespaces, serviceAccountConfig } from './helpers.ts'
 
 const image = 'registry.k8s.io/pause:3.10'
 const pod = (namespace: string, name: string, spec: object): KubernetesObject =>
