@@ -1,6 +1,7 @@
 // The pure planners: names, labels and the objects of one trainee, and the admission policy's
 // CEL (the cluster-mode plan is tested in cluster-plan.test.ts).
 import { describe, expect, it } from 'vitest'
+import { gatewayPortManager, planGatewayPort } from './gateway-port.ts'
 import { GATEWAY_RULE, VIRTUALSERVICE_RULE, planHostPolicy } from './host-policy.ts'
 import {
   ANNOTATION_DOMAIN,
@@ -250,5 +251,25 @@ describe('host policy', () => {
     expect(GATEWAY_RULE).toContain("h.substring(h.indexOf('/') + 1)")
     expect(GATEWAY_RULE).not.toContain('svc.cluster.local')
     expect(VIRTUALSERVICE_RULE).toContain("'.' + request.namespace + '.svc.cluster.local'")
+  })
+})
+
+describe('gateway TCP port', () => {
+  it("is the trainee's port under a field manager of its own, named for Istio's TCP protocol", () => {
+    const gw = { namespace: 'istio-system', service: 'istio-ingressgateway' }
+    expect(planGatewayPort(cohort, 'trainee07', gw)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
+      spec: { ports: [{ name: 'tcp-istio-class-trainee07', port: 20_007, targetPort: 20_007, protocol: 'TCP' }] },
+    })
+    expect(gatewayPortManager(cohort, 'trainee07')).toBe('kindlab-istio-class-port-trainee07')
+    // The longest cohort name and a three-digit trainee still give a valid port name (a DNS label).
+    const name = (
+      planGatewayPort({ name: 'a'.repeat(30), domain: 'x.example' }, 'trainee100', gw)['spec'] as {
+        ports: Array<{ name: string }>
+      }
+    ).ports[0]?.name
+    expect(name?.length).toBeLessThanOrEqual(63)
   })
 })

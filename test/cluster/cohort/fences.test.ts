@@ -62,9 +62,27 @@ describe('namespace-mode fences, as the trainee', () => {
   const domainA = traineeDomain(cohort, 'trainee01')
   let asA: KubeConfig
   let lab: Lab
+  let createdGateway = false
+  const gatewayService = { name: 'istio-ingressgateway', namespace: 'istio-system' }
+  const gatewayPorts = async () =>
+    ((await admin.makeApiClient(CoreV1Api).readNamespacedService(gatewayService)).spec?.ports ?? []).map(
+      (p) => `${p.name}:${p.port}`,
+    )
 
   beforeAll(async () => {
     await ensureClassNamespaces(admin)
+    // The class cluster's gateway Service as Istio's install leaves it (the sim has none).
+    const core = admin.makeApiClient(CoreV1Api)
+    if (!(await core.readNamespacedService(gatewayService).catch(() => undefined))) {
+      await core.createNamespacedService({
+        namespace: gatewayService.namespace,
+        body: {
+          metadata: { name: gatewayService.name },
+          spec: { selector: { istio: 'ingressgateway' }, ports: [{ name: 'http2', port: 80, targetPort: 8080 }] },
+        },
+      })
+      createdGateway = true
+    }
     await envs.prepareShared(cohort)
     // The provisioner's own pods (frontend, workspace) must pass the namespace's Pod Security level.
     await Promise.all(['trainee01', 'trainee02'].map((t) => envs.provision(cohort, t)))
@@ -78,6 +96,9 @@ describe('namespace-mode fences, as the trainee', () => {
   }, 240_000)
   afterAll(async () => {
     await envs.teardown(cohort)
+    if (createdGateway) {
+      await admin.makeApiClient(CoreV1Api).deleteNamespacedService(gatewayService)
+    }
   }, 120_000)
 
   const refused = async (object: KubernetesObject, pattern: RegExp, as?: KubeConfig) => {
@@ -251,5 +272,21 @@ describe('namespace-mode fences, as the trainee', () => {
       `07-https/hipster-credential.yaml Secret istio-system/hipster-credential`,
       `09-shared-gateway/public-gateway.yaml Gateway istio-system/public-gateway`,
     ])
+  })
+
+  it("adds each trainee's TCP port to the gateway Service; teardown takes exactly those away", async () => {
+    const before = await gatewayPorts()
+    expect(before).toEqual(
+      expect.arrayContaining([`tcp-${cohort.name}-trainee01:20001`, `tcp-${cohort.name}-trainee02:20002`]),
+    )
+    expect(await envs.leftovers(cohort)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^gateway port of kindlab-.*-port-trainee01 on Service/) as unknown,
+      ]),
+    )
+    await envs.teardown(cohort)
+    const after = await gatewayPorts()
+    expect(after).toEqual(before.filter((p) => !p.startsWith(`tcp-${cohort.name}-`)))
+    expect(after).toContain('http2:80')
   })
 })
