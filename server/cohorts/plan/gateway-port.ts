@@ -16,19 +16,17 @@ export function gatewayPortManagerPrefix(cohort: CohortNames): string {
 }
 
 /** The gateway Service with only the trainee's port (a partial object for server-side apply). */
-export function planGatewayPort(
-  cohort: CohortNames,
-  trainee: string,
-  gateway: { namespace: string; service: string },
-): KubeObject {
+export function planGatewayPort(trainee: string, gateway: { namespace: string; service: string }): KubeObject {
   const port = traineeTcpPort(trainee)
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: gateway.service, namespace: gateway.namespace },
     spec: {
-      // `tcp-` tells Istio the protocol; the name is unique per cohort and trainee (at most 47 characters).
-      ports: [{ name: `tcp-${cohort.name}-${trainee}`, port, targetPort: port, protocol: 'TCP' }],
+      // `tcp-` tells Istio the protocol. The name depends on the port alone: two cohorts on one
+      // cluster hand out the same numbers, and identical values let both managers own the entry
+      // (different names would make the second apply a conflict).
+      ports: [{ name: `tcp-trainee-${port}`, port, targetPort: port, protocol: 'TCP' }],
     },
   }
 }

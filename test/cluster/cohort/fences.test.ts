@@ -274,19 +274,28 @@ describe('namespace-mode fences, as the trainee', () => {
     ])
   })
 
-  it("adds each trainee's TCP port to the gateway Service; teardown takes exactly those away", async () => {
-    const before = await gatewayPorts()
-    expect(before).toEqual(
-      expect.arrayContaining([`tcp-${cohort.name}-trainee01:20001`, `tcp-${cohort.name}-trainee02:20002`]),
-    )
-    expect(await envs.leftovers(cohort)).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^gateway port of kindlab-.*-port-trainee01 on Service/) as unknown,
-      ]),
-    )
-    await envs.teardown(cohort)
-    const after = await gatewayPorts()
-    expect(after).toEqual(before.filter((p) => !p.startsWith(`tcp-${cohort.name}-`)))
-    expect(after).toContain('http2:80')
-  })
+  it(
+    "adds each trainee's TCP port to the gateway Service; teardown takes exactly those away",
+    { timeout: 240_000 },
+    async () => {
+      const before = await gatewayPorts()
+      expect(before).toEqual(expect.arrayContaining(['tcp-trainee-20001:20001', 'tcp-trainee-20002:20002']))
+      expect(await envs.leftovers(cohort)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^gateway port of kindlab-.*-port-trainee01 on Service/) as unknown,
+        ]),
+      )
+      // A second cohort on the cluster hands out the same number: it shares the entry without a
+      // conflict, and its teardown leaves the first cohort's port in place.
+      const second = cohortName('fence2')
+      await envs.prepareShared(second)
+      await envs.provision(second, 'trainee01')
+      await envs.teardown(second)
+      expect(await gatewayPorts()).toEqual(before)
+      await envs.teardown(cohort)
+      const after = await gatewayPorts()
+      expect(after).toEqual(before.filter((p) => !['tcp-trainee-20001:20001', 'tcp-trainee-20002:20002'].includes(p)))
+      expect(after).toContain('http2:80')
+    },
+  )
 })
