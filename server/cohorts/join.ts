@@ -7,7 +7,7 @@ import type { JoinBody, JoinResultDto } from '../protocol/cohort-dto.ts'
 import type { CohortRecord, SeatRecord } from '../store/cohorts-repo.ts'
 import type { CohortServiceDeps } from './cohort-service.ts'
 import { clusterTraineeVars } from './plan/cluster-plan.ts'
-import { traineeDomain, traineeNamespace } from './plan/names.ts'
+import { traineeDomain, traineeNamespace, traineeTcpPort } from './plan/names.ts'
 import { normalizeClassCode, sha256 } from './secrets.ts'
 
 export function createJoiner(deps: CohortServiceDeps) {
@@ -34,6 +34,9 @@ export function createJoiner(deps: CohortServiceDeps) {
             TRAINEE_DOMAIN: traineeDomain(cohort, seat.traineeId),
             TRAINEE_NAMESPACE: traineeNamespace(cohort, seat.traineeId),
             TRAINEE_ID: seat.traineeId,
+            // The one port of the shared gateway their TCP server may use (the route fence refuses
+            // any other). An offline cohort shares no gateway: the lab's default stays.
+            ...(cohort.offline ? {} : { TRAINEE_TCP_PORT: String(traineeTcpPort(seat.traineeId)) }),
             // Labs call the learner's namespace LEARNER_NAMESPACE: for a trainee it is their own.
             LEARNER_NAMESPACE: traineeNamespace(cohort, seat.traineeId),
           }

@@ -51,14 +51,16 @@ export function workloadImages(objects: readonly KubeObject[]): ImageRef[] {
   return out
 }
 
-/** Istio's images for the overlay's hub and tag: istiod (pilot) and every Envoy (proxyv2). */
+/** Istio's images for the overlay's hub and tag: istiod (pilot), every Envoy (proxyv2), the CNI agent when on. */
 export function istioImages(overlay: KubeObject): ImageRef[] {
   const spec = asObj(overlay['spec']) ?? {}
   const hub = typeof spec['hub'] === 'string' ? spec['hub'] : 'docker.io/istio'
   const tag = typeof spec['tag'] === 'string' || typeof spec['tag'] === 'number' ? String(spec['tag']) : 'latest'
+  const cni = asObj(asObj(spec['components'])?.['cni'])?.['enabled'] === true
   return [
     { image: `${hub}/pilot:${tag}`, usedBy: 'istio-system/istiod' },
     { image: `${hub}/proxyv2:${tag}`, usedBy: 'ingress and egress gateways, every sidecar' },
+    ...(cni ? [{ image: `${hub}/install-cni:${tag}`, usedBy: 'the Istio CNI node agent (a DaemonSet)' }] : []),
   ]
 }
 

@@ -61,6 +61,8 @@ describe('the shipped blueprint', () => {
         'redis:alpine',
         'docker.io/istio/pilot:1.31.1',
         'docker.io/istio/proxyv2:1.31.1',
+        // The CNI node agent: injected pods then meet Pod Security baseline (no NET_ADMIN).
+        'docker.io/istio/install-cni:1.31.1',
         'quay.io/kiali/kiali:v2.31',
       ]),
     )

@@ -9,6 +9,9 @@ import { httpCheck } from '../../server/checks/kinds/grader/http.ts'
 import { resourceCheck } from '../../server/checks/kinds/grader/resource.ts'
 import { routeCheck } from '../../server/checks/kinds/grader/route.ts'
 import { tcpCheck } from '../../server/checks/kinds/grader/tcp.ts'
+import { checkKinds } from '../../server/checks/registry.ts'
+import { runChecks } from '../../server/checks/run-checks.ts'
+import { resolveCheck } from '../../server/labs/variables.ts'
 import { weightsCheck } from '../../server/checks/kinds/grader/weights.ts'
 import type { HttpProbeRequest, HttpProbeResult, LiveCluster } from '../../server/checks/live-services.ts'
 import type { CheckContext, CheckKind } from '../../server/checks/types.ts'
@@ -182,6 +185,31 @@ describe('grader kinds on a live cluster', () => {
       fakeCluster(() => upstream('')),
     )
     expect(layers(out)).toEqual({ config: true, envoy: true, traffic: true })
+  })
+
+  it('tcp: the port may be a lab variable (each trainee of a class has their own); it is checked once substituted', async () => {
+    const check = {
+      id: 'redis',
+      kind: 'tcp',
+      port: '$' + '{TRAINEE_TCP_PORT}',
+      expect: { service: 'redis-cart', port: 6379 },
+      send: 'PING\r\n',
+      receive: '^\\+PONG',
+    }
+    const grade = async (vars: Record<string, string>) =>
+      (
+        await runChecks(checkKinds, {
+          checks: [resolveCheck(check, vars)],
+          context: context(fakeCluster(() => upstream(''))),
+          failuresBefore: () => 0,
+        })
+      )[0]
+    const ok = await grade({ TRAINEE_TCP_PORT: '31400' })
+    expect(ok?.passed, ok?.message).toBe(true)
+    expect(ok?.message).toMatch(/TCP to gateway port 31400/)
+    const bad = await grade({ TRAINEE_TCP_PORT: '70000' })
+    expect(bad?.passed).toBe(false)
+    expect(bad?.message).toMatch(/port "70000" is not a port number/)
   })
 
   it('weights: real traffic follows a 90/10 split', async () => {

@@ -22,7 +22,8 @@ export interface ObjectRef {
 
 export interface CohortKube {
   kubeConfig: KubeConfig
-  apply(object: KubeObject): Promise<void>
+  /** Server-side apply as `fieldManager` (default `kindlab`): a manager owns exactly what it last applied. */
+  apply(object: KubeObject, fieldManager?: string): Promise<void>
   /** Deletes; a missing object is not an error. */
   remove(ref: ObjectRef): Promise<void>
   list(apiVersion: string, kind: string, options: { namespace?: string; labelSelector?: string }): Promise<ObjectRef[]>
@@ -49,9 +50,9 @@ export function createCohortKube(kubeConfig: KubeConfig, where = 'the class clus
   const api = KubernetesObjectApi.makeApiClient(kubeConfig)
   return {
     kubeConfig,
-    async apply(object) {
+    async apply(object, fieldManager = FIELD_MANAGER) {
       try {
-        await api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply)
+        await api.patch(object, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
       } catch (err) {
         const m = object.metadata
         throw translateKubeError(

@@ -1,8 +1,12 @@
 // Namespace-mode environments in a real cluster: applies the planner's objects with server-side
 // apply, waits for the workspace pod, and deletes by ownership label (teardown, reset, orphans).
+// Each trainee's TCP port on the shared gateway Service is added and released under a field
+// manager of its own (plan/gateway-port.ts).
 import { AppError } from '../../errors.ts'
 import type { EnvironmentBackend } from '../environments.ts'
 import { LABEL_COHORT, LABEL_MANAGED_BY, LABEL_OWNER, LABEL_TRAINEE, type CohortNames } from '../plan/names.ts'
+import { gatewayPortManager, planGatewayPort, releaseGatewayPort } from '../plan/gateway-port.ts'
+import { cohortPrefix } from '../plan/names.ts'
 import { planCohortShared, planTrainee } from '../plan/namespace-plan.ts'
 import type { ApiServerEndpoints, KubeObject, NamespacePlanOptions } from '../plan/types.ts'
 import type { CohortKube, ObjectRef } from './kube-client.ts'
@@ -14,6 +18,8 @@ export interface KubeEnvironmentOptions extends NamespacePlanOptions {
   waitForWorkspace?: boolean
   /** This installation's id: labelled on every object; only such objects count as its orphans. */
   owner?: string
+  /** The ingress gateway Service (in `istioNamespace`) that gets each trainee's TCP port. @default 'istio-ingressgateway' */
+  gatewayService?: string
 }
 
 const CLUSTER_SCOPED: Array<[string, string]> = [
@@ -37,6 +43,23 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
     `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}=${cohort.name}${trainee ? `,${LABEL_TRAINEE}=${trainee}` : ''}`
   const owned = (cohort: CohortNames): CohortNames => (options.owner ? { ...cohort, owner: options.owner } : cohort)
   const anyCohort = `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}${options.owner ? `,${LABEL_OWNER}=${options.owner}` : ''}`
+  const gateway = { namespace: istioNs, service: options.gatewayService ?? 'istio-ingressgateway' }
+  const gatewayRef = { apiVersion: 'v1', kind: 'Service', name: gateway.service, namespace: gateway.namespace }
+
+  /** The port managers of `cohort` (or of one trainee) on the gateway Service, if it exists. */
+  async function portManagers(cohort: CohortNames, trainee?: string): Promise<string[]> {
+    const svc = (await kube.read(gatewayRef)) as
+      { metadata?: { managedFields?: Array<{ manager?: string }> } } | undefined
+    const mine = new RegExp(`^${cohortPrefix(cohort)}-port-trainee\\d{2,3}$`)
+    const managers = (svc?.metadata?.managedFields ?? []).flatMap((f) => (f.manager ? [f.manager] : []))
+    return [...new Set(managers)].filter((m) => (trainee ? m === gatewayPortManager(cohort, trainee) : mine.test(m)))
+  }
+  /** Takes the ports of `cohort` (or of one trainee) off the gateway Service again. */
+  async function releasePorts(cohort: CohortNames, trainee?: string): Promise<void> {
+    for (const manager of await portManagers(cohort, trainee)) {
+      await kube.apply(releaseGatewayPort(gateway), manager)
+    }
+  }
 
   /**
    * Where pods reach the API server, for the workspace pod's egress policy: the `kubernetes`
@@ -138,6 +161,10 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
       const pod = rest.filter((o) => o.kind === 'Pod')
       await Promise.all(rest.filter((o) => o.kind !== 'Pod').map((o) => kube.apply(o)))
       await Promise.all(pod.map((o) => applyPod(o)))
+      // The lab's TCP step: the trainee's port on the gateway Service (a cluster without Istio has none).
+      if (await kube.read(gatewayRef)) {
+        await kube.apply(planGatewayPort(traineeId, gateway), gatewayPortManager(cohort, traineeId))
+      }
       if (options.waitForWorkspace ?? true) {
         await waitForPod(plan.namespace)
       }
@@ -147,6 +174,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
       const ref = { apiVersion: 'v1', kind: 'Namespace', name: plan.namespace }
       await kube.remove(ref)
       await deleteOutside(cohort, traineeId)
+      await releasePorts(cohort, traineeId)
       // The same namespace is rebuilt next: wait until the old one is really gone.
       const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000)
       while ((await kube.read(ref)) && Date.now() < deadline) {
@@ -157,6 +185,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
       const namespaces = await kube.list('v1', 'Namespace', { labelSelector: selector(cohort) })
       await Promise.all(namespaces.map((r) => kube.remove(r)))
       await deleteOutside(cohort)
+      await releasePorts(cohort)
     },
     async leftovers(cohort) {
       const sel = selector(cohort)
@@ -171,7 +200,8 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
           found.push(...(await kube.list(apiVersion, kind, { namespace: ns, labelSelector: sel })))
         }
       }
-      return found.map(show)
+      const ports = (await portManagers(cohort)).map((m) => `gateway port of ${m} on ${show(gatewayRef)}`)
+      return [...found.map(show), ...ports]
     },
     async cohortsInCluster() {
       const namespaces = await kube.list('v1', 'Namespace', { labelSelector: anyCohort })

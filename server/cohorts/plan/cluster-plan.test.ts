@@ -16,10 +16,9 @@ import {
   parseTraineeClusterName,
   planClusterCohort,
   planTraineeCluster,
-  slotOfTrainee,
   traineeClusterName,
 } from './cluster-plan.ts'
-import { LABEL_COHORT, traineeId } from './names.ts'
+import { LABEL_COHORT, slotOfTrainee, traineeId } from './names.ts'
 
 const bp = await loadBlueprint()
 const cohort = { name: 'istio-class', domain: 'istio-class.example' }
@@ -118,15 +117,31 @@ describe("a trainee's cluster plan", () => {
     ])
   })
 
-  it('starts a workspace pod that administers only the trainee’s own cluster, with the trainee’s variables', () => {
+  it('starts a workspace pod with a namespace-scoped identity (not cluster-admin) and the trainee’s variables', () => {
     const step = t.plan.steps.find((s) => s.id === 'workspace')
     const objects = step?.action === 'apply' ? step.objects : []
     expect(objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
       `Namespace /${CLUSTER_WORKSPACE_NAMESPACE}`,
+      `Namespace /${bp.app.namespace}`,
       `ServiceAccount ${CLUSTER_WORKSPACE_NAMESPACE}/trainee`,
-      'ClusterRoleBinding /kindlab-trainee-admin',
+      'ClusterRole /kindlab-trainee-istio-read',
+      'ClusterRoleBinding /kindlab-trainee-view',
+      'ClusterRoleBinding /kindlab-trainee-istio-read',
+      `Role ${bp.app.namespace}/kindlab-trainee`,
+      `RoleBinding ${bp.app.namespace}/kindlab-trainee`,
+      `Role ${bp.istio.namespace}/kindlab-trainee-gateway`,
+      `RoleBinding ${bp.istio.namespace}/kindlab-trainee-gateway`,
+      'ValidatingAdmissionPolicy /kindlab-trainee-gateway-secrets',
+      'ValidatingAdmissionPolicyBinding /kindlab-trainee-gateway-secrets',
       `Deployment ${CLUSTER_WORKSPACE_NAMESPACE}/workspace`,
     ])
+    expect(JSON.stringify(objects)).not.toContain('cluster-admin')
+    // The shop's namespace keeps the blueprint's labels (same field manager) and gains the level.
+    const shopNs = objects[1]
+    expect(shopNs?.metadata.labels).toMatchObject({
+      'istio-injection': 'enabled',
+      'pod-security.kubernetes.io/enforce': 'baseline',
+    })
     const deployment = objects.at(-1) as unknown as {
       spec: { selector: { matchLabels: object }; template: { metadata: { labels: object }; spec: object } }
     }
@@ -140,6 +155,7 @@ describe("a trainee's cluster plan", () => {
       TRAINEE_ID: 'trainee02',
       TRAINEE_CLUSTER: 'kl-istio-class-trainee02',
       TRAINEE_NAMESPACE: CLUSTER_WORKSPACE_NAMESPACE,
+      TRAINEE_TCP_PORT: '6379',
       LEARNER_NAMESPACE: bp.app.namespace,
     })
   })

@@ -7,8 +7,10 @@ import { join } from 'node:path'
 import type { Blueprint } from '../../provision/blueprint.ts'
 import { gatewayPortRoutes, shiftHostPorts } from '../../provision/blueprint-facts.ts'
 import { planUp, type Plan, type PlanStep } from '../../provision/plan.ts'
+import { planClusterTraineeRbac, planGatewaySecretPolicy } from './cluster-rbac.ts'
 import { planWorkspacePod, WORKSPACE_APP_LABEL } from './fences.ts'
-import { LABEL_ROLE, traineeDomain, traineeLabels, type CohortNames } from './names.ts'
+import { LABEL_ROLE, slotOfTrainee, traineeDomain, traineeLabels, type CohortNames } from './names.ts'
+import { POD_SECURITY_LABELS } from './pod-security.ts'
 import { DEFAULT_WORKSPACE_IMAGE, type KubeObject } from './types.ts'
 
 /** Beyond this many trainees one laptop cannot hold a kind cluster each. */
@@ -29,19 +31,12 @@ const SLOTS_PER_BLOCK = 10
 
 /** The namespace of the workspace pod inside a trainee's own cluster. */
 export const CLUSTER_WORKSPACE_NAMESPACE = 'kindlab-workspace'
-/** The trainee's ServiceAccount there: cluster-admin of their own cluster. */
+/** The trainee's ServiceAccount there: the namespace-mode Role in the shop's namespace (cluster-rbac.ts). */
 export const CLUSTER_WORKSPACE_ACCOUNT = 'trainee'
+/** The gateway Service's TCP port of the lab's TCP step (clusters/istio/overlay.yaml `tcp-redis`). */
+export const BLUEPRINT_TCP_PORT = 6379
 /** Where `kindlab up` deploys the shop (clusters/blueprint.yaml app.namespace; a test keeps them equal). */
 export const BLUEPRINT_SHOP_NAMESPACE = 'hipster'
-
-/** The slot number in a trainee id (`trainee07` → 7). */
-export function slotOfTrainee(traineeId: string): number {
-  const match = /^trainee(\d{2,3})$/.exec(traineeId)
-  if (!match?.[1]) {
-    throw new Error(`"${traineeId}" is not a trainee id`)
-  }
-  return Number(match[1])
-}
 
 /** `kl-<cohort>-<trainee>`: at most 43 characters for valid cohort names, within kind's 50. */
 export function traineeClusterName(cohort: CohortNames, traineeId: string): string {
@@ -121,6 +116,8 @@ export function clusterTraineeVars(
     TRAINEE_CLUSTER: traineeClusterName(cohort, traineeId),
     // The workspace pod's namespace in the trainee's own cluster (the terminal opens it).
     TRAINEE_NAMESPACE: CLUSTER_WORKSPACE_NAMESPACE,
+    // Their own gateway: the TCP step uses the port the blueprint's gateway Service forwards.
+    TRAINEE_TCP_PORT: String(BLUEPRINT_TCP_PORT),
     // The whole shop runs in their cluster, where `kindlab up` puts it.
     LEARNER_NAMESPACE: shopNamespace,
   }
@@ -130,30 +127,34 @@ export function clusterTraineeVars(
 export const CLUSTER_WORKSPACE_SELECTOR = { app: WORKSPACE_APP_LABEL }
 
 /**
- * The trainee's workspace in their own cluster: a namespace, a cluster-admin identity, and the
- * workspace as a one-replica Deployment (the plan's `ready` step waits for it like for the shop,
- * and a deleted pod comes back).
+ * The trainee's workspace in their own cluster: a namespace, an identity limited to the shop's
+ * namespace (not cluster-admin: cluster-rbac.ts says why), Pod Security `baseline` where the
+ * trainee can make pods, and the workspace as a one-replica Deployment (the plan's `ready` step
+ * waits for it like for the shop, and a deleted pod comes back).
  */
 export function planClusterWorkspace(
   cohort: CohortNames,
   traineeId: string,
   image: string,
   vars: Record<string, string>,
+  cluster: { shopNamespace: KubeObject; istioNamespace: string },
 ): KubeObject[] {
   const labels = traineeLabels(cohort, traineeId)
   const ns = CLUSTER_WORKSPACE_NAMESPACE
   const pod = planWorkspacePod(ns, labels, image, CLUSTER_WORKSPACE_ACCOUNT, vars)
+  const shop = cluster.shopNamespace
+  const names = { workspaceNamespace: ns, shopNamespace: shop.metadata.name, istioNamespace: cluster.istioNamespace }
   return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...labels, [LABEL_ROLE]: 'workspace' } } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: CLUSTER_WORKSPACE_ACCOUNT, namespace: ns, labels } },
     {
-      // The cluster is the trainee's alone: they administer all of it, as a solo learner does.
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: 'kindlab-trainee-admin', labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-      subjects: [{ kind: 'ServiceAccount', name: CLUSTER_WORKSPACE_ACCOUNT, namespace: ns }],
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns, labels: { ...labels, ...POD_SECURITY_LABELS, [LABEL_ROLE]: 'workspace' } },
     },
+    // The shop's namespace as the blueprint applies it (same field manager, so no label is lost) plus the level.
+    { ...shop, metadata: { ...shop.metadata, labels: { ...shop.metadata.labels, ...labels, ...POD_SECURITY_LABELS } } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: CLUSTER_WORKSPACE_ACCOUNT, namespace: ns, labels } },
+    ...planClusterTraineeRbac(names, labels),
+    ...planGatewaySecretPolicy(names, labels),
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -165,6 +166,14 @@ export function planClusterWorkspace(
       },
     },
   ]
+}
+
+/** The blueprint's Namespace object of the shop (`kindlab up` applies it in the app step). */
+function shopNamespaceOf(bp: Blueprint): KubeObject {
+  const found = bp.app.manifests
+    .flatMap((f) => f.objects)
+    .find((o) => o.kind === 'Namespace' && o.metadata.name === bp.app.namespace)
+  return found ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: bp.app.namespace } }
 }
 
 export interface TraineeClusterOptions {
@@ -219,7 +228,10 @@ export function planTraineeCluster(
     id: 'workspace',
     action: 'apply',
     title: 'Start the trainee workspace pod (kubectl, istioctl, curl)',
-    objects: planClusterWorkspace(cohort, traineeId, options.workspaceImage ?? DEFAULT_WORKSPACE_IMAGE, vars),
+    objects: planClusterWorkspace(cohort, traineeId, options.workspaceImage ?? DEFAULT_WORKSPACE_IMAGE, vars, {
+      shopNamespace: shopNamespaceOf(bp),
+      istioNamespace: bp.istio.namespace,
+    }),
   }
   // The workspace goes in before the final wait, which then waits for it too.
   const steps = plan.steps.flatMap((step): PlanStep[] => {

@@ -138,7 +138,14 @@ export function planWorkspacePod(
           workingDir: '/home/trainee',
           env: Object.entries(vars).map(([name, value]) => ({ name, value })),
           resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-          securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 1000 },
+          // Meets Pod Security `restricted`, one level above what the namespace enforces.
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            capabilities: { drop: ['ALL'] },
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
         },
       ],
     },

@@ -9,7 +9,7 @@ import type { KubeObject } from './types.ts'
 const inDomain = (x: string): string => `(${x} == variables.domain || ${x}.endsWith('.' + variables.domain))`
 
 /** CEL: `x` names a service of the trainee's own namespace (short or qualified). */
-const ownService = (x: string): string =>
+export const ownService = (x: string): string =>
   `((!${x}.contains('.') && ${x} != '*') || ${x}.endsWith('.' + request.namespace + '.svc.cluster.local') || ${x}.endsWith('.' + request.namespace + '.svc'))`
 
 /** Gateway hosts may carry a `namespace/` prefix; only the DNS part counts. */

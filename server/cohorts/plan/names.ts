@@ -11,6 +11,8 @@ export const LABEL_ROLE = 'kindlab.dev/role'
 export const LABEL_OWNER = 'kindlab.dev/owner'
 /** Namespace annotation the admission policy reads the trainee's host suffix from. */
 export const ANNOTATION_DOMAIN = 'kindlab.dev/trainee-domain'
+/** Namespace annotation the route fence reads the trainee's own gateway TCP port from. */
+export const ANNOTATION_TCP_PORT = 'kindlab.dev/trainee-tcp-port'
 export const FIELD_MANAGER = 'kindlab'
 
 /** A cohort name: a DNS label short enough to prefix namespaces (`kl-<name>-traineeNN`). */
@@ -39,6 +41,28 @@ export function traineeDomain(cohort: CohortNames, trainee: string): string {
 
 export function traineeNamespace(cohort: CohortNames, trainee: string): string {
   return `kl-${cohort.name}-${trainee}`
+}
+
+/**
+ * The first per-trainee TCP port on the shared ingress gateway: trainee N gets BASE + N. It is
+ * clear of the gateway Service's ports and their target ports (15021, 80/8080, 443/8443, 6379,
+ * 31400, 15443) and of Envoy's own 15000-15099, so no trainee's TCP server lands on a listener
+ * another server uses.
+ */
+export const TRAINEE_TCP_PORT_BASE = 20_000
+
+/** The slot number in a trainee id (`trainee07` → 7). */
+export function slotOfTrainee(traineeId: string): number {
+  const match = /^trainee(\d{2,3})$/.exec(traineeId)
+  if (!match?.[1]) {
+    throw new Error(`"${traineeId}" is not a trainee id`)
+  }
+  return Number(match[1])
+}
+
+/** The one gateway port a namespace-mode trainee may open a TCP server on (the lab's TCP step). */
+export function traineeTcpPort(trainee: string): number {
+  return TRAINEE_TCP_PORT_BASE + slotOfTrainee(trainee)
 }
 
 /** The host names a trainee's handout lists (the shop's frontend through the ingress gateway). */

@@ -1,16 +1,21 @@
-// Pure: the namespace-mode plan of a cohort: per trainee a namespace (istio-injection, ownership
-// labels, the domain annotation the admission policy reads), their frontend, fences, identity
-// and workspace pod; once per cohort the host policy and the shared read-only roles.
+// Pure: the namespace-mode plan of a cohort: per trainee a namespace (istio-injection, Pod Security
+// `baseline`, ownership labels, the domain and TCP-port annotations the admission policies read),
+// their frontend, fences, identity and workspace pod; once per cohort the host policy, the route
+// fence and the shared read-only roles.
 import { planFences, planWorkspacePod } from './fences.ts'
 import { planHostPolicy } from './host-policy.ts'
 import {
   ANNOTATION_DOMAIN,
+  ANNOTATION_TCP_PORT,
   LABEL_ROLE,
   traineeDomain,
   traineeLabels,
   traineeNamespace,
+  traineeTcpPort,
   type CohortNames,
 } from './names.ts'
+import { POD_SECURITY_LABELS } from './pod-security.ts'
+import { dashboardDestinations, planRouteFence } from './route-fence.ts'
 import { planSharedRoles, planTraineeRbac, TRAINEE_SERVICE_ACCOUNT } from './rbac.ts'
 import { planShop } from './shop.ts'
 import {
@@ -36,7 +41,14 @@ function resolved(
 /** Objects shared by the cohort's trainees, applied before any trainee's. */
 export function planCohortShared(cohort: CohortNames, options: NamespacePlanOptions = {}): KubeObject[] {
   const o = resolved(options)
-  return [...planHostPolicy(cohort), ...planSharedRoles(cohort, o.istioNamespace, o.shopNamespace)]
+  return [
+    ...planHostPolicy(cohort),
+    ...planRouteFence(cohort, {
+      shopNamespace: o.shopNamespace,
+      sharedDestinations: dashboardDestinations(o.istioNamespace),
+    }),
+    ...planSharedRoles(cohort, o.istioNamespace, o.shopNamespace),
+  ]
 }
 
 /** One trainee's objects, in apply order (the namespace first). */
@@ -45,16 +57,17 @@ export function planTrainee(cohort: CohortNames, trainee: string, options: Names
   const namespace = traineeNamespace(cohort, trainee)
   const domain = traineeDomain(cohort, trainee)
   const labels = traineeLabels(cohort, trainee)
+  const tcpPort = String(traineeTcpPort(trainee))
   const ns: KubeObject = {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
       name: namespace,
-      labels: { ...labels, [LABEL_ROLE]: 'trainee', 'istio-injection': 'enabled' },
-      annotations: { [ANNOTATION_DOMAIN]: domain },
+      labels: { ...labels, ...POD_SECURITY_LABELS, [LABEL_ROLE]: 'trainee', 'istio-injection': 'enabled' },
+      annotations: { [ANNOTATION_DOMAIN]: domain, [ANNOTATION_TCP_PORT]: tcpPort },
     },
   }
-  const vars = { TRAINEE_DOMAIN: domain, TRAINEE_NAMESPACE: namespace }
+  const vars = { TRAINEE_DOMAIN: domain, TRAINEE_NAMESPACE: namespace, TRAINEE_TCP_PORT: tcpPort }
   return {
     traineeId: trainee,
     namespace,

@@ -1,9 +1,11 @@
 // The pure planners: names, labels and the objects of one trainee, and the admission policy's
 // CEL (the cluster-mode plan is tested in cluster-plan.test.ts).
 import { describe, expect, it } from 'vitest'
+import { gatewayPortManager, planGatewayPort } from './gateway-port.ts'
 import { GATEWAY_RULE, VIRTUALSERVICE_RULE, planHostPolicy } from './host-policy.ts'
 import {
   ANNOTATION_DOMAIN,
+  ANNOTATION_TCP_PORT,
   COHORT_NAME_PATTERN,
   DOMAIN_PATTERN,
   LABEL_COHORT,
@@ -11,6 +13,7 @@ import {
   traineeHosts,
   traineeId,
   traineeNamespace,
+  traineeTcpPort,
 } from './names.ts'
 import { planCohortShared, planNamespaceCohort, planTrainee } from './namespace-plan.ts'
 
@@ -52,6 +55,41 @@ describe('namespace plan', () => {
       'app.kubernetes.io/managed-by': 'kindlab',
     })
     expect(ns?.metadata.annotations?.[ANNOTATION_DOMAIN]).toBe('trainee07.istio-class.example')
+  })
+
+  it('enforces Pod Security baseline (restricted as warn and audit) and hands out the TCP port 20000 + slot', () => {
+    const ns = plan.objects[0]
+    expect(ns?.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    })
+    expect(ns?.metadata.annotations?.[ANNOTATION_TCP_PORT]).toBe('20007')
+    expect(traineeTcpPort('trainee042')).toBe(20_042)
+    const pod = byKind('Pod')[0] as { spec: { containers: Array<{ env: object[] }> } } | undefined
+    expect(pod?.spec.containers[0]?.env).toContainEqual({ name: 'TRAINEE_TCP_PORT', value: '20007' })
+  })
+
+  it('gives the trainee no kind that points traffic elsewhere, nor volumes or policies', () => {
+    const role = byKind('Role').find((r) => r.metadata.namespace === plan.namespace)
+    const rules = (role?.['rules'] ?? []) as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>
+    const writable = rules.filter((r) => r.verbs.includes('create')).flatMap((r) => r.resources)
+    expect(writable.sort()).toEqual(
+      [
+        'configmaps',
+        'deployments',
+        'destinationrules',
+        'gateways',
+        'pods',
+        'pods/exec',
+        'pods/log',
+        'pods/portforward',
+        'secrets',
+        'services',
+        'virtualservices',
+      ].sort(),
+    )
+    expect(rules.flatMap((r) => r.resources)).not.toContain('*')
   })
 
   it('fences the namespace and gives the trainee an identity limited to it', () => {
@@ -183,12 +221,16 @@ describe('namespace plan', () => {
     for (const o of [...whole.shared, ...whole.trainees.flatMap((t) => t.objects)]) {
       expect(o.metadata.labels?.[LABEL_COHORT], `${o.kind} ${o.metadata.name}`).toBe('istio-class')
     }
-    expect(planCohortShared(cohort).map((o) => o.kind)).toEqual([
-      'ValidatingAdmissionPolicy',
-      'ValidatingAdmissionPolicyBinding',
-      'ClusterRole',
-      'Role',
-      'Role',
+    expect(planCohortShared(cohort).map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([
+      'ValidatingAdmissionPolicy kindlab-istio-class-hosts',
+      'ValidatingAdmissionPolicyBinding kindlab-istio-class-hosts',
+      'ValidatingAdmissionPolicy kindlab-istio-class-routes',
+      'ValidatingAdmissionPolicyBinding kindlab-istio-class-routes',
+      'ValidatingAdmissionPolicy kindlab-istio-class-kinds',
+      'ValidatingAdmissionPolicyBinding kindlab-istio-class-kinds',
+      'ClusterRole kindlab-istio-class-trainee-read',
+      'Role kindlab-istio-class-ingress-read',
+      'Role kindlab-istio-class-shop-read',
     ])
   })
 })
@@ -209,5 +251,20 @@ describe('host policy', () => {
     expect(GATEWAY_RULE).toContain("h.substring(h.indexOf('/') + 1)")
     expect(GATEWAY_RULE).not.toContain('svc.cluster.local')
     expect(VIRTUALSERVICE_RULE).toContain("'.' + request.namespace + '.svc.cluster.local'")
+  })
+})
+
+describe('gateway TCP port', () => {
+  it("is the trainee's port under a field manager of its own, named for Istio's TCP protocol", () => {
+    const gw = { namespace: 'istio-system', service: 'istio-ingressgateway' }
+    expect(planGatewayPort('trainee07', gw)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
+      spec: { ports: [{ name: 'tcp-trainee-20007', port: 20_007, targetPort: 20_007, protocol: 'TCP' }] },
+    })
+    expect(gatewayPortManager(cohort, 'trainee07')).toBe('kindlab-istio-class-port-trainee07')
+    // Another cohort's trainee07 applies the very same entry under its own manager (shared, no conflict).
+    expect(gatewayPortManager({ name: 'other', domain: 'x.example' }, 'trainee07')).toBe('kindlab-other-port-trainee07')
   })
 })

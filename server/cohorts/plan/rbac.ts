@@ -45,6 +45,34 @@ export function planSharedRoles(cohort: CohortNames, istioNamespace: string, sho
   ]
 }
 
+/**
+ * What a trainee may do in the namespace they work in: exactly what the labs' steps and solutions
+ * write (Pods, Deployments, Services, ConfigMaps, Secrets, Gateways, VirtualServices,
+ * DestinationRules) plus reading what explains their state. Nothing that points traffic
+ * elsewhere (Endpoints, EndpointSlices, ServiceEntries, WorkloadEntries, EnvoyFilters), no
+ * volumes that outlive a pod (PersistentVolumeClaims), no policy or identity objects. The same
+ * rules serve a cluster-mode trainee in their own cluster's shop namespace.
+ */
+export function traineeRules(): object[] {
+  return [
+    {
+      apiGroups: [''],
+      resources: ['pods', 'pods/log', 'pods/exec', 'pods/portforward', 'services', 'configmaps', 'secrets'],
+      verbs: all,
+    },
+    { apiGroups: ['apps'], resources: ['deployments'], verbs: all },
+    { apiGroups: ['networking.istio.io'], resources: ['gateways', 'virtualservices', 'destinationrules'], verbs: all },
+    {
+      apiGroups: [''],
+      resources: ['endpoints', 'events', 'resourcequotas', 'limitranges', 'serviceaccounts'],
+      verbs: read,
+    },
+    { apiGroups: ['apps'], resources: ['replicasets'], verbs: read },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: read },
+    { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: read },
+  ]
+}
+
 /** The trainee's ServiceAccount, namespace Role and bindings (to it and to the shared roles). */
 export function planTraineeRbac(
   cohort: CohortNames,
@@ -75,29 +103,7 @@ export function planTraineeRbac(
       apiVersion: rbacApi,
       kind: 'Role',
       metadata: { name: 'kindlab-trainee', namespace, labels },
-      rules: [
-        {
-          apiGroups: [''],
-          resources: [
-            'pods',
-            'pods/log',
-            'pods/exec',
-            'pods/portforward',
-            'services',
-            'endpoints',
-            'configmaps',
-            'secrets',
-            'events',
-            'persistentvolumeclaims',
-          ],
-          verbs: all,
-        },
-        { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets'], verbs: all },
-        { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: all },
-        { apiGroups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io'], resources: ['*'], verbs: all },
-        { apiGroups: [''], resources: ['resourcequotas', 'limitranges', 'serviceaccounts'], verbs: read },
-        { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: read },
-      ],
+      rules: traineeRules(),
     },
     binding('RoleBinding', 'kindlab-trainee', namespace, 'Role', 'kindlab-trainee'),
     binding('ClusterRoleBinding', `${prefix}-${trainee}-read`, undefined, 'ClusterRole', `${prefix}-trainee-read`),

@@ -4,11 +4,19 @@
 // (its own kube-apiserver, etcd, controllers and kwok node), and istioctl's install applies what
 // istioctl leaves behind. Real: the planner, the plan runner, the executors, the Kubernetes adapter
 // (server-side apply of the shop, the dashboards and the workspace; the watch until 18 Deployments
-// are available), kubeconfig files and folders in the data dir, and teardown.
+// are available), kubeconfig files and folders in the data dir, the trainee's namespace-scoped
+// identity and Pod Security there (not cluster-admin of a privileged kind node), and teardown.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { AppsV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node'
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  RbacAuthorizationV1Api,
+  type ApiException,
+  type KubernetesObject,
+} from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
 import { serviceKeys, type ResourceSource } from '../../../server/checks/live-services.ts'
@@ -22,9 +30,54 @@ import type { ProgressEventDto } from '../../../server/protocol/api-dto.ts'
 import { loadBlueprint, type Blueprint } from '../../../server/provision/blueprint.ts'
 import { cleanupSync } from '../controlplane.ts'
 import { istioctlStandIn, kindStandIn } from './kind-stand-in.ts'
-import { cohortName } from './helpers.ts'
+import { eventually } from '../cluster-client.ts'
+import { attempt, cohortName, serviceAccountConfig } from './helpers.ts'
 
 const trainees = ['trainee01', 'trainee02'] as const
+
+/**
+ * As the trainee's ServiceAccount in their own cluster: no node-root pod in the shop's namespace
+ * (Pod Security baseline), no pods elsewhere, no Secrets of Istio's namespace to read, and only a
+ * TLS Secret of the lab's name to create there; an ordinary pod in the shop's namespace is fine.
+ */
+async function expectTraineeFenced(kc: KubeConfig): Promise<void> {
+  const asTrainee = await serviceAccountConfig(kc, CLUSTER_WORKSPACE_NAMESPACE, 'trainee')
+  const pod = (namespace: string, securityContext: object = {}) =>
+    ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'probe', namespace },
+      spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', securityContext }] },
+    }) as KubernetesObject
+  const secret = (type: string) =>
+    ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'hipster-credential',
+        namespace: 'istio-system',
+        annotations: { 'kubernetes.io/service-account.name': 'istiod' },
+      },
+      type,
+      ...(type === 'kubernetes.io/tls' ? { data: { 'tls.crt': '', 'tls.key': '' } } : {}),
+    }) as KubernetesObject
+  expect(await attempt(asTrainee, pod('hipster', { privileged: true }))).toMatchObject({
+    admitted: false,
+    message: expect.stringMatching(/violates PodSecurity "baseline:latest": privileged/) as unknown,
+  })
+  expect(await attempt(asTrainee, pod('hipster'))).toEqual({ admitted: true })
+  expect(await attempt(asTrainee, pod('kube-system'))).toMatchObject({ admitted: false, code: 403 })
+  const secrets = await asTrainee
+    .makeApiClient(CoreV1Api)
+    .listNamespacedSecret({ namespace: 'istio-system' })
+    .catch((e: unknown) => e)
+  expect((secrets as ApiException<string>).code).toBe(403)
+  await eventually('the gateway-secrets policy to refuse a token Secret', async () => {
+    const o = await attempt(asTrainee, secret('kubernetes.io/service-account-token'))
+    return !o.admitted && /must be TLS Secrets/.test(o.message) ? o : undefined
+  })
+  expect(await attempt(asTrainee, secret('kubernetes.io/tls'))).toEqual({ admitted: true })
+}
 
 describe.skipIf(inject('clusterKind') !== 'sim')(
   'cluster mode: a kind cluster per trainee through the executors (kind stand-in: a real control plane per trainee; istioctl stand-in; only on the built-in control plane, whose binaries it reuses)',
@@ -113,12 +166,12 @@ describe.skipIf(inject('clusterKind') !== 'sim')(
         expect(workspace.status?.availableReplicas).toBe(1)
         const env = workspace.spec?.template.spec?.containers[0]?.env ?? []
         expect(env).toContainEqual({ name: 'TRAINEE_CLUSTER', value: `kl-${cohort.name}-${t}` })
-        const binding = await kc
-          .makeApiClient(RbacAuthorizationV1Api)
-          .readClusterRoleBinding({ name: 'kindlab-trainee-admin' })
-        expect(binding.subjects).toEqual([
-          { kind: 'ServiceAccount', name: 'trainee', namespace: CLUSTER_WORKSPACE_NAMESPACE },
-        ])
+        // Not cluster-admin: cluster-wide the trainee only reads (view leaves Secrets out).
+        const bindings = (await kc.makeApiClient(RbacAuthorizationV1Api).listClusterRoleBinding()).items.filter((b) =>
+          b.subjects?.some((s) => s.name === 'trainee' && s.namespace === CLUSTER_WORKSPACE_NAMESPACE),
+        )
+        expect(bindings.map((b) => b.roleRef.name).sort()).toEqual(['kindlab-trainee-istio-read', 'view'])
+        await expectTraineeFenced(kc)
         // The terminal finds the workspace Deployment's running pod by its label.
         const pod = await workspacePod(kc, CLUSTER_WORKSPACE_NAMESPACE, `kl-${cohort.name}-${t}`)
         expect(pod).toMatch(/^workspace-/)

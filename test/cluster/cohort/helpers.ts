@@ -1,7 +1,14 @@
 // Helpers for the cohort cluster tests: the namespaces a class cluster already has (Istio's and
-// the shop's), a ServiceAccount token as a KubeConfig, and a unique cohort. Test code only.
+// the shop's), a ServiceAccount token as a KubeConfig, a unique cohort, and a dry-run create that
+// reports whether admission let an object in. Test code only.
 import { randomBytes } from 'node:crypto'
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
+import {
+  ApiException,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  type KubernetesObject,
+} from '@kubernetes/client-node'
 import { createCohortKube, type CohortKube } from '../../../server/cohorts/kube/kube-client.ts'
 import { createKubeEnvironments } from '../../../server/cohorts/kube/kube-environments.ts'
 import type { EnvironmentBackend } from '../../../server/cohorts/environments.ts'
@@ -60,4 +67,28 @@ export function untilGone(envs: EnvironmentBackend, cohort: { name: string; doma
     async () => ((await envs.leftovers(cohort)).length === 0 ? true : undefined),
     { timeoutMs: 90_000 },
   )
+}
+
+export type Outcome = { admitted: true } | { admitted: false; code: number; message: string }
+
+/** Creates `object` as `kc` with dry-run (the whole admission chain runs, nothing is stored). */
+export async function attempt(kc: KubeConfig, object: KubernetesObject): Promise<Outcome> {
+  try {
+    await KubernetesObjectApi.makeApiClient(kc).create(object, undefined, 'All')
+    return { admitted: true }
+  } catch (err) {
+    if (!(err instanceof ApiException)) {
+      throw err
+    }
+    const body = String((err as ApiException<string>).body)
+    const message = (() => {
+      try {
+        const parsed = (JSON.parse(body) as { message?: unknown }).message
+        return typeof parsed === 'string' ? parsed : body
+      } catch {
+        return body
+      }
+    })()
+    return { admitted: false, code: err.code, message }
+  }
 }

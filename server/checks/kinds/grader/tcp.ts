@@ -2,6 +2,7 @@
 // (predicted tcp_proxy, then Envoy's), and with a live cluster a real exchange answers as expected
 // (e.g. Redis: send PING, receive +PONG).
 import { Type, type Static } from '@sinclair/typebox'
+import { AppError } from '../../../errors.ts'
 import type { CheckKind, LayerResult } from '../../types.ts'
 import type { LiveCluster } from '../../live-services.ts'
 import { graderInput } from '../../grader-input.ts'
@@ -12,11 +13,14 @@ import { outcome, ran } from './verdict.ts'
 
 const params = Type.Object(
   {
-    port: Type.Integer({
-      minimum: 1,
-      maximum: 65535,
-      description: 'Port of the istio-ingressgateway Service the client connects to.',
-    }),
+    port: Type.Union(
+      [
+        Type.Integer({ minimum: 1, maximum: 65535 }),
+        // A lab variable such as ${TRAINEE_TCP_PORT} (each trainee of a class gets their own port).
+        Type.String({ pattern: '^(\\$\\{[A-Z][A-Z0-9_]*\\}|[1-9][0-9]{0,4})$' }),
+      ],
+      { description: 'Port of the istio-ingressgateway Service the client connects to, or a ${VARIABLE} holding it.' },
+    ),
     expect: Type.Object(
       {
         service: Type.String({
@@ -43,7 +47,8 @@ export const tcpCheck: CheckKind<Static<typeof params>> = {
   description:
     'A TCP connection to a gateway port is proxied to the expected Service; with a cluster, a real exchange (send/receive) succeeds.',
   paramsSchema: params,
-  async run(p, ctx) {
+  async run(params, ctx) {
+    const p = { ...params, port: portNumber(params.port) }
     const input = await graderInput(ctx)
     const req: GatewayRequest = {
       port: p.port,
@@ -83,7 +88,22 @@ export const tcpCheck: CheckKind<Static<typeof params>> = {
   },
 }
 
-async function exchange(cluster: LiveCluster, p: Static<typeof params>): Promise<LayerResult> {
+/** The port once lab variables are substituted (a check's parameters are validated before that). */
+function portNumber(port: number | string): number {
+  const n = Number(port)
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new AppError('LAB_ERR_LAB_INVALID', {
+      message: `The tcp check's port "${String(port)}" is not a port number.`,
+      hint: 'Give a number from 1 to 65535, or a lab variable that holds one (declared under `variables:`).',
+    })
+  }
+  return n
+}
+
+async function exchange(
+  cluster: LiveCluster,
+  p: Omit<Static<typeof params>, 'port'> & { port: number },
+): Promise<LayerResult> {
   const probe = await cluster.tcpProbe({
     port: p.port,
     ...(p.send === undefined ? {} : { send: p.send }),
