@@ -1,7 +1,7 @@
 // A lab: step navigation with ticks, the step on the left, the terminal on the right.
 import { api, ensureSession } from '../api-client.ts'
 import { byId, h } from '../dom.ts'
-import { renderStepNav } from '../lab/step-nav.ts'
+import { renderStepNav, stepPanelId } from '../lab/step-nav.ts'
 import { showStep } from '../lab/step-view.ts'
 import { makeSplitPane } from '../lab/split-pane.ts'
 import { mountLabTerminal } from '../lab/terminal-pane.ts'
@@ -31,7 +31,7 @@ export async function showLabPage(main: HTMLElement, labId: string, requested: n
   )
 
   const nav = h('nav', { class: 'step-nav', 'aria-label': 'Steps' })
-  const stepPane = h('article', { class: 'step', 'aria-live': 'polite' })
+  const stepPane = h('article', { class: 'step', id: stepPanelId, role: 'tabpanel', tabindex: '-1' })
   const left = h('section', { class: 'pane pane-step' }, nav, stepPane)
   const right = h('section', { class: 'pane pane-terminal', 'aria-label': 'Terminal' })
   main.replaceChildren(makeSplitPane(left, right))
@@ -41,6 +41,7 @@ export async function showLabPage(main: HTMLElement, labId: string, requested: n
     state.current = clamp(index, lab.steps.length)
     history.replaceState(null, '', `/labs/${lab.id}/${state.current + 1}`)
     renderStepNav(nav, state, (i) => void go(i))
+    stepPane.setAttribute('aria-labelledby', `step-tab-${state.current}`)
     await showStep(stepPane, state, terminal, {
       onProgress: (passedStep) => {
         if (!state.progress.passedSteps.includes(passedStep)) {

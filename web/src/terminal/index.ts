@@ -13,6 +13,8 @@ export interface MountTerminalOptions {
   token: string
   /** Watch mode: output only, typing and run() do nothing. */
   readOnly?: boolean
+  /** The id of an element that tells keyboard users how to leave the terminal. */
+  describedBy?: string
   onState?(state: TerminalState, detail?: StateDetail): void
 }
 
@@ -68,7 +70,10 @@ function showError(view: TerminalView, error: ErrorInfo): void {
  * terminal.run('kubectl get pods')
  */
 export function mountTerminal(el: HTMLElement, opts: MountTerminalOptions): MountedTerminal {
-  const view = createTerminalView(el, { readOnly: opts.readOnly === true })
+  const view = createTerminalView(el, {
+    readOnly: opts.readOnly === true,
+    ...(opts.describedBy ? { describedBy: opts.describedBy } : {}),
+  })
   const socket = createTerminalSocket({
     url: toWebSocketUrl(opts.url),
     token: opts.token,
