@@ -58,6 +58,10 @@ export interface StepDto {
 
 export type LayerName = 'workspace' | 'command' | 'config' | 'envoy' | 'traffic'
 
+/** GET /api/workspace/files?name=: a learner's file and its version (absent: not saved yet). */
+export type WorkspaceFileDto =
+  { path: string; exists: false } | { path: string; exists: true; content: string; version: string }
+
 export interface CheckResultDto {
   id: string
   title: string

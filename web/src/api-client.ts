@@ -9,6 +9,7 @@ import type {
   SessionDto,
   StatusDto,
   StepDto,
+  WorkspaceFileDto,
 } from '../../server/protocol/api-dto.ts'
 
 export class ApiError extends Error {
@@ -103,6 +104,18 @@ export const api = {
       checkIds ? { checkIds } : {},
       token,
     ),
-  saveFile: (name: string, content: string, token: string) =>
-    call<{ path: string }>('POST', '/api/workspace/files', { name, content }, token),
+  /** A workspace file as it is now, with the version a later save can expect. */
+  readFile: (name: string, token: string) =>
+    call<WorkspaceFileDto>('GET', `/api/workspace/files?name=${encodeURIComponent(name)}`, undefined, token),
+  /**
+   * Writes a workspace file. With `expectedVersion` (null: must not exist yet) the server refuses
+   * with LAB_ERR_WORKSPACE_CHANGED when the file changed since it was read.
+   */
+  saveFile: (name: string, content: string, token: string, expectedVersion?: string | null) =>
+    call<{ path: string; version: string }>(
+      'POST',
+      '/api/workspace/files',
+      { name, content, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
+      token,
+    ),
 }

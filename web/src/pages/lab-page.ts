@@ -12,9 +12,16 @@ export interface LabPageState {
   token: string
   progress: ProgressDto
   current: number
+  /** No cluster is attached: commands that need one are explained instead of run. */
+  offline: boolean
 }
 
-export async function showLabPage(main: HTMLElement, labId: string, requested: number | undefined): Promise<void> {
+export async function showLabPage(
+  main: HTMLElement,
+  labId: string,
+  requested: number | undefined,
+  offline: boolean,
+): Promise<void> {
   const token = await ensureSession()
   const [lab, progress] = await Promise.all([api.lab(labId), api.progress(labId, token)])
   const state: LabPageState = {
@@ -22,6 +29,7 @@ export async function showLabPage(main: HTMLElement, labId: string, requested: n
     token,
     progress,
     current: clamp(requested ?? progress.currentStep, lab.steps.length),
+    offline,
   }
   document.title = `${lab.title} · kindlab`
   byId('crumbs').replaceChildren(
