@@ -3,8 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Page, type TestInfo } from '@playwright/test'
-import { startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { expect, test, type Page } from '@playwright/test'
+import { keepScreenshot, startKindlab, type ServerHandle } from './kindlab-server.ts'
 
 let dataDir: string
 let server: ServerHandle
@@ -18,10 +18,6 @@ test.afterAll(async () => {
   await server.stop()
   await rm(dataDir, { recursive: true, force: true })
 })
-
-async function snapshot(page: Page, info: TestInfo, name: string): Promise<void> {
-  await info.attach(name, { body: await page.screenshot(), contentType: 'image/png' })
-}
 
 const boxOf = async (page: Page, selector: string) => {
   const box = await page.locator(selector).boundingBox()
@@ -41,7 +37,7 @@ test('at 390×844 the terminal sits under the step with a usable height', async 
   expect(terminal.height).toBeGreaterThanOrEqual(844 * 0.3)
   expect(terminal.y).toBeGreaterThanOrEqual(step.y + step.height - 1)
   expect(terminal.width).toBeGreaterThan(350)
-  await snapshot(page, info, 'lab-390x844')
+  await keepScreenshot(page, info, 'lab-390x844')
 })
 
 test('at 1440×900 the step and the terminal sit side by side', async ({ page }, info) => {
@@ -53,7 +49,7 @@ test('at 1440×900 the step and the terminal sit side by side', async ({ page },
   expect(terminal.height).toBeGreaterThanOrEqual(600)
   expect(terminal.width).toBeGreaterThanOrEqual(400)
   expect(terminal.x).toBeGreaterThanOrEqual(step.x + step.width - 1)
-  await snapshot(page, info, 'lab-1440x900')
+  await keepScreenshot(page, info, 'lab-1440x900')
 })
 
 test('Esc, then Tab or Shift+Tab, leaves the terminal; Tab alone stays in the shell', async ({ page }) => {
