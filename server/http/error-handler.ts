@@ -4,7 +4,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, isAppError } from '../errors.ts'
 
 export interface ErrorBody {
-  error: { code: string; message: string; hint?: string; stack?: string }
+  /** `field`: the form field the error is about, so the page can show it next to that field. */
+  error: { code: string; message: string; hint?: string; field?: string; stack?: string }
 }
 
 export function createErrorHandler(exposeStack: boolean) {
@@ -15,8 +16,14 @@ export function createErrorHandler(exposeStack: boolean) {
     } else {
       request.log.info({ code: appError.code }, appError.message)
     }
+    const field = appError.details?.['field']
     const body: ErrorBody = {
-      error: { code: appError.code, message: appError.message, ...(appError.hint ? { hint: appError.hint } : {}) },
+      error: {
+        code: appError.code,
+        message: appError.message,
+        ...(appError.hint ? { hint: appError.hint } : {}),
+        ...(typeof field === 'string' ? { field } : {}),
+      },
     }
     if (exposeStack && appError.stack) {
       body.error.stack = appError.stack

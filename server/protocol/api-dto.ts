@@ -1,7 +1,8 @@
 // The HTTP API's shapes, shared by the server and the browser app. Pure types, no dependencies.
 
 export interface ApiErrorBody {
-  error: { code: string; message: string; hint?: string }
+  /** `field`: the form field the error is about (cohort form), to show it next to that field. */
+  error: { code: string; message: string; hint?: string; field?: string }
 }
 
 export interface StatusDto {

@@ -17,6 +17,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly hint: string | undefined,
+    /** The form field the server says the error is about. */
+    readonly field?: string,
   ) {
     super(message)
   }
@@ -55,7 +57,7 @@ async function call<T>(method: string, path: string, body?: unknown, token?: str
       code: 'LAB_ERR_INTERNAL',
       message: `The server answered ${res.status}.`,
     }
-    throw new ApiError(e.code, e.message, e.hint)
+    throw new ApiError(e.code, e.message, e.hint, e.field)
   }
   return data as T
 }
