@@ -51,7 +51,7 @@ async function openGradeBook(page: Page): Promise<void> {
   await page.getByLabel('Secret').fill(adminToken)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await page.goto(new URL(`/instructor/cohorts/${cohortId}`, server.url).href)
-  await expect(page.locator('.live-state')).toHaveText('live · offline')
+  await expect(page.locator('.live-state')).toHaveText('live · offline', { timeout: 20_000 })
   await expect(page.locator('table.gradebook tbody tr')).toHaveCount(50)
 }
 
