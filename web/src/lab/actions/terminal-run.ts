@@ -4,6 +4,8 @@ import { h } from '../../dom.ts'
 import { needsCluster } from '../cluster-commands.ts'
 import { codeOf, type StepAction } from './index.ts'
 
+let notes = 0
+
 export const offlineRunNote =
   'Needs the cluster, and none is attached (offline). Fill in and save the files, then press Check: the grader reads your workspace.'
 
@@ -14,7 +16,7 @@ export const terminalRunAction: StepAction = {
     const blocked = ctx.state.offline && needsCluster(command, { labNeedsCluster: ctx.state.lab.needsCluster })
     if (blocked) {
       block.dataset['needsCluster'] = 'true'
-      const note = h('span', { class: 'action-note', id: `run-note-${crypto.randomUUID()}` }, offlineRunNote)
+      const note = h('span', { class: 'action-note', id: `run-note-${++notes}` }, offlineRunNote)
       const button = h(
         'button',
         {
