@@ -53,6 +53,7 @@ export const errorCatalog = {
   LAB_ERR_COHORT_EXISTS: { status: 409, exit: 65 },
   LAB_ERR_TRAINEE_NOT_FOUND: { status: 404, exit: 66 },
   LAB_ERR_JOIN_INVALID: { status: 403, exit: 77 },
+  LAB_ERR_WORKSPACE_CHANGED: { status: 409, exit: 75 },
 } as const
 
 export type ErrorCode = keyof typeof errorCatalog

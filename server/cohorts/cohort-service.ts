@@ -122,12 +122,14 @@ export function createCohortService(deps: CohortServiceDeps) {
         throw new AppError('LAB_ERR_VALIDATION', {
           message: `"${input.name}" cannot name a cohort.`,
           hint: 'Use lower-case letters, digits and dashes (up to 30), starting with a letter.',
+          details: { field: 'name' },
         })
       }
       if (input.domain !== undefined && !new RegExp(DOMAIN_PATTERN).test(input.domain)) {
         throw new AppError('LAB_ERR_VALIDATION', {
           message: `"${input.domain}" is not a DNS domain.`,
           hint: 'Example: istio-class.example',
+          details: { field: 'domain' },
         })
       }
       deps.catalog.get(input.labId)
@@ -135,15 +137,20 @@ export function createCohortService(deps: CohortServiceDeps) {
         throw new AppError('LAB_ERR_COHORT_EXISTS', {
           message: `A cohort called "${input.name}" already exists.`,
           hint: 'Pick another name, or tear the old one down first.',
+          details: { field: 'name' },
         })
       }
       if (input.trainees < 1 || input.trainees > MAX_SEATS) {
-        throw new AppError('LAB_ERR_VALIDATION', { message: `A cohort has 1 to ${MAX_SEATS} trainees.` })
+        throw new AppError('LAB_ERR_VALIDATION', {
+          message: `A cohort has 1 to ${MAX_SEATS} trainees.`,
+          details: { field: 'trainees' },
+        })
       }
       if (mode === 'cluster' && input.trainees > CLUSTER_MODE_MAX_TRAINEES) {
         throw new AppError('LAB_ERR_VALIDATION', {
           message: `Cluster mode gives every trainee a kind cluster; ${input.trainees} will not fit on one machine.`,
           hint: `Use --mode namespace, or at most ${CLUSTER_MODE_MAX_TRAINEES} trainees.`,
+          details: { field: 'trainees' },
         })
       }
       // Cluster mode probes the machine for kind and Docker the first time it is asked.

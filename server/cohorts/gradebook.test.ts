@@ -103,3 +103,34 @@ describe('grade book rows', () => {
     }
   })
 })
+
+describe('grade book titles', () => {
+  it('fills ${TRAINEE_DOMAIN} in step and check titles, in the book and its JSON export', async () => {
+    const t = await buildCohortTestApp()
+    try {
+      await t.cohorts.service.create({
+        name: 'domains',
+        labId: 'istio-ingress',
+        trainees: 2,
+        reserve: 0,
+        domain: 'class.example',
+      })
+      const book = t.cohorts.gradebook.book(t.cohorts.service.find('domains'))
+      const titles = book.steps.flatMap((s) => [s.title, ...s.checks.map((c) => c.title)])
+      expect(titles.filter((x) => x.includes('${'))).toEqual([])
+      expect(titles).toContain('The gateway routes hipster.{trainee}.class.example to the frontend Service')
+      const token = await t.instructor()
+      const id = book.cohortId
+      const exported = await t.app.inject({
+        method: 'GET',
+        url: `/api/cohorts/${id}/gradebook`,
+        headers: { authorization: `Bearer ${token}` },
+      })
+      expect(exported.statusCode).toBe(200)
+      expect(exported.body).not.toContain('${TRAINEE_DOMAIN}')
+      expect(exported.body).toContain('hipster.{trainee}.class.example')
+    } finally {
+      await t.close()
+    }
+  })
+})

@@ -6,6 +6,8 @@ import type { GradeBookDto, GradeRowDto } from '../protocol/cohort-dto.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
 import type { AttemptAggregate, GradeBookQueries, StepRow } from './gradebook-queries.ts'
+import { substituteVariables } from '../labs/variables.ts'
+import { traineeDomain } from './plan/names.ts'
 
 /** A trainee this long on a step with failed checks is highlighted. @default 10 minutes */
 export const DEFAULT_STUCK_AFTER_MS = 10 * 60_000
@@ -31,8 +33,19 @@ export function createGradeBook(
     return progress ? { envProgress: progress } : {}
   }
 
+  /**
+   * The lab's steps and checks with variables filled in for the whole class: each trainee's domain
+   * is `<trainee>.<cohort domain>`, so headers and exports read `hipster.{trainee}.class.example`,
+   * never a raw `${TRAINEE_DOMAIN}`.
+   */
   function steps(cohort: CohortRecord): GradeBookDto['steps'] {
-    return catalog.describe(cohort.labId).steps.map((s) => ({ index: s.index, title: s.title, checks: s.checks }))
+    const values = catalog.varsFor(catalog.get(cohort.labId), { TRAINEE_DOMAIN: traineeDomain(cohort, '{trainee}') })
+    const fill = (text: string) => substituteVariables(text, values)
+    return catalog.describe(cohort.labId).steps.map((s) => ({
+      index: s.index,
+      title: fill(s.title),
+      checks: s.checks.map((c) => ({ id: c.id, title: fill(c.title) })),
+    }))
   }
 
   function rowOf(

@@ -1,7 +1,8 @@
 // The HTTP API's shapes, shared by the server and the browser app. Pure types, no dependencies.
 
 export interface ApiErrorBody {
-  error: { code: string; message: string; hint?: string }
+  /** `field`: the form field the error is about (cohort form), to show it next to that field. */
+  error: { code: string; message: string; hint?: string; field?: string }
 }
 
 export interface StatusDto {
@@ -57,6 +58,10 @@ export interface StepDto {
 }
 
 export type LayerName = 'workspace' | 'command' | 'config' | 'envoy' | 'traffic'
+
+/** GET /api/workspace/files?name=: a learner's file and its version (absent: not saved yet). */
+export type WorkspaceFileDto =
+  { path: string; exists: false } | { path: string; exists: true; content: string; version: string }
 
 export interface CheckResultDto {
   id: string

@@ -57,7 +57,7 @@ test('an instructor runs a class: join, live grade book, read-only watch', async
   await expect(teacher.locator('details.plan')).toContainText('NetworkPolicy kl-e2e-class-trainee01/kindlab-isolation')
   const code = (await teacher.getByTestId('class-code').textContent()) ?? ''
   expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/)
-  await expect(teacher.locator('.live-state')).toHaveText('live')
+  await expect(teacher.locator('.live-state')).toHaveText('live · offline')
 
   const ada = await joinAs(browser, 'e2e-class', code, 'Ada')
   const bob = await joinAs(browser, 'e2e-class', code, 'Bob')
@@ -100,12 +100,12 @@ test('an instructor runs a class: join, live grade book, read-only watch', async
   // A server restart loses nothing: the grade book stream and the terminals reconnect by themselves.
   const port = Number(new URL(server.url).port)
   await teacher.goBack()
-  await expect(teacher.locator('.live-state')).toHaveText('live')
+  await expect(teacher.locator('.live-state')).toHaveText('live · offline')
   await server.stop('SIGKILL')
   await expect(teacher.locator('.live-state')).toHaveText('reconnecting…')
   server = await startKindlab(dataDir, [], port)
   expect(server.output()).not.toContain('admin token')
-  await expect(teacher.locator('.live-state')).toHaveText('live', { timeout: 20_000 })
+  await expect(teacher.locator('.live-state')).toHaveText('live · offline', { timeout: 20_000 })
   await expect(teacher.locator('tr[data-trainee="trainee01"] td[data-check="hello-file-exists"]')).toHaveAttribute(
     'data-state',
     'passed',

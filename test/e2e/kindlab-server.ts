@@ -2,6 +2,7 @@
 // a free port, a data dir the test owns. Waits for the URL line instead of sleeping.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import type { Page, TestInfo } from '@playwright/test'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -59,4 +60,11 @@ export async function startKindlab(
         child.kill(signal)
       }),
   }
+}
+
+/** Saves a screenshot into the test's output folder (kept as a CI artifact) and attaches it. */
+export async function keepScreenshot(page: Page, info: TestInfo, name: string): Promise<void> {
+  const path = info.outputPath(`${name}.png`)
+  await page.screenshot({ path })
+  await info.attach(name, { path, contentType: 'image/png' })
 }

@@ -30,7 +30,7 @@ async function typeInTerminal(page: Page, line: string): Promise<void> {
 test('a learner runs, types, checks, and keeps progress across reload and restart', async ({ page }) => {
   await page.goto(server.url)
   await expect(page.getByRole('status').filter({ hasText: 'Offline mode' })).toBeVisible()
-  await page.getByRole('link', { name: 'Hello, kindlab' }).click()
+  await page.locator('.lab-card').getByRole('link', { name: 'Hello, kindlab' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Meet the terminal' })).toBeVisible()
   await expect(page.locator('.terminal-status')).toHaveText('Connected')
 

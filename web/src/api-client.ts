@@ -9,6 +9,7 @@ import type {
   SessionDto,
   StatusDto,
   StepDto,
+  WorkspaceFileDto,
 } from '../../server/protocol/api-dto.ts'
 
 export class ApiError extends Error {
@@ -16,6 +17,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly hint: string | undefined,
+    /** The form field the server says the error is about. */
+    readonly field?: string,
   ) {
     super(message)
   }
@@ -51,7 +54,7 @@ async function call<T>(method: string, path: string, body?: unknown, token?: str
       code: 'LAB_ERR_INTERNAL',
       message: `The server answered ${res.status}.`,
     }
-    throw new ApiError(e.code, e.message, e.hint)
+    throw new ApiError(e.code, e.message, e.hint, e.field)
   }
   return data as T
 }
@@ -114,6 +117,18 @@ export const api = {
       checkIds ? { checkIds } : {},
       token,
     ),
-  saveFile: (name: string, content: string, token: string) =>
-    call<{ path: string }>('POST', '/api/workspace/files', { name, content }, token),
+  /** A workspace file as it is now, with the version a later save can expect. */
+  readFile: (name: string, token: string) =>
+    call<WorkspaceFileDto>('GET', `/api/workspace/files?name=${encodeURIComponent(name)}`, undefined, token),
+  /**
+   * Writes a workspace file. With `expectedVersion` (null: must not exist yet) the server refuses
+   * with LAB_ERR_WORKSPACE_CHANGED when the file changed since it was read.
+   */
+  saveFile: (name: string, content: string, token: string, expectedVersion?: string | null) =>
+    call<{ path: string; version: string }>(
+      'POST',
+      '/api/workspace/files',
+      { name, content, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
+      token,
+    ),
 }

@@ -13,16 +13,17 @@ async function route(): Promise<void> {
   captureAccessToken()
   const main = byId('main')
   try {
-    await showStatus()
+    const status = await showStatus()
+    const offline = status.mode === 'offline'
     const match = /^\/labs\/([a-z0-9-]+)(?:\/(\d+))?\/?$/.exec(location.pathname)
     if (match?.[1]) {
-      await showLabPage(main, match[1], match[2] === undefined ? undefined : Number(match[2]) - 1)
+      await showLabPage(main, match[1], match[2] === undefined ? undefined : Number(match[2]) - 1, offline)
     } else if (location.pathname.startsWith('/instructor')) {
       await showInstructor(main, location.pathname)
     } else if (/^\/join\/[\w-]+\/?$/.test(location.pathname)) {
       await showJoin(main, decodeURIComponent(location.pathname.split('/')[2] ?? ''))
     } else {
-      await showLabList(main)
+      await showLabList(main, offline)
     }
   } catch (err) {
     showError(main, err)

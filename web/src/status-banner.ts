@@ -35,11 +35,12 @@ export function renderStatus(status: StatusDto): void {
   }
 }
 
-/** Shows the status now and keeps it fresh while provisioning runs. */
-export async function showStatus(): Promise<void> {
+/** Shows the status now and keeps it fresh while provisioning runs; returns the first answer. */
+export async function showStatus(): Promise<StatusDto> {
   const status = await api.status()
   renderStatus(status)
   if (status.provisioning && status.provisioning.state !== 'done' && status.provisioning.state !== 'failed') {
     setTimeout(() => void showStatus().catch(() => undefined), pollMs)
   }
+  return status
 }

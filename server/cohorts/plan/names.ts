@@ -15,10 +15,8 @@ export const ANNOTATION_DOMAIN = 'kindlab.dev/trainee-domain'
 export const ANNOTATION_TCP_PORT = 'kindlab.dev/trainee-tcp-port'
 export const FIELD_MANAGER = 'kindlab'
 
-/** A cohort name: a DNS label short enough to prefix namespaces (`kl-<name>-traineeNN`). */
-export const COHORT_NAME_PATTERN = '^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$'
-/** A DNS domain under which trainees get `<trainee-id>.<domain>`. */
-export const DOMAIN_PATTERN = '^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$'
+// The name and domain patterns live with the form's messages, shared with the browser.
+export { COHORT_NAME_PATTERN, DOMAIN_PATTERN } from '../../protocol/cohort-rules.ts'
 
 export interface CohortNames {
   name: string

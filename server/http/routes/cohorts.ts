@@ -7,6 +7,7 @@ import { COHORT_NAME_PATTERN, DOMAIN_PATTERN } from '../../cohorts/plan/names.ts
 import { isValidWebhookUrl } from '../../cohorts/webhooks.ts'
 import { AppError } from '../../errors.ts'
 import type { CreateCohortBody, WatchTokenDto } from '../../protocol/cohort-dto.ts'
+import { cohortFieldMessages, fieldOfSchemaError } from '../../protocol/cohort-rules.ts'
 import { cohortJoinRoutes } from './cohorts-join.ts'
 import {
   cohortParams,
@@ -33,6 +34,17 @@ const createBody = {
   },
 } as const
 
+/** The create form's schema errors as one sentence for people, naming the field it belongs to. */
+function cohortFormError(errors: ReadonlyArray<{ instancePath?: string; params?: Record<string, unknown> }>): Error {
+  const field = errors.map(fieldOfSchemaError).find((f) => f !== undefined)
+  return field
+    ? new AppError('LAB_ERR_VALIDATION', { message: cohortFieldMessages[field], details: { field } })
+    : new AppError('LAB_ERR_VALIDATION', {
+        message: 'The form has a field kindlab does not know.',
+        hint: 'Reload the page and try again.',
+      })
+}
+
 export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, deps) => {
   const { cohorts } = deps
   app.addHook('preHandler', async (request) => {
@@ -42,17 +54,22 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
 
   app.get('/cohorts', async () => cohorts.service.list())
 
-  app.post('/cohorts', { schema: { body: createBody } }, async (request, reply) => {
-    const body = request.body as CreateCohortBody
-    if (body.webhookUrl !== undefined && !isValidWebhookUrl(body.webhookUrl)) {
-      throw new AppError('LAB_ERR_VALIDATION', {
-        message: 'The webhook URL must be an http(s) URL without a user name or password.',
-      })
-    }
-    const created = await cohorts.service.create(body)
-    void reply.status(201)
-    return created
-  })
+  app.post(
+    '/cohorts',
+    { schema: { body: createBody }, schemaErrorFormatter: cohortFormError },
+    async (request, reply) => {
+      const body = request.body as CreateCohortBody
+      if (body.webhookUrl !== undefined && !isValidWebhookUrl(body.webhookUrl)) {
+        throw new AppError('LAB_ERR_VALIDATION', {
+          message: cohortFieldMessages.webhookUrl,
+          details: { field: 'webhookUrl' },
+        })
+      }
+      const created = await cohorts.service.create(body)
+      void reply.status(201)
+      return created
+    },
+  )
 
   app.get('/cohorts/:id', { schema: { params: cohortParams } }, async (request) => cohorts.service.detail(id(request)))
 

@@ -27,6 +27,7 @@ export async function showStep(
     wireActions(body, { state, terminal, stepIndex: step.index, onStepPassed: () => cb.onProgress(step.index) })
     pane.replaceChildren(
       h('p', { class: 'step-count' }, `Step ${step.index + 1} of ${state.lab.steps.length}`),
+      ...[offlineNote(body)].filter((n) => n !== undefined),
       body,
       pager(state, cb),
     )
@@ -34,6 +35,29 @@ export async function showStep(
   } catch (err) {
     pane.replaceChildren(errorBox(err))
   }
+}
+
+/** Offline, on a step with commands that need the cluster: what still works, and how. */
+function offlineNote(body: HTMLElement): HTMLElement | undefined {
+  if (!body.querySelector('[data-needs-cluster]')) {
+    return undefined
+  }
+  const canSave = body.querySelector('[data-action="file"]') !== null
+  const canCheck = body.querySelector('[data-action="check"]') !== null
+  return h(
+    'aside',
+    { class: 'offline-note', 'aria-label': 'Working offline' },
+    h('strong', {}, 'Working offline. '),
+    'The commands marked "needs the cluster" are not run, since no cluster is attached. ',
+    canSave || canCheck
+      ? `You can still do this step: ${[
+          canSave ? 'fill in the files (Edit) and save them to your workspace' : '',
+          canCheck ? 'press Check, which grades the files in your workspace' : '',
+        ]
+          .filter(Boolean)
+          .join(', then ')}.`
+      : 'Read it now; try the commands once kindlab runs with a cluster (npm start with Docker).',
+  )
 }
 
 function pager(state: LabPageState, cb: StepCallbacks): HTMLElement {

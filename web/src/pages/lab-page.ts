@@ -1,7 +1,7 @@
 // A lab: step navigation with ticks, the step on the left, the terminal on the right.
 import { api, ensureSession } from '../api-client.ts'
 import { byId, h } from '../dom.ts'
-import { renderStepNav } from '../lab/step-nav.ts'
+import { renderStepNav, stepPanelId } from '../lab/step-nav.ts'
 import { showStep } from '../lab/step-view.ts'
 import { makeSplitPane } from '../lab/split-pane.ts'
 import { mountLabTerminal } from '../lab/terminal-pane.ts'
@@ -12,9 +12,16 @@ export interface LabPageState {
   token: string
   progress: ProgressDto
   current: number
+  /** No cluster is attached: commands that need one are explained instead of run. */
+  offline: boolean
 }
 
-export async function showLabPage(main: HTMLElement, labId: string, requested: number | undefined): Promise<void> {
+export async function showLabPage(
+  main: HTMLElement,
+  labId: string,
+  requested: number | undefined,
+  offline: boolean,
+): Promise<void> {
   const token = await ensureSession()
   const [lab, progress] = await Promise.all([api.lab(labId), api.progress(labId, token)])
   const state: LabPageState = {
@@ -22,6 +29,7 @@ export async function showLabPage(main: HTMLElement, labId: string, requested: n
     token,
     progress,
     current: clamp(requested ?? progress.currentStep, lab.steps.length),
+    offline,
   }
   document.title = `${lab.title} · kindlab`
   byId('crumbs').replaceChildren(
@@ -31,7 +39,7 @@ export async function showLabPage(main: HTMLElement, labId: string, requested: n
   )
 
   const nav = h('nav', { class: 'step-nav', 'aria-label': 'Steps' })
-  const stepPane = h('article', { class: 'step', 'aria-live': 'polite' })
+  const stepPane = h('article', { class: 'step', id: stepPanelId, role: 'tabpanel', tabindex: '-1' })
   const left = h('section', { class: 'pane pane-step' }, nav, stepPane)
   const right = h('section', { class: 'pane pane-terminal', 'aria-label': 'Terminal' })
   main.replaceChildren(makeSplitPane(left, right))
@@ -41,6 +49,7 @@ export async function showLabPage(main: HTMLElement, labId: string, requested: n
     state.current = clamp(index, lab.steps.length)
     history.replaceState(null, '', `/labs/${lab.id}/${state.current + 1}`)
     renderStepNav(nav, state, (i) => void go(i))
+    stepPane.setAttribute('aria-labelledby', `step-tab-${state.current}`)
     await showStep(stepPane, state, terminal, {
       onProgress: (passedStep) => {
         if (!state.progress.passedSteps.includes(passedStep)) {

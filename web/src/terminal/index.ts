@@ -2,6 +2,7 @@
 // of the page's session. Everything else in this folder is an implementation detail.
 import type { ErrorInfo, ExitInfo } from '../../../server/protocol/terminal-frames.ts'
 import { createTerminalSocket, type SocketFactory, type StateDetail, type TerminalState } from './terminal-socket.ts'
+import { createConnectionNotices } from './connection-notices.ts'
 import { createTerminalView, type TerminalView } from './terminal-view.ts'
 
 export type { StateDetail, TerminalState } from './terminal-socket.ts'
@@ -13,6 +14,8 @@ export interface MountTerminalOptions {
   token: string
   /** Watch mode: output only, typing and run() do nothing. */
   readOnly?: boolean
+  /** The id of an element that tells keyboard users how to leave the terminal. */
+  describedBy?: string
   onState?(state: TerminalState, detail?: StateDetail): void
 }
 
@@ -68,7 +71,11 @@ function showError(view: TerminalView, error: ErrorInfo): void {
  * terminal.run('kubectl get pods')
  */
 export function mountTerminal(el: HTMLElement, opts: MountTerminalOptions): MountedTerminal {
-  const view = createTerminalView(el, { readOnly: opts.readOnly === true })
+  const notices = createConnectionNotices()
+  const view = createTerminalView(el, {
+    readOnly: opts.readOnly === true,
+    ...(opts.describedBy ? { describedBy: opts.describedBy } : {}),
+  })
   const socket = createTerminalSocket({
     url: toWebSocketUrl(opts.url),
     token: opts.token,
@@ -77,12 +84,17 @@ export function mountTerminal(el: HTMLElement, opts: MountTerminalOptions): Moun
     createSocket: browserSocket,
     size: () => view.size(),
     onState: (state, detail) => {
-      if (state === 'reconnecting' && detail?.attempt === 1) {
-        view.notice('Connection lost; reconnecting…')
-      } else if (state === 'disconnected' && detail?.code !== undefined) {
-        view.notice('Disconnected. Press Enter to reconnect.')
+      const line = notices.onState(state, detail)
+      if (line) {
+        view.notice(line)
       }
       opts.onState?.(state, detail)
+    },
+    onReady: (info) => {
+      const line = notices.onReady(info)
+      if (line) {
+        view.notice(line)
+      }
     },
     onError: (error) => showError(view, error),
     onExit: (info) => view.notice(describeExit(info)),

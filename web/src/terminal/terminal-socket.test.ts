@@ -218,3 +218,36 @@ describe('createTerminalSocket', () => {
     expect(written).toEqual([])
   })
 })
+
+describe('connection notices', () => {
+  it('say "Connection lost" once per loss, however many attempts, and whether the shell is new', async () => {
+    const { createConnectionNotices } = await import('./connection-notices.ts')
+    const notices = createConnectionNotices()
+    const lines: string[] = []
+    const say = (line: string | undefined) => void (line && lines.push(line))
+    client({
+      initialDelayMs: 100,
+      onState: (state, detail) => say(notices.onState(state, detail)),
+      onReady: (info) => say(notices.onReady(info)),
+    })
+    last().open()
+    last().ready()
+    last().drop(1006)
+    vi.advanceTimersByTime(200)
+    last().drop(1006)
+    vi.advanceTimersByTime(400)
+    last().drop(1006)
+    vi.advanceTimersByTime(800)
+    last().open()
+    last().ready(false)
+    expect(lines).toEqual([
+      'Connection lost; reconnecting…',
+      'Reconnected to a new shell (the server restarted; your workspace files are kept).',
+    ])
+    last().drop(1006)
+    vi.advanceTimersByTime(200)
+    last().open()
+    last().ready(true)
+    expect(lines.slice(2)).toEqual(['Connection lost; reconnecting…', 'Reconnected to your shell.'])
+  })
+})

@@ -4,6 +4,7 @@ import { FitAddon } from '@xterm/addon-fit'
 import { Terminal } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
 import type { TerminalSize } from '../../../server/protocol/terminal-frames.ts'
+import { createFocusEscape } from './focus-escape.ts'
 import { readFont, readTheme, watchTheme } from './terminal-theme.ts'
 import type { TerminalSink } from './terminal-socket.ts'
 
@@ -25,6 +26,8 @@ export interface TerminalViewOptions {
   readOnly?: boolean
   /** Lines kept for scrolling back. @default 5000 */
   scrollback?: number
+  /** The id of an element that tells how to leave the terminal (Esc, then Tab). */
+  describedBy?: string
 }
 
 /** Opens an xterm.js terminal in `el`. */
@@ -39,6 +42,12 @@ export function createTerminalView(el: HTMLElement, options: TerminalViewOptions
   const fit = new FitAddon()
   term.loadAddon(fit)
   term.open(el)
+  // Tab belongs to the shell; Esc then Tab (or Shift+Tab) moves the focus out of the terminal.
+  const leaves = createFocusEscape()
+  term.attachCustomKeyEventHandler((event) => !leaves(event))
+  if (options.describedBy) {
+    term.textarea?.setAttribute('aria-describedby', options.describedBy)
+  }
   let frame = 0
   const refit = (): void => {
     cancelAnimationFrame(frame)

@@ -6,6 +6,8 @@ import { errorBox } from '../../pages/error-view.ts'
 import type { CheckResultDto } from '../../../../server/protocol/api-dto.ts'
 import type { StepAction } from './index.ts'
 import { pictureOf, renderRequestPath } from '../request-path.ts'
+import { hintNeedsCluster } from '../cluster-commands.ts'
+import { withCode } from '../inline-code.ts'
 
 const layerNames: Record<string, string> = {
   workspace: 'workspace files',
@@ -15,11 +17,33 @@ const layerNames: Record<string, string> = {
   traffic: 'traffic',
 }
 
+/** Whether a hint's commands can run here: offline, hints that need the cluster are marked. */
+type HintNeedsCluster = (hint: string) => boolean
+
+const buttonLabel = 'Check'
+
+function hintLine(hint: string, needsCluster: HintNeedsCluster): HTMLElement {
+  return h(
+    'p',
+    { class: 'check-hint' },
+    h('span', { class: 'hint-label' }, 'Hint: '),
+    ...withCode(hint),
+    needsCluster(hint)
+      ? h(
+          'span',
+          { class: 'tag tag-offline', title: 'The commands in this hint need the cluster.' },
+          'needs the cluster',
+        )
+      : undefined,
+  )
+}
+
 function resultItem(
   r: Pick<CheckResultDto, 'id' | 'title' | 'passed' | 'message' | 'hint' | 'output'> & {
     layers?: CheckResultDto['layers']
     detail?: unknown
   },
+  needsCluster: HintNeedsCluster,
 ): HTMLElement {
   const picture = r.passed ? undefined : pictureOf(r.detail)
   const layers = (r.layers ?? []).map((l) =>
@@ -38,8 +62,8 @@ function resultItem(
       {},
       h('strong', {}, r.title),
       h('span', { class: 'visually-hidden' }, r.passed ? ' passed: ' : ' failed: '),
-      h('p', { class: 'check-message' }, r.message),
-      r.hint ? h('p', { class: 'check-hint' }, h('span', { class: 'hint-label' }, 'Hint: '), r.hint) : undefined,
+      h('p', { class: 'check-message' }, ...withCode(r.message)),
+      r.hint ? hintLine(r.hint, needsCluster) : undefined,
       layers.length ? h('p', { class: 'layers' }, 'Checked on: ', ...layers) : undefined,
       picture ? renderRequestPath(picture) : undefined,
       r.output ? h('details', {}, h('summary', {}, 'Output'), h('pre', {}, r.output)) : undefined,
@@ -51,14 +75,16 @@ export const checkAction: StepAction = {
   name: 'check',
   wire(block, ctx) {
     const ids = (block.dataset['checkIds'] ?? '').split(',').filter(Boolean)
-    const button = h('button', { type: 'button', class: 'action-button check' }, '✔ Check')
+    const button = h('button', { type: 'button', class: 'action-button check' }, buttonLabel)
     const results = h('ul', { class: 'check-results', 'aria-live': 'polite' })
+    const opts = { labNeedsCluster: ctx.state.lab.needsCluster }
+    const needsCluster: HintNeedsCluster = (hint) => ctx.state.offline && hintNeedsCluster(hint, opts)
     const known = ids.length ? ids : Object.keys(ctx.state.progress.lastResults)
     const stepChecks = ctx.state.lab.steps[ctx.stepIndex]?.checks ?? []
     for (const c of stepChecks.filter((c) => known.includes(c.id))) {
       const last = ctx.state.progress.lastResults[c.id]
       if (last) {
-        results.append(resultItem({ id: c.id, title: c.title, ...last }))
+        results.append(resultItem({ id: c.id, title: c.title, ...last }, needsCluster))
       }
     }
     button.addEventListener('click', () => {
@@ -68,7 +94,8 @@ export const checkAction: StepAction = {
         .check(ctx.state.lab.id, ctx.stepIndex, ctx.state.token, ids.length ? ids : undefined)
         .then(
           (run) => {
-            results.replaceChildren(...run.checks.map(resultItem))
+            results.replaceChildren(...run.checks.map((r) => resultItem(r, needsCluster)))
+            results.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
             for (const r of run.checks) {
               ctx.state.progress.lastResults[r.id] = {
                 passed: r.passed,
@@ -81,11 +108,14 @@ export const checkAction: StepAction = {
               ctx.onStepPassed()
             }
           },
-          (err: unknown) => results.replaceChildren(h('li', {}, errorBox(err))),
+          (err: unknown) => {
+            results.replaceChildren(h('li', {}, errorBox(err)))
+            results.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
+          },
         )
         .finally(() => {
           button.disabled = false
-          button.textContent = '✔ Check'
+          button.textContent = buttonLabel
         })
     })
     block.append(h('div', { class: 'action-bar' }, button), results)

@@ -37,12 +37,14 @@ async function request(method: string, path: string, body?: unknown): Promise<Re
     throw new ApiError('LAB_ERR_OFFLINE', 'The kindlab server cannot be reached.', 'Is `kindlab` still running?')
   }
   if (!res.ok) {
-    const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; hint?: string } }
+    const data = (await res.json().catch(() => ({}))) as {
+      error?: { code: string; message: string; hint?: string; field?: string }
+    }
     const e = data.error ?? { code: 'LAB_ERR_INTERNAL', message: `The server answered ${res.status}.` }
     if (e.code === 'LAB_ERR_AUTH_REQUIRED') {
       instructorToken.clear()
     }
-    throw new ApiError(e.code, e.message, e.hint)
+    throw new ApiError(e.code, e.message, e.hint, e.field)
   }
   return res
 }

@@ -2,16 +2,43 @@
 import { api, ApiError } from '../../api-client.ts'
 import { h } from '../../dom.ts'
 import type { CohortMode, CreateCohortBody } from '../../../../server/protocol/cohort-dto.ts'
+import {
+  COHORT_NAME_PATTERN,
+  DOMAIN_PATTERN,
+  cohortFieldMessages,
+  htmlPattern,
+  type CohortField,
+} from '../../../../server/protocol/cohort-rules.ts'
 import { instructorApi } from './api.ts'
 
-function field(label: string, input: HTMLElement, help?: string): HTMLElement {
+type FormControl = HTMLInputElement | HTMLSelectElement
+
+/** A labelled field with its help line and a place for its error, both read by screen readers. */
+function field(label: string, input: FormControl, help?: string): HTMLElement {
+  const helpId = `${input.id}-help`
+  const errorId = `${input.id}-error`
+  input.setAttribute('aria-describedby', `${errorId}${help ? ` ${helpId}` : ''}`)
   return h(
     'div',
     { class: 'field' },
     h('label', { for: input.id }, label),
     input,
-    help ? h('small', { class: 'muted' }, help) : undefined,
+    h('p', { class: 'field-error', id: errorId, 'data-field-error': input.id }),
+    help ? h('small', { class: 'muted', id: helpId }, help) : undefined,
   )
+}
+
+/** Shows `message` next to `input` (or clears it) and marks the input invalid for assistive tech. */
+function setFieldError(input: FormControl, message: string): void {
+  const box = document.getElementById(`${input.id}-error`)
+  if (box) {
+    box.textContent = message
+  }
+  if (message) {
+    input.setAttribute('aria-invalid', 'true')
+  } else {
+    input.removeAttribute('aria-invalid')
+  }
 }
 
 export async function showCohortList(main: HTMLElement): Promise<void> {
@@ -41,8 +68,10 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
   const name = h('input', {
     id: 'cohort-name',
     required: true,
-    pattern: '[a-z]([a-z0-9-]{0,28}[a-z0-9])?',
+    pattern: htmlPattern(COHORT_NAME_PATTERN),
+    maxlength: '30',
     placeholder: 'istio-class',
+    autocomplete: 'off',
   })
   const lab = h('select', { id: 'cohort-lab' }, ...labs.map((l) => h('option', { value: l.id }, l.title)))
   const trainees = h('input', {
@@ -59,13 +88,18 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
     h('option', { value: 'namespace' }, 'namespace (one cluster)'),
     h('option', { value: 'cluster' }, 'cluster (a kind cluster per trainee, up to 8)'),
   )
-  const domain = h('input', { id: 'cohort-domain', placeholder: 'istio-class.example' })
+  const domain = h('input', {
+    id: 'cohort-domain',
+    pattern: htmlPattern(DOMAIN_PATTERN),
+    maxlength: '200',
+    placeholder: 'istio-class.example',
+  })
   const reserve = h('input', { id: 'cohort-reserve', type: 'number', min: '0', max: '200', value: '5' })
   const webhook = h('input', { id: 'cohort-webhook', type: 'url', placeholder: 'https://example.org/hooks/kindlab' })
   const error = h('p', { class: 'form-error', role: 'alert' })
   const form = h(
     'form',
-    { class: 'panel-form', 'aria-labelledby': 'create-title' },
+    { class: 'panel-form', 'aria-labelledby': 'create-title', novalidate: true },
     h('h2', { id: 'create-title' }, 'New cohort'),
     field('Name', name, 'Lower-case letters, digits and dashes.'),
     field('Lab', lab),
@@ -77,8 +111,32 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
     h('button', { type: 'submit' }, 'Create cohort'),
     error,
   )
+  const inputs: Record<CohortField, FormControl> = {
+    name,
+    labId: lab,
+    trainees,
+    mode,
+    domain,
+    reserve,
+    webhookUrl: webhook,
+  }
   form.addEventListener('submit', (event) => {
     event.preventDefault()
+    // Each submit starts clean: old messages go, then the browser's checks speak in our words.
+    error.textContent = ''
+    for (const input of Object.values(inputs)) {
+      setFieldError(input, '')
+    }
+    const invalid = (Object.entries(inputs) as Array<[CohortField, FormControl]>).filter(
+      ([, input]) => !input.checkValidity(),
+    )
+    for (const [key, input] of invalid) {
+      setFieldError(input, input.validity.valueMissing ? 'This field is required.' : cohortFieldMessages[key])
+    }
+    if (invalid[0]) {
+      invalid[0][1].focus()
+      return
+    }
     const body: CreateCohortBody = {
       name: name.value,
       labId: lab.value,
@@ -102,8 +160,15 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
         location.assign(`/instructor/cohorts/${created.id}`)
       })
       .catch((err: unknown) => {
-        error.textContent =
-          err instanceof ApiError ? `${err.message} ${err.hint ?? ''}` : 'Could not create the cohort.'
+        const message =
+          err instanceof ApiError ? `${err.message} ${err.hint ?? ''}`.trim() : 'Could not create the cohort.'
+        const input = err instanceof ApiError && err.field ? inputs[err.field as CohortField] : undefined
+        if (input) {
+          setFieldError(input, message)
+          input.focus()
+        } else {
+          error.textContent = message
+        }
       })
   })
   main.replaceChildren(

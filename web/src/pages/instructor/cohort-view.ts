@@ -56,7 +56,8 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
     (event) => (event.type === 'snapshot' ? view.setBook(event.book) : view.setRow(event.row)),
     (live) => {
       status.dataset['live'] = String(live)
-      status.textContent = live ? 'live' : 'reconnecting…'
+      // The stream is live; the cohort itself may still run without a cluster: say both.
+      status.textContent = live ? (cohort.offline ? 'live · offline' : 'live') : 'reconnecting…'
     },
   )
   const csv = h('button', { type: 'button' }, 'Export CSV')
