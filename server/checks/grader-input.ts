@@ -37,9 +37,12 @@ export interface LabEnvironmentSource {
   manifests(labId: string): Promise<Array<{ file: string; text: string }>>
 }
 
-/** A ResourceSource that can also hand over the YAML texts, for line-accurate findings. */
+/**
+ * A ResourceSource that can also hand over the YAML texts, for line-accurate findings. A file it
+ * could not read comes with a `problem` (and an empty text).
+ */
 export interface TextResourceSource extends ResourceSource {
-  texts(): Promise<Array<{ file: string; text: string }>>
+  texts(): Promise<Array<{ file: string; text: string; problem?: string }>>
 }
 
 /** Everything a grader check needs, built once per check run. */
@@ -103,8 +106,12 @@ export async function buildGraderInput(ctx: CheckContext): Promise<GraderInput> 
   if (source !== undefined) {
     const origin = cluster !== undefined ? 'cluster' : 'learner'
     if (isTextSource(source)) {
-      for (const { file, text } of await source.texts()) {
-        parts.push(textPart(text, file, ns, origin))
+      for (const { file, text, problem } of await source.texts()) {
+        if (problem !== undefined) {
+          input.problems.push(fileProblem(file, undefined, problem))
+        } else {
+          parts.push(textPart(text, file, ns, origin))
+        }
       }
     } else {
       const snapshot = await source.list()

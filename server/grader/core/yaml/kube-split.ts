@@ -6,6 +6,8 @@
 export interface KubeChunk {
   text: string
   startLine: number
+  /** 0-based document number as YAML counts it (every `---` after the first content starts one). */
+  index: number
 }
 
 /** A `---` line followed by something other than spaces or a comment: kubectl refuses the file. */
@@ -34,9 +36,11 @@ export function splitKubeDocuments(text: string): SplitResult {
   const chunks: KubeChunk[] = []
   let buffer: string[] = []
   let startLine = 1
+  let index = 0
+  let started = false
   const flush = (): void => {
     if (buffer.length > 0) {
-      chunks.push({ text: `${buffer.join('\n')}\n`, startLine })
+      chunks.push({ text: `${buffer.join('\n')}\n`, startLine, index })
       buffer = []
     }
   }
@@ -50,8 +54,13 @@ export function splitKubeDocuments(text: string): SplitResult {
         return { chunks, failure: { line: i + 1, message: `invalid Yaml document separator: ${rest}` } }
       }
       flush()
+      index += started ? 1 : 0
+      started = true
       startLine = i + 2
       continue
+    }
+    if (!started && line.trim() !== '' && !line.trimStart().startsWith('#')) {
+      started = true
     }
     if (buffer.length === 0) {
       startLine = i + 1

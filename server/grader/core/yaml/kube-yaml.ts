@@ -9,7 +9,7 @@ import { splitKubeDocuments } from './kube-split.ts'
 
 /** One document kubectl would send to the API server. */
 export interface KubeYamlDocument {
-  /** 0-based index of the document in the file (empty documents count, as kubectl counts them). */
+  /** 0-based index of the document in the file, as YAML counts them (empty documents count). */
   index: number
   /** 1-based line of the document's first value. */
   line: number
@@ -74,15 +74,17 @@ export function readKubeYaml(text: string): KubeYamlResult {
   }
   const first = result.documents.length
   const split = splitKubeDocuments(yamlText)
-  for (const [i, chunk] of split.chunks.entries()) {
-    const failure = readChunk(chunk.text, chunk.startLine + lineBase, first + i, result)
+  for (const chunk of split.chunks) {
+    const failure = readChunk(chunk.text, chunk.startLine + lineBase, first + chunk.index, result)
     if (failure !== undefined) {
       result.error = failure
       return result
     }
   }
   if (split.failure !== undefined) {
-    result.error = { document: first + split.chunks.length, ...split.failure, line: split.failure.line + lineBase }
+    const last = split.chunks.at(-1)
+    const document = first + (last === undefined ? 0 : last.index + 1)
+    result.error = { document, ...split.failure, line: split.failure.line + lineBase }
   }
   return result
 }
