@@ -41,6 +41,8 @@ export async function buildCohortTestApp(
     dataDir?: string
     /** Register the terminal websocket and the instructor's watch route, as serve.ts does. */
     terminal?: boolean
+    /** The grader's services per session (serve.ts: lab environment + the session's workspace). */
+    servicesFor?: (session: { workspaceDir: string }) => Record<string, unknown>
   } = {},
 ): Promise<CohortTestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kindlab-cohort-'))
@@ -62,7 +64,7 @@ export async function buildCohortTestApp(
     kinds: checkKinds,
     progress,
     commandEnv: {},
-    servicesFor: () => ({}),
+    servicesFor: options.servicesFor ?? (() => ({})),
     onAttempt: (e) => cohorts.onAttempt(e),
   })
   const adminToken = cohorts.instructors.bootstrap() ?? cohorts.instructors.resetAdminToken()
