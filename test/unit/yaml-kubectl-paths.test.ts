@@ -10,6 +10,7 @@ import { createLabEnvironmentSource } from '../../server/checks/grader-input-fil
 import { graderServiceKeys } from '../../server/checks/grader-input.ts'
 import { runKindlab } from '../../server/cli/run-cli.test-helper.ts'
 import { buildCohortTestApp, type CohortTestApp } from '../../server/cohorts/test-app.test-helper.ts'
+import { parseResources } from '../../server/grader/core/model/index.ts'
 import { loadLabs } from '../../server/labs/load-labs.ts'
 import { bundledLabsDir } from '../../server/paths.ts'
 
@@ -82,7 +83,7 @@ const CASES: Array<[string, Record<string, string>, boolean, RegExp]> = [
       'vs.yaml': route(frontend),
     },
     false,
-    /./,
+    /connection refused \(no listener\)/,
   ],
 ]
 
@@ -153,4 +154,21 @@ describe('YAML edge cases read as kubectl reads them, through the CLI and the HT
     expect(cli?.message).toMatch(message)
     expect(http?.message).toBe(cli?.message)
   })
+})
+
+test('the refused labels are reported at the line of the field, as kubectl would read them', () => {
+  const text = gateway(http80).replace(
+    'metadata: { name: shop-gateway }',
+    'metadata:\n  name: shop-gateway\n  labels:\n    team "a # b": x',
+  )
+  const model = parseResources(text, { file: 'gw.yaml' })
+  expect(model.gateways).toEqual([])
+  expect(model.findings).toMatchObject([
+    {
+      code: 'IST0106',
+      path: 'metadata.labels',
+      source: { file: 'gw.yaml', line: 5 },
+      message: /not string "team \\"a"/,
+    },
+  ])
 })
