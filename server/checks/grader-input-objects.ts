@@ -1,7 +1,7 @@
 // Raw Kubernetes objects as the grader kinds see them: identity (group, kind, namespace, name),
 // the object itself, where it came from, and offline deletion markers. Pure: the caller reads files.
-import { LineCounter, parseAllDocuments } from 'yaml'
 import type { SourceLocation } from '../grader/core/findings.ts'
+import { readKubeYaml } from '../grader/core/yaml/kube-yaml.ts'
 
 /** An object's identity. `group` is '' for the core API (Service, ConfigMap, Secret). */
 export interface ObjectRef {
@@ -65,28 +65,25 @@ export function readRawObject(
   return raw
 }
 
-/** Every object of a multi-document YAML text, with its document index and line. */
+/**
+ * Every object of a multi-document YAML text, read as kubectl reads it, with its document index
+ * and line. Documents after one kubectl refuses are not read (parseResources reports the error).
+ */
 export function parseRawObjects(
   text: string,
   file: string,
   defaultNamespace: string,
   origin: RawObject['origin'],
 ): RawObject[] {
-  const lines = new LineCounter()
   const out: RawObject[] = []
-  parseAllDocuments(text, { lineCounter: lines, prettyErrors: false }).forEach((doc, document) => {
-    if (doc.errors.length > 0 || doc.contents === null) {
-      return
-    }
-    const line = lines.linePos(doc.contents.range[0]).line
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 })
+  for (const { value, index: document, line } of readKubeYaml(text).documents) {
     for (const item of expandList(value)) {
       const raw = readRawObject(item, defaultNamespace, origin, { file, document, line })
       if (raw !== undefined) {
         out.push(raw)
       }
     }
-  })
+  }
   return out
 }
 

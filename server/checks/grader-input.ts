@@ -2,6 +2,7 @@
 // variables substituted) plus the learner's resources, as one ResourceModel and as raw objects.
 // Offline the learner's resources are their files; live the cluster API is the truth for every
 // namespace it lists, and the environment only fills the others. No I/O of its own.
+import { AppError } from '../errors.ts'
 import type { Finding } from '../grader/core/findings.ts'
 import {
   emptyModel,
@@ -37,9 +38,12 @@ export interface LabEnvironmentSource {
   manifests(labId: string): Promise<Array<{ file: string; text: string }>>
 }
 
-/** A ResourceSource that can also hand over the YAML texts, for line-accurate findings. */
+/**
+ * A ResourceSource that can also hand over the YAML texts, for line-accurate findings. A file it
+ * could not read comes with a `problem` (and an empty text).
+ */
 export interface TextResourceSource extends ResourceSource {
-  texts(): Promise<Array<{ file: string; text: string }>>
+  texts(): Promise<Array<{ file: string; text: string; problem?: string }>>
 }
 
 /** Everything a grader check needs, built once per check run. */
@@ -103,8 +107,12 @@ export async function buildGraderInput(ctx: CheckContext): Promise<GraderInput> 
   if (source !== undefined) {
     const origin = cluster !== undefined ? 'cluster' : 'learner'
     if (isTextSource(source)) {
-      for (const { file, text } of await source.texts()) {
-        parts.push(textPart(text, file, ns, origin))
+      for (const { file, text, problem } of await source.texts()) {
+        if (problem !== undefined) {
+          input.problems.push(fileProblem(file, undefined, problem))
+        } else {
+          parts.push(textPart(text, file, ns, origin))
+        }
       }
     } else {
       const snapshot = await source.list()
@@ -135,6 +143,17 @@ function isTextSource(source: ResourceSource): source is TextResourceSource {
 
 function textPart(text: string, file: string, ns: string, origin: RawObject['origin']): Part {
   const model = parseResources(text, { file, defaultNamespace: ns })
+  // A learner's file past the reader's limits (an alias bomb, nesting too deep) is refused as bad
+  // input (400, exit 66) naming the file and line, as the CLI refuses it; other YAML mistakes
+  // stay findings the grader reports with the check.
+  const overLimit = model.syntaxErrors.find((e) => e.limit === true)
+  if (overLimit !== undefined && origin !== 'environment') {
+    throw new AppError('LAB_ERR_INPUT_FILE', {
+      message: `${file}:${overLimit.line} is past what kindlab reads: ${overLimit.message}.`,
+      hint: 'Write the resources out plainly, as `kubectl get -o yaml` prints them: no deep nesting, few anchors.',
+      details: { file, line: overLimit.line },
+    })
+  }
   return { origin, model, objects: parseRawObjects(text, file, ns, origin) }
 }
 

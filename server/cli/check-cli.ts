@@ -2,8 +2,6 @@
 // grade the step's checks offline (prediction layer) and print the report. Loaded lazily.
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { LineCounter, parseAllDocuments } from 'yaml'
-import { assertParsedWithinLimits, documentValue } from '../adapters/workspace/yaml-limits.ts'
 import { pc } from './colors.ts'
 import { AppError } from '../errors.ts'
 import { createLabEnvironmentSource, createTextResourceSource } from '../checks/grader-input-files.ts'
@@ -12,6 +10,7 @@ import { serviceKeys } from '../checks/live-services.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { type CheckRunResult, runChecks } from '../checks/run-checks.ts'
 import type { CheckContext, LayerResult } from '../checks/types.ts'
+import { readKubeYaml } from '../grader/core/yaml/kube-yaml.ts'
 import { loadLabs, type Lab, type Step } from '../labs/load-labs.ts'
 import { defaultLabsDir } from '../labs/paths.ts'
 import { resolveCheck, resolveVariables, substituteVariables } from '../labs/variables.ts'
@@ -185,27 +184,21 @@ async function expandDirectories(paths: readonly string[]): Promise<string[]> {
   return out
 }
 
+/** Refuses, with file:line, a file kubectl would refuse; reads it exactly as kubectl does. */
 function checkYaml(text: string, path: string): void {
-  const lines = new LineCounter()
-  const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter: lines })
-  const list = Array.isArray(docs) ? docs : []
-  for (const doc of list) {
-    assertParsedWithinLimits(doc, path, lines)
-    const err = doc.errors[0]
-    if (err !== undefined) {
-      const line = lines.linePos(err.pos[0]).line
-      throw new AppError('LAB_ERR_INPUT_FILE', {
-        message: `${path}${line === undefined ? '' : `:${line}`} is not valid YAML: ${err.message.split('\n')[0] ?? ''}`,
-        hint: 'Fix the YAML (indentation, a missing colon or quote); kubectl would refuse the file too.',
-      })
-    }
-    const value = documentValue(doc, path, lines)
-    if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
-      throw new AppError('LAB_ERR_INPUT_FILE', {
-        message: `${path} holds something other than Kubernetes objects.`,
-        hint: 'Each YAML document must be an object with apiVersion, kind and metadata, as for `kubectl apply -f`.',
-      })
-    }
+  const read = readKubeYaml(text)
+  if (read.error !== undefined) {
+    throw new AppError('LAB_ERR_INPUT_FILE', {
+      message: `${path}:${read.error.line} is not valid YAML as kubectl reads it (document ${read.error.document + 1}): ${read.error.message}`,
+      hint: 'Fix the YAML (indentation, a missing colon or quote); kubectl would refuse the file too.',
+    })
+  }
+  const notObject = read.documents.find((d) => typeof d.value !== 'object' || Array.isArray(d.value))
+  if (notObject !== undefined) {
+    throw new AppError('LAB_ERR_INPUT_FILE', {
+      message: `${path}:${notObject.line} holds something other than Kubernetes objects.`,
+      hint: 'Each YAML document must be an object with apiVersion, kind and metadata, as for `kubectl apply -f`.',
+    })
   }
 }
 

@@ -60,6 +60,8 @@ export async function buildCohortTestApp(
     accessToken?: string
     /** The server's public address (--public-url). */
     publicUrl?: string
+    /** The grader's services per session (serve.ts: lab environment + the session's workspace). */
+    servicesFor?: (session: { workspaceDir: string }) => Record<string, unknown>
   } = {},
 ): Promise<CohortTestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kindlab-cohort-'))
@@ -86,10 +88,12 @@ export async function buildCohortTestApp(
     kinds: checkKinds,
     progress,
     commandEnv: {},
-    servicesFor: (session) =>
-      options.offlineGrading
-        ? { [graderServiceKeys.environment]: environment, ...createOfflineServices(session.workspaceDir) }
-        : {},
+    servicesFor:
+      options.servicesFor ??
+      ((session) =>
+        options.offlineGrading
+          ? { [graderServiceKeys.environment]: environment, ...createOfflineServices(session.workspaceDir) }
+          : {}),
     onAttempt: (e) => cohorts.onAttempt(e),
   })
   const adminToken = cohorts.instructors.bootstrap() ?? cohorts.instructors.resetAdminToken()

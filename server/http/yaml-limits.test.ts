@@ -1,5 +1,5 @@
-// A learner's YAML past the reader's limits (101 aliases, 10,000 nesting levels) answers a clear
-// 400 naming the file and line, through the real server (offline Check reads the workspace) and
+// A learner's YAML past the reader's limits (an alias bomb kubectl also refuses, nesting deeper
+// than kindlab reads) answers a clear 400 naming the file and line, through the real server (offline Check reads the workspace) and
 // through `kindlab check`; never a 500 or a crash (issue 13, finding 7). An oversized Check body
 // is refused before anything runs.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -17,7 +17,13 @@ afterEach(async () => {
 })
 
 const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: request-path\ndata:\n'
-const aliases = `${head}  x: &a "1"\n  l: [${Array(101).fill('*a').join(', ')}]\n`
+// 10^5 expansions from 40 aliases: go-yaml (kubectl) refuses it as "excessive aliasing".
+const ten = (of: string) => `[${Array(10).fill(of).join(', ')}]`
+const aliases =
+  `${head}  a: &a ${ten('"x"')}\n  b: &b ${ten('*a')}\n  c: &c ${ten('*b')}\n` +
+  `  d: &d ${ten('*c')}\n  e: ${ten('*d')}\n`
+// 101 aliases of a scalar: kubectl reads this, so kindlab grades it.
+const manyAliases = `${head}  x: &a "1"\n  l: [${Array(101).fill('*a').join(', ')}]\n`
 const fewAliases = `${head}  x: &a "1"\n  y: *a\n`
 const flowDeep = `${head}  x: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`
 // Indentation grows with depth: 1,200 levels fit under the 1 MiB a workspace file may have.
@@ -42,25 +48,34 @@ async function checkWith(text: string) {
 }
 
 describe('Check on YAML past the reader limits', () => {
-  it('answers 400 with the file and the line for 101 aliases', async () => {
+  it('answers 400 with the file and the line for an alias bomb kubectl refuses too', async () => {
     const res = await checkWith(aliases)
     expect(res.statusCode, res.body).toBe(400)
     const { error } = res.json<ErrorBody>()
     expect(error.code).toBe('LAB_ERR_INPUT_FILE')
-    expect(error.message).toMatch(/^answers\.yaml:7 expands YAML aliases more than 100 times/)
+    expect(error.message).toMatch(/^answers\.yaml:\d+ is past what kindlab reads: document contains excessive aliasing/)
     expect(error.hint).toBeDefined()
+  })
+
+  it('grades 101 aliases of a scalar, which kubectl reads', async () => {
+    const res = await checkWith(manyAliases)
+    expect(res.statusCode, res.body).toBe(200)
   })
 
   it('answers 400 with the file and the line for 10,000 flow nesting levels', async () => {
     const res = await checkWith(flowDeep)
     expect(res.statusCode, res.body).toBe(400)
-    expect(res.json<ErrorBody>().error.message).toMatch(/^answers\.yaml:6 nests collections deeper than kindlab reads/)
+    expect(res.json<ErrorBody>().error.message).toMatch(
+      /^answers\.yaml:6 is past what kindlab reads: the YAML is nested too deeply/,
+    )
   })
 
   it('answers 400 for 1,200 block nesting levels', async () => {
     const res = await checkWith(blockDeep)
     expect(res.statusCode, res.body.slice(0, 300)).toBe(400)
-    expect(res.json<ErrorBody>().error.message).toMatch(/^answers\.yaml:\d+ nests collections deeper/)
+    expect(res.json<ErrorBody>().error.message).toMatch(
+      /^answers\.yaml:\d+ is past what kindlab reads: the YAML is nested too deeply/,
+    )
   })
 
   it('still grades a file with a few aliases', async () => {
@@ -91,8 +106,8 @@ describe('kindlab check on YAML past the reader limits', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   for (const [name, text, line, what] of [
-    ['aliases', aliases, ':7 ', /expands YAML aliases/],
-    ['flow nesting', flowDeep, ':6 ', /nests collections deeper/],
+    ['aliases', aliases, ':6 ', /excessive aliasing/],
+    ['flow nesting', flowDeep, ':6 ', /nested too deeply/],
   ] as const) {
     it(`exits 66 with the file and line for ${name}`, async () => {
       const file = join(dir, `${name.replace(' ', '-')}.yaml`)

@@ -22,6 +22,8 @@ export interface Binaries {
   pilotDiscovery: string
   /** Minimal ADS client for istiod (test/cluster/go/istio/xdsprobe); built with pilot-discovery. */
   xdsprobe: string
+  /** kubectl's manifest decoder (test/cluster/go/kubernetes/yamlref), the YAML reader's reference. */
+  yamlref: string
 }
 
 interface Target {
@@ -60,6 +62,7 @@ export function binaries(dir = binDir()): Binaries {
     pilotDiscovery: join(dir, `pilot-discovery-${versions.istio}`),
     // Our own source: the name carries a hash of it, so an edit triggers a rebuild.
     xdsprobe: join(dir, `xdsprobe-${versions.istio}-${sourceHash(join(here, 'go/istio/xdsprobe/main.go'))}`),
+    yamlref: join(dir, `yamlref-${sourceHash(join(here, 'go/kubernetes/yamlref/main.go'))}`),
   }
 }
 
@@ -110,6 +113,14 @@ function targets(bins: Binaries): Target[] {
       ),
       outputs: [bins.kubeApiserver, bins.kubeControllerManager, bins.kubeScheduler],
       ldflags: kubeVersionFlags,
+    },
+    // Same module as the kube binaries, so the decoder is built from the very same apimachinery
+    // and sigs.k8s.io/yaml versions; a separate target so that it builds in seconds on its own.
+    {
+      module: 'kubernetes',
+      packages: ['kindlab.local/cluster/kubernetes/yamlref'],
+      outputs: [bins.yamlref],
+      ldflags: none,
     },
     {
       module: 'istio',
@@ -195,6 +206,16 @@ export async function ensureBinaries(options: BuildOptions = {}): Promise<Binari
     )
   }
   return bins
+}
+
+/** Builds only kubectl's YAML decoder (seconds, with a warm module cache) and returns its path. */
+export async function ensureYamlref(options: BuildOptions = {}): Promise<string> {
+  const bins = binaries()
+  const target = targets(bins).find((t) => t.outputs.includes(bins.yamlref))
+  if (target !== undefined && !existsSync(bins.yamlref)) {
+    await buildTarget(target, options.log ?? defaultLog, options.signal)
+  }
+  return bins.yamlref
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

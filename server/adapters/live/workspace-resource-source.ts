@@ -1,12 +1,11 @@
 // The learner's resources offline: every *.yaml / *.yml file in the workspace, recursively, parsed
-// as multi-document YAML. Bounded (file size, file count, depth); unreadable or broken files become
-// problems for the grader to report; only a file past the YAML reader's limits (alias bombs, deep
-// nesting) is an error, LAB_ERR_INPUT_FILE with its line. Symlinks and dot-folders are not followed.
+// as multi-document YAML exactly as kubectl reads it. Bounded (file size, file count, depth); unreadable or broken files become
+// problems for the grader to report, never exceptions. Symlinks and dot-folders are not followed.
 import { lstat, readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import { LineCounter, parseAllDocuments } from 'yaml'
-import type { ResourceSnapshot, ResourceSource } from '../../checks/live-services.ts'
-import { assertParsedWithinLimits, documentValue } from '../workspace/yaml-limits.ts'
+import type { TextResourceSource } from '../../checks/grader-input.ts'
+import type { ResourceSnapshot } from '../../checks/live-services.ts'
+import { readKubeYaml } from '../../grader/core/yaml/kube-yaml.ts'
 
 export interface WorkspaceResourceSourceOptions {
   dir: string
@@ -50,64 +49,74 @@ export async function findYamlFiles(
   return { files, truncated }
 }
 
-async function readOne(dir: string, path: string, maxFileBytes: number, snapshot: ResourceSnapshot): Promise<void> {
+/** One workspace file: its text, or why it was not read. */
+type WorkspaceFile = { file: string; text: string } | { file: string; problem: string }
+
+async function readOne(dir: string, path: string, maxFileBytes: number): Promise<WorkspaceFile | undefined> {
   const file = relative(dir, path).split(sep).join('/')
   const info = await lstat(path).catch(() => undefined)
   if (!info?.isFile()) {
-    return
+    return undefined
   }
   if (info.size > maxFileBytes) {
-    snapshot.problems.push({
-      file,
-      message: `The file is larger than ${Math.round(maxFileBytes / 1024)} KiB and was not read.`,
-    })
-    return
+    return { file, problem: `The file is larger than ${Math.round(maxFileBytes / 1024)} KiB and was not read.` }
   }
-  let text: string
   try {
-    text = await readFile(path, 'utf8')
+    return { file, text: await readFile(path, 'utf8') }
   } catch (err) {
-    snapshot.problems.push({ file, message: `The file cannot be read: ${(err as Error).message}` })
-    return
+    return { file, problem: `The file cannot be read: ${(err as Error).message}` }
   }
-  const lines = new LineCounter()
-  const docs = parseAllDocuments(text, { lineCounter: lines })
-  ;(Array.isArray(docs) ? docs : []).forEach((doc, index) => {
-    // Past the reader's limits (alias bombs, deep nesting) the whole Check is refused with a 400.
-    assertParsedWithinLimits(doc, file, lines)
-    const error = doc.errors[0]
-    if (error) {
-      snapshot.problems.push({
-        file,
-        line: error.linePos?.[0]?.line ?? 1,
-        message: error.message.split('\n')[0] ?? 'YAML error',
-      })
-      return
-    }
-    const value = documentValue(doc, file, lines)
-    if (value !== null && value !== undefined) {
-      snapshot.objects.push(value)
-      snapshot.origins.push({ file, document: index })
-    }
-  })
 }
 
-/** A ResourceSource over the learner's workspace folder (offline mode). */
-export function createWorkspaceResourceSource(options: WorkspaceResourceSourceOptions): ResourceSource {
+/**
+ * A ResourceSource over the learner's workspace folder (offline mode). It hands the grader the
+ * texts, so that the workspace is read exactly as `kindlab check --resources` reads a file: the
+ * same reader (kubectl's semantics) and the same field lines.
+ */
+export function createWorkspaceResourceSource(options: WorkspaceResourceSourceOptions): TextResourceSource {
   const maxFileBytes = options.maxFileBytes ?? 1024 * 1024
+  const readAll = async (): Promise<WorkspaceFile[]> => {
+    const { files, truncated } = await findYamlFiles(options.dir, options.maxDepth ?? 8, options.maxFiles ?? 200)
+    const out: WorkspaceFile[] = []
+    for (const path of files) {
+      const one = await readOne(options.dir, path, maxFileBytes)
+      if (one !== undefined) {
+        out.push(one)
+      }
+    }
+    if (truncated) {
+      out.push({
+        file: '.',
+        problem: `Only the first ${files.length} YAML files were read; move unrelated files out of the workspace.`,
+      })
+    }
+    return out
+  }
   return {
     describe: () => 'your workspace files',
+    async texts() {
+      return (await readAll()).map((f) => ('text' in f ? f : { file: f.file, text: '', problem: f.problem }))
+    },
     async list(): Promise<ResourceSnapshot> {
       const snapshot: ResourceSnapshot = { objects: [], origins: [], problems: [] }
-      const { files, truncated } = await findYamlFiles(options.dir, options.maxDepth ?? 8, options.maxFiles ?? 200)
-      for (const path of files) {
-        await readOne(options.dir, path, maxFileBytes, snapshot)
-      }
-      if (truncated) {
-        snapshot.problems.push({
-          file: '.',
-          message: `Only the first ${files.length} YAML files were read; move unrelated files out of the workspace.`,
-        })
+      for (const f of await readAll()) {
+        if (!('text' in f)) {
+          snapshot.problems.push({ file: f.file, message: f.problem })
+          continue
+        }
+        // Read exactly as kubectl reads it; what kubectl refuses is a problem at file:line.
+        const read = readKubeYaml(f.text)
+        for (const doc of read.documents) {
+          snapshot.objects.push(doc.value)
+          snapshot.origins.push({ file: f.file, document: doc.index })
+        }
+        if (read.error !== undefined) {
+          snapshot.problems.push({
+            file: f.file,
+            line: read.error.line,
+            message: `kubectl refuses this YAML (document ${read.error.document + 1}): ${read.error.message}`,
+          })
+        }
       }
       return snapshot
     },

@@ -1,7 +1,6 @@
 // Lab-wide reference checks: environment manifests exist and parse, solution/ folders name real
 // steps, every step file is listed once and in order, and declared variables are used. Pure.
-import { parseAllDocuments } from 'yaml'
-import { LineCounter } from 'yaml'
+import { readKubeYaml } from '../../grader/core/yaml/kube-yaml.ts'
 import type { YamlSource } from '../yaml-source.ts'
 import type { LabContext } from './lab-context.ts'
 import { addError, addWarning, labFile } from './lab-context.ts'
@@ -38,18 +37,14 @@ export function checkEnvironment(ctx: LabContext, source: YamlSource, environmen
   })
 }
 
+/** An environment manifest is read as kubectl reads it: what kubectl refuses is an error here. */
 function checkManifestSyntax(ctx: LabContext, entry: string, text: string): void {
-  const lineCounter = new LineCounter()
-  for (const doc of parseAllDocuments(text, { lineCounter, prettyErrors: false })) {
-    for (const err of doc.errors) {
-      const pos = lineCounter.linePos(err.pos[0])
-      addError(
-        ctx,
-        labFile(ctx, entry),
-        { line: pos.line, column: pos.col },
-        `YAML syntax error: ${err.message.split('\n')[0] ?? ''}`,
-      )
-    }
+  const read = readKubeYaml(text)
+  if (read.error !== undefined) {
+    addError(ctx, labFile(ctx, entry), { line: read.error.line, column: 1 }, `YAML syntax error: ${read.error.message}`)
+  }
+  for (const w of read.warnings) {
+    addWarning(ctx, labFile(ctx, entry), { line: w.line, column: 1 }, `YAML: ${w.message}`)
   }
 }
 

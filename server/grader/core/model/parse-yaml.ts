@@ -1,12 +1,10 @@
 // Reads multi-document YAML text (the learner's files) into a ResourceModel, remembering each
 // resource's file, document index and line, the line of every rejected field and of every rule.
-// Uses the fast subset reader when it can and the `yaml` package otherwise; YAML syntax errors
-// become findings, never exceptions. Pure: the caller reads the file.
-import { LineCounter, parseAllDocuments } from 'yaml'
-import type { Document } from 'yaml'
+// Reads YAML exactly as kubectl does (../yaml/kube-yaml.ts); YAML that kubectl refuses becomes a
+// finding with file:line, never an exception. Pure: the caller reads the file.
 import type { Finding, SourceLocation } from '../findings.ts'
+import { readKubeYaml } from '../yaml/kube-yaml.ts'
 import { type ModelOptions, addObject, emptyModel } from './collect.ts'
-import { fastParseDocuments, lineAt as fastLineAt } from './fast-yaml.ts'
 import type { ResourceModel } from './types.ts'
 
 /** Options for parseResources. */
@@ -15,15 +13,17 @@ export interface ParseOptions extends ModelOptions {
   file?: string
 }
 
-/** A document whose YAML could not be parsed. */
+/** A document whose YAML kubectl would refuse. */
 export interface YamlSyntaxError {
   file?: string
   document: number
   line: number
   message: string
+  /** Refused for a resource limit (alias expansion, nesting depth), not for a mistake. */
+  limit?: true
 }
 
-/** A model plus the YAML syntax errors met while reading it. */
+/** A model plus the YAML errors met while reading it. */
 export interface ParsedResources extends ResourceModel {
   syntaxErrors: YamlSyntaxError[]
 }
@@ -32,46 +32,32 @@ export interface ParsedResources extends ResourceModel {
 type LineFinder = (segments: ReadonlyArray<string | number>) => number | undefined
 
 /**
- * Parses every YAML document of `text`. Empty documents are skipped; a document with a syntax
- * error is skipped too and reported both in `syntaxErrors` and as an IST0106 finding.
+ * Parses every YAML document of `text` as kubectl does. Empty documents are skipped. Reading
+ * stops at the first document kubectl refuses: it is reported both in `syntaxErrors` and as an
+ * IST0106 finding (kubectl would apply nothing from the file); the documents before it are kept.
+ * A key written twice is an IST0106 warning (kubectl silently keeps the later value).
  * @example parseResources(fs.readFileSync('gw.yaml', 'utf8'), { file: 'gw.yaml' })
  */
 export function parseResources(text: string, options: ParseOptions = {}): ParsedResources {
   const model: ParsedResources = { ...emptyModel(), syntaxErrors: [] }
-  const fast = fastParseDocuments(text)
-  if (fast !== undefined) {
-    fast.forEach((doc, index) => {
-      if (doc.value === undefined || doc.value === null) {
-        return
-      }
-      addDocument(model, doc.value, sourceOf(options, index, doc.line), options, (path) => fastLineAt(doc, path))
-    })
-    return model
+  const read = readKubeYaml(text)
+  for (const doc of read.documents) {
+    addDocument(model, doc.value, sourceOf(options, doc.index, doc.line), options, (path) => doc.lineAt(path))
   }
-  const lines = new LineCounter()
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false })
-  const list = Array.isArray(docs) ? docs : []
-  list.forEach((doc, index) => {
-    const error = doc.errors[0]
-    if (error !== undefined) {
-      const errLine = lines.linePos(error.pos[0]).line
-      model.syntaxErrors.push({
-        ...(options.file === undefined ? {} : { file: options.file }),
-        document: index,
-        line: errLine,
-        message: firstSentence(error.message),
-      })
-      model.findings.push(syntaxFinding(options.file, index, errLine, error.message))
-      return
-    }
-    if (doc.contents === null) {
-      return
-    }
-    const line = lines.linePos(doc.contents.range[0]).line
-    addDocument(model, doc.toJS({ maxAliasCount: 1000 }), sourceOf(options, index, line), options, (path) =>
-      lineInDocument(doc, lines, path),
-    )
-  })
+  for (const w of read.warnings) {
+    model.findings.push(yamlFinding(options.file, w.document, w.line, w.message, 'Warning'))
+  }
+  if (read.error !== undefined) {
+    const { document, line, message, limit } = read.error
+    model.syntaxErrors.push({
+      ...(options.file === undefined ? {} : { file: options.file }),
+      document,
+      line,
+      message,
+      ...(limit ? { limit } : {}),
+    })
+    model.findings.push(yamlFinding(options.file, document, line, message, 'Error'))
+  }
   return model
 }
 
@@ -145,32 +131,23 @@ function recordFieldLines(res: ResourceModel['rejected'][number], lineAt: LineFi
   }
 }
 
-function lineInDocument(
-  doc: Document,
-  lines: LineCounter,
-  segments: ReadonlyArray<string | number>,
-): number | undefined {
-  for (let n = segments.length; n > 0; n--) {
-    const node = doc.getIn(segments.slice(0, n), true) as { range?: [number, number, number] } | undefined
-    if (node?.range !== undefined) {
-      return lines.linePos(node.range[0]).line
-    }
-  }
-  return undefined
-}
-
-function firstSentence(message: string): string {
-  const first = message.split('\n')[0] ?? message
-  return first.trim()
-}
-
-function syntaxFinding(file: string | undefined, document: number, line: number, message: string): Finding {
+function yamlFinding(
+  file: string | undefined,
+  document: number,
+  line: number,
+  message: string,
+  level: 'Error' | 'Warning',
+): Finding {
+  const where = `document ${document + 1} at line ${line}`
   return {
     code: 'IST0106',
-    level: 'Error',
+    level,
     resource: { kind: 'File', namespace: '', name: file ?? '<input>' },
-    message: `YAML syntax error in document ${document + 1} at line ${line}: ${firstSentence(message)}`,
-    hint: 'Fix the YAML (indentation, a missing colon or quote); kubectl would refuse the whole file.',
+    message: level === 'Error' ? `YAML that kubectl refuses in ${where}: ${message}` : `YAML ${where}: ${message}`,
+    hint:
+      level === 'Error'
+        ? 'Fix the YAML (indentation, a missing colon or quote); kubectl would refuse the whole file.'
+        : 'Write each key once; kubectl does not tell you that it dropped the earlier value.',
     source: file === undefined ? { document, line } : { file, document, line },
   }
 }

@@ -118,7 +118,8 @@ export class FieldReader {
     for (const [k, v] of Object.entries(o)) {
       const converted = each(v, `${path}.${k}`)
       if (converted !== undefined) {
-        out[k] = converted
+        // A key such as __proto__ (a header name) stays data, never the object's prototype.
+        Object.defineProperty(out, k, { value: converted, writable: true, enumerable: true, configurable: true })
       }
     }
     return out

@@ -78,8 +78,11 @@ function headerValue(req: NormalizedRequest, name: string): string | undefined {
       return req.tls ? 'https' : 'http'
     case ':path':
       return req.query === '' ? req.path : `${req.path}?${req.query}`
-    default:
-      return req.headers[name.toLowerCase()]
+    default: {
+      // Own headers only: a header named __proto__ or constructor is absent unless sent.
+      const key = name.toLowerCase()
+      return Object.hasOwn(req.headers, key) ? req.headers[key] : undefined
+    }
   }
 }
 

@@ -96,7 +96,7 @@ export function normalizeRequest(req: SimRequest): NormalizedRequest {
   const q = hashless.indexOf('?')
   const headers: Record<string, string> = {}
   for (const [k, v] of Object.entries(req.headers ?? {})) {
-    headers[k.toLowerCase()] = v
+    Object.defineProperty(headers, k.toLowerCase(), { value: v, writable: true, enumerable: true, configurable: true })
   }
   const host = req.host ?? headers['host'] ?? headers[':authority'] ?? ''
   const tls = req.tls ?? false
