@@ -62,7 +62,7 @@ describe('grade book', () => {
           currentSince: 0,
           failuresOnStep: 1,
           stuck: false,
-          checks: { k: { passed: false, message: 'line1\nline2, "quoted"', failures: 1, at: 0 } },
+          checks: { k: { passed: false, status: 'failed', message: 'line1\nline2, "quoted"', failures: 1, at: 0 } },
           envState: 'claimed',
           labCompleted: false,
         },

@@ -92,4 +92,11 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX webhook_outbox_due ON webhook_outbox(delivered_at, failed_at, next_at);
   `,
+  // Issue 12: three verdict states. `passed` stays 1 only for a pass; `status` tells a failure from
+  // a check that could not be verified (which never counts as a failure nor as a pass).
+  `
+  ALTER TABLE check_attempts ADD COLUMN status TEXT NOT NULL DEFAULT 'failed';
+  UPDATE check_attempts SET status = CASE passed WHEN 1 THEN 'passed' ELSE 'failed' END;
+  ALTER TABLE check_attempts ADD COLUMN finding TEXT;
+  `,
 ]

@@ -104,8 +104,13 @@ describe('istio-ingress correct variants', () => {
       for (const file of await yamlFiles(join(labDir, 'variants', dir))) {
         const text = substituteVariables(await readFile(join(labDir, 'variants', dir, file), 'utf8'), vars)
         const report = await gradeFiles(lab, step, [{ file, text }], vars)
-        for (const c of report.checks.filter((x) => !x.passed)) {
-          problems.push(`variants/${dir}/${file}: ${c.id}: ${c.message} ${c.hint ?? ''}`)
+        // `# unverified: <check>`: offline kindlab cannot see it (kubectl create); never a pass.
+        const open = [...text.matchAll(/^# unverified: ([a-z0-9-]+)/gm)].map((m) => m[1])
+        for (const c of report.checks) {
+          const want = open.includes(c.id) ? 'unverified' : 'passed'
+          if (c.status !== want) {
+            problems.push(`variants/${dir}/${file}: ${c.id} is ${c.status}, not ${want}: ${c.message} ${c.hint ?? ''}`)
+          }
         }
       }
     }
@@ -151,9 +156,9 @@ describe('istio-ingress mistakes', () => {
           problems.push(`${m.step}/${m.file}: ${f.check} did not run`)
         } else if (got.passed) {
           problems.push(`${m.step}/${m.file}: ${f.check} passed (${got.message})`)
-        } else if (!f.hint.test(got.hint ?? '')) {
+        } else if (!f.hint.test(`${got.finding ?? ''} ${got.hint ?? ''}`)) {
           problems.push(
-            `${m.step}/${m.file}: ${f.check} hint ${JSON.stringify(got.hint)} does not match ${String(f.hint)}`,
+            `${m.step}/${m.file}: ${f.check} finding ${JSON.stringify(got.finding)} and hint ${JSON.stringify(got.hint)} do not match ${String(f.hint)}`,
           )
         }
       }

@@ -61,6 +61,7 @@ export const httpCheck: CheckKind<Static<typeof params>> = {
       { passed: `${what}: ${last?.message ?? 'ok'}.`, failed: `${what}: ${failed?.message ?? 'no layer could run'}.` },
       result.hint,
       result.detail,
+      result.cause,
     )
   },
 }

@@ -52,6 +52,7 @@ export const routeCheck: CheckKind<Static<typeof params>> = {
     const result = await runLayers(input, req, {
       config: (o) => judgeRoute(o, e, ns),
       wrongTurn: (o) => wrongTurnHint(translationOf(input), o, e, ns),
+      wrongTurnCause: () => (e.service === undefined ? 'host-too-broad' : 'wrong-destination'),
       http: (probe) => judgeTraffic(probe, e),
     })
     const what = describeRequest(req)
@@ -61,6 +62,7 @@ export const routeCheck: CheckKind<Static<typeof params>> = {
       { passed: `${what}: ${layer?.message ?? 'ok'}.`, failed: `${what}: ${layer?.message ?? 'no layer could run'}.` },
       result.hint,
       result.detail,
+      result.cause,
     )
   },
 }

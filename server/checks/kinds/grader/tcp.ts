@@ -62,12 +62,14 @@ export const tcpCheck: CheckKind<Static<typeof params>> = {
     })
     const layers = result.layers.filter((l) => l.layer !== 'traffic')
     let hint = result.hint
+    let cause = result.cause
     if (input.cluster === undefined) {
       layers.push({ layer: 'traffic', passed: undefined, message: 'needs the live cluster' })
     } else {
       const traffic = await exchange(input.cluster, p)
       layers.push(traffic)
       if (traffic.passed === false && hint === undefined) {
+        cause = 'traffic-failed'
         hint = `Envoy proxies port ${p.port} to ${p.expect.service}, but the exchange failed: ${traffic.message}. Is the ${p.expect.service} pod running?`
       }
     }
@@ -79,6 +81,7 @@ export const tcpCheck: CheckKind<Static<typeof params>> = {
       { passed: `${what}: ${last?.message ?? 'ok'}.`, failed: `${what}: ${failed?.message ?? 'no layer could run'}.` },
       hint,
       result.detail,
+      cause,
     )
   },
 }

@@ -34,6 +34,7 @@ export function explainNoListener(ctx: ExplainContext): ExplanationItem[] {
           resource: res('Gateway', sel.gateway.metadata),
           path: 'spec.selector',
           hint,
+          cause: 'selector-no-pod',
         },
       ),
     )

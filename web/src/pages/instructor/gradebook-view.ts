@@ -2,7 +2,7 @@
 // failure count and the last message as a tooltip), current step with time on it, stuck rows
 // highlighted. Rows are replaced as the stream pushes them; the clocks tick locally.
 import { h } from '../../dom.ts'
-import type { GradeBookDto, GradeRowDto } from '../../../../server/protocol/cohort-dto.ts'
+import type { GradeBookDto, GradeCellDto, GradeRowDto } from '../../../../server/protocol/cohort-dto.ts'
 
 export interface GradeBookView {
   element: HTMLElement
@@ -54,12 +54,19 @@ export function createGradeBookView(actions: {
     )
   }
 
+  /** ✓ passed, ✗ n failed, ? unverified (grey, never a tick). */
+  const cellText: Record<GradeCellDto['status'], (failures: number) => string> = {
+    passed: () => '✓',
+    failed: (n) => `✗ ${n}`,
+    unverified: () => '?',
+  }
+
   const rowElement = (r: GradeRowDto): HTMLTableRowElement => {
     const checks = book?.steps.flatMap((s) => s.checks) ?? []
     const cells = checks.map((c) => {
       const cell = r.checks[c.id]
-      const state = cell ? (cell.passed ? 'passed' : 'failed') : 'none'
-      const text = cell ? (cell.passed ? '✓' : `✗ ${cell.failures}`) : '·'
+      const state = cell ? cell.status : 'none'
+      const text = cell ? cellText[cell.status](cell.failures) : '·'
       if (!cell) {
         return h(
           'td',
@@ -74,7 +81,7 @@ export function createGradeBookView(actions: {
           type: 'button',
           class: 'cell-button',
           title: cell.message,
-          'aria-label': `${c.title}: ${cell.passed ? 'passed' : `failed ${cell.failures} times`}. Show the last message.`,
+          'aria-label': `${c.title}: ${state === 'passed' ? 'passed' : state === 'unverified' ? 'not verified' : `failed ${cell.failures} times`}. Show the last message.`,
         },
         text,
       )
