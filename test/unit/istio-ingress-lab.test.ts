@@ -6,7 +6,9 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { gradeFiles } from '../../server/cli/check-cli.ts'
 import { loadLabs, type Lab } from '../../server/labs/load-labs.ts'
-import { resolveVariables, substituteVariables } from '../../server/labs/variables.ts'
+import { isKnownCause } from '../../server/checks/causes.ts'
+import { pickHint } from '../../server/checks/hints.ts'
+import { resolveCheck, resolveVariables, substituteVariables } from '../../server/labs/variables.ts'
 import { packageRoot } from '../../server/paths.ts'
 import { type Mistake, parseMistake } from './istio-ingress-mistakes.ts'
 
@@ -164,5 +166,65 @@ describe('istio-ingress mistakes', () => {
       }
     }
     expect(problems).toEqual([])
+  })
+
+  it('each mistake reports the cause it names, and shows the written hint keyed to that cause', async () => {
+    const vars = resolveVariables(lab.variables)
+    const problems: string[] = []
+    for (const m of mistakes) {
+      const step = lab.steps.find((s) => stepDir(lab, s.index) === m.step)!
+      const report = await gradeFiles(lab, step, [{ file: m.file, text: substituteVariables(m.text, vars) }], vars)
+      for (const f of m.fails) {
+        const where = `${m.step}/${m.file}: ${f.check}`
+        const got = report.checks.find((c) => c.id === f.check)
+        const spec = step.checks.find((c) => c.id === f.check)
+        if (f.cause === undefined || !isKnownCause(f.cause)) {
+          problems.push(`${where}: names no known cause ("because <cause>")`)
+          continue
+        }
+        if (got === undefined || spec === undefined) {
+          problems.push(`${where}: did not run`)
+          continue
+        }
+        if (got.cause !== f.cause) {
+          problems.push(`${where}: reports cause ${got.cause ?? '(none)'}, not ${f.cause}`)
+          continue
+        }
+        const check = resolveCheck(spec, vars)
+        const byCause = check.hintByCause !== undefined && Object.hasOwn(check.hintByCause, f.cause)
+        const fields = (check['fields'] ?? []) as Array<{ path: string; hint?: string }>
+        const fieldHint = fields.find((x) => x.hint !== undefined && (got.finding ?? '').includes(` ${x.path} `))?.hint
+        // The keyed hint wins over the generic ladder, whatever the attempt number.
+        const expected =
+          f.cause === 'field-wrong' && fieldHint !== undefined
+            ? fieldHint
+            : byCause
+              ? pickHint(check.hintByCause?.[f.cause], Number.MAX_SAFE_INTEGER)
+              : pickHint(check.hint, Number.MAX_SAFE_INTEGER)
+        if (got.hint !== expected) {
+          problems.push(`${where}: shows ${JSON.stringify(got.hint)}, expected ${JSON.stringify(expected)}`)
+        }
+      }
+    }
+    expect(problems).toEqual([])
+  })
+
+  it('the routes of step 4 have a written hint for every cause their mistakes report', () => {
+    const step = lab.steps.find((s) => s.slug === 'expose-the-shop')!
+    const missing: string[] = []
+    for (const m of mistakes.filter((x) => x.step === stepDir(lab, step.index))) {
+      for (const f of m.fails) {
+        const spec = step.checks.find((c) => c.id === f.check)
+        const keyed =
+          spec?.hintByCause !== undefined && f.cause !== undefined && Object.hasOwn(spec.hintByCause, f.cause)
+        if (spec?.kind !== 'route' && spec?.kind !== 'http') {
+          continue
+        }
+        if (!keyed && !(f.check === 'other-host-not-found')) {
+          missing.push(`${f.check} ${f.cause ?? '(none)'} (${m.file})`)
+        }
+      }
+    }
+    expect(missing).toEqual([])
   })
 })

@@ -3,6 +3,7 @@
 import type { Finding } from '../../../grader/core/findings.ts'
 import { runAnalyzers } from '../../../grader/analyzers/run.ts'
 import type { GraderInput } from '../../grader-input.ts'
+import type { CheckOutcome } from '../../types.ts'
 
 const cache = new WeakMap<GraderInput, Finding[]>()
 
@@ -45,4 +46,15 @@ export function learnerFindings(input: GraderInput): Finding[] {
       f.resource.kind === 'File' ||
       mine.has(`${f.resource.kind}/${f.resource.namespace}/${f.resource.name}`.toLowerCase()),
   )
+}
+
+/** The failure of a check about the learner's Istio objects when there are none yet. */
+export function nothingToCheck(input: GraderInput, what: string): CheckOutcome {
+  return {
+    passed: false,
+    message: `${what}: create your Gateway and VirtualService first (${input.sourceDescription} holds none of your Istio resources).`,
+    hint: `Nothing to check yet: create the step's Gateway and VirtualService${input.live ? ' and apply them with kubectl' : ' in a file in your workspace'}.`,
+    cause: 'nothing-to-check',
+    layers: [{ layer: 'config', passed: false, message: 'none of your Istio resources' }],
+  }
 }

@@ -6,7 +6,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { Finding } from '../../../grader/core/findings.ts'
 import type { CheckKind } from '../../types.ts'
 import { graderInput } from '../../grader-input.ts'
-import { learnerFindings, learnerIstioObjects } from './analysis.ts'
+import { learnerFindings, learnerIstioObjects, nothingToCheck } from './analysis.ts'
 import { hintFromFinding } from './explain-hint.ts'
 import { ran } from './verdict.ts'
 
@@ -38,14 +38,7 @@ export const analyzeCheck: CheckKind<Static<typeof params>> = {
   async run(p, ctx) {
     const input = await graderInput(ctx)
     if (learnerIstioObjects(input).length === 0) {
-      const message = `nothing to check yet: create your Gateway and VirtualService first (${input.sourceDescription} holds none of your Istio resources).`
-      return {
-        passed: false,
-        message,
-        hint: `Nothing to check yet: create the step's Gateway and VirtualService${input.live ? ' and apply them with kubectl' : ' in a file in your workspace'}; the analysis runs on them.`,
-        cause: 'nothing-to-check',
-        layers: [ran('config', false, 'nothing to analyze')],
-      }
+      return nothingToCheck(input, 'nothing to check yet')
     }
     const failing = selectFindings(learnerFindings(input), p)
     if (failing.length === 0) {

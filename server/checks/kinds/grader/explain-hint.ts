@@ -15,9 +15,14 @@ const hopCause: Record<ExplanationItem['hop'], Cause> = {
   cluster: 'destination-not-found',
 }
 
+/** The first precise cause an explainer gave. */
+export function preciseCause(items: readonly ExplanationItem[]): Cause | undefined {
+  return items.find((i) => i.cause !== undefined)?.cause
+}
+
 /** Why the request missed: the first precise cause an explainer gave, else the first item's hop. */
 export function causeFromExplanation(items: readonly ExplanationItem[]): Cause | undefined {
-  const precise = items.find((i) => i.cause !== undefined)?.cause
+  const precise = preciseCause(items)
   if (precise !== undefined) {
     return precise
   }

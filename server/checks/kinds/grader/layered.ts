@@ -7,7 +7,7 @@ import type { GraderInput } from '../../grader-input.ts'
 import type { HttpProbeResult, LiveCluster, TcpProbeResult } from '../../live-services.ts'
 import { type EnvoyOutcome, outcomeKey, readDump, simulateOnDump } from './envoy-layer.ts'
 import { learnerFindings } from './analysis.ts'
-import { causeFromExplanation, hintFromExplanation, hintFromFinding, joinHints } from './explain-hint.ts'
+import { causeFromExplanation, hintFromExplanation, hintFromFinding, joinHints, preciseCause } from './explain-hint.ts'
 import { protocolHint } from './protocol-hint.ts'
 import { describeOutcome, type Judgement, type Outcome } from './judge.ts'
 import { missingServicePort, type Prediction, predict, translationOf } from './predict.ts'
@@ -147,19 +147,19 @@ function configHint(
   const proto = protocolHint(t, req, p.hop)
   const rejected = rejectedNote(input)
   if (p.result === undefined) {
-    return { ...withHint(joinHints(missingServicePort(p.hop), proto)), cause: 'port-not-on-service' }
+    return { ...withHint(joinHints(missingServicePort(p.hop), proto?.hint)), cause: 'port-not-on-service' }
   }
   // A destination other than the expected one is named with the expected one; misses are the core's.
   const wrong = judges.wrongTurn?.(o)
   const core = hintFromExplanation(input.model, p.result.explanationItems)
-  const main = proto ?? wrong ?? core
+  const main = proto?.hint ?? wrong ?? core
+  const related = relatedReference(input, main)
   const cause: Cause | undefined =
-    proto !== undefined
-      ? 'protocol-mismatch'
-      : wrong !== undefined
-        ? (judges.wrongTurnCause?.(o) ?? 'wrong-destination')
-        : causeFromExplanation(p.result.explanationItems)
-  const hint = joinHints(main, main?.includes('IST0106') === true ? undefined : rejected, relatedReference(input, main))
+    proto?.cause ??
+    (wrong !== undefined
+      ? (judges.wrongTurnCause?.(o) ?? 'wrong-destination')
+      : (preciseCause(p.result.explanationItems) ?? related?.cause ?? causeFromExplanation(p.result.explanationItems)))
+  const hint = joinHints(main, main?.includes('IST0106') === true ? undefined : rejected, related?.hint)
   return { ...withHint(hint), ...(cause === undefined ? {} : { cause }) }
 }
 
@@ -167,8 +167,11 @@ function withHint(hint: string | undefined): { hint?: string } {
   return hint === undefined ? {} : { hint }
 }
 
-/** A dangling reference (IST0101/IST0132) of the learner's VirtualServices the hint does not name yet. */
-function relatedReference(input: GraderInput, main: string | undefined): string | undefined {
+/**
+ * A dangling reference (IST0101/IST0132) of the learner's VirtualServices the hint does not name
+ * yet; it is also the cause when the explanation only knows the hop (no listener, no host).
+ */
+function relatedReference(input: GraderInput, main: string | undefined): { hint: string; cause: Cause } | undefined {
   const f = learnerFindings(input).find(
     (x) => (x.code === 'IST0101' || x.code === 'IST0132') && x.path?.startsWith('spec.gateways') === true,
   )
@@ -179,7 +182,7 @@ function relatedReference(input: GraderInput, main: string | undefined): string 
   ) {
     return undefined
   }
-  return `Related: ${hintFromFinding(f)}`
+  return { hint: `Related: ${hintFromFinding(f)}`, cause: f.code === 'IST0101' ? 'gateway-not-found' : 'host-mismatch' }
 }
 
 /** The learner's resources istiod rejects: often the reason a request finds nothing. */

@@ -5,7 +5,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind, LayerResult } from '../../types.ts'
 import type { LiveCluster } from '../../live-services.ts'
 import { graderInput } from '../../grader-input.ts'
-import { judgeRoute, type Judgement, wrongTurnHint } from './judge.ts'
+import { judgeRoute, type Judgement, wrongTurnCause, wrongTurnHint } from './judge.ts'
 import { runLayers, translationOf } from './layered.ts'
 import type { GatewayRequest } from './request.ts'
 import { outcome, ran } from './verdict.ts'
@@ -59,6 +59,7 @@ export const tcpCheck: CheckKind<Static<typeof params>> = {
     const result = await runLayers(input, req, {
       config: (o) => judgeRoute(o, p.expect, ns),
       wrongTurn: (o) => wrongTurnHint(translationOf(input), o, p.expect, ns),
+      wrongTurnCause: (o) => wrongTurnCause(translationOf(input), o, p.expect),
     })
     const layers = result.layers.filter((l) => l.layer !== 'traffic')
     let hint = result.hint
