@@ -29,3 +29,9 @@ export type Cause = keyof typeof CAUSES
 export function isKnownCause(cause: string): boolean {
   return Object.hasOwn(CAUSES, cause) || /^(IST|GRD)\d{4}$/.test(cause)
 }
+
+/** The catalog as a Markdown table (labs/README.md shows it between `causes` markers). */
+export function causesTable(): string {
+  const rows = Object.entries(CAUSES).map(([id, what]) => `| \`${id}\` | ${what.replace(/\|/g, '\\|')} |`)
+  return ['| Cause | What the grader found |', '| --- | --- |', ...rows].join('\n')
+}
