@@ -71,12 +71,15 @@ export async function runChecks(
     const outcome = await runOne(kinds, check, input)
     const status = statusOf(outcome)
     const failed = status === 'failed'
+    // Failed: the lab's written hint for the cause. Unverified: how to get it verified, if the check knows.
     const hint = failed
       ? chooseWrittenHint(
           { hint: check.hint, hintByCause: check.hintByCause, cause: outcome.cause, writtenHint: outcome.writtenHint },
           input.failuresBefore(check.id),
         )
-      : undefined
+      : status === 'unverified'
+        ? outcome.hint
+        : undefined
     results.push({
       id: check.id,
       title: check.title ?? check.id,
@@ -134,8 +137,10 @@ async function runOne(
     return await Promise.race([kind.run(params, input.context), timeout])
   } catch (err) {
     if (err instanceof AppError) {
+      // The platform could not look (workspace pod not ready, cluster unreachable): not the learner's failure.
       return {
         passed: false,
+        status: 'unverified',
         message: `The check could not run: ${err.message}`,
         ...(err.hint ? { hint: err.hint } : {}),
         layers: [],

@@ -83,7 +83,7 @@ export function judgeRoute(o: Outcome, e: RouteExpectation, learnerNamespace: st
       message:
         statusOk && locationOk
           ? `answers ${got}`
-          : `expected ${e.status}${e.location === undefined ? '' : ` to ${e.location}`}, got ${got}`,
+          : `expected ${e.status}${e.location === undefined ? '' : ' to the expected location'}, got ${got}`,
     }
   }
   if (e.service === undefined) {

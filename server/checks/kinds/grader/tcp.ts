@@ -116,6 +116,6 @@ export function judgeExchange(
     passed,
     message: passed
       ? `answered ${shown}`
-      : `answered ${shown}, expected /${receive}/${error === undefined ? '' : ` (${error})`}`,
+      : `answered ${shown}, not the answer the check expects${error === undefined ? '' : ` (${error})`}`,
   }
 }
