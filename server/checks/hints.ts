@@ -1,23 +1,39 @@
-// Progressive hints: the first failure gets the lab's nudge, later ones get more specific help,
-// ending with the exact fix the check found (the grader's field and value).
+// Written hints, chosen by the failure's cause: the grader's own finding (what, which field,
+// file:line) is shown first anyway; the lab's written hint follows the mistake the grader found
+// (a field's own hint, then `hintByCause`), and only without one the generic ladder by attempt.
 
-/**
- * Picks the hint for a failed attempt.
- * @param authored the lab's hints for this check, gentlest first
- * @param failuresBefore how many times this check failed before this attempt
- * @param specific the fix the check itself found, if any
- */
-export function pickHint(
-  authored: string | readonly string[] | undefined,
-  failuresBefore: number,
-  specific: string | undefined,
-): string | undefined {
+/** A hint as written in lab.yaml: one sentence, or a list shown one per failed attempt. */
+export type WrittenHint = string | readonly string[]
+
+/** The rung of a ladder for this attempt (the last rung once the ladder runs out). */
+export function pickHint(authored: WrittenHint | undefined, failuresBefore: number): string | undefined {
   const ladder = typeof authored === 'string' ? [authored] : [...(authored ?? [])]
-  if (specific) {
-    ladder.push(specific)
-  }
   if (ladder.length === 0) {
     return undefined
   }
-  return ladder[Math.min(failuresBefore, ladder.length - 1)]
+  return ladder[Math.min(Math.max(failuresBefore, 0), ladder.length - 1)]
+}
+
+/** What the written hint of a failure is chosen from. */
+export interface HintChoice {
+  /** The check's generic hints (fallback). */
+  hint?: WrittenHint | undefined
+  /** The check's hints keyed by cause. */
+  hintByCause?: Readonly<Record<string, WrittenHint>> | undefined
+  /** The cause the check reported. */
+  cause?: string | undefined
+  /** A hint the lab wrote for exactly this failure, found by the kind (e.g. a field's hint). */
+  writtenHint?: string | undefined
+}
+
+/** The written hint for a failed attempt: exact (kind) → by cause → generic ladder. */
+export function chooseWrittenHint(c: HintChoice, failuresBefore: number): string | undefined {
+  if (c.writtenHint !== undefined) {
+    return c.writtenHint
+  }
+  const byCause =
+    c.cause !== undefined && c.hintByCause !== undefined && Object.hasOwn(c.hintByCause, c.cause)
+      ? c.hintByCause[c.cause]
+      : undefined
+  return pickHint(byCause ?? c.hint, failuresBefore)
 }

@@ -1,9 +1,10 @@
 // Runs a step's checks: validates each check's params against its kind, runs it with a time
-// limit, picks the progressive hint, and never lets one broken check hide the others.
+// limit, gives each a status (passed, failed, unverified), puts the grader's finding first and
+// picks the written hint by cause, and never lets one broken check hide the others.
 import { Ajv, type ValidateFunction } from 'ajv'
 import { AppError } from '../errors.ts'
-import { pickHint } from './hints.ts'
-import type { CheckContext, CheckKind, CheckOutcome, LayerResult } from './types.ts'
+import { chooseWrittenHint } from './hints.ts'
+import type { CheckContext, CheckKind, CheckOutcome, CheckStatus, LayerResult } from './types.ts'
 
 /** A check as declared in a lab: its id, kind, optional hints and the kind's params. */
 export interface DeclaredCheck {
@@ -11,14 +12,24 @@ export interface DeclaredCheck {
   kind: string
   title?: string
   hint?: string | string[]
+  /** Written hints keyed by cause (causes.ts). */
+  hintByCause?: Record<string, string | string[]>
   [param: string]: unknown
 }
 
 export interface CheckRunResult {
   id: string
   title: string
+  /** True exactly when `status` is `passed`. */
   passed: boolean
+  status: CheckStatus
+  /** What the check found; for `unverified`, why it could not tell. */
   message: string
+  /** Why it failed (causes.ts), when the kind knows. */
+  cause?: string
+  /** The grader's own finding: what is wrong, which field, file:line. Shown first. */
+  finding?: string
+  /** The lab's written hint for this failure (by cause, else the generic ladder). */
   hint?: string
   output?: string
   layers: LayerResult[]
@@ -47,7 +58,7 @@ function validatorFor(kind: CheckKind): ValidateFunction {
 
 /** Splits a declared check into the kind's params. */
 export function paramsOf(check: DeclaredCheck): Record<string, unknown> {
-  const { id: _id, kind: _kind, title: _title, hint: _hint, ...params } = check
+  const { id: _id, kind: _kind, title: _title, hint: _hint, hintByCause: _byCause, ...params } = check
   return params
 }
 
@@ -58,19 +69,40 @@ export async function runChecks(
   const results: CheckRunResult[] = []
   for (const check of input.checks) {
     const outcome = await runOne(kinds, check, input)
-    const hint = outcome.passed ? undefined : pickHint(check.hint, input.failuresBefore(check.id), outcome.hint)
+    const status = statusOf(outcome)
+    const failed = status === 'failed'
+    // Failed: the lab's written hint for the cause. Unverified: how to get it verified, if the check knows.
+    const hint = failed
+      ? chooseWrittenHint(
+          { hint: check.hint, hintByCause: check.hintByCause, cause: outcome.cause, writtenHint: outcome.writtenHint },
+          input.failuresBefore(check.id),
+        )
+      : status === 'unverified'
+        ? outcome.hint
+        : undefined
     results.push({
       id: check.id,
       title: check.title ?? check.id,
-      passed: outcome.passed,
+      passed: status === 'passed',
+      status,
       message: outcome.message,
-      ...(hint ? { hint } : {}),
+      ...(failed && outcome.cause !== undefined ? { cause: outcome.cause } : {}),
+      ...(failed && outcome.hint !== undefined ? { finding: outcome.hint } : {}),
+      ...(hint !== undefined ? { hint } : {}),
       ...(outcome.output !== undefined ? { output: outcome.output } : {}),
       layers: outcome.layers,
       ...(outcome.detail !== undefined ? { detail: outcome.detail } : {}),
     })
   }
   return results
+}
+
+/** The outcome's status; an outcome cannot be both unverified and passed. */
+export function statusOf(outcome: CheckOutcome): CheckStatus {
+  if (outcome.status === 'unverified') {
+    return 'unverified'
+  }
+  return outcome.passed && outcome.status !== 'failed' ? 'passed' : 'failed'
 }
 
 async function runOne(
@@ -107,8 +139,10 @@ async function runOne(
     // A learner's file the YAML reader refuses (alias bomb, deep nesting) refuses the whole press
     // with its file and line (400), rather than failing every check with the same sentence.
     if (err instanceof AppError && err.code !== 'LAB_ERR_INPUT_FILE') {
+      // The platform could not look (workspace pod not ready, cluster unreachable): not the learner's failure.
       return {
         passed: false,
+        status: 'unverified',
         message: `The check could not run: ${err.message}`,
         ...(err.hint ? { hint: err.hint } : {}),
         layers: [],

@@ -36,11 +36,24 @@ export interface CheckContext {
   services: Readonly<Record<string, unknown>>
 }
 
+/**
+ * A check's verdict. `unverified`: the check could not see what it is about here (e.g. a
+ * `kubectl delete` offline); its message says why. Only `passed` ever counts.
+ */
+export type CheckStatus = 'passed' | 'failed' | 'unverified'
+
 export interface CheckOutcome {
+  /** True only when the check saw what it is about and it is right (status `passed`). */
   passed: boolean
+  /** Default: `passed` or `failed` from `passed`. `unverified` needs `passed: false`. */
+  status?: CheckStatus
   message: string
-  /** The specific fix the check found, used after the lab's own nudges. */
+  /** The grader's own finding (what is wrong, which field, file:line): shown before any written hint. */
   hint?: string
+  /** Why it failed, from the cause catalog (causes.ts): picks the lab's written hint for it. */
+  cause?: string
+  /** A hint the lab wrote for exactly this failure, found by the kind in its params (a field's hint). */
+  writtenHint?: string
   output?: string
   layers: LayerResult[]
   /** Anything the UI may draw (e.g. the request path), JSON-serialisable. */

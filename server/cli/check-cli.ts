@@ -9,7 +9,7 @@ import { graderServiceKeys } from '../checks/grader-input.ts'
 import { serviceKeys } from '../checks/live-services.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { type CheckRunResult, runChecks } from '../checks/run-checks.ts'
-import type { CheckContext, LayerResult } from '../checks/types.ts'
+import type { CheckContext, CheckStatus, LayerResult } from '../checks/types.ts'
 import { readKubeYaml } from '../grader/core/yaml/kube-yaml.ts'
 import { loadLabs, type Lab, type Step } from '../labs/load-labs.ts'
 import { defaultLabsDir } from '../labs/paths.ts'
@@ -21,8 +21,22 @@ import { printJson } from './output.ts'
 export interface CheckReport {
   lab: string
   step: { number: number; slug: string; title: string }
+  /** True only when every check passed (an unverified check is not a pass). */
   passed: boolean
-  checks: Array<{ id: string; title: string; passed: boolean; layers: LayerResult[]; message: string; hint?: string }>
+  checks: Array<{
+    id: string
+    title: string
+    /** `status === 'passed'`, kept for older readers. */
+    passed: boolean
+    status: CheckStatus
+    layers: LayerResult[]
+    message: string
+    cause?: string
+    /** The grader's own finding (what, which field, file:line); shown before the hint. */
+    finding?: string
+    /** The lab's written hint for the cause. */
+    hint?: string
+  }>
 }
 
 /** Grades the step and prints the report; returns whether every check passed. */
@@ -83,7 +97,7 @@ export async function gradeFiles(
   return {
     lab: lab.id,
     step: { number: step.index + 1, slug: step.slug, title: step.title },
-    passed: results.length > 0 && results.every((r) => r.passed),
+    passed: results.length > 0 && results.every((r) => r.status === 'passed'),
     checks: results.map(toReportCheck),
   }
 }
@@ -92,9 +106,12 @@ function toReportCheck(r: CheckRunResult): CheckReport['checks'][number] {
   return {
     id: r.id,
     title: r.title,
-    passed: r.passed,
+    passed: r.status === 'passed',
+    status: r.status,
     layers: r.layers,
     message: r.message,
+    ...(r.cause === undefined ? {} : { cause: r.cause }),
+    ...(r.finding === undefined ? {} : { finding: r.finding }),
     ...(r.hint === undefined ? {} : { hint: r.hint }),
   }
 }
@@ -202,23 +219,40 @@ function checkYaml(text: string, path: string): void {
   }
 }
 
+/** ✔ passed, ✘ failed, ? unverified (grey: never a tick). */
+const STATUS_MARK: Record<CheckStatus, () => string> = {
+  passed: () => pc.green('✔'),
+  failed: () => pc.red('✘'),
+  unverified: () => pc.dim('?'),
+}
+
+function summary(report: CheckReport): string {
+  const n = (s: CheckStatus): number => report.checks.filter((c) => c.status === s).length
+  const parts = [
+    n('failed') > 0 ? `${n('failed')} failed` : undefined,
+    n('unverified') > 0
+      ? `${n('unverified')} unverified (needs the live cluster or more of your resources)`
+      : undefined,
+  ].filter((p): p is string => p !== undefined)
+  return pc.red(`${parts.join(', ')}, out of ${report.checks.length} checks: the step is not passed.`)
+}
+
 function printReport(report: CheckReport): void {
   const lines = [`${pc.bold(report.lab)} step ${report.step.number} (${report.step.slug}): ${report.step.title}`]
   for (const c of report.checks) {
-    lines.push(`${c.passed ? pc.green('✔') : pc.red('✘')} ${c.id}: ${c.message}`)
+    lines.push(`${STATUS_MARK[c.status]()} ${c.id}: ${c.message}`)
     lines.push(
       pc.dim(
         `    layers: ${c.layers.map((l) => `${l.layer} ${l.passed === undefined ? '–' : l.passed ? 'ok' : 'FAIL'}`).join(', ')}`,
       ),
     )
-    if (!c.passed && c.hint !== undefined) {
+    if (c.status === 'failed' && c.finding !== undefined) {
+      lines.push(`    ${pc.cyan('found')}: ${c.finding}`)
+    }
+    if (c.status === 'failed' && c.hint !== undefined) {
       lines.push(`    ${pc.cyan('hint')}: ${c.hint}`)
     }
   }
-  lines.push(
-    report.passed
-      ? pc.green('All checks passed.')
-      : pc.red(`${report.checks.filter((c) => !c.passed).length} of ${report.checks.length} checks failed.`),
-  )
+  lines.push(report.passed ? pc.green('All checks passed.') : summary(report))
   process.stdout.write(`${lines.join('\n')}\n`)
 }

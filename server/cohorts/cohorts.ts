@@ -83,11 +83,12 @@ export function createCohorts(deps: CohortsDeps) {
     }
     const { cohort, seat } = found
     const base = { traineeId: seat.traineeId, displayName: seat.displayName, labId: e.labId, step: e.stepIndex + 1 }
-    for (const r of e.results) {
+    // An unverified check is neither a pass nor a failure: no webhook for it.
+    for (const r of e.results.filter((x) => x.status !== 'unverified')) {
       events.emit({
         type: 'webhook',
         cohortId: cohort.id,
-        event: r.passed ? 'check.passed' : 'check.failed',
+        event: r.status === 'passed' ? 'check.passed' : 'check.failed',
         data: { ...base, checkId: r.id, message: r.message },
       })
     }

@@ -6,7 +6,7 @@ export interface AttemptAggregate {
   sessionId: string
   checkId: string
   stepIndex: number
-  passed: boolean
+  status: 'passed' | 'failed' | 'unverified'
   message: string
   at: number
   failures: number
@@ -36,15 +36,15 @@ export function createGradeBookQueries(db: Db) {
       session_id: string
       check_id: string
       step_index: number
-      passed: number
+      status: 'passed' | 'failed' | 'unverified'
       message: string
       created_at: number
       failures: number
     }
   >(
-    `SELECT a.session_id, a.check_id, a.step_index, a.passed, a.message, a.created_at,
+    `SELECT a.session_id, a.check_id, a.step_index, a.status, a.message, a.created_at,
        (SELECT COUNT(*) FROM check_attempts f
-        WHERE f.session_id = a.session_id AND f.lab_id = a.lab_id AND f.check_id = a.check_id AND f.passed = 0) AS failures
+        WHERE f.session_id = a.session_id AND f.lab_id = a.lab_id AND f.check_id = a.check_id AND f.status = 'failed') AS failures
      FROM check_attempts a
      WHERE a.id IN (SELECT MAX(id) FROM check_attempts WHERE lab_id = @lab AND ${cohortSessions} GROUP BY session_id, check_id)`,
   )
@@ -58,7 +58,7 @@ export function createGradeBookQueries(db: Db) {
         sessionId: r.session_id,
         checkId: r.check_id,
         stepIndex: r.step_index,
-        passed: r.passed === 1,
+        status: r.status,
         message: r.message,
         at: r.created_at,
         failures: r.failures,

@@ -4,6 +4,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { GradeBookDto } from '../protocol/cohort-dto.ts'
+import { createProgressRepo } from '../store/progress-repo.ts'
+import { createSessionsRepo } from '../store/sessions-repo.ts'
 import { gradeBookCsv } from './gradebook.ts'
 import { buildCohortTestApp } from './test-app.test-helper.ts'
 
@@ -43,6 +45,59 @@ describe('grade book', () => {
     }
   })
 
+  it('keeps an unverified check grey: no tick, no failure, no webhook, "unverified" in the CSV', async () => {
+    const t = await buildCohortTestApp()
+    try {
+      const c = await t.cohorts.service.create({
+        name: 'grey',
+        labId: 'istio-ingress',
+        trainees: 1,
+        reserve: 0,
+        webhookUrl: 'http://127.0.0.1:9/hook',
+      })
+      const a = await t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: 'G' })
+      const session = createSessionsRepo(t.db).findById(a.sessionId)!
+      const progress = createProgressRepo(t.db)
+      const result = {
+        id: 'frontend-external-deleted',
+        title: 'gone',
+        passed: false,
+        status: 'unverified' as const,
+        message: 'needs the cluster: `kubectl delete` is not visible offline',
+        layers: [],
+      }
+      for (let i = 0; i < 2; i++) {
+        progress.recordAttempt({
+          sessionId: session.id,
+          labId: 'istio-ingress',
+          stepIndex: 2,
+          checkId: result.id,
+          ...result,
+        })
+        t.cohorts.onAttempt({
+          session,
+          labId: 'istio-ingress',
+          stepIndex: 2,
+          results: [result],
+          stepPassed: false,
+          stepNewlyPassed: false,
+        })
+      }
+      const book = t.cohorts.gradebook.book(t.cohorts.service.find('grey'))
+      const row = book.rows.find((r) => r.traineeId === a.traineeId)
+      expect(row?.checks[result.id]).toMatchObject({ status: 'unverified', passed: false, failures: 0 })
+      expect(row?.failuresOnStep).toBe(0)
+      expect(gradeBookCsv(book)).toContain(',unverified,0,')
+      const events = t.db
+        .prepare<[string], { event: string }>('SELECT event FROM webhook_outbox WHERE cohort_id = ?')
+        .all(c.id)
+        .map((r) => r.event)
+      expect(events).toEqual(['trainee.joined'])
+    } finally {
+      await t.close()
+    }
+  })
+
   it('writes CSV with quoting and formula neutralisation', () => {
     const book: GradeBookDto = {
       cohortId: 'c',
@@ -62,7 +117,7 @@ describe('grade book', () => {
           currentSince: 0,
           failuresOnStep: 1,
           stuck: false,
-          checks: { k: { passed: false, message: 'line1\nline2, "quoted"', failures: 1, at: 0 } },
+          checks: { k: { passed: false, status: 'failed', message: 'line1\nline2, "quoted"', failures: 1, at: 0 } },
           envState: 'claimed',
           labCompleted: false,
         },

@@ -57,7 +57,13 @@ export function createGradeBook(
   ): GradeRowDto {
     const checks: GradeRowDto['checks'] = {}
     for (const a of attempts) {
-      checks[a.checkId] = { passed: a.passed, message: a.message, failures: a.failures, at: a.at }
+      checks[a.checkId] = {
+        passed: a.status === 'passed',
+        status: a.status,
+        message: a.message,
+        failures: a.failures,
+        at: a.at,
+      }
     }
     const passedSteps = stepRows
       .filter((r) => r.passed_at !== null)
@@ -166,7 +172,7 @@ export function gradeBookCsv(book: GradeBookDto): string {
     r.labCompleted,
     ...checkIds.flatMap((id) => {
       const c = r.checks[id]
-      return c ? [c.passed ? 'passed' : 'failed', c.failures, c.message] : ['', 0, '']
+      return c ? [c.status, c.failures, c.message] : ['', 0, '']
     }),
   ])
   return [header, ...lines].map((line) => line.map(cell).join(',')).join('\r\n') + '\r\n'

@@ -2,11 +2,14 @@
 // from them. Pure: no I/O. `x-message` is an annotation our validator shows instead of ajv's text.
 import { Type } from '@sinclair/typebox'
 import type { Static, TSchema, TString } from '@sinclair/typebox'
+import { CAUSES } from '../checks/causes.ts'
 
 /** Kebab-case: lab ids, check ids, app and addon names. */
 export const KEBAB_CASE = '^[a-z0-9]+(-[a-z0-9]+)*$'
 /** A variable name as written in `${NAME}`. */
 export const VARIABLE_NAME = '^[A-Z][A-Z0-9_]*$'
+/** A key of `hintByCause`: a cause of the catalog, or an analyzer code. */
+const CAUSE_PATTERN = `^(${Object.keys(CAUSES).join('|')}|(IST|GRD)[0-9]{4})$`
 /** A step file: `steps/NN-slug.md`, two-digit prefix, kebab-case slug. */
 export const STEP_FILE = '^steps/[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*\\.md$'
 
@@ -28,8 +31,16 @@ export const HintSchema = Type.Union(
   },
 )
 
+/** Written hints keyed by the cause the grader reports (server/checks/causes.ts), e.g. no-gateways. */
+export const HintByCauseSchema = Type.Record(Type.String({ pattern: CAUSE_PATTERN }), HintSchema, {
+  additionalProperties: false,
+  description:
+    'Hints for a specific cause of failure (no-gateways, host-mismatch, IST0101, ...); the plain hint is the fallback.',
+  'x-message': `hintByCause keys must be causes the grader reports: ${Object.keys(CAUSES).join(', ')}, or an analyzer code such as IST0101.`,
+})
+
 /**
- * A check as declared by an author. The fields besides `id`, `kind`, `title` and `hint` are the
+ * A check as declared by an author. The fields besides `id`, `kind`, `title`, `hint` and `hintByCause` are the
  * kind's parameters, validated against that kind's `paramsSchema`.
  */
 export const CheckSpecSchema = Type.Object(
@@ -38,6 +49,7 @@ export const CheckSpecSchema = Type.Object(
     kind: Type.String({ minLength: 1, description: 'The check kind, e.g. command or file.' }),
     title: Type.Optional(text('What the learner sees next to the check result.')),
     hint: Type.Optional(HintSchema),
+    hintByCause: Type.Optional(HintByCauseSchema),
   },
   { additionalProperties: true },
 )
@@ -149,9 +161,9 @@ export interface CheckKindInfo {
 export type CheckKinds = ReadonlyMap<string, CheckKindInfo>
 
 /** The fields every check has; the rest are the kind's parameters. */
-export const CHECK_COMMON_FIELDS: readonly string[] = ['id', 'kind', 'title', 'hint']
+export const CHECK_COMMON_FIELDS: readonly string[] = ['id', 'kind', 'title', 'hint', 'hintByCause']
 
-/** A check's parameters: every field except id, kind, title and hint. */
+/** A check's parameters: every field except id, kind, title, hint and hintByCause. */
 export function checkParams(spec: CheckSpec): Record<string, unknown> {
   const params: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(spec)) {

@@ -2,6 +2,7 @@
 // grid says which issues it must produce, at which file:line:column.
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { CAUSES } from '../checks/causes.ts'
 import type { LabsResult } from './lab-model.ts'
 import { testCheckKinds } from './testing-check-kinds.ts'
 import { validateLabFolder, validateLabs } from './validate-labs.ts'
@@ -196,6 +197,20 @@ describe('validateLabFolder on odd input', () => {
       ['1:1 The front matter starts with --- but is never closed.'],
     ],
     ['an empty front matter', `${base}steps: [{file: steps/01-a.md}]\n`, { 'steps/01-a.md': '---\n---\n# A' }, []],
+    [
+      'hintByCause keyed to a cause the grader never reports',
+      `${base}steps:\n  - file: steps/01-a.md\n    checks:\n      - {id: c, kind: command, run: 'true', hintByCause: {typo-cause: x}}\n`,
+      { 'steps/01-a.md': '# A' },
+      [
+        `9:59 hintByCause keys must be causes the grader reports: ${Object.keys(CAUSES).join(', ')}, or an analyzer code such as IST0101. Found "typo-cause".`,
+      ],
+    ],
+    [
+      'hintByCause naming an undeclared variable',
+      `${base}steps:\n  - file: steps/01-a.md\n    checks:\n      - {id: c, kind: command, run: 'true', hintByCause: {no-route: 'see \${NOPE}'}}\n`,
+      { 'steps/01-a.md': '# A' },
+      ['9:69 ${NOPE} is not a declared variable.'],
+    ],
   ])('%s', (_name, labYaml, texts, expected) => {
     expect(messages(labYaml, texts)).toEqual(expected)
   })

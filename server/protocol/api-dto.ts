@@ -63,11 +63,22 @@ export type LayerName = 'workspace' | 'command' | 'config' | 'envoy' | 'traffic'
 export type WorkspaceFileDto =
   { path: string; exists: false } | { path: string; exists: true; content: string; version: string }
 
+/** passed: earned; failed: wrong or missing; unverified: could not be seen here (never a tick). */
+export type CheckStatusDto = 'passed' | 'failed' | 'unverified'
+
 export interface CheckResultDto {
   id: string
   title: string
+  /** True exactly when status is `passed`. */
   passed: boolean
+  status: CheckStatusDto
+  /** What the check found; for `unverified`, why it could not tell. */
   message: string
+  /** Why it failed (a cause of server/checks/causes.ts or an analyzer code). */
+  cause?: string
+  /** The grader's own finding (what, which field, file:line), shown before the hint. */
+  finding?: string
+  /** The lab's written hint for this failure. */
   hint?: string
   output?: string
   layers: Array<{ layer: LayerName; passed: boolean | undefined; message: string }>
@@ -83,7 +94,10 @@ export interface CheckRunDto {
 export interface ProgressDto {
   passedSteps: number[]
   currentStep: number
-  lastResults: Record<string, { passed: boolean; message: string; hint?: string; at: number }>
+  lastResults: Record<
+    string,
+    { passed: boolean; status: CheckStatusDto; message: string; finding?: string; hint?: string; at: number }
+  >
 }
 
 /** The request path a grader check drew: which hop stopped the request (check detail.picture). */

@@ -110,7 +110,10 @@ export interface InstructorSessionDto {
 
 /** One check's latest state for one trainee. */
 export interface GradeCellDto {
+  /** True exactly when status is `passed`. */
   passed: boolean
+  /** `unverified` is never a pass and never a failure: shown grey. */
+  status: 'passed' | 'failed' | 'unverified'
   message: string
   failures: number
   at: number

@@ -50,6 +50,23 @@ describe('grading service', () => {
     expect(second.checks[0]?.hint).toBe('Write ahoy, kindlab in it.')
   })
 
+  it('never shows the raw pattern of a file check (it would be the answer)', async () => {
+    const { grading, session } = setup()
+    await writeFile(join(dir, 'greeting.txt'), 'hello\n')
+    const run = await grading.grade({
+      session,
+      labId: 'lab',
+      stepIndex: 0,
+      stepChecks: checks,
+      vars: { GREETING: 'ahoy' },
+    })
+    expect(run.checks[0]).toMatchObject({
+      status: 'failed',
+      message: 'greeting.txt exists, but its content is not what the step asks for.',
+    })
+    expect(JSON.stringify(run.checks[0])).not.toContain('ahoy, kindlab$')
+  })
+
   it('stores every attempt and ticks the step when all its checks passed', async () => {
     const { grading, session, progress } = setup()
     await writeFile(join(dir, 'greeting.txt'), 'ahoy, kindlab\n')

@@ -1,5 +1,6 @@
 // Runs a step's checks for a session: builds the check context from the session's workspace and
-// the server's adapters, runs the checks, stores every attempt and marks the step passed.
+// the server's adapters, runs the checks, stores every attempt and marks the step passed (only when
+// every check passed: an unverified check is never a tick).
 import type { CheckKind, CheckContext } from '../checks/types.ts'
 import { runChecks, type DeclaredCheck } from '../checks/run-checks.ts'
 import { runShellCommand } from '../adapters/process/run-command.ts'
@@ -69,8 +70,9 @@ export function createGradingService(deps: GradingDeps) {
           labId,
           stepIndex,
           checkId: r.id,
-          passed: r.passed,
+          status: r.status,
           message: r.message,
+          finding: r.finding,
           hint: r.hint,
           layers: r.layers,
           detail: r.detail,
@@ -89,13 +91,13 @@ export function createGradingService(deps: GradingDeps) {
         stepPassed,
         stepNewlyPassed: stepPassed && !before.passedSteps.includes(stepIndex),
       })
-      return { passed: results.every((r) => r.passed), stepPassed, checks: results }
+      return { passed: results.every((r) => r.status === 'passed'), stepPassed, checks: results }
     },
   }
 }
 
-function stepIsPassed(last: Record<string, { passed: boolean }>, checks: readonly DeclaredCheck[]): boolean {
-  return checks.length > 0 && checks.every((c) => last[c.id]?.passed === true)
+function stepIsPassed(last: Record<string, { status: string }>, checks: readonly DeclaredCheck[]): boolean {
+  return checks.length > 0 && checks.every((c) => last[c.id]?.status === 'passed')
 }
 
 function buildContext(deps: GradingDeps, input: GradeInput): CheckContext {

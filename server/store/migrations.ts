@@ -123,4 +123,11 @@ export const migrations: readonly Migration[] = [
   CREATE INDEX sessions_live ON sessions(kind, ended_at, last_seen_at);
   `,
   sealWebhookSecrets,
+  // Issue 12: three verdict states. `passed` stays 1 only for a pass; `status` tells a failure from
+  // a check that could not be verified (which never counts as a failure nor as a pass).
+  `
+  ALTER TABLE check_attempts ADD COLUMN status TEXT NOT NULL DEFAULT 'failed';
+  UPDATE check_attempts SET status = CASE passed WHEN 1 THEN 'passed' ELSE 'failed' END;
+  ALTER TABLE check_attempts ADD COLUMN finding TEXT;
+  `,
 ]

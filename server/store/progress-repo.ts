@@ -1,13 +1,18 @@
-// Step progress and check attempts: every Check press is stored with its result.
+// Step progress and check attempts: every Check press is stored with its result and status
+// (passed, failed, unverified); only failures count toward progressive hints.
 import type { Db } from './db.ts'
+
+/** A stored check status. */
+export type AttemptStatus = 'passed' | 'failed' | 'unverified'
 
 export interface AttemptInput {
   sessionId: string
   labId: string
   stepIndex: number
   checkId: string
-  passed: boolean
+  status: AttemptStatus
   message: string
+  finding?: string | undefined
   hint?: string | undefined
   layers: readonly unknown[]
   detail?: unknown
@@ -16,24 +21,28 @@ export interface AttemptInput {
 export interface LabProgress {
   passedSteps: number[]
   currentStep: number
-  lastResults: Record<string, { passed: boolean; message: string; hint?: string; at: number }>
+  lastResults: Record<
+    string,
+    { passed: boolean; status: AttemptStatus; message: string; finding?: string; hint?: string; at: number }
+  >
 }
 
 interface AttemptRow {
   check_id: string
-  passed: number
+  status: AttemptStatus
   message: string
+  finding: string | null
   hint: string | null
   created_at: number
 }
 
 export function createProgressRepo(db: Db, now: () => number = Date.now) {
   const insertAttempt = db.prepare(
-    `INSERT INTO check_attempts (session_id, lab_id, step_index, check_id, passed, message, hint, layers_json, detail_json, created_at)
-     VALUES (@sessionId, @labId, @stepIndex, @checkId, @passed, @message, @hint, @layers, @detail, @now)`,
+    `INSERT INTO check_attempts (session_id, lab_id, step_index, check_id, passed, status, message, finding, hint, layers_json, detail_json, created_at)
+     VALUES (@sessionId, @labId, @stepIndex, @checkId, @passed, @status, @message, @finding, @hint, @layers, @detail, @now)`,
   )
   const failures = db.prepare<[string, string, string], { n: number }>(
-    'SELECT COUNT(*) AS n FROM check_attempts WHERE session_id = ? AND lab_id = ? AND check_id = ? AND passed = 0',
+    "SELECT COUNT(*) AS n FROM check_attempts WHERE session_id = ? AND lab_id = ? AND check_id = ? AND status = 'failed'",
   )
   const markPassed = db.prepare(
     `INSERT INTO step_progress (session_id, lab_id, step_index, passed_at) VALUES (?, ?, ?, ?)
@@ -50,14 +59,15 @@ export function createProgressRepo(db: Db, now: () => number = Date.now) {
     'SELECT step_index, passed_at, current FROM step_progress WHERE session_id = ? AND lab_id = ? ORDER BY step_index',
   )
   const latest = db.prepare<[string, string], AttemptRow>(
-    `SELECT check_id, passed, message, hint, created_at FROM check_attempts
+    `SELECT check_id, status, message, finding, hint, created_at FROM check_attempts
      WHERE id IN (SELECT MAX(id) FROM check_attempts WHERE session_id = ? AND lab_id = ? GROUP BY check_id)`,
   )
   return {
     recordAttempt(a: AttemptInput): void {
       insertAttempt.run({
         ...a,
-        passed: a.passed ? 1 : 0,
+        passed: a.status === 'passed' ? 1 : 0,
+        finding: a.finding ?? null,
         hint: a.hint ?? null,
         layers: JSON.stringify(a.layers),
         detail: a.detail === undefined ? null : JSON.stringify(a.detail),
@@ -79,8 +89,10 @@ export function createProgressRepo(db: Db, now: () => number = Date.now) {
       const lastResults: LabProgress['lastResults'] = {}
       for (const r of latest.all(sessionId, labId)) {
         lastResults[r.check_id] = {
-          passed: r.passed === 1,
+          passed: r.status === 'passed',
+          status: r.status,
           message: r.message,
+          ...(r.finding ? { finding: r.finding } : {}),
           ...(r.hint ? { hint: r.hint } : {}),
           at: r.created_at,
         }

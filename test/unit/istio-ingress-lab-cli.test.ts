@@ -41,8 +41,11 @@ interface Report {
   checks: Array<{
     id: string
     passed: boolean
+    status: 'passed' | 'failed' | 'unverified'
     layers: Array<{ layer: string; passed?: boolean }>
     message: string
+    cause?: string
+    finding?: string
     hint?: string
   }>
 }
@@ -74,7 +77,7 @@ describe('kindlab check', () => {
     ])
   })
 
-  test('a mistake fails with the grader hint: exit 1, step by slug', async () => {
+  test('a mistake fails with the grader finding first: exit 1, step by slug', async () => {
     const f = file('bad.yaml', `${gateway('hipster.localhost')}---\n${route('hipster.localhost', 'hipster-gateway')}`)
     const { code, stdout } = await cli([
       'check',
@@ -89,8 +92,10 @@ describe('kindlab check', () => {
     expect(code).toBe(1)
     expect(report.passed).toBe(false)
     const shop = report.checks.find((c) => c.id === 'shop-route')
-    expect(shop?.passed).toBe(false)
-    expect(shop?.hint).toMatch(/spec\.gateways\[0\].*hipster-gateway|hipster-gateway.*does not exist|no such Gateway/)
+    expect(shop).toMatchObject({ passed: false, status: 'failed', cause: 'gateway-not-found' })
+    expect(shop?.finding).toMatch(
+      /spec\.gateways\[0\].*hipster-gateway|hipster-gateway.*does not exist|no such Gateway/,
+    )
   })
 
   test('--var changes the trainee domain', async () => {
@@ -126,11 +131,11 @@ describe('kindlab check', () => {
     expect((JSON.parse(stdout) as Report).checks.every((c) => c.passed)).toBe(true)
   })
 
-  test('the text report names each check and the hint', async () => {
+  test('the text report names each check, the finding first, then the hint', async () => {
     const f = file('text.yaml', gateway('hipster.localhost'))
     const { code, stdout } = await cli(['check', 'istio-ingress', '--step', '4', '--resources', f])
     expect(code).toBe(1)
-    expect(stdout).toMatch(/✘ shop-route: .*\n.*layers: config FAIL, envoy –, traffic –\n.*hint: /)
+    expect(stdout).toMatch(/✘ shop-route: .*\n.*layers: config FAIL, envoy –, traffic –\n.*found: .*\n.*hint: /)
   })
 
   // [case, arguments, message, hint, exit code: 2 for usage errors, 64-78 for what kindlab could not do]

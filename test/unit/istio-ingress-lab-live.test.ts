@@ -261,6 +261,16 @@ spec: { type: LoadBalancer, selector: { app: frontend }, ports: [{ port: 80, tar
     expect(layers(gone)).toEqual({ config: true })
   })
 
+  it('live, a kind the resource source does not list is unverified, never a pass', async () => {
+    const ctx = context(fakeCluster(() => upstream('')))
+    const secret = await resourceCheck.run(
+      { object: { apiVersion: 'v1', kind: 'Secret', name: 'hipster-credential', namespace: 'istio-system' } },
+      ctx,
+    )
+    expect(secret).toMatchObject({ passed: false, status: 'unverified' })
+    expect(secret.message).toMatch(/^cannot see Secrets here: .*Secret istio-system\/hipster-credential is not checked/)
+  })
+
   it('offline, the Envoy and traffic layers say they need the live cluster', async () => {
     const ctx = context(fakeCluster(() => upstream('')))
     const offline = { ...ctx, services: { resources: ctx.services['resources'] } }

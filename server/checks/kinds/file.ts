@@ -26,7 +26,7 @@ export const fileCheck: CheckKind<Static<typeof params>> = {
       }
     }
     if (p.pattern !== undefined && !new RegExp(p.pattern, 'm').test(content)) {
-      const message = `${p.path} exists, but its content does not match /${p.pattern}/.`
+      const message = `${p.path} exists, but its content is not what the step asks for.`
       return { passed: false, message, layers: [{ layer: 'workspace', passed: false, message }] }
     }
     return {

@@ -61,7 +61,7 @@ function checkUniqueId(ctx: LabContext, list: CheckList, path: ValuePath, id: st
 
 function checkKindAndParams(ctx: LabContext, list: CheckList, path: ValuePath, spec: CheckSpec): void {
   const params = checkParams(spec)
-  const texts = { ...params, title: spec.title, hint: spec.hint }
+  const texts = { ...params, title: spec.title, hint: spec.hint, hintByCause: spec.hintByCause }
   for (const found of collectStrings(texts)) {
     checkVariableRefs(ctx, list.file, found.text, () => list.source.locate([...path, ...found.path]))
   }

@@ -1,11 +1,12 @@
 // Check kind `analyze`: istioctl-analyze style diagnostics (IST0101, IST0132, IST0106, ...) about
 // the learner's own resources; passes when none of the listed codes (default: every Error) is
-// reported. Runs on the configuration layer, offline and live alike.
+// reported. Runs on the configuration layer, offline and live alike. An analysis over nothing
+// proves nothing: with none of the learner's Istio objects to analyze, the check fails.
 import { Type, type Static } from '@sinclair/typebox'
 import type { Finding } from '../../../grader/core/findings.ts'
 import type { CheckKind } from '../../types.ts'
 import { graderInput } from '../../grader-input.ts'
-import { learnerFindings } from './analysis.ts'
+import { learnerFindings, learnerIstioObjects, nothingToCheck } from './analysis.ts'
 import { hintFromFinding } from './explain-hint.ts'
 import { ran } from './verdict.ts'
 
@@ -36,6 +37,9 @@ export const analyzeCheck: CheckKind<Static<typeof params>> = {
   paramsSchema: params,
   async run(p, ctx) {
     const input = await graderInput(ctx)
+    if (learnerIstioObjects(input).length === 0) {
+      return nothingToCheck(input, 'nothing to check yet')
+    }
     const failing = selectFindings(learnerFindings(input), p)
     if (failing.length === 0) {
       const message = `No ${p.codes === undefined ? `${(p.minLevel ?? 'Error').toLowerCase()}-level diagnostics` : p.codes.join('/')} for your resources (${input.sourceDescription}).`
@@ -47,6 +51,7 @@ export const analyzeCheck: CheckKind<Static<typeof params>> = {
       passed: false,
       message,
       hint: failing.slice(0, 2).map(hintFromFinding).join(' '),
+      ...(failing[0] === undefined ? {} : { cause: failing[0].code }),
       output: failing.map(hintFromFinding).join('\n'),
       layers: [ran('config', false, `${failing.length} × ${codes}`)],
       detail: { findings: failing },

@@ -4,6 +4,31 @@
 import type { Finding } from '../../../grader/core/findings.ts'
 import type { ExplanationItem } from '../../../grader/core/index.ts'
 import type { ResourceModel } from '../../../grader/core/model/index.ts'
+import type { Cause } from '../../causes.ts'
+
+/** The cause of a miss at a hop, when the explainer names none more precise. */
+const hopCause: Record<ExplanationItem['hop'], Cause> = {
+  listener: 'no-listener',
+  filter_chain: 'protocol-mismatch',
+  virtual_host: 'host-mismatch',
+  route: 'no-route',
+  cluster: 'destination-not-found',
+}
+
+/** The first precise cause an explainer gave. */
+export function preciseCause(items: readonly ExplanationItem[]): Cause | undefined {
+  return items.find((i) => i.cause !== undefined)?.cause
+}
+
+/** Why the request missed: the first precise cause an explainer gave, else the first item's hop. */
+export function causeFromExplanation(items: readonly ExplanationItem[]): Cause | undefined {
+  const precise = preciseCause(items)
+  if (precise !== undefined) {
+    return precise
+  }
+  const first = items[0]
+  return first === undefined ? undefined : hopCause[first.hop]
+}
 
 /** `shop-route.yaml:3` for a `Kind ns/name` the model knows, else undefined. */
 export function whereIs(model: ResourceModel, resource: string | undefined): string | undefined {

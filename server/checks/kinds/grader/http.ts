@@ -61,6 +61,7 @@ export const httpCheck: CheckKind<Static<typeof params>> = {
       { passed: `${what}: ${last?.message ?? 'ok'}.`, failed: `${what}: ${failed?.message ?? 'no layer could run'}.` },
       result.hint,
       result.detail,
+      result.cause,
     )
   },
 }
@@ -116,7 +117,7 @@ export function judgeProbe(probe: HttpProbeResult, e: Expect): Judgement {
     return { passed: false, message: `answered ${probe.status}, but the page does not contain "${e.bodyContains}"` }
   }
   if (e.bodyMatches !== undefined && !new RegExp(e.bodyMatches, 'm').test(probe.body)) {
-    return { passed: false, message: `answered ${probe.status}, but the body does not match /${e.bodyMatches}/` }
+    return { passed: false, message: `answered ${probe.status}, but the body is not the one the check expects` }
   }
   return {
     passed: true,

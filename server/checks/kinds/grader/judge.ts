@@ -2,6 +2,7 @@
 // a destination Service (and port, and the path it receives), a status such as 404 or 301, or
 // "unreachable". The same judge serves both layers, so they can only disagree about the config.
 import type { Translation } from '../../../grader/core/index.ts'
+import type { Cause } from '../../causes.ts'
 import { clusterIs, type ExpectedService, parseClusterName, serviceFqdn, shortCluster } from './request.ts'
 
 /** What a route check expects. Exactly one of service, status or unreachable is meaningful. */
@@ -82,7 +83,7 @@ export function judgeRoute(o: Outcome, e: RouteExpectation, learnerNamespace: st
       message:
         statusOk && locationOk
           ? `answers ${got}`
-          : `expected ${e.status}${e.location === undefined ? '' : ` to ${e.location}`}, got ${got}`,
+          : `expected ${e.status}${e.location === undefined ? '' : ' to the expected location'}, got ${got}`,
     }
   }
   if (e.service === undefined) {
@@ -157,6 +158,29 @@ export function wrongTurnHint(
     return `${where ?? 'The route'} rewrites the path to ${o.upstreamPath}, but the destination serves it under ${e.path}: keep the prefix and remove rewrite.uri.`
   }
   return undefined
+}
+
+/**
+ * The cause behind {@link wrongTurnHint}: a wildcard host that takes a request it should not, a
+ * destination host or port the Service does not have, or simply another destination.
+ */
+export function wrongTurnCause(t: Translation, o: Outcome, e: RouteExpectation): Cause {
+  if (e.service === undefined) {
+    return 'host-too-broad'
+  }
+  const cluster = mainCluster(o)
+  const parsed = cluster === undefined ? undefined : parseClusterName(cluster)
+  if (parsed === undefined) {
+    return 'wrong-destination'
+  }
+  const service = t.registry.all(parsed.host)[0]
+  if (service === undefined) {
+    return 'destination-not-found'
+  }
+  if (!service.ports.some((p) => p.port === parsed.port)) {
+    return 'port-not-on-service'
+  }
+  return 'wrong-destination'
 }
 
 function rulePath(path: string): string {

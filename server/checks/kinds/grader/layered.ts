@@ -1,12 +1,13 @@
 // Runs one request on every layer a check has: the prediction (always), the gateway's real Envoy
 // config_dump and real traffic (with a live cluster). Envoy wins over the prediction; when they
 // disagree the check waits briefly for istiod's push, then records the difference in `detail`.
+import type { Cause } from '../../causes.ts'
 import type { LayerResult } from '../../types.ts'
 import type { GraderInput } from '../../grader-input.ts'
 import type { HttpProbeResult, LiveCluster, TcpProbeResult } from '../../live-services.ts'
 import { type EnvoyOutcome, outcomeKey, readDump, simulateOnDump } from './envoy-layer.ts'
 import { learnerFindings } from './analysis.ts'
-import { hintFromExplanation, hintFromFinding, joinHints } from './explain-hint.ts'
+import { causeFromExplanation, hintFromExplanation, hintFromFinding, joinHints, preciseCause } from './explain-hint.ts'
 import { protocolHint } from './protocol-hint.ts'
 import { describeOutcome, type Judgement, type Outcome } from './judge.ts'
 import { missingServicePort, type Prediction, predict, translationOf } from './predict.ts'
@@ -24,6 +25,8 @@ export interface LayeredResult {
   envoy?: EnvoyOutcome
   /** The specific hint (core explanation first), when a layer failed. */
   hint?: string
+  /** Why it failed (causes.ts), when a layer failed. */
+  cause?: Cause
   detail: { picture: PathPicture; explanation: string[]; predicted: string; envoy?: string; disagreement?: string }
 }
 
@@ -32,6 +35,8 @@ export interface Judges {
   config(o: Outcome): Judgement
   /** Extra hint for a routed-but-wrong outcome (the core explains only misses). */
   wrongTurn?(o: Outcome): string | undefined
+  /** The cause of a routed-but-wrong outcome. @default 'wrong-destination' */
+  wrongTurnCause?(o: Outcome): Cause
   http?(probe: HttpProbeResult): Judgement
   tcp?(probe: TcpProbeResult): Judgement
 }
@@ -42,14 +47,20 @@ export async function runLayers(input: GraderInput, req: GatewayRequest, judges:
   const config = configLayer(input, req, prediction, judges)
   const out: LayeredResult = { layers: [config.layer], prediction, detail: config.detail }
   let hint = config.hint
+  let cause = config.cause
   const cluster = input.cluster
   if (cluster === undefined) {
     out.layers.push(needsCluster('envoy'), needsCluster('traffic'))
   } else {
-    hint = (await liveLayers(input, cluster, req, judges, out, config.layer.passed === true)) ?? hint
+    const live = await liveLayers(input, cluster, req, judges, out, config.layer.passed === true)
+    hint = live?.hint ?? hint
+    cause = live?.cause ?? cause
   }
   if (hint !== undefined) {
     out.hint = hint
+  }
+  if (cause !== undefined) {
+    out.cause = cause
   }
   return out
 }
@@ -60,25 +71,33 @@ function configLayer(
   req: GatewayRequest,
   p: Prediction,
   judges: Judges,
-): { layer: LayerResult; hint?: string; detail: LayeredResult['detail'] } {
+): { layer: LayerResult; hint?: string; cause?: Cause; detail: LayeredResult['detail'] } {
   const o: Outcome = p.result ?? { status: 'connection_reset', reason: 'no_service_port' }
   let j = p.result === undefined ? { passed: false, message: missingServicePort(p.hop) } : judges.config(o)
-  let hint = j.passed ? undefined : configHint(input, req, p, judges, o)
+  const found = j.passed ? undefined : configHint(input, req, p, judges, o)
+  let hint = found?.hint
+  let cause = found?.cause
   const credential =
     req.https && p.result !== undefined ? credentialProblem(input, translationOf(input), p.result) : undefined
   if (credential !== undefined && j.passed) {
     j = { passed: false, message: credential.message }
     hint = credential.hint
+    cause = 'tls-credential'
   }
   const detail = {
     picture: pictureOf(req, 'config', o, p),
     explanation: p.result?.explanation ?? [missingServicePort(p.hop)],
     predicted: describeOutcome(o),
   }
-  return { layer: ran('config', j.passed, j.message), ...(hint === undefined ? {} : { hint }), detail }
+  return {
+    layer: ran('config', j.passed, j.message),
+    ...(hint === undefined ? {} : { hint }),
+    ...(cause === undefined ? {} : { cause }),
+    detail,
+  }
 }
 
-/** Envoy and traffic layers; returns a hint that replaces the prediction's, if any. */
+/** Envoy and traffic layers; returns a hint (and cause) that replaces the prediction's, if any. */
 async function liveLayers(
   input: GraderInput,
   cluster: LiveCluster,
@@ -86,9 +105,9 @@ async function liveLayers(
   judges: Judges,
   out: LayeredResult,
   predictedPass: boolean,
-): Promise<string | undefined> {
+): Promise<{ hint: string; cause?: Cause } | undefined> {
   const { detail } = out
-  let hint: string | undefined
+  let hint: { hint: string; cause?: Cause } | undefined
   const envoy = await envoyLayer(input, cluster, req, out.prediction, judges, predictedPass)
   out.layers.push(envoy.layer)
   if (envoy.outcome !== undefined) {
@@ -98,7 +117,9 @@ async function liveLayers(
     if (outcomeKey(envoy.outcome) !== outcomeKey(out.prediction.result ?? { status: 'connection_reset' })) {
       detail.disagreement = `Your resources predict ${detail.predicted}; the gateway's Envoy does ${detail.envoy}.`
       if (envoy.layer.passed === false && predictedPass) {
-        hint = `${detail.disagreement} istiod may not have pushed your change yet (istioctl proxy-status), or the cluster holds other resources than your files (kubectl get gateway,virtualservice -A).`
+        hint = {
+          hint: `${detail.disagreement} istiod may not have pushed your change yet (istioctl proxy-status), or the cluster holds other resources than your files (kubectl get gateway,virtualservice -A).`,
+        }
       }
     }
   }
@@ -106,7 +127,10 @@ async function liveLayers(
   if (traffic !== undefined) {
     out.layers.push(traffic)
     if (traffic.passed === false && hint === undefined && envoy.layer.passed !== false) {
-      hint = `The configuration is right, but the real request failed: ${traffic.message}. Are the destination pods running and ready (kubectl get pods)?`
+      hint = {
+        hint: `The configuration is right, but the real request failed: ${traffic.message}. Are the destination pods running and ready (kubectl get pods)?`,
+        cause: 'traffic-failed',
+      }
     }
   }
   return hint
@@ -118,22 +142,36 @@ function configHint(
   p: Prediction,
   judges: Judges,
   o: Outcome,
-): string | undefined {
+): { hint?: string; cause?: Cause } {
   const t = translationOf(input)
   const proto = protocolHint(t, req, p.hop)
   const rejected = rejectedNote(input)
   if (p.result === undefined) {
-    return joinHints(missingServicePort(p.hop), proto)
+    return { ...withHint(joinHints(missingServicePort(p.hop), proto?.hint)), cause: 'port-not-on-service' }
   }
   // A destination other than the expected one is named with the expected one; misses are the core's.
   const wrong = judges.wrongTurn?.(o)
   const core = hintFromExplanation(input.model, p.result.explanationItems)
-  const main = proto ?? wrong ?? core
-  return joinHints(main, main?.includes('IST0106') === true ? undefined : rejected, relatedReference(input, main))
+  const main = proto?.hint ?? wrong ?? core
+  const related = relatedReference(input, main)
+  const cause: Cause | undefined =
+    proto?.cause ??
+    (wrong !== undefined
+      ? (judges.wrongTurnCause?.(o) ?? 'wrong-destination')
+      : (preciseCause(p.result.explanationItems) ?? related?.cause ?? causeFromExplanation(p.result.explanationItems)))
+  const hint = joinHints(main, main?.includes('IST0106') === true ? undefined : rejected, related?.hint)
+  return { ...withHint(hint), ...(cause === undefined ? {} : { cause }) }
 }
 
-/** A dangling reference (IST0101/IST0132) of the learner's VirtualServices the hint does not name yet. */
-function relatedReference(input: GraderInput, main: string | undefined): string | undefined {
+function withHint(hint: string | undefined): { hint?: string } {
+  return hint === undefined ? {} : { hint }
+}
+
+/**
+ * A dangling reference (IST0101/IST0132) of the learner's VirtualServices the hint does not name
+ * yet; it is also the cause when the explanation only knows the hop (no listener, no host).
+ */
+function relatedReference(input: GraderInput, main: string | undefined): { hint: string; cause: Cause } | undefined {
   const f = learnerFindings(input).find(
     (x) => (x.code === 'IST0101' || x.code === 'IST0132') && x.path?.startsWith('spec.gateways') === true,
   )
@@ -144,7 +182,7 @@ function relatedReference(input: GraderInput, main: string | undefined): string 
   ) {
     return undefined
   }
-  return `Related: ${hintFromFinding(f)}`
+  return { hint: `Related: ${hintFromFinding(f)}`, cause: f.code === 'IST0101' ? 'gateway-not-found' : 'host-mismatch' }
 }
 
 /** The learner's resources istiod rejects: often the reason a request finds nothing. */

@@ -1,13 +1,14 @@
 // Check kind `resource`: an object exists (or is gone) and its fields hold the expected values,
 // e.g. frontend-external is deleted, a Secret is in istio-system with type kubernetes.io/tls.
 // Live, the cluster API decides; offline, the learner's files over the lab's environment (kindlab
-// cannot see `kubectl delete` offline, so a baseline object it cannot see deleted is left open).
+// cannot see `kubectl delete` offline, so a baseline object it cannot see deleted is `unverified`).
+// Messages never reveal the expected value (unless the lab says `reveal: true`), nor a regex.
 import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind, CheckOutcome } from '../../types.ts'
 import { graderInput, type GraderInput, keyOf, type RawObject } from '../../grader-input.ts'
 import { describeRef, groupOf, type ObjectRef } from '../../grader-input-objects.ts'
 import { getField, sameValue, show, textOf } from './field-path.ts'
-import { ran } from './verdict.ts'
+import { ran, unverified } from './verdict.ts'
 
 const fieldSchema = Type.Object(
   {
@@ -23,6 +24,9 @@ const fieldSchema = Type.Object(
         minLength: 1,
         description: 'Specific hint when this field is wrong (instead of revealing the value).',
       }),
+    ),
+    reveal: Type.Optional(
+      Type.Boolean({ description: "Say the expected value when the field is wrong. Default: the check's reveal." }),
     ),
   },
   { additionalProperties: false },
@@ -47,6 +51,12 @@ const params = Type.Object(
       }),
     ),
     fields: Type.Optional(Type.Array(fieldSchema, { description: 'Field conditions, all of which must hold.' })),
+    reveal: Type.Optional(
+      Type.Boolean({
+        description:
+          'Say the expected value of a wrong field (default false: the answer is the point of the step). A regex is never shown.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -70,22 +80,16 @@ export const resourceCheck: CheckKind<Params> = {
       return checkGone(input, want, found)
     }
     if (found === undefined && input.live && !ALWAYS_LISTED.has(want.kind) && !hasKind(input, want.kind)) {
-      const message = `${input.sourceDescription} lists no ${want.kind}s, so ${describeRef(want)} cannot be checked here.`
-      return {
-        passed: true,
-        message,
-        layers: [{ layer: 'config', passed: undefined, message: `${want.kind}s are not listed` }],
-      }
+      return unverified(
+        `cannot see ${want.kind}s here: ${input.sourceDescription} lists none, so ${describeRef(want)} is not checked.`,
+      )
     }
     if (found === undefined && p.createdWithKubectl === true && !input.live && !hasKind(input, want.kind)) {
-      const message = `Offline, kindlab sees only your files: ${describeRef(want)} made with kubectl is confirmed with the live cluster.`
-      return {
-        passed: true,
-        message,
-        layers: [{ layer: 'config', passed: undefined, message: 'needs the live cluster' }],
-      }
+      return unverified(
+        `needs the cluster: ${describeRef(want)} made with \`kubectl create\` is not visible offline, and no file of yours holds it.`,
+      )
     }
-    return checkPresent(input, want, found, p.fields ?? [])
+    return checkPresent(input, want, found, p.fields ?? [], p.reveal === true)
   },
 }
 
@@ -131,16 +135,14 @@ function checkGone(input: GraderInput, want: ObjectRef, found: RawObject | undef
       passed: false,
       message: `${what} still exists: your files delete ${others}, not it.`,
       hint: `Delete ${what}: \`kubectl -n ${want.namespace} delete ${want.kind.toLowerCase()} ${want.name}\`${input.deleted.some((d) => d.name !== want.name) ? `, and re-create ${others}, which must stay` : ''}.`,
+      cause: 'object-still-exists',
       layers: [ran('config', false, 'still exists')],
     }
   }
   if (found.origin === 'environment') {
-    const message = `Offline, kindlab cannot see \`kubectl delete\`: ${what} is confirmed gone only with the live cluster.`
-    return {
-      passed: true,
-      message,
-      layers: [{ layer: 'config', passed: undefined, message: 'needs the live cluster' }],
-    }
+    return unverified(
+      `needs the cluster: \`kubectl delete\` is not visible offline, so kindlab cannot tell whether ${what} is gone (a kindlab.dev/v1 Deleted marker in your files records it).`,
+    )
   }
   const where = found.source.file === undefined ? input.sourceDescription : found.source.file
   const message = `${what} still exists (${where}).`
@@ -148,6 +150,7 @@ function checkGone(input: GraderInput, want: ObjectRef, found: RawObject | undef
     passed: false,
     message,
     hint: `Delete it: \`kubectl -n ${want.namespace} delete ${want.kind.toLowerCase()} ${want.name}\`${found.origin === 'learner' ? `, and remove it from ${where} so it is not applied again` : ''}.`,
+    cause: 'object-still-exists',
     layers: [ran('config', false, 'still exists')],
   }
 }
@@ -157,6 +160,7 @@ function checkPresent(
   want: ObjectRef,
   found: RawObject | undefined,
   fields: Params['fields'] & object,
+  reveal: boolean,
 ): CheckOutcome {
   const what = describeRef(want)
   if (found === undefined) {
@@ -164,8 +168,9 @@ function checkPresent(
   }
   for (const f of fields) {
     const actual = getField(found.object, f.path)
-    const problem = fieldProblem(actual, f)
+    const problem = fieldProblem(actual, f, f.reveal ?? reveal)
     if (problem !== undefined) {
+      // TODO(verdicts): the line of the field itself once the YAML reader returns field lines #12
       const at =
         found.source.file === undefined
           ? ''
@@ -173,7 +178,9 @@ function checkPresent(
       return {
         passed: false,
         message: `${what}: ${f.path} is ${show(actual)}, ${problem}.`,
-        hint: f.hint ?? `Set ${f.path} of ${what}${at} ${problem.replace(/^expected /, 'to ')}.`,
+        hint: `${what} ${f.path}${at}: ${show(actual)}, ${problem}.`,
+        cause: 'field-wrong',
+        ...(f.hint === undefined ? {} : { writtenHint: f.hint }),
         layers: [ran('config', false, `${f.path} is ${show(actual)}`)],
       }
     }
@@ -200,21 +207,29 @@ function missing(input: GraderInput, want: ObjectRef): CheckOutcome {
     : elsewhere.length > 0
       ? `There is a ${want.kind} named ${want.name} in ${where}, but it must be in namespace ${want.namespace}: set metadata.namespace: ${want.namespace}.`
       : `Create ${what}${input.live ? '' : ' in a file in your workspace'} and apply it with kubectl.`
-  return { passed: false, message, hint, layers: [ran('config', false, deleted ? 'deleted' : 'missing')] }
+  return {
+    passed: false,
+    message,
+    hint,
+    cause: 'object-missing',
+    layers: [ran('config', false, deleted ? 'deleted' : 'missing')],
+  }
 }
 
-function fieldProblem(
+/** What is wrong with a field, without the expected value unless `reveal`; never a raw regex. */
+export function fieldProblem(
   actual: unknown,
   f: { equals?: unknown; matches?: string; absent?: boolean },
+  reveal: boolean,
 ): string | undefined {
   if (f.absent === true) {
     return actual === undefined ? undefined : 'expected it not to be set'
   }
   if (f.equals !== undefined && !sameValue(actual, f.equals)) {
-    return `expected ${show(f.equals)}`
+    return reveal ? `expected ${show(f.equals)}` : 'not the value this step asks for'
   }
   if (f.matches !== undefined && (actual === undefined || !new RegExp(f.matches).test(textOf(actual)))) {
-    return `expected a value matching /${f.matches}/`
+    return 'not in the form this step asks for'
   }
   if (f.equals === undefined && f.matches === undefined && actual === undefined) {
     return 'expected it to be set'

@@ -5,7 +5,8 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind } from '../../types.ts'
 import type { HttpProbeResult } from '../../live-services.ts'
 import { graderInput } from '../../grader-input.ts'
-import { judgeRoute, type Judgement, type RouteExpectation, wrongTurnHint } from './judge.ts'
+import { learnerIstioObjects, nothingToCheck } from './analysis.ts'
+import { judgeRoute, type Judgement, type RouteExpectation, wrongTurnCause, wrongTurnHint } from './judge.ts'
 import { runLayers, translationOf } from './layered.ts'
 import { describeRequest, requestParams, toGatewayRequest } from './request.ts'
 import { outcome } from './verdict.ts'
@@ -48,10 +49,15 @@ export const routeCheck: CheckKind<Static<typeof params>> = {
     const input = await graderInput(ctx)
     const req = toGatewayRequest(p)
     const e = p.expect
+    // "This host gets 404" holds for an empty configuration too: with nothing of the learner's, it proves nothing.
+    if ((e.status !== undefined || e.unreachable === true) && learnerIstioObjects(input).length === 0) {
+      return nothingToCheck(input, `${describeRequest(req)}: nothing to check yet`)
+    }
     const ns = input.learnerNamespace
     const result = await runLayers(input, req, {
       config: (o) => judgeRoute(o, e, ns),
       wrongTurn: (o) => wrongTurnHint(translationOf(input), o, e, ns),
+      wrongTurnCause: (o) => wrongTurnCause(translationOf(input), o, e),
       http: (probe) => judgeTraffic(probe, e),
     })
     const what = describeRequest(req)
@@ -61,6 +67,7 @@ export const routeCheck: CheckKind<Static<typeof params>> = {
       { passed: `${what}: ${layer?.message ?? 'ok'}.`, failed: `${what}: ${layer?.message ?? 'no layer could run'}.` },
       result.hint,
       result.detail,
+      result.cause,
     )
   },
 }

@@ -6,7 +6,7 @@ import { AppError } from '../../../errors.ts'
 import type { CheckKind, LayerResult } from '../../types.ts'
 import type { LiveCluster } from '../../live-services.ts'
 import { graderInput } from '../../grader-input.ts'
-import { judgeRoute, type Judgement, wrongTurnHint } from './judge.ts'
+import { judgeRoute, type Judgement, wrongTurnCause, wrongTurnHint } from './judge.ts'
 import { runLayers, translationOf } from './layered.ts'
 import type { GatewayRequest } from './request.ts'
 import { outcome, ran } from './verdict.ts'
@@ -64,15 +64,18 @@ export const tcpCheck: CheckKind<Static<typeof params>> = {
     const result = await runLayers(input, req, {
       config: (o) => judgeRoute(o, p.expect, ns),
       wrongTurn: (o) => wrongTurnHint(translationOf(input), o, p.expect, ns),
+      wrongTurnCause: (o) => wrongTurnCause(translationOf(input), o, p.expect),
     })
     const layers = result.layers.filter((l) => l.layer !== 'traffic')
     let hint = result.hint
+    let cause = result.cause
     if (input.cluster === undefined) {
       layers.push({ layer: 'traffic', passed: undefined, message: 'needs the live cluster' })
     } else {
       const traffic = await exchange(input.cluster, p)
       layers.push(traffic)
       if (traffic.passed === false && hint === undefined) {
+        cause = 'traffic-failed'
         hint = `Envoy proxies port ${p.port} to ${p.expect.service}, but the exchange failed: ${traffic.message}. Is the ${p.expect.service} pod running?`
       }
     }
@@ -84,6 +87,7 @@ export const tcpCheck: CheckKind<Static<typeof params>> = {
       { passed: `${what}: ${last?.message ?? 'ok'}.`, failed: `${what}: ${failed?.message ?? 'no layer could run'}.` },
       hint,
       result.detail,
+      cause,
     )
   },
 }
@@ -132,6 +136,6 @@ export function judgeExchange(
     passed,
     message: passed
       ? `answered ${shown}`
-      : `answered ${shown}, expected /${receive}/${error === undefined ? '' : ` (${error})`}`,
+      : `answered ${shown}, not the answer the check expects${error === undefined ? '' : ` (${error})`}`,
   }
 }

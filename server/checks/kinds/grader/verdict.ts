@@ -1,11 +1,25 @@
 // How a grader check turns its layers into one verdict, and the request-path picture (which hop of
 // client → load balancer → node port → gateway Service → Envoy → Service → pod stopped the request)
 // the UI draws from `detail`. Envoy beats the prediction when both ran; traffic must pass too.
+import type { Cause } from '../../causes.ts'
 import type { CheckOutcome, Layer, LayerResult } from '../../types.ts'
 
 /** A layer that ran. */
 export function ran(layer: Layer, passed: boolean, message: string): LayerResult {
   return { layer, passed, message }
+}
+
+/**
+ * An outcome the check could not verify here: never a pass, never a failure. `reason` says why,
+ * e.g. "needs the cluster: kubectl delete is not visible offline".
+ */
+export function unverified(reason: string, layer: Layer = 'config'): CheckOutcome {
+  return {
+    passed: false,
+    status: 'unverified',
+    message: reason,
+    layers: [{ layer, passed: undefined, message: reason }],
+  }
 }
 
 /** A layer that cannot run without a cluster. */
@@ -100,18 +114,20 @@ export function picture(
   return { request, layer, hops, ...(stop === undefined ? {} : { stoppedAt: stop.hop }) }
 }
 
-/** Assembles a CheckOutcome from layers, with the hint only on failure. */
+/** Assembles a CheckOutcome from layers, with the hint (the grader's finding) and cause only on failure. */
 export function outcome(
   layers: LayerResult[],
   message: { passed: string; failed: string },
   hint: string | undefined,
   detail: unknown,
+  cause?: Cause,
 ): CheckOutcome {
   const passed = verdict(layers)
   return {
     passed,
     message: passed ? message.passed : message.failed,
     ...(passed || hint === undefined ? {} : { hint }),
+    ...(passed || cause === undefined ? {} : { cause }),
     layers,
     ...(detail === undefined ? {} : { detail }),
   }

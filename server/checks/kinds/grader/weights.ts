@@ -65,12 +65,14 @@ export const weightsCheck: CheckKind<Static<typeof params>> = {
     })
     const layers = result.layers.filter((l) => l.layer !== 'traffic')
     let hint = result.hint
+    let cause = result.cause
     if (input.cluster === undefined) {
       layers.push({ layer: 'traffic', passed: undefined, message: 'needs the live cluster' })
     } else {
       const traffic = await trafficShares(input.cluster, req, backends, tolerance, p.samples ?? 200)
       layers.push(traffic)
       if (traffic.passed === false && hint === undefined) {
+        cause = 'traffic-failed'
         hint = `Envoy has the right weights, but real traffic does not follow them: ${traffic.message}. Are both versions' pods ready?`
       }
     }
@@ -82,6 +84,7 @@ export const weightsCheck: CheckKind<Static<typeof params>> = {
       { passed: `${what}: ${last?.message ?? 'ok'}.`, failed: `${what}: ${failed?.message ?? 'no layer could run'}.` },
       hint,
       result.detail,
+      cause,
     )
   },
 }

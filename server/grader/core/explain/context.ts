@@ -23,9 +23,17 @@ export function res(kind: string, meta: { namespace: string; name: string }): st
 export function item(
   hop: ExplanationItem['hop'],
   message: string,
-  extra: { resource?: string | undefined; path?: string | undefined; hint?: string | undefined } = {},
+  extra: {
+    resource?: string | undefined
+    path?: string | undefined
+    hint?: string | undefined
+    cause?: ExplanationItem['cause']
+  } = {},
 ): ExplanationItem {
   const out: ExplanationItem = { hop, message }
+  if (extra.cause !== undefined) {
+    out.cause = extra.cause
+  }
   if (extra.resource !== undefined) {
     out.resource = extra.resource
   }

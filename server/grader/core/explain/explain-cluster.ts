@@ -50,6 +50,7 @@ function explainOne(
       resource,
       path: path === undefined ? undefined : `${path}[0].destination.host`,
       hint,
+      cause: 'destination-not-found',
     })
   }
   const visible = all.filter((s) => t.registry.isVisible(s))
@@ -71,6 +72,7 @@ function explainOne(
         resource,
         path: path === undefined ? undefined : `${path}[0].destination.port.number`,
         hint: `Use destination.port.number ${ports[0] ?? ''} (a Service port, not the container's targetPort).`,
+        cause: 'port-not-on-service',
       },
     )
   }

@@ -34,6 +34,7 @@ export function explainNoListener(ctx: ExplainContext): ExplanationItem[] {
           resource: res('Gateway', sel.gateway.metadata),
           path: 'spec.selector',
           hint,
+          cause: 'selector-no-pod',
         },
       ),
     )
@@ -106,6 +107,7 @@ export function explainNoFilterChain(ctx: ExplainContext): ExplanationItem[] {
         hint: req.tls
           ? 'Send the SNI of a host the Gateway serves, or add the host to the Gateway server (and a tls rule for PASSTHROUGH).'
           : 'Use HTTPS/TLS on this port, or send plaintext HTTP to the HTTP port.',
+        ...(req.tls ? { cause: 'host-mismatch' as const } : {}),
       },
     ),
   ]

@@ -66,6 +66,7 @@ export function whyHostUnattached(ctx: ExplainContext, host: string): Explanatio
           {
             resource: serverRef(ms).resource,
             hint: `Create a VirtualService with hosts: [${host}] and gateways: [${ms.gatewayName}].`,
+            cause: 'host-mismatch',
           },
         ),
       )
@@ -77,6 +78,7 @@ export function whyHostUnattached(ctx: ExplainContext, host: string): Explanatio
           `No VirtualService has host ${host}, and no Gateway server on this port accepts it (they serve ${list(served)}).`,
           {
             hint: `Add ${host} to a Gateway server's hosts and to a VirtualService bound to that Gateway.`,
+            cause: 'host-mismatch',
           },
         ),
       )
@@ -148,6 +150,7 @@ function whyNotAttached(
           resource: r,
           path: 'spec.gateways',
           hint: `Add gateways: [${servers[0]?.gatewayName ?? '<namespace>/<gateway>'}] to ${r}.`,
+          cause: 'no-gateways',
         },
       ),
     ]
@@ -180,7 +183,7 @@ function whyNotAttached(
         item(
           'virtual_host',
           `${r} refers to gateway "${written}", which resolves to ${g}; no such Gateway exists, so istiod ignores the reference.`,
-          { resource: r, path, hint },
+          { resource: r, path, hint, cause: 'gateway-not-found' },
         ),
       )
     } else if (!sel.selected) {
@@ -192,6 +195,7 @@ function whyNotAttached(
             resource: res('Gateway', sel.gateway.metadata),
             path: 'spec.selector',
             hint: 'Fix the Gateway selector (usually istio: ingressgateway).',
+            cause: 'selector-no-pod',
           },
         ),
       )
@@ -250,6 +254,7 @@ function hostMismatch(
         resource: gw,
         path: `spec.servers[${ms.index}].hosts`,
         hint: `Move the VirtualService to ${ns}, or use */${splitServerHost(scoped[0]!).host} in the Gateway.`,
+        cause: 'host-mismatch',
       },
     )
   }
@@ -260,6 +265,7 @@ function hostMismatch(
       resource: gw,
       path: `spec.servers[${ms.index}].hosts`,
       hint: `Add ${host} to the Gateway's hosts or change the VirtualService host.`,
+      cause: 'host-mismatch',
     },
   )
 }

@@ -58,9 +58,22 @@ export interface RouteProvenance {
 }
 
 /** One hop-level reason a request went where it went. */
+/**
+ * Why a request missed, when an explainer knows it more precisely than its hop says (the check
+ * layer maps hops to causes otherwise; the catalog is server/checks/causes.ts).
+ */
+export type ExplanationCause =
+  | 'destination-not-found'
+  | 'gateway-not-found'
+  | 'host-mismatch'
+  | 'no-gateways'
+  | 'port-not-on-service'
+  | 'selector-no-pod'
+
 export interface ExplanationItem {
   hop: 'listener' | 'filter_chain' | 'virtual_host' | 'route' | 'cluster'
   message: string
+  cause?: ExplanationCause
   /** `Kind ns/name` of the resource to change. */
   resource?: string
   /** Field path inside that resource. */

@@ -1,9 +1,10 @@
-// ```check blocks: a Check button runs the step's checks and shows each result with its hint
-// and the layers that confirmed it. The last results are shown again after a reload.
+// ```check blocks: a Check button runs the step's checks and shows each result (passed, failed,
+// or unverified in grey, never a tick) with the grader's finding first, then the lab's hint, and
+// the layers that confirmed it. The last results are shown again after a reload.
 import { api } from '../../api-client.ts'
 import { h } from '../../dom.ts'
 import { errorBox } from '../../pages/error-view.ts'
-import type { CheckResultDto } from '../../../../server/protocol/api-dto.ts'
+import type { CheckResultDto, CheckStatusDto } from '../../../../server/protocol/api-dto.ts'
 import type { StepAction } from './index.ts'
 import { pictureOf, renderRequestPath } from '../request-path.ts'
 import { hintNeedsCluster } from '../cluster-commands.ts'
@@ -38,14 +39,23 @@ function hintLine(hint: string, needsCluster: HintNeedsCluster): HTMLElement {
   )
 }
 
+const statusView: Record<CheckStatusDto, { cls: string; icon: string; said: string }> = {
+  passed: { cls: 'pass', icon: '✔', said: ' passed: ' },
+  failed: { cls: 'fail', icon: '✘', said: ' failed: ' },
+  unverified: { cls: 'unverified', icon: '?', said: ' not verified: ' },
+}
+
 function resultItem(
-  r: Pick<CheckResultDto, 'id' | 'title' | 'passed' | 'message' | 'hint' | 'output'> & {
+  r: Pick<CheckResultDto, 'id' | 'title' | 'message' | 'finding' | 'hint' | 'output'> & {
+    status?: CheckStatusDto
+    passed: boolean
     layers?: CheckResultDto['layers']
     detail?: unknown
   },
   needsCluster: HintNeedsCluster,
 ): HTMLElement {
-  const picture = r.passed ? undefined : pictureOf(r.detail)
+  const view = statusView[r.status ?? (r.passed ? 'passed' : 'failed')]
+  const picture = r.status === 'failed' ? pictureOf(r.detail) : undefined
   const layers = (r.layers ?? []).map((l) =>
     h(
       'span',
@@ -55,14 +65,17 @@ function resultItem(
   )
   return h(
     'li',
-    { class: `check-result ${r.passed ? 'pass' : 'fail'}`, 'data-check-id': r.id },
-    h('span', { class: 'check-icon', 'aria-hidden': 'true' }, r.passed ? '✔' : '✘'),
+    { class: `check-result ${view.cls}`, 'data-check-id': r.id, 'data-status': r.status ?? '' },
+    h('span', { class: 'check-icon', 'aria-hidden': 'true' }, view.icon),
     h(
       'div',
       {},
       h('strong', {}, r.title),
-      h('span', { class: 'visually-hidden' }, r.passed ? ' passed: ' : ' failed: '),
+      h('span', { class: 'visually-hidden' }, view.said),
       h('p', { class: 'check-message' }, ...withCode(r.message)),
+      r.finding
+        ? h('p', { class: 'check-finding' }, h('span', { class: 'hint-label' }, 'Found: '), ...withCode(r.finding))
+        : undefined,
       r.hint ? hintLine(r.hint, needsCluster) : undefined,
       layers.length ? h('p', { class: 'layers' }, 'Checked on: ', ...layers) : undefined,
       picture ? renderRequestPath(picture) : undefined,
@@ -99,7 +112,9 @@ export const checkAction: StepAction = {
             for (const r of run.checks) {
               ctx.state.progress.lastResults[r.id] = {
                 passed: r.passed,
+                status: r.status,
                 message: r.message,
+                ...(r.finding ? { finding: r.finding } : {}),
                 ...(r.hint ? { hint: r.hint } : {}),
                 at: Date.now(),
               }

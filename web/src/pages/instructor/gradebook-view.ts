@@ -4,7 +4,7 @@
 // full titles show on hover and to screen readers. Rows are replaced as the stream pushes them;
 // the clocks tick locally.
 import { h } from '../../dom.ts'
-import type { GradeBookDto, GradeRowDto } from '../../../../server/protocol/cohort-dto.ts'
+import type { GradeBookDto, GradeCellDto, GradeRowDto } from '../../../../server/protocol/cohort-dto.ts'
 
 export interface GradeBookView {
   element: HTMLElement
@@ -68,6 +68,18 @@ export function createGradeBookView(actions: {
     )
   }
 
+  /** ✓ passed, ✗n failed, ? unverified (grey, never a tick). */
+  const cellText: Record<GradeCellDto['status'], (failures: number) => string> = {
+    passed: () => '✓',
+    failed: (n) => `✗${n}`,
+    unverified: () => '?',
+  }
+  const cellSaid: Record<GradeCellDto['status'], (failures: number) => string> = {
+    passed: () => 'passed',
+    failed: (n) => `failed ${n} times`,
+    unverified: () => 'not verified',
+  }
+
   /** Steps done of the steps that have checks, where the trainee is, and their latest failure. */
   const summary = (r: GradeRowDto): HTMLElement => {
     const graded = (book?.steps ?? []).filter((s) => s.checks.length > 0)
@@ -79,7 +91,7 @@ export function createGradeBookView(actions: {
           ? 'lab done'
           : `on step ${r.currentStep + 1} · ${minutes(Date.now() - r.currentSince)}`
     const lastFailure = Object.entries(r.checks)
-      .filter(([, c]) => !c.passed)
+      .filter(([, c]) => c.status === 'failed')
       .sort(([, a], [, b]) => b.at - a.at)[0]
     return h(
       'div',
@@ -113,8 +125,8 @@ export function createGradeBookView(actions: {
     const cells = (book?.steps ?? []).flatMap((s) =>
       s.checks.map((c, i) => {
         const cell = r.checks[c.id]
-        const state = cell ? (cell.passed ? 'passed' : 'failed') : 'none'
-        const text = cell ? (cell.passed ? '✓' : `✗${cell.failures}`) : '·'
+        const state = cell ? cell.status : 'none'
+        const text = cell ? cellText[cell.status](cell.failures) : '·'
         const first = i === 0 ? ' step-start' : ''
         if (!cell) {
           return h(
@@ -130,7 +142,7 @@ export function createGradeBookView(actions: {
             type: 'button',
             class: 'cell-button',
             title: `${c.title}: ${cell.message}`,
-            'aria-label': `${c.title}: ${cell.passed ? 'passed' : `failed ${cell.failures} times`}. Show the last message.`,
+            'aria-label': `${c.title}: ${cellSaid[cell.status](cell.failures)}. Show the last message.`,
           },
           text,
         )
