@@ -110,6 +110,39 @@ export function standInPods(objects: readonly KubernetesObject[]): V1Pod[] {
   return out
 }
 
+/**
+ * What istioctl installs next to the gateway so istiod may hand it `credentialName` Secrets: a Role
+ * reading Secrets in its namespace, bound to the gateway pods' ServiceAccount. Without it istiod
+ * refuses ("is not authorized to read secrets") and Envoy opens no HTTPS listener.
+ */
+export function gatewaySdsRbac(objects: readonly KubernetesObject[]): KubernetesObject[] {
+  const pod = objects.find(
+    (o): o is V1Pod =>
+      o.kind === 'Pod' &&
+      o.metadata?.namespace === gatewayNamespace &&
+      o.metadata.labels?.['istio'] === 'ingressgateway',
+  )
+  if (!pod) {
+    return []
+  }
+  const name = 'istio-ingressgateway-sds'
+  const namespace = gatewayNamespace
+  const role = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name, namespace },
+    rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
+  }
+  const binding = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name, namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+    subjects: [{ kind: 'ServiceAccount', name: pod.spec?.serviceAccountName ?? 'default', namespace }],
+  }
+  return [role, binding]
+}
+
 async function apply(kc: KubeConfig, objects: readonly KubernetesObject[]): Promise<void> {
   const api = KubernetesObjectApi.makeApiClient(kc)
   const core = kc.makeApiClient(CoreV1Api)
@@ -143,7 +176,7 @@ export async function startDataplane(options: {
   const kc = new KubeConfig()
   kc.loadFromFile(plane.kubeconfig)
   const env = await environmentObjects(options.lab)
-  const applied = [...env, ...standInPods(env)]
+  const applied = [...env, ...standInPods(env), ...gatewaySdsRbac(env)]
   await apply(kc, applied)
   log(`applied ${applied.length} environment objects${options.lab ? ` of lab ${options.lab}` : ''}`)
 
