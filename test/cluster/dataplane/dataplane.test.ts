@@ -17,6 +17,7 @@ import { promisify } from 'node:util'
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseAllDocuments, stringify } from 'yaml'
+import { gradeStep } from '../../../server/cli/check-cli.ts'
 import { parseConfigDump } from '../../../server/grader/core/envoy/configdump.ts'
 import { diffAgainstDump, type EnvoyDifference } from '../../../server/grader/core/envoy/diff.ts'
 import { parseResources } from '../../../server/grader/core/model/index.ts'
@@ -187,6 +188,31 @@ async function realTlsSecret(host: string): Promise<KubernetesObject> {
 
 const step = (slug: string): string => join(labDir, 'solution', slug)
 
+/**
+ * `kindlab check istio-ingress --step N --kubeconfig K --gateway G --envoy-admin A` (the CLI's own
+ * grading path): every check passes, and every layer it declares ran and passed.
+ */
+async function expectLiveCheckPasses(stepNumber: number, liveLayers: string[] = []): Promise<void> {
+  const report = await gradeStep('istio-ingress', {
+    step: String(stepNumber),
+    resources: [],
+    var: [],
+    kubeconfig: sim.kubeconfig,
+    gateway: sim.gateway,
+    envoyAdmin: sim.admin,
+  })
+  const failed = report.checks.flatMap((c) =>
+    c.layers
+      .filter((l) => l.passed !== true)
+      .map((l) => `${c.id} ${l.layer} ${l.passed === undefined ? 'did not run' : 'failed'}: ${l.message}`),
+  )
+  expect(failed, `live check of step ${stepNumber}`).toEqual([])
+  expect(report.passed).toBe(true)
+  // The live layers really ran (a check graded on the prediction alone would list only `config`).
+  const ran = report.checks.flatMap((c) => c.layers.map((l) => `${c.id}:${l.layer}`))
+  expect(ran).toEqual(expect.arrayContaining(liveLayers))
+}
+
 beforeAll(async () => {
   sim = await startDataplaneSim(['--lab', 'istio-ingress'], (line) => process.stderr.write(`${line}\n`))
   kc = new KubeConfig()
@@ -222,6 +248,7 @@ describe('the istio-ingress lab on a real Envoy (pilot-agent + upstream Envoy, i
     expect(home.body).toContain('service frontend version v1')
     expect((await get(`not-the-shop.${domain()}`)).status).toBe(404)
     await expectEnvoyMatchesPrediction('04-expose-the-shop')
+    await expectLiveCheckPasses(4, ['shop-route:envoy', 'shop-home-page:traffic', 'other-host-not-found:envoy'])
     // The comparison can fail: the prediction without the step's objects differs from the real Envoy.
     expect((await envoyDiff(before)).map((d) => `${d.kind} ${d.scope} ${d.location}`)).toContain(
       'extra listener 0.0.0.0_8080',
@@ -274,6 +301,8 @@ spec:
     await apply(await stepObjects(step('05-look-inside')))
     await apply(await stepObjects(step('06-dashboards')))
     await expectEnvoyMatchesPrediction('06-dashboards')
+    await expectLiveCheckPasses(5)
+    await expectLiveCheckPasses(6)
     expect((await get(`HIPSTER.${domain()}:80`, '/_healthz')).status).toBe(200)
     const kiali = await eventuallyGet(`dashboard.${domain()}`, 200, '/kiali/')
     expect(kiali.body).toContain('service kiali')
@@ -286,6 +315,7 @@ spec:
     const objects = (await stepObjects(step('07-https'))).filter((o) => o.kind !== 'Secret')
     await apply([await realTlsSecret(host), ...objects])
     await expectEnvoyMatchesPrediction('07-https')
+    await expectLiveCheckPasses(7, ['https-route:envoy', 'https-home-page:traffic'])
     expect(prediction().listeners.map((l) => l.name)).toContain('0.0.0.0_8443')
     expect(await (await fetch(`${sim.admin}/listeners`)).text()).toContain('0.0.0.0_8443')
     const answer = await poll(
@@ -314,6 +344,7 @@ spec:
   it('step 8: PING through the gateway port 6379 gets +PONG from the redis-cart stand-in', async () => {
     await apply(await stepObjects(step('08-tcp')))
     await expectEnvoyMatchesPrediction('08-tcp')
+    await expectLiveCheckPasses(8, ['redis-through-gateway:traffic'])
     const reply = await poll(
       () =>
         new Promise<string | undefined>((resolve) => {
@@ -334,12 +365,14 @@ spec:
   it('step 9: the shared Gateway in istio-system routes shop.<domain>', async () => {
     await apply(await stepObjects(step('09-shared-gateway')))
     await expectEnvoyMatchesPrediction('09-shared-gateway')
+    await expectLiveCheckPasses(9)
     expect((await eventuallyGet(`shop.${domain()}`, 200)).body).toContain('service frontend')
   })
 
   it('step 10: the canary split measured with 400 real requests is 90/10 within 5 points', async () => {
     await apply(await stepObjects(step('10-canary')))
     await expectEnvoyMatchesPrediction('10-canary')
+    await expectLiveCheckPasses(10, ['canary-split:traffic'])
     const host = `hipster.${domain()}`
     // The v2 stand-in joins when kwok runs its pod; wait until a request reaches it.
     await poll(async () => ((await get(host)).body.includes('canary v2') ? true : undefined), {
