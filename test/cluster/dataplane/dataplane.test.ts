@@ -17,7 +17,7 @@ import { promisify } from 'node:util'
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseAllDocuments, stringify } from 'yaml'
-import { gradeStep } from '../../../server/cli/check-cli.ts'
+import { gradeFiles, gradeStep } from '../../../server/cli/check-cli.ts'
 import { parseConfigDump } from '../../../server/grader/core/envoy/configdump.ts'
 import { diffAgainstDump, type EnvoyDifference } from '../../../server/grader/core/envoy/diff.ts'
 import { parseResources } from '../../../server/grader/core/model/index.ts'
@@ -62,6 +62,15 @@ async function apply(objects: readonly KubernetesObject[]): Promise<void> {
     }
     await api.patch(o, undefined, undefined, 'kindlab-dataplane-test', true, PatchStrategy.ServerSideApply)
     state.set(key(o), o)
+  }
+}
+
+/** Deletes objects (ignoring ones already gone) and forgets them. */
+async function remove(objects: readonly KubernetesObject[]): Promise<void> {
+  const api = KubernetesObjectApi.makeApiClient(kc)
+  for (const o of objects) {
+    await api.delete(o).catch(() => undefined)
+    state.delete(key(o))
   }
 }
 
@@ -260,6 +269,55 @@ describe('the istio-ingress lab on a real Envoy (pilot-agent + upstream Envoy, i
     })
     const [miss] = await accessLogFor(`not-the-shop.${domain()}`, 404)
     expect(miss).toMatchObject({ response_code: 404, response_flags: 'NR' })
+  })
+
+  it('step 4: every mistake fails live with the hint it gets offline, and Envoy still matches the prediction', async () => {
+    const s = lab.steps[3]!
+    const solution = await stepObjects(step('04-expose-the-shop'))
+    const dir = join(labDir, 'mistakes', '04-expose-the-shop')
+    const problems: string[] = []
+    // Offline hints also cite the learner's file and line ("(shop.yaml:19)", "[..., shop.yaml:19]");
+    // objects read from the API have none. Everything else must be the same text.
+    const stripRefs = (h?: string): string | undefined =>
+      h?.replace(/ \([\w.-]+\.ya?ml:\d+\)/g, '').replace(/, [\w.-]+\.ya?ml:\d+(?=\])/g, '')
+    for (const name of (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort()) {
+      const text = substituteVariables(await readFile(join(dir, name), 'utf8'), vars)
+      const offline = await gradeFiles(lab, s, [{ file: name, text }], vars)
+      const mistake = parseObjects(text).filter((o) => o.apiVersion !== 'kindlab.dev/v1')
+      await remove(solution)
+      await apply(mistake)
+      const diffs = await poll(
+        async () => {
+          const d = await envoyDiff()
+          return d.length === 0 ? d : undefined
+        },
+        { what: `Envoy to match the prediction for ${name}`, timeoutMs: 20_000, intervalMs: 500 },
+      ).catch(async () => envoyDiff())
+      problems.push(...diffs.map((d) => `${name}: prediction vs Envoy: ${d.message}`))
+      const live = await gradeStep('istio-ingress', {
+        step: '4',
+        resources: [],
+        var: [],
+        kubeconfig: sim.kubeconfig,
+        gateway: sim.gateway,
+        envoyAdmin: sim.admin,
+      })
+      if (live.passed) {
+        problems.push(`${name}: passes live, fails offline`)
+      }
+      for (const c of offline.checks.filter((x) => !x.passed)) {
+        const l = live.checks.find((x) => x.id === c.id)
+        if (l?.passed !== false || stripRefs(l.hint) !== stripRefs(c.hint)) {
+          problems.push(
+            `${name}: ${c.id} live ${l?.passed === false ? `hint "${l.hint}"` : 'passed'}, offline hint "${c.hint}"`,
+          )
+        }
+      }
+      await remove(mistake)
+      await apply(solution)
+    }
+    expect(problems).toEqual([])
+    await eventuallyGet(`hipster.${domain()}`, 200)
   })
 
   it('503 (no healthy upstream) for a routed Service without endpoints', async () => {
