@@ -197,6 +197,12 @@ async function realTlsSecret(host: string): Promise<KubernetesObject> {
 
 const step = (slug: string): string => join(labDir, 'solution', slug)
 
+/** A namespace named like the harness's own, from a creator that no longer runs (pid above pid_max). */
+const leftover = 'kl-zzzzz-00-gw'
+/** The sim's own namespaces, which must be gone once it stopped. */
+let simNamespaces: string[] = []
+const netnsList = async (): Promise<string> => (await execFileAsync('ip', ['netns', 'list'])).stdout
+
 /**
  * `kindlab check istio-ingress --step N --kubeconfig K --gateway G --envoy-admin A` (the CLI's own
  * grading path): every check passes, and every layer it declares ran and passed.
@@ -223,6 +229,7 @@ async function expectLiveCheckPasses(stepNumber: number, liveLayers: string[] = 
 }
 
 beforeAll(async () => {
+  await execFileAsync('ip', ['netns', 'add', leftover])
   sim = await startDataplaneSim(['--lab', 'istio-ingress'], (line) => process.stderr.write(`${line}\n`))
   kc = new KubeConfig()
   kc.loadFromFile(sim.kubeconfig)
@@ -236,12 +243,23 @@ beforeAll(async () => {
 }, 900_000)
 
 afterAll(async () => {
+  await execFileAsync('ip', ['netns', 'del', leftover]).catch(() => undefined)
   await sim?.stop()
   rmSync(tmp, { recursive: true, force: true })
+  const left = await netnsList()
+  expect(simNamespaces.filter((n) => left.includes(n))).toEqual([])
 }, 60_000)
 
 describe('the istio-ingress lab on a real Envoy (pilot-agent + upstream Envoy, istiod, real API server)', () => {
   const domain = (): string => vars['TRAINEE_DOMAIN'] ?? 'localhost'
+
+  it('removed the namespace a killed harness left behind, and runs in two namespaces of its own', async () => {
+    const names = await netnsList()
+    expect(names).not.toContain(leftover)
+    expect(names).toMatch(/^kl-[0-9a-z]+-[0-9a-f]{2}-gw\b/m)
+    expect(names).toMatch(/^kl-[0-9a-z]+-[0-9a-f]{2}-pods\b/m)
+    simNamespaces = [...names.matchAll(/^(kl-[0-9a-z]+-[0-9a-f]{2}-(?:gw|pods))\b/gm)].map((m) => m[1] ?? '')
+  })
 
   it('before any Gateway, Envoy holds what the grader predicts and nothing listens on 8080', async () => {
     await expectEnvoyMatchesPrediction('environment only')

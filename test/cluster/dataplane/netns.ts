@@ -71,13 +71,41 @@ async function freeSecondOctet(): Promise<number> {
   throw new Error('no free 10.X.0.0/16 (X in 200..249) for the data plane network')
 }
 
+/** Our namespace names: `kl-<creator pid, base 36>-<random>-gw|pods`. */
+const ownName = /^kl-([0-9a-z]{1,6})-[0-9a-f]{2}-(gw|pods)$/
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Deletes namespaces a killed harness left behind (SIGKILL skips every cleanup): ours by name, whose
+ * creator process is gone. Their veths and host route go with them.
+ */
+async function removeLeftovers(): Promise<void> {
+  const { stdout } = await execFileAsync('ip', ['netns', 'list'])
+  for (const name of stdout.split('\n').map((l) => l.split(' ')[0] ?? '')) {
+    const match = ownName.exec(name)
+    if (match?.[1] && !alive(parseInt(match[1], 36))) {
+      await ip(['netns', 'del', name]).catch(() => undefined)
+    }
+  }
+}
+
 /** Creates the two namespaces and the links between them. Needs root (CAP_NET_ADMIN). */
 export async function createPodNetwork(): Promise<PodNetwork> {
   if (process.getuid?.() !== 0) {
     throw new Error('the data plane needs root: it creates network namespaces (ip netns add)')
   }
+  await removeLeftovers()
   const x = await freeSecondOctet()
-  const id = `kl${randomBytes(3).toString('hex')}`
+  // At most 11 characters, so the veth names (id + one letter) stay within Linux's 15.
+  const id = `kl-${process.pid.toString(36)}-${randomBytes(1).toString('hex')}`
   const gatewayNs = `${id}-gw`
   const podsNs = `${id}-pods`
   const net = `10.${x}`
