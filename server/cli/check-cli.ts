@@ -15,6 +15,7 @@ import { loadLabs, type Lab, type Step } from '../labs/load-labs.ts'
 import { defaultLabsDir } from '../labs/paths.ts'
 import { resolveCheck, resolveVariables, substituteVariables } from '../labs/variables.ts'
 import type { CheckFlags } from './commands/check.ts'
+import { liveCheckServices } from './check-live.ts'
 import { printJson } from './output.ts'
 
 /** The JSON report of `kindlab check --json`. */
@@ -55,6 +56,22 @@ export async function gradeStep(labId: string, flags: CheckFlags): Promise<Check
   const lab = await findLab(labId, flags.labs)
   const step = findStep(lab, flags.step)
   const vars = resolveVariables(lab.variables, parseVars(flags.var, lab))
+  const live = await liveCheckServices(flags)
+  if (live !== undefined) {
+    if (flags.resources.length > 0) {
+      throw new AppError('LAB_ERR_USAGE', {
+        message: 'Live grading reads your resources from the cluster; --resources is for offline grading.',
+        hint: 'Apply your files with `kubectl apply -f`, then run the check without --resources.',
+      })
+    }
+    return gradeWithServices(lab, step, vars, live, '.')
+  }
+  if (flags.resources.length === 0) {
+    throw new AppError('LAB_ERR_USAGE', {
+      message: 'Nothing to grade: give --resources FILE (offline) or a cluster with --kubeconfig/--context.',
+      hint: 'Example: kindlab check istio-ingress --step 4 --resources shop.yaml',
+    })
+  }
   // Solution files of a lab may use its variables; a learner's files simply have none.
   const files = (await readResourceFiles(flags.resources)).map((f) => ({
     ...f,
@@ -74,6 +91,18 @@ export async function gradeFiles(
   vars: Record<string, string>,
   workspaceDir = '.',
 ): Promise<CheckReport> {
+  const resources = createTextResourceSource(files, files.map((f) => f.file).join(', ') || 'no files')
+  return gradeWithServices(lab, step, vars, { [serviceKeys.resources]: resources }, workspaceDir)
+}
+
+/** Grades a step with the given services (offline resources, or live cluster services). */
+async function gradeWithServices(
+  lab: Lab,
+  step: Step,
+  vars: Record<string, string>,
+  services: Record<string, unknown>,
+  workspaceDir: string,
+): Promise<CheckReport> {
   const context: CheckContext = {
     labId: lab.id,
     stepIndex: step.index,
@@ -86,10 +115,7 @@ export async function gradeFiles(
         timedOut: false,
       }),
     readWorkspaceFile: (path) => readFile(resolve(workspaceDir, path), 'utf8').catch(() => undefined),
-    services: {
-      [serviceKeys.resources]: createTextResourceSource(files, files.map((f) => f.file).join(', ') || 'no files'),
-      [graderServiceKeys.environment]: createLabEnvironmentSource([lab]),
-    },
+    services: { ...services, [graderServiceKeys.environment]: createLabEnvironmentSource([lab]) },
   }
   const checks = step.checks.map((c) => resolveCheck(c, vars))
   // The CLI shows the grader's own, most specific hint: as if the learner had seen every nudge.

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KubeConfig } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { probeAddress, type ProbeRoute } from '../adapters/live/live-services.ts'
+import { probeAddress, type FixedProbeRoute, type ProbeRoute } from '../adapters/live/live-services.ts'
 import { loadBlueprint } from '../provision/blueprint.ts'
 import { planUp } from '../provision/plan.ts'
 import type { LiveEnv } from './live-env.ts'
@@ -39,8 +39,8 @@ const planFor = (e: LiveEnv, context?: string) =>
   })
 
 /** Narrows to the routes with a fixed address (kind). */
-function fixed(route: ProbeRoute): Exclude<ProbeRoute, { type: 'service' }> {
-  if (route.type === 'service') {
+function fixed(route: ProbeRoute): FixedProbeRoute {
+  if (route.type === 'service' || route.type === 'address') {
     throw new Error('expected a fixed route')
   }
   return route

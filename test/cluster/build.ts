@@ -1,6 +1,6 @@
 // Builds the control-plane binaries (etcd, kube-*, kwok) from the pinned Go wrapper modules in
 // test/cluster/go/ into ~/.cache/kindlab/cluster/<k8s version>/, only when missing.
-// Run directly (`npm run cluster:build [-- --istiod]`) or through ensureBinaries(). Progress: stderr.
+// Run directly (`npm run cluster:build [-- --istiod | --dataplane]`) or through ensureBinaries(). Progress: stderr.
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
@@ -24,6 +24,8 @@ export interface Binaries {
   xdsprobe: string
   /** kubectl's manifest decoder (test/cluster/go/kubernetes/yamlref), the YAML reader's reference. */
   yamlref: string
+  /** Istio's proxy agent (SDS, xDS proxy, starts Envoy); only built with `{ dataplane: true }`. */
+  pilotAgent: string
 }
 
 interface Target {
@@ -33,11 +35,14 @@ interface Target {
   /** -X flags; computed only when the target is built (it may query the module proxy). */
   ldflags: () => Promise<string[]>
   istio?: boolean
+  dataplane?: boolean
 }
 
 export interface BuildOptions {
   /** Also build istiod (pilot-discovery) and xdsprobe. @default false */
   istio?: boolean
+  /** Also build pilot-agent (the gateway's proxy agent). @default false */
+  dataplane?: boolean
   log?: Log
   signal?: AbortSignal
 }
@@ -63,6 +68,7 @@ export function binaries(dir = binDir()): Binaries {
     // Our own source: the name carries a hash of it, so an edit triggers a rebuild.
     xdsprobe: join(dir, `xdsprobe-${versions.istio}-${sourceHash(join(here, 'go/istio/xdsprobe/main.go'))}`),
     yamlref: join(dir, `yamlref-${sourceHash(join(here, 'go/kubernetes/yamlref/main.go'))}`),
+    pilotAgent: join(dir, `pilot-agent-${versions.istio}`),
   }
 }
 
@@ -129,6 +135,14 @@ function targets(bins: Binaries): Target[] {
       ldflags: istioVersionFlags,
       istio: true,
     },
+    // Its own target, so an existing istiod is not rebuilt; ~30 s with istiod's build cache warm.
+    {
+      module: 'istio',
+      packages: ['istio.io/istio/pilot/cmd/pilot-agent'],
+      outputs: [bins.pilotAgent],
+      ldflags: istioVersionFlags,
+      dataplane: true,
+    },
   ]
 }
 
@@ -192,7 +206,8 @@ export async function ensureBinaries(options: BuildOptions = {}): Promise<Binari
   const { log = defaultLog, signal } = options
   const bins = binaries()
   for (const target of targets(bins)) {
-    if ((target.istio && !options.istio) || target.outputs.every((o) => existsSync(o))) {
+    const wanted = (!target.istio || options.istio) && (!target.dataplane || options.dataplane)
+    if (!wanted || target.outputs.every((o) => existsSync(o))) {
       continue
     }
     const started = Date.now()
@@ -220,14 +235,17 @@ export async function ensureYamlref(options: BuildOptions = {}): Promise<string>
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const started = Date.now()
-  const istio = process.argv.includes('--istiod')
-  ensureBinaries({ istio })
-    .then((bins) => {
+  const dataplane = process.argv.includes('--dataplane')
+  const istio = dataplane || process.argv.includes('--istiod')
+  ensureBinaries({ istio, dataplane })
+    .then(async (bins) => {
+      const envoy = dataplane ? await (await import('./envoy.ts')).ensureEnvoy(defaultLog) : undefined
       defaultLog(`ready in ${Math.round((Date.now() - started) / 1000)}s:`)
-      const { pilotDiscovery, xdsprobe, ...control } = bins
+      const { pilotDiscovery, xdsprobe, pilotAgent, ...control } = bins
       for (const path of [
         ...Object.keys(control).map((k) => bins[k as keyof typeof control]),
         ...(istio ? [pilotDiscovery, xdsprobe] : []),
+        ...(dataplane && envoy ? [pilotAgent, envoy] : []),
       ]) {
         process.stdout.write(`${path}\n`)
       }

@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ApiextensionsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node'
-import { ensureBinaries, type Log } from './build.ts'
+import { ensureBinaries, type Binaries, type Log } from './build.ts'
 import { apiserverArgs, controllerManagerArgs, etcdArgs, schedulerArgs, type Ports } from './components.ts'
 import { apiserverReady, etcdHealthy } from './health.ts'
 import { installIstioCrds } from './istio-crds.ts'
-import { startIstiod, type IstiodEndpoints } from './istiod.ts'
+import { startIstiod, type IstiodEndpoints, type IstiodOptions } from './istiod.ts'
 import { writeKubeconfig } from './kubeconfig.ts'
 import { createFakeNodes, kwokArgs, nodesReady, writeKwokConfig } from './kwok.ts'
 import { createPki } from './pki.ts'
@@ -29,6 +29,12 @@ export interface ControlPlaneOptions {
   signal?: AbortSignal
   /** Also build and run istiod (pilot-discovery) against the API server. @default false */
   istiod?: boolean
+  /** How istiod runs (a data plane needs some changes). */
+  istiodOptions?: IstiodOptions
+  /** Build pilot-agent too. @default false */
+  dataplane?: boolean
+  /** kwok's pod IP range. @default 10.244.0.1/16 */
+  podCidr?: string
 }
 
 export interface ControlPlane {
@@ -38,6 +44,7 @@ export interface ControlPlane {
   dataDir: string
   ports: Ports
   supervisor: Supervisor
+  binaries: Binaries
   /** Set when started with `istiod: true`. */
   istiod?: IstiodEndpoints
   /** Graceful stop of every process, then removal of the data directory. */
@@ -61,7 +68,12 @@ const defaultLog: Log = (line) => process.stderr.write(`[cluster] ${line}\n`)
 /** Starts everything and resolves when the cluster is usable; on failure nothing is left running. */
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const log = options.log ?? defaultLog
-  const bins = await ensureBinaries({ log, signal: options.signal, istio: options.istiod })
+  const bins = await ensureBinaries({
+    log,
+    signal: options.signal,
+    istio: options.istiod,
+    dataplane: options.dataplane,
+  })
   const dataDir = mkdtempSync(join(tmpdir(), 'kindlab-cluster-'))
   const logDir = join(dataDir, 'logs')
   mkdirSync(logDir)
@@ -129,7 +141,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       bins.kubeScheduler,
       schedulerArgs(kubeconfigFor('scheduler', 'system:kube-scheduler')),
     )
-    supervisor.start('kwok', bins.kwok, kwokArgs(kubeconfigFor('kwok', 'kwok-controller'), kwokConfig))
+    supervisor.start('kwok', bins.kwok, kwokArgs(kubeconfigFor('kwok', 'kwok-controller'), kwokConfig, options.podCidr))
 
     const kc = new KubeConfig()
     kc.loadFromFile(kubeconfig)
@@ -148,7 +160,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         log(`${crds.length} Istio CRDs Established`),
       ),
     ])
-    const istiod = options.istiod ? await startIstiod(supervisor, bins, kc, kubeconfig, dataDir, abort) : undefined
+    const istiod = options.istiod
+      ? await startIstiod(supervisor, bins, kc, kubeconfig, dataDir, abort, options.istiodOptions)
+      : undefined
     if (istiod) {
       log(`istiod ${istiod.version} ready: xDS ${istiod.grpc}, debug ${istiod.http}/debug/config_dump`)
     }
@@ -161,6 +175,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       dataDir,
       ports,
       supervisor,
+      binaries: bins,
       stop,
     }
   } catch (err) {

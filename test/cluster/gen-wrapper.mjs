@@ -86,7 +86,7 @@ const modules = {
   }),
   istio: () => ({
     goLine: staging.goLine,
-    tools: ['istio.io/istio/pilot/cmd/pilot-discovery'],
+    tools: ['istio.io/istio/pilot/cmd/pilot-discovery', 'istio.io/istio/pilot/cmd/pilot-agent'],
     require: [['istio.io/istio', resolveIstio()]],
     replace: istioSubstitutes(),
   }),

@@ -12,6 +12,8 @@ import { versions } from './versions.ts'
 export interface IstiodEndpoints {
   http: string
   grpc: string
+  /** mTLS xDS and CA (15012 in a cluster); its certificate is for istiod.istio-system.svc. */
+  secureGrpc: string
   monitoring: string
   /** Namespace istiod runs "in" (its POD_NAMESPACE). */
   namespace: string
@@ -21,6 +23,16 @@ export interface IstiodEndpoints {
 }
 
 export const istiodNamespace = 'istio-system'
+
+/** What a data plane needs changed in istiod (see dataplane/). */
+export interface IstiodOptions {
+  /** Extra environment, e.g. PILOT_ENABLE_METADATA_EXCHANGE=false for upstream Envoy. */
+  env?: Record<string, string>
+  /** Address the secure gRPC port binds to (a network namespace's peer cannot reach 127.0.0.1). */
+  secureGrpcHost?: string
+  /** MeshConfig YAML written to ./etc/istio/config/mesh (istiod's default --meshConfig). */
+  meshConfig?: string
+}
 
 async function ensureNamespace(core: CoreV1Api, name: string): Promise<void> {
   try {
@@ -40,12 +52,18 @@ export async function startIstiod(
   kubeconfigPath: string,
   dataDir: string,
   abort: () => void,
+  options: IstiodOptions = {},
 ): Promise<IstiodEndpoints> {
   await ensureNamespace(kc.makeApiClient(CoreV1Api), istiodNamespace)
   const [http = 0, grpc = 0, secureGrpc = 0, monitoring = 0, webhook = 0] = await freePorts(5)
   // Relative defaults (./etc/cacerts, ./var/lib/istio, ./etc/istio/config/mesh) resolve under here.
   const cwd = join(dataDir, 'istiod')
   mkdirSync(cwd, { recursive: true })
+  if (options.meshConfig !== undefined) {
+    mkdirSync(join(cwd, 'etc/istio/config'), { recursive: true })
+    writeFileSync(join(cwd, 'etc/istio/config/mesh'), options.meshConfig)
+  }
+  const secureHost = options.secureGrpcHost ?? '127.0.0.1'
   supervisor.start(
     'istiod',
     binaries.pilotDiscovery,
@@ -54,7 +72,7 @@ export async function startIstiod(
       `--kubeconfig=${kubeconfigPath}`,
       `--httpAddr=127.0.0.1:${http}`,
       `--grpcAddr=127.0.0.1:${grpc}`,
-      `--secureGRPCAddr=127.0.0.1:${secureGrpc}`,
+      `--secureGRPCAddr=${secureHost}:${secureGrpc}`,
       `--monitoringAddr=127.0.0.1:${monitoring}`,
       `--httpsAddr=127.0.0.1:${webhook}`,
       '--domain=cluster.local',
@@ -72,12 +90,14 @@ export async function startIstiod(
         INJECTION_WEBHOOK_CONFIG_NAME: '',
         VALIDATION_WEBHOOK_CONFIG_NAME: '',
         PILOT_ENABLE_GATEWAY_API: 'false',
+        ...options.env,
       },
     },
   )
   const endpoints: IstiodEndpoints = {
     http: `http://127.0.0.1:${http}`,
     grpc: `127.0.0.1:${grpc}`,
+    secureGrpc: `${secureHost}:${secureGrpc}`,
     monitoring: `http://127.0.0.1:${monitoring}`,
     namespace: istiodNamespace,
     version: versions.istio,

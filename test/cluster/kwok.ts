@@ -24,14 +24,15 @@ export async function writeKwokConfig(path: string): Promise<string> {
   return path
 }
 
-export function kwokArgs(kubeconfig: string, config: string): string[] {
+/** `cidr`: the range pod IPs come from (a data plane routes it into its network namespace). */
+export function kwokArgs(kubeconfig: string, config: string, cidr = '10.244.0.1/16'): string[] {
   return [
     `--kubeconfig=${kubeconfig}`,
     `--config=${config}`,
     '--manage-all-nodes=false',
     `--manage-nodes-with-annotation-selector=${fakeNodeAnnotation.key}=${fakeNodeAnnotation.value}`,
     '--node-lease-duration-seconds=40',
-    '--cidr=10.244.0.1/16',
+    `--cidr=${cidr}`,
   ]
 }
 

@@ -1,12 +1,21 @@
-// `npm run cluster:sim`: runs a real control plane in the foreground. Prints exactly one stdout line,
-// `KUBECONFIG=<path>`, once ready (progress goes to stderr); SIGINT/SIGTERM stop it and delete its data.
-import { readFileSync } from 'node:fs'
+// `npm run cluster:sim`: runs a real control plane in the foreground. Prints `KUBECONFIG=<path>` on
+// stdout once ready (with --dataplane also GATEWAY_ADDRESS=, ENVOY_ADMIN=, ENVOY_ACCESS_LOG=, one per
+// line; progress goes to stderr); SIGINT/SIGTERM stop it and delete its data and network namespaces.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { cleanupSync, startControlPlane, type ControlPlane } from './controlplane.ts'
+import { createPodNetwork, removeNetworksSync, type PodNetwork } from './dataplane/netns.ts'
+import { dataplaneIstiodOptions, startDataplane } from './dataplane/start.ts'
+import { ensureEnvoy } from './envoy.ts'
 
-const usage = `usage: npm run cluster:sim -- [--nodes N] [--istiod] [--keep-data] [--exit-on-stdin-close]
+const usage = `usage: npm run cluster:sim -- [--nodes N] [--istiod] [--dataplane [--lab LAB]] [--keep-data] [--exit-on-stdin-close]
   --nodes N               fake kwok nodes to create (default 3)
   --istiod                also run istiod (built from istio.io/istio); endpoints in <data>/istiod.json
+  --dataplane             also the ingress gateway: istiod, pilot-agent + upstream Envoy as the
+                          istio-system/istio-ingressgateway pod, in network namespaces (root only)
+  --lab LAB               with --dataplane: apply LAB's environment; its pods get stand-in processes
   --keep-data             keep the data directory (PKI, etcd, logs) after stopping
   --exit-on-stdin-close   stop when stdin closes (used by the test harness as a lifeline)`
 
@@ -14,13 +23,24 @@ const log = (line: string): void => {
   process.stderr.write(`[cluster:sim] ${line}\n`)
 }
 
-function options(): { nodes: number; keepData: boolean; stdinLifeline: boolean; istiod: boolean } {
+interface Options {
+  nodes: number
+  keepData: boolean
+  stdinLifeline: boolean
+  istiod: boolean
+  dataplane: boolean
+  lab: string | undefined
+}
+
+function options(): Options {
   const { values } = parseArgs({
     options: {
       nodes: { type: 'string', default: '3' },
       'keep-data': { type: 'boolean', default: false },
       'exit-on-stdin-close': { type: 'boolean', default: false },
       istiod: { type: 'boolean', default: false },
+      dataplane: { type: 'boolean', default: false },
+      lab: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -32,7 +52,17 @@ function options(): { nodes: number; keepData: boolean; stdinLifeline: boolean; 
   if (!Number.isInteger(nodes) || nodes < 1) {
     throw new Error(`--nodes must be a positive integer\n${usage}`)
   }
-  return { nodes, keepData: values['keep-data'], stdinLifeline: values['exit-on-stdin-close'], istiod: values.istiod }
+  if (values.lab !== undefined && !values.dataplane) {
+    throw new Error(`--lab needs --dataplane\n${usage}`)
+  }
+  return {
+    nodes,
+    keepData: values['keep-data'],
+    stdinLifeline: values['exit-on-stdin-close'],
+    istiod: values.istiod || values.dataplane,
+    dataplane: values.dataplane,
+    lab: values.lab,
+  }
 }
 
 // Our reader (a test harness) may be gone: a broken stdout/stderr pipe must not crash the cleanup.
@@ -68,14 +98,22 @@ function watchGroupLeader(onGone: () => void): void {
 async function main(): Promise<void> {
   const opts = options()
   const started = Date.now()
-  const running: { plane?: ControlPlane } = {}
+  const running: { plane?: ControlPlane; net?: PodNetwork; workDir?: string; stopSync?: () => void } = {}
+  const removeDataplane = async (): Promise<void> => {
+    await running.net?.remove()
+    if (running.workDir && !opts.keepData) {
+      rmSync(running.workDir, { recursive: true, force: true })
+    }
+  }
   let stopping: Promise<void> | undefined
   const starting = new AbortController()
   const shutdown = (why: string, exitCode: number): Promise<void> => {
     stopping ??= (async () => {
       log(`${why}: stopping`)
       if (running.plane) {
+        running.stopSync?.()
         await running.plane.stop()
+        await removeDataplane()
         log('stopped, data removed')
         process.exit(exitCode)
       }
@@ -87,14 +125,32 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT', 130))
   process.on('SIGTERM', () => void shutdown('SIGTERM', 143))
   // Last resort (e.g. a crash): no component may outlive us, even during start-up.
-  process.on('exit', cleanupSync)
+  process.on('exit', () => {
+    cleanupSync()
+    removeNetworksSync()
+    if (running.workDir && !opts.keepData) {
+      rmSync(running.workDir, { recursive: true, force: true })
+    }
+  })
   watchGroupLeader(() => void shutdown('the process that started us exited', 0))
   if (opts.stdinLifeline) {
     process.stdin.on('end', () => void shutdown('stdin closed', 0)).resume()
   }
+  let dataplane: { accessLog: string; envoy: string } | undefined
+  if (opts.dataplane) {
+    const envoy = await ensureEnvoy(log, starting.signal)
+    running.net = await createPodNetwork()
+    running.workDir = mkdtempSync(join(tmpdir(), 'kindlab-dataplane-'))
+    dataplane = { accessLog: join(running.workDir, 'envoy-access.log'), envoy }
+    log(`network namespaces ${running.net.gatewayNs}, ${running.net.podsNs}; pod IPs from ${running.net.kwokCidr}`)
+  }
   const plane = await startControlPlane({
     nodes: opts.nodes,
     istiod: opts.istiod,
+    dataplane: opts.dataplane,
+    ...(running.net && dataplane
+      ? { podCidr: running.net.kwokCidr, istiodOptions: dataplaneIstiodOptions(running.net, dataplane.accessLog) }
+      : {}),
     keepData: opts.keepData,
     log,
     signal: starting.signal,
@@ -104,8 +160,24 @@ async function main(): Promise<void> {
     },
   })
   running.plane = plane
+  const lines = [`KUBECONFIG=${plane.kubeconfig}`]
+  if (running.net && running.workDir && dataplane) {
+    const dp = await startDataplane({
+      plane,
+      net: running.net,
+      envoy: dataplane.envoy,
+      workDir: running.workDir,
+      accessLog: dataplane.accessLog,
+      ...(opts.lab !== undefined ? { lab: opts.lab } : {}),
+      log,
+      abort: () => starting.signal.throwIfAborted(),
+    })
+    running.stopSync = () => dp.stop()
+    log(`gateway ${dp.pod.namespace}/${dp.pod.name}: Envoy at ${dp.address}, admin ${dp.admin}`)
+    lines.push(`GATEWAY_ADDRESS=${dp.address}`, `ENVOY_ADMIN=${dp.admin}`, `ENVOY_ACCESS_LOG=${dp.accessLog}`)
+  }
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s: ${plane.server} (Ctrl-C to stop)`)
-  process.stdout.write(`KUBECONFIG=${plane.kubeconfig}\n`)
+  process.stdout.write(`${lines.join('\n')}\n`)
 }
 
 main().catch((err: unknown) => {

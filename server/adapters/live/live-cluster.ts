@@ -20,6 +20,11 @@ export interface LiveClusterOptions {
   probe: ProbeAddress | (() => Promise<ProbeAddress>)
   /** Between config_dump polls in waitForEnvoy. @default 500 */
   pollMs?: number
+  /**
+   * Envoy's admin API reached directly (`--envoy-admin URL`) where a port-forward is not possible;
+   * no gateway pod lookup then.
+   */
+  admin?: { host: string; port: number }
 }
 
 const isReady = (pod: V1Pod): boolean =>
@@ -84,7 +89,10 @@ async function addressOf(probe: LiveClusterOptions['probe']): Promise<ProbeAddre
 
 /** Creates the LiveCluster; nothing touches the cluster until a method is called. */
 export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
-  const withForward = async <T>(fn: (port: number) => Promise<T>): Promise<T> => {
+  const withForward = async <T>(fn: (host: string, port: number) => Promise<T>): Promise<T> => {
+    if (options.admin) {
+      return fn(options.admin.host, options.admin.port)
+    }
     const { kc, where } = loadKubeConfig(options.kube)
     const pod = await findGatewayPod(kc, where, options.gateway)
     const forward = await openPortForward(kc, {
@@ -93,7 +101,7 @@ export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
       port: options.gateway.adminPort,
     })
     try {
-      return await fn(forward.port)
+      return await fn('127.0.0.1', forward.port)
     } catch (err) {
       throw forwardFailure(err, forward, pod)
     } finally {
@@ -102,7 +110,7 @@ export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
   }
   return {
     describe: () => `ingress gateway in ${options.gateway.namespace} (${options.kube.context ?? 'current context'})`,
-    configDump: () => withForward((port) => fetchConfigDump('127.0.0.1', port)),
+    configDump: () => withForward((host, port) => fetchConfigDump(host, port)),
     httpProbe: async (req) => {
       const address = await addressOf(options.probe)
       return 'error' in address
@@ -114,10 +122,10 @@ export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
       return 'error' in address ? { connected: false, received: '', error: address.error } : tcpProbe(address, req)
     },
     waitForEnvoy: (ready, timeoutMs) =>
-      withForward(async (port) => {
+      withForward(async (host, port) => {
         const deadline = Date.now() + timeoutMs
         for (;;) {
-          const dump = await fetchConfigDump('127.0.0.1', port)
+          const dump = await fetchConfigDump(host, port)
           if (ready(dump)) {
             return { dump, ready: true }
           }

@@ -4,7 +4,7 @@ import { serviceKeys } from '../../checks/live-services.ts'
 import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
 import type { ProbeAddress } from '../probe/http-probe.ts'
 import { createClusterResourceSource } from './cluster-resource-source.ts'
-import { resolveGatewayAddress } from './gateway-address.ts'
+import { resolveGatewayAddress, resolveGivenGatewayAddress } from './gateway-address.ts'
 import { createLiveCluster } from './live-cluster.ts'
 import { createWorkspaceResourceSource } from './workspace-resource-source.ts'
 
@@ -24,9 +24,17 @@ export type ProbeRoute =
   | { type: 'node-ports'; node: string; ports: Record<number, number> }
   /** An existing cluster: the Service's load balancer, its DNS name (`inCluster`), or a node port. */
   | { type: 'service'; gateway: GatewayRef; inCluster: boolean }
+  /**
+   * `--gateway ADDRESS`: a load balancer (Service ports) or a gateway pod's IP (the Service's
+   * targetPorts, where Envoy itself listens), told apart through the API on each probe.
+   */
+  | { type: 'address'; host: string; gateway: GatewayRef }
+
+/** The routes whose address is known without the API (kind's host or node ports). */
+export type FixedProbeRoute = Extract<ProbeRoute, { type: 'host-ports' | 'node-ports' }>
 
 /** Turns a fixed probe route into an address the probe adapters dial. Unknown ports are dialled as they are. */
-export function probeAddress(route: Exclude<ProbeRoute, { type: 'service' }>): ProbeAddress {
+export function probeAddress(route: FixedProbeRoute): ProbeAddress {
   switch (route.type) {
     case 'host-ports':
       return { host: route.host ?? '127.0.0.1', portFor: (port) => route.ports[port] ?? port }
@@ -37,6 +45,12 @@ export function probeAddress(route: Exclude<ProbeRoute, { type: 'service' }>): P
 
 /** The probe address for any route; an existing cluster's gateway is looked up on each probe. */
 export function probeFor(route: ProbeRoute, kube: KubeTarget): ProbeAddress | (() => Promise<ProbeAddress>) {
+  if (route.type === 'address') {
+    return () => {
+      const { kc, where } = loadKubeConfig(kube)
+      return resolveGivenGatewayAddress(kc, where, route.gateway, route.host)
+    }
+  }
   if (route.type !== 'service') {
     return probeAddress(route)
   }
@@ -52,6 +66,8 @@ export function createLiveServices(options: {
   gateway: GatewayRef
   probe: ProbeRoute
   namespaces?: readonly string[]
+  /** `--envoy-admin URL`: read /config_dump there instead of through a port-forward. */
+  envoyAdmin?: { host: string; port: number }
 }): Record<string, unknown> {
   return {
     [serviceKeys.resources]: createClusterResourceSource({
@@ -62,6 +78,7 @@ export function createLiveServices(options: {
       kube: options.kube,
       gateway: options.gateway,
       probe: probeFor(options.probe, options.kube),
+      ...(options.envoyAdmin ? { admin: options.envoyAdmin } : {}),
     }),
   }
 }
