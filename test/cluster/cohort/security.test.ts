@@ -139,23 +139,29 @@ describe('trainee separation', () => {
     const nsA = `kl-${name}-${a.traineeId}`
     const nsB = `kl-${name}-${b.traineeId}`
     const custom = kc.makeApiClient(CustomObjectsApi)
-    // B binds a VirtualService (inside B's domain, so admission lets it in) to a Gateway that does not exist.
-    await custom.createNamespacedCustomObject({
-      group: 'networking.istio.io',
-      version: 'v1',
-      namespace: nsB,
-      plural: 'virtualservices',
-      body: {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'VirtualService',
-        metadata: { name: 'broken-b' },
-        spec: {
-          hosts: [`hipster.${b.domain}`],
-          gateways: ['no-such-gateway'],
-          http: [{ route: [{ destination: { host: 'frontend' } }] }],
+    // A and B each bind a VirtualService (inside their own domain, so admission lets it in) to a
+    // Gateway that does not exist: A's Check must find A's mistake, never B's.
+    for (const [ns, vsName, domain] of [
+      [nsA, 'broken-a', a.domain],
+      [nsB, 'broken-b', b.domain],
+    ] as const) {
+      await custom.createNamespacedCustomObject({
+        group: 'networking.istio.io',
+        version: 'v1',
+        namespace: ns,
+        plural: 'virtualservices',
+        body: {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: vsName },
+          spec: {
+            hosts: [`hipster.${domain}`],
+            gateways: ['no-such-gateway'],
+            http: [{ route: [{ destination: { host: 'frontend' } }] }],
+          },
         },
-      },
-    })
+      })
+    }
     const stub: LiveCluster = {
       describe: () => 'not used by the analyze check',
       configDump: () => Promise.reject(new Error('not used')),
@@ -202,7 +208,9 @@ describe('trainee separation', () => {
     expect([...namespaces].every((n) => [nsA, 'istio-system', 'hipster'].includes(n))).toBe(true)
     expect(snapshot.ownNamespaces).toEqual([nsA])
     const mine = await analyze(scoped, sessionA.vars)
-    expect(mine?.passed, mine?.message).toBe(true)
+    expect(mine?.status, mine?.message).toBe('failed')
+    expect(JSON.stringify(mine)).toContain('broken-a')
+    expect(JSON.stringify(mine)).not.toContain('broken-b')
     expect(JSON.stringify(mine)).not.toContain(nsB)
     // The same cluster unscoped (a solo learner's view) does show B's mistake.
     const everyone = await analyze(base, { LEARNER_NAMESPACE: 'default' })
