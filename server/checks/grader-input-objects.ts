@@ -21,6 +21,8 @@ export interface RawObject {
   source: SourceLocation
   /** For a deletion marker: the object it deletes. */
   target?: ObjectRef
+  /** The line of a field of this object in its file (read from a file); the object's line otherwise. */
+  lineAt?: (path: ReadonlyArray<string | number>) => number
 }
 
 /** The API group and version of a kindlab deletion marker (offline only, never applied). */
@@ -76,13 +78,22 @@ export function parseRawObjects(
   origin: RawObject['origin'],
 ): RawObject[] {
   const out: RawObject[] = []
-  for (const { value, index: document, line } of readKubeYaml(text).documents) {
-    for (const item of expandList(value)) {
+  for (const doc of readKubeYaml(text).documents) {
+    const { value, index: document, line } = doc
+    const items = expandList(value)
+    items.forEach((item, i) => {
       const raw = readRawObject(item, defaultNamespace, origin, { file, document, line })
-      if (raw !== undefined) {
-        out.push(raw)
+      if (raw === undefined) {
+        return
       }
-    }
+      // A field's own line: in the document itself, or in a plain List's items (nested Lists: the object's line).
+      if (item === value) {
+        raw.lineAt = (path) => doc.lineAt(path)
+      } else if (Array.isArray(asRecord(value)['items']) && (asRecord(value)['items'] as unknown[])[i] === item) {
+        raw.lineAt = (path) => doc.lineAt(['items', i, ...path])
+      }
+      out.push(raw)
+    })
   }
   return out
 }

@@ -229,3 +229,20 @@ describe('unverified is remembered as unverified over HTTP', () => {
     expect(failures?.n).toBe(0)
   })
 })
+
+describe.each(Object.entries(paths))('a wrong field through %s', (_name, grade) => {
+  it("points at the field's own line, not at the document", async () => {
+    const text = await readFile(
+      join(packageRoot(), 'labs', LAB, 'mistakes', '03-remove-the-load-balancer', 'frontend-selector-typo.yaml'),
+      'utf8',
+    )
+    const fieldLine = text.split('\n').findIndex((l) => l.trim() === 'app: fronted') + 1
+    expect(fieldLine).toBeGreaterThan(11)
+    const r = await grade(3, text)
+    const kept = r.checks.find((c) => c.id === 'frontend-service-kept')
+    expect(kept?.status).toBe('failed')
+    expect(`${kept?.finding ?? ''} ${kept?.hint ?? ''}`).toMatch(
+      new RegExp(`spec\\.selector\\.app \\((answer|cli-3-\\w+)\\.yaml:${fieldLine}\\)`),
+    )
+  })
+})

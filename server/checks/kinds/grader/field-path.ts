@@ -55,6 +55,45 @@ export function getField(object: unknown, path: string): unknown {
   return cur
 }
 
+/**
+ * The concrete keys and indexes of `path` in `object` (a `[name=http]` step becomes the index of
+ * that item), as far as the object has them: where in the file to point when the field is wrong.
+ * @example fieldSegments({ spec: { ports: [{ name: 'http' }] } }, 'spec.ports[name=http].port') // ['spec', 'ports', 0, 'port']
+ */
+export function fieldSegments(object: unknown, path: string): Array<string | number> {
+  const out: Array<string | number> = []
+  let cur: unknown = object
+  for (const step of parseFieldPath(path)) {
+    if ('key' in step) {
+      out.push(step.key)
+      cur =
+        cur !== null && typeof cur === 'object' && !Array.isArray(cur)
+          ? (cur as Record<string, unknown>)[step.key]
+          : undefined
+    } else if ('index' in step) {
+      out.push(step.index)
+      cur = Array.isArray(cur) ? (cur[step.index] as unknown) : undefined
+    } else {
+      const { key, value } = step.where
+      const index = Array.isArray(cur)
+        ? (cur as unknown[]).findIndex(
+            (item) =>
+              item !== null && typeof item === 'object' && String((item as Record<string, unknown>)[key]) === value,
+          )
+        : -1
+      if (index < 0) {
+        return out
+      }
+      out.push(index)
+      cur = (cur as unknown[])[index]
+    }
+    if (cur === undefined) {
+      return out
+    }
+  }
+  return out
+}
+
 /** Scalars compare as strings (YAML `80` equals `"80"`); objects as JSON. */
 export function sameValue(actual: unknown, expected: unknown): boolean {
   if (actual === undefined || actual === null) {

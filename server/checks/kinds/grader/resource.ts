@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind, CheckOutcome } from '../../types.ts'
 import { graderInput, type GraderInput, keyOf, type RawObject } from '../../grader-input.ts'
 import { describeRef, groupOf, type ObjectRef } from '../../grader-input-objects.ts'
-import { getField, sameValue, show, textOf } from './field-path.ts'
+import { fieldSegments, getField, sameValue, show, textOf } from './field-path.ts'
 import { ran, unverified } from './verdict.ts'
 
 const fieldSchema = Type.Object(
@@ -170,11 +170,9 @@ function checkPresent(
     const actual = getField(found.object, f.path)
     const problem = fieldProblem(actual, f, f.reveal ?? reveal)
     if (problem !== undefined) {
-      // TODO(verdicts): the line of the field itself once the YAML reader returns field lines #12
-      const at =
-        found.source.file === undefined
-          ? ''
-          : ` (${found.source.file}${found.source.line === undefined ? '' : `:${found.source.line}`})`
+      // The line of the field itself (or of its nearest parent the file has), not of the document.
+      const line = found.lineAt?.(fieldSegments(found.object, f.path)) ?? found.source.line
+      const at = found.source.file === undefined ? '' : ` (${found.source.file}${line === undefined ? '' : `:${line}`})`
       return {
         passed: false,
         message: `${what}: ${f.path} is ${show(actual)}, ${problem}.`,
