@@ -6,7 +6,6 @@ import type { GradeBookDto, GradeRowDto } from '../protocol/cohort-dto.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
 import type { AttemptAggregate, GradeBookQueries, StepRow } from './gradebook-queries.ts'
-import { substituteVariables } from '../labs/variables.ts'
 import { traineeDomain } from './plan/names.ts'
 
 /** A trainee this long on a step with failed checks is highlighted. @default 10 minutes */
@@ -39,12 +38,10 @@ export function createGradeBook(
    * never a raw `${TRAINEE_DOMAIN}`.
    */
   function steps(cohort: CohortRecord): GradeBookDto['steps'] {
-    const values = catalog.varsFor(catalog.get(cohort.labId), { TRAINEE_DOMAIN: traineeDomain(cohort, '{trainee}') })
-    const fill = (text: string) => substituteVariables(text, values)
-    return catalog.describe(cohort.labId).steps.map((s) => ({
+    return catalog.describe(cohort.labId, { TRAINEE_DOMAIN: traineeDomain(cohort, '{trainee}') }).steps.map((s) => ({
       index: s.index,
-      title: fill(s.title),
-      checks: s.checks.map((c) => ({ id: c.id, title: fill(c.title) })),
+      title: s.title,
+      checks: s.checks,
     }))
   }
 

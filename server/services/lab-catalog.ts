@@ -3,11 +3,13 @@
 import type { Lab, Step } from '../labs/load-labs.ts'
 import type { LabDto, LabSummaryDto } from '../protocol/api-dto.ts'
 import { AppError } from '../errors.ts'
+import { substituteVariables } from '../labs/variables.ts'
 
 export interface LabCatalog {
   list(): LabSummaryDto[]
   get(labId: string): Lab
-  describe(labId: string): LabDto
+  /** The lab with its step and check titles filled in with these variables (lab defaults otherwise). */
+  describe(labId: string, sessionVars?: Readonly<Record<string, string>>): LabDto
   step(labId: string, stepIndex: number): { lab: Lab; step: Step }
   varsFor(lab: Lab, sessionVars: Readonly<Record<string, string>>): Record<string, string>
 }
@@ -38,15 +40,16 @@ export function createLabCatalog(labs: readonly Lab[], varDefaults: Readonly<Rec
       }
       return lab
     },
-    describe(labId) {
+    describe(labId, sessionVars = {}) {
       const lab = catalog.get(labId)
+      const vars = catalog.varsFor(lab, sessionVars)
       return {
         ...summary(lab),
         steps: lab.steps.map((s) => ({
           index: s.index,
           slug: s.slug,
-          title: s.title,
-          checks: s.checks.map((c) => ({ id: c.id, title: c.title ?? c.id })),
+          title: substituteVariables(s.title, vars),
+          checks: s.checks.map((c) => ({ id: c.id, title: substituteVariables(c.title ?? c.id, vars) })),
         })),
       }
     },

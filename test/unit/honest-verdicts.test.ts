@@ -37,7 +37,8 @@ beforeAll(async () => {
   const { labs } = await loadLabs(bundledLabsDir())
   lab = labs.find((l) => l.id === LAB)!
   const catalog = createLabCatalog(labs)
-  const sessions = createSessionService(createSessionsRepo(db), dataDir)
+  // Every test is a new learner from the same address: lift the per-client cap (tested in session-limits.test.ts).
+  const sessions = createSessionService(createSessionsRepo(db), dataDir, { maxPerClient: 1000 })
   const progress = createProgressRepo(db)
   const environment = createLabEnvironmentSource(labs)
   const grading = createGradingService({
@@ -244,5 +245,22 @@ describe.each(Object.entries(paths))('a wrong field through %s', (_name, grade) 
     expect(`${kept?.finding ?? ''} ${kept?.hint ?? ''}`).toMatch(
       new RegExp(`spec\\.selector\\.app \\((answer|cli-3-\\w+)\\.yaml:${fieldLine}\\)`),
     )
+  })
+})
+
+describe('the lab as the page loads it (also after a reload)', () => {
+  it('fills variables into step and check titles: no raw ${TRAINEE_DOMAIN}', async () => {
+    const { token } = await learner()
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/labs/${LAB}`,
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(res.statusCode).toBe(200)
+    const titles = res
+      .json<{ steps: Array<{ title: string; checks: Array<{ title: string }> }> }>()
+      .steps.flatMap((s) => [s.title, ...s.checks.map((c) => c.title)])
+    expect(titles.some((t) => t.includes('hipster.'))).toBe(true)
+    expect(titles.filter((t) => t.includes('${'))).toEqual([])
   })
 })

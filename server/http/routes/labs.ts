@@ -55,7 +55,8 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
 
   app.get('/labs/:lab', { schema: { params: labParams } }, async (request) => {
     const { lab } = request.params as { lab: string }
-    return catalog.describe(lab)
+    // Titles name the learner's own hosts (${TRAINEE_DOMAIN} filled in), also after a reload.
+    return catalog.describe(lab, optionalSession(request)?.vars ?? {})
   })
 
   app.get('/labs/:lab/steps/:step', { schema: { params: stepParams } }, async (request): Promise<StepDto> => {
