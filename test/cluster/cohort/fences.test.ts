@@ -274,6 +274,24 @@ describe('namespace-mode fences, as the trainee', () => {
     ])
   })
 
+  it("admits the TCP step's variants too (each on the trainee's own host and port)", async () => {
+    const vars = resolveVariables(lab.variables, {
+      TRAINEE_DOMAIN: domainA,
+      LEARNER_NAMESPACE: nsA,
+      TRAINEE_TCP_PORT: String(traineeTcpPort('trainee01')),
+    })
+    const dir = join(packageRoot(), 'labs', 'istio-ingress', 'variants', '08-tcp')
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort()
+    expect(files.length).toBeGreaterThan(0)
+    for (const file of files) {
+      const text = substituteVariables(await readFile(join(dir, file), 'utf8'), vars)
+      for (const doc of parseAllDocuments(text)) {
+        const o = doc.toJS() as KubernetesObject
+        await admitted({ ...o, metadata: { ...o.metadata, namespace: nsA } })
+      }
+    }
+  })
+
   it(
     "adds each trainee's TCP port to the gateway Service; teardown takes exactly those away",
     { timeout: 240_000 },
