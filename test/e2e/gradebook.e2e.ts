@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import { seriousViolations } from './axe.ts'
 import { keepScreenshot, startKindlab, type ServerHandle } from './kindlab-server.ts'
 
 let dataDir: string
@@ -82,6 +83,7 @@ test('a 50-trainee grade book fits 1440 px and sums up each trainee', async ({ p
   await expect(head.locator('[aria-hidden="true"]')).toHaveText(/^\d+[a-z]?$/)
   await expect(page.locator('table.gradebook thead')).not.toContainText('${')
   await keepScreenshot(page, info, 'gradebook-1440x900')
+  expect(await seriousViolations(page)).toEqual([])
 })
 
 test('the trainee column stays in view while the checks scroll sideways', async ({ page }, info) => {

@@ -25,6 +25,10 @@ export async function showStep(
     // The server renders markdown with raw HTML off and escapes every value: this HTML is ours.
     body.innerHTML = step.html
     wireActions(body, { state, terminal, stepIndex: step.index, onStepPassed: () => cb.onProgress(step.index) })
+    // Code blocks scroll sideways: keyboard users reach them with Tab and scroll with the arrows.
+    for (const pre of body.querySelectorAll('pre')) {
+      pre.tabIndex = 0
+    }
     pane.replaceChildren(
       h('p', { class: 'step-count' }, `Step ${step.index + 1} of ${state.lab.steps.length}`),
       ...[offlineNote(body)].filter((n) => n !== undefined),
