@@ -1,7 +1,7 @@
 // Raw Kubernetes objects as the grader kinds see them: identity (group, kind, namespace, name),
 // the object itself, where it came from, and offline deletion markers. Pure: the caller reads files.
 import type { SourceLocation } from '../grader/core/findings.ts'
-import { readKubeYaml } from '../grader/core/yaml/kube-yaml.ts'
+import { readKubeYaml, type KubeYamlResult } from '../grader/core/yaml/kube-yaml.ts'
 
 /** An object's identity. `group` is '' for the core API (Service, ConfigMap, Secret). */
 export interface ObjectRef {
@@ -70,15 +70,16 @@ export function readRawObject(
 /**
  * Every object of a multi-document YAML text, read as kubectl reads it, with its document index
  * and line. Documents after one kubectl refuses are not read (parseResources reports the error).
+ * Pass the reader's result instead of the text when the caller has read the file already.
  */
 export function parseRawObjects(
-  text: string,
+  text: string | KubeYamlResult,
   file: string,
   defaultNamespace: string,
   origin: RawObject['origin'],
 ): RawObject[] {
   const out: RawObject[] = []
-  for (const doc of readKubeYaml(text).documents) {
+  for (const doc of (typeof text === 'string' ? readKubeYaml(text) : text).documents) {
     const { value, index: document, line } = doc
     const items = expandList(value)
     items.forEach((item, i) => {

@@ -3,6 +3,7 @@
 // Offline the learner's resources are their files; live the cluster API is the truth for every
 // namespace it lists, and the environment only fills the others. No I/O of its own.
 import { AppError } from '../errors.ts'
+import { readKubeYaml } from '../grader/core/yaml/kube-yaml.ts'
 import type { Finding } from '../grader/core/findings.ts'
 import {
   emptyModel,
@@ -142,7 +143,9 @@ function isTextSource(source: ResourceSource): source is TextResourceSource {
 }
 
 function textPart(text: string, file: string, ns: string, origin: RawObject['origin']): Part {
-  const model = parseResources(text, { file, defaultNamespace: ns })
+  // Read once: the model and the raw objects come from the same documents.
+  const read = readKubeYaml(text)
+  const model = parseResources(read, { file, defaultNamespace: ns })
   // A learner's file past the reader's limits (an alias bomb, nesting too deep) is refused as bad
   // input (400, exit 66) naming the file and line, as the CLI refuses it; other YAML mistakes
   // stay findings the grader reports with the check.
@@ -154,7 +157,7 @@ function textPart(text: string, file: string, ns: string, origin: RawObject['ori
       details: { file, line: overLimit.line },
     })
   }
-  return { origin, model, objects: parseRawObjects(text, file, ns, origin) }
+  return { origin, model, objects: parseRawObjects(read, file, ns, origin) }
 }
 
 function snapshotPart(snapshot: ResourceSnapshot, ns: string, origin: RawObject['origin'], problems: Finding[]): Part {

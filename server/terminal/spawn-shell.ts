@@ -16,7 +16,8 @@ export const DEFAULT_SHELL_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr
 /** Terminal size before the browser reports its own. */
 export const DEFAULT_TERMINAL_SIZE: TerminalSize = { cols: 80, rows: 24 }
 
-function isExecutable(file: string): boolean {
+/** True when `file` exists and this process may execute it. */
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK)
     return true

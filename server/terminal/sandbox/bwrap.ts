@@ -2,20 +2,10 @@
 // this machine, and turns a shell into the same shell confined to one trainee's workspace. Failures
 // become a reason string; callers refuse the terminal with it (never an unconfined shell).
 import { spawnSync } from 'node:child_process'
-import {
-  accessSync,
-  constants,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ShellCommand } from '../spawn-shell.ts'
+import { isExecutable, type ShellCommand } from '../spawn-shell.ts'
 import {
   bwrapArgs,
   ETC_ALLOW_LIST,
@@ -39,15 +29,6 @@ export interface TraineeSandboxOptions {
   bwrapPath?: string
   /** Where the sandbox's passwd and group files are written. @default a new folder in the OS temp dir */
   stateDir?: string
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
 }
 
 function hostPath(path: string): HostPath | undefined {

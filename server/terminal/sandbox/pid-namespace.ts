@@ -2,8 +2,7 @@
 // namespace, so that everything it starts (setsid and double-forked daemons too) dies when the
 // terminal closes. Only isolates processes: the shell keeps the learner's identity and files.
 import { spawnSync } from 'node:child_process'
-import { accessSync, constants } from 'node:fs'
-import type { ShellCommand } from '../spawn-shell.ts'
+import { isExecutable, type ShellCommand } from '../spawn-shell.ts'
 
 export interface PidNamespace {
   /** The shell in its own PID namespace, or the shell itself when this machine cannot do it. */
@@ -20,15 +19,6 @@ export interface PidNamespace {
  */
 const PRIVILEGED = ['--pid', '--fork', '--kill-child', '--mount-proc']
 const UNPRIVILEGED = ['--user', '--map-current-user', ...PRIVILEGED]
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
-}
 
 export function createPidNamespace(options: { unsharePath?: string } = {}): PidNamespace {
   const unshare = options.unsharePath ?? ['/usr/bin/unshare', '/bin/unshare'].find(isExecutable)

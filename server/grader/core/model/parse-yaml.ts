@@ -3,7 +3,7 @@
 // Reads YAML exactly as kubectl does (../yaml/kube-yaml.ts); YAML that kubectl refuses becomes a
 // finding with file:line, never an exception. Pure: the caller reads the file.
 import type { Finding, SourceLocation } from '../findings.ts'
-import { readKubeYaml } from '../yaml/kube-yaml.ts'
+import { readKubeYaml, type KubeYamlResult } from '../yaml/kube-yaml.ts'
 import { type ModelOptions, addObject, emptyModel } from './collect.ts'
 import type { ResourceModel } from './types.ts'
 
@@ -36,11 +36,12 @@ type LineFinder = (segments: ReadonlyArray<string | number>) => number | undefin
  * stops at the first document kubectl refuses: it is reported both in `syntaxErrors` and as an
  * IST0106 finding (kubectl would apply nothing from the file); the documents before it are kept.
  * A key written twice is an IST0106 warning (kubectl silently keeps the later value).
+ * Pass the reader's result instead of the text when the caller has read the file already.
  * @example parseResources(fs.readFileSync('gw.yaml', 'utf8'), { file: 'gw.yaml' })
  */
-export function parseResources(text: string, options: ParseOptions = {}): ParsedResources {
+export function parseResources(text: string | KubeYamlResult, options: ParseOptions = {}): ParsedResources {
   const model: ParsedResources = { ...emptyModel(), syntaxErrors: [] }
-  const read = readKubeYaml(text)
+  const read = typeof text === 'string' ? readKubeYaml(text) : text
   for (const doc of read.documents) {
     addDocument(model, doc.value, sourceOf(options, doc.index, doc.line), options, (path) => doc.lineAt(path))
   }
