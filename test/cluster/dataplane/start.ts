@@ -50,7 +50,8 @@ export async function startDataplane(options: {
   lab?: string
   log: Log
   abort: () => void
-  signal: AbortSignal
+  /** Stops the provisioning steps (Ctrl-C during start-up). */
+  signal?: AbortSignal
 }): Promise<Dataplane> {
   const { plane, net, log } = options
   if (!plane.istiod) {
@@ -72,7 +73,7 @@ export async function startDataplane(options: {
     workDir: join(options.workDir, 'up'),
     app: options.lab !== undefined,
     log,
-    signal: options.signal,
+    signal: options.signal ?? new AbortController().signal,
   })
   const applied = up.applied as KubernetesObject[]
 
