@@ -26,6 +26,8 @@ export interface Binaries {
   yamlref: string
   /** Istio's proxy agent (SDS, xDS proxy, starts Envoy); only built with `{ dataplane: true }`. */
   pilotAgent: string
+  /** istioctl (renders the blueprint's Istio install); only built with `{ dataplane: true }`. */
+  istioctl: string
 }
 
 interface Target {
@@ -69,6 +71,7 @@ export function binaries(dir = binDir()): Binaries {
     xdsprobe: join(dir, `xdsprobe-${versions.istio}-${sourceHash(join(here, 'go/istio/xdsprobe/main.go'))}`),
     yamlref: join(dir, `yamlref-${sourceHash(join(here, 'go/kubernetes/yamlref/main.go'))}`),
     pilotAgent: join(dir, `pilot-agent-${versions.istio}`),
+    istioctl: join(dir, `istioctl-${versions.istio}`),
   }
 }
 
@@ -140,6 +143,15 @@ function targets(bins: Binaries): Target[] {
       module: 'istio',
       packages: ['istio.io/istio/pilot/cmd/pilot-agent'],
       outputs: [bins.pilotAgent],
+      ldflags: istioVersionFlags,
+      dataplane: true,
+    },
+    // istioctl from the same wrapper module: `manifest generate` renders the blueprint's install
+    // (dataplane/istioctl-install.ts). Its own target too; measured in test/cluster/README.md.
+    {
+      module: 'istio',
+      packages: ['istio.io/istio/istioctl/cmd/istioctl'],
+      outputs: [bins.istioctl],
       ldflags: istioVersionFlags,
       dataplane: true,
     },
@@ -241,11 +253,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     .then(async (bins) => {
       const envoy = dataplane ? await (await import('./envoy.ts')).ensureEnvoy(defaultLog) : undefined
       defaultLog(`ready in ${Math.round((Date.now() - started) / 1000)}s:`)
-      const { pilotDiscovery, xdsprobe, pilotAgent, ...control } = bins
+      const { pilotDiscovery, xdsprobe, pilotAgent, istioctl, ...control } = bins
       for (const path of [
         ...Object.keys(control).map((k) => bins[k as keyof typeof control]),
         ...(istio ? [pilotDiscovery, xdsprobe] : []),
-        ...(dataplane && envoy ? [pilotAgent, envoy] : []),
+        ...(dataplane && envoy ? [pilotAgent, istioctl, envoy] : []),
       ]) {
         process.stdout.write(`${path}\n`)
       }

@@ -38,8 +38,15 @@ function writeModule(name, { goLine, tools, require, replace = [] }) {
   go(['mod', 'tidy'], dir)
 }
 
-/** Istio tags have no `v`, so Go treats "1.31.1" as a revision query and resolves it to a pseudo-version. */
+/**
+ * Istio tags have no `v`, so Go treats "1.31.1" as a revision query and resolves it to a pseudo-version.
+ * Once resolved, the pin in versions.json is used as it is: the proxy answers 403 for the `.info` of
+ * that pseudo-version, so asking again fails on a cache without it. Delete `istioModule` after a bump.
+ */
 function resolveIstio() {
+  if (versions.istioModule) {
+    return versions.istioModule
+  }
   const info = JSON.parse(go(['list', '-m', '-json', `istio.io/istio@${versions.istio}`]))
   if (info.Version !== versions.istioModule) {
     process.stderr.write(`istio ${versions.istio} resolves to ${info.Version}; updating versions.json\n`)
@@ -86,7 +93,11 @@ const modules = {
   }),
   istio: () => ({
     goLine: staging.goLine,
-    tools: ['istio.io/istio/pilot/cmd/pilot-discovery', 'istio.io/istio/pilot/cmd/pilot-agent'],
+    tools: [
+      'istio.io/istio/pilot/cmd/pilot-discovery',
+      'istio.io/istio/pilot/cmd/pilot-agent',
+      'istio.io/istio/istioctl/cmd/istioctl',
+    ],
     require: [['istio.io/istio', resolveIstio()]],
     replace: istioSubstitutes(),
   }),

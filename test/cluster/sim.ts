@@ -1,6 +1,7 @@
 // `npm run cluster:sim`: runs a real control plane in the foreground. Prints `KUBECONFIG=<path>` on
-// stdout once ready (with --dataplane also GATEWAY_ADDRESS=, ENVOY_ADMIN=, ENVOY_ACCESS_LOG=, one per
-// line; progress goes to stderr); SIGINT/SIGTERM stop it and delete its data and network namespaces.
+// stdout once ready (with --dataplane also GATEWAY_ADDRESS=, ENVOY_ADMIN=, ENVOY_ACCESS_LOG=, and with
+// --lab LEARNER_NAMESPACE=, one per line; progress goes to stderr); SIGINT/SIGTERM stop it and delete
+// its data and network namespaces.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,9 +14,11 @@ import { ensureEnvoy } from './envoy.ts'
 const usage = `usage: npm run cluster:sim -- [--nodes N] [--istiod] [--dataplane [--lab LAB]] [--keep-data] [--exit-on-stdin-close]
   --nodes N               fake kwok nodes to create (default 3)
   --istiod                also run istiod (built from istio.io/istio); endpoints in <data>/istiod.json
-  --dataplane             also the ingress gateway: istiod, pilot-agent + upstream Envoy as the
-                          istio-system/istio-ingressgateway pod, in network namespaces (root only)
-  --lab LAB               with --dataplane: apply LAB's environment; its pods get stand-in processes
+  --dataplane             also the ingress gateway: Istio installed as \`kindlab up\` does (istioctl's
+                          manifests for clusters/istio/overlay.yaml), pilot-agent + upstream Envoy as
+                          the istio-system/istio-ingressgateway pod, in network namespaces (root only)
+  --lab LAB               with --dataplane: also the shop and the addons of clusters/blueprint.yaml,
+                          as \`kindlab up\` deploys them for LAB; their pods get stand-in processes
   --keep-data             keep the data directory (PKI, etcd, logs) after stopping
   --exit-on-stdin-close   stop when stdin closes (used by the test harness as a lifeline)`
 
@@ -171,9 +174,14 @@ async function main(): Promise<void> {
       ...(opts.lab !== undefined ? { lab: opts.lab } : {}),
       log,
       abort: () => starting.signal.throwIfAborted(),
+      signal: starting.signal,
     })
     running.stopSync = () => dp.stop()
     log(`gateway ${dp.pod.namespace}/${dp.pod.name}: Envoy at ${dp.address}, admin ${dp.admin}`)
+    // Before the others: a reader may stop at ENVOY_ACCESS_LOG, the last line it needs.
+    if (dp.learnerNamespace !== undefined) {
+      lines.push(`LEARNER_NAMESPACE=${dp.learnerNamespace}`)
+    }
     lines.push(`GATEWAY_ADDRESS=${dp.address}`, `ENVOY_ADMIN=${dp.admin}`, `ENVOY_ACCESS_LOG=${dp.accessLog}`)
   }
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s: ${plane.server} (Ctrl-C to stop)`)

@@ -10,7 +10,7 @@ const withIstiod = process.env['KINDLAB_CLUSTER_ISTIOD'] !== '0' && !process.env
 const istiodSuites = ['test/cluster/istiod.test.ts', 'test/cluster/istiod-conformance.test.ts']
 // The data-plane suite runs its own `cluster:sim --dataplane` (istiod + pilot-agent + Envoy) and
 // creates network namespaces, so it needs istiod and root (CI runs as root).
-const dataplaneSuites = ['test/cluster/dataplane/dataplane.test.ts']
+const dataplaneSuites = ['test/cluster/dataplane/dataplane.test.ts', 'test/cluster/dataplane/istioctl-install.test.ts']
 const withDataplane = withIstiod && process.getuid?.() === 0
 
 export default defineConfig({

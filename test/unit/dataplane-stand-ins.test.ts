@@ -7,10 +7,9 @@ import { request } from 'node:http'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { KubernetesObject, V1Pod } from '@kubernetes/client-node'
+import type { V1Pod } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { standInFor } from '../cluster/dataplane/pods.ts'
-import { gatewaySdsRbac, standInPods } from '../cluster/dataplane/start.ts'
 import type { StandInPod } from '../cluster/dataplane/stand-ins.ts'
 import { freePorts } from '../cluster/ports.ts'
 import { poll } from '../cluster/poll.ts'
@@ -63,49 +62,6 @@ describe('standInFor', () => {
     expect(standInFor(pod({ spec }), owns)?.ports).toEqual([{ port: 6379, protocol: 'redis' }])
     expect(standInFor(pod({ spec, phase: 'Pending' }), owns)).toBeUndefined()
     expect(standInFor(pod({ spec, ip: '10.244.0.7' }), owns)).toBeUndefined()
-  })
-})
-
-describe('the environment additions', () => {
-  const objects = [
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'kiali', namespace: 'istio-system' },
-      spec: { selector: { app: 'kiali' }, ports: [{ port: 20001, targetPort: 20001 }, { port: 9090 }] },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'frontend', namespace: 'default' },
-      spec: { selector: { app: 'frontend' }, ports: [{ port: 80, targetPort: 8080 }] },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'frontend-1', namespace: 'default', labels: { app: 'frontend' } },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'gw', namespace: 'istio-system', labels: { istio: 'ingressgateway' } },
-      spec: { containers: [] },
-    },
-  ] as unknown as KubernetesObject[]
-
-  it('adds a stand-in Pod only for Services no Pod selects, with their target ports', () => {
-    expect(
-      standInPods(objects).map((p) => [p.metadata?.namespace, p.metadata?.name, p.spec?.containers[0]?.ports]),
-    ).toEqual([['istio-system', 'kiali-stand-in', [{ containerPort: 20001 }, { containerPort: 9090 }]]])
-  })
-
-  it("binds the Secret-reading Role to the gateway pod's ServiceAccount (default when unset)", () => {
-    const [role, binding] = gatewaySdsRbac(objects)
-    expect(role).toMatchObject({ kind: 'Role', rules: [{ resources: ['secrets'], verbs: ['get', 'watch', 'list'] }] })
-    expect(binding).toMatchObject({
-      subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'istio-system' }],
-    })
-    expect(gatewaySdsRbac(objects.slice(0, 3))).toEqual([])
   })
 })
 

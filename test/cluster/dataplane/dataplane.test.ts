@@ -211,7 +211,7 @@ async function expectLiveCheckPasses(stepNumber: number, liveLayers: string[] = 
   const report = await gradeStep('istio-ingress', {
     step: String(stepNumber),
     resources: [],
-    var: [],
+    var: [`LEARNER_NAMESPACE=${vars['LEARNER_NAMESPACE']}`],
     kubeconfig: sim.kubeconfig,
     gateway: sim.gateway,
     envoyAdmin: sim.admin,
@@ -234,7 +234,8 @@ beforeAll(async () => {
   kc = new KubeConfig()
   kc.loadFromFile(sim.kubeconfig)
   lab = (await loadLabs(join(packageRoot(), 'labs'))).labs.find((l) => l.id === 'istio-ingress')!
-  vars = resolveVariables(lab.variables, {})
+  // The shop runs where `kindlab up` puts it (the blueprint's namespace), which the sim names.
+  vars = resolveVariables(lab.variables, { LEARNER_NAMESPACE: sim.learnerNamespace })
   for (const file of lab.environment) {
     for (const o of parseObjects(await readFile(join(lab.dir, file), 'utf8'))) {
       state.set(key(o), o)
@@ -258,7 +259,10 @@ describe('the istio-ingress lab on a real Envoy (pilot-agent + upstream Envoy, i
     expect(names).not.toContain(leftover)
     expect(names).toMatch(/^kl-[0-9a-z]+-[0-9a-f]{2}-gw\b/m)
     expect(names).toMatch(/^kl-[0-9a-z]+-[0-9a-f]{2}-pods\b/m)
-    simNamespaces = [...names.matchAll(/^(kl-[0-9a-z]+-[0-9a-f]{2}-(?:gw|pods))\b/gm)].map((m) => m[1] ?? '')
+    // Only this sim's own: other sims (another test run on the machine) may be running too.
+    simNamespaces = sim.networkNamespaces
+    expect(simNamespaces).toHaveLength(2)
+    expect(simNamespaces.every((n) => names.includes(n))).toBe(true)
   })
 
   it('before any Gateway, Envoy holds what the grader predicts and nothing listens on 8080', async () => {
@@ -283,7 +287,7 @@ describe('the istio-ingress lab on a real Envoy (pilot-agent + upstream Envoy, i
     const [hit] = await accessLogFor(`hipster.${domain()}`, 200)
     expect(hit).toMatchObject({
       response_code: 200,
-      upstream_cluster: 'outbound|80||frontend.default.svc.cluster.local',
+      upstream_cluster: `outbound|80||frontend.${vars['LEARNER_NAMESPACE']}.svc.cluster.local`,
     })
     const [miss] = await accessLogFor(`not-the-shop.${domain()}`, 404)
     expect(miss).toMatchObject({ response_code: 404, response_flags: 'NR' })
@@ -315,7 +319,7 @@ describe('the istio-ingress lab on a real Envoy (pilot-agent + upstream Envoy, i
       const live = await gradeStep('istio-ingress', {
         step: '4',
         resources: [],
-        var: [],
+        var: [`LEARNER_NAMESPACE=${vars['LEARNER_NAMESPACE']}`],
         kubeconfig: sim.kubeconfig,
         gateway: sim.gateway,
         envoyAdmin: sim.admin,

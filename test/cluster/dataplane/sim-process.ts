@@ -12,6 +12,10 @@ export interface DataplaneSim {
   admin: string
   /** ENVOY_ACCESS_LOG: JSON lines. */
   accessLog: string
+  /** LEARNER_NAMESPACE (with --lab): the shop's namespace, the learner's as `kindlab up` serves the lab. */
+  learnerNamespace?: string
+  /** The network namespaces this sim made (from its log), so a test never mistakes another sim's for its own. */
+  networkNamespaces: string[]
   stop(): Promise<void>
 }
 
@@ -39,7 +43,12 @@ export function startDataplaneSim(args: string[], log: (line: string) => void): 
   return new Promise((resolve, reject) => {
     const tail: string[] = []
     const values = new Map<string, string>()
+    const networkNamespaces: string[] = []
     createInterface({ input: child.stderr }).on('line', (line) => {
+      const made = /\] network namespaces (\S+), (\S+);/.exec(line)
+      if (made?.[1] && made[2] && networkNamespaces.length === 0) {
+        networkNamespaces.push(made[1], made[2])
+      }
       tail.push(line)
       tail.splice(0, tail.length - 30)
       log(line)
@@ -55,6 +64,8 @@ export function startDataplaneSim(args: string[], log: (line: string) => void): 
           gateway: values.get('GATEWAY_ADDRESS') ?? '',
           admin: values.get('ENVOY_ADMIN') ?? '',
           accessLog: values.get('ENVOY_ACCESS_LOG') ?? '',
+          networkNamespaces,
+          ...(values.has('LEARNER_NAMESPACE') ? { learnerNamespace: values.get('LEARNER_NAMESPACE') } : {}),
           stop,
         })
       }

@@ -1,41 +1,30 @@
-// A real Istio ingress data plane next to the simulated control plane: the lab environment's
-// objects (the istio-ingressgateway Service and pod, and with a lab its shop and addons), the real
-// pilot-agent + upstream Envoy as the gateway pod, and stand-in processes at every other pod's IP.
+// A real Istio ingress data plane next to the simulated control plane: Istio installed as `kindlab
+// up` installs it (istioctl's manifests for the blueprint's overlay; with a lab also the shop and the
+// addons, see istioctl-install.ts), the real pilot-agent + upstream Envoy as the gateway pod, and
+// stand-in processes at every other pod's IP.
 import { mkdirSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import {
-  CoreV1Api,
-  KubeConfig,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubernetesObject,
-  type V1Pod,
-  type V1Service,
-} from '@kubernetes/client-node'
-import { parseAllDocuments } from 'yaml'
+import { KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node'
 import { loadLabs } from '../../../server/labs/load-labs.ts'
-import { resolveVariables, substituteVariables } from '../../../server/labs/variables.ts'
 import { packageRoot } from '../../../server/paths.ts'
 import type { Log } from '../build.ts'
 import type { ControlPlane } from '../controlplane.ts'
 import type { IstiodOptions } from '../istiod.ts'
-import { poll } from '../poll.ts'
 import { nodeInNamespace, startGatewayProxy, type GatewayProxy } from './gateway.ts'
+import { upOnSim } from './istioctl-install.ts'
 import type { PodNetwork } from './netns.ts'
 import { syncStandIns } from './pods.ts'
 
 export const gatewayNamespace = 'istio-system'
 export const gatewaySelector = 'istio=ingressgateway'
-/** Without --lab: the flagship lab's gateway manifest (the Service and pod as `kindlab up` makes them). */
-const defaultGatewayManifest = 'labs/istio-ingress/manifests/istio-ingressgateway.yaml'
-const fieldManager = 'kindlab-dataplane'
 
 export interface Dataplane extends GatewayProxy {
   /** Envoy's access log, JSON lines. */
   accessLog: string
-  /** Objects the harness applied (the lab environment plus stand-in pods). */
+  /** Objects `kindlab up`'s plan applied (Istio as istioctl generates it; with a lab the shop and addons). */
   applied: KubernetesObject[]
+  /** With a lab: the learner's namespace as `kindlab up` serves the lab (LEARNER_NAMESPACE), the shop's. */
+  learnerNamespace?: string
   stop(): void
 }
 
@@ -51,113 +40,6 @@ export function dataplaneIstiodOptions(net: PodNetwork, accessLog: string): Isti
   }
 }
 
-async function environmentObjects(labId: string | undefined): Promise<KubernetesObject[]> {
-  const root = packageRoot()
-  let texts: string[]
-  let vars: Record<string, string> = {}
-  if (labId === undefined) {
-    texts = [await readFile(join(root, defaultGatewayManifest), 'utf8')]
-  } else {
-    const { labs } = await loadLabs(join(root, 'labs'))
-    const lab = labs.find((l) => l.id === labId)
-    if (!lab) {
-      throw new Error(`--lab ${labId}: no such lab (known: ${labs.map((l) => l.id).join(', ')})`)
-    }
-    vars = resolveVariables(lab.variables, {})
-    texts = await Promise.all(lab.environment.map((f) => readFile(join(lab.dir, f), 'utf8')))
-  }
-  const namespace = vars['LEARNER_NAMESPACE'] ?? 'default'
-  return texts
-    .flatMap((t) => parseAllDocuments(substituteVariables(t, vars)).map((d) => d.toJS() as KubernetesObject | null))
-    .filter((o): o is KubernetesObject => o !== null && typeof o === 'object' && o.apiVersion !== 'kindlab.dev/v1')
-    .map((o) => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? namespace } }))
-}
-
-/** A Pod answering for each Service whose selector no environment Pod matches (the addons' Services). */
-export function standInPods(objects: readonly KubernetesObject[]): V1Pod[] {
-  const pods = objects.filter((o): o is V1Pod => o.kind === 'Pod')
-  const services = objects.filter((o): o is V1Service => o.kind === 'Service')
-  const out: V1Pod[] = []
-  for (const svc of services) {
-    const selector = svc.spec?.selector ?? {}
-    const namespace = svc.metadata?.namespace ?? 'default'
-    const matches = (labels: Record<string, string> = {}): boolean =>
-      Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v)
-    if (
-      Object.keys(selector).length === 0 ||
-      [...pods, ...out].some((p) => p.metadata?.namespace === namespace && matches(p.metadata?.labels))
-    ) {
-      continue
-    }
-    const ports = [
-      ...new Set((svc.spec?.ports ?? []).map((p) => (typeof p.targetPort === 'number' ? p.targetPort : p.port))),
-    ]
-    out.push({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: `${svc.metadata?.name ?? 'svc'}-stand-in`,
-        namespace,
-        labels: { ...selector, 'kindlab.dev/stand-in': 'true' },
-      },
-      spec: {
-        containers: [
-          { name: 'stand-in', image: 'registry.k8s.io/pause:3.10', ports: ports.map((p) => ({ containerPort: p })) },
-        ],
-      },
-    })
-  }
-  return out
-}
-
-/**
- * What istioctl installs next to the gateway so istiod may hand it `credentialName` Secrets: a Role
- * reading Secrets in its namespace, bound to the gateway pods' ServiceAccount. Without it istiod
- * refuses ("is not authorized to read secrets") and Envoy opens no HTTPS listener.
- */
-export function gatewaySdsRbac(objects: readonly KubernetesObject[]): KubernetesObject[] {
-  const pod = objects.find(
-    (o): o is V1Pod =>
-      o.kind === 'Pod' &&
-      o.metadata?.namespace === gatewayNamespace &&
-      o.metadata.labels?.['istio'] === 'ingressgateway',
-  )
-  if (!pod) {
-    return []
-  }
-  const name = 'istio-ingressgateway-sds'
-  const namespace = gatewayNamespace
-  const role = {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'Role',
-    metadata: { name, namespace },
-    rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
-  }
-  const binding = {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'RoleBinding',
-    metadata: { name, namespace },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-    subjects: [{ kind: 'ServiceAccount', name: pod.spec?.serviceAccountName ?? 'default', namespace }],
-  }
-  return [role, binding]
-}
-
-async function apply(kc: KubeConfig, objects: readonly KubernetesObject[]): Promise<void> {
-  const api = KubernetesObjectApi.makeApiClient(kc)
-  const core = kc.makeApiClient(CoreV1Api)
-  for (const ns of new Set(objects.map((o) => o.metadata?.namespace ?? 'default'))) {
-    await core.createNamespace({ body: { metadata: { name: ns } } }).catch(() => undefined)
-    // The ServiceAccount admission plugin refuses pods until the namespace's `default` SA exists.
-    await poll(() => core.readNamespacedServiceAccount({ name: 'default', namespace: ns }), {
-      what: `ServiceAccount default in ${ns}`,
-    })
-  }
-  for (const o of objects) {
-    await api.patch(o, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
-  }
-}
-
 /** Starts the data plane on a running control plane with istiod (started with dataplaneIstiodOptions). */
 export async function startDataplane(options: {
   plane: ControlPlane
@@ -168,6 +50,8 @@ export async function startDataplane(options: {
   lab?: string
   log: Log
   abort: () => void
+  /** Stops the provisioning steps (Ctrl-C during start-up). */
+  signal?: AbortSignal
 }): Promise<Dataplane> {
   const { plane, net, log } = options
   if (!plane.istiod) {
@@ -175,12 +59,24 @@ export async function startDataplane(options: {
   }
   const kc = new KubeConfig()
   kc.loadFromFile(plane.kubeconfig)
-  const env = await environmentObjects(options.lab)
-  const applied = [...env, ...standInPods(env), ...gatewaySdsRbac(env)]
-  await apply(kc, applied)
-  log(`applied ${applied.length} environment objects${options.lab ? ` of lab ${options.lab}` : ''}`)
-
+  if (options.lab !== undefined) {
+    const { labs } = await loadLabs(join(packageRoot(), 'labs'))
+    if (!labs.some((l) => l.id === options.lab)) {
+      throw new Error(`--lab ${options.lab}: no such lab (known: ${labs.map((l) => l.id).join(', ')})`)
+    }
+  }
   mkdirSync(options.workDir, { recursive: true })
+  // Istio (and with a lab the shop and the addons) exactly as `kindlab up` installs them on kind.
+  const up = await upOnSim({
+    kubeconfig: plane.kubeconfig,
+    istioctl: plane.binaries.istioctl,
+    workDir: join(options.workDir, 'up'),
+    app: options.lab !== undefined,
+    log,
+    signal: options.signal ?? new AbortController().signal,
+  })
+  const applied = up.applied as KubernetesObject[]
+
   const controlSocket = join(options.workDir, 'stand-ins.sock')
   const [command, args] = nodeInNamespace(net.podsNs, join(packageRoot(), 'test/cluster/dataplane/stand-ins.ts'), [
     'pods',
@@ -204,7 +100,13 @@ export async function startDataplane(options: {
       abort: options.abort,
     })
     await sync.synced()
-    return { ...proxy, accessLog: options.accessLog, applied, stop: sync.stop }
+    return {
+      ...proxy,
+      accessLog: options.accessLog,
+      applied,
+      ...(options.lab !== undefined ? { learnerNamespace: up.learnerNamespace } : {}),
+      stop: sync.stop,
+    }
   } catch (err) {
     sync.stop()
     throw err
