@@ -7,6 +7,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   VersionApi,
+  loadYaml,
   type KubeConfig,
   type KubernetesObject,
 } from '@kubernetes/client-node'
@@ -127,6 +128,16 @@ async function markNamespace(kc: KubeConfig, namespace: string, annotation: stri
 
 type Call = <T>(what: string, fn: (l: LoadedKubeConfig) => Promise<T>) => Promise<T>
 
+/**
+ * The client's model of a plain object. The client serializes known kinds through its models, which
+ * name some fields differently from the wire (a CRD schema's `x-kubernetes-int-or-string` is
+ * `xKubernetesIntOrString`): a plain object sent as it is loses those fields, and the API server
+ * refuses or changes what it gets. Unknown kinds (Istio's) come back unchanged.
+ */
+export function clientModel(obj: KubernetesObject): KubernetesObject {
+  return loadYaml<KubernetesObject>(JSON.stringify(obj))
+}
+
 function objectOps(load: () => LoadedKubeConfig, call: Call): Pick<KubeOps, 'apply' | 'delete'> {
   return {
     async apply(objects, options = {}) {
@@ -135,7 +146,7 @@ function objectOps(load: () => LoadedKubeConfig, call: Call): Pick<KubeOps, 'app
         options.signal?.throwIfAborted()
         options.onObject?.(label(obj))
         await call(`applying ${label(obj)}`, () =>
-          api.patch(obj, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply),
+          api.patch(clientModel(obj), undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply),
         )
       }
     },
