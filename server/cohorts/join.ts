@@ -36,7 +36,7 @@ export function createJoiner(deps: CohortServiceDeps) {
             TRAINEE_ID: seat.traineeId,
             // The one port of the shared gateway their TCP server may use (the route fence refuses
             // any other). An offline cohort shares no gateway: the lab's default stays.
-            ...(cohort.offline ? {} : { TRAINEE_TCP_PORT: String(traineeTcpPort(seat.traineeId)) }),
+            ...(cohort.offline ? {} : { TRAINEE_TCP_PORT: String(traineeTcpPort(cohort, seat.traineeId)) }),
             // Labs call the learner's namespace LEARNER_NAMESPACE: for a trainee it is their own.
             LEARNER_NAMESPACE: traineeNamespace(cohort, seat.traineeId),
           }

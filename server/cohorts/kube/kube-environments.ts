@@ -163,7 +163,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
       await Promise.all(pod.map((o) => applyPod(o)))
       // The lab's TCP step: the trainee's port on the gateway Service (a cluster without Istio has none).
       if (await kube.read(gatewayRef)) {
-        await kube.apply(planGatewayPort(traineeId, gateway), gatewayPortManager(cohort, traineeId))
+        await kube.apply(planGatewayPort(owned(cohort), traineeId, gateway), gatewayPortManager(cohort, traineeId))
       }
       if (options.waitForWorkspace ?? true) {
         await waitForPod(plan.namespace)

@@ -25,6 +25,11 @@ export interface CohortNames {
   owner?: string
   /** Where trainees work: namespaces of one cluster, or a kind cluster each. Unknown for orphans. */
   mode?: CohortMode
+  /**
+   * Namespace mode: each trainee's gateway TCP port, allocated by the store uniquely across the
+   * cohorts of the class cluster (plan/tcp-ports.ts). Absent for a plan only shown, never applied.
+   */
+  tcpPorts?: Readonly<Record<string, number>>
 }
 
 /** `trainee01`…`trainee50`; three digits once a class has 100 seats or more. */
@@ -58,9 +63,12 @@ export function slotOfTrainee(traineeId: string): number {
   return Number(match[1])
 }
 
-/** The one gateway port a namespace-mode trainee may open a TCP server on (the lab's TCP step). */
-export function traineeTcpPort(trainee: string): number {
-  return TRAINEE_TCP_PORT_BASE + slotOfTrainee(trainee)
+/**
+ * The one gateway port a namespace-mode trainee may open a TCP server on (the lab's TCP step): the
+ * port the store allocated for them, else (a plan that is only shown) BASE + their slot.
+ */
+export function traineeTcpPort(cohort: CohortNames, trainee: string): number {
+  return cohort.tcpPorts?.[trainee] ?? TRAINEE_TCP_PORT_BASE + slotOfTrainee(trainee)
 }
 
 /** The host names a trainee's handout lists (the shop's frontend through the ingress gateway). */

@@ -57,7 +57,7 @@ export function planTrainee(cohort: CohortNames, trainee: string, options: Names
   const namespace = traineeNamespace(cohort, trainee)
   const domain = traineeDomain(cohort, trainee)
   const labels = traineeLabels(cohort, trainee)
-  const tcpPort = String(traineeTcpPort(trainee))
+  const tcpPort = String(traineeTcpPort(cohort, trainee))
   const ns: KubeObject = {
     apiVersion: 'v1',
     kind: 'Namespace',

@@ -6,7 +6,9 @@
 // Services, another port, a protocol clash on 80), each with a message; and what the lab hands out
 // passes: the planned pods (the provisioner's own build), the sidecar-injected shape with
 // Istio CNI, and every step's solution that lands in the trainee's namespace.
+import { mkdtempSync, rmSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,6 +17,8 @@ import { loadLabs, type Lab } from '../../../server/labs/load-labs.ts'
 import { resolveVariables, substituteVariables } from '../../../server/labs/variables.ts'
 import { traineeDomain, traineeNamespace, traineeTcpPort } from '../../../server/cohorts/plan/names.ts'
 import { packageRoot } from '../../../server/paths.ts'
+import { createCohortsRepo } from '../../../server/store/cohorts-repo.ts'
+import { openDb } from '../../../server/store/db.ts'
 import { eventually, kubeConfig } from '../cluster-client.ts'
 import { attempt, backend, cohortName, ensureClassNamespaces, serviceAccountConfig } from './helpers.ts'
 
@@ -222,7 +226,7 @@ describe('namespace-mode fences, as the trainee', () => {
     const host = `redis.${domainA}`
     const ports = /may open only port 80 \(HTTP\), 443 \(HTTPS or TLS\) and your TCP port 20001/
     await refused(gateway(nsA, 'takeover', [server(6379, 'TCP', host)]), ports)
-    await refused(gateway(nsA, 'neighbour', [server(traineeTcpPort('trainee02'), 'TCP', host)]), ports)
+    await refused(gateway(nsA, 'neighbour', [server(traineeTcpPort(cohort, 'trainee02'), 'TCP', host)]), ports)
     await refused(gateway(nsA, 'clash', [server(80, 'TCP', host)]), ports)
     await refused(gateway(nsA, 'https-on-80', [server(80, 'HTTPS', host)]), ports)
     await refused(gateway(nsA, 'target-port', [server(8080, 'HTTP', `hipster.${domainA}`)]), ports)
@@ -231,7 +235,7 @@ describe('namespace-mode fences, as the trainee', () => {
       gateway(nsA, 'egress', [server(80, 'HTTP', `hipster.${domainA}`)], { istio: 'egressgateway' }),
       /must select the ingress gateway/,
     )
-    await admitted(gateway(nsA, 'own-tcp', [server(traineeTcpPort('trainee01'), 'TCP', host)]))
+    await admitted(gateway(nsA, 'own-tcp', [server(traineeTcpPort(cohort, 'trainee01'), 'TCP', host)]))
     await admitted(gateway(nsA, 'http2', [server(80, 'http2', `hipster.${domainA}`)]))
   })
 
@@ -239,7 +243,7 @@ describe('namespace-mode fences, as the trainee', () => {
     const vars = resolveVariables(lab.variables, {
       TRAINEE_DOMAIN: domainA,
       LEARNER_NAMESPACE: nsA,
-      TRAINEE_TCP_PORT: String(traineeTcpPort('trainee01')),
+      TRAINEE_TCP_PORT: String(traineeTcpPort(cohort, 'trainee01')),
     })
     const dir = join(packageRoot(), 'labs', 'istio-ingress', 'solution')
     const outside: string[] = []
@@ -278,7 +282,7 @@ describe('namespace-mode fences, as the trainee', () => {
     const vars = resolveVariables(lab.variables, {
       TRAINEE_DOMAIN: domainA,
       LEARNER_NAMESPACE: nsA,
-      TRAINEE_TCP_PORT: String(traineeTcpPort('trainee01')),
+      TRAINEE_TCP_PORT: String(traineeTcpPort(cohort, 'trainee01')),
     })
     const dir = join(packageRoot(), 'labs', 'istio-ingress', 'variants', '08-tcp')
     const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort()
@@ -293,7 +297,7 @@ describe('namespace-mode fences, as the trainee', () => {
   })
 
   it(
-    "adds each trainee's TCP port to the gateway Service; teardown takes exactly those away",
+    "adds each trainee's TCP port to the gateway Service; a second cohort (ports from the store) gets its own, fenced; teardown takes exactly those away",
     { timeout: 240_000 },
     async () => {
       const before = await gatewayPorts()
@@ -303,12 +307,53 @@ describe('namespace-mode fences, as the trainee', () => {
           expect.stringMatching(/^gateway port of kindlab-.*-port-trainee01 on Service/) as unknown,
         ]),
       )
-      // A second cohort on the cluster hands out the same number: it shares the entry without a
-      // conflict, and its teardown leaves the first cohort's port in place.
-      const second = cohortName('fence2')
-      await envs.prepareShared(second)
-      await envs.provision(second, 'trainee01')
-      await envs.teardown(second)
+      // The store holds both cohorts of this cluster: the first (this suite's) as provisioned
+      // above, then a second one. Before issue 13 (c) the second's trainee01 got 20001 too, and
+      // its TCP server would have taken the first's port (or lost its own).
+      const dir = mkdtempSync(join(tmpdir(), 'kindlab-fence-store-'))
+      const db = openDb(join(dir, 'kindlab.db'))
+      try {
+        const repo = createCohortsRepo(db)
+        const create = (c: { name: string; domain: string }, seats: number) =>
+          repo.create({
+            id: c.name,
+            name: c.name,
+            labId: 'istio-ingress',
+            mode: 'namespace',
+            domain: c.domain,
+            reserve: 0,
+            offline: false,
+            seats: Array.from({ length: seats }, (_, i) => ({
+              traineeId: `trainee0${i + 1}`,
+              joinHash: `${c.name}${i}`,
+            })),
+          })
+        expect(create(cohort, 2).tcpPorts).toEqual({ trainee01: 20_001, trainee02: 20_002 })
+        const second = create(cohortName('fence2'), 1)
+        const port = second.tcpPorts['trainee01']
+        expect(port).toBe(20_003)
+        await envs.prepareShared(second)
+        await envs.provision(second, 'trainee01')
+        expect(await gatewayPorts()).toEqual([...before, `tcp-trainee-${port}:${port}`])
+        // Its trainee's fence admits their own port and refuses the first cohort's trainee01's.
+        const nsSecond = traineeNamespace(second, 'trainee01')
+        const asSecond = await serviceAccountConfig(admin, nsSecond, 'trainee')
+        const host = `redis.${traineeDomain(second, 'trainee01')}`
+        await eventually("the second cohort's route fence to be in force", async () => {
+          const o = await attempt(asSecond, gateway(nsSecond, 'theirs', [server(20_001, 'TCP', host)]))
+          return o.admitted ? undefined : o
+        })
+        await refused(
+          gateway(nsSecond, 'theirs', [server(20_001, 'TCP', host)]),
+          new RegExp(`your TCP port ${port} \\(TCP or TLS\\)`),
+          asSecond,
+        )
+        await admitted(gateway(nsSecond, 'own', [server(port ?? 0, 'TCP', host)]), asSecond)
+        await envs.teardown(second)
+      } finally {
+        db.close()
+        rmSync(dir, { recursive: true, force: true })
+      }
       expect(await gatewayPorts()).toEqual(before)
       await envs.teardown(cohort)
       const after = await gatewayPorts()
