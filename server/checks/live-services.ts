@@ -96,6 +96,11 @@ export interface TcpProbeResult {
   connected: boolean
   received: string
   error?: string
+  /**
+   * How the probe reached the gateway when not through its usual address, e.g. "a port-forward to
+   * istio-system/istio-ingressgateway-… port 20001 (kind maps no host port for 20001)".
+   */
+  via?: string
 }
 
 /** The live cluster: the ingress gateway's Envoy and the gateway's ports. */
