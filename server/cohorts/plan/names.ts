@@ -71,6 +71,23 @@ export function traineeTcpPort(cohort: CohortNames, trainee: string): number {
   return cohort.tcpPorts?.[trainee] ?? TRAINEE_TCP_PORT_BASE + slotOfTrainee(trainee)
 }
 
+/**
+ * What a namespace-mode trainee writes in Istio's namespace for the lab's HTTPS and shared-Gateway
+ * steps, named after their namespace so no two trainees (of any cohort) collide: istiod reads a
+ * classic Gateway's `credentialName` only from the gateway pod's own namespace (Istio 1.31,
+ * pilot/pkg/xds/sds.go filterAuthorizedResources), so the TLS Secret cannot live in theirs.
+ */
+export const TLS_SECRET_SUFFIX = '-tls'
+export const SHARED_GATEWAY_SUFFIX = '-gateway'
+
+export function traineeTlsSecret(namespace: string): string {
+  return `${namespace}${TLS_SECRET_SUFFIX}`
+}
+
+export function traineeSharedGateway(namespace: string): string {
+  return `${namespace}${SHARED_GATEWAY_SUFFIX}`
+}
+
 /** The host names a trainee's handout lists (the shop's frontend through the ingress gateway). */
 export function traineeHosts(cohort: CohortNames, trainee: string): string[] {
   const domain = traineeDomain(cohort, trainee)

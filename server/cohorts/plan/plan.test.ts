@@ -134,7 +134,36 @@ describe('namespace plan', () => {
       'kindlab-istio-class-ingress-read',
       'kindlab-istio-class-shop-read',
       'kindlab-istio-class-trainee-read',
+      'kindlab-istio-class-trainee07-platform',
     ])
+  })
+
+  it("lets the trainee write in istio-system only their own TLS Secret and shared Gateway (creating can't be named: the platform fence does that)", () => {
+    const platform = byKind('Role').find((r) => r.metadata.name === 'kindlab-istio-class-trainee07-platform')
+    expect(platform?.metadata.namespace).toBe('istio-system')
+    expect(platform?.['rules']).toEqual([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['kl-istio-class-trainee07-tls'],
+        verbs: ['get', 'update', 'patch', 'delete'],
+      },
+      { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['create'] },
+      {
+        apiGroups: ['networking.istio.io'],
+        resources: ['gateways'],
+        resourceNames: ['kl-istio-class-trainee07-gateway'],
+        verbs: ['get', 'update', 'patch', 'delete'],
+      },
+    ])
+    const pod = byKind('Pod')[0] as unknown as { spec: { containers: Array<{ env: object[] }> } }
+    expect(pod.spec.containers[0]?.env).toEqual(
+      expect.arrayContaining([
+        { name: 'TRAINEE_TLS_SECRET', value: 'kl-istio-class-trainee07-tls' },
+        { name: 'TRAINEE_SHARED_GATEWAY', value: 'kl-istio-class-trainee07-gateway' },
+      ]),
+    )
   })
 
   it('lets traffic out only to DNS, the shared shop, istiod, the gateway and, for the workspace pod, the API server', () => {
@@ -242,6 +271,8 @@ describe('namespace plan', () => {
       'ValidatingAdmissionPolicyBinding kindlab-istio-class-routes',
       'ValidatingAdmissionPolicy kindlab-istio-class-kinds',
       'ValidatingAdmissionPolicyBinding kindlab-istio-class-kinds',
+      'ValidatingAdmissionPolicy kindlab-istio-class-platform',
+      'ValidatingAdmissionPolicyBinding kindlab-istio-class-platform',
       'ClusterRole kindlab-istio-class-trainee-read',
       'Role kindlab-istio-class-ingress-read',
       'Role kindlab-istio-class-shop-read',

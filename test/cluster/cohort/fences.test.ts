@@ -10,12 +10,19 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
+import {
+  CoreV1Api,
+  KubernetesObjectApi,
+  RbacAuthorizationV1Api,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { loadLabs, type Lab } from '../../../server/labs/load-labs.ts'
 import { resolveVariables, substituteVariables } from '../../../server/labs/variables.ts'
 import { traineeDomain, traineeNamespace, traineeTcpPort } from '../../../server/cohorts/plan/names.ts'
+import { platformVars } from '../../../server/cohorts/plan/namespace-plan.ts'
 import { packageRoot } from '../../../server/paths.ts'
 import { createCohortsRepo } from '../../../server/store/cohorts-repo.ts'
 import { openDb } from '../../../server/store/db.ts'
@@ -239,11 +246,12 @@ describe('namespace-mode fences, as the trainee', () => {
     await admitted(gateway(nsA, 'http2', [server(80, 'http2', `hipster.${domainA}`)]))
   })
 
-  it("admits every step's solution that lands in the trainee's namespace (and each Deployment's pods)", async () => {
+  it("admits every step's solution as the trainee, the HTTPS Secret and shared Gateway in istio-system included (and each Deployment's pods)", async () => {
     const vars = resolveVariables(lab.variables, {
       TRAINEE_DOMAIN: domainA,
       LEARNER_NAMESPACE: nsA,
       TRAINEE_TCP_PORT: String(traineeTcpPort(cohort, 'trainee01')),
+      ...platformVars(nsA),
     })
     const dir = join(packageRoot(), 'labs', 'istio-ingress', 'solution')
     const outside: string[] = []
@@ -257,6 +265,9 @@ describe('namespace-mode fences, as the trainee', () => {
             continue // a marker (e.g. "deleted"), not an object
           }
           if (o.metadata?.namespace && o.metadata.namespace !== nsA) {
+            // Istio's namespace is the class's: what the steps write there, the trainee may write
+            // under their own names (before issue 13 (b) both were refused: RBAC, 403).
+            await admitted(o)
             outside.push(`${step}/${file} ${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)
             continue
           }
@@ -271,11 +282,67 @@ describe('namespace-mode fences, as the trainee', () => {
       }
     }
     expect(count).toBeGreaterThan(15)
-    // Istio's namespace belongs to the platform in a class: these two steps' objects stay outside.
     expect(outside).toEqual([
-      `07-https/hipster-credential.yaml Secret istio-system/hipster-credential`,
-      `09-shared-gateway/public-gateway.yaml Gateway istio-system/public-gateway`,
+      `07-https/hipster-credential.yaml Secret istio-system/${nsA}-tls`,
+      `09-shared-gateway/public-gateway.yaml Gateway istio-system/${nsA}-gateway`,
     ])
+  })
+
+  it("in istio-system admits only the trainee's own TLS Secret and shared Gateway, in their domain, with their certificate", async () => {
+    const secret = (name: string, type: string, annotations: Record<string, string> = {}) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: 'istio-system', annotations },
+        type,
+        ...(type === 'kubernetes.io/tls' ? { data: { 'tls.crt': '', 'tls.key': '' } } : {}),
+      }) as KubernetesObject
+    const ownSecret = /you may create only your TLS Secret kl-.*-trainee01-tls/
+    await refused(secret('hipster-credential', 'kubernetes.io/tls'), ownSecret)
+    await refused(secret(`${nsB}-tls`, 'kubernetes.io/tls'), ownSecret)
+    await refused(secret(`${nsA}-tls`, 'Opaque'), ownSecret)
+    // A token Secret would be filled with the token of istiod's ServiceAccount.
+    await refused(
+      secret(`${nsA}-tls`, 'kubernetes.io/service-account-token', { 'kubernetes.io/service-account.name': 'istiod' }),
+      ownSecret,
+    )
+    await admitted(secret(`${nsA}-tls`, 'kubernetes.io/tls'))
+    const shared = (name: string, servers: object[]) => gateway('istio-system', name, servers)
+    const http = server(80, 'HTTP', `shop.${domainA}`)
+    await refused(shared('public-gateway', [http]), /your Gateway must be named kl-.*-trainee01-gateway/)
+    await refused(shared(`${nsB}-gateway`, [http]), /your Gateway must be named/)
+    await refused(
+      shared(`${nsA}-gateway`, [server(80, 'HTTP', `shop.${traineeDomain(cohort, 'trainee02')}`)]),
+      /Gateway hosts must be/,
+    )
+    await refused(
+      shared(`${nsA}-gateway`, [server(traineeTcpPort(cohort, 'trainee01'), 'TCP', `redis.${domainA}`)]),
+      /may open only port 80/,
+    )
+    const https = (credentialName: string) => ({
+      ...server(443, 'HTTPS', `shop.${domainA}`),
+      tls: { mode: 'SIMPLE', credentialName },
+    })
+    await refused(shared(`${nsA}-gateway`, [https(`${nsB}-tls`)]), /certificate only from your Secret/)
+    await admitted(shared(`${nsA}-gateway`, [http, https(`${nsA}-tls`)]))
+    // In their own namespace too, a Gateway takes only their certificate (not the class's others).
+    await refused(gateway(nsA, 'shop-gateway', [https('hipster-credential')]), /certificate only from your Secret/)
+    await admitted(gateway(nsA, 'shop-gateway', [https(`${nsA}-tls`)]))
+    // RBAC: other Secrets of istio-system stay unreadable; B's own names are B's.
+    const core = asA.makeApiClient(CoreV1Api)
+    const read = await core
+      .readNamespacedSecret({ name: 'istio-ca-secret', namespace: 'istio-system' })
+      .catch((e: unknown) => e)
+    expect((read as { code?: number }).code).toBe(403)
+    const list = await core.listNamespacedSecret({ namespace: 'istio-system' }).catch((e: unknown) => e)
+    expect((list as { code?: number }).code).toBe(403)
+    const asB = await serviceAccountConfig(admin, nsB, 'trainee')
+    await admitted(secret(`${nsB}-tls`, 'kubernetes.io/tls'), asB)
+    // The platform itself (not a trainee) is not fenced: an instructor's own Secret goes in.
+    await admitted(secret('hipster-credential', 'kubernetes.io/tls'), admin)
+    // A real one, to see teardown take it away (last test).
+    await KubernetesObjectApi.makeApiClient(asA).create(secret(`${nsA}-tls`, 'kubernetes.io/tls'))
+    expect(await envs.leftovers(cohort)).toContain(`Secret istio-system/${nsA}-tls`)
   })
 
   it("admits the TCP step's variants too (each on the trainee's own host and port)", async () => {
@@ -359,6 +426,12 @@ describe('namespace-mode fences, as the trainee', () => {
       const after = await gatewayPorts()
       expect(after).toEqual(before.filter((p) => !['tcp-trainee-20001:20001', 'tcp-trainee-20002:20002'].includes(p)))
       expect(after).toContain('http2:80')
+      // What the trainee wrote in istio-system went with the cohort.
+      const gone = await admin
+        .makeApiClient(CoreV1Api)
+        .readNamespacedSecret({ name: `${nsA}-tls`, namespace: 'istio-system' })
+        .catch((e: unknown) => e)
+      expect((gone as { code?: number }).code).toBe(404)
     },
   )
 })
