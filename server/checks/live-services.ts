@@ -32,18 +32,25 @@ export interface ResourceSnapshot {
  */
 export interface ResourceScope {
   own: readonly string[]
-  shared: ReadonlyArray<{ namespace: string; kinds: readonly string[] }>
+  /** Elsewhere: these kinds of one namespace; with `names`, only objects of those names. */
+  shared: ReadonlyArray<{ namespace: string; kinds: readonly string[]; names?: readonly string[] }>
 }
 
 /** True when an API object (kind, metadata.namespace) is inside the scope. Pure. */
 export function inScope(object: unknown, scope: ResourceScope): boolean {
-  const o = (object ?? {}) as { kind?: unknown; metadata?: { namespace?: unknown } }
+  const o = (object ?? {}) as { kind?: unknown; metadata?: { namespace?: unknown; name?: unknown } }
   const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : undefined
+  const name = typeof o.metadata?.name === 'string' ? o.metadata.name : ''
   const kind = typeof o.kind === 'string' ? o.kind : undefined
   if (namespace === undefined || kind === undefined) {
     return false // cluster-scoped objects are nobody's own, and not needed by the grader
   }
-  return scope.own.includes(namespace) || scope.shared.some((s) => s.namespace === namespace && s.kinds.includes(kind))
+  return (
+    scope.own.includes(namespace) ||
+    scope.shared.some(
+      (s) => s.namespace === namespace && s.kinds.includes(kind) && (s.names === undefined || s.names.includes(name)),
+    )
+  )
 }
 
 /** The snapshot without the objects outside the scope, marked with the learner's namespaces. Pure. */
@@ -96,6 +103,11 @@ export interface TcpProbeResult {
   connected: boolean
   received: string
   error?: string
+  /**
+   * How the probe reached the gateway when not through its usual address, e.g. "a port-forward to
+   * istio-system/istio-ingressgateway-… port 20001 (kind maps no host port for 20001)".
+   */
+  via?: string
 }
 
 /** The live cluster: the ingress gateway's Envoy and the gateway's ports. */

@@ -7,6 +7,7 @@ import type { GradeBookDto } from '../protocol/cohort-dto.ts'
 import { createProgressRepo } from '../store/progress-repo.ts'
 import { createSessionsRepo } from '../store/sessions-repo.ts'
 import { gradeBookCsv } from './gradebook.ts'
+import { createPlannedOnlyBackend } from './environments.ts'
 import { buildCohortTestApp } from './test-app.test-helper.ts'
 
 describe('grade book', () => {
@@ -184,6 +185,20 @@ describe('grade book titles', () => {
       expect(exported.statusCode).toBe(200)
       expect(exported.body).not.toContain('${TRAINEE_DOMAIN}')
       expect(exported.body).toContain('hipster.{trainee}.class.example')
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('in a live namespace-mode class, names what trainees write in istio-system after their namespace', async () => {
+    // A live backend (nothing applied): the cohort is not offline, so trainees share the cluster.
+    const t = await buildCohortTestApp({ backend: { ...createPlannedOnlyBackend(), live: true } })
+    try {
+      await t.cohorts.service.create({ name: 'names', labId: 'istio-ingress', trainees: 2, reserve: 0 })
+      const book = t.cohorts.gradebook.book(t.cohorts.service.find('names'))
+      const titles = book.steps.flatMap((s) => [s.title, ...s.checks.map((c) => c.title)])
+      expect(titles.filter((x) => x.includes('${'))).toEqual([])
+      expect(titles).toContain('The shared Gateway kl-names-{trainee}-gateway lives in istio-system')
     } finally {
       await t.close()
     }

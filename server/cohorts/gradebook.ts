@@ -6,7 +6,8 @@ import type { GradeBookDto, GradeRowDto } from '../protocol/cohort-dto.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
 import type { AttemptAggregate, GradeBookQueries, StepRow } from './gradebook-queries.ts'
-import { traineeDomain } from './plan/names.ts'
+import { traineeDomain, traineeNamespace } from './plan/names.ts'
+import { platformVars } from './plan/namespace-plan.ts'
 
 /** A trainee this long on a step with failed checks is highlighted. @default 10 minutes */
 export const DEFAULT_STUCK_AFTER_MS = 10 * 60_000
@@ -35,10 +36,16 @@ export function createGradeBook(
   /**
    * The lab's steps and checks with variables filled in for the whole class: each trainee's domain
    * is `<trainee>.<cohort domain>`, so headers and exports read `hipster.{trainee}.class.example`,
-   * never a raw `${TRAINEE_DOMAIN}`.
+   * never a raw `${TRAINEE_DOMAIN}`; in a live namespace-mode class, the names trainees write in
+   * istio-system likewise (`kl-class-{trainee}-gateway`).
    */
   function steps(cohort: CohortRecord): GradeBookDto['steps'] {
-    return catalog.describe(cohort.labId, { TRAINEE_DOMAIN: traineeDomain(cohort, '{trainee}') }).steps.map((s) => ({
+    const shared = cohort.mode === 'namespace' && !cohort.offline
+    const vars = {
+      TRAINEE_DOMAIN: traineeDomain(cohort, '{trainee}'),
+      ...(shared ? platformVars(traineeNamespace(cohort, '{trainee}')) : {}),
+    }
+    return catalog.describe(cohort.labId, vars).steps.map((s) => ({
       index: s.index,
       title: s.title,
       checks: s.checks,

@@ -8,6 +8,7 @@ import type { CohortRecord, SeatRecord } from '../store/cohorts-repo.ts'
 import type { CohortServiceDeps } from './cohort-service.ts'
 import { clusterTraineeVars } from './plan/cluster-plan.ts'
 import { traineeDomain, traineeNamespace, traineeTcpPort } from './plan/names.ts'
+import { platformVars } from './plan/namespace-plan.ts'
 import { normalizeClassCode, sha256 } from './secrets.ts'
 
 export function createJoiner(deps: CohortServiceDeps) {
@@ -36,7 +37,10 @@ export function createJoiner(deps: CohortServiceDeps) {
             TRAINEE_ID: seat.traineeId,
             // The one port of the shared gateway their TCP server may use (the route fence refuses
             // any other). An offline cohort shares no gateway: the lab's default stays.
-            ...(cohort.offline ? {} : { TRAINEE_TCP_PORT: String(traineeTcpPort(seat.traineeId)) }),
+            ...(cohort.offline ? {} : { TRAINEE_TCP_PORT: String(traineeTcpPort(cohort, seat.traineeId)) }),
+            // What they write in istio-system (the HTTPS Secret, the shared Gateway) carries their
+            // namespace in its name. An offline cohort shares no cluster: the lab's defaults stay.
+            ...(cohort.offline ? {} : platformVars(traineeNamespace(cohort, seat.traineeId))),
             // Labs call the learner's namespace LEARNER_NAMESPACE: for a trainee it is their own.
             LEARNER_NAMESPACE: traineeNamespace(cohort, seat.traineeId),
           }

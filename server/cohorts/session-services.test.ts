@@ -134,7 +134,8 @@ describe('a trainee’s grading scope', () => {
   it('is their namespace whole, and only the gateway’s and the shop’s Services, Pods and routing elsewhere', () => {
     expect(scope.own).toEqual([A])
     expect(namespacesFor(scope, 'VirtualService')).toEqual([A, 'istio-system', 'hipster'])
-    expect(namespacesFor(scope, 'Secret')).toEqual([A])
+    // Secrets: their own, and in istio-system only their TLS Secret (the HTTPS step), by name.
+    expect(namespacesFor(scope, 'Secret')).toEqual([A, 'istio-system'])
     expect(namespacesFor(scope, 'ConfigMap')).toEqual([A])
     expect(namespacesFor(scope, 'ServiceEntry')).toEqual([A])
     const kept = cluster
@@ -152,6 +153,14 @@ describe('a trainee’s grading scope', () => {
       `Service ${A}/frontend`,
     ])
     expect(inScope({ kind: 'Namespace', metadata: { name: B } }, scope)).toBe(false)
+  })
+
+  it('sees their own TLS Secret in istio-system and no other Secret there', () => {
+    const secret = (name: string) => ({ kind: 'Secret', metadata: { name, namespace: 'istio-system' } })
+    expect(inScope(secret(`${A}-tls`), scope)).toBe(true)
+    expect(inScope(secret(`${B}-tls`), scope)).toBe(false)
+    expect(inScope(secret('istio-ca-secret'), scope)).toBe(false)
+    expect(inScope(secret('hipster-credential'), scope)).toBe(false)
   })
 
   it('keeps a namespace-mode trainee’s analyzer findings to their own resources', async () => {

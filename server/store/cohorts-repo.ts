@@ -3,6 +3,7 @@
 // stored only as SHA-256 hashes. The grade book's reads are in cohorts/gradebook-queries.ts.
 import type { CohortMode, EnvState } from '../protocol/cohort-dto.ts'
 import { randomBytes } from 'node:crypto'
+import { allocateTcpPorts } from '../cohorts/plan/tcp-ports.ts'
 import type { Db } from './db.ts'
 import { secretBoxFor, webhookSecretContext } from './secret-box.ts'
 import { hashToken } from './sessions-repo.ts'
@@ -21,6 +22,11 @@ export interface CohortRecord {
   hasWebhookSecret: boolean
   state: 'active' | 'ended'
   createdAt: number
+  /**
+   * Each trainee's gateway TCP port (namespace mode on a live server), unique across the cohorts
+   * of the class cluster; empty otherwise, and once the cohort has ended.
+   */
+  tcpPorts: Readonly<Record<string, number>>
 }
 
 export interface SeatRecord {
@@ -34,6 +40,8 @@ export interface SeatRecord {
   sessionId: string | undefined
   displayName: string | undefined
   joinedAt: number | undefined
+  /** Their gateway TCP port (see CohortRecord.tcpPorts). */
+  tcpPort: number | undefined
 }
 
 interface CohortRow {
@@ -62,9 +70,10 @@ interface SeatRow {
   session_id: string | null
   display_name: string | null
   joined_at: number | null
+  tcp_port: number | null
 }
 
-const toCohort = (r: CohortRow): CohortRecord => ({
+const toCohort = (r: CohortRow, tcpPorts: Record<string, number>): CohortRecord => ({
   id: r.id,
   name: r.name,
   labId: r.lab_id,
@@ -77,6 +86,7 @@ const toCohort = (r: CohortRow): CohortRecord => ({
   hasWebhookSecret: r.webhook_secret !== null,
   state: r.state as 'active' | 'ended',
   createdAt: r.created_at,
+  tcpPorts,
 })
 
 const toSeat = (r: SeatRow): SeatRecord => ({
@@ -90,6 +100,7 @@ const toSeat = (r: SeatRow): SeatRecord => ({
   sessionId: r.session_id ?? undefined,
   displayName: r.display_name ?? undefined,
   joinedAt: r.joined_at ?? undefined,
+  tcpPort: r.tcp_port ?? undefined,
 })
 
 export interface NewCohort {
@@ -112,8 +123,16 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
      VALUES (@id, @name, @labId, @mode, @domain, @seats, @reserve, @offline, @webhookUrl, @webhookSecret, @now)`,
   )
   const insertSeat = db.prepare(
-    'INSERT INTO cohort_trainees (cohort_id, trainee_id, slot, join_hash) VALUES (?, ?, ?, ?)',
+    'INSERT INTO cohort_trainees (cohort_id, trainee_id, slot, join_hash, tcp_port) VALUES (?, ?, ?, ?, ?)',
   )
+  const heldPorts = db.prepare<[], { tcp_port: number }>(
+    'SELECT tcp_port FROM cohort_trainees WHERE tcp_port IS NOT NULL',
+  )
+  const portsOf = db.prepare<[string], { trainee_id: string; tcp_port: number }>(
+    'SELECT trainee_id, tcp_port FROM cohort_trainees WHERE cohort_id = ? AND tcp_port IS NOT NULL ORDER BY slot',
+  )
+  const cohort = (r: CohortRow): CohortRecord =>
+    toCohort(r, Object.fromEntries(portsOf.all(r.id).map((p) => [p.trainee_id, p.tcp_port])))
   const seatsOf = db.prepare<[string], SeatRow>('SELECT * FROM cohort_trainees WHERE cohort_id = ? ORDER BY slot')
   const seat = db.prepare<[string, string], SeatRow>(
     'SELECT * FROM cohort_trainees WHERE cohort_id = ? AND trainee_id = ?',
@@ -158,22 +177,34 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
               : secretBoxFor(db).seal(input.webhookSecret, webhookSecretContext(id)),
           now: now(),
         })
-        input.seats.forEach((s, i) => insertSeat.run(id, s.traineeId, i + 1, s.joinHash))
+        // One class cluster holds every namespace-mode cohort of this server: ports unique across them.
+        const ports =
+          input.mode === 'namespace' && !input.offline
+            ? allocateTcpPorts(
+                input.seats.map((_, i) => i + 1),
+                heldPorts.all().map((p) => p.tcp_port),
+              )
+            : new Map<number, number>()
+        input.seats.forEach((s, i) => insertSeat.run(id, s.traineeId, i + 1, s.joinHash, ports.get(i + 1) ?? null))
       })()
-      return toCohort(byId.get(id) as CohortRow)
+      return cohort(byId.get(id) as CohortRow)
     },
     findById: (id: string): CohortRecord | undefined => {
       const r = byId.get(id)
-      return r ? toCohort(r) : undefined
+      return r ? cohort(r) : undefined
     },
     findByName: (name: string): CohortRecord | undefined => {
       const r = byName.get(name)
-      return r ? toCohort(r) : undefined
+      return r ? cohort(r) : undefined
     },
     list: (): CohortRecord[] =>
-      db.prepare<[], CohortRow>('SELECT * FROM cohorts ORDER BY created_at DESC').all().map(toCohort),
+      db.prepare<[], CohortRow>('SELECT * FROM cohorts ORDER BY created_at DESC').all().map(cohort),
+    /** Marks the cohort ended; its trainees' TCP ports go back to the cluster's pool. */
     end(id: string): void {
-      db.prepare("UPDATE cohorts SET state = 'ended', ended_at = ? WHERE id = ?").run(now(), id)
+      db.transaction(() => {
+        db.prepare("UPDATE cohorts SET state = 'ended', ended_at = ? WHERE id = ?").run(now(), id)
+        db.prepare('UPDATE cohort_trainees SET tcp_port = NULL WHERE cohort_id = ?').run(id)
+      })()
     },
     remove(id: string): void {
       db.prepare('DELETE FROM cohorts WHERE id = ?').run(id)

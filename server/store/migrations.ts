@@ -1,5 +1,6 @@
 // The database schema, as an append-only list of migrations. Never edit a shipped entry: add one.
 // An entry is SQL, or a function for a data migration that needs code (e.g. encryption).
+import { allocateTcpPorts } from '../cohorts/plan/tcp-ports.ts'
 import type { Db } from './db.ts'
 import { isSealed, secretBoxFor, webhookSecretContext } from './secret-box.ts'
 
@@ -20,6 +21,34 @@ function sealWebhookSecrets(db: Db): void {
   const update = db.prepare('UPDATE cohorts SET webhook_secret = ? WHERE id = ?')
   for (const row of rows) {
     update.run(box.seal(row.webhook_secret, webhookSecretContext(row.id)), row.id)
+  }
+}
+
+/**
+ * Issue 13 (c): every namespace-mode trainee of the class cluster gets a TCP port no other holds.
+ * Cohorts that already exist get theirs oldest first, so the first keeps 20000 + slot, as before.
+ */
+function allocateExistingTcpPorts(db: Db): void {
+  db.exec(`
+  ALTER TABLE cohort_trainees ADD COLUMN tcp_port INTEGER;
+  CREATE UNIQUE INDEX cohort_trainees_tcp_port ON cohort_trainees(tcp_port) WHERE tcp_port IS NOT NULL;
+  `)
+  const cohorts = db
+    .prepare<[], { id: string }>(
+      "SELECT id FROM cohorts WHERE mode = 'namespace' AND offline = 0 AND state = 'active' ORDER BY created_at, id",
+    )
+    .all()
+  const taken: number[] = []
+  const slots = db.prepare<[string], { slot: number }>('SELECT slot FROM cohort_trainees WHERE cohort_id = ?')
+  const set = db.prepare('UPDATE cohort_trainees SET tcp_port = ? WHERE cohort_id = ? AND slot = ?')
+  for (const { id } of cohorts) {
+    for (const [slot, port] of allocateTcpPorts(
+      slots.all(id).map((s) => s.slot),
+      taken,
+    )) {
+      set.run(port, id, slot)
+      taken.push(port)
+    }
   }
 }
 
@@ -130,4 +159,5 @@ export const migrations: readonly Migration[] = [
   UPDATE check_attempts SET status = CASE passed WHEN 1 THEN 'passed' ELSE 'failed' END;
   ALTER TABLE check_attempts ADD COLUMN finding TEXT;
   `,
+  allocateExistingTcpPorts,
 ]

@@ -187,6 +187,28 @@ describe('grader kinds on a live cluster', () => {
     expect(layers(out)).toEqual({ config: true, envoy: true, traffic: true })
   })
 
+  it('tcp: the traffic layer says when the probe went through a port-forward (kind maps no host port for a trainee port)', async () => {
+    const via =
+      'a port-forward to istio-system/istio-ingressgateway-abc port 31400 (kind maps no host port for gateway port 31400)'
+    const cluster = fakeCluster(() => upstream(''))
+    cluster.tcpProbe = () => Promise.resolve({ connected: true, received: '+PONG\r\n', via })
+    const out = await run(
+      tcpCheck,
+      { port: 31400, expect: { service: 'redis-cart', port: 6379 }, send: 'PING\r\n', receive: '^\\+PONG' },
+      cluster,
+    )
+    expect(out.layers.find((l) => l.layer === 'traffic')).toMatchObject({
+      passed: true,
+      message: `answered "+PONG\\r\\n", through ${via}`,
+    })
+    cluster.tcpProbe = () =>
+      Promise.resolve({ connected: false, received: '', error: 'the API server did not open the port-forward', via })
+    const failed = await run(tcpCheck, { port: 31400, expect: { service: 'redis-cart', port: 6379 } }, cluster)
+    expect(failed.layers.find((l) => l.layer === 'traffic')?.message).toBe(
+      `could not connect (the API server did not open the port-forward), through ${via}`,
+    )
+  })
+
   it('tcp: the port may be a lab variable (each trainee of a class has their own); it is checked once substituted', async () => {
     const check = {
       id: 'redis',

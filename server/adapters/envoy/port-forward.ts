@@ -16,7 +16,14 @@ export interface LocalForward {
   readonly port: number
   /** The last error a tunnel reported (the API refusing, the kubelet's error channel), if any. */
   lastError(): unknown
+  /** How many tunnels the API server has opened so far (the local end accepts before that). */
+  opened(): number
   close(): Promise<void>
+}
+
+/** What the pod's side said on the port-forward's error channel (e.g. nothing listens on the port). */
+export class PodPortError extends Error {
+  override readonly name = 'PodPortError'
 }
 
 /** Minimal view of what PortForward.portForward resolves to (a ws WebSocket). */
@@ -30,7 +37,7 @@ function errorChannel(record: (err: Error) => void): Writable {
     write(chunk: Buffer, _encoding, done) {
       const text = chunk.toString('utf8').trim()
       if (text) {
-        record(new Error(text))
+        record(new PodPortError(text))
       }
       done()
     },
@@ -43,6 +50,7 @@ function tunnel(
   socket: Socket,
   record: (err: unknown) => void,
   tunnels: Set<TunnelSocket>,
+  onOpen: () => void,
 ): void {
   socket.on('error', () => socket.destroy())
   pf.portForward(target.namespace, target.pod, [target.port], socket, errorChannel(record), socket)
@@ -53,6 +61,7 @@ function tunnel(
         return
       }
       tunnels.add(ws)
+      onOpen()
       ws.on?.('close', () => {
         tunnels.delete(ws)
         socket.end()
@@ -72,12 +81,20 @@ export async function openPortForward(
   pf: PortForward = new PortForward(kc),
 ): Promise<LocalForward> {
   let last: unknown
+  let opened = 0
   const tunnels = new Set<TunnelSocket>()
   const sockets = new Set<Socket>()
   const server: Server = createServer((socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
-    tunnel(pf, target, socket, (err) => (last = err), tunnels)
+    tunnel(
+      pf,
+      target,
+      socket,
+      (err) => (last = err),
+      tunnels,
+      () => opened++,
+    )
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -88,6 +105,7 @@ export async function openPortForward(
   return {
     port,
     lastError: () => last,
+    opened: () => opened,
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of tunnels) {

@@ -1,21 +1,31 @@
 // The live cluster for grading: the ingress gateway Envoy's /config_dump through a port-forward to
-// the gateway pod's admin port, real HTTP(S)/TCP probes through the gateway, and a bounded poll
-// until Envoy has the learner's change. Implements checks/live-services.ts LiveCluster.
+// the gateway pod's admin port, real HTTP(S)/TCP probes through the gateway (a TCP port the probe
+// address does not reach, through a port-forward to the gateway pod), and a bounded poll until
+// Envoy has the learner's change. Implements checks/live-services.ts LiveCluster.
 import { setTimeout as delay } from 'node:timers/promises'
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node'
 import type { LiveCluster } from '../../checks/live-services.ts'
 import { AppError, isAppError } from '../../errors.ts'
 import { fetchConfigDump } from '../envoy/envoy-admin.ts'
 import { openPortForward, type LocalForward } from '../envoy/port-forward.ts'
+import { tcpProbeThroughForward } from './gateway-tcp-forward.ts'
 import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
 import { translateKubeError } from '../kube/kube-errors.ts'
 import { httpProbe, type ProbeAddress } from '../probe/http-probe.ts'
 import { tcpProbe } from '../probe/tcp-probe.ts'
 
+/** How a TCP probe reaches a gateway port: the probe address, or a port-forward to the gateway pod (and why). */
+export type TcpPath = { via: 'address' } | { via: 'port-forward'; reason: string }
+
 export interface LiveClusterOptions {
   kube: KubeTarget
-  /** The ingress gateway: its namespace, the pod labels, Envoy's admin port. */
-  gateway: { namespace: string; selector: Record<string, string>; adminPort: number }
+  /** The ingress gateway: its namespace, the pod labels, Envoy's admin port, its Service. */
+  gateway: { namespace: string; selector: Record<string, string>; adminPort: number; service?: string }
+  /**
+   * Which TCP ports the probe address does not reach (live-services.ts tcpPathFor); those are
+   * probed through a port-forward to the gateway pod. @default every port through the address
+   */
+  tcpPath?: (port: number) => TcpPath
   /** Where probes go: fixed (kind's host ports) or looked up per probe (an existing cluster's gateway). */
   probe: ProbeAddress | (() => Promise<ProbeAddress>)
   /** Between config_dump polls in waitForEnvoy. @default 500 */
@@ -118,6 +128,21 @@ export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
         : httpProbe(address, req)
     },
     tcpProbe: async (req) => {
+      const path = options.tcpPath?.(req.port) ?? { via: 'address' }
+      if (path.via === 'port-forward' && !options.admin) {
+        const { kc, where } = loadKubeConfig(options.kube)
+        return tcpProbeThroughForward(
+          {
+            kc,
+            where,
+            namespace: options.gateway.namespace,
+            service: options.gateway.service ?? 'istio-ingressgateway',
+            findPod: () => findGatewayPod(kc, where, options.gateway),
+          },
+          req,
+          path.reason,
+        )
+      }
       const address = await addressOf(options.probe)
       return 'error' in address ? { connected: false, received: '', error: address.error } : tcpProbe(address, req)
     },

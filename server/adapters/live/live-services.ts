@@ -5,7 +5,7 @@ import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
 import type { ProbeAddress } from '../probe/http-probe.ts'
 import { createClusterResourceSource } from './cluster-resource-source.ts'
 import { resolveGatewayAddress, resolveGivenGatewayAddress } from './gateway-address.ts'
-import { createLiveCluster } from './live-cluster.ts'
+import { createLiveCluster, type TcpPath } from './live-cluster.ts'
 import { createWorkspaceResourceSource } from './workspace-resource-source.ts'
 
 /** The ingress gateway as the blueprint describes it. */
@@ -43,6 +43,25 @@ export function probeAddress(route: FixedProbeRoute): ProbeAddress {
   }
 }
 
+/**
+ * How a TCP probe reaches gateway `port` from kindlab. kind publishes only the blueprint's host
+ * (or node) ports, so any other port (a namespace-mode trainee's own TCP port) goes through a
+ * port-forward to the gateway pod; an existing cluster's load balancer or Service DNS name, and a
+ * given address, carry every port of the Service. Pure.
+ */
+export function tcpPathFor(route: ProbeRoute, port: number): TcpPath {
+  if ((route.type === 'host-ports' || route.type === 'node-ports') && route.ports[port] === undefined) {
+    return {
+      via: 'port-forward',
+      reason:
+        route.type === 'host-ports'
+          ? `kind maps no host port for gateway port ${port}`
+          : `no node port is known for gateway port ${port}`,
+    }
+  }
+  return { via: 'address' }
+}
+
 /** The probe address for any route; an existing cluster's gateway is looked up on each probe. */
 export function probeFor(route: ProbeRoute, kube: KubeTarget): ProbeAddress | (() => Promise<ProbeAddress>) {
   if (route.type === 'address') {
@@ -78,6 +97,7 @@ export function createLiveServices(options: {
       kube: options.kube,
       gateway: options.gateway,
       probe: probeFor(options.probe, options.kube),
+      tcpPath: (port) => tcpPathFor(options.probe, port),
       ...(options.envoyAdmin ? { admin: options.envoyAdmin } : {}),
     }),
   }

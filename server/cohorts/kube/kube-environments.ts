@@ -1,10 +1,19 @@
 // Namespace-mode environments in a real cluster: applies the planner's objects with server-side
 // apply, waits for the workspace pod, and deletes by ownership label (teardown, reset, orphans).
 // Each trainee's TCP port on the shared gateway Service is added and released under a field
-// manager of its own (plan/gateway-port.ts).
+// manager of its own (plan/gateway-port.ts). What trainees wrote in Istio's namespace themselves
+// (their TLS Secret and shared Gateway, named after their namespace) goes with them.
 import { AppError } from '../../errors.ts'
 import type { EnvironmentBackend } from '../environments.ts'
-import { LABEL_COHORT, LABEL_MANAGED_BY, LABEL_OWNER, LABEL_TRAINEE, type CohortNames } from '../plan/names.ts'
+import {
+  LABEL_COHORT,
+  LABEL_MANAGED_BY,
+  LABEL_OWNER,
+  LABEL_TRAINEE,
+  SHARED_GATEWAY_SUFFIX,
+  TLS_SECRET_SUFFIX,
+  type CohortNames,
+} from '../plan/names.ts'
 import { gatewayPortManager, planGatewayPort, releaseGatewayPort } from '../plan/gateway-port.ts'
 import { cohortPrefix } from '../plan/names.ts'
 import { planCohortShared, planTrainee } from '../plan/namespace-plan.ts'
@@ -31,6 +40,11 @@ const CLUSTER_SCOPED: Array<[string, string]> = [
 const OUTSIDE_NAMESPACED: Array<[string, string]> = [
   ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
   ['rbac.authorization.k8s.io/v1', 'Role'],
+]
+/** What a trainee writes in Istio's namespace (rbac.ts platformRules), by name, not label. */
+const PLATFORM_KINDS: Array<[string, string]> = [
+  ['v1', 'Secret'],
+  ['networking.istio.io/v1', 'Gateway'],
 ]
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -59,6 +73,19 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
     for (const manager of await portManagers(cohort, trainee)) {
       await kube.apply(releaseGatewayPort(gateway), manager)
     }
+  }
+
+  /** The trainees' own objects in Istio's namespace (all of the cohort's, or one trainee's). */
+  async function platformObjects(cohort: CohortNames, trainee?: string): Promise<ObjectRef[]> {
+    const mine = new RegExp(
+      `^kl-${cohort.name}-${trainee ?? 'trainee\\d{2,3}'}(${TLS_SECRET_SUFFIX}|${SHARED_GATEWAY_SUFFIX})$`,
+    )
+    const found: ObjectRef[] = []
+    for (const [apiVersion, kind] of PLATFORM_KINDS) {
+      const refs = await kube.list(apiVersion, kind, { namespace: istioNs })
+      found.push(...refs.filter((r) => mine.test(r.name)))
+    }
+    return found
   }
 
   /**
@@ -163,7 +190,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
       await Promise.all(pod.map((o) => applyPod(o)))
       // The lab's TCP step: the trainee's port on the gateway Service (a cluster without Istio has none).
       if (await kube.read(gatewayRef)) {
-        await kube.apply(planGatewayPort(traineeId, gateway), gatewayPortManager(cohort, traineeId))
+        await kube.apply(planGatewayPort(owned(cohort), traineeId, gateway), gatewayPortManager(cohort, traineeId))
       }
       if (options.waitForWorkspace ?? true) {
         await waitForPod(plan.namespace)
@@ -174,6 +201,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
       const ref = { apiVersion: 'v1', kind: 'Namespace', name: plan.namespace }
       await kube.remove(ref)
       await deleteOutside(cohort, traineeId)
+      await Promise.all((await platformObjects(cohort, traineeId)).map((r) => kube.remove(r)))
       await releasePorts(cohort, traineeId)
       // The same namespace is rebuilt next: wait until the old one is really gone.
       const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000)
@@ -185,6 +213,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
       const namespaces = await kube.list('v1', 'Namespace', { labelSelector: selector(cohort) })
       await Promise.all(namespaces.map((r) => kube.remove(r)))
       await deleteOutside(cohort)
+      await Promise.all((await platformObjects(cohort)).map((r) => kube.remove(r)))
       await releasePorts(cohort)
     },
     async leftovers(cohort) {
@@ -200,6 +229,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
           found.push(...(await kube.list(apiVersion, kind, { namespace: ns, labelSelector: sel })))
         }
       }
+      found.push(...(await platformObjects(cohort)))
       const ports = (await portManagers(cohort)).map((m) => `gateway port of ${m} on ${show(gatewayRef)}`)
       return [...found.map(show), ...ports]
     },

@@ -16,16 +16,20 @@ export function gatewayPortManagerPrefix(cohort: CohortNames): string {
 }
 
 /** The gateway Service with only the trainee's port (a partial object for server-side apply). */
-export function planGatewayPort(trainee: string, gateway: { namespace: string; service: string }): KubeObject {
-  const port = traineeTcpPort(trainee)
+export function planGatewayPort(
+  cohort: CohortNames,
+  trainee: string,
+  gateway: { namespace: string; service: string },
+): KubeObject {
+  const port = traineeTcpPort(cohort, trainee)
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: gateway.service, namespace: gateway.namespace },
     spec: {
-      // `tcp-` tells Istio the protocol. The name depends on the port alone: two cohorts on one
-      // cluster hand out the same numbers, and identical values let both managers own the entry
-      // (different names would make the second apply a conflict).
+      // `tcp-` tells Istio the protocol. The store gives every trainee of the cluster their own
+      // number (tcp-ports.ts); the name depends on the port alone, so should a port ever be applied
+      // twice (a torn-down cohort's leftover), identical values let both managers own the entry.
       ports: [{ name: `tcp-trainee-${port}`, port, targetPort: port, protocol: 'TCP' }],
     },
   }

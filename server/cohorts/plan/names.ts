@@ -25,6 +25,11 @@ export interface CohortNames {
   owner?: string
   /** Where trainees work: namespaces of one cluster, or a kind cluster each. Unknown for orphans. */
   mode?: CohortMode
+  /**
+   * Namespace mode: each trainee's gateway TCP port, allocated by the store uniquely across the
+   * cohorts of the class cluster (plan/tcp-ports.ts). Absent for a plan only shown, never applied.
+   */
+  tcpPorts?: Readonly<Record<string, number>>
 }
 
 /** `trainee01`…`trainee50`; three digits once a class has 100 seats or more. */
@@ -58,9 +63,29 @@ export function slotOfTrainee(traineeId: string): number {
   return Number(match[1])
 }
 
-/** The one gateway port a namespace-mode trainee may open a TCP server on (the lab's TCP step). */
-export function traineeTcpPort(trainee: string): number {
-  return TRAINEE_TCP_PORT_BASE + slotOfTrainee(trainee)
+/**
+ * The one gateway port a namespace-mode trainee may open a TCP server on (the lab's TCP step): the
+ * port the store allocated for them, else (a plan that is only shown) BASE + their slot.
+ */
+export function traineeTcpPort(cohort: CohortNames, trainee: string): number {
+  return cohort.tcpPorts?.[trainee] ?? TRAINEE_TCP_PORT_BASE + slotOfTrainee(trainee)
+}
+
+/**
+ * What a namespace-mode trainee writes in Istio's namespace for the lab's HTTPS and shared-Gateway
+ * steps, named after their namespace so no two trainees (of any cohort) collide: istiod reads a
+ * classic Gateway's `credentialName` only from the gateway pod's own namespace (Istio 1.31,
+ * pilot/pkg/xds/sds.go filterAuthorizedResources), so the TLS Secret cannot live in theirs.
+ */
+export const TLS_SECRET_SUFFIX = '-tls'
+export const SHARED_GATEWAY_SUFFIX = '-gateway'
+
+export function traineeTlsSecret(namespace: string): string {
+  return `${namespace}${TLS_SECRET_SUFFIX}`
+}
+
+export function traineeSharedGateway(namespace: string): string {
+  return `${namespace}${SHARED_GATEWAY_SUFFIX}`
 }
 
 /** The host names a trainee's handout lists (the shop's frontend through the ingress gateway). */

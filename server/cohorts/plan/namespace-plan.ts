@@ -4,6 +4,7 @@
 // fence and the shared read-only roles.
 import { planFences, planWorkspacePod } from './fences.ts'
 import { planHostPolicy } from './host-policy.ts'
+import { planPlatformFence } from './platform-fence.ts'
 import {
   ANNOTATION_DOMAIN,
   ANNOTATION_TCP_PORT,
@@ -11,7 +12,9 @@ import {
   traineeDomain,
   traineeLabels,
   traineeNamespace,
+  traineeSharedGateway,
   traineeTcpPort,
+  traineeTlsSecret,
   type CohortNames,
 } from './names.ts'
 import { POD_SECURITY_LABELS } from './pod-security.ts'
@@ -47,8 +50,17 @@ export function planCohortShared(cohort: CohortNames, options: NamespacePlanOpti
       shopNamespace: o.shopNamespace,
       sharedDestinations: dashboardDestinations(o.istioNamespace),
     }),
+    ...planPlatformFence(cohort, o.istioNamespace),
     ...planSharedRoles(cohort, o.istioNamespace, o.shopNamespace),
   ]
+}
+
+/**
+ * The names of what the trainee writes in Istio's namespace (the lab's HTTPS Secret and shared
+ * Gateway): their own, so a class never collides there (rbac.ts platformRules, platform-fence.ts).
+ */
+export function platformVars(namespace: string): Record<string, string> {
+  return { TRAINEE_TLS_SECRET: traineeTlsSecret(namespace), TRAINEE_SHARED_GATEWAY: traineeSharedGateway(namespace) }
 }
 
 /** One trainee's objects, in apply order (the namespace first). */
@@ -57,7 +69,7 @@ export function planTrainee(cohort: CohortNames, trainee: string, options: Names
   const namespace = traineeNamespace(cohort, trainee)
   const domain = traineeDomain(cohort, trainee)
   const labels = traineeLabels(cohort, trainee)
-  const tcpPort = String(traineeTcpPort(trainee))
+  const tcpPort = String(traineeTcpPort(cohort, trainee))
   const ns: KubeObject = {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -67,7 +79,12 @@ export function planTrainee(cohort: CohortNames, trainee: string, options: Names
       annotations: { [ANNOTATION_DOMAIN]: domain, [ANNOTATION_TCP_PORT]: tcpPort },
     },
   }
-  const vars = { TRAINEE_DOMAIN: domain, TRAINEE_NAMESPACE: namespace, TRAINEE_TCP_PORT: tcpPort }
+  const vars = {
+    TRAINEE_DOMAIN: domain,
+    TRAINEE_NAMESPACE: namespace,
+    ...platformVars(namespace),
+    TRAINEE_TCP_PORT: tcpPort,
+  }
   return {
     traineeId: trainee,
     namespace,

@@ -65,9 +65,23 @@ describe('namespace plan', () => {
       'pod-security.kubernetes.io/audit': 'restricted',
     })
     expect(ns?.metadata.annotations?.[ANNOTATION_TCP_PORT]).toBe('20007')
-    expect(traineeTcpPort('trainee042')).toBe(20_042)
+    expect(traineeTcpPort(cohort, 'trainee042')).toBe(20_042)
     const pod = byKind('Pod')[0] as { spec: { containers: Array<{ env: object[] }> } } | undefined
     expect(pod?.spec.containers[0]?.env).toContainEqual({ name: 'TRAINEE_TCP_PORT', value: '20007' })
+  })
+
+  it("uses the TCP port the store allocated (another cohort of the cluster holds 20007) everywhere the trainee's port appears", () => {
+    const allocated = { ...cohort, tcpPorts: { trainee07: 20_051 } }
+    const own = planTrainee(allocated, 'trainee07')
+    expect(own.objects[0]?.metadata.annotations?.[ANNOTATION_TCP_PORT]).toBe('20051')
+    const pod = own.objects.find((o) => o.kind === 'Pod') as unknown as {
+      spec: { containers: Array<{ env: object[] }> }
+    }
+    expect(pod.spec.containers[0]?.env).toContainEqual({ name: 'TRAINEE_TCP_PORT', value: '20051' })
+    const svc = planGatewayPort(allocated, 'trainee07', { namespace: 'istio-system', service: 'gw' }) as unknown as {
+      spec: { ports: object[] }
+    }
+    expect(svc.spec.ports).toEqual([{ name: 'tcp-trainee-20051', port: 20_051, targetPort: 20_051, protocol: 'TCP' }])
   })
 
   it('gives the trainee no kind that points traffic elsewhere, nor volumes or policies', () => {
@@ -120,7 +134,36 @@ describe('namespace plan', () => {
       'kindlab-istio-class-ingress-read',
       'kindlab-istio-class-shop-read',
       'kindlab-istio-class-trainee-read',
+      'kindlab-istio-class-trainee07-platform',
     ])
+  })
+
+  it("lets the trainee write in istio-system only their own TLS Secret and shared Gateway (creating can't be named: the platform fence does that)", () => {
+    const platform = byKind('Role').find((r) => r.metadata.name === 'kindlab-istio-class-trainee07-platform')
+    expect(platform?.metadata.namespace).toBe('istio-system')
+    expect(platform?.['rules']).toEqual([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['kl-istio-class-trainee07-tls'],
+        verbs: ['get', 'update', 'patch', 'delete'],
+      },
+      { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['create'] },
+      {
+        apiGroups: ['networking.istio.io'],
+        resources: ['gateways'],
+        resourceNames: ['kl-istio-class-trainee07-gateway'],
+        verbs: ['get', 'update', 'patch', 'delete'],
+      },
+    ])
+    const pod = byKind('Pod')[0] as unknown as { spec: { containers: Array<{ env: object[] }> } }
+    expect(pod.spec.containers[0]?.env).toEqual(
+      expect.arrayContaining([
+        { name: 'TRAINEE_TLS_SECRET', value: 'kl-istio-class-trainee07-tls' },
+        { name: 'TRAINEE_SHARED_GATEWAY', value: 'kl-istio-class-trainee07-gateway' },
+      ]),
+    )
   })
 
   it('lets traffic out only to DNS, the shared shop, istiod, the gateway and, for the workspace pod, the API server', () => {
@@ -228,6 +271,8 @@ describe('namespace plan', () => {
       'ValidatingAdmissionPolicyBinding kindlab-istio-class-routes',
       'ValidatingAdmissionPolicy kindlab-istio-class-kinds',
       'ValidatingAdmissionPolicyBinding kindlab-istio-class-kinds',
+      'ValidatingAdmissionPolicy kindlab-istio-class-platform',
+      'ValidatingAdmissionPolicyBinding kindlab-istio-class-platform',
       'ClusterRole kindlab-istio-class-trainee-read',
       'Role kindlab-istio-class-ingress-read',
       'Role kindlab-istio-class-shop-read',
@@ -257,14 +302,14 @@ describe('host policy', () => {
 describe('gateway TCP port', () => {
   it("is the trainee's port under a field manager of its own, named for Istio's TCP protocol", () => {
     const gw = { namespace: 'istio-system', service: 'istio-ingressgateway' }
-    expect(planGatewayPort('trainee07', gw)).toEqual({
+    expect(planGatewayPort(cohort, 'trainee07', gw)).toEqual({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
       spec: { ports: [{ name: 'tcp-trainee-20007', port: 20_007, targetPort: 20_007, protocol: 'TCP' }] },
     })
     expect(gatewayPortManager(cohort, 'trainee07')).toBe('kindlab-istio-class-port-trainee07')
-    // Another cohort's trainee07 applies the very same entry under its own manager (shared, no conflict).
+    // Another cohort's trainee07 has its own manager (and, from the store, its own port).
     expect(gatewayPortManager({ name: 'other', domain: 'x.example' }, 'trainee07')).toBe('kindlab-other-port-trainee07')
   })
 })

@@ -2,7 +2,14 @@
 // the read-only bits the lab needs elsewhere: Istio routing objects cluster-wide, the ingress
 // gateway Service, and the shared shop's Services and Pods.
 import type { ResourceScope } from '../../checks/live-services.ts'
-import { cohortLabels, cohortPrefix, traineeLabels, type CohortNames } from './names.ts'
+import {
+  cohortLabels,
+  cohortPrefix,
+  traineeLabels,
+  traineeSharedGateway,
+  traineeTlsSecret,
+  type CohortNames,
+} from './names.ts'
 import type { KubeObject } from './types.ts'
 
 export const TRAINEE_SERVICE_ACCOUNT = 'trainee'
@@ -73,6 +80,27 @@ export function traineeRules(): object[] {
   ]
 }
 
+/**
+ * In Istio's namespace, exactly the two objects the lab's HTTPS and shared-Gateway steps write,
+ * under the trainee's own names (names.ts traineeTlsSecret, traineeSharedGateway). `create` cannot
+ * be limited by name in RBAC: the cohort's platform fence (platform-fence.ts) refuses any other
+ * name, a Secret that is not a TLS Secret and a Gateway outside the trainee's domain.
+ */
+export function platformRules(namespace: string): object[] {
+  const own = ['get', 'update', 'patch', 'delete']
+  return [
+    { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+    { apiGroups: [''], resources: ['secrets'], resourceNames: [traineeTlsSecret(namespace)], verbs: own },
+    { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['create'] },
+    {
+      apiGroups: ['networking.istio.io'],
+      resources: ['gateways'],
+      resourceNames: [traineeSharedGateway(namespace)],
+      verbs: own,
+    },
+  ]
+}
+
 /** The trainee's ServiceAccount, namespace Role and bindings (to it and to the shared roles). */
 export function planTraineeRbac(
   cohort: CohortNames,
@@ -108,6 +136,13 @@ export function planTraineeRbac(
     binding('RoleBinding', 'kindlab-trainee', namespace, 'Role', 'kindlab-trainee'),
     binding('ClusterRoleBinding', `${prefix}-${trainee}-read`, undefined, 'ClusterRole', `${prefix}-trainee-read`),
     binding('RoleBinding', `${prefix}-${trainee}-ingress`, istioNamespace, 'Role', `${prefix}-ingress-read`),
+    {
+      apiVersion: rbacApi,
+      kind: 'Role',
+      metadata: { name: `${prefix}-${trainee}-platform`, namespace: istioNamespace, labels },
+      rules: platformRules(namespace),
+    },
+    binding('RoleBinding', `${prefix}-${trainee}-platform`, istioNamespace, 'Role', `${prefix}-${trainee}-platform`),
     binding('RoleBinding', `${prefix}-${trainee}-shop`, shopNamespace, 'Role', `${prefix}-shop-read`),
   ]
 }
@@ -126,6 +161,8 @@ export function traineeResourceScope(namespace: string, istioNamespace: string, 
     own: [namespace],
     shared: [
       { namespace: istioNamespace, kinds: ['Service', 'Pod', ...ISTIO_READ_KINDS] },
+      // Their own TLS Secret (keys only) for the HTTPS step's checks; never anyone else's.
+      { namespace: istioNamespace, kinds: ['Secret'], names: [traineeTlsSecret(namespace)] },
       { namespace: shopNamespace, kinds: ['Service', 'Pod', ...ISTIO_READ_KINDS] },
     ],
   }

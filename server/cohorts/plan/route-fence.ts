@@ -4,8 +4,8 @@
 // that points anywhere, or a Gateway server on someone else's port would carry traffic past the
 // NetworkPolicies. Two policies per cohort, bound to its trainee namespaces:
 // - `<prefix>-routes` (everyone writing there): Gateway servers only on the ports and protocols the
-//   lab hands out (HTTP on 80, HTTPS/TLS on 443, TCP/TLS on the trainee's own port, never `bind`)
-//   and only for the ingress gateway; VirtualService and DestinationRule destinations only in the
+//   lab hands out (HTTP on 80, HTTPS/TLS on 443, TCP/TLS on the trainee's own port, never `bind`),
+//   only for the ingress gateway, and with a certificate only from the trainee's own TLS Secret; VirtualService and DestinationRule destinations only in the
 //   trainee's namespace, the shared shop, or the platform Services a lab step names; Services only
 //   ClusterIP with a selector and no external IPs (no ExternalName, no hand-made Endpoints).
 // - `<prefix>-kinds` (requests from the namespace's own ServiceAccounts, i.e. the trainee, so the
@@ -14,7 +14,15 @@
 //   second wall, should a Role ever be widened.
 // The trainee's TCP port is read from the namespace annotation, which trainees cannot edit.
 import { ownService } from './host-policy.ts'
-import { ANNOTATION_TCP_PORT, LABEL_COHORT, LABEL_ROLE, cohortLabels, cohortPrefix, type CohortNames } from './names.ts'
+import {
+  ANNOTATION_TCP_PORT,
+  LABEL_COHORT,
+  LABEL_ROLE,
+  TLS_SECRET_SUFFIX,
+  cohortLabels,
+  cohortPrefix,
+  type CohortNames,
+} from './names.ts'
 import type { KubeObject } from './types.ts'
 
 /** The ingress gateway pods' labels (clusters/blueprint.yaml istio.ingress.selector). */
@@ -83,6 +91,19 @@ export const GATEWAY_PORT_RULE =
   `(s.port.number == ${HTTP_PORT} && s.port.protocol.upperAscii() in ${list(HTTP_PROTOCOLS)}) || ` +
   `(s.port.number == ${HTTPS_PORT} && s.port.protocol.upperAscii() in ${list(TLS_PROTOCOLS)}) || ` +
   `(variables.tcpPort != 0 && s.port.number == variables.tcpPort && s.port.protocol.upperAscii() in ${list(TCP_PROTOCOLS)})))`
+
+/**
+ * CEL: every Gateway server takes its certificate (`tls.credentialName`, `tls.credentialNames`)
+ * only from the Secret `secret` (a CEL expression): the trainee's own in istio-system, never the
+ * class's other Secrets there (another trainee's, the instructor's real certificate).
+ */
+export function credentialRule(secret: string): string {
+  return (
+    `object.kind != 'Gateway' || !has(object.spec.servers) || object.spec.servers.all(s, !has(s.tls) || (` +
+    `(!has(s.tls.credentialName) || s.tls.credentialName == '' || s.tls.credentialName == ${secret}) && ` +
+    `(!has(s.tls.credentialNames) || s.tls.credentialNames.all(c, c == ${secret}))))`
+  )
+}
 
 /** CEL: a Service selects pods of its namespace through a ClusterIP, and nothing else. */
 export const SERVICE_RULE =
@@ -161,6 +182,10 @@ export function planRouteFence(cohort: CohortNames, o: RouteFenceOptions): KubeO
           deny(
             GATEWAY_PORT_RULE,
             `'Gateway ' + object.metadata.name + ' may open only port ${HTTP_PORT} (HTTP), ${HTTPS_PORT} (HTTPS or TLS)' + (variables.tcpPort != 0 ? ' and your TCP port ' + string(variables.tcpPort) + ' (TCP or TLS)' : '') + ', without bind: the gateway is shared, and a server elsewhere would take a port from other trainees.'`,
+          ),
+          deny(
+            credentialRule(`request.namespace + '${TLS_SECRET_SUFFIX}'`),
+            `'Gateway ' + object.metadata.name + ' may take its certificate only from your Secret ' + request.namespace + '${TLS_SECRET_SUFFIX} in the namespace of the gateway pods.'`,
           ),
           deny(
             virtualServiceDestinationRule(o),

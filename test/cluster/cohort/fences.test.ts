@@ -6,15 +6,26 @@
 // Services, another port, a protocol clash on 80), each with a message; and what the lab hands out
 // passes: the planned pods (the provisioner's own build), the sidecar-injected shape with
 // Istio CNI, and every step's solution that lands in the trainee's namespace.
+import { mkdtempSync, rmSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
+import {
+  CoreV1Api,
+  KubernetesObjectApi,
+  RbacAuthorizationV1Api,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { loadLabs, type Lab } from '../../../server/labs/load-labs.ts'
 import { resolveVariables, substituteVariables } from '../../../server/labs/variables.ts'
 import { traineeDomain, traineeNamespace, traineeTcpPort } from '../../../server/cohorts/plan/names.ts'
+import { platformVars } from '../../../server/cohorts/plan/namespace-plan.ts'
 import { packageRoot } from '../../../server/paths.ts'
+import { createCohortsRepo } from '../../../server/store/cohorts-repo.ts'
+import { openDb } from '../../../server/store/db.ts'
 import { eventually, kubeConfig } from '../cluster-client.ts'
 import { attempt, backend, cohortName, ensureClassNamespaces, serviceAccountConfig } from './helpers.ts'
 
@@ -222,7 +233,7 @@ describe('namespace-mode fences, as the trainee', () => {
     const host = `redis.${domainA}`
     const ports = /may open only port 80 \(HTTP\), 443 \(HTTPS or TLS\) and your TCP port 20001/
     await refused(gateway(nsA, 'takeover', [server(6379, 'TCP', host)]), ports)
-    await refused(gateway(nsA, 'neighbour', [server(traineeTcpPort('trainee02'), 'TCP', host)]), ports)
+    await refused(gateway(nsA, 'neighbour', [server(traineeTcpPort(cohort, 'trainee02'), 'TCP', host)]), ports)
     await refused(gateway(nsA, 'clash', [server(80, 'TCP', host)]), ports)
     await refused(gateway(nsA, 'https-on-80', [server(80, 'HTTPS', host)]), ports)
     await refused(gateway(nsA, 'target-port', [server(8080, 'HTTP', `hipster.${domainA}`)]), ports)
@@ -231,15 +242,16 @@ describe('namespace-mode fences, as the trainee', () => {
       gateway(nsA, 'egress', [server(80, 'HTTP', `hipster.${domainA}`)], { istio: 'egressgateway' }),
       /must select the ingress gateway/,
     )
-    await admitted(gateway(nsA, 'own-tcp', [server(traineeTcpPort('trainee01'), 'TCP', host)]))
+    await admitted(gateway(nsA, 'own-tcp', [server(traineeTcpPort(cohort, 'trainee01'), 'TCP', host)]))
     await admitted(gateway(nsA, 'http2', [server(80, 'http2', `hipster.${domainA}`)]))
   })
 
-  it("admits every step's solution that lands in the trainee's namespace (and each Deployment's pods)", async () => {
+  it("admits every step's solution as the trainee, the HTTPS Secret and shared Gateway in istio-system included (and each Deployment's pods)", async () => {
     const vars = resolveVariables(lab.variables, {
       TRAINEE_DOMAIN: domainA,
       LEARNER_NAMESPACE: nsA,
-      TRAINEE_TCP_PORT: String(traineeTcpPort('trainee01')),
+      TRAINEE_TCP_PORT: String(traineeTcpPort(cohort, 'trainee01')),
+      ...platformVars(nsA),
     })
     const dir = join(packageRoot(), 'labs', 'istio-ingress', 'solution')
     const outside: string[] = []
@@ -253,6 +265,9 @@ describe('namespace-mode fences, as the trainee', () => {
             continue // a marker (e.g. "deleted"), not an object
           }
           if (o.metadata?.namespace && o.metadata.namespace !== nsA) {
+            // Istio's namespace is the class's: what the steps write there, the trainee may write
+            // under their own names (before issue 13 (b) both were refused: RBAC, 403).
+            await admitted(o)
             outside.push(`${step}/${file} ${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)
             continue
           }
@@ -267,18 +282,74 @@ describe('namespace-mode fences, as the trainee', () => {
       }
     }
     expect(count).toBeGreaterThan(15)
-    // Istio's namespace belongs to the platform in a class: these two steps' objects stay outside.
     expect(outside).toEqual([
-      `07-https/hipster-credential.yaml Secret istio-system/hipster-credential`,
-      `09-shared-gateway/public-gateway.yaml Gateway istio-system/public-gateway`,
+      `07-https/hipster-credential.yaml Secret istio-system/${nsA}-tls`,
+      `09-shared-gateway/public-gateway.yaml Gateway istio-system/${nsA}-gateway`,
     ])
+  })
+
+  it("in istio-system admits only the trainee's own TLS Secret and shared Gateway, in their domain, with their certificate", async () => {
+    const secret = (name: string, type: string, annotations: Record<string, string> = {}) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: 'istio-system', annotations },
+        type,
+        ...(type === 'kubernetes.io/tls' ? { data: { 'tls.crt': '', 'tls.key': '' } } : {}),
+      }) as KubernetesObject
+    const ownSecret = /you may create only your TLS Secret kl-.*-trainee01-tls/
+    await refused(secret('hipster-credential', 'kubernetes.io/tls'), ownSecret)
+    await refused(secret(`${nsB}-tls`, 'kubernetes.io/tls'), ownSecret)
+    await refused(secret(`${nsA}-tls`, 'Opaque'), ownSecret)
+    // A token Secret would be filled with the token of istiod's ServiceAccount.
+    await refused(
+      secret(`${nsA}-tls`, 'kubernetes.io/service-account-token', { 'kubernetes.io/service-account.name': 'istiod' }),
+      ownSecret,
+    )
+    await admitted(secret(`${nsA}-tls`, 'kubernetes.io/tls'))
+    const shared = (name: string, servers: object[]) => gateway('istio-system', name, servers)
+    const http = server(80, 'HTTP', `shop.${domainA}`)
+    await refused(shared('public-gateway', [http]), /your Gateway must be named kl-.*-trainee01-gateway/)
+    await refused(shared(`${nsB}-gateway`, [http]), /your Gateway must be named/)
+    await refused(
+      shared(`${nsA}-gateway`, [server(80, 'HTTP', `shop.${traineeDomain(cohort, 'trainee02')}`)]),
+      /Gateway hosts must be/,
+    )
+    await refused(
+      shared(`${nsA}-gateway`, [server(traineeTcpPort(cohort, 'trainee01'), 'TCP', `redis.${domainA}`)]),
+      /may open only port 80/,
+    )
+    const https = (credentialName: string) => ({
+      ...server(443, 'HTTPS', `shop.${domainA}`),
+      tls: { mode: 'SIMPLE', credentialName },
+    })
+    await refused(shared(`${nsA}-gateway`, [https(`${nsB}-tls`)]), /certificate only from your Secret/)
+    await admitted(shared(`${nsA}-gateway`, [http, https(`${nsA}-tls`)]))
+    // In their own namespace too, a Gateway takes only their certificate (not the class's others).
+    await refused(gateway(nsA, 'shop-gateway', [https('hipster-credential')]), /certificate only from your Secret/)
+    await admitted(gateway(nsA, 'shop-gateway', [https(`${nsA}-tls`)]))
+    // RBAC: other Secrets of istio-system stay unreadable; B's own names are B's.
+    const core = asA.makeApiClient(CoreV1Api)
+    const read = await core
+      .readNamespacedSecret({ name: 'istio-ca-secret', namespace: 'istio-system' })
+      .catch((e: unknown) => e)
+    expect((read as { code?: number }).code).toBe(403)
+    const list = await core.listNamespacedSecret({ namespace: 'istio-system' }).catch((e: unknown) => e)
+    expect((list as { code?: number }).code).toBe(403)
+    const asB = await serviceAccountConfig(admin, nsB, 'trainee')
+    await admitted(secret(`${nsB}-tls`, 'kubernetes.io/tls'), asB)
+    // The platform itself (not a trainee) is not fenced: an instructor's own Secret goes in.
+    await admitted(secret('hipster-credential', 'kubernetes.io/tls'), admin)
+    // A real one, to see teardown take it away (last test).
+    await KubernetesObjectApi.makeApiClient(asA).create(secret(`${nsA}-tls`, 'kubernetes.io/tls'))
+    expect(await envs.leftovers(cohort)).toContain(`Secret istio-system/${nsA}-tls`)
   })
 
   it("admits the TCP step's variants too (each on the trainee's own host and port)", async () => {
     const vars = resolveVariables(lab.variables, {
       TRAINEE_DOMAIN: domainA,
       LEARNER_NAMESPACE: nsA,
-      TRAINEE_TCP_PORT: String(traineeTcpPort('trainee01')),
+      TRAINEE_TCP_PORT: String(traineeTcpPort(cohort, 'trainee01')),
     })
     const dir = join(packageRoot(), 'labs', 'istio-ingress', 'variants', '08-tcp')
     const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort()
@@ -293,7 +364,7 @@ describe('namespace-mode fences, as the trainee', () => {
   })
 
   it(
-    "adds each trainee's TCP port to the gateway Service; teardown takes exactly those away",
+    "adds each trainee's TCP port to the gateway Service; a second cohort (ports from the store) gets its own, fenced; teardown takes exactly those away",
     { timeout: 240_000 },
     async () => {
       const before = await gatewayPorts()
@@ -303,17 +374,64 @@ describe('namespace-mode fences, as the trainee', () => {
           expect.stringMatching(/^gateway port of kindlab-.*-port-trainee01 on Service/) as unknown,
         ]),
       )
-      // A second cohort on the cluster hands out the same number: it shares the entry without a
-      // conflict, and its teardown leaves the first cohort's port in place.
-      const second = cohortName('fence2')
-      await envs.prepareShared(second)
-      await envs.provision(second, 'trainee01')
-      await envs.teardown(second)
+      // The store holds both cohorts of this cluster: the first (this suite's) as provisioned
+      // above, then a second one. Before issue 13 (c) the second's trainee01 got 20001 too, and
+      // its TCP server would have taken the first's port (or lost its own).
+      const dir = mkdtempSync(join(tmpdir(), 'kindlab-fence-store-'))
+      const db = openDb(join(dir, 'kindlab.db'))
+      try {
+        const repo = createCohortsRepo(db)
+        const create = (c: { name: string; domain: string }, seats: number) =>
+          repo.create({
+            id: c.name,
+            name: c.name,
+            labId: 'istio-ingress',
+            mode: 'namespace',
+            domain: c.domain,
+            reserve: 0,
+            offline: false,
+            seats: Array.from({ length: seats }, (_, i) => ({
+              traineeId: `trainee0${i + 1}`,
+              joinHash: `${c.name}${i}`,
+            })),
+          })
+        expect(create(cohort, 2).tcpPorts).toEqual({ trainee01: 20_001, trainee02: 20_002 })
+        const second = create(cohortName('fence2'), 1)
+        const port = second.tcpPorts['trainee01']
+        expect(port).toBe(20_003)
+        await envs.prepareShared(second)
+        await envs.provision(second, 'trainee01')
+        expect(await gatewayPorts()).toEqual([...before, `tcp-trainee-${port}:${port}`])
+        // Its trainee's fence admits their own port and refuses the first cohort's trainee01's.
+        const nsSecond = traineeNamespace(second, 'trainee01')
+        const asSecond = await serviceAccountConfig(admin, nsSecond, 'trainee')
+        const host = `redis.${traineeDomain(second, 'trainee01')}`
+        await eventually("the second cohort's route fence to be in force", async () => {
+          const o = await attempt(asSecond, gateway(nsSecond, 'theirs', [server(20_001, 'TCP', host)]))
+          return o.admitted ? undefined : o
+        })
+        await refused(
+          gateway(nsSecond, 'theirs', [server(20_001, 'TCP', host)]),
+          new RegExp(`your TCP port ${port} \\(TCP or TLS\\)`),
+          asSecond,
+        )
+        await admitted(gateway(nsSecond, 'own', [server(port ?? 0, 'TCP', host)]), asSecond)
+        await envs.teardown(second)
+      } finally {
+        db.close()
+        rmSync(dir, { recursive: true, force: true })
+      }
       expect(await gatewayPorts()).toEqual(before)
       await envs.teardown(cohort)
       const after = await gatewayPorts()
       expect(after).toEqual(before.filter((p) => !['tcp-trainee-20001:20001', 'tcp-trainee-20002:20002'].includes(p)))
       expect(after).toContain('http2:80')
+      // What the trainee wrote in istio-system went with the cohort.
+      const gone = await admin
+        .makeApiClient(CoreV1Api)
+        .readNamespacedSecret({ name: `${nsA}-tls`, namespace: 'istio-system' })
+        .catch((e: unknown) => e)
+      expect((gone as { code?: number }).code).toBe(404)
     },
   )
 })

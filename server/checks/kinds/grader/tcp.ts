@@ -114,7 +114,8 @@ async function exchange(
     timeoutMs: p.timeoutMs ?? 3000,
   })
   const j = judgeExchange(probe.connected, probe.received, probe.error, p.receive)
-  return ran('traffic', j.passed, j.message)
+  // Say which way the probe went when it was not the gateway's usual address (a port-forward).
+  return ran('traffic', j.passed, probe.via ? `${j.message}, through ${probe.via}` : j.message)
 }
 
 /** Judges a real TCP exchange. */

@@ -1,0 +1,145 @@
+// A TCP probe that reaches the ingress gateway pod's port through a Kubernetes port-forward (the
+// API server, then the pod's kubelet), for gateway ports the probe address does not reach: on kind
+// only the blueprint's host ports are mapped, so a namespace-mode trainee's own TCP port
+// (`${TRAINEE_TCP_PORT}`, 20001…) has no way in from the host. The tunnel goes to the port Envoy
+// listens on in the pod (the Service port's targetPort), which is where a Gateway server opens
+// its listener. Never throws: every failure, translated, is the probe's result.
+import { CoreV1Api, type KubeConfig, type V1Pod, type V1Service } from '@kubernetes/client-node'
+import type { TcpProbeRequest, TcpProbeResult } from '../../checks/live-services.ts'
+import { AppError, isAppError } from '../../errors.ts'
+import { openPortForward, PodPortError } from '../envoy/port-forward.ts'
+import { translateKubeError } from '../kube/kube-errors.ts'
+import { tcpProbe } from '../probe/tcp-probe.ts'
+
+export interface ForwardTarget {
+  kc: KubeConfig
+  /** The cluster, for messages (kube-config.ts `where`). */
+  where: string
+  namespace: string
+  /** The gateway Service, whose port entry names the pod port (targetPort). */
+  service: string
+  /** Finds the Running gateway pod (live-cluster.ts findGatewayPod). */
+  findPod: () => Promise<string>
+}
+
+/**
+ * The pod port behind gateway Service port `port`: its numeric targetPort, a named one looked up
+ * in the pod's containers, or the port itself when the entry gives none (Kubernetes' default).
+ */
+export function podPortFor(service: V1Service, pod: V1Pod | undefined, port: number): number | undefined {
+  const entry = (service.spec?.ports ?? []).find((p) => p.port === port && (p.protocol ?? 'TCP') === 'TCP')
+  if (!entry) {
+    return undefined
+  }
+  const target = entry.targetPort
+  if (target === undefined || target === null) {
+    return port
+  }
+  if (typeof target === 'number' || /^\d+$/.test(String(target))) {
+    return Number(target)
+  }
+  const named = (pod?.spec?.containers ?? []).flatMap((c) => c.ports ?? []).find((p) => p.name === target)
+  return named?.containerPort
+}
+
+/** The HTTP status of a refused websocket upgrade (ws: "Unexpected server response: 403"), if that is what `err` is. */
+function upgradeStatus(err: unknown): number | undefined {
+  const message = (err as { message?: unknown } | null)?.message
+  const match = typeof message === 'string' ? /Unexpected server response: (\d{3})/.exec(message) : null
+  return match?.[1] ? Number(match[1]) : undefined
+}
+
+/**
+ * Translates what a port-forward tunnel reported (client-node's websocket error event, the
+ * kubelet's error channel, a network error) into an AppError naming the pod and port.
+ */
+export function translateForwardError(
+  err: unknown,
+  where: string,
+  namespace: string,
+  pod: string,
+  port: number,
+): AppError {
+  const target = `${namespace}/${pod} port ${port}`
+  const status = upgradeStatus(err)
+  if (status === 401 || status === 403) {
+    return new AppError('LAB_ERR_KUBE_FORBIDDEN', {
+      message: `The cluster ${where} refused the port-forward to ${target} (HTTP ${status}).`,
+      hint: `kindlab's kubeconfig user needs \`create\` on pods/portforward in ${namespace}.`,
+      cause: err,
+    })
+  }
+  if (status !== undefined) {
+    return new AppError('LAB_ERR_PROBE_FAILED', {
+      message: `The cluster ${where} could not open a port-forward to ${target} (HTTP ${status}): the API server did not reach the kubelet of the pod's node.`,
+      hint: `Check the node with \`kubectl -n ${namespace} get pod ${pod} -o wide\` and \`kubectl get nodes\`; \`kubectl -n ${namespace} port-forward pod/${pod} ${port}\` shows the same path.`,
+      cause: err,
+    })
+  }
+  if (err instanceof PodPortError) {
+    // The kubelet's error channel: the pod itself refused (nothing listens on the port).
+    return new AppError('LAB_ERR_PROBE_FAILED', {
+      message: `The port-forward reached ${target}, but the pod refused: ${err.message.slice(0, 200)}`,
+      hint: 'Nothing listens on that port in the gateway pod: does a Gateway server open it (protocol TCP)?',
+      cause: err,
+    })
+  }
+  return translateKubeError(err, `opening a port-forward to ${target}`, where)
+}
+
+const failed = (error: string, via: string): TcpProbeResult => ({ connected: false, received: '', error, via })
+
+/** One TCP exchange with gateway port `req.port`, through a port-forward to the gateway pod. */
+export async function tcpProbeThroughForward(
+  target: ForwardTarget,
+  req: TcpProbeRequest,
+  reason: string,
+): Promise<TcpProbeResult> {
+  let pod: string
+  let podPort: number | undefined
+  try {
+    pod = await target.findPod()
+    const core = target.kc.makeApiClient(CoreV1Api)
+    const [service, podObject] = await Promise.all([
+      core.readNamespacedService({ name: target.service, namespace: target.namespace }),
+      core.readNamespacedPod({ name: pod, namespace: target.namespace }),
+    ])
+    podPort = podPortFor(service, podObject, req.port)
+  } catch (err) {
+    const e = isAppError(err)
+      ? err
+      : translateKubeError(err, 'looking up the gateway pod for a port-forward', target.where)
+    return failed(e.message, `a port-forward to the gateway pod (${reason})`)
+  }
+  if (podPort === undefined) {
+    return failed(
+      `port ${req.port} is not a TCP port of Service ${target.namespace}/${target.service}, so no traffic reaches it`,
+      `a port-forward to ${target.namespace}/${pod} (${reason})`,
+    )
+  }
+  const via = `a port-forward to ${target.namespace}/${pod} port ${podPort} (${reason})`
+  let forward
+  try {
+    forward = await openPortForward(target.kc, { namespace: target.namespace, pod, port: podPort })
+  } catch (err) {
+    return failed(translateForwardError(err, target.where, target.namespace, pod, podPort).message, via)
+  }
+  try {
+    const local = forward.port
+    const result = await tcpProbe({ host: '127.0.0.1', portFor: () => local }, req)
+    const tunnel = forward.lastError()
+    // The local end always accepts: only the tunnel tells whether the pod was reached.
+    if (tunnel !== undefined) {
+      return failed(translateForwardError(tunnel, target.where, target.namespace, pod, podPort).message, via)
+    }
+    if (forward.opened() === 0) {
+      return failed(
+        `the API server did not open the port-forward to ${target.namespace}/${pod} port ${podPort} in time`,
+        via,
+      )
+    }
+    return { ...result, via }
+  } finally {
+    await forward.close()
+  }
+}
