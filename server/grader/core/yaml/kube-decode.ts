@@ -3,7 +3,15 @@
 // noting the line of every field. Pure: no I/O.
 import { isAlias, isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Node, ParsedNode, Scalar } from 'yaml'
-import { type GoScalar, MERGE_TAG, ScalarError, jsonValue, keyString, resolveScalar } from './kube-scalars.ts'
+import {
+  type GoScalar,
+  MERGE_TAG,
+  ScalarError,
+  jsonValue,
+  keyString,
+  resolveScalar,
+  unescapeDoubleQuoted,
+} from './kube-scalars.ts'
 
 /** kubectl refuses the document; `offset` is where in the document text. */
 export class DecodeError extends Error {
@@ -52,8 +60,12 @@ export function childPath(path: string, segment: string | number): string {
  * Decodes the document's root. Throws DecodeError where go-yaml or sigs.k8s.io/yaml would fail.
  * `lineOf` maps an offset in the document text to its 1-based line in the file.
  */
-export function decodeDocument(doc: Document.Parsed, lineOf: (offset: number) => number): DecodedDocument {
-  const d = new Decoder(doc, lineOf)
+export function decodeDocument(
+  doc: Document.Parsed,
+  lineOf: (offset: number) => number,
+  text: string,
+): DecodedDocument {
+  const d = new Decoder(doc, lineOf, text)
   d.count(null) // go-yaml counts the document node itself
   const value = doc.contents === null ? null : d.unmarshal(doc.contents, '')
   // sigs.k8s.io/yaml fails only on what survives go-yaml's decoding (a later key may replace it).
@@ -74,6 +86,8 @@ class Decoder {
   constructor(
     private readonly doc: Document.Parsed,
     private readonly lineOf: (offset: number) => number,
+    /** The document's text, for what the syntax tree no longer shows (escapes as written). */
+    private readonly text: string,
   ) {}
 
   count(node: AnyNode): void {
@@ -220,8 +234,15 @@ class Decoder {
   private resolve(node: Scalar): GoScalar {
     const tag = node.tag ?? ''
     // The failsafe schema keeps every scalar as its text; an empty value has no text at all.
-    const text = typeof node.value === 'string' ? node.value : ''
+    let text = typeof node.value === 'string' ? node.value : ''
     try {
+      if (node.type === 'QUOTE_DOUBLE' && node.range != null) {
+        // Escapes as go-yaml reads them: the yaml package takes `\/` and lone surrogates, which
+        // go-yaml refuses, and refuses `\'`, which go-yaml reads as a quote.
+        const raw = this.text.slice(node.range[0] + 1, node.range[1] - 1)
+        const exact = unescapeDoubleQuoted(raw)
+        text = /[\r\n]/.test(raw) ? text : exact
+      }
       if (tag === '' && node.type !== 'PLAIN' && node.type !== undefined) {
         return { type: 'str', value: text }
       }

@@ -69,6 +69,14 @@ describe('readKubeYaml', () => {
     expect(readKubeYaml('~: 1\n').error?.message).toMatch(/unsupported map key/)
   })
 
+  it("reads double-quoted escapes as go-yaml does: \\' is a quote, \\/ and lone surrogates are refused", () => {
+    for (const fastPath of [true, false]) {
+      expect(readKubeYaml('a: "\\N\\\'x"\n', { fastPath }).documents[0]?.value).toEqual({ a: "\x85'x" })
+      expect(readKubeYaml('a: 1\nb: "\\/"\n', { fastPath }).error).toMatchObject({ line: 2, message: /unknown escape/ })
+      expect(readKubeYaml('a: "\\ud800"\n', { fastPath }).error?.message).toMatch(/invalid Unicode/)
+    }
+  })
+
   it('warns about a repeated key, which kubectl drops silently', () => {
     const read = readKubeYaml('spec:\n  host: a\n  host: b\n')
     expect(read.documents[0]?.value).toEqual({ spec: { host: 'b' } })
