@@ -2,7 +2,8 @@
 // possibly over several lines, with the line of every key and item. Gives up (bail) on anything
 // go-yaml might read otherwise: comments, `?`, `:` inside a plain scalar, empty or single-pair
 // entries, trailing commas, a plain scalar over lines, lines not indented past the block. Pure.
-import { childPath, type FieldLines } from './kube-decode.ts'
+import { childPath } from './kube-decode.ts'
+import type { LineLog } from './kube-fast-lines.ts'
 import { bail, plainKey, plainValue, quotedEnd, quotedValue } from './kube-fast-scalars.ts'
 
 const SPACE = 32
@@ -27,7 +28,7 @@ export class FlowReader {
 
   constructor(
     private readonly s: string,
-    private readonly lines: FieldLines,
+    private readonly lines: LineLog,
     /** Added to a line of the document text to give the line in the file. */
     private readonly lineBase: number,
   ) {}

@@ -5,9 +5,9 @@
 // meets anything it does not read exactly as kubectl does (anchors, aliases, tags, merge keys,
 // repeated keys, `?` keys, folded `>` blocks, plain scalars over lines, tabs, odd indentation,
 // values kubectl refuses...) it gives up and the full reader reads the document. Pure: no I/O.
-import type { FieldLines } from './kube-decode.ts'
 import { childPath } from './kube-decode.ts'
 import { FlowReader, setField } from './kube-fast-flow.ts'
+import { LineLog } from './kube-fast-lines.ts'
 import { FastPathBail, bail, plainKey, plainValue, quotedEnd, quotedValue } from './kube-fast-scalars.ts'
 
 /** One document read by the fast path. */
@@ -16,7 +16,7 @@ export interface FastDocument {
   value: unknown
   /** 1-based line (in the file) of the document's first value. */
   line: number
-  lines: FieldLines
+  lines: LineLog
 }
 
 const SPACE = 32
@@ -60,7 +60,7 @@ export function readFastDocument(text: string, startLine: number): FastDocument 
 }
 
 class BlockReader {
-  readonly lines: FieldLines = new Map()
+  readonly lines = new LineLog()
   private readonly flow: FlowReader
   /** Start of the next raw line, and the number of the last line read. */
   private next: number

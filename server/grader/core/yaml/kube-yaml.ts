@@ -67,7 +67,7 @@ export function readKubeYaml(text: string, options: KubeYamlOptions = {}): KubeY
   if (json !== undefined) {
     for (const [index, v] of json.values.entries()) {
       const line = lineAtOffset(text, v.offset)
-      result.documents.push(makeDocument(index, line, v.value, new Map()))
+      result.documents.push(makeDocument(index, line, v.value, () => NO_LINES))
     }
     if (json.error !== undefined) {
       result.error = {
@@ -111,7 +111,7 @@ function readChunk(
   if (fast !== undefined) {
     result.readers.fast++
     if (fast.value !== null) {
-      result.documents.push(makeDocument(index, fast.line, fast.value, fast.lines))
+      result.documents.push(makeDocument(index, fast.line, fast.value, () => fast.lines.toMap()))
     }
     return undefined
   }
@@ -164,7 +164,7 @@ function readChunk(
     }
     if (decoded.value !== null) {
       const first = doc.contents?.range[0] ?? 0
-      result.documents.push(makeDocument(index, lineOf(first), decoded.value, decoded.lines))
+      result.documents.push(makeDocument(index, lineOf(first), decoded.value, () => decoded.lines))
     }
     return undefined
   } catch (err) {
@@ -186,7 +186,14 @@ function readChunk(
   }
 }
 
-function makeDocument(index: number, line: number, value: unknown, fieldLines: Map<string, number>): KubeYamlDocument {
+const NO_LINES: ReadonlyMap<string, number> = new Map()
+
+function makeDocument(
+  index: number,
+  line: number,
+  value: unknown,
+  fieldLines: () => ReadonlyMap<string, number>,
+): KubeYamlDocument {
   return {
     index,
     line,
@@ -194,9 +201,10 @@ function makeDocument(index: number, line: number, value: unknown, fieldLines: M
     lineAt(path) {
       let best = line
       let key = ''
+      const lines = fieldLines()
       for (const segment of path) {
         key = childPath(key, segment)
-        const at = fieldLines.get(key)
+        const at = lines.get(key)
         if (at === undefined) {
           break
         }
