@@ -93,6 +93,8 @@ const EDGE_CASES: Record<string, string> = {
   'an escape go-yaml does not know (\\/) is refused': 'a: "\\/"\n',
   'a lone surrogate escape is refused': 'a: "\\ud800"\n',
   'an escape go-yaml refuses, in a document the full reader reads': 'x: &a 1\nb: "\\/"\n',
+  "a tab in a block scalar's indentation is refused": 'a: |\n  \tx\n',
+  'a tab after the indentation of a block scalar is text': 'a: |\n  x\n  \ty\n',
 }
 
 /** Deeper than the yaml package can read, shallower than kubectl's limit: our one explicit refusal. */

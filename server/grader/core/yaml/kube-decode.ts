@@ -7,6 +7,7 @@ import {
   type GoScalar,
   MERGE_TAG,
   ScalarError,
+  checkBlockScalarTabs,
   jsonValue,
   keyString,
   resolveScalar,
@@ -242,6 +243,9 @@ class Decoder {
         const raw = this.text.slice(node.range[0] + 1, node.range[1] - 1)
         const exact = unescapeDoubleQuoted(raw)
         text = /[\r\n]/.test(raw) ? text : exact
+      } else if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range != null) {
+        // The yaml package takes a tab in a block scalar's indentation; go-yaml refuses it.
+        checkBlockScalarTabs(this.text.slice(node.range[0], node.range[1]))
       }
       if (tag === '' && node.type !== 'PLAIN' && node.type !== undefined) {
         return { type: 'str', value: text }

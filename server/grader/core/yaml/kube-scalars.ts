@@ -301,6 +301,43 @@ export function unescapeDoubleQuoted(body: string): string {
   return out + body.slice(from)
 }
 
+/**
+ * go-yaml v2 refuses a tab where a block scalar's indentation is still being read: after the
+ * spaces of its leading lines while the indentation is being detected, and after fewer spaces
+ * than the indentation later on. `raw` is the scalar from its `|` or `>` header on.
+ */
+export function checkBlockScalarTabs(raw: string): void {
+  if (/^[|>]([-+]?[1-9]|[1-9][-+]?)/.test(raw)) {
+    // An explicit indentation indicator: rare, not checked.
+    return
+  }
+  const refuse = (): never => {
+    throw new ScalarError('found a tab character where an indentation space is expected')
+  }
+  let indent = 0
+  for (const line of raw.split('\n').slice(1)) {
+    let spaces = 0
+    while (line.charCodeAt(spaces) === 32) {
+      spaces++
+    }
+    const next = line.charAt(spaces)
+    const blank = next === '' || next === '\r'
+    if (indent === 0) {
+      if (next === '\t') {
+        refuse()
+      }
+      if (!blank && spaces === 0) {
+        return
+      }
+      indent = blank ? 0 : spaces
+    } else if (spaces < indent && next === '\t') {
+      refuse()
+    } else if (spaces < indent && !blank) {
+      return
+    }
+  }
+}
+
 function shortTag(tag: string): string {
   return tag.startsWith(TAG) ? `!!${tag.slice(TAG.length)}` : tag
 }

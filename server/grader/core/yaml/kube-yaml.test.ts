@@ -77,6 +77,11 @@ describe('readKubeYaml', () => {
     }
   })
 
+  it("refuses a tab in a block scalar's indentation, as go-yaml does; a tab after it is text", () => {
+    expect(readKubeYaml('a: |\n  \tx\n').error?.message).toMatch(/tab character where an indentation space/)
+    expect(readKubeYaml('a: |\n  x\n  \ty\n').documents[0]?.value).toEqual({ a: 'x\n\ty\n' })
+  })
+
   it('warns about a repeated key, which kubectl drops silently', () => {
     const read = readKubeYaml('spec:\n  host: a\n  host: b\n')
     expect(read.documents[0]?.value).toEqual({ spec: { host: 'b' } })
