@@ -242,7 +242,14 @@ class Decoder {
         // go-yaml refuses, and refuses `\'`, which go-yaml reads as a quote.
         const raw = this.text.slice(node.range[0] + 1, node.range[1] - 1)
         const exact = unescapeDoubleQuoted(raw)
-        text = /[\r\n]/.test(raw) ? text : exact
+        const multiLine = /[\r\n]/.test(raw)
+        if (multiLine && /(^|[^\\])(\\\\)*\\'/.test(raw)) {
+          // The yaml package keeps `\'` as two characters there; refuse rather than misread it.
+          throw new ScalarError(
+            "kindlab cannot read the escape \\' in a double-quoted scalar over several lines: write ' instead",
+          )
+        }
+        text = multiLine ? text : exact
       } else if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range != null) {
         // The yaml package takes a tab in a block scalar's indentation; go-yaml refuses it.
         checkBlockScalarTabs(this.text.slice(node.range[0], node.range[1]))

@@ -75,6 +75,8 @@ describe('readKubeYaml', () => {
       expect(readKubeYaml('a: 1\nb: "\\/"\n', { fastPath }).error).toMatchObject({ line: 2, message: /unknown escape/ })
       expect(readKubeYaml('a: "\\ud800"\n', { fastPath }).error?.message).toMatch(/invalid Unicode/)
     }
+    // Over several lines the yaml package would keep \' as two characters: refused, never misread.
+    expect(readKubeYaml('a: "x\\\'\n  y"\n').error?.message).toMatch(/cannot read the escape/)
   })
 
   it("refuses a tab in a block scalar's indentation, as go-yaml does; a tab after it is text", () => {
