@@ -3,16 +3,8 @@
 // noting the line of every field. Pure: no I/O.
 import { isAlias, isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Node, ParsedNode, Scalar } from 'yaml'
-import {
-  type GoScalar,
-  MERGE_TAG,
-  ScalarError,
-  checkBlockScalarTabs,
-  jsonValue,
-  keyString,
-  resolveScalar,
-  unescapeDoubleQuoted,
-} from './kube-scalars.ts'
+import { type GoScalar, MERGE_TAG, ScalarError, jsonValue, keyString, resolveScalar } from './kube-scalars.ts'
+import { checkBlockScalarTabs, unescapeDoubleQuoted } from './kube-scalar-text.ts'
 
 /** kubectl refuses the document; `offset` is where in the document text. */
 export class DecodeError extends Error {

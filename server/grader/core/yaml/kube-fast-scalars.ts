@@ -1,7 +1,8 @@
 // Scalars for the fast path (kube-fast.ts): plain values and keys resolved by the very same go-yaml
 // v2 rules as the full reader (kube-scalars.ts), quoted scalars on one line, and the signal that
 // sends a document to the full reader. Works on index ranges of the text with charCodeAt. Pure.
-import { ScalarError, jsonValue, keyString, resolveScalar, unescapeDoubleQuoted } from './kube-scalars.ts'
+import { unescapeDoubleQuoted } from './kube-scalar-text.ts'
+import { ScalarError, jsonValue, keyString, resolveScalar } from './kube-scalars.ts'
 
 /** Thrown when the text leaves what the fast path reads exactly; the full reader takes over. */
 export class FastPathBail extends Error {}

@@ -8,6 +8,7 @@
 import { childPath } from './kube-decode.ts'
 import { FlowReader, setField } from './kube-fast-flow.ts'
 import { LineLog } from './kube-fast-lines.ts'
+import { readLiteral } from './kube-fast-literal.ts'
 import { FastPathBail, bail, plainKey, plainValue, quotedEnd, quotedValue } from './kube-fast-scalars.ts'
 
 /** One document read by the fast path. */
@@ -364,69 +365,11 @@ class BlockReader {
 
   /** A literal block scalar (`|`, `|-`, `|+`) whose header is at `pos`, inside a container at `parent`. */
   private literal(pos: number, parent: number): string {
-    const s = this.s
-    let p = pos + 1
-    const chomp = s.charCodeAt(p) === DASH ? -1 : s.charCodeAt(p) === 43 ? 1 : 0
-    p += chomp === 0 ? 0 : 1
-    const afterHeader = p
-    while (s.charCodeAt(p) === SPACE) {
-      p++
-    }
-    if (p < this.eol && (s.charCodeAt(p) !== HASH || p === afterHeader)) {
-      // An indentation indicator, or text after the header.
-      bail()
-    }
-    let q = this.next
-    let lineNo = this.lineNo
-    let indent = 0
-    let leading = 0
-    let out = ''
-    let leadingBreak = ''
-    let trailing = ''
-    while (q < s.length) {
-      let eol = s.indexOf('\n', q)
-      eol = eol < 0 ? s.length : eol
-      let i = q
-      while (s.charCodeAt(i) === SPACE) {
-        i++
-      }
-      const column = i - q
-      const blank = i === eol
-      if (blank && (indent === 0 || column <= indent)) {
-        leading = indent === 0 ? Math.max(leading, column) : leading
-        trailing += '\n'
-      } else {
-        if (indent === 0) {
-          // The first line of text sets the indentation (go-yaml's auto-detection).
-          if (column <= parent || column < leading) {
-            bail()
-          }
-          indent = column
-        }
-        if (column < indent) {
-          break
-        }
-        out += leadingBreak + trailing + s.slice(q + indent, eol)
-        leadingBreak = '\n'
-        trailing = ''
-      }
-      q = eol + 1
-      lineNo++
-    }
-    if (indent === 0) {
-      // No text at all: left to the full reader.
-      bail()
-    }
-    if (chomp !== -1) {
-      out += leadingBreak
-    }
-    if (chomp === 1) {
-      out += trailing
-    }
-    this.next = q
-    this.lineNo = lineNo
+    const block = readLiteral(this.s, pos, this.eol, this.next, parent)
+    this.next = block.next
+    this.lineNo += block.lines
     this.advance()
-    return out
+    return block.value
   }
 }
 
