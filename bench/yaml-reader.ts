@@ -1,7 +1,9 @@
 // YAML reader benchmark (`tsx bench/yaml-reader.ts`): times kindlab's reader (kubectl's semantics,
-// server/grader/core/yaml) against plain `yaml` package parsing on (1) one trainee's files, the
-// flagship lab's solution manifests, and (2) a large trainee: 40 VirtualServices with Services and
-// DestinationRules (~40 KB). Budget: one trainee's files read in under 10 ms. Prints figures only.
+// server/grader/core/yaml) as kindlab runs it (fast path first), its full reader alone (the `yaml`
+// package's tree + go-yaml rules, `fastPath: false`) and plain `yaml` package parsing, on (1) one
+// trainee's files, the flagship lab's solution manifests, and (2) a large trainee: 40
+// VirtualServices with Services and DestinationRules (~33 KB). Budget: one trainee's files read in
+// under 10 ms. Prints figures only, and how many documents each reader read.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -53,7 +55,16 @@ const plainYaml = (text: string): unknown =>
   parseAllDocuments(text, { version: '1.1', merge: true }).map((d) => d.toJS({ maxAliasCount: 1000 }) as unknown)
 
 process.stdout.write(`flagship solution: ${solution.length} files, ${kib(solution)}; large trainee: ${kib(large)}\n`)
+const fullReader = (text: string): unknown => readKubeYaml(text, { fastPath: false })
+const readers = (texts: readonly string[]): string => {
+  const counts = texts.map((t) => readKubeYaml(t).readers)
+  const sum = (k: 'fast' | 'full'): number => counts.reduce((n, c) => n + c[k], 0)
+  return `${sum('fast')} documents by the fast path, ${sum('full')} by the full reader`
+}
+process.stdout.write(`flagship solution: ${readers(solution)}; large trainee: ${readers(large)}\n`)
 time('kindlab reader, flagship solution', solution, readKubeYaml)
+time('full reader alone, flagship solution', solution, fullReader)
 time('yaml package (1.1, merge), flagship solution', solution, plainYaml)
 time('kindlab reader, large trainee', large, readKubeYaml)
+time('full reader alone, large trainee', large, fullReader)
 time('yaml package (1.1, merge), large trainee', large, plainYaml)

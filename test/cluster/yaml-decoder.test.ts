@@ -1,10 +1,14 @@
 // Differential suite: kindlab's YAML reader against kubectl's own decoder (apimachinery's
 // document split + sigs.k8s.io/yaml, built from the Kubernetes module in test/cluster/go). Every
 // file must decode to the same JSON, or both must refuse it; the only refusal of ours that kubectl
-// does not share is nesting deeper than the yaml package's stack allows, and it says so.
+// does not share is nesting deeper than the yaml package's stack allows, and it says so. The reader
+// runs as it does in kindlab (fast path first, the full reader where the fast path gives up); the
+// counts say which reader read each document, and the manifest-shaped corpus must be read mostly
+// by the fast path, so that both readers are held to kubectl.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readKubeYaml } from '../../server/grader/core/yaml/kube-yaml.ts'
 import { ensureYamlref } from './build.ts'
+import { generateManifest } from '../unit/yaml-manifest-generator.ts'
 import { createRandom, generateFile } from './yaml/generate.ts'
 import { canonical, decodeWithKubectl } from './yaml/yamlref.ts'
 
@@ -84,6 +88,13 @@ const EDGE_CASES: Record<string, string> = {
   'nesting over kubectl limit (10001 levels) is refused': nested(10_001),
   'block scalars': 'a: |\n  one\n  two # not a comment\nb: >-\n  folded\n  text\nc: |+\n  keep\n\n',
   'quoted scalars': "a: 'it''s'\nb: \"x\\ty\\u00e9\"\nc: 'a # b'\n",
+  "escapes go-yaml knows, \\' too": 'a: "\\N\\_\\L\\P\\\'x\\e"\n',
+  'the same escapes in a document the full reader reads': 'x: &a 1\na: "\\N\\\'x"\n',
+  'an escape go-yaml does not know (\\/) is refused': 'a: "\\/"\n',
+  'a lone surrogate escape is refused': 'a: "\\ud800"\n',
+  'an escape go-yaml refuses, in a document the full reader reads': 'x: &a 1\nb: "\\/"\n',
+  "a tab in a block scalar's indentation is refused": 'a: |\n  \tx\n',
+  'a tab after the indentation of a block scalar is text': 'a: |\n  x\n  \ty\n',
 }
 
 /** Deeper than the yaml package can read, shallower than kubectl's limit: our one explicit refusal. */
@@ -94,6 +105,8 @@ interface Comparison {
   text: string
   verdict: 'same' | 'both refuse' | 'explicit refusal' | 'silent disagreement'
   detail?: string
+  /** Whether kindlab's fast path read every YAML document of the file (none went to the full reader). */
+  fast: boolean
 }
 
 async function compare(cases: Array<[string, string]>): Promise<Comparison[]> {
@@ -104,21 +117,22 @@ async function compare(cases: Array<[string, string]>): Promise<Comparison[]> {
   return cases.map(([name, text], i): Comparison => {
     const go = theirs[i]!
     const ours = readKubeYaml(text)
+    const fast = ours.readers.fast > 0 && ours.readers.full === 0
+    const verdict = (v: Comparison['verdict'], detail?: string): Comparison =>
+      detail === undefined ? { name, text, verdict: v, fast } : { name, text, verdict: v, detail, fast }
     if (go.error !== undefined && ours.error !== undefined) {
       const clear = ours.error.line >= 1 && ours.error.message.length > 0
-      return { name, text, verdict: clear ? 'both refuse' : 'silent disagreement', detail: ours.error.message }
+      return verdict(clear ? 'both refuse' : 'silent disagreement', ours.error.message)
     }
     if (go.error === undefined && ours.error !== undefined) {
       const explicit = /nested too deeply/.test(ours.error.message)
-      return { name, text, verdict: explicit ? 'explicit refusal' : 'silent disagreement', detail: ours.error.message }
+      return verdict(explicit ? 'explicit refusal' : 'silent disagreement', ours.error.message)
     }
     if (go.error !== undefined) {
-      return { name, text, verdict: 'silent disagreement', detail: `kubectl refuses: ${go.error}` }
+      return verdict('silent disagreement', `kubectl refuses: ${go.error}`)
     }
     const same = canonical(go.docs) === canonical(ours.documents.map((d) => d.value))
-    return same
-      ? { name, text, verdict: 'same' }
-      : { name, text, verdict: 'silent disagreement', detail: canonical(go.docs).slice(0, 400) }
+    return same ? verdict('same') : verdict('silent disagreement', canonical(go.docs).slice(0, 400))
   })
 }
 
@@ -141,15 +155,32 @@ describe('YAML reader against kubectl decoder', () => {
   it('agrees on 10,000 generated files (seeded), with zero silent disagreements', async () => {
     const rnd = createRandom(20_261_207)
     const cases = Array.from({ length: 10_000 }, (_, i): [string, string] => [`generated #${i}`, generateFile(rnd)])
-    const results = await compare(cases)
-    const counts = { same: 0, 'both refuse': 0, 'explicit refusal': 0, 'silent disagreement': 0 }
-    for (const r of results) {
-      counts[r.verdict]++
-    }
-    process.stderr.write(`[yaml-decoder] 10000 generated files: ${JSON.stringify(counts)}\n`)
-    const silent = results.filter((r) => r.verdict !== 'same' && r.verdict !== 'both refuse')
-    expect(silent.slice(0, 5).map((r) => `${r.name}: ${JSON.stringify(r.text)} -> ${r.detail ?? ''}`)).toEqual([])
+    const counts = tally(await compare(cases), 'generated files')
     // Most generated files decode; the refusals are the tag mismatches and NaN/Inf values.
     expect(counts.same).toBeGreaterThan(7000)
+    // Anchors, tags, merge keys and repeated keys are everywhere here: mostly the full reader's work,
+    // but the fast path reads some of these files too, and is held to kubectl on them.
+    expect(counts.fast).toBeGreaterThan(500)
+  }, 300_000)
+
+  it('agrees on 10,000 generated manifests (seeded), most read by the fast path', async () => {
+    const rnd = createRandom(20_261_208)
+    const cases = Array.from({ length: 10_000 }, (_, i): [string, string] => [`manifest #${i}`, generateManifest(rnd)])
+    const counts = tally(await compare(cases), 'generated manifests')
+    expect(counts.same).toBeGreaterThan(8000)
+    expect(counts.fast).toBeGreaterThan(8000)
   }, 300_000)
 })
+
+/** Counts the verdicts (and the files the fast path read alone); fails on any disagreement. */
+function tally(results: Comparison[], what: string): Record<Comparison['verdict'] | 'fast', number> {
+  const counts = { same: 0, 'both refuse': 0, 'explicit refusal': 0, 'silent disagreement': 0, fast: 0 }
+  for (const r of results) {
+    counts[r.verdict]++
+    counts.fast += r.fast ? 1 : 0
+  }
+  process.stderr.write(`[yaml-decoder] ${results.length} ${what}: ${JSON.stringify(counts)}\n`)
+  const silent = results.filter((r) => r.verdict !== 'same' && r.verdict !== 'both refuse')
+  expect(silent.slice(0, 5).map((r) => `${r.name}: ${JSON.stringify(r.text)} -> ${r.detail ?? ''}`)).toEqual([])
+  return counts
+}

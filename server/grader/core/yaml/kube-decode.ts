@@ -4,6 +4,7 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Node, ParsedNode, Scalar } from 'yaml'
 import { type GoScalar, MERGE_TAG, ScalarError, jsonValue, keyString, resolveScalar } from './kube-scalars.ts'
+import { checkBlockScalarTabs, unescapeDoubleQuoted } from './kube-scalar-text.ts'
 
 /** kubectl refuses the document; `offset` is where in the document text. */
 export class DecodeError extends Error {
@@ -52,8 +53,12 @@ export function childPath(path: string, segment: string | number): string {
  * Decodes the document's root. Throws DecodeError where go-yaml or sigs.k8s.io/yaml would fail.
  * `lineOf` maps an offset in the document text to its 1-based line in the file.
  */
-export function decodeDocument(doc: Document.Parsed, lineOf: (offset: number) => number): DecodedDocument {
-  const d = new Decoder(doc, lineOf)
+export function decodeDocument(
+  doc: Document.Parsed,
+  lineOf: (offset: number) => number,
+  text: string,
+): DecodedDocument {
+  const d = new Decoder(doc, lineOf, text)
   d.count(null) // go-yaml counts the document node itself
   const value = doc.contents === null ? null : d.unmarshal(doc.contents, '')
   // sigs.k8s.io/yaml fails only on what survives go-yaml's decoding (a later key may replace it).
@@ -74,6 +79,8 @@ class Decoder {
   constructor(
     private readonly doc: Document.Parsed,
     private readonly lineOf: (offset: number) => number,
+    /** The document's text, for what the syntax tree no longer shows (escapes as written). */
+    private readonly text: string,
   ) {}
 
   count(node: AnyNode): void {
@@ -220,8 +227,25 @@ class Decoder {
   private resolve(node: Scalar): GoScalar {
     const tag = node.tag ?? ''
     // The failsafe schema keeps every scalar as its text; an empty value has no text at all.
-    const text = typeof node.value === 'string' ? node.value : ''
+    let text = typeof node.value === 'string' ? node.value : ''
     try {
+      if (node.type === 'QUOTE_DOUBLE' && node.range != null) {
+        // Escapes as go-yaml reads them: the yaml package takes `\/` and lone surrogates, which
+        // go-yaml refuses, and refuses `\'`, which go-yaml reads as a quote.
+        const raw = this.text.slice(node.range[0] + 1, node.range[1] - 1)
+        const exact = unescapeDoubleQuoted(raw)
+        const multiLine = /[\r\n]/.test(raw)
+        if (multiLine && /(^|[^\\])(\\\\)*\\'/.test(raw)) {
+          // The yaml package keeps `\'` as two characters there; refuse rather than misread it.
+          throw new ScalarError(
+            "kindlab cannot read the escape \\' in a double-quoted scalar over several lines: write ' instead",
+          )
+        }
+        text = multiLine ? text : exact
+      } else if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range != null) {
+        // The yaml package takes a tab in a block scalar's indentation; go-yaml refuses it.
+        checkBlockScalarTabs(this.text.slice(node.range[0], node.range[1]))
+      }
       if (tag === '' && node.type !== 'PLAIN' && node.type !== undefined) {
         return { type: 'str', value: text }
       }

@@ -69,6 +69,21 @@ describe('readKubeYaml', () => {
     expect(readKubeYaml('~: 1\n').error?.message).toMatch(/unsupported map key/)
   })
 
+  it("reads double-quoted escapes as go-yaml does: \\' is a quote, \\/ and lone surrogates are refused", () => {
+    for (const fastPath of [true, false]) {
+      expect(readKubeYaml('a: "\\N\\\'x"\n', { fastPath }).documents[0]?.value).toEqual({ a: "\x85'x" })
+      expect(readKubeYaml('a: 1\nb: "\\/"\n', { fastPath }).error).toMatchObject({ line: 2, message: /unknown escape/ })
+      expect(readKubeYaml('a: "\\ud800"\n', { fastPath }).error?.message).toMatch(/invalid Unicode/)
+    }
+    // Over several lines the yaml package would keep \' as two characters: refused, never misread.
+    expect(readKubeYaml('a: "x\\\'\n  y"\n').error?.message).toMatch(/cannot read the escape/)
+  })
+
+  it("refuses a tab in a block scalar's indentation, as go-yaml does; a tab after it is text", () => {
+    expect(readKubeYaml('a: |\n  \tx\n').error?.message).toMatch(/tab character where an indentation space/)
+    expect(readKubeYaml('a: |\n  x\n  \ty\n').documents[0]?.value).toEqual({ a: 'x\n\ty\n' })
+  })
+
   it('warns about a repeated key, which kubectl drops silently', () => {
     const read = readKubeYaml('spec:\n  host: a\n  host: b\n')
     expect(read.documents[0]?.value).toEqual({ spec: { host: 'b' } })

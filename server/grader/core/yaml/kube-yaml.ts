@@ -4,6 +4,7 @@
 // (test/cluster/yaml-decoder.test.ts) holds it to kubectl's own decoder. Pure: no I/O.
 import { LineCounter, parseAllDocuments } from 'yaml'
 import { childPath, DecodeError, decodeDocument, LineError } from './kube-decode.ts'
+import { readFastDocument } from './kube-fast.ts'
 import { readJsonPrefix } from './kube-json.ts'
 import { splitKubeDocuments } from './kube-split.ts'
 
@@ -41,6 +42,13 @@ export interface KubeYamlResult {
   documents: KubeYamlDocument[]
   error?: KubeYamlError
   warnings: KubeYamlWarning[]
+  /** How many YAML documents each reader read: the fast path (kube-fast.ts) or the full reader. */
+  readers: { fast: number; full: number }
+}
+
+export interface KubeYamlOptions {
+  /** Try the fast path first (default true); false reads every document with the full reader. */
+  fastPath?: boolean
 }
 
 /** Characters libyaml refuses in a stream (C0 controls other than tab and line breaks, etc.). */
@@ -50,15 +58,16 @@ const NOT_PRINTABLE = /[^\t\n\r\u0020-\u007e\u0085\u00a0-\ud7ff\ue000-\ufffd\ud8
  * Reads a manifest file as `kubectl apply -f` does. Never throws for bad input.
  * @example readKubeYaml('spec:\n  httpsRedirect: yes\n').documents[0]?.value // { spec: { httpsRedirect: true } }
  */
-export function readKubeYaml(text: string): KubeYamlResult {
-  const result: KubeYamlResult = { documents: [], warnings: [] }
+export function readKubeYaml(text: string, options: KubeYamlOptions = {}): KubeYamlResult {
+  const result: KubeYamlResult = { documents: [], warnings: [], readers: { fast: 0, full: 0 } }
+  const fastPath = options.fastPath ?? true
   const json = readJsonPrefix(text)
   let yamlText = text
   let lineBase = 0
   if (json !== undefined) {
     for (const [index, v] of json.values.entries()) {
       const line = lineAtOffset(text, v.offset)
-      result.documents.push(makeDocument(index, line, v.value, new Map()))
+      result.documents.push(makeDocument(index, line, v.value, () => NO_LINES))
     }
     if (json.error !== undefined) {
       result.error = {
@@ -77,7 +86,7 @@ export function readKubeYaml(text: string): KubeYamlResult {
   const first = result.documents.length
   const split = splitKubeDocuments(yamlText)
   for (const chunk of split.chunks) {
-    const failure = readChunk(chunk.text, chunk.startLine + lineBase, first + chunk.index, result)
+    const failure = readChunk(chunk.text, chunk.startLine + lineBase, first + chunk.index, result, fastPath)
     if (failure !== undefined) {
       result.error = failure
       return result
@@ -91,7 +100,22 @@ export function readKubeYaml(text: string): KubeYamlResult {
   return result
 }
 
-function readChunk(text: string, startLine: number, index: number, result: KubeYamlResult): KubeYamlError | undefined {
+function readChunk(
+  text: string,
+  startLine: number,
+  index: number,
+  result: KubeYamlResult,
+  fastPath: boolean,
+): KubeYamlError | undefined {
+  const fast = fastPath && !NOT_PRINTABLE.test(text) ? readFastDocument(text, startLine) : undefined
+  if (fast !== undefined) {
+    result.readers.fast++
+    if (fast.value !== null) {
+      result.documents.push(makeDocument(index, fast.line, fast.value, () => fast.lines.toMap()))
+    }
+    return undefined
+  }
+  result.readers.full++
   const lines = new LineCounter()
   const lineOf = (offset: number): number => lines.linePos(offset).line + startLine - 1
   const bad = NOT_PRINTABLE.exec(text)
@@ -116,7 +140,8 @@ function readChunk(text: string, startLine: number, index: number, result: KubeY
   if (doc === undefined) {
     return undefined
   }
-  const syntax = doc.errors[0]
+  // The escapes of double-quoted scalars are checked as go-yaml checks them (kube-decode.ts).
+  const syntax = doc.errors.find((e) => e.code !== 'BAD_DQ_ESCAPE')
   if (syntax !== undefined) {
     const message = syntaxMessage(syntax.message)
     return {
@@ -127,7 +152,7 @@ function readChunk(text: string, startLine: number, index: number, result: KubeY
     }
   }
   try {
-    const decoded = decodeDocument(doc, lineOf)
+    const decoded = decodeDocument(doc, lineOf, text)
     for (const dup of decoded.duplicates) {
       result.warnings.push({
         document: index,
@@ -139,7 +164,7 @@ function readChunk(text: string, startLine: number, index: number, result: KubeY
     }
     if (decoded.value !== null) {
       const first = doc.contents?.range[0] ?? 0
-      result.documents.push(makeDocument(index, lineOf(first), decoded.value, decoded.lines))
+      result.documents.push(makeDocument(index, lineOf(first), decoded.value, () => decoded.lines))
     }
     return undefined
   } catch (err) {
@@ -161,7 +186,14 @@ function readChunk(text: string, startLine: number, index: number, result: KubeY
   }
 }
 
-function makeDocument(index: number, line: number, value: unknown, fieldLines: Map<string, number>): KubeYamlDocument {
+const NO_LINES: ReadonlyMap<string, number> = new Map()
+
+function makeDocument(
+  index: number,
+  line: number,
+  value: unknown,
+  fieldLines: () => ReadonlyMap<string, number>,
+): KubeYamlDocument {
   return {
     index,
     line,
@@ -169,9 +201,10 @@ function makeDocument(index: number, line: number, value: unknown, fieldLines: M
     lineAt(path) {
       let best = line
       let key = ''
+      const lines = fieldLines()
       for (const segment of path) {
         key = childPath(key, segment)
-        const at = fieldLines.get(key)
+        const at = lines.get(key)
         if (at === undefined) {
           break
         }
