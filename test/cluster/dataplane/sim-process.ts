@@ -12,6 +12,8 @@ export interface DataplaneSim {
   admin: string
   /** ENVOY_ACCESS_LOG: JSON lines. */
   accessLog: string
+  /** The sim's process id (its network namespaces are named `kl-<pid base 36>-…`). */
+  pid: number
   stop(): Promise<void>
 }
 
@@ -55,6 +57,7 @@ export function startDataplaneSim(args: string[], log: (line: string) => void): 
           gateway: values.get('GATEWAY_ADDRESS') ?? '',
           admin: values.get('ENVOY_ADMIN') ?? '',
           accessLog: values.get('ENVOY_ACCESS_LOG') ?? '',
+          pid: child.pid ?? 0,
           stop,
         })
       }
