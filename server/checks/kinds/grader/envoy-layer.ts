@@ -49,9 +49,9 @@ export function simulateOnDump(dump: ConfigDump, req: GatewayRequest, listenPort
     sni: req.sni,
     protocol: req.protocol,
   })
-  // A warming listener accepts no connections (e.g. its TLS certificate never arrived).
+  // A warming listener (its TLS certificate never arrived) or a refused one accepts no connections.
   const listeners = dump.listeners.filter(
-    (l) => l.source === 'dynamic' && l.warming !== true && l.listener.port === listenPort,
+    (l) => l.source === 'dynamic' && l.warming !== true && l.rejected !== true && l.listener.port === listenPort,
   )
   const listener = listeners.find((l) => l.listener.address === '0.0.0.0') ?? listeners[0]
   if (listener === undefined) {

@@ -41,11 +41,17 @@ export interface ListenerEntry {
    * waits for an SDS certificate istiod cannot deliver: it accepts no connections.
    */
   warming?: true
+  /**
+   * A dynamic listener Envoy refused (only an `error_state`; e.g. two filter chains with the same
+   * match): read from its `failed_configuration`. It accepts no connections.
+   */
+  rejected?: true
 }
 
 /**
- * Reads dynamic listeners (active ones, and warming ones that have no active state, flagged
- * `warming`), then static ones; draining states are skipped.
+ * Reads dynamic listeners (active ones; warming ones that have no active state, flagged `warming`;
+ * refused ones that have only an error state, flagged `rejected`), then static ones; draining
+ * states are skipped.
  */
 export function readListenersSection(section: JsonObject, path: string): ListenerEntry[] {
   const entries: ListenerEntry[] = []
@@ -60,6 +66,13 @@ export function readListenersSection(section: JsonObject, path: string): Listene
     if (state !== undefined && listener !== undefined) {
       const read = readEntry('dynamic', state, listener, statePath)
       entries.push(warming === undefined ? read : { ...read, warming: true })
+      return
+    }
+    const failed = objectField(entry, 'error_state', entryPath)
+    const config =
+      failed === undefined ? undefined : objectField(failed, 'failed_configuration', `${entryPath}.error_state`)
+    if (failed !== undefined && config !== undefined) {
+      entries.push({ ...readEntry('dynamic', failed, config, `${entryPath}.error_state`), rejected: true })
     }
   })
   arrayField(section, 'static_listeners', path).forEach((raw, i) => {

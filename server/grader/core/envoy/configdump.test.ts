@@ -221,6 +221,56 @@ describe('warming listeners (seen live: a credentialName Secret the gateway cann
   })
 })
 
+describe('refused listeners (seen live: two identical TLS servers in two namespaces)', () => {
+  // Envoy refuses a listener whose two filter chains have the same match; the dump keeps it in error_state.
+  const chain = (rds: string) => ({
+    filters: [
+      {
+        name: 'envoy.filters.network.http_connection_manager',
+        typed_config: { rds: { route_config_name: rds } },
+      },
+    ],
+  })
+  const failed = {
+    '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener',
+    name: '0.0.0.0_8443',
+    address: { socket_address: { address: '0.0.0.0', port_value: 8443 } },
+    filter_chains: [chain('https.443.a'), chain('https.443.b')],
+  }
+  const json = {
+    configs: [
+      {
+        '@type': `${T}ListenersConfigDump`,
+        dynamic_listeners: [
+          { name: '0.0.0.0_8443', error_state: { failed_configuration: failed, details: 'duplicate matcher' } },
+        ],
+      },
+      { '@type': `${T}RoutesConfigDump`, dynamic_route_configs: [] },
+    ],
+  }
+
+  it('are read from failed_configuration and flagged rejected', () => {
+    const dump = parseConfigDump(json)
+    expect(dump.listeners.map((l) => [l.listener.name, l.rejected, l.listener.filter_chains.length])).toEqual([
+      ['0.0.0.0_8443', true, 2],
+    ])
+  })
+
+  it('count as config Envoy holds, and their routes (never asked for) are not expected', () => {
+    const listeners = parseConfigDump(json).listeners.map((l) => l.listener)
+    const routeConfigs = {
+      'https.443.a': { name: 'https.443.a', virtual_hosts: [] },
+      'https.443.b': { name: 'https.443.b', virtual_hosts: [] },
+    }
+    expect(diffAgainstDump({ listeners, routeConfigs }, parseConfigDump(json))).toEqual([])
+    // A route config no refused listener names is still expected.
+    const other = { ...routeConfigs, 'http.8080': { name: 'http.8080', virtual_hosts: [] } }
+    expect(diffAgainstDump({ listeners, routeConfigs: other }, parseConfigDump(json)).map((d) => d.location)).toEqual([
+      'http.8080',
+    ])
+  })
+})
+
 describe('parseConfigDump rejects what is not a config dump', () => {
   it.each<[string, unknown, RegExp]>([
     ['a Kubernetes object', loadOwnJson('not-a-config-dump.json'), /not an Envoy config dump/],

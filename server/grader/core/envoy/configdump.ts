@@ -15,7 +15,7 @@ export type { RouteConfigEntry } from './configdump-routes.ts'
 export interface ConfigDump {
   /** Dynamic then static route configs, in dump order within each (istioctl's collection order). */
   routeConfigs: RouteConfigEntry[]
-  /** Dynamic listeners (active, or only warming: flagged `warming`), then static ones. */
+  /** Dynamic listeners (active; only warming: `warming`; only refused: `rejected`), then static ones. */
   listeners: ListenerEntry[]
   /** Dynamic active clusters, then static ones. */
   clusters: ClusterEntry[]
