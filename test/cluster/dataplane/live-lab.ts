@@ -29,6 +29,7 @@ import { loadLabs } from '../../../server/labs/load-labs.ts'
 import { resolveVariables, substituteVariables } from '../../../server/labs/variables.ts'
 import { packageRoot } from '../../../server/paths.ts'
 import { poll } from '../poll.ts'
+import { withRealCertificates } from './probes.ts'
 
 export const labDir = join(packageRoot(), 'labs', 'istio-ingress')
 const fieldManager = 'kindlab-dataplane-test'
@@ -218,3 +219,31 @@ export function notPassed(report: CheckReport): string[] {
 /** `check:layer` for every layer that ran and passed. */
 export const passedLayers = (report: CheckReport): string[] =>
   report.checks.flatMap((c) => c.layers.filter((l) => l.passed === true).map((l) => `${c.id}:${l.layer}`))
+
+/**
+ * A learner's cluster at step `number` holding `objects` (one lab file): the environment, with
+ * frontend-external deleted from step 4 on (step 3 did it), then the file applied with kubectl's
+ * semantics. TLS Secrets get a real certificate for hipster.<domain> (the files hold placeholders).
+ */
+export async function learnerAt(number: number, objects: readonly KubernetesObject[]): Promise<void> {
+  await resetLab()
+  if (number >= 4) {
+    await apply(await folderObjects(solutionDir('03-remove-the-load-balancer')))
+  }
+  await apply(await withRealCertificates(objects, `hipster.${ready().domain}`))
+}
+
+/** A lab folder's YAML files (mistakes/NN-slug, variants/NN-slug) with their text, variables filled in. */
+export async function labFiles(
+  kind: 'mistakes' | 'variants',
+  slug: string,
+): Promise<Array<{ file: string; text: string }>> {
+  const dir = join(labDir, kind, slug)
+  const names = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith('.yaml')).sort()
+  return Promise.all(
+    names.map(async (file) => ({
+      file,
+      text: substituteVariables(await readFile(join(dir, file), 'utf8'), ready().vars),
+    })),
+  )
+}
