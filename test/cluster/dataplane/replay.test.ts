@@ -99,9 +99,10 @@ async function replay(name: string, objects: KubernetesObject[], requests: SimRe
     if (why === undefined) {
       tally.agreed += 1
       const p = s.prediction
-      const kind = p.cluster !== undefined && p.reason === undefined ? 'routed' : `${p.status} ${p.reason ?? ''}`.trim()
+      const toCluster = p.cluster !== undefined || p.weightedClusters !== undefined
+      const kind = toCluster && p.reason === undefined ? 'routed' : `${p.status} ${p.reason ?? ''}`.trim()
       tally.byOutcome.set(kind, (tally.byOutcome.get(kind) ?? 0) + 1)
-      if (kind === 'routed' && s.real.kind === 'http') {
+      if (kind === 'routed' && p.weightedClusters === undefined && s.real.kind === 'http') {
         tally.routed ??= s
       }
     } else {
