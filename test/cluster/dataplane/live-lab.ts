@@ -31,7 +31,7 @@ import { packageRoot } from '../../../server/paths.ts'
 import { poll } from '../poll.ts'
 import { withRealCertificates } from './probes.ts'
 
-export const labDir = join(packageRoot(), 'labs', 'istio-ingress')
+const labDir = join(packageRoot(), 'labs', 'istio-ingress')
 const fieldManager = 'kindlab-dataplane-test'
 const istioPlurals = ['virtualservices', 'gateways', 'destinationrules', 'serviceentries'] as const
 
@@ -112,15 +112,6 @@ export async function apply(objects: readonly KubernetesObject[]): Promise<void>
     }
     touched.add(key(o))
     await api.patch(o, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
-  }
-}
-
-/** Deletes objects (ignoring ones already gone). */
-export async function remove(objects: readonly KubernetesObject[]): Promise<void> {
-  const api = KubernetesObjectApi.makeApiClient(ready().kc)
-  for (const o of objects) {
-    touched.add(key(o))
-    await api.delete(o).catch(() => undefined)
   }
 }
 
