@@ -1,5 +1,5 @@
 // `kindlab check`'s live flags through the real CLI: what is refused before anything connects.
-// Grading live against a real gateway is proven in test/cluster/dataplane/dataplane.test.ts.
+// Grading live against a real gateway is proven in test/cluster/dataplane/steps.test.ts.
 import { describe, expect, it } from 'vitest'
 import { parseEnvoyAdmin } from './check-live.ts'
 import { runKindlab } from './run-cli.test-helper.ts'

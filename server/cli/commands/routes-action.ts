@@ -73,7 +73,7 @@ export function renderRoutesOutput(dump: ConfigDump, flags: Omit<RoutesFlags, 'c
   const parts: string[] = []
   if (flags.listeners === true) {
     requireSection(dump.has.listeners, 'listeners', source)
-    parts.push(renderListenersTable(dump.listeners))
+    parts.push(renderListenersTable(dump.listeners.filter((l) => l.warming !== true && l.rejected !== true)))
   }
   if (flags.clusters === true) {
     requireSection(dump.has.clusters, 'clusters', source)

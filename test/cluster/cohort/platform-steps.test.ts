@@ -4,7 +4,7 @@
 // the trainee's ServiceAccount token creates every object of the two steps' solutions (for real,
 // not dry-run), then the checks run on the trainee's scoped view of the cluster (their namespace,
 // and in istio-system the gateway, the Gateways and only their own Secret), as the server runs
-// them. Traffic layers (HTTPS on the wire) are not exercised here: see dataplane.test.ts.
+// them. Traffic layers (HTTPS on the wire) are not exercised here: see dataplane/steps.test.ts.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -111,7 +111,7 @@ describe('the HTTPS and shared-Gateway steps, done by a namespace-mode trainee a
   async function grade(stepFile: string): Promise<CheckRunResult[]> {
     const stepIndex = lab.steps.findIndex((s) => s.file.endsWith(stepFile))
     const step = lab.steps[stepIndex]
-    // Traffic needs a data plane (dataplane.test.ts); here the checks judge what is in the API.
+    // Traffic needs a data plane (dataplane/steps.test.ts); here the checks judge what is in the API.
     const checks = (step?.checks ?? []).filter((c) => c.kind !== 'http').map((c) => resolveCheck(c, vars))
     const source = createClusterResourceSource({ kube: { kubeconfigPath: inject('kubeconfig') } })
     const scoped = source.scoped?.(traineeResourceScope(ns, istio, 'hipster'))

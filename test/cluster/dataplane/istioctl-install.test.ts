@@ -3,9 +3,9 @@
 // the blueprint. This suite proves that the gateway Service and Deployment in the simulated cluster
 // are the ones the kind path produces (ports, targetPorts, node ports, labels; a context install's
 // rendering is caught as different), that the lab's offline model of the gateway agrees with them,
-// and that the real data plane (pilot-agent + Envoy) serves the blueprint's shop on top.
+// and that the real data plane (pilot-agent + Envoy) serves the blueprint's shop on top. It reads
+// the data plane the `dataplane` project shares (dataplane/global-setup.ts) and its provisioning lines.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,29 +15,28 @@ import {
   CoreV1Api,
   KubeConfig,
   KubernetesObjectApi,
-  PatchStrategy,
   type KubernetesObject,
   type V1Deployment,
   type V1Service,
 } from '@kubernetes/client-node'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { parseAllDocuments, stringify } from 'yaml'
-import { substituteVariables } from '../../../server/labs/variables.ts'
-import { packageRoot } from '../../../server/paths.ts'
 import { loadBlueprint, type Blueprint } from '../../../server/provision/blueprint.ts'
+import { readFile } from 'node:fs/promises'
+import { packageRoot } from '../../../server/paths.ts'
 import { gatewayPortRoutes } from '../../../server/provision/blueprint-facts.ts'
 import { planUp } from '../../../server/provision/plan.ts'
 import { binaries } from '../build.ts'
 import { poll } from '../poll.ts'
 import { generateManifest } from './istioctl-install.ts'
-import { startDataplaneSim, type DataplaneSim } from './sim-process.ts'
+import { apply, folderObjects, liveLab, resetLab, solutionDir } from './live-lab.ts'
 
 const labDir = join(packageRoot(), 'labs', 'istio-ingress')
 const tmp = mkdtempSync(join(tmpdir(), 'kindlab-istioctl-install-test-'))
-let sim: DataplaneSim
+const sim = inject('dataplane')
+const simLog = inject('dataplaneLog')
 let kc: KubeConfig
 let bp: Blueprint
-const simLog: string[] = []
 
 /** What of the gateway Service a kind user depends on: type, selector, labels and every port. */
 function serviceShape(svc: V1Service | KubernetesObject) {
@@ -119,16 +118,14 @@ async function renderPlanned(target: 'kind' | 'context'): Promise<KubernetesObje
 
 beforeAll(async () => {
   bp = await loadBlueprint()
-  sim = await startDataplaneSim(['--lab', 'istio-ingress'], (line) => {
-    simLog.push(line)
-    process.stderr.write(`${line}\n`)
-  })
   kc = new KubeConfig()
   kc.loadFromFile(sim.kubeconfig)
-}, 900_000)
+  await liveLab()
+  await resetLab()
+})
 
 afterAll(async () => {
-  await sim?.stop()
+  await resetLab()
   rmSync(tmp, { recursive: true, force: true })
 }, 60_000)
 
@@ -225,28 +222,9 @@ describe('the simulated cluster provisioned like `kindlab up` (istioctl manifest
   })
 
   it("the real Envoy serves the blueprint's shop on top: step 4 reaches the hipster frontend pod", async () => {
-    const ns = sim.learnerNamespace ?? ''
-    const vars = { TRAINEE_DOMAIN: 'localhost', TRAINEE_TCP_PORT: '6379', LEARNER_NAMESPACE: ns }
-    const api = KubernetesObjectApi.makeApiClient(kc)
+    const ns = sim.learnerNamespace
     for (const slug of ['03-remove-the-load-balancer', '04-expose-the-shop']) {
-      const dir = join(labDir, 'solution', slug)
-      for (const file of (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort()) {
-        for (const doc of parseAllDocuments(substituteVariables(await readFile(join(dir, file), 'utf8'), vars))) {
-          const o = doc.toJS() as KubernetesObject | null
-          if (!o) {
-            continue
-          }
-          const obj = { ...o, metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? ns } }
-          if (o.apiVersion === 'kindlab.dev/v1' && o.kind === 'Deleted') {
-            const spec = (o as { spec?: { apiVersion?: string; kind?: string } }).spec ?? {}
-            await api
-              .delete({ apiVersion: spec.apiVersion ?? 'v1', kind: spec.kind ?? '', metadata: obj.metadata })
-              .catch(() => undefined)
-            continue
-          }
-          await api.patch(obj, undefined, undefined, 'kindlab-istioctl-test', true, PatchStrategy.ServerSideApply)
-        }
-      }
+      await apply(await folderObjects(solutionDir(slug)))
     }
     const get = (): Promise<{ status: number; body: string }> =>
       new Promise((resolve, reject) => {

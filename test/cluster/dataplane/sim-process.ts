@@ -16,6 +16,8 @@ export interface DataplaneSim {
   learnerNamespace?: string
   /** The network namespaces this sim made (from its log), so a test never mistakes another sim's for its own. */
   networkNamespaces: string[]
+  /** The sim's process id (its network namespaces are named `kl-<pid base 36>-…`). */
+  pid: number
   stop(): Promise<void>
 }
 
@@ -66,6 +68,7 @@ export function startDataplaneSim(args: string[], log: (line: string) => void): 
           accessLog: values.get('ENVOY_ACCESS_LOG') ?? '',
           networkNamespaces,
           ...(values.has('LEARNER_NAMESPACE') ? { learnerNamespace: values.get('LEARNER_NAMESPACE') } : {}),
+          pid: child.pid ?? 0,
           stop,
         })
       }

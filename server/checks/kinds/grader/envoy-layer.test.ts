@@ -88,4 +88,33 @@ describe('simulateOnDump', () => {
   it('reports an unreadable dump as a sentence', () => {
     expect(readDump({ kind: 'Service' })).toMatch(/not an Envoy config dump/)
   })
+
+  it.each([
+    ['warming (seen live: its credentialName Secret is unreadable)', 'warming'],
+    ['refused (seen live: two filter chains with the same match)', 'refused'],
+  ])('a %s listener accepts nothing', (_name, state) => {
+    type Entry = {
+      active_state?: { listener?: { name?: string } }
+      warming_state?: unknown
+      error_state?: unknown
+    }
+    const copy = JSON.parse(JSON.stringify(json)) as { configs: Array<{ dynamic_listeners?: Entry[] }> }
+    for (const entry of copy.configs.flatMap((c) => c.dynamic_listeners ?? [])) {
+      if (entry.active_state?.listener?.name === '0.0.0.0_8443') {
+        if (state === 'warming') {
+          entry.warming_state = entry.active_state
+        } else {
+          entry.error_state = { failed_configuration: entry.active_state.listener }
+        }
+        delete entry.active_state
+      }
+    }
+    const changed = readDump(copy)
+    if (typeof changed === 'string') {
+      throw new Error(changed)
+    }
+    const https = req({ https: true, sni: 'shop.example.com' })
+    expect(simulateOnDump(dump, https, 8443)).toMatchObject({ status: 200 })
+    expect(simulateOnDump(changed, https, 8443)).toMatchObject({ status: 'connection_reset', reason: 'no_listener' })
+  })
 })

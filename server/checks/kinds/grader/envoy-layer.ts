@@ -49,7 +49,10 @@ export function simulateOnDump(dump: ConfigDump, req: GatewayRequest, listenPort
     sni: req.sni,
     protocol: req.protocol,
   })
-  const listeners = dump.listeners.filter((l) => l.source === 'dynamic' && l.listener.port === listenPort)
+  // A warming listener (its TLS certificate never arrived) or a refused one accepts no connections.
+  const listeners = dump.listeners.filter(
+    (l) => l.source === 'dynamic' && l.warming !== true && l.rejected !== true && l.listener.port === listenPort,
+  )
   const listener = listeners.find((l) => l.listener.address === '0.0.0.0') ?? listeners[0]
   if (listener === undefined) {
     return { status: 'connection_reset', reason: 'no_listener' }

@@ -36,17 +36,43 @@ export interface ListenerEntry {
   lastUpdated?: string
   listener: ListenerSummary
   chains: FilterChainDetail[]
+  /**
+   * A dynamic listener Envoy holds but does not serve yet (only a `warming_state`), e.g. while it
+   * waits for an SDS certificate istiod cannot deliver: it accepts no connections.
+   */
+  warming?: true
+  /**
+   * A dynamic listener Envoy refused (only an `error_state`; e.g. two filter chains with the same
+   * match): read from its `failed_configuration`. It accepts no connections.
+   */
+  rejected?: true
 }
 
-/** Reads dynamic active listeners, then static ones; warming and draining states are skipped. */
+/**
+ * Reads dynamic listeners (active ones; warming ones that have no active state, flagged `warming`;
+ * refused ones that have only an error state, flagged `rejected`), then static ones; draining
+ * states are skipped.
+ */
 export function readListenersSection(section: JsonObject, path: string): ListenerEntry[] {
   const entries: ListenerEntry[] = []
   arrayField(section, 'dynamic_listeners', path).forEach((raw, i) => {
     const entryPath = `${path}.dynamic_listeners[${i}]`
-    const active = objectField(expectObject(raw, entryPath), 'active_state', entryPath)
-    const listener = active === undefined ? undefined : objectField(active, 'listener', `${entryPath}.active_state`)
-    if (active !== undefined && listener !== undefined) {
-      entries.push(readEntry('dynamic', active, listener, `${entryPath}.active_state`))
+    const entry = expectObject(raw, entryPath)
+    const active = objectField(entry, 'active_state', entryPath)
+    const warming = active === undefined ? objectField(entry, 'warming_state', entryPath) : undefined
+    const state = active ?? warming
+    const statePath = `${entryPath}.${active === undefined ? 'warming_state' : 'active_state'}`
+    const listener = state === undefined ? undefined : objectField(state, 'listener', statePath)
+    if (state !== undefined && listener !== undefined) {
+      const read = readEntry('dynamic', state, listener, statePath)
+      entries.push(warming === undefined ? read : { ...read, warming: true })
+      return
+    }
+    const failed = objectField(entry, 'error_state', entryPath)
+    const config =
+      failed === undefined ? undefined : objectField(failed, 'failed_configuration', `${entryPath}.error_state`)
+    if (failed !== undefined && config !== undefined) {
+      entries.push({ ...readEntry('dynamic', failed, config, `${entryPath}.error_state`), rejected: true })
     }
   })
   arrayField(section, 'static_listeners', path).forEach((raw, i) => {

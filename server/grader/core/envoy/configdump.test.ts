@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { ConfigDumpError, parseConfigDump, routeConfigVersions, toEnvoyView } from './configdump.ts'
 import { routeOwner } from './route-owner.ts'
+import { diffAgainstDump } from './diff.ts'
 
 const ownDir = new URL('../../../../test/fixtures/envoy/', import.meta.url)
 const readOwnFixture = (name: string): string => readFileSync(new URL(name, ownDir), 'utf8')
@@ -142,7 +143,7 @@ describe('parseConfigDump on captured routes-only dumps', () => {
 })
 
 describe('parseConfigDump tolerance', () => {
-  it('accepts v2 type URLs and skips requested-but-absent configs and warming listeners', () => {
+  it('accepts v2 type URLs, skips requested-but-absent configs and flags warming listeners', () => {
     const dump = parseConfigDump({
       configs: [
         {
@@ -159,7 +160,7 @@ describe('parseConfigDump tolerance', () => {
       ],
     })
     expect(dump.routeConfigs.map((e) => e.config.name)).toEqual(['http.80'])
-    expect(dump.listeners).toEqual([])
+    expect(dump.listeners.map((l) => [l.listener.name, l.warming])).toEqual([['x', true]])
     expect(dump.has.listeners).toBe(true)
   })
 
@@ -183,6 +184,89 @@ describe('parseConfigDump tolerance', () => {
     expect(dump.listeners.map((l) => [l.listener.address, l.listener.port])).toEqual([
       ['0.0.0.0', 8080],
       ['/etc/istio/proxy/XDS', 0],
+    ])
+  })
+})
+
+describe('warming listeners (seen live: a credentialName Secret the gateway cannot read)', () => {
+  // Envoy holds the 8443 listener istiod sent in warming_state only, waiting for its SDS certificate.
+  const listener = (port: number) => ({
+    name: `0.0.0.0_${port}`,
+    address: { socket_address: { address: '0.0.0.0', port_value: port } },
+  })
+  const json = {
+    configs: [
+      {
+        '@type': `${T}ListenersConfigDump`,
+        dynamic_listeners: [
+          { name: '0.0.0.0_8080', active_state: { listener: listener(8080) } },
+          { name: '0.0.0.0_8443', warming_state: { version_info: 'v2', listener: listener(8443) } },
+        ],
+      },
+    ],
+  }
+
+  it('are read and flagged warming; active ones are not', () => {
+    const dump = parseConfigDump(json)
+    expect(dump.listeners.map((l) => [l.listener.name, l.warming ?? false])).toEqual([
+      ['0.0.0.0_8080', false],
+      ['0.0.0.0_8443', true],
+    ])
+    expect(dump.listeners[1]?.versionInfo).toBe('v2')
+  })
+
+  it('count as config Envoy holds: a prediction with that listener has no difference', () => {
+    const predicted = parseConfigDump(json).listeners.map((l) => l.listener)
+    expect(diffAgainstDump({ listeners: predicted, routeConfigs: {} }, parseConfigDump(json))).toEqual([])
+  })
+})
+
+describe('refused listeners (seen live: two identical TLS servers in two namespaces)', () => {
+  // Envoy refuses a listener whose two filter chains have the same match; the dump keeps it in error_state.
+  const chain = (rds: string) => ({
+    filters: [
+      {
+        name: 'envoy.filters.network.http_connection_manager',
+        typed_config: { rds: { route_config_name: rds } },
+      },
+    ],
+  })
+  const failed = {
+    '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener',
+    name: '0.0.0.0_8443',
+    address: { socket_address: { address: '0.0.0.0', port_value: 8443 } },
+    filter_chains: [chain('https.443.a'), chain('https.443.b')],
+  }
+  const json = {
+    configs: [
+      {
+        '@type': `${T}ListenersConfigDump`,
+        dynamic_listeners: [
+          { name: '0.0.0.0_8443', error_state: { failed_configuration: failed, details: 'duplicate matcher' } },
+        ],
+      },
+      { '@type': `${T}RoutesConfigDump`, dynamic_route_configs: [] },
+    ],
+  }
+
+  it('are read from failed_configuration and flagged rejected', () => {
+    const dump = parseConfigDump(json)
+    expect(dump.listeners.map((l) => [l.listener.name, l.rejected, l.listener.filter_chains.length])).toEqual([
+      ['0.0.0.0_8443', true, 2],
+    ])
+  })
+
+  it('count as config Envoy holds, and their routes (never asked for) are not expected', () => {
+    const listeners = parseConfigDump(json).listeners.map((l) => l.listener)
+    const routeConfigs = {
+      'https.443.a': { name: 'https.443.a', virtual_hosts: [] },
+      'https.443.b': { name: 'https.443.b', virtual_hosts: [] },
+    }
+    expect(diffAgainstDump({ listeners, routeConfigs }, parseConfigDump(json))).toEqual([])
+    // A route config no refused listener names is still expected.
+    const other = { ...routeConfigs, 'http.8080': { name: 'http.8080', virtual_hosts: [] } }
+    expect(diffAgainstDump({ listeners, routeConfigs: other }, parseConfigDump(json)).map((d) => d.location)).toEqual([
+      'http.8080',
     ])
   })
 })

@@ -15,7 +15,7 @@ export type { RouteConfigEntry } from './configdump-routes.ts'
 export interface ConfigDump {
   /** Dynamic then static route configs, in dump order within each (istioctl's collection order). */
   routeConfigs: RouteConfigEntry[]
-  /** Dynamic active listeners, then static ones. */
+  /** Dynamic listeners (active; only warming: `warming`; only refused: `rejected`), then static ones. */
   listeners: ListenerEntry[]
   /** Dynamic active clusters, then static ones. */
   clusters: ClusterEntry[]
@@ -85,6 +85,7 @@ export function toEnvoyView(dump: ConfigDump): EnvoyView {
       }
     }
   }
+  // A warming listener is config istiod sent and Envoy holds (it serves nothing until it is active).
   return {
     listeners: dump.listeners.filter((l) => l.source === 'dynamic').map((l) => l.listener),
     routeConfigs,

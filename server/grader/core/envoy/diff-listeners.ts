@@ -60,10 +60,14 @@ function diffChains(
   actual: readonly FilterChainSummary[],
 ): EnvoyDifference[] {
   const out: EnvoyDifference[] = []
-  const byKey = new Map(actual.map((c) => [chainKey(c), c]))
+  // Chains with the same SNI key (a listener Envoy refuses has them) are paired in order.
+  const byKey = new Map<string, FilterChainSummary[]>()
+  for (const c of actual) {
+    byKey.set(chainKey(c), [...(byKey.get(chainKey(c)) ?? []), c])
+  }
   for (const chain of predicted) {
     const key = chainKey(chain)
-    const real = byKey.get(key)
+    const real = byKey.get(key)?.shift()
     const location = `${listener} / ${key}`
     if (real === undefined) {
       out.push({
@@ -77,18 +81,16 @@ function diffChains(
     }
     out.push(...compareChain(location, key, chain, real))
   }
-  const predictedKeys = new Set(predicted.map(chainKey))
-  for (const chain of actual) {
+  // What no predicted chain took.
+  for (const chain of [...byKey.values()].flat()) {
     const key = chainKey(chain)
-    if (!predictedKeys.has(key)) {
-      out.push({
-        kind: 'extra',
-        scope: 'filterChain',
-        location: `${listener} / ${key}`,
-        actual: chain,
-        message: `Listener ${listener} in Envoy has a filter chain for SNI ${key} (${describeChain(chain)}) that kindlab did not predict.`,
-      })
-    }
+    out.push({
+      kind: 'extra',
+      scope: 'filterChain',
+      location: `${listener} / ${key}`,
+      actual: chain,
+      message: `Listener ${listener} in Envoy has a filter chain for SNI ${key} (${describeChain(chain)}) that kindlab did not predict.`,
+    })
   }
   return out
 }

@@ -64,11 +64,27 @@ export function diffEnvoy(
 /** diffEnvoy against a parsed dump, comparing only the sections the dump has. */
 export function diffAgainstDump(predicted: EnvoyConfigView, dump: ConfigDump): EnvoyDifference[] {
   const view = toEnvoyView(dump)
+  // Envoy never asks for the routes of a listener it refused: they are not expected.
+  const asked = new Set(
+    dump.listeners.filter((l) => l.rejected !== true).flatMap((l) => l.listener.filter_chains.map(rdsName)),
+  )
+  const refusedOnly = dump.listeners
+    .filter((l) => l.rejected === true)
+    .flatMap((l) => l.listener.filter_chains.map(rdsName))
+    .filter((name) => name !== undefined && !asked.has(name))
+  if (refusedOnly.length > 0) {
+    const routeConfigs = Object.fromEntries(
+      Object.entries(predicted.routeConfigs).filter(([name]) => !refusedOnly.includes(name)),
+    )
+    predicted = { ...predicted, routeConfigs }
+  }
   return diffEnvoy(predicted, view, {
     listeners: dump.has.listeners && predicted.listeners !== undefined,
     clusters: dump.has.clusters && predicted.clusters !== undefined,
   })
 }
+
+const rdsName = (chain: ListenerSummary['filter_chains'][number]): string | undefined => chain.route_config_name
 
 function missingClusters(predicted: readonly string[], actual: readonly string[]): EnvoyDifference[] {
   const present = new Set(actual)
