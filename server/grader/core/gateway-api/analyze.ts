@@ -30,8 +30,25 @@ export interface GatewayApiAnalyzeResult extends AnalyzeResult {
   origins: Array<GeneratedOrigin | undefined>
 }
 
-/** The pod of a managed Gateway's Deployment, as the kube-gateway template labels it. */
-export function gatewayEnvironment(info: GatewayInfo): Partial<GatewayEnvironment> {
+/**
+ * The proxy's pod: for a managed Gateway, its Deployment's pod as the kube-gateway template labels
+ * it; for an unmanaged one, a pod the named Service selects (undefined when that Service is
+ * missing: then the input's gateway pod, or the default istio-ingressgateway, is used).
+ */
+export function gatewayEnvironment(info: GatewayInfo): Partial<GatewayEnvironment> | undefined {
+  if (!info.managed) {
+    const svc = info.service
+    return svc?.spec.selector === undefined
+      ? undefined
+      : {
+          pod: {
+            namespace: svc.metadata.namespace,
+            labels: { ...svc.spec.selector },
+            ip: '10.244.0.10',
+            containerPorts: [],
+          },
+        }
+  }
   return {
     pod: {
       namespace: info.gateway.metadata.namespace,
@@ -82,11 +99,12 @@ export function analyzeGatewayApi(input: GatewayApiAnalyzeInput): GatewayApiAnal
     input.gateway === undefined ? conversion.gateways[0] : conversion.gateways.find((g) => g.key === input.gateway)
   const diagnostics = (): Finding[] => sortFindings([...runAnalyzers(input.classic), ...input.gatewayApi.findings])
   const model = info === undefined ? input.classic : proxyModel(conversion, input.classic, info)
+  const environment = info === undefined ? undefined : gatewayEnvironment(info)
   const base = analyzeConfig({
     model,
     requests: input.requests ?? [],
     analyze: diagnostics,
-    ...(info?.managed === true ? { environment: gatewayEnvironment(info) } : {}),
+    ...(environment === undefined ? {} : { environment }),
   })
   const byName = new Map(conversion.virtualServices.map((v) => [`${v.vs.metadata.namespace}/${v.vs.metadata.name}`, v]))
   const origins = base.requests.map((r) => {

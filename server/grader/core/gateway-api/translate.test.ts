@@ -388,4 +388,28 @@ describe('the proxy and its listeners (spec rules 4-8)', () => {
     expect(run(yaml, [{ port: 80, host: 'x', path: '/' }], 'shop/gw').requests[0]?.result.status).toBe(404)
     expect(run(yaml, [{ port: 80, host: 'x', path: '/' }], 'shop/other').requests[0]?.result.status).toBe(200)
   })
+
+  test('an unmanaged Gateway on istio-ingressgateway: listener port 80 becomes Envoy port 8080 (spec rule 4)', () => {
+    const yaml =
+      `apiVersion: v1\nkind: Service\nmetadata: {name: istio-ingressgateway, namespace: istio-system}\nspec:\n  selector: {istio: ingressgateway}\n  ports: [{name: http2, port: 80, targetPort: 8080}]\n---\n` +
+      k8sGateway(
+        'gw',
+        'istio-system',
+        '- {name: default, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}',
+      ).replace(
+        'gatewayClassName: istio',
+        'gatewayClassName: istio\n  addresses: [{type: Hostname, value: istio-ingressgateway}]',
+      ) +
+      svcs +
+      route(
+        'r',
+        'shop',
+        'parentRefs: [{name: gw, namespace: istio-system}]\nhostnames: [shop.example.com]\nrules: [{backendRefs: [{name: a, port: 80}]}]',
+      )
+    const r = run(yaml, [{ port: 8080, host: 'shop.example.com', path: '/' }])
+    expect(r.conversion.gateways[0]?.managed).toBe(false)
+    expect(r.listeners.map((l) => l.name)).toEqual(['0.0.0.0_8080'])
+    expect(r.routeConfigs['http.8080']?.virtual_hosts.map((v) => v.name)).toEqual(['shop.example.com:80'])
+    expect(r.requests[0]?.result.status).toBe(200)
+  })
 })
