@@ -7,7 +7,11 @@ import { configDefaults, defineConfig } from 'vitest/config'
 
 /** Same rule as global-setup.ts: istiod unless opted out or the cluster is external. */
 const withIstiod = process.env['KINDLAB_CLUSTER_ISTIOD'] !== '0' && !process.env['KUBECONFIG_TEST']
-const istiodSuites = ['test/cluster/istiod.test.ts', 'test/cluster/istiod-conformance.test.ts']
+const istiodSuites = [
+  'test/cluster/istiod.test.ts',
+  'test/cluster/istiod-conformance.test.ts',
+  'test/cluster/gateway-api-conformance.test.ts',
+]
 // The data-plane suite runs its own `cluster:sim --dataplane` (istiod + pilot-agent + Envoy) and
 // creates network namespaces, so it needs istiod and root (CI runs as root).
 const dataplaneSuites = ['test/cluster/dataplane/dataplane.test.ts']

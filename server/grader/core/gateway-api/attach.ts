@@ -124,7 +124,8 @@ function mergeAccepted(ev: ParentEvaluation, ref: ParentReference): Condition {
     return ok('Accepted', 'Accepted', n > 1 ? `Route was valid, bound to ${n} parents` : 'Route was valid')
   }
   for (const reason of reasonOrder) {
-    const messages = [...new Set(ev.refusals.filter((r) => r.reason === reason).map((r) => r.message))]
+    // One message per refusing listener, repeats included (istiod 1.31 writes them all).
+    const messages = ev.refusals.filter((r) => r.reason === reason).map((r) => r.message)
     if (messages.length > 0) {
       return fail('Accepted', reason, messages.join('; '))
     }

@@ -247,7 +247,9 @@ function httpMatch(m: HTTPRouteMatch): { match: HTTPMatchRequest; key: SortKey }
       match.uri = { regex: p.value }
       key.pathType = 2
     } else {
-      match.uri = { prefix: p.value }
+      // istiod stores the prefix without a trailing `/`; precedence compares that length.
+      match.uri = { prefix: trimSlash(p.value) }
+      key.pathLength = match.uri.prefix!.length
     }
   }
   const headers = namedMatches(m.headers)

@@ -229,6 +229,17 @@ describe('route attachment (spec rules 15-18)', () => {
     expect(parentConditions(httpGw + r(spec))[0]).toEqual({ type: 'Accepted', status: 'False', reason, message })
   })
 
+  test('messages of the same reason are joined per listener, repeats included (as istiod 1.31 writes them)', () => {
+    const two = k8sGateway(
+      'gw',
+      'infra',
+      '- {name: a, port: 80, protocol: HTTP}\n- {name: b, port: 81, protocol: HTTP}',
+    )
+    expect(parentConditions(two + r('parentRefs: [{name: gw, sectionName: c}]'))[0]?.message).toBe(
+      'sectionName "c" not found; sectionName "c" not found',
+    )
+  })
+
   test('another namespace with allowedRoutes Same: NotAllowedByListeners', () => {
     expect(
       parentConditions(

@@ -52,6 +52,21 @@ rules:
     expect(outcome(yaml, { path: '/m', method: 'GET', headers: { 'x-env': 'prod' } })).toBe('404')
     expect(outcome(yaml, { path: '/m', method: 'POST', headers: { 'x-env': 'dev' } })).toBe('404')
   })
+  test('a prefix is ranked by its length without the trailing slash: /ghost before /docs/ (seen in istiod 1.31)', () => {
+    const r = run(
+      gw +
+        svcs +
+        route(
+          'r',
+          'shop',
+          'parentRefs: [{name: gw}]\nrules:\n- matches: [{path: {type: PathPrefix, value: /docs/}}]\n  backendRefs: [{name: a, port: 80}]\n- matches: [{path: {type: PathPrefix, value: /ghost}}]\n  backendRefs: [{name: b, port: 80}]',
+        ),
+    )
+    expect(r.routeConfigs['http.80']!.virtual_hosts[0]!.routes.map((x) => x.match.path_separated_prefix)).toEqual([
+      '/ghost',
+      '/docs',
+    ])
+  })
   test('PathPrefix becomes path_separated_prefix without the trailing slash; `/` stays a prefix', () => {
     const r = run(
       yaml +
@@ -292,7 +307,7 @@ describe('backends (spec rules 32-34)', () => {
 
   test('a cross-namespace backend without a ReferenceGrant has no destination host: 500', () => {
     const yaml = rules('[{name: pay, namespace: payments, port: 80}]') + service('pay', 'payments', 80)
-    expect(action(yaml)['cluster']).toBe('outbound|80||')
+    expect(action(yaml)['cluster']).toBe('UnknownService')
     expect(run(yaml, [{ port: 80, host: 'x', path: '/' }]).requests[0]?.result.status).toBe(500)
   })
 })
