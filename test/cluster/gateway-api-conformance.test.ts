@@ -31,7 +31,7 @@ const plurals: Record<string, { version: string; plural: string }> = {
   Gateway: { version: 'v1', plural: 'gateways' },
   HTTPRoute: { version: 'v1', plural: 'httproutes' },
   GRPCRoute: { version: 'v1', plural: 'grpcroutes' },
-  TCPRoute: { version: 'v1alpha2', plural: 'tcproutes' },
+  TCPRoute: { version: 'v1', plural: 'tcproutes' },
   TLSRoute: { version: 'v1', plural: 'tlsroutes' },
   ReferenceGrant: { version: 'v1beta1', plural: 'referencegrants' },
 }
@@ -93,6 +93,10 @@ describe('Gateway API conformance: grader prediction = istiod (routes and status
       const stored = await kc.makeApiClient(CoreV1Api).createNamespacedService({ namespace, body: obj })
       return { ...stored, apiVersion: 'v1', kind: 'Service' }
     }
+    if (obj.kind === 'Secret') {
+      const stored = await kc.makeApiClient(CoreV1Api).createNamespacedSecret({ namespace, body: obj })
+      return { ...stored, apiVersion: 'v1', kind: 'Secret' }
+    }
     const p = plurals[obj.kind]
     if (p === undefined) {
       throw new Error(`no plural for ${obj.kind}`)
@@ -110,6 +114,7 @@ describe('Gateway API conformance: grader prediction = istiod (routes and status
   async function proxy(
     ns: string,
     app: string,
+    ports: ReadonlyArray<{ name: string; port: number; targetPort: number }>,
   ): Promise<{ ip: string; labels: Record<string, string>; stored: unknown[] }> {
     const core = kc.makeApiClient(CoreV1Api)
     const labels = { app }
@@ -117,14 +122,20 @@ describe('Gateway API conformance: grader prediction = istiod (routes and status
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'ingress', namespace: ns },
-      spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+      spec: { selector: labels, ports: [...ports] },
     })
     await core.createNamespacedPod({
       namespace: ns,
       body: {
         metadata: { name: 'ingress-0', labels },
         spec: {
-          containers: [{ name: 'proxy', image: 'registry.k8s.io/pause:3.10', ports: [{ containerPort: 8080 }] }],
+          containers: [
+            {
+              name: 'proxy',
+              image: 'registry.k8s.io/pause:3.10',
+              ports: ports.map((p) => ({ containerPort: p.targetPort })),
+            },
+          ],
         },
       },
     })
@@ -217,7 +228,7 @@ describe('Gateway API conformance: grader prediction = istiod (routes and status
       const ns = nsA.name
       const other = nsB.name
       const app = uniqueName('proxy')
-      const px = await proxy(ns, app)
+      const px = await proxy(ns, app, scenario.proxyPorts ?? [{ name: 'http', port: 80, targetPort: 8080 }])
       const stored: unknown[] = [...px.stored]
       for (const obj of scenario.objects({ ns, other })) {
         stored.push(await create(obj as K8sObject))

@@ -13,6 +13,8 @@ export interface GwScenario {
   objects(ctx: GwScenarioContext): object[]
   marker: string
   statusOf(ctx: GwScenarioContext): Array<{ kind: string; namespace: string; name: string }>
+  /** Ports of the proxy's Service `ingress`. @default [{name: 'http', port: 80, targetPort: 8080}] */
+  proxyPorts?: Array<{ name: string; port: number; targetPort: number }>
 }
 
 type Json = Record<string, unknown>
@@ -180,6 +182,77 @@ export const gwScenarios: GwScenario[] = [
       { kind: 'Gateway', namespace: ns, name: 'gw' },
       { kind: 'HTTPRoute', namespace: ns, name: 'first' },
       { kind: 'HTTPRoute', namespace: other, name: 'second' },
+    ],
+  },
+  {
+    name: 'listeners and L4: lower-case protocol, TCP conflict, missing certificate, first TCPRoute wins, TLS passthrough',
+    marker: 'db.example.com',
+    proxyPorts: [
+      { name: 'http', port: 80, targetPort: 8080 },
+      { name: 'lower', port: 81, targetPort: 8081 },
+      { name: 'https', port: 8443, targetPort: 8443 },
+      { name: 'tls', port: 443, targetPort: 8444 },
+      { name: 'redis', port: 6379, targetPort: 6379 },
+    ],
+    objects: ({ ns }) => [
+      service(ns, 'a'),
+      service(ns, 'redis', [6379]),
+      service(ns, 'cache', [6379]),
+      service(ns, 'db', [5432]),
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'unrelated', namespace: ns },
+        type: 'Opaque',
+        data: { note: 'a2luZGxhYg==' },
+      },
+      gateway(ns, [
+        { name: 'http', port: 80, protocol: 'HTTP' },
+        { name: 'lower', port: 81, protocol: 'http' },
+        { name: 'clash', port: 80, protocol: 'TCP' },
+        { name: 'https', port: 8443, protocol: 'HTTPS', tls: { certificateRefs: [{ name: 'nope' }] } },
+        { name: 'tls', port: 443, protocol: 'TLS', hostname: '*.example.com', tls: { mode: 'Passthrough' } },
+        { name: 'redis', port: 6379, protocol: 'TCP' },
+      ]),
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'TCPRoute',
+        metadata: { name: 'redis-first', namespace: ns },
+        spec: {
+          parentRefs: [{ name: 'gw', sectionName: 'redis' }],
+          rules: [{ backendRefs: [backend('redis', 6379)] }],
+        },
+      },
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'TCPRoute',
+        metadata: { name: 'redis-second', namespace: ns },
+        spec: {
+          parentRefs: [{ name: 'gw', sectionName: 'redis' }],
+          rules: [{ backendRefs: [backend('cache', 6379)] }],
+        },
+      },
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'TLSRoute',
+        metadata: { name: 'db', namespace: ns },
+        spec: {
+          parentRefs: [{ name: 'gw', sectionName: 'tls' }],
+          hostnames: ['db.example.com'],
+          rules: [{ backendRefs: [backend('db', 5432)] }],
+        },
+      },
+      httpRoute(ns, 'web', {
+        parentRefs: [{ name: 'gw', sectionName: 'http' }],
+        rules: [{ backendRefs: [backend('a')] }],
+      }),
+    ],
+    statusOf: ({ ns }) => [
+      { kind: 'Gateway', namespace: ns, name: 'gw' },
+      { kind: 'TCPRoute', namespace: ns, name: 'redis-first' },
+      { kind: 'TCPRoute', namespace: ns, name: 'redis-second' },
+      { kind: 'TLSRoute', namespace: ns, name: 'db' },
+      { kind: 'HTTPRoute', namespace: ns, name: 'web' },
     ],
   },
 ]

@@ -109,10 +109,10 @@ function checkListener(
     }
   }
   if (!li.supportedKinds.some((k) => k.kind === route.kind && k.group === gatewayApiGroup)) {
-    const version = route.apiVersion.split('/')[1] ?? 'v1'
+    // istiod names the kind by the version it watches (v1 for every route kind in 1.31), not the one written.
     return {
       reason: 'NotAllowedByListeners',
-      message: `kind ${gatewayApiGroup}/${version}/${route.kind} is not allowed`,
+      message: `kind ${gatewayApiGroup}/v1/${route.kind} is not allowed`,
     }
   }
   return undefined

@@ -376,10 +376,8 @@ function markConflicts(listeners: ListenerInfo[]): void {
       if (reason === undefined) {
         continue
       }
-      const message =
-        reason === 'ProtocolConflict'
-          ? `port ${b.port} is already used by listener "${a.name}" with protocol ${a.protocol}`
-          : `hostname "${b.hostname ?? '*'}" on port ${b.port} is already used by listener "${a.name}"`
+      // istiod 1.31's wording, the same for both reasons.
+      const message = 'Listener has a conflict with another listener attached to the same Gateway'
       li.conflicted = true
       li.conditions = {
         Accepted: fail('Accepted', reason, message),
@@ -428,6 +426,16 @@ function internalGateway(gateway: K8sGateway, li: ListenerInfo, serviceFqdn: str
   }
 }
 
+const listenersInvalid = "One or more of the Gateway's listeners are invalid"
+
+/** `a`, `a and b`, `a, b, and c`: how istiod lists the assigned service ports. */
+function humanList(items: readonly string[]): string {
+  if (items.length <= 2) {
+    return items.join(' and ')
+  }
+  return `${items.slice(0, -1).join(', ')}, and ${items[items.length - 1]}`
+}
+
 function gatewayConditions(info: GatewayInfo, options: ConvertOptions): Condition[] {
   const total = info.listeners.length
   const valid = info.listeners.filter((l) => l.valid).length
@@ -435,8 +443,8 @@ function gatewayConditions(info: GatewayInfo, options: ConvertOptions): Conditio
     valid === total
       ? ok('Accepted', 'Accepted', 'Resource accepted')
       : valid > 0
-        ? ok('Accepted', 'ListenersNotValid', 'Some listeners are not valid')
-        : fail('Accepted', 'ListenersNotValid', 'No listeners are valid')
+        ? ok('Accepted', 'ListenersNotValid', listenersInvalid)
+        : fail('Accepted', 'ListenersNotValid', listenersInvalid)
   return [accepted, programmed(info, options), ok('ResolvedRefs', 'ResolvedRefs', 'All references resolved')]
 }
 
@@ -471,12 +479,10 @@ function programmed(info: GatewayInfo, options: ConvertOptions): Condition {
     return fail(
       'Programmed',
       'AddressNotAssigned',
-      `Assigned to service(s) ${ports.map((p) => `${info.serviceFqdn}:${p}`).join(', ')}, but failed to assign to all requested addresses: address pending for hostname "${info.serviceFqdn}"`,
+      `Assigned to service(s) ${humanList(ports.map((p) => `${info.serviceFqdn}:${p}`).sort())}, but failed to assign to all requested addresses: address pending for hostname "${info.serviceFqdn}"`,
     )
   }
-  return ok(
-    'Programmed',
-    'Programmed',
-    `Resource programmed, assigned to service(s) ${ports.map((p) => `${info.serviceFqdn}:${p}`).join(', ')}`,
-  )
+  // Sorted as text ("…:443, …:80"), joined the way istiod joins them.
+  const assigned = humanList(ports.map((p) => `${info.serviceFqdn}:${p}`).sort())
+  return ok('Programmed', 'Programmed', `Resource programmed, assigned to service(s) ${assigned}`)
 }

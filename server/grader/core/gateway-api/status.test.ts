@@ -74,6 +74,24 @@ describe('listener and Gateway status (spec rules 10-14)', () => {
     expect(s.listeners[0]?.supportedKinds.map((k) => k.kind)).toEqual(['HTTPRoute', 'GRPCRoute'])
   })
 
+  test('Programmed lists the service ports sorted as text and joined as istiod joins them (seen in istiod 1.31)', () => {
+    const ports = (n: number[]): string =>
+      run(
+        k8sGateway(
+          'gw',
+          'infra',
+          n.map((p, i) => `- {name: l${i}, port: ${p}, protocol: HTTP, hostname: h${i}.example.com}`).join('\n'),
+        ),
+      )
+        .conversion.status.gateways[0]!.conditions[1]!.message.replace(
+          'Resource programmed, assigned to service(s) ',
+          '',
+        )
+        .replaceAll('gw-istio.infra.svc.cluster.local', 's')
+    expect(ports([80, 443])).toBe('s:443 and s:80')
+    expect(ports([80, 8443, 443])).toBe('s:443, s:80, and s:8443')
+  })
+
   test('lower-case protocol: UnsupportedProtocol with the upper-case hint; the Gateway is not accepted', () => {
     const s = run(k8sGateway('gw', 'infra', '- {name: http, port: 80, protocol: http}')).conversion.status.gateways[0]!
     expect(s.listeners[0]?.conditions[0]).toEqual({
@@ -102,6 +120,10 @@ describe('listener and Gateway status (spec rules 10-14)', () => {
       'Programmed=False/ProtocolConflict',
     ])
     expect(brief(s.conditions)[0]).toBe('Accepted=True/ListenersNotValid')
+    expect(s.conditions[0]?.message).toBe("One or more of the Gateway's listeners are invalid")
+    expect(s.listeners[1]?.conditions[0]?.message).toBe(
+      'Listener has a conflict with another listener attached to the same Gateway',
+    )
     expect(parentConditions(yaml)[0]).toMatchObject({
       reason: 'NoMatchingParent',
       message: 'sectionName "tcp" not found',
@@ -284,7 +306,7 @@ describe('route attachment (spec rules 15-18)', () => {
       httpGw + route('r', 'infra', 'parentRefs: [{name: gw}]\nrules: [{backendRefs: [{name: s, port: 1}]}]', 'TCPRoute')
     expect(parentConditions(yaml)[0]).toMatchObject({
       reason: 'NotAllowedByListeners',
-      message: 'kind gateway.networking.k8s.io/v1alpha2/TCPRoute is not allowed',
+      message: 'kind gateway.networking.k8s.io/v1/TCPRoute is not allowed',
     })
   })
 
