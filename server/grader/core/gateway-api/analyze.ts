@@ -11,6 +11,7 @@ import type { GatewayEnvironment } from '../translate/env.ts'
 import { convertGatewayApi, type GatewayApiConversion } from './convert.ts'
 import type { ConvertOptions, GatewayInfo } from './gateways.ts'
 import type { GeneratedOrigin } from './routes.ts'
+import { statusFindings } from './status-findings.ts'
 import type { GatewayApiModel } from './types.ts'
 
 export interface GatewayApiAnalyzeInput {
@@ -97,7 +98,12 @@ export function analyzeGatewayApi(input: GatewayApiAnalyzeInput): GatewayApiAnal
   const conversion = convertGatewayApi(input.gatewayApi, input.classic, input.options)
   const info =
     input.gateway === undefined ? conversion.gateways[0] : conversion.gateways.find((g) => g.key === input.gateway)
-  const diagnostics = (): Finding[] => sortFindings([...runAnalyzers(input.classic), ...input.gatewayApi.findings])
+  const diagnostics = (): Finding[] =>
+    sortFindings([
+      ...runAnalyzers(input.classic),
+      ...input.gatewayApi.findings,
+      ...statusFindings(conversion, input.gatewayApi, input.classic, input.options?.domainSuffix),
+    ])
   const model = info === undefined ? input.classic : proxyModel(conversion, input.classic, info)
   const environment = info === undefined ? undefined : gatewayEnvironment(info)
   const base = analyzeConfig({

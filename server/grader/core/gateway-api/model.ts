@@ -174,6 +174,7 @@ function recordFieldLines(res: GatewayApiResource, lineAt: LineFinder): void {
       note(`spec.parentRefs[${i}].sectionName`)
     })
     if (res.kind !== 'TCPRoute') {
+      note('spec.hostnames')
       res.spec.hostnames.forEach((_h, i) => note(`spec.hostnames[${i}]`))
     }
     const rules: ReadonlyArray<{ matches?: unknown[]; filters?: unknown[]; backendRefs: unknown[] }> = res.spec.rules
