@@ -3,6 +3,7 @@
 // level only) or of an HTTPRoute/GRPCRoute parent; never for TCPRoute or TLSRoute. Each finding
 // points at the field to change (sectionName, port, hostnames, the backendRef) with its line, and
 // says in its hint what would fix it: the common "why is my route missing" answers. Pure.
+import { messages } from '../../analyzers/messages.ts'
 import type { Finding, SourceLocation } from '../findings.ts'
 import type { ResourceModel } from '../model/index.ts'
 import { checkBackend, type ParentEvaluation } from './attach.ts'
@@ -70,8 +71,8 @@ function finding(
 ): Finding {
   const line = path === undefined ? undefined : lineOf(res.fieldLines, path)
   const f: Finding = {
-    code: 'IST0171',
-    level: 'Warning',
+    code: messages.NegativeConditionStatus.code,
+    level: messages.NegativeConditionStatus.level,
     resource: { kind: res.kind, namespace: res.metadata.namespace, name: res.metadata.name },
     message: `${c.type} is False (${c.reason}): ${c.message}`,
     hint,
