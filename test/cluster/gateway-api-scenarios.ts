@@ -255,4 +255,40 @@ export const gwScenarios: GwScenario[] = [
       { kind: 'HTTPRoute', namespace: ns, name: 'web' },
     ],
   },
+  {
+    name: 'GRPCRoute method matches merged with an HTTPRoute on the same hostname',
+    marker: 'grpc.example.com',
+    objects: ({ ns }) => [
+      service(ns, 'cart', [9000]),
+      service(ns, 'web'),
+      gateway(ns, [{ name: 'http', port: 80, protocol: 'HTTP' }]),
+      httpRoute(ns, 'web', {
+        parentRefs: [{ name: 'gw' }],
+        hostnames: ['grpc.example.com'],
+        rules: [{ matches: [prefix('/web')], backendRefs: [backend('web')] }],
+      }),
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'GRPCRoute',
+        metadata: { name: 'cart', namespace: ns },
+        spec: {
+          parentRefs: [{ name: 'gw' }],
+          hostnames: ['grpc.example.com'],
+          rules: [
+            { matches: [{ method: { service: 'shop.Cart', method: 'Add' } }], backendRefs: [backend('cart', 9000)] },
+            { matches: [{ method: { service: 'shop.Cart' } }], backendRefs: [backend('cart', 9000)] },
+            {
+              matches: [{ method: { method: 'Ping' }, headers: [{ name: 'x-env', value: 'test' }] }],
+              backendRefs: [backend('cart', 9000)],
+            },
+          ],
+        },
+      },
+    ],
+    statusOf: ({ ns }) => [
+      { kind: 'Gateway', namespace: ns, name: 'gw' },
+      { kind: 'HTTPRoute', namespace: ns, name: 'web' },
+      { kind: 'GRPCRoute', namespace: ns, name: 'cart' },
+    ],
+  },
 ]
