@@ -121,3 +121,17 @@ export function analyzeGatewayApi(input: GatewayApiAnalyzeInput): GatewayApiAnal
   })
   return { ...base, conversion, ...(info === undefined ? {} : { gateway: info }), origins }
 }
+
+/**
+ * The Gateway API diagnostics of a configuration, for callers that simulate the classic ingress
+ * gateway: what the API server refuses (IST0106) and the False conditions istiod would write
+ * (IST0171), with field pointers.
+ */
+export function gatewayApiDiagnostics(
+  gatewayApi: GatewayApiModel,
+  classic: ResourceModel,
+  options: ConvertOptions = {},
+): Finding[] {
+  const conversion = convertGatewayApi(gatewayApi, classic, options)
+  return [...gatewayApi.findings, ...statusFindings(conversion, gatewayApi, classic, options.domainSuffix)]
+}
