@@ -110,18 +110,24 @@ describe('Gateway API conformance: grader prediction = istiod (routes and status
     }) as Promise<unknown>
   }
 
-  /** The proxy: a Service `ingress` (80 → 8080) and a Running Pod behind it; returns the pod's IP. */
+  /**
+   * The proxy: a Service and a Running Pod behind it; returns the pod's IP. Unmanaged: Service
+   * `ingress` with the scenario's ports and selector `app`. Managed: the Service istiod's deployment
+   * controller would create (`gw-istio`, status-port then the listener ports, selected by the
+   * gateway-name label), created here because that controller is off.
+   */
   async function proxy(
     ns: string,
     app: string,
     ports: ReadonlyArray<{ name: string; port: number; targetPort: number }>,
+    managed: boolean,
   ): Promise<{ ip: string; labels: Record<string, string>; stored: unknown[] }> {
     const core = kc.makeApiClient(CoreV1Api)
-    const labels = { app }
+    const labels: Record<string, string> = managed ? { 'gateway.networking.k8s.io/gateway-name': 'gw' } : { app }
     const svc = await create({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'ingress', namespace: ns },
+      metadata: { name: managed ? 'gw-istio' : 'ingress', namespace: ns },
       spec: { selector: labels, ports: [...ports] },
     })
     await core.createNamespacedPod({
@@ -228,7 +234,12 @@ describe('Gateway API conformance: grader prediction = istiod (routes and status
       const ns = nsA.name
       const other = nsB.name
       const app = uniqueName('proxy')
-      const px = await proxy(ns, app, scenario.proxyPorts ?? [{ name: 'http', port: 80, targetPort: 8080 }])
+      const px = await proxy(
+        ns,
+        app,
+        scenario.proxyPorts ?? [{ name: 'http', port: 80, targetPort: 8080 }],
+        scenario.managed === true,
+      )
       const stored: unknown[] = [...px.stored]
       for (const obj of scenario.objects({ ns, other })) {
         stored.push(await create(obj as K8sObject))

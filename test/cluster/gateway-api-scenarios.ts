@@ -13,7 +13,9 @@ export interface GwScenario {
   objects(ctx: GwScenarioContext): object[]
   marker: string
   statusOf(ctx: GwScenarioContext): Array<{ kind: string; namespace: string; name: string }>
-  /** Ports of the proxy's Service `ingress`. @default [{name: 'http', port: 80, targetPort: 8080}] */
+  /** A managed Gateway (no addresses): the proxy's Service is `gw-istio`. */
+  managed?: boolean
+  /** Ports of the proxy's Service. @default [{name: 'http', port: 80, targetPort: 8080}] */
   proxyPorts?: Array<{ name: string; port: number; targetPort: number }>
 }
 
@@ -289,6 +291,36 @@ export const gwScenarios: GwScenario[] = [
       { kind: 'Gateway', namespace: ns, name: 'gw' },
       { kind: 'HTTPRoute', namespace: ns, name: 'web' },
       { kind: 'GRPCRoute', namespace: ns, name: 'cart' },
+    ],
+  },
+  {
+    name: 'a managed Gateway: its gw-istio Service, listener ports served as they are, Programmed from that Service',
+    marker: 'managed.example.com',
+    managed: true,
+    proxyPorts: [
+      { name: 'status-port', port: 15021, targetPort: 15021 },
+      { name: 'web', port: 80, targetPort: 80 },
+      { name: 'alt', port: 8080, targetPort: 8080 },
+    ],
+    objects: ({ ns }) => [
+      service(ns, 'a'),
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'gw', namespace: ns },
+        spec: {
+          gatewayClassName: 'istio',
+          listeners: [
+            { name: 'web', port: 80, protocol: 'HTTP', hostname: 'managed.example.com' },
+            { name: 'alt', port: 8080, protocol: 'HTTP' },
+          ],
+        },
+      },
+      httpRoute(ns, 'r', { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [backend('a')] }] }),
+    ],
+    statusOf: ({ ns }) => [
+      { kind: 'Gateway', namespace: ns, name: 'gw' },
+      { kind: 'HTTPRoute', namespace: ns, name: 'r' },
     ],
   },
 ]

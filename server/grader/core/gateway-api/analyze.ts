@@ -72,8 +72,11 @@ export function gatewayEnvironment(info: GatewayInfo): Partial<GatewayEnvironmen
 export function proxyModel(conversion: GatewayApiConversion, classic: ResourceModel, info: GatewayInfo): ResourceModel {
   const ns = info.gateway.metadata.namespace
   const internal: Gateway[] = conversion.gateways.flatMap((g) => g.internalGateways)
+  // In a live cluster istiod's deployment controller has created them already: no duplicates.
+  const exists = (s: { metadata: { name: string; namespace: string } }): boolean =>
+    classic.services.some((c) => c.metadata.name === s.metadata.name && c.metadata.namespace === s.metadata.namespace)
   const generatedServices = conversion.gateways
-    .filter((g) => g.managed && g.service !== undefined)
+    .filter((g) => g.managed && g.service !== undefined && !exists(g.service))
     .map((g) => g.service!)
   return {
     ...classic,

@@ -130,24 +130,33 @@ function httpVirtualServices(
   li: ListenerInfo,
   attached: readonly Attached[],
 ): GeneratedVirtualService[] {
-  const byHost = new Map<string, Attached[]>()
+  // Keyed by the hostname as the route writes it (`*` for none), which also names the
+  // VirtualService; its host is that name intersected with the listener's (seen in istiod 1.31).
+  const byHost = new Map<string, { host: string; list: Attached[] }>()
   for (const a of attached) {
     if (a.route.kind !== 'HTTPRoute' && a.route.kind !== 'GRPCRoute') {
       continue
     }
-    for (const h of hostsOnListener(gw, li, a.route.spec.hostnames)) {
-      byHost.set(h, [...(byHost.get(h) ?? []), a])
+    const written = a.route.spec.hostnames.length === 0 ? ['*'] : a.route.spec.hostnames
+    for (const raw of written) {
+      const host = hostsOnListener(gw, li, [raw])[0]
+      if (host === undefined) {
+        continue
+      }
+      const entry = byHost.get(raw) ?? { host, list: [] }
+      entry.list.push(a)
+      byHost.set(raw, entry)
     }
   }
   const out: GeneratedVirtualService[] = []
-  for (const [host, list] of byHost) {
+  for (const [raw, { host, list }] of byHost) {
     const drafts: Draft[] = []
     for (const a of list) {
       drafts.push(...(a.route.kind === 'HTTPRoute' ? httpDrafts(a.route, a) : grpcDrafts(a.route as GRPCRoute, a)))
     }
     const sorted = stableSort(drafts)
     const first = list[0]!.route
-    const name = `${gw.gateway.metadata.namespace}~${gw.gateway.metadata.name}${internalGatewayInfix}${li.listener.name}~${host}`
+    const name = `${gw.gateway.metadata.namespace}~${gw.gateway.metadata.name}${internalGatewayInfix}${li.listener.name}~${raw}`
     const origins = new Map<string, GeneratedOrigin>()
     sorted.forEach((d, i) => origins.set(`spec.http[${i}]`, d.origin))
     out.push({
