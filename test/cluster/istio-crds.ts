@@ -23,7 +23,16 @@ function established(crd: V1CustomResourceDefinition): boolean {
 
 /** Creates the CRDs (existing ones are left alone) and waits for Established. Returns their names. */
 export async function installIstioCrds(api: ApiextensionsV1Api, abort?: () => void): Promise<string[]> {
-  const crds = await loadIstioCrds()
+  return installCrds(api, await loadIstioCrds(), 'Istio CRDs', abort)
+}
+
+/** Creates CRDs (existing ones are left alone) and waits until each is Established. */
+export async function installCrds(
+  api: ApiextensionsV1Api,
+  crds: readonly V1CustomResourceDefinition[],
+  what: string,
+  abort?: () => void,
+): Promise<string[]> {
   for (const body of crds) {
     try {
       await api.createCustomResourceDefinition({ body })
@@ -40,7 +49,7 @@ export async function installIstioCrds(api: ApiextensionsV1Api, abort?: () => vo
       const ok = new Set(list.items.filter(established).map((c) => c.metadata?.name))
       return names.every((n) => ok.has(n)) ? true : undefined
     },
-    { what: 'Istio CRDs to be Established', timeoutMs: 60_000, abort },
+    { what: `${what} to be Established`, timeoutMs: 60_000, abort },
   )
   return names
 }

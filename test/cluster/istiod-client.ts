@@ -23,8 +23,17 @@ export interface XdsStream {
 
 /** Connects as an ingress gateway (router) proxy in istiod's namespace with the given pod labels. */
 export function holdGatewayStream(istiod: IstiodEndpoints, pod: string, labels: Record<string, string>): XdsStream {
-  const ns = istiod.namespace
-  const nodeId = `router~10.244.0.99~${pod}.${ns}~${ns}.svc.cluster.local`
+  return holdProxyStream(istiod, { pod, namespace: istiod.namespace, ip: '10.244.0.99', labels })
+}
+
+/** Connects as a router proxy for a given pod (name, namespace, IP, labels), e.g. a real Pod's. */
+export function holdProxyStream(
+  istiod: IstiodEndpoints,
+  proxy: { pod: string; namespace: string; ip: string; labels: Record<string, string> },
+): XdsStream {
+  const { pod, labels } = proxy
+  const ns = proxy.namespace
+  const nodeId = `router~${proxy.ip}~${pod}.${ns}~${ns}.svc.cluster.local`
   const meta = { ISTIO_VERSION: istiod.version, NAMESPACE: ns, CLUSTER_ID: 'Kubernetes', LABELS: labels }
   const child = spawn(istiod.xdsprobe, ['-addr', istiod.grpc, '-node', nodeId, '-meta', JSON.stringify(meta)], {
     stdio: ['ignore', 'pipe', 'inherit'],

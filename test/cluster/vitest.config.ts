@@ -11,7 +11,11 @@ import { configDefaults, defineConfig } from 'vitest/config'
 
 /** Same rule as global-setup.ts: istiod unless opted out or the cluster is external. */
 const withIstiod = process.env['KINDLAB_CLUSTER_ISTIOD'] !== '0' && !process.env['KUBECONFIG_TEST']
-const istiodSuites = ['test/cluster/istiod.test.ts', 'test/cluster/istiod-conformance.test.ts']
+const istiodSuites = [
+  'test/cluster/istiod.test.ts',
+  'test/cluster/istiod-conformance.test.ts',
+  'test/cluster/gateway-api-conformance.test.ts',
+]
 const withDataplane = withIstiod && process.getuid?.() === 0
 const dataplaneFiles = 'test/cluster/dataplane/**/*.test.ts'
 

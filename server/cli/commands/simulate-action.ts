@@ -3,9 +3,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../errors.ts'
+import { runAnalyzers } from '../../grader/analyzers/run.ts'
 import { analyzeConfig, type AnalyzeResult } from '../../grader/core/index.ts'
-import { formatResource } from '../../grader/core/findings.ts'
+import { formatResource, sortFindings } from '../../grader/core/findings.ts'
+import { gatewayApiDiagnostics } from '../../grader/core/gateway-api/analyze.ts'
+import { mergeGatewayApiModels, parseGatewayApi } from '../../grader/core/gateway-api/model.ts'
+import type { GatewayApiModel } from '../../grader/core/gateway-api/types.ts'
 import { mergeModels, parseResources, type ParsedResources } from '../../grader/core/model/index.ts'
+import { readKubeYaml } from '../../grader/core/yaml/kube-yaml.ts'
 import { printJson } from '../output.ts'
 import type { SimulateFlags } from './simulate.ts'
 import { parseRequests } from './simulate-requests.ts'
@@ -17,7 +22,12 @@ export async function runSimulate(flags: SimulateFlags): Promise<boolean> {
   const models = await Promise.all(files.map((f) => readModel(f, flags.namespace ?? 'default')))
   const requests =
     flags.requests === undefined ? [] : parseRequests(await readText(flags.requests, 'requests'), flags.requests)
-  const out = analyzeConfig({ model: mergeModels(models), requests })
+  const model = mergeModels(models.map((m) => m.classic))
+  const gatewayApi = mergeGatewayApiModels(models.map((m) => m.gatewayApi))
+  // Kubernetes Gateway API objects are checked (IST0106, IST0171); requests still go to the
+  // classic ingress gateway.
+  const extra = gatewayApiDiagnostics(gatewayApi, model)
+  const out = analyzeConfig({ model, requests, analyze: (m) => sortFindings([...runAnalyzers(m), ...extra]) })
   if (flags.json === true) {
     // Pretty on a terminal; compact when piped (a cohort's output is tens of MB).
     if (process.stdout.isTTY) {
@@ -86,8 +96,13 @@ async function readText(path: string, what: string): Promise<string> {
   }
 }
 
-async function readModel(file: string, namespace: string): Promise<ParsedResources> {
-  const model = parseResources(await readText(file, 'resources'), { file, defaultNamespace: namespace })
+async function readModel(
+  file: string,
+  namespace: string,
+): Promise<{ classic: ParsedResources; gatewayApi: GatewayApiModel }> {
+  const read = readKubeYaml(await readText(file, 'resources'))
+  const options = { file, defaultNamespace: namespace }
+  const model = parseResources(read, options)
   const syntax = model.syntaxErrors[0]
   if (syntax !== undefined) {
     throw new AppError('LAB_ERR_VALIDATION', {
@@ -96,5 +111,5 @@ async function readModel(file: string, namespace: string): Promise<ParsedResourc
       details: { file, line: syntax.line },
     })
   }
-  return model
+  return { classic: model, gatewayApi: parseGatewayApi(read, options) }
 }

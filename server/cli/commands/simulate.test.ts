@@ -44,6 +44,23 @@ describe('kindlab simulate --json', () => {
       'no_listener',
     ])
   })
+  test('Gateway API objects are checked: IST0171 with the field to fix, IST0106 for a refused route', async () => {
+    const { code, stdout } = await cli([
+      'simulate',
+      '-r',
+      'test/fixtures/grader/gateway-api/broken-routes.yaml',
+      '--json',
+    ])
+    const doc = JSON.parse(stdout) as {
+      diagnostics: Array<{ code: string; resource: string; path?: string; source?: { line?: number } }>
+    }
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true)
+    expect(code).toBe(1)
+    expect(doc.diagnostics.map((d) => [d.code, d.resource, d.path, d.source?.line])).toEqual([
+      ['IST0106', 'HTTPRoute shop/refused', 'spec.rules[0].filters', 25],
+      ['IST0171', 'HTTPRoute shop/typo', 'spec.parentRefs[0].sectionName', 17],
+    ])
+  })
   test('repeated --resources and a broken configuration: valid JSON, diagnostics, exit code 1', async () => {
     const { code, stdout } = await cli([
       'simulate',

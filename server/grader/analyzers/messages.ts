@@ -23,7 +23,10 @@ function define<const C extends string>(
   return { code, name, level, description }
 }
 
-/** Every message the analyzers (and the model's validation, IST0106) report, sorted by code. */
+/**
+ * Every message the analyzers report, plus the model's validation (IST0106) and the Gateway API
+ * status findings (IST0171, core/gateway-api/status-findings.ts), sorted by code.
+ */
 export const messages = {
   ReferencedResourceNotFound: define(
     'IST0101',
@@ -84,6 +87,12 @@ export const messages = {
     'ReferencedInternalGateway',
     'Warning',
     'A VirtualService references a Gateway that Istio generated from a Kubernetes Gateway.',
+  ),
+  NegativeConditionStatus: define(
+    'IST0171',
+    'NegativeConditionStatus',
+    'Warning',
+    'A Kubernetes Gateway or an HTTPRoute/GRPCRoute parent has a False Accepted, Programmed or ResolvedRefs condition.',
   ),
 } as const
 

@@ -87,7 +87,7 @@ function validate(resource: Resource): FieldProblem[] {
   }
 }
 
-function readMeta(r: FieldReader, raw: unknown, defaultNamespace: string): ObjectMeta {
+export function readMeta(r: FieldReader, raw: unknown, defaultNamespace: string): ObjectMeta {
   const m = r.obj(raw, 'metadata') ?? {}
   const namespace = r.str(m['namespace'], 'metadata.namespace')
   const meta: ObjectMeta = {

@@ -1,7 +1,7 @@
 // What Envoy does once a route matched (spec rule 37.6): forward to a cluster (200, or 503 when
-// the cluster does not exist), redirect (30x with Location), or answer directly; plus the
+// the cluster does not exist, 500 on Gateway API routes), redirect (30x with Location), or answer directly; plus the
 // upstream path and host after rewrites. Pure.
-import type { RedirectAction, Route } from '../envoy/types.ts'
+import type { RedirectAction, Route, RouteAction } from '../envoy/types.ts'
 import { fullRegex } from './match-route.ts'
 import { hostWithoutPort, type NormalizedRequest, type SimResult } from './request.ts'
 
@@ -50,7 +50,7 @@ export function applyRouteAction(
   if (action.cluster !== undefined) {
     out.cluster = action.cluster
     if (!clusterExists(action.cluster)) {
-      out.status = 503
+      out.status = missingClusterStatus(action)
       out.reason = 'cluster_not_found'
     }
     return out
@@ -58,7 +58,7 @@ export function applyRouteAction(
   const clusters = action.weighted_clusters?.clusters ?? []
   out.weightedClusters = clusters.map((c) => ({ name: c.name, weight: c.weight }))
   if (clusters.length === 0 || clusters.some((c) => !clusterExists(c.name))) {
-    out.status = 503
+    out.status = missingClusterStatus(action)
     out.reason = 'cluster_not_found'
   }
   return out
@@ -112,4 +112,9 @@ function rewritePath(route: Route, req: NormalizedRequest): string {
     }
   }
   return fullPath(req)
+}
+
+/** Envoy's answer for a missing cluster: 503, or 500 on Gateway API routes (spec rule 34). */
+function missingClusterStatus(action: RouteAction): number {
+  return action['cluster_not_found_response_code'] === 'INTERNAL_SERVER_ERROR' ? 500 : 503
 }

@@ -9,8 +9,15 @@ import { durationJSON } from './duration.ts'
 /** Looks a destination host up in the registry (VirtualService namespace first). */
 export type ServiceLookup = (host: string) => RegistryService | undefined
 
-/** `outbound|port|subset|host`: explicit port, else the Service's only port, else the server port. */
+/**
+ * `outbound|port|subset|host`: explicit port, else the Service's only port, else the server port.
+ * An empty host (a Gateway API backend istiod refused: RefNotPermitted, InvalidKind) is the
+ * missing cluster `UnknownService`.
+ */
 export function destinationCluster(dest: Destination, svc: RegistryService | undefined, listenerPort: number): string {
+  if (dest.host === '') {
+    return 'UnknownService'
+  }
   let port = listenerPort
   if (dest.port !== undefined) {
     port = dest.port.number ?? 0

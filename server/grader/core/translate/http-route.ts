@@ -170,7 +170,8 @@ function translateRoute(
   ctx: RouteBuildContext,
 ): Route {
   const rule = rr.rule
-  const route: Route = { match: translateRouteMatch(m) }
+  const gatewaySemantics = usesGatewaySemantics(rvs)
+  const route: Route = { match: translateRouteMatch(m, gatewaySemantics) }
   const ops = translateHeaders(rule.headers)
   applyHeaderOps(route, ops)
   if (rule.redirect !== undefined) {
@@ -188,6 +189,9 @@ function translateRoute(
     }
   } else {
     route.route = translateRouteAction(route, rule, ops.authority, ctx.lookup, ctx.port)
+    if (gatewaySemantics) {
+      route.route['cluster_not_found_response_code'] = 'INTERNAL_SERVER_ERROR'
+    }
   }
   const ns = rvs.vs.metadata.namespace
   route.metadata = {
@@ -201,6 +205,11 @@ function translateRoute(
     route.name = name
   }
   return route
+}
+
+/** A VirtualService istiod generated from Gateway API routes (`internal.istio.io/route-semantics: gateway`). */
+export function usesGatewaySemantics(rvs: ResolvedVirtualService): boolean {
+  return rvs.vs.metadata.annotations['internal.istio.io/route-semantics'] === 'gateway'
 }
 
 /** istio GetRouteOperation: `host:port/path` for one cluster, else `vsName:port/path`. */

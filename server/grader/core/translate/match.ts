@@ -49,8 +49,12 @@ function isClaim(name: string): boolean {
   return name.startsWith('@request.auth.claims.') || name.startsWith('@request.auth.claims[')
 }
 
-/** The Envoy match for one Istio match (undefined: the rule has no match → prefix `/`). */
-export function translateRouteMatch(match: HTTPMatchRequest | undefined): RouteMatch {
+/**
+ * The Envoy match for one Istio match (undefined: the rule has no match → prefix `/`). With
+ * Gateway API semantics (a VirtualService istiod generated from an HTTPRoute) a prefix other
+ * than `/` is segment-aware: `path_separated_prefix`, without a trailing `/`.
+ */
+export function translateRouteMatch(match: HTTPMatchRequest | undefined, gatewaySemantics = false): RouteMatch {
   if (match === undefined) {
     return { prefix: '/' }
   }
@@ -80,7 +84,11 @@ export function translateRouteMatch(match: HTTPMatchRequest | undefined): RouteM
   if (uri?.exact !== undefined) {
     out.path = uri.exact
   } else if (uri?.prefix !== undefined) {
-    out.prefix = uri.prefix
+    if (gatewaySemantics && uri.prefix !== '/') {
+      out.path_separated_prefix = uri.prefix.endsWith('/') ? uri.prefix.slice(0, -1) : uri.prefix
+    } else {
+      out.prefix = uri.prefix
+    }
   } else if (uri?.regex !== undefined) {
     out.safe_regex = { regex: uri.regex }
   } else {
