@@ -132,9 +132,15 @@ type Call = <T>(what: string, fn: (l: LoadedKubeConfig) => Promise<T>) => Promis
  * The client's model of a plain object. The client serializes known kinds through its models, which
  * name some fields differently from the wire (a CRD schema's `x-kubernetes-int-or-string` is
  * `xKubernetesIntOrString`): a plain object sent as it is loses those fields, and the API server
- * refuses or changes what it gets. Unknown kinds (Istio's) come back unchanged.
+ * refuses or changes what it gets. Unknown kinds (Istio's) and objects that are models already come
+ * back unchanged.
  */
 export function clientModel(obj: KubernetesObject): KubernetesObject {
+  const proto: unknown = Object.getPrototypeOf(obj)
+  // A model already (the client's loadYaml made it): converting it again would drop those fields.
+  if (proto !== Object.prototype && proto !== null) {
+    return obj
+  }
   return loadYaml<KubernetesObject>(JSON.stringify(obj))
 }
 
