@@ -6,6 +6,7 @@ import websocket from '@fastify/websocket'
 import { existsSync } from 'node:fs'
 import { createErrorHandler, notFoundHandler } from './http/error-handler.ts'
 import { validatorCompiler } from './http/validation.ts'
+import { registerVendorFiles } from './http/vendor-static.ts'
 import { registerRequestGuard } from './http/access-guard.ts'
 import type { HostPolicy } from './http/host-policy.ts'
 import { healthRoutes } from './http/routes/health.ts'
@@ -82,6 +83,7 @@ async function registerWeb(app: FastifyInstance, webDir: string): Promise<void> 
     return
   }
   await app.register(fastifyStatic, { root: webDir, prefix: '/static/', index: false, maxAge: 0 })
+  await registerVendorFiles(app)
   const sendPage = async (_request: unknown, reply: FastifyReply) =>
     reply.headers(pageSecurityHeaders).type('text/html; charset=utf-8').sendFile('index.html')
   app.get('/', sendPage)

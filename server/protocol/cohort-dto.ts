@@ -132,7 +132,12 @@ export interface GradeRowDto {
   currentSince: number
   /** Failed attempts on the current step's checks. */
   failuresOnStep: number
+  /** See `stuck-rule.ts`: N failed Checks on the current step, or long on it with failures. */
   stuck: boolean
+  /** Why, in a few words ("5 failed Checks on step 3"), when stuck. */
+  stuckReason?: string
+  /** When each passed step was passed (epoch ms), oldest first: the class progress chart's data. */
+  stepsPassedAt: Array<{ step: number; at: number }>
   /** By check id. */
   checks: Record<string, GradeCellDto>
   envState: EnvState
@@ -150,6 +155,7 @@ export interface GradeBookDto {
   steps: Array<{ index: number; title: string; checks: Array<{ id: string; title: string }> }>
   rows: GradeRowDto[]
   stuckAfterMs: number
+  stuckAfterFailures: number
   generatedAt: number
 }
 
