@@ -133,6 +133,7 @@ describe('grade book', () => {
       labId: 'l',
       stuckAfterMs: 600_000,
       stuckAfterFailures: 5,
+      gated: false,
       generatedAt: 0,
       steps: [{ index: 0, title: 'One', checks: [{ id: 'k', title: 'K' }] }],
       rows: [
@@ -147,6 +148,7 @@ describe('grade book', () => {
           failuresOnStep: 1,
           stuck: false,
           stepsPassedAt: [],
+          stepsOpened: false,
           checks: { k: { passed: false, status: 'failed', message: 'line1\nline2, "quoted"', failures: 1, at: 0 } },
           envState: 'claimed',
           labCompleted: false,

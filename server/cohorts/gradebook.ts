@@ -100,6 +100,7 @@ export function createGradeBook(
       stuck: why !== undefined,
       ...(why ? { stuckReason: why } : {}),
       stepsPassedAt,
+      stepsOpened: seat.ungated,
       checks,
       envState: seat.envState,
       ...(seat.envError ? { envError: seat.envError } : {}),
@@ -129,6 +130,7 @@ export function createGradeBook(
       rows,
       stuckAfterMs,
       stuckAfterFailures,
+      gated: cohort.gating ?? catalog.get(cohort.labId).gating,
       generatedAt: now(),
     }
   }

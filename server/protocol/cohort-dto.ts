@@ -15,6 +15,8 @@ export interface CreateCohortBody {
   domain?: string
   reserve?: number
   webhookUrl?: string
+  /** Steps open only once the earlier steps' checks pass; omitted: as the lab says. */
+  gating?: boolean
 }
 
 export interface CohortSummaryDto {
@@ -138,6 +140,8 @@ export interface GradeRowDto {
   stuckReason?: string
   /** When each passed step was passed (epoch ms), oldest first: the class progress chart's data. */
   stepsPassedAt: Array<{ step: number; at: number }>
+  /** The instructor opened every step for this trainee (gating does not apply to them). */
+  stepsOpened: boolean
   /** By check id. */
   checks: Record<string, GradeCellDto>
   envState: EnvState
@@ -156,6 +160,8 @@ export interface GradeBookDto {
   rows: GradeRowDto[]
   stuckAfterMs: number
   stuckAfterFailures: number
+  /** Gating is on for this class (the cohort's choice, or the lab's). */
+  gated: boolean
   generatedAt: number
 }
 

@@ -19,6 +19,8 @@ export interface CohortRecord {
   webhookUrl: string | undefined
   /** True when a webhook secret is stored (sealed; only the webhook dispatcher opens it). */
   hasWebhookSecret: boolean
+  /** Gating for the class: on, off, or undefined to follow the lab's `gating`. */
+  gating: boolean | undefined
   state: 'active' | 'ended'
   createdAt: number
 }
@@ -34,6 +36,8 @@ export interface SeatRecord {
   sessionId: string | undefined
   displayName: string | undefined
   joinedAt: number | undefined
+  /** The instructor opened every step for this trainee (gating does not apply to them). */
+  ungated: boolean
 }
 
 interface CohortRow {
@@ -47,6 +51,7 @@ interface CohortRow {
   offline: number
   webhook_url: string | null
   webhook_secret: string | null
+  gating: number | null
   state: string
   created_at: number
 }
@@ -62,6 +67,7 @@ interface SeatRow {
   session_id: string | null
   display_name: string | null
   joined_at: number | null
+  ungated: number
 }
 
 const toCohort = (r: CohortRow): CohortRecord => ({
@@ -75,6 +81,7 @@ const toCohort = (r: CohortRow): CohortRecord => ({
   offline: r.offline === 1,
   webhookUrl: r.webhook_url ?? undefined,
   hasWebhookSecret: r.webhook_secret !== null,
+  gating: r.gating === null ? undefined : r.gating === 1,
   state: r.state as 'active' | 'ended',
   createdAt: r.created_at,
 })
@@ -90,6 +97,7 @@ const toSeat = (r: SeatRow): SeatRecord => ({
   sessionId: r.session_id ?? undefined,
   displayName: r.display_name ?? undefined,
   joinedAt: r.joined_at ?? undefined,
+  ungated: r.ungated === 1,
 })
 
 export interface NewCohort {
@@ -102,14 +110,16 @@ export interface NewCohort {
   offline: boolean
   webhookUrl?: string | undefined
   webhookSecret?: string | undefined
+  /** Gating for the class; undefined follows the lab. */
+  gating?: boolean | undefined
   /** One per seat, in slot order: trainee id and the hash of its first join token. */
   seats: Array<{ traineeId: string; joinHash: string }>
 }
 
 export function createCohortsRepo(db: Db, now: () => number = Date.now) {
   const insertCohort = db.prepare(
-    `INSERT INTO cohorts (id, name, lab_id, mode, domain, seats, reserve, offline, webhook_url, webhook_secret, created_at)
-     VALUES (@id, @name, @labId, @mode, @domain, @seats, @reserve, @offline, @webhookUrl, @webhookSecret, @now)`,
+    `INSERT INTO cohorts (id, name, lab_id, mode, domain, seats, reserve, offline, webhook_url, webhook_secret, gating, created_at)
+     VALUES (@id, @name, @labId, @mode, @domain, @seats, @reserve, @offline, @webhookUrl, @webhookSecret, @gating, @now)`,
   )
   const insertSeat = db.prepare(
     'INSERT INTO cohort_trainees (cohort_id, trainee_id, slot, join_hash) VALUES (?, ?, ?, ?)',
@@ -151,6 +161,7 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
           seats: input.seats.length,
           reserve: input.reserve,
           offline: input.offline ? 1 : 0,
+          gating: input.gating === undefined ? null : input.gating ? 1 : 0,
           webhookUrl: input.webhookUrl ?? null,
           webhookSecret:
             input.webhookSecret === undefined
@@ -195,6 +206,14 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
     freeSeat(cohortId: string): SeatRecord | undefined {
       const r = freeSeat.get(cohortId)
       return r ? toSeat(r) : undefined
+    },
+    /** The instructor's override: open every step for this trainee (true) or gate them again. */
+    setUngated(cohortId: string, traineeId: string, open: boolean): boolean {
+      return (
+        db
+          .prepare('UPDATE cohort_trainees SET ungated = ? WHERE cohort_id = ? AND trainee_id = ?')
+          .run(open ? 1 : 0, cohortId, traineeId).changes === 1
+      )
     },
     setEnvState(cohortId: string, traineeId: string, state: EnvState, error?: string): void {
       setEnv.run(state, error ?? null, state === 'ready' || state === 'claimed' ? now() : null, cohortId, traineeId)

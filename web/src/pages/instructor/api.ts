@@ -68,6 +68,10 @@ export const instructorApi = {
   csv: async (id: string) => (await request('GET', `${c(id)}/gradebook.csv`)).blob(),
   reset: (id: string, trainee: string) => json<TraineeDto>('POST', `${c(id)}/trainees/${trainee}/reset`, {}),
   watch: (id: string, trainee: string) => json<WatchTokenDto>('POST', `${c(id)}/trainees/${trainee}/watch`, {}),
+  /** Gating: open every step for one trainee, or gate them again (204, no body). */
+  openSteps: async (id: string, trainee: string, open: boolean): Promise<void> => {
+    await request('PUT', `${c(id)}/trainees/${trainee}/gating`, { open })
+  },
   teardown: (id: string) => json<{ leftovers: string[] }>('DELETE', c(id)),
 }
 

@@ -15,6 +15,7 @@ function row(id: string, over: Partial<GradeRowDto>): GradeRowDto {
     failuresOnStep: 0,
     stuck: false,
     stepsPassedAt: [],
+    stepsOpened: false,
     checks: {},
     envState: 'claimed',
     labCompleted: false,
@@ -46,6 +47,7 @@ const book: GradeBookDto = {
   ],
   stuckAfterMs: 10 * min,
   stuckAfterFailures: 5,
+  gated: false,
   generatedAt: now,
 }
 

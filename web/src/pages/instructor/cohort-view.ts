@@ -44,6 +44,11 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
   const chart = createClassProgress()
   const view = createGradeBookView({
     changed: (book) => chart.update(book),
+    openSteps: (trainee, open) =>
+      void instructorApi.openSteps(cohort.id, trainee, open).then(
+        () => (message.textContent = open ? `Every step is open for ${trainee}.` : `${trainee} is gated again.`),
+        (err: unknown) => (message.textContent = err instanceof ApiError ? err.message : 'That did not work.'),
+      ),
     watch: (trainee) => location.assign(`/instructor/cohorts/${cohort.id}/watch/${trainee}`),
     reset: (trainee) => {
       if (confirm(`Reset ${trainee}? Their environment is rebuilt and their link changes.`)) {

@@ -32,6 +32,7 @@ function row(id: string, over: Partial<GradeRowDto> = {}): GradeRowDto {
     failuresOnStep: 0,
     stuck: false,
     stepsPassedAt: [],
+    stepsOpened: false,
     checks: {},
     envState: 'claimed',
     labCompleted: false,
@@ -48,6 +49,7 @@ function book(rows: GradeRowDto[]): GradeBookDto {
     rows,
     stuckAfterMs: 10 * 60_000,
     stuckAfterFailures: 5,
+    gated: false,
     generatedAt: now,
   }
 }

@@ -28,6 +28,8 @@ export interface GradeBookView {
 export interface GradeBookActions {
   watch(traineeId: string): void
   reset(traineeId: string): void
+  /** Gating: open every step for the trainee (true) or gate them again. */
+  openSteps(traineeId: string, open: boolean): void
   /** Called with the book after every change (snapshot, live row, tick): the chart follows it. */
   changed?(book: GradeBookDto): void
 }
@@ -126,6 +128,25 @@ export function createGradeBookView(actions: GradeBookActions): GradeBookView {
     )
   }
 
+  /** With gating on: open every step for this trainee, or gate them again. */
+  const gateButton = (r: GradeRowDto, who: string): HTMLElement => {
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'small',
+        'data-key': `${r.traineeId}/gate`,
+        'aria-label': r.stepsOpened ? `Gate ${who} again` : `Open all steps for ${who}`,
+        title: r.stepsOpened
+          ? 'Every step is open for this trainee; gate them again'
+          : 'Open every step for this trainee, whatever their checks say',
+      },
+      r.stepsOpened ? 'Gate' : 'Open',
+    )
+    button.addEventListener('click', () => actions.openSteps(r.traineeId, !r.stepsOpened))
+    return button
+  }
+
   const traineeCell = (r: GradeRowDto, now: number): HTMLElement => {
     const who = displayName(r)
     const stuck = book ? stuckNow(book, r, now) : undefined
@@ -147,6 +168,7 @@ export function createGradeBookView(actions: GradeBookActions): GradeBookView {
       'Reset',
     )
     reset.addEventListener('click', () => actions.reset(r.traineeId))
+    const gate = book?.gated ? gateButton(r, who) : undefined
     const graded = book ? gradedSteps(book) : []
     const done = graded.filter((s) => r.passedSteps.includes(s.index)).length
     const where =
@@ -161,7 +183,7 @@ export function createGradeBookView(actions: GradeBookActions): GradeBookView {
       h(
         'div',
         { class: 'trainee-line' },
-        h('span', { class: 'row-actions' }, watch, reset),
+        h('span', { class: 'row-actions' }, watch, reset, gate),
         h('span', { class: 'trainee-name', title: who }, who),
         stuck ? h('span', { class: 'tag tag-bad', title: stuck, 'data-testid': 'stuck' }, 'stuck') : undefined,
       ),
