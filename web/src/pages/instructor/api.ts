@@ -1,6 +1,7 @@
 // The instructor's calls to the cohort API, with the instructor session token kept in this tab
 // (sessionStorage). Errors come back as ApiError with the server's code, sentence and hint.
 import { accessHeaders, ApiError } from '../../api-client.ts'
+import { reconnectDelayMs } from '../../reconnect-backoff.ts'
 import type {
   CohortDetailDto,
   CohortSummaryDto,
@@ -86,6 +87,7 @@ export function followGradeBook(
 ): () => void {
   const abort = new AbortController()
   const run = async (): Promise<void> => {
+    let attempt = 0
     while (!abort.signal.aborted) {
       try {
         const res = await fetch(`${c(id)}/gradebook/stream`, {
@@ -96,6 +98,7 @@ export function followGradeBook(
           throw new Error(`stream answered ${res.status}`)
         }
         onState(true)
+        attempt = 0
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
         let buffer = ''
         for (;;) {
@@ -124,7 +127,8 @@ export function followGradeBook(
       }
       onState(false)
       if (!abort.signal.aborted) {
-        await new Promise((resolve) => setTimeout(resolve, 2000))
+        attempt++
+        await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(attempt)))
       }
     }
   }
