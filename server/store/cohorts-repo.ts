@@ -143,7 +143,8 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
   )
   const reset = db.prepare(
     `UPDATE cohort_trainees SET generation = generation + 1, join_hash = ?, session_id = NULL, joined_at = NULL,
-     display_name = NULL, env_state = 'planned', env_error = NULL, env_ready_at = NULL WHERE cohort_id = ? AND trainee_id = ?`,
+     display_name = NULL, env_state = 'planned', env_error = NULL, env_ready_at = NULL, ungated = 0
+     WHERE cohort_id = ? AND trainee_id = ?`,
   )
   const byName = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE name = ?')
   const byId = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE id = ?')

@@ -81,6 +81,10 @@ describe('gating', () => {
     // A trainee's token cannot open their own steps.
     const self = await as('PUT', url, { open: true })
     expect(self.statusCode).toBe(403)
+    // A reset trainee is a new person: gated again.
+    expect((await instructor('PUT', url, { open: true })).statusCode).toBe(204)
+    await t?.cohorts.service.resetTrainee(cohortId, traineeId)
+    expect(t?.cohorts.repo.seat(cohortId, traineeId)?.ungated).toBe(false)
   })
 
   it('locks nothing in a cohort without gating (the lab has none) nor for a solo learner', async () => {
