@@ -85,6 +85,8 @@ test('a gated class: locked steps say why, a pass opens the next, the instructor
   await expect(ada.locator('.step h1').first()).not.toHaveText(/locked/)
 
   // The instructor opens every step for Ada from the grade book.
+  await expect(teacher.getByTestId('gradebook-gating')).toContainText('Gating on')
+  expect(await seriousViolations(teacher)).toEqual([])
   const row = teacher.locator('tr[data-trainee="trainee01"]')
   await row.getByRole('button', { name: 'Open all steps for Ada (trainee01)' }).click()
   await expect(row.getByRole('button', { name: 'Gate Ada (trainee01) again' })).toBeVisible()

@@ -97,6 +97,7 @@ test('a 50-trainee grade book has one column per step, fits 1440 px and shows wh
     '4. Expose the shop through the gateway',
   )
   await expect(page.locator('table.gradebook thead')).not.toContainText('${')
+  await expect(page.getByTestId('gradebook-gating')).toBeEmpty()
 
   const ada = row(page, 'trainee01')
   await expect(ada.locator('th.trainee')).toContainText('Ada (trainee01)')

@@ -64,7 +64,11 @@ function envTag(r: GradeRowDto): HTMLElement {
   )
 }
 
-function createTools(onChange: (q: RowQuery) => void): { element: HTMLElement; count: HTMLElement } {
+function createTools(onChange: (q: RowQuery) => void): {
+  element: HTMLElement
+  count: HTMLElement
+  gating: HTMLElement
+} {
   const text = h('input', { type: 'search', name: 'find', placeholder: 'name or trainee id' })
   const stuckOnly = h('input', { type: 'checkbox', name: 'stuck-only' })
   const sort = h(
@@ -75,6 +79,7 @@ function createTools(onChange: (q: RowQuery) => void): { element: HTMLElement; c
     h('option', { value: 'stuck' }, 'stuck first'),
   )
   const count = h('span', { class: 'gradebook-count', role: 'status', 'data-testid': 'gradebook-count' })
+  const gating = h('span', { class: 'gradebook-gating', 'data-testid': 'gradebook-gating' })
   const emit = () => onChange({ text: text.value, stuckOnly: stuckOnly.checked, sort: sort.value as SortKey })
   text.addEventListener('input', emit)
   stuckOnly.addEventListener('change', emit)
@@ -86,8 +91,9 @@ function createTools(onChange: (q: RowQuery) => void): { element: HTMLElement; c
     h('label', {}, stuckOnly, ' Stuck only'),
     h('label', {}, 'Sort by ', sort),
     count,
+    gating,
   )
-  return { element, count }
+  return { element, count, gating }
 }
 
 export function createGradeBookView(actions: GradeBookActions): GradeBookView {
@@ -236,6 +242,9 @@ export function createGradeBookView(actions: GradeBookActions): GradeBookView {
         h('span', { class: 'step-title' }, s.title),
       ),
     )
+    tools.gating.textContent = book.gated
+      ? "Gating on: a step opens once the earlier steps' checks pass; Open gives one trainee every step."
+      : ''
     table.replaceChildren(
       h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'trainee' }, 'Trainee'), ...heads)),
       tbody,
