@@ -102,6 +102,10 @@ test('the editor fills the ? blanks, marks findings at their lines, asks before 
   await expect(cm.locator('.cm-lint-marker-error')).toHaveCount(1)
   await expect(cm.locator('.cm-lintRange-error')).toHaveText('reason: no-route')
   expect(await seriousViolations(page)).toEqual([])
+  // The editor's colours follow the page's dark theme with the same contrast.
+  await page.emulateMedia({ colorScheme: 'dark' })
+  expect(await seriousViolations(page)).toEqual([])
+  await page.emulateMedia({ colorScheme: 'light' })
   const viewport = page.viewportSize()
   await page.setViewportSize({ width: 1440, height: 900 })
   await cm.scrollIntoViewIfNeeded()

@@ -4,11 +4,24 @@
 // Tab moves focus out of the editor as anywhere else on the page (no indent-with-Tab trap).
 import { history, defaultKeymap, historyKeymap } from '@codemirror/commands'
 import { yaml } from '@codemirror/lang-yaml'
-import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language'
+import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language'
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint'
 import { EditorSelection, EditorState } from '@codemirror/state'
 import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view'
+import { tags } from '@lezer/highlight'
 import type { LineMarker } from './editor-markers.ts'
+
+/**
+ * YAML colours from the page's own custom properties (app.css), so the editor follows the light
+ * and dark themes with the contrast the rest of the page has.
+ */
+const yamlHighlight = HighlightStyle.define([
+  { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: 'var(--accent)' },
+  { tag: [tags.string, tags.special(tags.string)], color: 'var(--ok)' },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: 'var(--bad)' },
+  { tag: [tags.comment, tags.meta, tags.punctuation, tags.separator], color: 'var(--muted)' },
+  { tag: [tags.labelName, tags.typeName, tags.keyword], color: 'var(--warn-text)' },
+])
 
 export interface YamlEditor {
   element: HTMLElement
@@ -30,7 +43,7 @@ export function createYamlEditor(opts: { doc: string; label: string; onSave(): v
         highlightActiveLine(),
         indentOnInput(),
         bracketMatching(),
-        syntaxHighlighting(defaultHighlightStyle),
+        syntaxHighlighting(yamlHighlight),
         yaml(),
         lintGutter(),
         keymap.of([
@@ -50,7 +63,13 @@ export function createYamlEditor(opts: { doc: string; label: string; onSave(): v
           spellcheck: 'false',
           autocapitalize: 'off',
         }),
-        EditorView.theme({ '&': { maxHeight: '60vh' }, '.cm-scroller': { overflow: 'auto' } }),
+        EditorView.theme({
+          '&': { maxHeight: '60vh', color: 'var(--text)', backgroundColor: 'var(--panel)' },
+          '.cm-scroller': { overflow: 'auto' },
+          '.cm-gutters': { backgroundColor: 'var(--code-bg)', color: 'var(--muted)', borderColor: 'var(--border)' },
+          '.cm-activeLine': { backgroundColor: 'var(--code-bg)' },
+          '.cm-content': { caretColor: 'var(--text)' },
+        }),
       ],
     }),
   })
