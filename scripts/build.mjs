@@ -50,6 +50,9 @@ if (existsSync(`${root}web/src/main.ts`)) {
       platform: 'browser',
       target: 'es2022',
       format: 'esm',
+      // The editor (CodeMirror) is imported on first use: its own chunk, fetched only then.
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
       minify: true,
       sourcemap: 'linked',
       loader: { '.css': 'css' },

@@ -6,10 +6,11 @@ import websocket from '@fastify/websocket'
 import { existsSync } from 'node:fs'
 import { createErrorHandler, notFoundHandler } from './http/error-handler.ts'
 import { validatorCompiler } from './http/validation.ts'
+import { registerVendorFiles } from './http/vendor-static.ts'
 import { registerRequestGuard } from './http/access-guard.ts'
 import type { HostPolicy } from './http/host-policy.ts'
 import { healthRoutes } from './http/routes/health.ts'
-import { labRoutes } from './http/routes/labs.ts'
+import { labRoutes, type LabRoutesOptions } from './http/routes/labs.ts'
 import { sessionRoutes } from './http/routes/sessions.ts'
 import { workspaceRoutes } from './http/routes/workspace.ts'
 import type { StatusDto } from './protocol/api-dto.ts'
@@ -31,6 +32,8 @@ export interface AppDeps {
   progress: ProgressRepo
   grading: GradingService
   status: () => StatusDto
+  /** Gating for a session in a cohort (cohorts.gatingFor); without it, each lab's own `gating`. */
+  gatingFor?: LabRoutesOptions['gatingFor']
   /** Folder of the built browser app (index.html, app.js, app.css). */
   webDir: string
   /** Registers the terminal websocket (after @fastify/websocket). */
@@ -64,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessions: deps.sessions,
     progress: deps.progress,
     grading: deps.grading,
+    ...(deps.gatingFor ? { gatingFor: deps.gatingFor } : {}),
   })
   await app.register(workspaceRoutes, { prefix: '/api', sessions: deps.sessions })
   if (deps.registerCohorts) {
@@ -82,6 +86,7 @@ async function registerWeb(app: FastifyInstance, webDir: string): Promise<void> 
     return
   }
   await app.register(fastifyStatic, { root: webDir, prefix: '/static/', index: false, maxAge: 0 })
+  await registerVendorFiles(app)
   const sendPage = async (_request: unknown, reply: FastifyReply) =>
     reply.headers(pageSecurityHeaders).type('text/html; charset=utf-8').sendFile('index.html')
   app.get('/', sendPage)

@@ -54,6 +54,8 @@ export const errorCatalog = {
   LAB_ERR_TRAINEE_NOT_FOUND: { status: 404, exit: 66 },
   LAB_ERR_JOIN_INVALID: { status: 403, exit: 77 },
   LAB_ERR_WORKSPACE_CHANGED: { status: 409, exit: 75 },
+  // Gating: the step opens once the earlier steps' checks pass (or the instructor opens it).
+  LAB_ERR_STEP_LOCKED: { status: 403, exit: 77 },
 } as const
 
 export type ErrorCode = keyof typeof errorCatalog

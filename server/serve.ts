@@ -148,6 +148,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     grading,
     status,
     webDir: webDistDir(),
+    gatingFor: (sessionId, lab) => cohorts.cohorts.gatingFor(sessionId, lab),
     registerTerminal: (instance) => terminal.register(instance),
     registerCohorts: (instance) => cohorts.register(instance),
   })

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createCohortsRepo } from '../store/cohorts-repo.ts'
+import { openDb } from '../store/db.ts'
 import { runCohortCommand } from './cohort-cli.ts'
 
 let data: string
@@ -85,5 +87,18 @@ describe('kindlab cohort', () => {
       code: 'LAB_ERR_LAB_NOT_FOUND',
     })
     await expect(run('status', {}, ['missing'])).rejects.toMatchObject({ code: 'LAB_ERR_COHORT_NOT_FOUND' })
+    await expect(
+      run('create', { name: 'ok', trainees: '2', lab: 'hello-kindlab', gating: 'yes' }),
+    ).rejects.toMatchObject({ code: 'LAB_ERR_USAGE' })
+  })
+
+  it('creates a gated class with --gating on', async () => {
+    await run('create', { name: 'gated-cli', trainees: '1', lab: 'hello-kindlab', gating: 'on' })
+    const db = openDb(join(data, 'kindlab.db'))
+    try {
+      expect(createCohortsRepo(db).findByName('gated-cli')?.gating).toBe(true)
+    } finally {
+      db.close()
+    }
   })
 })

@@ -36,6 +36,8 @@ export interface CohortFlags {
   domain?: string
   reserve?: string
   webhook?: string
+  /** on or off; left out, the lab's own `gating` decides. */
+  gating?: string
   labs?: string
   wait?: boolean
   /** Where trainees open the server: --url, else KINDLAB_PUBLIC_URL, else this machine. */
@@ -56,6 +58,13 @@ function integer(flag: string, value: string | undefined): number | undefined {
     throw new AppError('LAB_ERR_USAGE', { message: `${flag} must be a whole number, not "${value}".` })
   }
   return n
+}
+
+function onOff(flag: string, value: string): boolean {
+  if (value !== 'on' && value !== 'off') {
+    throw new AppError('LAB_ERR_USAGE', { message: `${flag} is on or off, not "${value}".` })
+  }
+  return value === 'on'
 }
 
 /** Namespace cohorts: the class cluster (--context / KUBECONFIG); cluster cohorts: a kind cluster each. */
@@ -116,6 +125,7 @@ const commands: Record<string, Action> = {
       ...(flags.domain ? { domain: flags.domain } : {}),
       ...(flags.reserve !== undefined ? { reserve: integer('--reserve', flags.reserve) ?? 0 } : {}),
       ...(flags.webhook ? { webhookUrl: flags.webhook } : {}),
+      ...(flags.gating === undefined ? {} : { gating: onOff('--gating', flags.gating) }),
     })
     if (flags.wait !== false && !created.offline) {
       process.stderr.write(pc.dim(`preparing ${created.reserve} environments…\n`))

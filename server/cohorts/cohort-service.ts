@@ -171,6 +171,7 @@ export function createCohortService(deps: CohortServiceDeps) {
         offline: !environments.live,
         webhookUrl: input.webhookUrl,
         webhookSecret: input.webhookUrl ? secrets.webhookSecret(id) : undefined,
+        gating: input.gating,
         seats,
       })
       void deps.pool.topUp(cohort)

@@ -1,6 +1,8 @@
 // Wires the cohort feature together for the server and the CLI: store, secrets, warm pool,
 // service, grade book, webhooks, instructor sign-in, watch tokens, and the hook the grading
 // service calls after every Check. Also the reaper (idle sessions, orphaned cluster objects).
+import { AppError } from '../errors.ts'
+import type { Lab } from '../labs/lab-model.ts'
 import type { AttemptEvent } from '../services/grading-service.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { SessionService } from '../services/session-service.ts'
@@ -131,6 +133,25 @@ export function createCohorts(deps: CohortsDeps) {
     watch,
     backend: deps.backend,
     /** The cohort's plan for the instructor's view (cluster mode: each trainee's `kindlab up` plan). */
+    /**
+     * Gating for a session's lab: the cohort's choice (or the lab's), off for a trainee whose steps
+     * the instructor opened; undefined for a session outside any cohort (solo: the lab decides).
+     */
+    gatingFor(sessionId: string, lab: Lab): boolean | undefined {
+      const seat = repo.seatBySession(sessionId)
+      const cohort = seat ? repo.findById(seat.cohortId) : undefined
+      if (!seat || !cohort || cohort.labId !== lab.id) {
+        return undefined
+      }
+      return !seat.ungated && (cohort.gating ?? lab.gating)
+    },
+    /** The instructor's per-trainee override; the grade book row follows. */
+    openSteps(cohort: CohortRecord, traineeId: string, open: boolean): void {
+      if (!repo.setUngated(cohort.id, traineeId, open)) {
+        throw new AppError('LAB_ERR_TRAINEE_NOT_FOUND', { message: `${cohort.name} has no trainee ${traineeId}.` })
+      }
+      events.emit({ type: 'seat', cohortId: cohort.id, traineeId })
+    },
     planView: (cohort: CohortRecord) => cohortPlanView(cohort, repo.seats(cohort.id), deps.backend, deps.dataDir),
     onAttempt,
     reap,

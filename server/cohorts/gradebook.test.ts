@@ -32,6 +32,7 @@ describe('grade book', () => {
         .prepare('UPDATE cohort_trainees SET joined_at = joined_at - ? WHERE session_id = ?')
         .run(11 * 60_000, a.sessionId)
       expect(row()?.stuck).toBe(true)
+      expect(row()?.stuckReason).toBe('11 min on step 1 with failed Checks')
       expect(row()?.onStepMs).toBeGreaterThan(10 * 60_000)
       const dir =
         t.db
@@ -40,7 +41,34 @@ describe('grade book', () => {
       writeFileSync(join(dir, 'hello.txt'), 'hi')
       await check()
       expect(row()).toMatchObject({ stuck: false, passedSteps: [0] })
+      expect(row()?.stuckReason).toBeUndefined()
+      expect(row()?.stepsPassedAt).toEqual([{ step: 0, at: expect.any(Number) as number }])
       expect(row()?.checks['hello-file-exists']).toMatchObject({ passed: true, failures: 2 })
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('flags a trainee stuck after five failed Checks on a step, however quick', async () => {
+    const t = await buildCohortTestApp()
+    try {
+      const c = await t.cohorts.service.create({ name: 'fails', labId: 'hello-kindlab', trainees: 1, reserve: 0 })
+      const a = await t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: 'F' })
+      const check = () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/labs/hello-kindlab/steps/0/check',
+          headers: { authorization: `Bearer ${a.token}` },
+          payload: {},
+        })
+      for (let i = 0; i < 4; i++) {
+        await check()
+      }
+      const row = () => t.cohorts.gradebook.row(t.cohorts.service.find('fails'), a.traineeId)
+      expect(row()).toMatchObject({ failuresOnStep: 4, stuck: false })
+      await check()
+      expect(row()).toMatchObject({ failuresOnStep: 5, stuck: true, stuckReason: '5 failed Checks on step 1' })
+      expect(t.cohorts.gradebook.book(t.cohorts.service.find('fails')).stuckAfterFailures).toBe(5)
     } finally {
       await t.close()
     }
@@ -105,6 +133,8 @@ describe('grade book', () => {
       cohort: 'c',
       labId: 'l',
       stuckAfterMs: 600_000,
+      stuckAfterFailures: 5,
+      gated: false,
       generatedAt: 0,
       steps: [{ index: 0, title: 'One', checks: [{ id: 'k', title: 'K' }] }],
       rows: [
@@ -118,6 +148,8 @@ describe('grade book', () => {
           currentSince: 0,
           failuresOnStep: 1,
           stuck: false,
+          stepsPassedAt: [],
+          stepsOpened: false,
           checks: { k: { passed: false, status: 'failed', message: 'line1\nline2, "quoted"', failures: 1, at: 0 } },
           envState: 'claimed',
           labCompleted: false,

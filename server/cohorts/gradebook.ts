@@ -6,14 +6,15 @@ import type { GradeBookDto, GradeRowDto } from '../protocol/cohort-dto.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
 import type { AttemptAggregate, GradeBookQueries, StepRow } from './gradebook-queries.ts'
+import { DEFAULT_STUCK_AFTER_FAILURES, DEFAULT_STUCK_AFTER_MS, stuckReason } from '../protocol/stuck-rule.ts'
 import { traineeDomain, traineeNamespace } from './plan/names.ts'
 import { platformVars } from './plan/namespace-plan.ts'
 
-/** A trainee this long on a step with failed checks is highlighted. @default 10 minutes */
-export const DEFAULT_STUCK_AFTER_MS = 10 * 60_000
-
 export interface GradeBookOptions {
+  /** See `stuck-rule.ts`. @default 10 minutes */
   stuckAfterMs?: number
+  /** See `stuck-rule.ts`. @default 5 */
+  stuckAfterFailures?: number
   now?: () => number
   /** The provisioning step of a seat being built (the warm pool knows it). */
   envProgress?: (cohortId: string, traineeId: string) => ProgressEventDto | undefined
@@ -26,6 +27,7 @@ export function createGradeBook(
   options: GradeBookOptions = {},
 ) {
   const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS
+  const stuckAfterFailures = options.stuckAfterFailures ?? DEFAULT_STUCK_AFTER_FAILURES
   const now = options.now ?? Date.now
 
   function envProgressOf(cohortId: string, traineeId: string): { envProgress?: ProgressEventDto } {
@@ -84,6 +86,14 @@ export function createGradeBook(
     const failuresOnStep = stepChecks.reduce((n, c) => n + (checks[c.id]?.failures ?? 0), 0)
     const labCompleted = graded.length > 0 && graded.every((s) => passedSteps.includes(s.index))
     const onStepMs = seat.joinedAt ? Math.max(0, now() - currentSince) : 0
+    const stepsPassedAt = stepRows
+      .flatMap((r) => (r.passed_at === null ? [] : [{ step: r.step_index, at: r.passed_at }]))
+      .sort((a, b) => a.at - b.at)
+    const why = stuckReason(
+      { joinedAt: seat.joinedAt ?? undefined, labCompleted, currentStep, passedSteps, failuresOnStep, currentSince },
+      { afterMs: stuckAfterMs, afterFailures: stuckAfterFailures },
+      now(),
+    )
     return {
       traineeId: seat.traineeId,
       ...(seat.displayName ? { displayName: seat.displayName } : {}),
@@ -94,7 +104,10 @@ export function createGradeBook(
       onStepMs,
       currentSince,
       failuresOnStep,
-      stuck: !labCompleted && !passedSteps.includes(currentStep) && failuresOnStep > 0 && onStepMs > stuckAfterMs,
+      stuck: why !== undefined,
+      ...(why ? { stuckReason: why } : {}),
+      stepsPassedAt,
+      stepsOpened: seat.ungated,
       checks,
       envState: seat.envState,
       ...(seat.envError ? { envError: seat.envError } : {}),
@@ -123,6 +136,8 @@ export function createGradeBook(
       steps: labSteps,
       rows,
       stuckAfterMs,
+      stuckAfterFailures,
+      gated: cohort.gating ?? catalog.get(cohort.labId).gating,
       generatedAt: now(),
     }
   }

@@ -124,6 +124,7 @@ export async function buildCohortTestApp(
     grading,
     status: () => ({ version: 'test', mode: 'offline' }),
     webDir: join(dataDir, 'no-web'),
+    gatingFor: (sessionId, lab) => cohorts.gatingFor(sessionId, lab),
     registerCohorts: async (a) => {
       await registerCohortRoutes(a, {
         cohorts,

@@ -27,6 +27,8 @@ export interface Lab {
   summary: string
   duration: string
   requires: Requires
+  /** Steps open only once every earlier step with checks passed (lab.yaml `gating`). */
+  gating: boolean
   variables: Record<string, VariableSpec>
   /** Absolute path of the lab folder. */
   dir: string

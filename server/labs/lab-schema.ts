@@ -106,6 +106,12 @@ export const LabYamlSchema = Type.Object(
       'x-message': 'duration must look like 45m, 2h or 1h30m.',
     }),
     requires: RequiresSchema,
+    gating: Type.Optional(
+      Type.Boolean({
+        description:
+          "Each step with checks must pass before the later steps open (default false). A cohort can turn it on or off for its class; an instructor can open a trainee's steps.",
+      }),
+    ),
     variables: Type.Optional(
       Type.Record(Type.String({ pattern: VARIABLE_NAME }), VariableSchema, {
         additionalProperties: false,

@@ -27,6 +27,7 @@ const grid: Record<string, Expected[]> = {
   'bad-solution-folder': [
     ['bad-solution-folder/solution/01-intr:1:1', 'error', 'solution/01-intr does not match a step.'],
   ],
+  'bad-gating': [['bad-gating/lab.yaml:10:9', 'error', 'gating must be true or false, not "yes please".']],
   'bad-step-name': [['bad-step-name/lab.yaml:8:11', 'error', 'A step file must be named steps/NN-slug.md']],
   'bad-variable-name': [['bad-variable-name/lab.yaml:8:3', 'error', 'Variable names are UPPER_CASE']],
   'broken-manifest': [['broken-manifest/manifests/app.yaml:5:1', 'error', 'YAML syntax error: Flow sequence']],

@@ -146,6 +146,7 @@ function buildLab(folder: LabFolder, yaml: LabYaml, steps: Step[]): Lab {
     summary: yaml.summary,
     duration: yaml.duration,
     requires: yaml.requires,
+    gating: yaml.gating ?? false,
     variables: yaml.variables ?? {},
     dir: folder.dir,
     environment: yaml.environment ?? [],

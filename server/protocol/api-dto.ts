@@ -44,6 +44,8 @@ export interface StepSummaryDto {
   slug: string
   title: string
   checks: Array<{ id: string; title: string }>
+  /** Gating: why the step is not open yet ("Step 3 opens once step 2's checks pass."). */
+  locked?: string
 }
 
 export interface LabDto extends LabSummaryDto {

@@ -15,6 +15,8 @@ export interface CreateCohortBody {
   domain?: string
   reserve?: number
   webhookUrl?: string
+  /** Steps open only once the earlier steps' checks pass; omitted: as the lab says. */
+  gating?: boolean
 }
 
 export interface CohortSummaryDto {
@@ -132,7 +134,14 @@ export interface GradeRowDto {
   currentSince: number
   /** Failed attempts on the current step's checks. */
   failuresOnStep: number
+  /** See `stuck-rule.ts`: N failed Checks on the current step, or long on it with failures. */
   stuck: boolean
+  /** Why, in a few words ("5 failed Checks on step 3"), when stuck. */
+  stuckReason?: string
+  /** When each passed step was passed (epoch ms), oldest first: the class progress chart's data. */
+  stepsPassedAt: Array<{ step: number; at: number }>
+  /** The instructor opened every step for this trainee (gating does not apply to them). */
+  stepsOpened: boolean
   /** By check id. */
   checks: Record<string, GradeCellDto>
   envState: EnvState
@@ -150,6 +159,9 @@ export interface GradeBookDto {
   steps: Array<{ index: number; title: string; checks: Array<{ id: string; title: string }> }>
   rows: GradeRowDto[]
   stuckAfterMs: number
+  stuckAfterFailures: number
+  /** Gating is on for this class (the cohort's choice, or the lab's). */
+  gated: boolean
   generatedAt: number
 }
 

@@ -8,7 +8,7 @@ export const COHORT_NAME_PATTERN = '^[a-z]([a-z0-9\\-]{0,28}[a-z0-9])?$'
 /** A DNS domain under which trainees get `<trainee-id>.<domain>`. */
 export const DOMAIN_PATTERN = '^(?=.{1,200}$)([a-z0-9]([a-z0-9\\-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$'
 
-export type CohortField = 'name' | 'labId' | 'trainees' | 'mode' | 'domain' | 'reserve' | 'webhookUrl'
+export type CohortField = 'name' | 'labId' | 'trainees' | 'mode' | 'domain' | 'reserve' | 'webhookUrl' | 'gating'
 
 /** One sentence per field, for people: what a valid value looks like. */
 export const cohortFieldMessages: Record<CohortField, string> = {
@@ -19,6 +19,7 @@ export const cohortFieldMessages: Record<CohortField, string> = {
   domain: 'The domain is a DNS name such as istio-class.example (lower-case, with a dot).',
   reserve: 'The warm pool is a whole number from 0 to 200.',
   webhookUrl: 'The webhook URL is an http(s) URL without a user name or password.',
+  gating: 'Gating is on or off (true or false).',
 }
 
 /** A schema pattern as the HTML `pattern` attribute wants it (anchored by the browser itself). */

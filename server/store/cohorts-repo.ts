@@ -20,6 +20,8 @@ export interface CohortRecord {
   webhookUrl: string | undefined
   /** True when a webhook secret is stored (sealed; only the webhook dispatcher opens it). */
   hasWebhookSecret: boolean
+  /** Gating for the class: on, off, or undefined to follow the lab's `gating`. */
+  gating: boolean | undefined
   state: 'active' | 'ended'
   createdAt: number
   /**
@@ -42,6 +44,8 @@ export interface SeatRecord {
   joinedAt: number | undefined
   /** Their gateway TCP port (see CohortRecord.tcpPorts). */
   tcpPort: number | undefined
+  /** The instructor opened every step for this trainee (gating does not apply to them). */
+  ungated: boolean
 }
 
 interface CohortRow {
@@ -55,6 +59,7 @@ interface CohortRow {
   offline: number
   webhook_url: string | null
   webhook_secret: string | null
+  gating: number | null
   state: string
   created_at: number
 }
@@ -71,6 +76,7 @@ interface SeatRow {
   display_name: string | null
   joined_at: number | null
   tcp_port: number | null
+  ungated: number
 }
 
 const toCohort = (r: CohortRow, tcpPorts: Record<string, number>): CohortRecord => ({
@@ -84,6 +90,7 @@ const toCohort = (r: CohortRow, tcpPorts: Record<string, number>): CohortRecord 
   offline: r.offline === 1,
   webhookUrl: r.webhook_url ?? undefined,
   hasWebhookSecret: r.webhook_secret !== null,
+  gating: r.gating === null ? undefined : r.gating === 1,
   state: r.state as 'active' | 'ended',
   createdAt: r.created_at,
   tcpPorts,
@@ -101,6 +108,7 @@ const toSeat = (r: SeatRow): SeatRecord => ({
   displayName: r.display_name ?? undefined,
   joinedAt: r.joined_at ?? undefined,
   tcpPort: r.tcp_port ?? undefined,
+  ungated: r.ungated === 1,
 })
 
 export interface NewCohort {
@@ -113,14 +121,16 @@ export interface NewCohort {
   offline: boolean
   webhookUrl?: string | undefined
   webhookSecret?: string | undefined
+  /** Gating for the class; undefined follows the lab. */
+  gating?: boolean | undefined
   /** One per seat, in slot order: trainee id and the hash of its first join token. */
   seats: Array<{ traineeId: string; joinHash: string }>
 }
 
 export function createCohortsRepo(db: Db, now: () => number = Date.now) {
   const insertCohort = db.prepare(
-    `INSERT INTO cohorts (id, name, lab_id, mode, domain, seats, reserve, offline, webhook_url, webhook_secret, created_at)
-     VALUES (@id, @name, @labId, @mode, @domain, @seats, @reserve, @offline, @webhookUrl, @webhookSecret, @now)`,
+    `INSERT INTO cohorts (id, name, lab_id, mode, domain, seats, reserve, offline, webhook_url, webhook_secret, gating, created_at)
+     VALUES (@id, @name, @labId, @mode, @domain, @seats, @reserve, @offline, @webhookUrl, @webhookSecret, @gating, @now)`,
   )
   const insertSeat = db.prepare(
     'INSERT INTO cohort_trainees (cohort_id, trainee_id, slot, join_hash, tcp_port) VALUES (?, ?, ?, ?, ?)',
@@ -152,7 +162,8 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
   )
   const reset = db.prepare(
     `UPDATE cohort_trainees SET generation = generation + 1, join_hash = ?, session_id = NULL, joined_at = NULL,
-     display_name = NULL, env_state = 'planned', env_error = NULL, env_ready_at = NULL WHERE cohort_id = ? AND trainee_id = ?`,
+     display_name = NULL, env_state = 'planned', env_error = NULL, env_ready_at = NULL, ungated = 0
+     WHERE cohort_id = ? AND trainee_id = ?`,
   )
   const byName = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE name = ?')
   const byId = db.prepare<[string], CohortRow>('SELECT * FROM cohorts WHERE id = ?')
@@ -170,6 +181,7 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
           seats: input.seats.length,
           reserve: input.reserve,
           offline: input.offline ? 1 : 0,
+          gating: input.gating === undefined ? null : input.gating ? 1 : 0,
           webhookUrl: input.webhookUrl ?? null,
           webhookSecret:
             input.webhookSecret === undefined
@@ -226,6 +238,14 @@ export function createCohortsRepo(db: Db, now: () => number = Date.now) {
     freeSeat(cohortId: string): SeatRecord | undefined {
       const r = freeSeat.get(cohortId)
       return r ? toSeat(r) : undefined
+    },
+    /** The instructor's override: open every step for this trainee (true) or gate them again. */
+    setUngated(cohortId: string, traineeId: string, open: boolean): boolean {
+      return (
+        db
+          .prepare('UPDATE cohort_trainees SET ungated = ? WHERE cohort_id = ? AND trainee_id = ?')
+          .run(open ? 1 : 0, cohortId, traineeId).changes === 1
+      )
     },
     setEnvState(cohortId: string, traineeId: string, state: EnvState, error?: string): void {
       setEnv.run(state, error ?? null, state === 'ready' || state === 'claimed' ? now() : null, cohortId, traineeId)

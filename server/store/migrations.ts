@@ -160,4 +160,9 @@ export const migrations: readonly Migration[] = [
   ALTER TABLE check_attempts ADD COLUMN finding TEXT;
   `,
   allocateExistingTcpPorts,
+  // Issue 14: gating. A cohort's choice (NULL: the lab's), and the instructor opening a trainee's steps.
+  `
+  ALTER TABLE cohorts ADD COLUMN gating INTEGER;
+  ALTER TABLE cohort_trainees ADD COLUMN ungated INTEGER NOT NULL DEFAULT 0;
+  `,
 ]

@@ -74,18 +74,19 @@ test('an instructor runs a class: join, live grade book, read-only watch', async
       return check.locator('.check-result.pass').count()
     })
     .toBe(1)
-  await expect(adaRow.locator('td[data-check="hello-file-exists"]')).toHaveAttribute('data-state', 'passed')
-  await expect(teacher.locator('tr[data-trainee="trainee02"] td[data-check="hello-file-exists"]')).toHaveAttribute(
-    'data-state',
-    'none',
-  )
+  await expect(adaRow.locator('td[data-step="0"]')).toHaveAttribute('data-state', 'passed')
+  await expect(teacher.locator('tr[data-trainee="trainee02"] td[data-step="0"]')).toHaveAttribute('data-state', 'none')
 
   // Bob fails once: a red cell with the failure count.
   await bob.locator('.kl-check').first().getByRole('button', { name: /Check/ }).click()
-  const bobCell = teacher.locator('tr[data-trainee="trainee02"] td[data-check="hello-file-exists"]')
+  const bobCell = teacher.locator('tr[data-trainee="trainee02"] td[data-step="0"]')
   await expect(bobCell).toHaveAttribute('data-state', 'failed')
   await bobCell.getByRole('button').click()
-  await expect(teacher.getByTestId('gradebook-detail')).toContainText('Bob (trainee02)')
+  const detail = teacher.getByTestId('step-detail')
+  await expect(detail).toContainText('Bob (trainee02)')
+  await expect(detail.locator('li[data-check="hello-file-exists"]')).toContainText('failed 1 time')
+  await detail.getByRole('button', { name: 'Close' }).click()
+  await expect(detail).toBeHidden()
 
   // Over the shoulder: the instructor sees Ada's terminal, read-only.
   await adaRow.getByRole('button', { name: 'Watch' }).click()
@@ -106,7 +107,7 @@ test('an instructor runs a class: join, live grade book, read-only watch', async
   server = await startKindlab(dataDir, [], port)
   expect(server.output()).not.toContain('admin token')
   await expect(teacher.locator('.live-state')).toHaveText('live · offline', { timeout: 20_000 })
-  await expect(teacher.locator('tr[data-trainee="trainee01"] td[data-check="hello-file-exists"]')).toHaveAttribute(
+  await expect(teacher.locator('tr[data-trainee="trainee01"] td[data-step="0"]')).toHaveAttribute(
     'data-state',
     'passed',
   )

@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { seriousViolations } from './axe.ts'
+import { keepScreenshot, startKindlab, type ServerHandle } from './kindlab-server.ts'
 
 let dataDir: string
 let server: ServerHandle
@@ -75,17 +76,47 @@ test('hints that need the cluster are marked, and backticks show as code', async
   await expect(hint.locator('.tag-offline')).toHaveText('needs the cluster')
 })
 
-test('the editor fills the ? blanks, asks before overwriting a file changed in the terminal, and Check passes', async ({
+test('the editor fills the ? blanks, marks findings at their lines, asks before overwriting a file changed in the terminal, and Check passes', async ({
   page,
-}) => {
+}, info) => {
   await page.goto(at('/labs/istio-ingress/2'))
   await expect(page.locator('.terminal-status')).toHaveText('Connected')
   const block = page.locator('.kl-file', { hasText: 'ingress-findings.yaml' })
   await block.getByRole('button', { name: 'Edit ingress-findings.yaml' }).click()
   const editor = block.getByRole('textbox', { name: 'Edit ~/ingress-findings.yaml' })
   await expect(editor).toBeFocused()
-  const template = await editor.inputValue()
+  const template = await editor.innerText()
   expect(template).toContain('reason: "?"')
+  // The first blank is selected: typing replaces it.
+  await page.keyboard.type('no-route')
+  expect(await editor.innerText()).toContain('reason: no-route')
+  await block.getByRole('button', { name: 'Save ~/ingress-findings.yaml' }).click()
+  await expect(block.locator('.file-editor [role="status"]')).toContainText('Saved to ~/ingress-findings.yaml')
+
+  // A wrong answer: the grader's finding is marked at the field's line (6) in the editor.
+  const check = page.locator('.kl-check').first()
+  await check.getByRole('button', { name: 'Check' }).click()
+  await expect(check.locator('.check-result.fail')).toHaveCount(1)
+  const cm = block.locator('.cm-editor')
+  await expect(cm).toHaveAttribute('data-markers', '6')
+  await expect(cm.locator('.cm-lint-marker-error')).toHaveCount(1)
+  await expect(cm.locator('.cm-lintRange-error')).toHaveText('reason: no-route')
+  expect(await seriousViolations(page)).toEqual([])
+  // The editor's colours follow the page's dark theme with the same contrast.
+  await page.emulateMedia({ colorScheme: 'dark' })
+  expect(await seriousViolations(page)).toEqual([])
+  await page.emulateMedia({ colorScheme: 'light' })
+  const viewport = page.viewportSize()
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await cm.scrollIntoViewIfNeeded()
+  await keepScreenshot(page, info, 'editor-marker-1440x900')
+  await page.setViewportSize({ width: 390, height: 844 })
+  await cm.scrollIntoViewIfNeeded()
+  await keepScreenshot(page, info, 'editor-marker-390x844')
+  if (viewport) {
+    await page.setViewportSize(viewport)
+  }
+
   await editor.fill(template.replace('reason: "?"', 'reason: no-listener').replace('fix: "?"', 'fix: gateway'))
   await block.getByRole('button', { name: 'Save ~/ingress-findings.yaml' }).click()
   await expect(block.locator('.file-editor [role="status"]')).toContainText('Saved to ~/ingress-findings.yaml')
@@ -113,9 +144,9 @@ test('the editor fills the ? blanks, asks before overwriting a file changed in t
   await typeInTerminal(page, 'grep -q "from vi" ~/ingress-findings.yaml && echo kept-$((1+1))')
   await expect(terminalText(page)).toContainText('kept-2')
 
-  const check = page.locator('.kl-check').first()
   await check.getByRole('button', { name: 'Check' }).click()
   await expect(check.locator('.check-result.pass')).toHaveCount(1)
+  await expect(cm).toHaveAttribute('data-markers', '')
   await expect(check.locator('.check-result.fail')).toHaveCount(0)
   await expect(page.locator('.step-link[data-step="1"]')).toHaveClass(/passed/)
 })

@@ -103,7 +103,8 @@ export async function ensureSession(): Promise<string> {
 export const api = {
   status: () => call<StatusDto>('GET', '/api/status'),
   labs: () => call<LabSummaryDto[]>('GET', '/api/labs'),
-  lab: (id: string) => call<LabDto>('GET', `/api/labs/${encodeURIComponent(id)}`),
+  /** With the session's token: its own titles and, with gating, which steps are locked and why. */
+  lab: (id: string, token?: string) => call<LabDto>('GET', `/api/labs/${encodeURIComponent(id)}`, undefined, token),
   step: (id: string, index: number, token: string) =>
     call<StepDto>('GET', `/api/labs/${encodeURIComponent(id)}/steps/${index}`, undefined, token),
   progress: (id: string, token: string) =>

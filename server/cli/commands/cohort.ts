@@ -31,6 +31,7 @@ export function registerCohort(program: Command): void {
       .option('--domain <domain>', 'each trainee gets <trainee-id>.<domain>')
       .option('--reserve <n>', 'environments to prepare ahead of time')
       .option('--webhook <url>', 'POST HMAC-signed events here')
+      .option('--gating <on|off>', "steps open once the earlier steps' checks pass (default: as the lab says)")
       .option('--labs <dir>', 'folder of labs (default: the bundled labs)')
       .option('--no-wait', 'do not wait for the warm pool'),
   ).action(run('create'))

@@ -31,6 +31,7 @@ const createBody = {
     domain: { type: 'string', maxLength: 200, pattern: DOMAIN_PATTERN },
     reserve: { type: 'integer', minimum: 0, maximum: 200 },
     webhookUrl: { type: 'string', minLength: 8, maxLength: 500 },
+    gating: { type: 'boolean' },
   },
 } as const
 
@@ -97,6 +98,28 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
     async (request) => {
       const { trainee } = request.params as { trainee: string }
       return cohorts.service.resetTrainee(id(request), trainee)
+    },
+  )
+
+  // Gating: the instructor opens every step for one trainee (open: true) or gates them again.
+  app.put(
+    '/cohorts/:id/trainees/:trainee/gating',
+    {
+      schema: {
+        params: traineeParams,
+        body: {
+          type: 'object',
+          required: ['open'],
+          additionalProperties: false,
+          properties: { open: { type: 'boolean' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { trainee } = request.params as { trainee: string }
+      const { open } = request.body as { open: boolean }
+      cohorts.openSteps(cohorts.service.find(id(request)), trainee, open)
+      return reply.status(204).send()
     },
   )
 

@@ -1,14 +1,19 @@
 // The lab API: list, one lab, a rendered step, a lab's assets, progress, and running a step's checks.
+// With gating on (the lab's, or the learner's cohort's), a locked step's content, Checks and
+// "current step" answer 403 LAB_ERR_STEP_LOCKED: the page hides nothing the server would give.
 import { readFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.ts'
+import { stepLocks } from '../../labs/gating.ts'
+import type { Lab } from '../../labs/lab-model.ts'
 import { renderStep } from '../../labs/render-step.ts'
 import type { CheckRunDto, ProgressDto, StepDto } from '../../protocol/api-dto.ts'
 import type { GradingService } from '../../services/grading-service.ts'
 import type { LabCatalog } from '../../services/lab-catalog.ts'
 import { bearerToken, type SessionService } from '../../services/session-service.ts'
 import type { ProgressRepo } from '../../store/progress-repo.ts'
+import type { SessionRecord } from '../../store/sessions-repo.ts'
 import { resolveInside } from '../../adapters/workspace/workspace-fs.ts'
 
 export interface LabRoutesOptions {
@@ -16,6 +21,8 @@ export interface LabRoutesOptions {
   sessions: SessionService
   progress: ProgressRepo
   grading: GradingService
+  /** Gating for a session in a cohort (undefined: not in one, the lab's own `gating` applies). */
+  gatingFor?: (sessionId: string, lab: Lab) => boolean | undefined
 }
 
 const labParams = {
@@ -50,19 +57,43 @@ const assetTypes: Record<string, string> = {
 export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts) => {
   const { catalog, sessions } = opts
   const optionalSession = (request: FastifyRequest) => sessions.authenticate(bearerToken(request.headers.authorization))
+  const locksFor = (session: SessionRecord | undefined, lab: Lab): Map<number, string> => {
+    const gated = (session ? opts.gatingFor?.(session.id, lab) : undefined) ?? lab.gating
+    return gated
+      ? stepLocks(lab.steps, session ? opts.progress.get(session.id, lab.id).passedSteps : [], true)
+      : new Map<number, string>()
+  }
+  const requireOpen = (session: SessionRecord | undefined, lab: Lab, stepIndex: number): void => {
+    const why = locksFor(session, lab).get(stepIndex)
+    if (why) {
+      throw new AppError('LAB_ERR_STEP_LOCKED', {
+        message: why,
+        hint: 'Press Check on that step once it is done; your instructor can also open the steps for you.',
+        details: { step: stepIndex },
+      })
+    }
+  }
 
   app.get('/labs', async () => catalog.list())
 
   app.get('/labs/:lab', { schema: { params: labParams } }, async (request) => {
-    const { lab } = request.params as { lab: string }
+    const { lab: labId } = request.params as { lab: string }
+    const session = optionalSession(request)
     // Titles name the learner's own hosts (${TRAINEE_DOMAIN} filled in), also after a reload.
-    return catalog.describe(lab, optionalSession(request)?.vars ?? {})
+    const described = catalog.describe(labId, session?.vars ?? {})
+    const locks = locksFor(session, catalog.get(labId))
+    return {
+      ...described,
+      steps: described.steps.map((s) => (locks.has(s.index) ? { ...s, locked: locks.get(s.index) } : s)),
+    }
   })
 
   app.get('/labs/:lab/steps/:step', { schema: { params: stepParams } }, async (request): Promise<StepDto> => {
     const { lab: labId, step: stepIndex } = request.params as { lab: string; step: number }
     const { lab, step } = catalog.step(labId, stepIndex)
-    const vars = catalog.varsFor(lab, optionalSession(request)?.vars ?? {})
+    const session = optionalSession(request)
+    requireOpen(session, lab, stepIndex)
+    const vars = catalog.varsFor(lab, session?.vars ?? {})
     const rendered = renderStep(lab, step, vars)
     return { index: step.index, title: step.title, html: rendered.html, checkIds: rendered.checkIds }
   })
@@ -108,7 +139,7 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
       const session = sessions.require(bearerToken(request.headers.authorization))
       const { lab } = request.params as { lab: string }
       const { step } = request.body as { step: number }
-      catalog.step(lab, step)
+      requireOpen(session, catalog.step(lab, step).lab, step)
       opts.progress.setCurrentStep(session.id, lab, step)
       return reply.status(204).send()
     },
@@ -132,6 +163,7 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
       const { lab: labId, step: stepIndex } = request.params as { lab: string; step: number }
       const { checkIds } = (request.body ?? {}) as { checkIds?: string[] }
       const { lab, step } = catalog.step(labId, stepIndex)
+      requireOpen(session, lab, stepIndex)
       return opts.grading.grade({
         session,
         labId,

@@ -1,13 +1,17 @@
-// The in-page editor for one workspace file: a plain monospace textarea loaded with the file as it
-// is in the workspace (or the lab's template when it is not saved yet), the caret on the first `?`
-// blank, and Save, which refuses to overwrite changes made elsewhere since loading without asking.
+// The in-page editor for one workspace file: CodeMirror (yaml-editor.ts, loaded on first use)
+// with the file as it is in the workspace (or the lab's template when it is not saved yet), the
+// first `?` blank selected, the grader's findings marked at their lines (after each Check too),
+// and Save, which refuses to overwrite changes made elsewhere since loading without asking.
 import { api } from '../api-client.ts'
 import { h } from '../dom.ts'
+import { CHECK_RESULTS_EVENT, markersFor, type ResultLike } from './editor-markers.ts'
 
 export interface FileEditorOptions {
   name: string
   template: string
   token: string
+  /** The last Check results known for the step (each may name a line of this file). */
+  results: readonly ResultLike[]
   save(
     name: string,
     content: string,
@@ -26,20 +30,22 @@ export function firstBlank(text: string): { start: number; end: number } | undef
   return { start, end: start + m[1].length }
 }
 
-export async function openFileEditor(opts: FileEditorOptions): Promise<HTMLElement> {
-  const current = await api.readFile(opts.name, opts.token)
+export interface OpenEditor {
+  element: HTMLElement
+  focus(): void
+  close(): void
+}
+
+export async function openFileEditor(opts: FileEditorOptions): Promise<OpenEditor> {
+  const [current, { createYamlEditor }] = await Promise.all([
+    api.readFile(opts.name, opts.token),
+    import('./yaml-editor.ts'),
+  ])
   let loadedVersion: string | null = current.exists ? current.version : null
   const text = current.exists ? current.content : opts.template
-  const id = `editor-${opts.name.replace(/[^\w-]/g, '-')}`
-  const area = h('textarea', {
-    id,
-    class: 'file-editor-text',
-    spellcheck: 'false',
-    autocapitalize: 'off',
-    autocomplete: 'off',
-    rows: String(Math.min(30, text.split('\n').length + 1)),
-  })
-  area.value = text
+  const save = h('button', { type: 'button', class: 'action-button' }, `Save ~/${opts.name}`)
+  const status = h('span', { class: 'action-note', role: 'status' })
+  const editor = createYamlEditor({ doc: text, label: `Edit ~/${opts.name}`, onSave: () => save.click() })
   const origin = h(
     'p',
     { class: 'muted file-editor-origin' },
@@ -47,11 +53,9 @@ export async function openFileEditor(opts: FileEditorOptions): Promise<HTMLEleme
       ? `Your ~/${opts.name}, as it is in the workspace now.`
       : `Not saved yet: the lab's template. Replace each ? with your answer, then Save.`,
   )
-  const save = h('button', { type: 'button', class: 'action-button' }, `Save ~/${opts.name}`)
-  const status = h('span', { class: 'action-note', role: 'status' })
   save.addEventListener('click', () => {
     void opts
-      .save(opts.name, area.value, opts.token, loadedVersion)
+      .save(opts.name, editor.text(), opts.token, loadedVersion)
       .then((saved) => {
         if (saved) {
           loadedVersion = saved.version
@@ -64,22 +68,33 @@ export async function openFileEditor(opts: FileEditorOptions): Promise<HTMLEleme
         status.textContent = err instanceof Error ? err.message : 'Could not save the file.'
       })
   })
-  area.addEventListener('keydown', (event) => {
-    if ((event.ctrlKey || event.metaKey) && event.key === 's') {
-      event.preventDefault()
-      save.click()
-    }
-  })
   const blank = firstBlank(text)
   if (blank) {
-    area.setSelectionRange(blank.start, blank.end)
+    editor.select(blank.start, blank.end)
   }
-  return h(
+  // The grader's findings at their lines: the last results now, then each Check's.
+  editor.setMarkers(markersFor(opts.name, opts.results))
+  const listening = new AbortController()
+  document.addEventListener(
+    CHECK_RESULTS_EVENT,
+    (event) => editor.setMarkers(markersFor(opts.name, (event as CustomEvent<ResultLike[]>).detail)),
+    { signal: listening.signal },
+  )
+  const element = h(
     'div',
     { class: 'file-editor' },
-    h('label', { for: id }, `Edit ~/${opts.name}`),
+    h('p', { class: 'file-editor-label' }, `Edit ~/${opts.name}`),
     origin,
-    area,
+    editor.element,
     h('div', { class: 'action-bar' }, save, status),
   )
+  return {
+    element,
+    focus: () => editor.focus(),
+    close() {
+      listening.abort()
+      editor.destroy()
+      element.remove()
+    },
+  }
 }

@@ -1,5 +1,6 @@
 // Step navigation as WAI-ARIA tabs: one tab stop (the current step), arrow keys, Home and End move
-// between steps, Enter or Space opens one. A tick marks passed steps. The strip scrolls sideways;
+// between steps, Enter or Space opens one. A tick marks passed steps, a lock the steps gating keeps
+// closed (the reason on hover and for screen readers). The strip scrolls sideways;
 // fades at its edges show when more steps are hidden.
 import { h } from '../dom.ts'
 import type { LabPageState } from '../pages/lab-page.ts'
@@ -11,6 +12,7 @@ export function renderStepNav(nav: HTMLElement, state: LabPageState, go: (index:
   const passed = new Set(state.progress.passedSteps)
   const tabs = state.lab.steps.map((step) => {
     const done = passed.has(step.index)
+    const locked = step.locked
     const current = step.index === state.current
     const tab = h(
       'button',
@@ -18,17 +20,18 @@ export function renderStepNav(nav: HTMLElement, state: LabPageState, go: (index:
         type: 'button',
         role: 'tab',
         id: `step-tab-${step.index}`,
-        class: `step-link${done ? ' passed' : ''}`,
+        class: `step-link${done ? ' passed' : ''}${locked ? ' locked' : ''}`,
         'aria-selected': current ? 'true' : 'false',
         'aria-controls': stepPanelId,
         'aria-current': current ? 'step' : undefined,
         tabindex: current ? '0' : '-1',
-        title: `${step.index + 1}. ${step.title}`,
+        title: locked ? `${step.index + 1}. ${step.title} — locked: ${locked}` : `${step.index + 1}. ${step.title}`,
         'data-step': String(step.index),
       },
       h('span', { class: 'step-num', 'aria-hidden': 'true' }, done ? '✓' : String(step.index + 1)),
       h('span', { class: 'step-title' }, step.title),
       done ? h('span', { class: 'visually-hidden' }, ' (passed)') : undefined,
+      locked ? h('span', { class: 'visually-hidden' }, ` (locked: ${locked})`) : undefined,
     )
     tab.addEventListener('click', () => go(step.index))
     return tab

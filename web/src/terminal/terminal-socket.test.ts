@@ -144,9 +144,9 @@ describe('createTerminalSocket', () => {
     expect(transports).toHaveLength(2)
     expect(transports[0]!.of('ack')).toEqual([])
     last().drop(1006) // fails again before opening
-    vi.advanceTimersByTime(149)
-    expect(transports).toHaveLength(2) // second delay is at least 150 ms
-    vi.advanceTimersByTime(101)
+    vi.advanceTimersByTime(112)
+    expect(transports).toHaveLength(2) // second delay: 150 ms ± 25% (×1.5 per attempt)
+    vi.advanceTimersByTime(76)
     expect(transports).toHaveLength(3)
     last().open()
     last().ready(true)

@@ -1,6 +1,7 @@
 // The browser end of the terminal websocket: hello with the token, typed frames, acks after the
 // terminal has parsed output (flow control), reconnect with backoff, and a state callback. No DOM
 // types: the socket comes from a factory, so the same code runs in the browser, tests and the bench.
+import { RECONNECT_BACKOFF, reconnectDelayMs } from '../reconnect-backoff.ts'
 import {
   MAX_INPUT_BYTES,
   decodeServerFrame,
@@ -59,11 +60,11 @@ export interface TerminalSocketOptions {
   onReady?(info: ReadyInfo): void
   onError?(error: ErrorInfo): void
   onExit?(info: ExitInfo): void
-  /** First reconnect delay, doubled per attempt up to maxDelayMs. @default 250 */
+  /** First reconnect delay, ×1.5 per attempt up to maxDelayMs (reconnect-backoff.ts). @default 100 */
   initialDelayMs?: number
-  /** @default 10_000 */
+  /** @default 1000 */
   maxDelayMs?: number
-  /** Give up (state 'disconnected') after this many failed attempts in a row. @default 30 */
+  /** Give up (state 'disconnected') after this many failed attempts in a row (about 2 min). @default 120 */
   maxAttempts?: number
   /** Ack once this many bytes are parsed... @default 64 KiB */
   ackBytes?: number
@@ -246,18 +247,18 @@ class ReconnectingTerminalSocket implements TerminalSocket {
       this.#setState('exited', { code, reason })
       return
     }
-    const maxAttempts = this.options.maxAttempts ?? 30
+    const maxAttempts = this.options.maxAttempts ?? 120
     if (isFinalCloseCode(code) || this.#attempt >= maxAttempts) {
       this.#attempt = 0
       this.#setState('disconnected', { code, reason })
       return
     }
     this.#attempt++
-    const base = Math.min(
-      this.options.maxDelayMs ?? 10_000,
-      (this.options.initialDelayMs ?? 250) * 2 ** (this.#attempt - 1),
-    )
-    const delayMs = Math.round(base * (0.75 + Math.random() * 0.5))
+    const delayMs = reconnectDelayMs(this.#attempt, {
+      ...RECONNECT_BACKOFF,
+      ...(this.options.initialDelayMs === undefined ? {} : { initialMs: this.options.initialDelayMs }),
+      ...(this.options.maxDelayMs === undefined ? {} : { maxMs: this.options.maxDelayMs }),
+    })
     this.#setState('reconnecting', { code, reason, attempt: this.#attempt, delayMs })
     this.#retryTimer = setTimeout(() => this.connect(), delayMs)
   }

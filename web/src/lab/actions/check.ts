@@ -9,6 +9,7 @@ import type { StepAction } from './index.ts'
 import { pictureOf, renderRequestPath } from '../request-path.ts'
 import { hintNeedsCluster } from '../cluster-commands.ts'
 import { withCode } from '../inline-code.ts'
+import { CHECK_RESULTS_EVENT } from '../editor-markers.ts'
 
 const layerNames: Record<string, string> = {
   workspace: 'workspace files',
@@ -119,6 +120,8 @@ export const checkAction: StepAction = {
                 at: Date.now(),
               }
             }
+            // Open editors mark the findings at their lines (lab/file-editor.ts).
+            document.dispatchEvent(new CustomEvent(CHECK_RESULTS_EVENT, { detail: run.checks }))
             if (run.stepPassed) {
               ctx.onStepPassed()
             }

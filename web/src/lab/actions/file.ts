@@ -5,7 +5,7 @@
 import { api, ApiError } from '../../api-client.ts'
 import { h } from '../../dom.ts'
 import { flash } from './copy.ts'
-import { openFileEditor } from '../file-editor.ts'
+import { openFileEditor, type OpenEditor } from '../file-editor.ts'
 import { codeOf, type StepAction } from './index.ts'
 
 /**
@@ -72,18 +72,21 @@ export const fileAction: StepAction = {
       })().catch(fail)
     })
 
+    let open: OpenEditor | undefined
     edit.addEventListener('click', () => {
-      const open = block.querySelector('.file-editor')
       if (open) {
-        open.remove()
+        open.close()
+        open = undefined
         edit.setAttribute('aria-expanded', 'false')
         return
       }
       edit.setAttribute('aria-expanded', 'true')
-      void openFileEditor({ name, template: codeOf(block), token, save: saveAsking })
+      const results = Object.values(ctx.state.progress.lastResults)
+      void openFileEditor({ name, template: codeOf(block), token, results, save: saveAsking })
         .then((editor) => {
-          bar.after(editor)
-          editor.querySelector('textarea')?.focus()
+          open = editor
+          bar.after(editor.element)
+          editor.focus()
         })
         .catch(fail)
     })

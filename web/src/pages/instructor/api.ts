@@ -1,6 +1,7 @@
 // The instructor's calls to the cohort API, with the instructor session token kept in this tab
 // (sessionStorage). Errors come back as ApiError with the server's code, sentence and hint.
 import { accessHeaders, ApiError } from '../../api-client.ts'
+import { reconnectDelayMs } from '../../reconnect-backoff.ts'
 import type {
   CohortDetailDto,
   CohortSummaryDto,
@@ -68,6 +69,10 @@ export const instructorApi = {
   csv: async (id: string) => (await request('GET', `${c(id)}/gradebook.csv`)).blob(),
   reset: (id: string, trainee: string) => json<TraineeDto>('POST', `${c(id)}/trainees/${trainee}/reset`, {}),
   watch: (id: string, trainee: string) => json<WatchTokenDto>('POST', `${c(id)}/trainees/${trainee}/watch`, {}),
+  /** Gating: open every step for one trainee, or gate them again (204, no body). */
+  openSteps: async (id: string, trainee: string, open: boolean): Promise<void> => {
+    await request('PUT', `${c(id)}/trainees/${trainee}/gating`, { open })
+  },
   teardown: (id: string) => json<{ leftovers: string[] }>('DELETE', c(id)),
 }
 
@@ -82,6 +87,7 @@ export function followGradeBook(
 ): () => void {
   const abort = new AbortController()
   const run = async (): Promise<void> => {
+    let attempt = 0
     while (!abort.signal.aborted) {
       try {
         const res = await fetch(`${c(id)}/gradebook/stream`, {
@@ -92,6 +98,7 @@ export function followGradeBook(
           throw new Error(`stream answered ${res.status}`)
         }
         onState(true)
+        attempt = 0
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
         let buffer = ''
         for (;;) {
@@ -120,7 +127,8 @@ export function followGradeBook(
       }
       onState(false)
       if (!abort.signal.aborted) {
-        await new Promise((resolve) => setTimeout(resolve, 2000))
+        attempt++
+        await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(attempt)))
       }
     }
   }

@@ -96,6 +96,13 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
   })
   const reserve = h('input', { id: 'cohort-reserve', type: 'number', min: '0', max: '200', value: '5' })
   const webhook = h('input', { id: 'cohort-webhook', type: 'url', placeholder: 'https://example.org/hooks/kindlab' })
+  const gating = h(
+    'select',
+    { id: 'cohort-gating' },
+    h('option', { value: '' }, 'as the lab says'),
+    h('option', { value: 'on' }, "on: a step opens once the earlier steps' checks pass"),
+    h('option', { value: 'off' }, 'off: every step open'),
+  )
   const error = h('p', { class: 'form-error', role: 'alert' })
   const form = h(
     'form',
@@ -108,6 +115,7 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
     field('Domain', domain, 'Each trainee gets <trainee-id>.<domain>. Optional.'),
     field('Warm pool', reserve, 'Environments prepared ahead of time.'),
     field('Webhook URL', webhook, 'Optional: joined, check, step and lab events, HMAC-signed.'),
+    field('Gating', gating, 'You can open all steps for one trainee from the grade book.'),
     h('button', { type: 'submit' }, 'Create cohort'),
     error,
   )
@@ -119,6 +127,7 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
     domain,
     reserve,
     webhookUrl: webhook,
+    gating,
   }
   form.addEventListener('submit', (event) => {
     event.preventDefault()
@@ -149,6 +158,9 @@ export async function showCohortList(main: HTMLElement): Promise<void> {
     }
     if (webhook.value) {
       body.webhookUrl = webhook.value
+    }
+    if (gating.value) {
+      body.gating = gating.value === 'on'
     }
     instructorApi
       .create(body)

@@ -4,6 +4,7 @@
 import { ApiError } from '../../api-client.ts'
 import { byId, h } from '../../dom.ts'
 import { followGradeBook, instructorApi } from './api.ts'
+import { createClassProgress } from './class-progress.ts'
 import { createGradeBookView } from './gradebook-view.ts'
 
 interface PlannedObject {
@@ -40,7 +41,14 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
   }
   const status = h('span', { class: 'live-state', role: 'status', 'data-live': 'false' }, 'connecting…')
   const message = h('p', { class: 'form-error', role: 'alert' })
+  const chart = createClassProgress()
   const view = createGradeBookView({
+    changed: (book) => chart.update(book),
+    openSteps: (trainee, open) =>
+      void instructorApi.openSteps(cohort.id, trainee, open).then(
+        () => (message.textContent = open ? `Every step is open for ${trainee}.` : `${trainee} is gated again.`),
+        (err: unknown) => (message.textContent = err instanceof ApiError ? err.message : 'That did not work.'),
+      ),
     watch: (trainee) => location.assign(`/instructor/cohorts/${cohort.id}/watch/${trainee}`),
     reset: (trainee) => {
       if (confirm(`Reset ${trainee}? Their environment is rebuilt and their link changes.`)) {
@@ -191,6 +199,7 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
       ),
       message,
       planned,
+      chart.element,
       h('h2', {}, 'Grade book'),
       view.element,
     ),
@@ -198,5 +207,6 @@ export async function showCohort(main: HTMLElement, id: string): Promise<void> {
   window.addEventListener('pagehide', () => {
     stop()
     view.dispose()
+    chart.dispose()
   })
 }

@@ -1,10 +1,22 @@
-// The live grade book, built to be read at a glance: a sticky first column with the trainee, their
-// Watch and Reset buttons, a "stuck" flag and a summary (steps done of total, current step and
-// time on it, last failure); then the checks grouped per step under short headers ("4a") whose
-// full titles show on hover and to screen readers. Rows are replaced as the stream pushes them;
-// the clocks tick locally.
+// The live grade book, read at a glance for 50 trainees: one column per step (its state in colour
+// and a symbol, checks passed of the step's total; a click lists that step's checks), a sticky
+// first column with the trainee's actions at the left, name, stuck flag and why, current step and
+// time on it; sorting (name, progress, stuck first) and filtering (text, stuck only) above it.
+// Rows are rebuilt as the stream pushes them (focus kept); the clocks tick locally.
 import { h } from '../../dom.ts'
-import type { GradeBookDto, GradeCellDto, GradeRowDto } from '../../../../server/protocol/cohort-dto.ts'
+import type { GradeBookDto, GradeRowDto } from '../../../../server/protocol/cohort-dto.ts'
+import {
+  displayName,
+  gradedSteps,
+  stepCell,
+  stuckNow,
+  visibleRows,
+  type GradeStep,
+  type RowQuery,
+  type SortKey,
+  type StepState,
+} from './gradebook-rows.ts'
+import { createStepDetail } from './step-detail.ts'
 
 export interface GradeBookView {
   element: HTMLElement
@@ -13,14 +25,27 @@ export interface GradeBookView {
   dispose(): void
 }
 
+export interface GradeBookActions {
+  watch(traineeId: string): void
+  reset(traineeId: string): void
+  /** Gating: open every step for the trainee (true) or gate them again. */
+  openSteps(traineeId: string, open: boolean): void
+  /** Called with the book after every change (snapshot, live row, tick): the chart follows it. */
+  changed?(book: GradeBookDto): void
+}
+
 function minutes(ms: number): string {
   const m = Math.floor(ms / 60_000)
   return m < 1 ? '<1 min' : `${m} min`
 }
 
-/** "4a", "4b", …: the step number and a letter per check of the step. */
-export function shortCheckName(stepIndex: number, checkIndex: number, checksOnStep: number): string {
-  return checksOnStep === 1 ? String(stepIndex + 1) : `${stepIndex + 1}${String.fromCharCode(97 + (checkIndex % 26))}`
+const symbol: Record<StepState, string> = { passed: '✓', failed: '✗', unverified: '?', started: '…', none: '·' }
+const stateSaid: Record<StepState, string> = {
+  passed: 'step passed',
+  failed: 'a check failed',
+  unverified: 'not verified',
+  started: 'in progress',
+  none: 'not tried',
 }
 
 /** The environment's state; while it is built, the step it is on (cluster mode: kind, Istio, ...). */
@@ -39,203 +64,195 @@ function envTag(r: GradeRowDto): HTMLElement {
   )
 }
 
-export function createGradeBookView(actions: {
-  watch(traineeId: string): void
-  reset(traineeId: string): void
-}): GradeBookView {
+function createTools(onChange: (q: RowQuery) => void): {
+  element: HTMLElement
+  count: HTMLElement
+  gating: HTMLElement
+} {
+  const text = h('input', { type: 'search', name: 'find', placeholder: 'name or trainee id' })
+  const stuckOnly = h('input', { type: 'checkbox', name: 'stuck-only' })
+  const sort = h(
+    'select',
+    { name: 'sort' },
+    h('option', { value: 'name' }, 'name'),
+    h('option', { value: 'progress' }, 'progress'),
+    h('option', { value: 'stuck' }, 'stuck first'),
+  )
+  const count = h('span', { class: 'gradebook-count', role: 'status', 'data-testid': 'gradebook-count' })
+  const gating = h('span', { class: 'gradebook-gating', 'data-testid': 'gradebook-gating' })
+  const emit = () => onChange({ text: text.value, stuckOnly: stuckOnly.checked, sort: sort.value as SortKey })
+  text.addEventListener('input', emit)
+  stuckOnly.addEventListener('change', emit)
+  sort.addEventListener('change', emit)
+  const element = h(
+    'div',
+    { class: 'gradebook-tools', role: 'search', 'aria-label': 'Filter the grade book' },
+    h('label', {}, 'Find ', text),
+    h('label', {}, stuckOnly, ' Stuck only'),
+    h('label', {}, 'Sort by ', sort),
+    count,
+    gating,
+  )
+  return { element, count, gating }
+}
+
+export function createGradeBookView(actions: GradeBookActions): GradeBookView {
   let book: GradeBookDto | undefined
+  let query: RowQuery = { sort: 'name', text: '', stuckOnly: false }
   const table = h('table', { class: 'gradebook', 'data-testid': 'gradebook' })
-  const detail = h('p', {
-    class: 'gradebook-detail',
-    role: 'status',
-    'aria-live': 'polite',
-    'data-testid': 'gradebook-detail',
+  const tbody = h('tbody')
+  const detail = createStepDetail()
+  const tools = createTools((q) => {
+    query = q
+    renderRows()
   })
   const scroller = h('div', { class: 'gradebook-wrap', tabindex: '0', 'aria-label': 'Grade book' }, table)
-  const element = h('div', { class: 'gradebook-area' }, scroller, detail)
-  const who = (r: GradeRowDto): string =>
-    r.displayName && r.displayName !== r.traineeId ? `${r.displayName} (${r.traineeId})` : r.traineeId
-  const checkTitle = (id: string): string => book?.steps.flatMap((s) => s.checks).find((c) => c.id === id)?.title ?? id
+  const element = h('div', { class: 'gradebook-area' }, tools.element, scroller, detail.element)
 
-  const isStuck = (r: GradeRowDto): boolean => {
-    const onStep = Date.now() - r.currentSince
-    return (
-      !r.labCompleted &&
-      r.joinedAt !== undefined &&
-      r.failuresOnStep > 0 &&
-      onStep > (book?.stuckAfterMs ?? 600_000) &&
-      !r.passedSteps.includes(r.currentStep)
+  const stepButton = (r: GradeRowDto, s: GradeStep): HTMLElement => {
+    const c = stepCell(s, r)
+    const current = r.joinedAt !== undefined && !r.labCompleted && r.currentStep === s.index
+    const show = h(
+      'button',
+      {
+        type: 'button',
+        class: 'step-button',
+        'data-key': `${r.traineeId}/${s.index}`,
+        'aria-label': `Step ${s.index + 1}: ${c.passed} of ${c.total} checks passed, ${stateSaid[c.state]}${current ? ', current step' : ''}. Show its checks.`,
+      },
+      h('span', { 'aria-hidden': 'true' }, `${symbol[c.state]} ${c.passed}/${c.total}`),
+    )
+    show.addEventListener('click', () => detail.open(r, s))
+    return h(
+      'td',
+      {
+        class: `step-cell state-${c.state}${current ? ' current' : ''}`,
+        'data-step': String(s.index),
+        'data-state': c.state,
+      },
+      show,
     )
   }
 
-  /** ✓ passed, ✗n failed, ? unverified (grey, never a tick). */
-  const cellText: Record<GradeCellDto['status'], (failures: number) => string> = {
-    passed: () => '✓',
-    failed: (n) => `✗${n}`,
-    unverified: () => '?',
-  }
-  const cellSaid: Record<GradeCellDto['status'], (failures: number) => string> = {
-    passed: () => 'passed',
-    failed: (n) => `failed ${n} times`,
-    unverified: () => 'not verified',
+  /** With gating on: open every step for this trainee, or gate them again. */
+  const gateButton = (r: GradeRowDto, who: string): HTMLElement => {
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'small',
+        'data-key': `${r.traineeId}/gate`,
+        'aria-label': r.stepsOpened ? `Gate ${who} again` : `Open all steps for ${who}`,
+        title: r.stepsOpened
+          ? 'Every step is open for this trainee; gate them again'
+          : 'Open every step for this trainee, whatever their checks say',
+      },
+      r.stepsOpened ? 'Gate' : 'Open',
+    )
+    button.addEventListener('click', () => actions.openSteps(r.traineeId, !r.stepsOpened))
+    return button
   }
 
-  /** Steps done of the steps that have checks, where the trainee is, and their latest failure. */
-  const summary = (r: GradeRowDto): HTMLElement => {
-    const graded = (book?.steps ?? []).filter((s) => s.checks.length > 0)
+  const traineeCell = (r: GradeRowDto, now: number): HTMLElement => {
+    const who = displayName(r)
+    const stuck = book ? stuckNow(book, r, now) : undefined
+    const watch = h(
+      'button',
+      {
+        type: 'button',
+        class: 'small',
+        'data-key': `${r.traineeId}/watch`,
+        'aria-label': `Watch ${who}`,
+        ...(r.sessionId ? {} : { disabled: true }),
+      },
+      'Watch',
+    )
+    watch.addEventListener('click', () => actions.watch(r.traineeId))
+    const reset = h(
+      'button',
+      { type: 'button', class: 'small danger', 'data-key': `${r.traineeId}/reset`, 'aria-label': `Reset ${who}` },
+      'Reset',
+    )
+    reset.addEventListener('click', () => actions.reset(r.traineeId))
+    const gate = book?.gated ? gateButton(r, who) : undefined
+    const graded = book ? gradedSteps(book) : []
     const done = graded.filter((s) => r.passedSteps.includes(s.index)).length
     const where =
       r.joinedAt === undefined
         ? 'not joined'
         : r.labCompleted
           ? 'lab done'
-          : `on step ${r.currentStep + 1} · ${minutes(Date.now() - r.currentSince)}`
-    const lastFailure = Object.entries(r.checks)
-      .filter(([, c]) => c.status === 'failed')
-      .sort(([, a], [, b]) => b.at - a.at)[0]
+          : `on step ${r.currentStep + 1} · ${minutes(now - r.currentSince)}`
     return h(
-      'div',
-      { class: 'summary' },
+      'th',
+      { scope: 'row', class: 'trainee' },
       h(
-        'span',
-        { class: 'summary-steps', 'data-testid': 'steps-done' },
-        `${done}/${graded.length} steps`,
-        h('progress', {
-          max: String(Math.max(1, graded.length)),
-          value: String(done),
-          'aria-hidden': 'true',
-        }),
+        'div',
+        { class: 'trainee-line' },
+        h('span', { class: 'row-actions' }, watch, reset, gate),
+        h('span', { class: 'trainee-name', title: who }, who),
+        stuck ? h('span', { class: 'tag tag-bad', title: stuck, 'data-testid': 'stuck' }, 'stuck') : undefined,
       ),
-      h('span', { class: 'summary-where', 'data-since': String(r.currentSince) }, where),
-      lastFailure
-        ? h(
-            'span',
-            {
-              class: 'summary-failure',
-              'data-testid': 'last-failure',
-              title: `${checkTitle(lastFailure[0])}: ${lastFailure[1].message}`,
-            },
-            `✗ ${checkTitle(lastFailure[0])}`,
-          )
-        : undefined,
+      h(
+        'div',
+        { class: 'trainee-meta' },
+        envTag(r),
+        h('span', { 'data-testid': 'steps-done' }, `${done}/${graded.length} steps`),
+        h('span', { class: 'summary-where', 'data-testid': 'where' }, where),
+        stuck ? h('span', { class: 'stuck-reason', 'data-testid': 'stuck-reason' }, stuck) : undefined,
+      ),
     )
   }
 
-  const rowElement = (r: GradeRowDto): HTMLTableRowElement => {
-    const cells = (book?.steps ?? []).flatMap((s) =>
-      s.checks.map((c, i) => {
-        const cell = r.checks[c.id]
-        const state = cell ? cell.status : 'none'
-        const text = cell ? cellText[cell.status](cell.failures) : '·'
-        const first = i === 0 ? ' step-start' : ''
-        if (!cell) {
-          return h(
-            'td',
-            { class: `cell cell-${state}${first}`, 'data-check': c.id, 'data-state': state, title: 'not tried yet' },
-            text,
-          )
-        }
-        // The last result's message: a tooltip, and on click (or Enter) in the line under the grid.
-        const show = h(
-          'button',
-          {
-            type: 'button',
-            class: 'cell-button',
-            title: `${c.title}: ${cell.message}`,
-            'aria-label': `${c.title}: ${cellSaid[cell.status](cell.failures)}. Show the last message.`,
-          },
-          text,
-        )
-        show.addEventListener('click', () => {
-          detail.textContent = `${who(r)} · ${c.title}: ${cell.message}`
-        })
-        return h('td', { class: `cell cell-${state}${first}`, 'data-check': c.id, 'data-state': state }, show)
-      }),
-    )
-    const stuck = isStuck(r)
-    const watch = h(
-      'button',
-      {
-        type: 'button',
-        class: 'small',
-        'aria-label': `Watch ${who(r)}`,
-        ...(r.sessionId ? {} : { disabled: true }),
-      },
-      'Watch',
-    )
-    watch.addEventListener('click', () => actions.watch(r.traineeId))
-    const reset = h('button', { type: 'button', class: 'small danger', 'aria-label': `Reset ${who(r)}` }, 'Reset')
-    reset.addEventListener('click', () => actions.reset(r.traineeId))
+  const rowElement = (r: GradeRowDto, now: number): HTMLTableRowElement => {
+    const stuck = book ? stuckNow(book, r, now) !== undefined : false
     return h(
       'tr',
       { 'data-trainee': r.traineeId, class: stuck ? 'stuck' : r.labCompleted ? 'completed' : '' },
-      h(
-        'th',
-        { scope: 'row', class: 'trainee' },
-        h(
-          'div',
-          { class: 'trainee-line' },
-          h('span', { class: 'trainee-name', title: who(r) }, who(r)),
-          stuck ? h('span', { class: 'tag tag-bad' }, 'stuck') : undefined,
-          h('span', { class: 'row-actions' }, watch, reset),
-        ),
-        h('div', { class: 'trainee-meta' }, envTag(r), summary(r)),
-      ),
-      ...cells,
+      traineeCell(r, now),
+      ...(book ? gradedSteps(book) : []).map((s) => stepButton(r, s)),
     )
   }
 
-  const render = () => {
+  /** Rebuilds the body for the current query, keeping the focused button focused. */
+  function renderRows(): void {
     if (!book) {
       return
     }
-    const graded = book.steps.filter((s) => s.checks.length > 0)
-    const stepHeads = graded.map((s) =>
-      h(
-        'th',
-        {
-          colspan: String(s.checks.length),
-          scope: 'colgroup',
-          class: 'step-head',
-          title: `${s.index + 1}. ${s.title}`,
-        },
-        h('span', { 'aria-hidden': 'true' }, String(s.index + 1)),
-        h('span', { class: 'visually-hidden' }, `Step ${s.index + 1}: ${s.title}`),
-      ),
-    )
-    const checkHeads = graded.flatMap((s) =>
-      s.checks.map((c, i) =>
-        h(
-          'th',
-          {
-            scope: 'col',
-            class: `check-head${i === 0 ? ' step-start' : ''}`,
-            title: c.title,
-            'data-check': c.id,
-          },
-          h('span', { 'aria-hidden': 'true' }, shortCheckName(s.index, i, s.checks.length)),
-          h('span', { class: 'visually-hidden' }, c.title),
-        ),
-      ),
-    )
-    table.replaceChildren(
-      h(
-        'thead',
-        {},
-        h('tr', {}, h('th', { rowspan: '2', scope: 'col', class: 'trainee' }, 'Trainee'), ...stepHeads),
-        h('tr', {}, ...checkHeads),
-      ),
-      h('tbody', {}, ...book.rows.map(rowElement)),
-    )
+    const focused = document.activeElement?.getAttribute('data-key')
+    const now = Date.now()
+    const rows = visibleRows(book, query, now)
+    tbody.replaceChildren(...rows.map((r) => rowElement(r, now)))
+    tools.count.textContent = `${rows.length} of ${book.rows.length} trainees`
+    if (focused) {
+      tbody.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus()
+    }
+    actions.changed?.(book)
   }
 
-  const tick = setInterval(() => {
-    if (book) {
-      for (const r of book.rows) {
-        table.querySelector(`tr[data-trainee="${r.traineeId}"]`)?.replaceWith(rowElement(r))
-      }
+  function render(): void {
+    if (!book) {
+      return
     }
-  }, 15_000)
+    const heads = gradedSteps(book).map((s) =>
+      h(
+        'th',
+        { scope: 'col', class: 'step-head', title: `${s.index + 1}. ${s.title}`, 'data-step': String(s.index) },
+        h('span', { class: 'step-number' }, String(s.index + 1)),
+        h('span', { class: 'step-title' }, s.title),
+      ),
+    )
+    tools.gating.textContent = book.gated
+      ? "Gating on: a step opens once the earlier steps' checks pass; Open gives one trainee every step."
+      : ''
+    table.replaceChildren(
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'trainee' }, 'Trainee'), ...heads)),
+      tbody,
+    )
+    renderRows()
+  }
+
+  const tick = setInterval(renderRows, 15_000)
 
   return {
     element,
@@ -247,13 +264,9 @@ export function createGradeBookView(actions: {
       if (!book) {
         return
       }
-      book.rows = book.rows.map((r) => (r.traineeId === row.traineeId ? row : r))
-      const old = table.querySelector(`tr[data-trainee="${row.traineeId}"]`)
-      if (old) {
-        old.replaceWith(rowElement(row))
-      } else {
-        render()
-      }
+      const known = book.rows.some((r) => r.traineeId === row.traineeId)
+      book.rows = known ? book.rows.map((r) => (r.traineeId === row.traineeId ? row : r)) : [...book.rows, row]
+      renderRows()
     },
     dispose: () => clearInterval(tick),
   }
