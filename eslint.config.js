@@ -64,13 +64,20 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/grader/core/**/*.ts', 'server/grader/analyzers/**/*.ts'],
+    // The pure grader: core (model, translation, simulation), analyzers and judging (verdicts,
+    // hints, weights). Types from the check runner may be named; its code may not be run.
+    files: ['server/grader/core/**/*.ts', 'server/grader/analyzers/**/*.ts', 'server/grader/judge/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            {
+              group: ['**/checks/**', '**/labs/**', '**/services/**', '**/cohorts/**', '**/http/**', '**/cli/**'],
+              allowTypeImports: true,
+              message: "The grader is pure: it may name the check runner's types, not run its code.",
+            },
             {
               group: [
                 'node:*',
