@@ -7,6 +7,8 @@ import { checkKinds } from './checks/registry.ts'
 import type { Config } from './config.ts'
 import { AppError } from './errors.ts'
 import { createHostPolicy } from './http/host-policy.ts'
+import { registerCohortRoutes } from './http/routes/cohorts.ts'
+import { registerWatchRoute } from './http/routes/cohorts-watch.ts'
 import { loadLabs } from './labs/load-labs.ts'
 import { loggerOptions } from './logger.ts'
 import type { ProgressEventDto, StatusDto } from './protocol/api-dto.ts'
@@ -82,7 +84,6 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     catalog,
     clusterEnv,
     traineeSandbox,
-    hostPolicy,
     terminalManager: () => terminal.manager(),
   })
   const grading = createGradingService({
@@ -149,7 +150,14 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     status,
     webDir: webDistDir(),
     registerTerminal: (instance) => terminal.register(instance),
-    registerCohorts: (instance) => cohorts.register(instance),
+    registerCohorts: async (instance) => {
+      await registerCohortRoutes(instance, cohorts.routes)
+      await registerWatchRoute(instance, {
+        manager: () => terminal.manager(),
+        isAllowedOrigin: (origin, host) => hostPolicy.allowsOrigin(origin, host),
+        resolve: (token) => cohorts.resolveWatchToken(token),
+      })
+    },
   })
   for (const issue of issues) {
     const text = issue.level === 'error' ? `lab skipped: ${issue.message}` : `lab warning: ${issue.message}`

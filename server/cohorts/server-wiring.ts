@@ -2,13 +2,10 @@
 // (namespace cohorts: the class cluster through the kubeconfig, or planned-only offline; cluster
 // cohorts: a kind cluster per trainee when kind, istioctl and Docker are there, else planned-only
 // with the reason), picks where live trainees' command checks run (their workspace pods), builds
-// the rate limits, registers the routes, resolves instructor watch tokens for the terminal, prints
-// the admin token once, starts and stops.
+// the rate limits, resolves instructor watch tokens for the terminal, prints the admin token once,
+// starts and stops. The routes are registered by the server (serve.ts), from `routes`.
 import { existsSync } from 'node:fs'
-import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
-import type { HostPolicy } from '../http/host-policy.ts'
-import { registerCohortRoutes } from '../http/routes/cohorts.ts'
 import { loadBlueprint, type Blueprint } from '../provision/blueprint.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { SessionService } from '../services/session-service.ts'
@@ -28,8 +25,8 @@ import type { PodExec } from './pod-terminal.ts'
 import { createTokenBucket } from './rate-limit.ts'
 import { installationId, loadCohortKey } from './secrets.ts'
 import { servicesForSession } from './session-services.ts'
-import { registerWatchRoute } from './watch-route.ts'
 import type { TerminalManager } from '../terminal/terminal-manager.ts'
+import type { RateLimiter } from './rate-limit.ts'
 import type { TraineeSandbox } from '../terminal/sandbox/bwrap.ts'
 import { createSandboxCommandRunner } from '../terminal/sandbox/sandbox-command-runner.ts'
 
@@ -39,8 +36,6 @@ export interface CohortWiringInput {
   sessions: SessionService
   catalog: LabCatalog
   clusterEnv: Readonly<Record<string, string>>
-  /** The Host names and Origins the server answers (the watch websocket checks its Origin). */
-  hostPolicy: HostPolicy
   /** Where to print the admin token at first start. @default stdout */
   print?: (line: string) => void
   /** The terminal manager (once the terminal is registered): instructors watch through it. */
@@ -53,7 +48,15 @@ export interface CohortWiringInput {
 
 export interface CohortWiring {
   cohorts: Cohorts
-  register(app: FastifyInstance): Promise<void>
+  /** What the cohort routes need (server/http/routes/cohorts.ts). */
+  routes: {
+    cohorts: Cohorts
+    sessions: SessionService
+    limits: { join: RateLimiter; login: RateLimiter; check: RateLimiter }
+    links: { publicUrl?: string; accessToken?: string }
+  }
+  /** The trainee session an instructor's watch token stands for (the watch websocket). */
+  resolveWatchToken(token: string): SessionRecord | undefined
   start(): void
   stop(): Promise<void>
   /**
@@ -157,27 +160,18 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
   }
   return {
     cohorts,
-    async register(app) {
-      await registerCohortRoutes(app, {
-        cohorts,
-        sessions: input.sessions,
-        limits,
-        links: {
-          ...(input.config.publicUrl ? { publicUrl: input.config.publicUrl } : {}),
-          ...(input.config.accessToken ? { accessToken: input.config.accessToken } : {}),
-        },
-      })
-      const manager = input.terminalManager
-      if (manager) {
-        await registerWatchRoute(app, {
-          manager,
-          isAllowedOrigin: (origin, host) => input.hostPolicy.allowsOrigin(origin, host),
-          resolve: (token) => {
-            const id = cohorts.watch.resolve(token)
-            return id ? sessionsRepo.findById(id) : undefined
-          },
-        })
-      }
+    routes: {
+      cohorts,
+      sessions: input.sessions,
+      limits,
+      links: {
+        ...(input.config.publicUrl ? { publicUrl: input.config.publicUrl } : {}),
+        ...(input.config.accessToken ? { accessToken: input.config.accessToken } : {}),
+      },
+    },
+    resolveWatchToken: (token) => {
+      const id = cohorts.watch.resolve(token)
+      return id ? sessionsRepo.findById(id) : undefined
     },
     start: () => cohorts.start(),
     stop: () => cohorts.stop(),

@@ -26,7 +26,7 @@ import { attachTerminal } from '../terminal-wiring.ts'
 import { createTraineeSandbox, type TraineeSandbox } from '../terminal/sandbox/bwrap.ts'
 import { createIsolatedSessionFactory } from '../terminal/sandbox/isolated-sessions.ts'
 import { createPidNamespace } from '../terminal/sandbox/pid-namespace.ts'
-import { registerWatchRoute } from './watch-route.ts'
+import { registerWatchRoute } from '../http/routes/cohorts-watch.ts'
 
 export interface CohortTestApp {
   app: FastifyInstance

@@ -1,6 +1,5 @@
 // The lab API: list, one lab, a rendered step, a lab's assets, progress, and running a step's checks.
-import { readFile } from 'node:fs/promises'
-import { extname, join } from 'node:path'
+import { extname } from 'node:path'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.ts'
 import { renderStep } from '../../labs/render-step.ts'
@@ -9,7 +8,7 @@ import type { GradingService } from '../../services/grading-service.ts'
 import type { LabCatalog } from '../../services/lab-catalog.ts'
 import { bearerToken, type SessionService } from '../../services/session-service.ts'
 import type { ProgressRepo } from '../../store/progress-repo.ts'
-import { resolveInside } from '../../adapters/workspace/workspace-fs.ts'
+import { readLabAsset } from '../../services/workspace-files.ts'
 
 export interface LabRoutesOptions {
   catalog: LabCatalog
@@ -74,10 +73,7 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
     if (!type || !/^[\w.-]+$/.test(file)) {
       throw new AppError('LAB_ERR_NOT_FOUND', { message: `The lab has no asset called ${file}.` })
     }
-    const path = resolveInside(join(lab.dir, 'assets'), file)
-    const body = await readFile(path).catch(() => {
-      throw new AppError('LAB_ERR_NOT_FOUND', { message: `The lab has no asset called ${file}.` })
-    })
+    const body = await readLabAsset(lab, file)
     void reply
       .header('content-type', type)
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
