@@ -10,9 +10,22 @@ import { readKubeYaml } from '../grader/core/yaml/kube-yaml.ts'
 import { loadLabs, type Lab, type Step } from '../labs/load-labs.ts'
 import { defaultLabsDir } from '../labs/paths.ts'
 import { resolveVariables, substituteVariables } from '../labs/variables.ts'
-import type { CheckFlags } from './commands/check.ts'
 import { liveCheckServices } from './check-live.ts'
 import { printJson } from './output.ts'
+
+/** The flags of `kindlab check`. */
+export interface CheckFlags {
+  step: string
+  resources: string[]
+  var: string[]
+  offline?: boolean
+  json?: boolean
+  labs?: string
+  kubeconfig?: string
+  context?: string
+  gateway?: string
+  envoyAdmin?: string
+}
 
 /** Grades the step and prints the report; returns whether every check passed. */
 export async function runCheckCommand(labId: string, flags: CheckFlags): Promise<boolean> {

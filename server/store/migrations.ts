@@ -1,6 +1,6 @@
 // The database schema, as an append-only list of migrations. Never edit a shipped entry: add one.
 // An entry is SQL, or a function for a data migration that needs code (e.g. encryption).
-import type { Db } from './db.ts'
+import type { Db } from './db-handle.ts'
 import { isSealed, secretBoxFor, webhookSecretContext } from './secret-box.ts'
 
 export type Migration = string | ((db: Db) => void)

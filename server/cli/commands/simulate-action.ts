@@ -7,9 +7,16 @@ import { analyzeConfig, type AnalyzeResult } from '../../grader/core/index.ts'
 import { formatResource } from '../../grader/core/findings.ts'
 import { mergeModels, parseResources, type ParsedResources } from '../../grader/core/model/index.ts'
 import { printJson } from '../output.ts'
-import type { SimulateFlags } from './simulate.ts'
 import { parseRequests } from './simulate-requests.ts'
 import { renderSimulation } from './simulate-render.ts'
+
+/** Flags of `kindlab simulate`. */
+export interface SimulateFlags {
+  resources: string[]
+  requests?: string
+  json?: boolean
+  namespace?: string
+}
 
 /** Runs the command; returns true when some diagnostic is an error (exit code 1). */
 export async function runSimulate(flags: SimulateFlags): Promise<boolean> {

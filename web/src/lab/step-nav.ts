@@ -2,7 +2,7 @@
 // between steps, Enter or Space opens one. A tick marks passed steps. The strip scrolls sideways;
 // fades at its edges show when more steps are hidden.
 import { h } from '../dom.ts'
-import type { LabPageState } from '../pages/lab-page.ts'
+import type { LabPageState } from './lab-state.ts'
 
 export const stepPanelId = 'step-panel'
 
