@@ -22,11 +22,10 @@ import { createKubeEnvironments } from './kube/kube-environments.ts'
 import { createModeBackends, type ModeBackends } from './mode-router.ts'
 import { clusterModeDir } from './plan/cluster-plan.ts'
 import type { PodExec } from './pod-terminal.ts'
-import { createTokenBucket } from './rate-limit.ts'
+import { defaultRateLimits, type RateLimits } from './rate-limits.ts'
 import { installationId, loadCohortKey } from './secrets.ts'
 import { servicesForSession } from './session-services.ts'
 import type { TerminalManager } from '../terminal/terminal-manager.ts'
-import type { RateLimiter } from './rate-limit.ts'
 import type { TraineeSandbox } from '../terminal/sandbox/bwrap.ts'
 import { createSandboxCommandRunner } from '../terminal/sandbox/sandbox-command-runner.ts'
 
@@ -52,7 +51,7 @@ export interface CohortWiring {
   routes: {
     cohorts: Cohorts
     sessions: SessionService
-    limits: { join: RateLimiter; login: RateLimiter; check: RateLimiter }
+    limits: RateLimits
     links: { publicUrl?: string; accessToken?: string }
   }
   /** The trainee session an instructor's watch token stands for (the watch websocket). */
@@ -146,13 +145,7 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
   const plannedReason = () => backend.known('cluster')?.plannedReason
   const commandRunners = commandRunnersFor(input, plannedReason)
   const traineeSandbox = input.config.offline ? input.traineeSandbox : undefined
-  const limits = {
-    // A classroom behind one NAT address joins at once: 60 at a time, then 2/s. Codes and tokens
-    // are far too long to guess at that rate.
-    join: createTokenBucket({ capacity: 60, refillPerSecond: 2 }),
-    login: createTokenBucket({ capacity: 10, refillPerSecond: 0.2 }),
-    check: createTokenBucket({ capacity: 10, refillPerSecond: 1 }),
-  }
+  const limits = defaultRateLimits
   const adminToken = cohorts.instructors.bootstrap()
   if (adminToken) {
     const print = input.print ?? ((line: string) => process.stdout.write(`${line}\n`))
