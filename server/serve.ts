@@ -29,7 +29,7 @@ import { createIsolatedSessionFactory } from './terminal/sandbox/isolated-sessio
 import { createPidNamespace } from './terminal/sandbox/pid-namespace.ts'
 import { createLazyCohortSessionFactory } from './cohorts/terminal-backend.ts'
 import { createPodExec } from './cohorts/pod-terminal.ts'
-import { loadKubeConfig } from './adapters/kube/kube-config.ts'
+import { loadKubeConfig, type KubeTarget } from './adapters/kube/kube-config.ts'
 import { wireCohorts } from './cohorts/server-wiring.ts'
 
 export interface RunningServer {
@@ -77,12 +77,17 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     publicUrl: config.publicUrl,
     allowedOrigins: config.allowedOrigins,
   })
+  // The class cluster, read once here: cohorts' environments and trainees' pod shells use it.
+  const classCluster: KubeTarget = {
+    ...(clusterEnv['KUBECONFIG'] ? { kubeconfigPath: clusterEnv['KUBECONFIG'] } : {}),
+    ...(config.kubeContext ? { context: config.kubeContext } : {}),
+  }
   const cohorts = wireCohorts({
     db,
     config,
     sessions,
     catalog,
-    clusterEnv,
+    classCluster,
     traineeSandbox,
     terminalManager: () => terminal.manager(),
   })
@@ -126,13 +131,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
       ? { createSession: localShells }
       : {
           createSession: createLazyCohortSessionFactory(
-            () =>
-              createPodExec(
-                loadKubeConfig({
-                  ...(clusterEnv['KUBECONFIG'] ? { kubeconfigPath: clusterEnv['KUBECONFIG'] } : {}),
-                  ...(config.kubeContext ? { context: config.kubeContext } : {}),
-                }).kc,
-              ),
+            () => createPodExec(loadKubeConfig(classCluster).kc),
             (clusterName) => cohorts.traineeClusterExec(clusterName),
             localShells,
           ),

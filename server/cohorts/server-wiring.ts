@@ -16,7 +16,7 @@ import { traineeClusterExec } from './cluster/trainee-cluster-exec.ts'
 import { createCohorts, type Cohorts } from './cohorts.ts'
 import { createTraineeCommandRunners, type TraineeCommandRunners } from './command-runners.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
-import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
+import { loadKubeConfig, type KubeTarget } from '../adapters/kube/kube-config.ts'
 import { createCohortKube } from './kube/kube-client.ts'
 import { createKubeEnvironments } from './kube/kube-environments.ts'
 import { createModeBackends, type ModeBackends } from './mode-router.ts'
@@ -34,7 +34,8 @@ export interface CohortWiringInput {
   config: Config
   sessions: SessionService
   catalog: LabCatalog
-  clusterEnv: Readonly<Record<string, string>>
+  /** The class cluster: the server's kubeconfig (KUBECONFIG of its cluster environment) and context. */
+  classCluster: KubeTarget
   /** Where to print the admin token at first start. @default stdout */
   print?: (line: string) => void
   /** The terminal manager (once the terminal is registered): instructors watch through it. */
@@ -73,12 +74,8 @@ function namespaceBackendFor(input: CohortWiringInput): EnvironmentBackend {
       reason: `The server runs offline${input.config.offlineReason ? ` (${input.config.offlineReason})` : ''}: no class cluster is attached.`,
     })
   }
-  const file = input.clusterEnv['KUBECONFIG']
   try {
-    const { kc, where } = loadKubeConfig({
-      ...(file ? { kubeconfigPath: file } : {}),
-      ...(input.config.kubeContext ? { context: input.config.kubeContext } : {}),
-    })
+    const { kc, where } = loadKubeConfig(input.classCluster)
     return createKubeEnvironments(createCohortKube(kc, where), {
       owner: installationId(loadCohortKey(input.config.dataDir)),
     })
@@ -102,13 +99,8 @@ function commandRunnersFor(
   if (input.config.offline) {
     return undefined
   }
-  const file = input.clusterEnv['KUBECONFIG']
   return createTraineeCommandRunners({
-    classKubeConfig: () =>
-      loadKubeConfig({
-        ...(file ? { kubeconfigPath: file } : {}),
-        ...(input.config.kubeContext ? { context: input.config.kubeContext } : {}),
-      }).kc,
+    classKubeConfig: () => loadKubeConfig(input.classCluster).kc,
     dataDir: input.config.dataDir,
     plannedReason,
   })
