@@ -1,8 +1,20 @@
 // Lint rules: type-checked TypeScript, the house style's habits, and the boundaries between
 // the pure grader core, adapters, the browser app and the CLI.
 import js from '@eslint/js'
+import { createNodeResolver, importX } from 'eslint-plugin-import-x'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
+
+/** A per-folder `no-restricted-imports` rule (tests and test helpers exempt). */
+function boundary(files, patterns) {
+  return [
+    {
+      files: [files],
+      ignores: ['**/*.test.ts', '**/*.test-helper.ts'],
+      rules: { 'no-restricted-imports': ['error', { patterns }] },
+    },
+  ]
+}
 
 export default tseslint.config(
   {
@@ -42,6 +54,18 @@ export default tseslint.config(
     },
   },
   {
+    // No import cycles anywhere: a module graph that can be read bottom-up. Type-only imports are
+    // erased at build time and are not counted.
+    files: ['server/**/*.ts', 'web/src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs', '.json'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
@@ -64,13 +88,20 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/grader/core/**/*.ts', 'server/grader/analyzers/**/*.ts'],
+    // The pure grader: core (model, translation, simulation), analyzers and judging (verdicts,
+    // hints, weights). Types from the check runner may be named; its code may not be run.
+    files: ['server/grader/core/**/*.ts', 'server/grader/analyzers/**/*.ts', 'server/grader/judge/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            {
+              group: ['**/checks/**', '**/labs/**', '**/services/**', '**/cohorts/**', '**/http/**', '**/cli/**'],
+              allowTypeImports: true,
+              message: "The grader is pure: it may name the check runner's types, not run its code.",
+            },
             {
               group: [
                 'node:*',
@@ -90,6 +121,33 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'process', 'fetch', 'setTimeout', 'Date'],
     },
   },
+  // Layer boundaries (docs/architecture.md): each folder may import only the layers below it.
+  // Tests and test helpers wire whole apps and are exempt.
+  ...boundary('server/http/**/*.ts', [
+    { group: ['**/adapters/**'], message: 'HTTP routes call services (server/services), never adapters.' },
+    { group: ['**/cli/**'], message: 'HTTP routes do not import the CLI.' },
+  ]),
+  ...boundary('server/cohorts/**/*.ts', [
+    {
+      group: ['**/http/**', '**/cli/**'],
+      message: 'The cohort domain knows no HTTP: the server registers its routes.',
+    },
+  ]),
+  ...boundary('server/adapters/**/*.ts', [
+    {
+      group: [
+        '**/http/**',
+        '**/services/**',
+        '**/cohorts/**',
+        '**/cli/**',
+        '**/provision/**',
+        '**/store/**',
+        '**/terminal/**',
+        '**/labs/**',
+      ],
+      message: 'Adapters import only what they implement (server/checks ports), the pure grader and errors.',
+    },
+  ]),
   {
     files: ['server/**/*.ts'],
     ignores: ['server/config.ts', 'server/cli/**', '**/*.test.ts'],

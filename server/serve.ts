@@ -7,6 +7,8 @@ import { checkKinds } from './checks/registry.ts'
 import type { Config } from './config.ts'
 import { AppError } from './errors.ts'
 import { createHostPolicy } from './http/host-policy.ts'
+import { registerCohortRoutes } from './http/routes/cohorts.ts'
+import { registerWatchRoute } from './http/routes/cohorts-watch.ts'
 import { loadLabs } from './labs/load-labs.ts'
 import { loggerOptions } from './logger.ts'
 import type { ProgressEventDto, StatusDto } from './protocol/api-dto.ts'
@@ -27,7 +29,7 @@ import { createIsolatedSessionFactory } from './terminal/sandbox/isolated-sessio
 import { createPidNamespace } from './terminal/sandbox/pid-namespace.ts'
 import { createLazyCohortSessionFactory } from './cohorts/terminal-backend.ts'
 import { createPodExec } from './cohorts/pod-terminal.ts'
-import { loadKubeConfig } from './adapters/kube/kube-config.ts'
+import { loadKubeConfig, type KubeTarget } from './adapters/kube/kube-config.ts'
 import { wireCohorts } from './cohorts/server-wiring.ts'
 
 export interface RunningServer {
@@ -75,14 +77,18 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     publicUrl: config.publicUrl,
     allowedOrigins: config.allowedOrigins,
   })
+  // The class cluster, read once here: cohorts' environments and trainees' pod shells use it.
+  const classCluster: KubeTarget = {
+    ...(clusterEnv['KUBECONFIG'] ? { kubeconfigPath: clusterEnv['KUBECONFIG'] } : {}),
+    ...(config.kubeContext ? { context: config.kubeContext } : {}),
+  }
   const cohorts = wireCohorts({
     db,
     config,
     sessions,
     catalog,
-    clusterEnv,
+    classCluster,
     traineeSandbox,
-    hostPolicy,
     terminalManager: () => terminal.manager(),
   })
   const grading = createGradingService({
@@ -125,13 +131,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
       ? { createSession: localShells }
       : {
           createSession: createLazyCohortSessionFactory(
-            () =>
-              createPodExec(
-                loadKubeConfig({
-                  ...(clusterEnv['KUBECONFIG'] ? { kubeconfigPath: clusterEnv['KUBECONFIG'] } : {}),
-                  ...(config.kubeContext ? { context: config.kubeContext } : {}),
-                }).kc,
-              ),
+            () => createPodExec(loadKubeConfig(classCluster).kc),
             (clusterName) => cohorts.traineeClusterExec(clusterName),
             localShells,
           ),
@@ -150,7 +150,14 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     webDir: webDistDir(),
     gatingFor: (sessionId, lab) => cohorts.cohorts.gatingFor(sessionId, lab),
     registerTerminal: (instance) => terminal.register(instance),
-    registerCohorts: (instance) => cohorts.register(instance),
+    registerCohorts: async (instance) => {
+      await registerCohortRoutes(instance, cohorts.routes)
+      await registerWatchRoute(instance, {
+        manager: () => terminal.manager(),
+        isAllowedOrigin: (origin, host) => hostPolicy.allowsOrigin(origin, host),
+        resolve: (token) => cohorts.resolveWatchToken(token),
+      })
+    },
   })
   for (const issue of issues) {
     const text = issue.level === 'error' ? `lab skipped: ${issue.message}` : `lab warning: ${issue.message}`

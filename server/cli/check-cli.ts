@@ -4,40 +4,27 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { pc } from './colors.ts'
 import { AppError } from '../errors.ts'
-import { createLabEnvironmentSource, createTextResourceSource } from '../checks/grader-input-files.ts'
-import { graderServiceKeys } from '../checks/grader-input.ts'
-import { serviceKeys } from '../checks/live-services.ts'
-import { checkKinds } from '../checks/registry.ts'
-import { type CheckRunResult, runChecks } from '../checks/run-checks.ts'
-import type { CheckContext, CheckStatus, LayerResult } from '../checks/types.ts'
+import { type CheckReport, gradeFiles, gradeWithServices } from '../checks/grade-files.ts'
+import type { CheckStatus } from '../checks/types.ts'
 import { readKubeYaml } from '../grader/core/yaml/kube-yaml.ts'
 import { loadLabs, type Lab, type Step } from '../labs/load-labs.ts'
 import { defaultLabsDir } from '../labs/paths.ts'
-import { resolveCheck, resolveVariables, substituteVariables } from '../labs/variables.ts'
-import type { CheckFlags } from './commands/check.ts'
+import { resolveVariables, substituteVariables } from '../labs/variables.ts'
 import { liveCheckServices } from './check-live.ts'
 import { printJson } from './output.ts'
 
-/** The JSON report of `kindlab check --json`. */
-export interface CheckReport {
-  lab: string
-  step: { number: number; slug: string; title: string }
-  /** True only when every check passed (an unverified check is not a pass). */
-  passed: boolean
-  checks: Array<{
-    id: string
-    title: string
-    /** `status === 'passed'`, kept for older readers. */
-    passed: boolean
-    status: CheckStatus
-    layers: LayerResult[]
-    message: string
-    cause?: string
-    /** The grader's own finding (what, which field, file:line); shown before the hint. */
-    finding?: string
-    /** The lab's written hint for the cause. */
-    hint?: string
-  }>
+/** The flags of `kindlab check`. */
+export interface CheckFlags {
+  step: string
+  resources: string[]
+  var: string[]
+  offline?: boolean
+  json?: boolean
+  labs?: string
+  kubeconfig?: string
+  context?: string
+  gateway?: string
+  envoyAdmin?: string
 }
 
 /** Grades the step and prints the report; returns whether every check passed. */
@@ -64,7 +51,7 @@ export async function gradeStep(labId: string, flags: CheckFlags): Promise<Check
         hint: 'Apply your files with `kubectl apply -f`, then run the check without --resources.',
       })
     }
-    return gradeWithServices(lab, step, vars, live, '.')
+    return gradeWithServices(lab, step, vars, live)
   }
   if (flags.resources.length === 0) {
     throw new AppError('LAB_ERR_USAGE', {
@@ -77,69 +64,7 @@ export async function gradeStep(labId: string, flags: CheckFlags): Promise<Check
     ...f,
     text: substituteVariables(f.text, vars),
   }))
-  return gradeFiles(lab, step, files, vars, dirname(resolve(flags.resources[0] ?? '.')))
-}
-
-/**
- * Grades a step of a loaded lab against YAML texts, offline. Shared by the CLI and the lab's
- * tests (solutions and mistakes).
- */
-export async function gradeFiles(
-  lab: Lab,
-  step: Step,
-  files: ReadonlyArray<{ file: string; text: string }>,
-  vars: Record<string, string>,
-  workspaceDir = '.',
-): Promise<CheckReport> {
-  const resources = createTextResourceSource(files, files.map((f) => f.file).join(', ') || 'no files')
-  return gradeWithServices(lab, step, vars, { [serviceKeys.resources]: resources }, workspaceDir)
-}
-
-/** Grades a step with the given services (offline resources, or live cluster services). */
-async function gradeWithServices(
-  lab: Lab,
-  step: Step,
-  vars: Record<string, string>,
-  services: Record<string, unknown>,
-  workspaceDir: string,
-): Promise<CheckReport> {
-  const context: CheckContext = {
-    labId: lab.id,
-    stepIndex: step.index,
-    workspaceDir,
-    vars,
-    runCommand: () =>
-      Promise.resolve({
-        exitCode: 1,
-        output: '`kindlab check` runs no commands; command checks need `kindlab serve`.',
-        timedOut: false,
-      }),
-    readWorkspaceFile: (path) => readFile(resolve(workspaceDir, path), 'utf8').catch(() => undefined),
-    services: { ...services, [graderServiceKeys.environment]: createLabEnvironmentSource([lab]) },
-  }
-  const checks = step.checks.map((c) => resolveCheck(c, vars))
-  // The CLI shows the grader's own, most specific hint: as if the learner had seen every nudge.
-  const results = await runChecks(checkKinds, { checks, context, failuresBefore: () => Number.MAX_SAFE_INTEGER })
-  return {
-    lab: lab.id,
-    step: { number: step.index + 1, slug: step.slug, title: step.title },
-    passed: results.length > 0 && results.every((r) => r.status === 'passed'),
-    checks: results.map(toReportCheck),
-  }
-}
-
-function toReportCheck(r: CheckRunResult): CheckReport['checks'][number] {
-  return {
-    id: r.id,
-    title: r.title,
-    passed: r.status === 'passed',
-    status: r.status,
-    layers: r.layers,
-    message: r.message,
-    ...(r.cause === undefined ? {} : { cause: r.cause }),
-    ...(r.finding === undefined ? {} : { finding: r.finding }),
-    ...(r.hint === undefined ? {} : { hint: r.hint }),
-  }
+  return gradeFiles(lab, step, files, vars, { workspaceDir: dirname(resolve(flags.resources[0] ?? '.')) })
 }
 
 /** The lab with this id among the valid labs of `labsDir`; an AppError naming the choices otherwise. */

@@ -5,8 +5,12 @@ import { pc } from './colors.ts'
 import { createKindCli } from '../adapters/kind/kind-cli.ts'
 import { createKubeOps } from '../adapters/kube/kube-ops.ts'
 import { loadBlueprint } from '../provision/blueprint.ts'
-import type { DownFlags } from './commands/down.ts'
 import { liveEnv } from './live-env.ts'
+
+export interface DownFlags {
+  data?: string
+  context?: string
+}
 
 export async function runDown(flags: DownFlags): Promise<void> {
   const env = liveEnv(flags.data)

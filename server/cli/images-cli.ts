@@ -9,8 +9,13 @@ import { createKindCli } from '../adapters/kind/kind-cli.ts'
 import { AppError } from '../errors.ts'
 import { loadBlueprint } from '../provision/blueprint.ts'
 import { blueprintImages, clusterImages } from '../provision/blueprint-facts.ts'
-import type { ImagesFlags } from './commands/images.ts'
 import { liveEnv, type LiveEnv } from './live-env.ts'
+
+export interface ImagesFlags {
+  data?: string
+  archive?: string
+  loadgen?: boolean
+}
 
 async function pull(images: readonly string[], env: LiveEnv): Promise<void> {
   const docker = createDockerImages(env.toolEnv)

@@ -6,8 +6,13 @@ import { createKubeOps, type KubeOps } from '../adapters/kube/kube-ops.ts'
 import { toAppError } from '../errors.ts'
 import { loadBlueprint, type Blueprint } from '../provision/blueprint.ts'
 import { appMarkerKey } from '../provision/plan.ts'
-import type { StatusFlags } from './commands/status.ts'
 import { liveEnv } from './live-env.ts'
+
+export interface StatusFlags {
+  data?: string
+  context?: string
+  json?: boolean
+}
 
 export interface LabStatus {
   cluster: { name: string; exists: boolean; reachable: boolean; version?: string; error?: string }

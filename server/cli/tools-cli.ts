@@ -10,8 +10,13 @@ import {
   toPlatform,
   type ToolDownload,
 } from '../provision/tools.ts'
-import type { ToolsInstallFlags } from './commands/tools.ts'
 import { liveEnv } from './live-env.ts'
+
+export interface ToolsInstallFlags {
+  data?: string
+  binDir?: string
+  force?: boolean
+}
 
 export async function runToolsInstall(only: string[], flags: ToolsInstallFlags): Promise<void> {
   const platform = toPlatform(process.platform, process.arch)

@@ -7,12 +7,17 @@ import { toAppError } from '../errors.ts'
 import type { ProgressEventDto } from '../protocol/api-dto.ts'
 import type { Plan } from '../provision/plan.ts'
 import { planText } from '../provision/plan-text.ts'
-import type { UpFlags } from './commands/up.ts'
 import { printDoctorReport, runDoctor } from './doctor-cli.ts'
 import { liveEnv, type LiveEnv } from './live-env.ts'
 import { liveServicesFor, planFor, provision, provisionAdapters, terminalEnvFor } from './provision-cli.ts'
 import { serveForeground } from './serve-cli.ts'
+import type { ServeFlags } from './serve-flags.ts'
 import type { RunningServer } from '../serve.ts'
+
+export interface UpFlags extends ServeFlags {
+  dryRun?: boolean
+  loadgen?: boolean
+}
 
 /** `up` options this module reads beyond the lead's UpFlags (a `--loadgen` flag is proposed). */
 type Flags = UpFlags & { loadgen?: boolean }

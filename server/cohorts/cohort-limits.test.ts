@@ -1,13 +1,14 @@
 // Join, instructor sign-in and Check are rate-limited per client (or per session): a burst gets
 // 429 with Retry-After and our error shape, and nothing is stored for the refused requests.
 import { afterEach, describe, expect, it } from 'vitest'
-import { createTokenBucket } from './rate-limit.ts'
+import type { RateLimitPolicy } from './rate-limits.ts'
 import { buildCohortTestApp, type CohortTestApp } from './test-app.test-helper.ts'
 
 let t: CohortTestApp | undefined
 afterEach(async () => t?.close())
 
-const tight = () => createTokenBucket({ capacity: 3, refillPerSecond: 0.001 })
+/** Three requests per hour: the fourth is refused within any test. */
+const tight = (): RateLimitPolicy => ({ max: 3, timeWindowMs: 3_600_000 })
 
 describe('rate limits', () => {
   it('limits join attempts per client address', async () => {
@@ -72,5 +73,31 @@ describe('rate limits', () => {
       .prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM check_attempts WHERE session_id = ?')
       .get(a.sessionId)
     expect(stored?.n).toBe(3)
+  })
+
+  it('says how long to wait, and lets the client in again once the window has passed', async () => {
+    t = await buildCohortTestApp({ limits: { login: { max: 1, timeWindowMs: 1500 } } })
+    const login = () =>
+      t!.app.inject({ method: 'POST', url: '/api/instructor/session', payload: { adminToken: 'kla_guess-guess' } })
+    expect((await login()).statusCode).toBe(401)
+    const refused = await login()
+    expect(refused.statusCode).toBe(429)
+    expect(refused.headers['retry-after']).toMatch(/^[12]$/)
+    expect(refused.json<{ error: { hint: string } }>().error.hint).toMatch(/^Wait [12] s and try again\.$/)
+    await new Promise((resolve) => setTimeout(resolve, 1600))
+    expect((await login()).statusCode).toBe(401)
+  })
+
+  it('counts joins and sign-ins apart, though both are keyed by the client address', async () => {
+    t = await buildCohortTestApp({ limits: { join: tight(), login: tight() } })
+    for (let i = 0; i < 3; i++) {
+      await t.app.inject({ method: 'POST', url: '/api/join', payload: { classCode: 'ABCD-EFGH', displayName: 'x' } })
+    }
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/instructor/session',
+      payload: { adminToken: 'kla_guess-guess' },
+    })
+    expect(login.statusCode).toBe(401)
   })
 })

@@ -11,11 +11,7 @@ import type {
   HandoutDto,
   TraineeDto,
 } from '../protocol/cohort-dto.ts'
-import type { LabCatalog } from '../services/lab-catalog.ts'
-import type { SessionService } from '../services/session-service.ts'
-import type { CohortRecord, CohortsRepo, SeatRecord } from '../store/cohorts-repo.ts'
-import type { CohortEvents } from './cohort-events.ts'
-import type { EnvironmentBackend } from './environments.ts'
+import type { CohortRecord, SeatRecord } from '../store/cohorts-repo.ts'
 import { CLUSTER_MODE_MAX_TRAINEES, CLUSTER_WORKSPACE_NAMESPACE, traineeClusterName } from './plan/cluster-plan.ts'
 import { backendForMode, knownBackendForMode } from './mode-router.ts'
 import {
@@ -28,27 +24,12 @@ import {
   traineeNamespace,
 } from './plan/names.ts'
 import { createJoiner } from './join.ts'
-import { sha256, type CohortSecrets } from './secrets.ts'
-import type { WarmPool } from './warm-pool.ts'
+import { sha256 } from './secrets.ts'
+import type { CohortServiceDeps } from './cohort-deps.ts'
 
 export const MAX_SEATS = 200
 
-export interface CohortServiceDeps {
-  repo: CohortsRepo
-  sessions: SessionService
-  catalog: LabCatalog
-  backend: EnvironmentBackend
-  pool: WarmPool
-  secrets: CohortSecrets
-  events: CohortEvents
-  /** Re-issues the token of an existing session (a trainee rejoining keeps their progress). */
-  reissueToken(sessionId: string): string
-  /** Ends a session (its token stops working; progress is kept). */
-  endSession(sessionId: string): void
-  /** Told when a trainee's session ends by reset or teardown (closes their terminal). */
-  onSessionEnded?: (sessionId: string) => void
-  now?: () => number
-}
+export type { CohortServiceDeps }
 
 export type CohortService = ReturnType<typeof createCohortService>
 

@@ -5,7 +5,7 @@
 import { AppError } from '../errors.ts'
 import type { JoinBody, JoinResultDto } from '../protocol/cohort-dto.ts'
 import type { CohortRecord, SeatRecord } from '../store/cohorts-repo.ts'
-import type { CohortServiceDeps } from './cohort-service.ts'
+import type { CohortServiceDeps } from './cohort-deps.ts'
 import { clusterTraineeVars } from './plan/cluster-plan.ts'
 import { traineeDomain, traineeNamespace, traineeTcpPort } from './plan/names.ts'
 import { platformVars } from './plan/namespace-plan.ts'

@@ -2,13 +2,10 @@
 // (namespace cohorts: the class cluster through the kubeconfig, or planned-only offline; cluster
 // cohorts: a kind cluster per trainee when kind, istioctl and Docker are there, else planned-only
 // with the reason), picks where live trainees' command checks run (their workspace pods), builds
-// the rate limits, registers the routes, resolves instructor watch tokens for the terminal, prints
-// the admin token once, starts and stops.
+// the rate limits, resolves instructor watch tokens for the terminal, prints the admin token once,
+// starts and stops. The routes are registered by the server (serve.ts), from `routes`.
 import { existsSync } from 'node:fs'
-import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
-import type { HostPolicy } from '../http/host-policy.ts'
-import { registerCohortRoutes } from '../http/routes/cohorts.ts'
 import { loadBlueprint, type Blueprint } from '../provision/blueprint.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { SessionService } from '../services/session-service.ts'
@@ -19,16 +16,15 @@ import { traineeClusterExec } from './cluster/trainee-cluster-exec.ts'
 import { createCohorts, type Cohorts } from './cohorts.ts'
 import { createTraineeCommandRunners, type TraineeCommandRunners } from './command-runners.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
-import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
+import { loadKubeConfig, type KubeTarget } from '../adapters/kube/kube-config.ts'
 import { createCohortKube } from './kube/kube-client.ts'
 import { createKubeEnvironments } from './kube/kube-environments.ts'
 import { createModeBackends, type ModeBackends } from './mode-router.ts'
 import { clusterModeDir } from './plan/cluster-plan.ts'
 import type { PodExec } from './pod-terminal.ts'
-import { createTokenBucket } from './rate-limit.ts'
+import { defaultRateLimits, type RateLimits } from './rate-limits.ts'
 import { installationId, loadCohortKey } from './secrets.ts'
 import { servicesForSession } from './session-services.ts'
-import { registerWatchRoute } from './watch-route.ts'
 import type { TerminalManager } from '../terminal/terminal-manager.ts'
 import type { TraineeSandbox } from '../terminal/sandbox/bwrap.ts'
 import { createSandboxCommandRunner } from '../terminal/sandbox/sandbox-command-runner.ts'
@@ -38,9 +34,8 @@ export interface CohortWiringInput {
   config: Config
   sessions: SessionService
   catalog: LabCatalog
-  clusterEnv: Readonly<Record<string, string>>
-  /** The Host names and Origins the server answers (the watch websocket checks its Origin). */
-  hostPolicy: HostPolicy
+  /** The class cluster: the server's kubeconfig (KUBECONFIG of its cluster environment) and context. */
+  classCluster: KubeTarget
   /** Where to print the admin token at first start. @default stdout */
   print?: (line: string) => void
   /** The terminal manager (once the terminal is registered): instructors watch through it. */
@@ -53,7 +48,15 @@ export interface CohortWiringInput {
 
 export interface CohortWiring {
   cohorts: Cohorts
-  register(app: FastifyInstance): Promise<void>
+  /** What the cohort routes need (server/http/routes/cohorts.ts). */
+  routes: {
+    cohorts: Cohorts
+    sessions: SessionService
+    limits: RateLimits
+    links: { publicUrl?: string; accessToken?: string }
+  }
+  /** The trainee session an instructor's watch token stands for (the watch websocket). */
+  resolveWatchToken(token: string): SessionRecord | undefined
   start(): void
   stop(): Promise<void>
   /**
@@ -71,12 +74,8 @@ function namespaceBackendFor(input: CohortWiringInput): EnvironmentBackend {
       reason: `The server runs offline${input.config.offlineReason ? ` (${input.config.offlineReason})` : ''}: no class cluster is attached.`,
     })
   }
-  const file = input.clusterEnv['KUBECONFIG']
   try {
-    const { kc, where } = loadKubeConfig({
-      ...(file ? { kubeconfigPath: file } : {}),
-      ...(input.config.kubeContext ? { context: input.config.kubeContext } : {}),
-    })
+    const { kc, where } = loadKubeConfig(input.classCluster)
     return createKubeEnvironments(createCohortKube(kc, where), {
       owner: installationId(loadCohortKey(input.config.dataDir)),
     })
@@ -100,13 +99,8 @@ function commandRunnersFor(
   if (input.config.offline) {
     return undefined
   }
-  const file = input.clusterEnv['KUBECONFIG']
   return createTraineeCommandRunners({
-    classKubeConfig: () =>
-      loadKubeConfig({
-        ...(file ? { kubeconfigPath: file } : {}),
-        ...(input.config.kubeContext ? { context: input.config.kubeContext } : {}),
-      }).kc,
+    classKubeConfig: () => loadKubeConfig(input.classCluster).kc,
     dataDir: input.config.dataDir,
     plannedReason,
   })
@@ -143,13 +137,7 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
   const plannedReason = () => backend.known('cluster')?.plannedReason
   const commandRunners = commandRunnersFor(input, plannedReason)
   const traineeSandbox = input.config.offline ? input.traineeSandbox : undefined
-  const limits = {
-    // A classroom behind one NAT address joins at once: 60 at a time, then 2/s. Codes and tokens
-    // are far too long to guess at that rate.
-    join: createTokenBucket({ capacity: 60, refillPerSecond: 2 }),
-    login: createTokenBucket({ capacity: 10, refillPerSecond: 0.2 }),
-    check: createTokenBucket({ capacity: 10, refillPerSecond: 1 }),
-  }
+  const limits = defaultRateLimits
   const adminToken = cohorts.instructors.bootstrap()
   if (adminToken) {
     const print = input.print ?? ((line: string) => process.stdout.write(`${line}\n`))
@@ -157,27 +145,18 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
   }
   return {
     cohorts,
-    async register(app) {
-      await registerCohortRoutes(app, {
-        cohorts,
-        sessions: input.sessions,
-        limits,
-        links: {
-          ...(input.config.publicUrl ? { publicUrl: input.config.publicUrl } : {}),
-          ...(input.config.accessToken ? { accessToken: input.config.accessToken } : {}),
-        },
-      })
-      const manager = input.terminalManager
-      if (manager) {
-        await registerWatchRoute(app, {
-          manager,
-          isAllowedOrigin: (origin, host) => input.hostPolicy.allowsOrigin(origin, host),
-          resolve: (token) => {
-            const id = cohorts.watch.resolve(token)
-            return id ? sessionsRepo.findById(id) : undefined
-          },
-        })
-      }
+    routes: {
+      cohorts,
+      sessions: input.sessions,
+      limits,
+      links: {
+        ...(input.config.publicUrl ? { publicUrl: input.config.publicUrl } : {}),
+        ...(input.config.accessToken ? { accessToken: input.config.accessToken } : {}),
+      },
+    },
+    resolveWatchToken: (token) => {
+      const id = cohorts.watch.resolve(token)
+      return id ? sessionsRepo.findById(id) : undefined
     },
     start: () => cohorts.start(),
     stop: () => cohorts.stop(),

@@ -21,12 +21,12 @@ import { createProgressRepo } from '../store/progress-repo.ts'
 import { createSessionsRepo } from '../store/sessions-repo.ts'
 import { createCohorts, type Cohorts } from './cohorts.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
-import { createTokenBucket, type RateLimiter } from './rate-limit.ts'
+import type { RateLimitPolicy, RateLimits } from './rate-limits.ts'
 import { attachTerminal } from '../terminal-wiring.ts'
 import { createTraineeSandbox, type TraineeSandbox } from '../terminal/sandbox/bwrap.ts'
 import { createIsolatedSessionFactory } from '../terminal/sandbox/isolated-sessions.ts'
 import { createPidNamespace } from '../terminal/sandbox/pid-namespace.ts'
-import { registerWatchRoute } from './watch-route.ts'
+import { registerWatchRoute } from '../http/routes/cohorts-watch.ts'
 
 export interface CohortTestApp {
   app: FastifyInstance
@@ -39,12 +39,12 @@ export interface CohortTestApp {
   close(): Promise<void>
 }
 
-const roomy = (): RateLimiter => createTokenBucket({ capacity: 1e6, refillPerSecond: 1e6 })
+const roomy = (): RateLimitPolicy => ({ max: 1e6, timeWindowMs: 1000 })
 
 export async function buildCohortTestApp(
   options: {
     backend?: EnvironmentBackend
-    limits?: Partial<{ join: RateLimiter; login: RateLimiter; check: RateLimiter }>
+    limits?: Partial<RateLimits>
     dataDir?: string
     /** Register the terminal websocket and the instructor's watch route, as serve.ts does. */
     terminal?: boolean

@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildCohortTestApp, type CohortTestApp } from '../cohorts/test-app.test-helper.ts'
-import { createTokenBucket } from '../cohorts/rate-limit.ts'
 import { createSoloSessionReaper } from '../services/session-reaper.ts'
 import { createSessionsRepo } from '../store/sessions-repo.ts'
 import { TestClient } from '../terminal/ws-test-client.test-helper.ts'
@@ -113,7 +112,7 @@ describe('session expiry', () => {
 
 describe('Check rate limit', () => {
   it('is not reset by opening a new solo session', async () => {
-    t = await buildCohortTestApp({ limits: { check: createTokenBucket({ capacity: 3, refillPerSecond: 0.001 }) } })
+    t = await buildCohortTestApp({ limits: { check: { max: 3, timeWindowMs: 3_600_000 } } })
     const codes: number[] = []
     for (let i = 0; i < 4; i++) {
       const { token } = (await open()).json<{ token: string }>()
@@ -129,7 +128,7 @@ describe('Check rate limit', () => {
   })
 
   it('is not reset when a trainee rejoins with their link', async () => {
-    t = await buildCohortTestApp({ limits: { check: createTokenBucket({ capacity: 2, refillPerSecond: 0.001 }) } })
+    t = await buildCohortTestApp({ limits: { check: { max: 2, timeWindowMs: 3_600_000 } } })
     const cohort = await t.cohorts.service.create({ name: 'rejoin', labId: 'hello-kindlab', trainees: 1 })
     const handout = t.cohorts.service.handout(cohort.id, 'http://127.0.0.1')
     const joinToken = handout.entries[0]?.joinUrl.split('#t=')[1] ?? ''

@@ -6,7 +6,9 @@ import { dirname } from 'node:path'
 import { AppError } from '../errors.ts'
 import { migrations } from './migrations.ts'
 
-export type Db = Database.Database
+import type { Db } from './db-handle.ts'
+
+export type { Db }
 
 /** Opens (and creates) the database file; `:memory:` works for tests. */
 export function openDb(file: string): Db {

@@ -1,7 +1,7 @@
 // The database schema, as an append-only list of migrations. Never edit a shipped entry: add one.
 // An entry is SQL, or a function for a data migration that needs code (e.g. encryption).
 import { allocateTcpPorts } from '../cohorts/plan/tcp-ports.ts'
-import type { Db } from './db.ts'
+import type { Db } from './db-handle.ts'
 import { isSealed, secretBoxFor, webhookSecretContext } from './secret-box.ts'
 
 export type Migration = string | ((db: Db) => void)

@@ -6,7 +6,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { AppError } from '../errors.ts'
-import type { Db } from './db.ts'
+import type { Db } from './db-handle.ts'
 
 const PREFIX = 'v1:'
 const IV_BYTES = 12

@@ -4,9 +4,9 @@
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { binDir, type Log } from './bin-dir.ts'
 import { goEnv, goJson, versions } from './versions.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -49,15 +49,8 @@ export interface BuildOptions {
   signal?: AbortSignal
 }
 
-export type Log = (line: string) => void
+export { binDir, type Log }
 const defaultLog: Log = (line) => process.stderr.write(`[cluster:build] ${line}\n`)
-
-/** Where binaries for the pinned versions live; override the root with KINDLAB_CACHE_DIR. */
-export function binDir(): string {
-  const root =
-    process.env['KINDLAB_CACHE_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'kindlab')
-  return join(root, 'cluster', versions.kubernetes)
-}
 
 export function binaries(dir = binDir()): Binaries {
   return {

@@ -15,7 +15,7 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { binDir, type Log } from './build.ts'
+import { binDir, type Log } from './bin-dir.ts'
 import { versions } from './versions.ts'
 
 const execFileAsync = promisify(execFile)

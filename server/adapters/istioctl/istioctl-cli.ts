@@ -2,7 +2,7 @@
 // Failures become LAB_ERR_ISTIOCTL_FAILED (or a more specific code) with the last line istioctl printed.
 import { execa } from 'execa'
 import { AppError } from '../../errors.ts'
-import { diagnose } from '../../provision/failure-hints.ts'
+import { diagnose } from '../failure-hints.ts'
 import type { Runner } from '../kind/kind-cli.ts'
 
 export interface IstioctlCli {

@@ -3,7 +3,7 @@
 // the failure texts kind and the kubelet print (ports, inotify, memory, image pulls).
 import { execa } from 'execa'
 import { describe, expect, it } from 'vitest'
-import { diagnose } from '../../provision/failure-hints.ts'
+import { diagnose } from '../failure-hints.ts'
 import { createIstioctlCli } from '../istioctl/istioctl-cli.ts'
 import { createDockerImages } from './docker-images.ts'
 import { createKindCli } from './kind-cli.ts'

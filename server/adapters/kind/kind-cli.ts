@@ -2,7 +2,7 @@
 // archives. Every failure becomes an AppError naming the cause (Docker, ports, memory) and a fix.
 import { execa } from 'execa'
 import { AppError } from '../../errors.ts'
-import { diagnose } from '../../provision/failure-hints.ts'
+import { diagnose } from '../failure-hints.ts'
 
 /** The subset of execa kindlab's CLI adapters use; tests pass their own runner. */
 export type Runner = typeof execa

@@ -12,7 +12,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node'
 import { AppError } from '../../errors.ts'
-import { imagePullHint } from '../../provision/failure-hints.ts'
+import { imagePullHint } from '../failure-hints.ts'
 import { translateKubeError } from './kube-errors.ts'
 import { deploymentProgress, podProblem, type PodProblem } from './workload-status.ts'
 

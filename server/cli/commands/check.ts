@@ -2,20 +2,9 @@
 // resources in a file, without a cluster (the prediction layer), as the Check button would; with
 // `--kubeconfig`/`--context` it grades live: the cluster's objects, the gateway's Envoy, real traffic.
 import type { Command } from 'commander'
+import type { CheckFlags } from '../check-cli.ts'
 
-/** The flags of `kindlab check`. */
-export interface CheckFlags {
-  step: string
-  resources: string[]
-  var: string[]
-  offline?: boolean
-  json?: boolean
-  labs?: string
-  kubeconfig?: string
-  context?: string
-  gateway?: string
-  envoyAdmin?: string
-}
+export type { CheckFlags }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 

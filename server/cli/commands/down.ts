@@ -1,11 +1,9 @@
 // `kindlab down`: deletes the lab's kind cluster (and its kubeconfig); with --context, removes what
 // `up` deployed into an existing cluster (the shop's namespace and the dashboards), leaving Istio.
 import type { Command } from 'commander'
+import type { DownFlags } from '../down-cli.ts'
 
-export interface DownFlags {
-  data?: string
-  context?: string
-}
+export type { DownFlags }
 
 export function registerDown(program: Command): void {
   program

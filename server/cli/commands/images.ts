@@ -1,12 +1,9 @@
 // `kindlab images pull|save|load|list`: every image the live lab runs (derived from the blueprints),
 // pulled with Docker, saved to one archive, loaded into the kind nodes for slow or offline networks.
 import type { Command } from 'commander'
+import type { ImagesFlags } from '../images-cli.ts'
 
-export interface ImagesFlags {
-  data?: string
-  archive?: string
-  loadgen?: boolean
-}
+export type { ImagesFlags }
 
 function common(cmd: Command): Command {
   return cmd

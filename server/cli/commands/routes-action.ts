@@ -6,7 +6,15 @@ import { renderClustersTable } from '../../grader/core/envoy/clusters-table.ts'
 import { type ConfigDump, ConfigDumpError, parseConfigDump, toEnvoyView } from '../../grader/core/envoy/configdump.ts'
 import { renderListenersTable } from '../../grader/core/envoy/listeners-table.ts'
 import { renderRoutesTable } from '../../grader/core/envoy/routes-table.ts'
-import type { RoutesFlags } from './routes.ts'
+
+/** Flags of `kindlab routes`. */
+export interface RoutesFlags {
+  configDump: string
+  json?: boolean
+  listeners?: boolean
+  clusters?: boolean
+  name?: string
+}
 
 const DUMP_HINT =
   'Save the admin endpoint output as is: kubectl exec -n istio-system deploy/istio-ingressgateway -- pilot-agent request GET config_dump > dump.json'

@@ -3,15 +3,9 @@
 // only; the work is in routes-action.ts, loaded lazily.
 import type { Command } from 'commander'
 import { tuneForShortRun } from '../short-run.ts'
+import type { RoutesFlags } from './routes-action.ts'
 
-/** Flags of `kindlab routes`. */
-export interface RoutesFlags {
-  configDump: string
-  json?: boolean
-  listeners?: boolean
-  clusters?: boolean
-  name?: string
-}
+export type { RoutesFlags }
 
 export function registerRoutes(program: Command): void {
   program

@@ -12,9 +12,16 @@ import type { GatewayApiModel } from '../../grader/core/gateway-api/types.ts'
 import { mergeModels, parseResources, type ParsedResources } from '../../grader/core/model/index.ts'
 import { readKubeYaml } from '../../grader/core/yaml/kube-yaml.ts'
 import { printJson } from '../output.ts'
-import type { SimulateFlags } from './simulate.ts'
 import { parseRequests } from './simulate-requests.ts'
 import { renderSimulation } from './simulate-render.ts'
+
+/** Flags of `kindlab simulate`. */
+export interface SimulateFlags {
+  resources: string[]
+  requests?: string
+  json?: boolean
+  namespace?: string
+}
 
 /** Runs the command; returns true when some diagnostic is an error (exit code 1). */
 export async function runSimulate(flags: SimulateFlags): Promise<boolean> {

@@ -3,14 +3,9 @@
 // the work is in simulate-action.ts, loaded lazily.
 import type { Command } from 'commander'
 import { tuneForShortRun } from '../short-run.ts'
+import type { SimulateFlags } from './simulate-action.ts'
 
-/** Flags of `kindlab simulate`. */
-export interface SimulateFlags {
-  resources: string[]
-  requests?: string
-  json?: boolean
-  namespace?: string
-}
+export type { SimulateFlags }
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value]

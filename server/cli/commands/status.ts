@@ -1,11 +1,8 @@
 // `kindlab status`: is the live lab up? The cluster, Istio, the ingress ports and every Deployment.
 import type { Command } from 'commander'
+import type { StatusFlags } from '../status-cli.ts'
 
-export interface StatusFlags {
-  data?: string
-  context?: string
-  json?: boolean
-}
+export type { StatusFlags }
 
 export function registerStatus(program: Command): void {
   program

@@ -1,12 +1,9 @@
 // `kindlab tools install`: downloads the pinned kind, kubectl and istioctl for this OS/arch into
 // ~/.kindlab/bin, each checked against the SHA-256 pinned in clusters/versions.json.
 import type { Command } from 'commander'
+import type { ToolsInstallFlags } from '../tools-cli.ts'
 
-export interface ToolsInstallFlags {
-  data?: string
-  binDir?: string
-  force?: boolean
-}
+export type { ToolsInstallFlags }
 
 export function registerTools(program: Command): void {
   const tools = program.command('tools').description('manage the command-line tools the live lab uses')

@@ -1,12 +1,10 @@
 // `kindlab up` (what `npm start` runs): check the machine, provision the live lab, serve it.
 // Without Docker or kind it says what is missing and serves offline with a banner.
 import type { Command } from 'commander'
-import { serveOptions, type ServeFlags } from '../serve-flags.ts'
+import { serveOptions } from '../serve-flags.ts'
+import type { UpFlags } from '../up-cli.ts'
 
-export interface UpFlags extends ServeFlags {
-  dryRun?: boolean
-  loadgen?: boolean
-}
+export type { UpFlags }
 
 export function registerUp(program: Command): void {
   serveOptions(

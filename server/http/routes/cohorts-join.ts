@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { InstructorLoginBody, InstructorSessionDto, JoinBody, JoinResultDto } from '../../protocol/cohort-dto.ts'
 import { bearerToken } from '../../services/session-service.ts'
 import { displayNameSchema, parseDisplayName } from '../display-name.ts'
-import { limit, type CohortRouteDeps } from './cohorts-shared.ts'
+import { createLimiter, type CohortRouteDeps } from './cohorts-shared.ts'
 
 const joinBody = {
   type: 'object',
@@ -29,9 +29,11 @@ const loginBody = {
 
 export const cohortJoinRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, deps) => {
   const { cohorts } = deps
+  const limitJoin = createLimiter(app, 'join', deps.limits.join, (request) => `ip:${request.ip}`)
+  const limitLogin = createLimiter(app, 'login', deps.limits.login, (request) => `ip:${request.ip}`)
 
   app.post('/join', { schema: { body: joinBody } }, async (request, reply): Promise<JoinResultDto> => {
-    limit(deps.limits.join, `ip:${request.ip}`, reply)
+    await limitJoin(request, reply)
     const body = request.body as JoinBody
     const result = await cohorts.service.join(
       body.displayName === undefined ? body : { ...body, displayName: parseDisplayName(body.displayName) },
@@ -44,7 +46,7 @@ export const cohortJoinRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app,
     '/instructor/session',
     { schema: { body: loginBody } },
     async (request, reply): Promise<InstructorSessionDto> => {
-      limit(deps.limits.login, `ip:${request.ip}`, reply)
+      await limitLogin(request, reply)
       const session = cohorts.instructors.login(request.body as InstructorLoginBody)
       void reply.status(201)
       return session

@@ -1,15 +1,16 @@
-// Shared pieces of the cohort routes: instructor auth and per-key rate limits that answer 429
-// with Retry-After. (Strict validation is the whole API's dialect: http/validation.ts.)
+// Shared pieces of the cohort routes: instructor auth and per-key rate limits (@fastify/rate-limit)
+// that answer 429 with Retry-After and our error shape. (Strict validation is the whole API's dialect: http/validation.ts.)
+import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Cohorts } from '../../cohorts/cohorts.ts'
-import type { RateLimiter } from '../../cohorts/rate-limit.ts'
+import type { RateLimitPolicy, RateLimits } from '../../cohorts/rate-limits.ts'
 import { AppError } from '../../errors.ts'
 import { bearerToken, type SessionService } from '../../services/session-service.ts'
 
 export interface CohortRouteDeps {
   cohorts: Cohorts
   sessions: SessionService
-  limits: { join: RateLimiter; login: RateLimiter; check: RateLimiter }
+  limits: RateLimits
   /** What handouts print: the public address (else the request's Host) and the access token. */
   links?: { publicUrl?: string; accessToken?: string }
 }
@@ -33,15 +34,41 @@ export function requireInstructor(deps: CohortRouteDeps, request: FastifyRequest
   })
 }
 
-/** Takes one token from `limiter` for `key`, or answers 429. */
-export function limit(limiter: RateLimiter, key: string, reply: FastifyReply): void {
-  const r = limiter.take(key)
-  if (!r.ok) {
-    void reply.header('retry-after', String(Math.ceil(r.retryAfterMs / 1000)))
-    throw new AppError('LAB_ERR_RATE_LIMITED', {
-      message: 'Too many attempts in a short time.',
-      hint: `Wait ${Math.ceil(r.retryAfterMs / 1000)} s and try again.`,
-    })
+/** Counts one request of a kind for a key; refuses it with 429 once the policy's window is full. */
+export type Limiter = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+
+/** Registers @fastify/rate-limit (for the routes that ask; no global limit) once on `app`. */
+export async function registerRateLimiting(app: FastifyInstance): Promise<void> {
+  if (!app.hasDecorator('createRateLimit')) {
+    await app.register(rateLimit, { global: false, cache: 10_000 } satisfies RateLimitPluginOptions)
+  }
+}
+
+/**
+ * A limiter for one kind of request (its own counts; `name` prefixes its keys) keyed by `keyOf`. A
+ * refused request gets Retry-After and LAB_ERR_RATE_LIMITED with how long to wait.
+ */
+export function createLimiter(
+  app: FastifyInstance,
+  name: string,
+  policy: RateLimitPolicy,
+  keyOf: (request: FastifyRequest) => string,
+): Limiter {
+  const check = app.createRateLimit({
+    max: policy.max,
+    timeWindow: policy.timeWindowMs,
+    keyGenerator: (request) => `${name}:${keyOf(request)}`,
+  })
+  return async (request, reply) => {
+    const r = await check(request)
+    if (!r.isAllowed && r.isExceeded) {
+      const seconds = Math.max(1, r.ttlInSeconds)
+      void reply.header('retry-after', String(seconds))
+      throw new AppError('LAB_ERR_RATE_LIMITED', {
+        message: 'Too many attempts in a short time.',
+        hint: `Wait ${seconds} s and try again.`,
+      })
+    }
   }
 }
 
@@ -50,13 +77,15 @@ export function limit(limiter: RateLimiter, key: string, reply: FastifyReply): v
  * one a client cannot renew for free: a trainee's seat (their session id, kept across rejoins),
  * but for solo sessions, which anyone may open, the client address; no session, the address too.
  */
-export function registerRouteRateLimit(app: FastifyInstance, limiter: RateLimiter, sessions: SessionService): void {
+export function registerRouteRateLimit(app: FastifyInstance, policy: RateLimitPolicy, sessions: SessionService): void {
+  const limit = createLimiter(app, 'check', policy, (request) => {
+    const session = sessions.authenticate(bearerToken(request.headers.authorization))
+    return session && session.kind !== 'solo' ? `session:${session.id}` : `ip:${request.ip}`
+  })
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config as { rateLimited?: boolean } | undefined
     if (config?.rateLimited) {
-      const session = sessions.authenticate(bearerToken(request.headers.authorization))
-      const key = session && session.kind !== 'solo' ? `session:${session.id}` : `ip:${request.ip}`
-      limit(limiter, key, reply)
+      await limit(request, reply)
     }
   })
 }

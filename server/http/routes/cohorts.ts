@@ -12,6 +12,7 @@ import { cohortJoinRoutes } from './cohorts-join.ts'
 import {
   cohortParams,
   noBody,
+  registerRateLimiting,
   registerRouteRateLimit,
   requireInstructor,
   traineeParams,
@@ -162,6 +163,7 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
 
 /** Registers the cohort API under /api and the Check rate limit. Call from buildApp. */
 export async function registerCohortRoutes(app: FastifyInstance, deps: CohortRouteDeps): Promise<void> {
+  await registerRateLimiting(app)
   registerRouteRateLimit(app, deps.limits.check, deps.sessions)
   await app.register(cohortJoinRoutes, { prefix: '/api', ...deps })
   await app.register(cohortRoutes, { prefix: '/api', ...deps })

@@ -1,8 +1,7 @@
 // The lab API: list, one lab, a rendered step, a lab's assets, progress, and running a step's checks.
 // With gating on (the lab's, or the learner's cohort's), a locked step's content, Checks and
 // "current step" answer 403 LAB_ERR_STEP_LOCKED: the page hides nothing the server would give.
-import { readFile } from 'node:fs/promises'
-import { extname, join } from 'node:path'
+import { extname } from 'node:path'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.ts'
 import { stepLocks } from '../../labs/gating.ts'
@@ -14,7 +13,7 @@ import type { LabCatalog } from '../../services/lab-catalog.ts'
 import { bearerToken, type SessionService } from '../../services/session-service.ts'
 import type { ProgressRepo } from '../../store/progress-repo.ts'
 import type { SessionRecord } from '../../store/sessions-repo.ts'
-import { resolveInside } from '../../adapters/workspace/workspace-fs.ts'
+import { readLabAsset } from '../../services/workspace-files.ts'
 
 export interface LabRoutesOptions {
   catalog: LabCatalog
@@ -105,10 +104,7 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
     if (!type || !/^[\w.-]+$/.test(file)) {
       throw new AppError('LAB_ERR_NOT_FOUND', { message: `The lab has no asset called ${file}.` })
     }
-    const path = resolveInside(join(lab.dir, 'assets'), file)
-    const body = await readFile(path).catch(() => {
-      throw new AppError('LAB_ERR_NOT_FOUND', { message: `The lab has no asset called ${file}.` })
-    })
+    const body = await readLabAsset(lab, file)
     void reply
       .header('content-type', type)
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
 import { AppError } from '../../errors.ts'
-import { readWorkspaceFile, writeWorkspaceFile } from '../../adapters/workspace/workspace-fs.ts'
 import { bearerToken, type SessionService } from '../../services/session-service.ts'
+import { readSessionFile, writeSessionFile } from '../../services/workspace-files.ts'
 
 const fileName = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\w./-]+$' } as const
 
@@ -31,7 +31,7 @@ export const workspaceRoutes: FastifyPluginAsync<{ sessions: SessionService }> =
     async (request) => {
       const session = opts.sessions.require(bearerToken(request.headers.authorization))
       const { name } = request.query as { name: string }
-      const content = await readWorkspaceFile(session.workspaceDir, name)
+      const content = await readSessionFile(session, name)
       return content === undefined
         ? { path: name, exists: false }
         : { path: name, exists: true, content, version: contentVersion(content) }
@@ -63,7 +63,7 @@ export const workspaceRoutes: FastifyPluginAsync<{ sessions: SessionService }> =
         expectedVersion?: string | null
       }
       if (expectedVersion !== undefined) {
-        const current = await readWorkspaceFile(session.workspaceDir, name)
+        const current = await readSessionFile(session, name)
         const currentVersion = current === undefined ? null : contentVersion(current)
         if (currentVersion !== expectedVersion) {
           throw new AppError('LAB_ERR_WORKSPACE_CHANGED', {
@@ -76,7 +76,7 @@ export const workspaceRoutes: FastifyPluginAsync<{ sessions: SessionService }> =
           })
         }
       }
-      const path = await writeWorkspaceFile(session.workspaceDir, name, content)
+      const path = await writeSessionFile(session, name, content)
       return reply.status(201).send({ path, version: contentVersion(content) })
     },
   )

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { gradeFiles } from '../../../server/cli/check-cli.ts'
+import { gradeFiles } from '../../../server/checks/grade-files.ts'
 import {
   labFiles,
   learnerAt,

@@ -15,7 +15,7 @@ import {
 } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
-import { gradeFiles } from '../../../server/cli/check-cli.ts'
+import { gradeFiles } from '../../../server/checks/grade-files.ts'
 import { createLabEnvironmentSource } from '../../../server/checks/grader-input-files.ts'
 import { serviceKeys, type ResourceSnapshot, type ResourceSource } from '../../../server/checks/live-services.ts'
 import { checkKinds } from '../../../server/checks/registry.ts'

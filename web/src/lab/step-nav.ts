@@ -3,7 +3,7 @@
 // closed (the reason on hover and for screen readers). The strip scrolls sideways;
 // fades at its edges show when more steps are hidden.
 import { h } from '../dom.ts'
-import type { LabPageState } from '../pages/lab-page.ts'
+import type { LabPageState } from './lab-state.ts'
 
 export const stepPanelId = 'step-panel'
 

@@ -3,7 +3,7 @@
 import { api } from '../api-client.ts'
 import { h } from '../dom.ts'
 import { errorBox } from '../pages/error-view.ts'
-import type { LabPageState } from '../pages/lab-page.ts'
+import type { LabPageState } from './lab-state.ts'
 import { wireActions } from './actions/index.ts'
 import type { LabTerminal } from './terminal-pane.ts'
 

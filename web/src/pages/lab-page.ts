@@ -5,16 +5,9 @@ import { renderStepNav, stepPanelId } from '../lab/step-nav.ts'
 import { showStep } from '../lab/step-view.ts'
 import { makeSplitPane } from '../lab/split-pane.ts'
 import { mountLabTerminal } from '../lab/terminal-pane.ts'
-import type { LabDto, ProgressDto } from '../../../server/protocol/api-dto.ts'
+import type { LabPageState } from '../lab/lab-state.ts'
 
-export interface LabPageState {
-  lab: LabDto
-  token: string
-  progress: ProgressDto
-  current: number
-  /** No cluster is attached: commands that need one are explained instead of run. */
-  offline: boolean
-}
+export type { LabPageState }
 
 export async function showLabPage(
   main: HTMLElement,

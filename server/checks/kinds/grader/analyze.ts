@@ -6,9 +6,9 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { Finding } from '../../../grader/core/findings.ts'
 import type { CheckKind } from '../../types.ts'
 import { graderInput } from '../../grader-input.ts'
-import { learnerFindings, learnerIstioObjects, nothingToCheck } from './analysis.ts'
-import { hintFromFinding } from './explain-hint.ts'
-import { ran } from './verdict.ts'
+import { learnerFindings, learnerIstioObjects, nothingToCheck } from '../../../grader/judge/analysis.ts'
+import { hintFromFinding } from '../../../grader/judge/explain-hint.ts'
+import { ran } from '../../../grader/judge/verdict.ts'
 
 const params = Type.Object(
   {

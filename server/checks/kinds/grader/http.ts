@@ -5,10 +5,10 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind } from '../../types.ts'
 import type { HttpProbeResult } from '../../live-services.ts'
 import { graderInput } from '../../grader-input.ts'
-import { describeOutcome, type Judgement, type Outcome } from './judge.ts'
+import { describeOutcome, type Judgement, type Outcome } from '../../../grader/judge/judge.ts'
 import { runLayers } from './layered.ts'
-import { describeRequest, requestParams, toGatewayRequest } from './request.ts'
-import { outcome } from './verdict.ts'
+import { describeRequest, requestParams, toGatewayRequest } from '../../../grader/judge/request.ts'
+import { outcome } from '../../../grader/judge/verdict.ts'
 
 const expectSchema = Type.Object(
   {

@@ -5,15 +5,21 @@ import type { Cause } from '../../causes.ts'
 import type { LayerResult } from '../../types.ts'
 import type { GraderInput } from '../../grader-input.ts'
 import type { HttpProbeResult, LiveCluster, TcpProbeResult } from '../../live-services.ts'
-import { type EnvoyOutcome, outcomeKey, readDump, simulateOnDump } from './envoy-layer.ts'
-import { learnerFindings } from './analysis.ts'
-import { causeFromExplanation, hintFromExplanation, hintFromFinding, joinHints, preciseCause } from './explain-hint.ts'
-import { protocolHint } from './protocol-hint.ts'
-import { describeOutcome, type Judgement, type Outcome } from './judge.ts'
-import { missingServicePort, type Prediction, predict, translationOf } from './predict.ts'
-import { describeRequest, type GatewayRequest } from './request.ts'
-import { credentialProblem } from './tls-credential.ts'
-import { needsCluster, picture, type PathPicture, ran, stopOf } from './verdict.ts'
+import { type EnvoyOutcome, outcomeKey, readDump, simulateOnDump } from '../../../grader/judge/envoy-layer.ts'
+import { learnerFindings } from '../../../grader/judge/analysis.ts'
+import {
+  causeFromExplanation,
+  hintFromExplanation,
+  hintFromFinding,
+  joinHints,
+  preciseCause,
+} from '../../../grader/judge/explain-hint.ts'
+import { protocolHint } from '../../../grader/judge/protocol-hint.ts'
+import { describeOutcome, type Judgement, type Outcome } from '../../../grader/judge/judge.ts'
+import { missingServicePort, type Prediction, predict, translationOf } from '../../../grader/judge/predict.ts'
+import { describeRequest, type GatewayRequest } from '../../../grader/judge/request.ts'
+import { credentialProblem } from '../../../grader/judge/tls-credential.ts'
+import { needsCluster, picture, type PathPicture, ran, stopOf } from '../../../grader/judge/verdict.ts'
 
 /** How long a check waits for istiod to push a change before trusting Envoy's older answer. */
 export const PROPAGATION_WAIT_MS = 8000

@@ -7,8 +7,8 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind, CheckOutcome } from '../../types.ts'
 import { graderInput, type GraderInput, keyOf, type RawObject } from '../../grader-input.ts'
 import { describeRef, groupOf, type ObjectRef } from '../../grader-input-objects.ts'
-import { fieldSegments, getField, sameValue, show, textOf } from './field-path.ts'
-import { ran, unverified } from './verdict.ts'
+import { fieldSegments, getField, sameValue, show, textOf } from '../../../grader/judge/field-path.ts'
+import { ran, unverified } from '../../../grader/judge/verdict.ts'
 
 const fieldSchema = Type.Object(
   {

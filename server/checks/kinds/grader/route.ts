@@ -5,11 +5,17 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind } from '../../types.ts'
 import type { HttpProbeResult } from '../../live-services.ts'
 import { graderInput } from '../../grader-input.ts'
-import { learnerIstioObjects, nothingToCheck } from './analysis.ts'
-import { judgeRoute, type Judgement, type RouteExpectation, wrongTurnCause, wrongTurnHint } from './judge.ts'
+import { learnerIstioObjects, nothingToCheck } from '../../../grader/judge/analysis.ts'
+import {
+  judgeRoute,
+  type Judgement,
+  type RouteExpectation,
+  wrongTurnCause,
+  wrongTurnHint,
+} from '../../../grader/judge/judge.ts'
 import { runLayers, translationOf } from './layered.ts'
-import { describeRequest, requestParams, toGatewayRequest } from './request.ts'
-import { outcome } from './verdict.ts'
+import { describeRequest, requestParams, toGatewayRequest } from '../../../grader/judge/request.ts'
+import { outcome } from '../../../grader/judge/verdict.ts'
 
 const expectSchema = Type.Object(
   {

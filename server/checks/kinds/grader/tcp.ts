@@ -6,10 +6,10 @@ import { AppError } from '../../../errors.ts'
 import type { CheckKind, LayerResult } from '../../types.ts'
 import type { LiveCluster } from '../../live-services.ts'
 import { graderInput } from '../../grader-input.ts'
-import { judgeRoute, type Judgement, wrongTurnCause, wrongTurnHint } from './judge.ts'
+import { judgeRoute, type Judgement, wrongTurnCause, wrongTurnHint } from '../../../grader/judge/judge.ts'
 import { runLayers, translationOf } from './layered.ts'
-import type { GatewayRequest } from './request.ts'
-import { outcome, ran } from './verdict.ts'
+import type { GatewayRequest } from '../../../grader/judge/request.ts'
+import { outcome, ran } from '../../../grader/judge/verdict.ts'
 
 const params = Type.Object(
   {

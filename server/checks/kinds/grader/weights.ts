@@ -5,13 +5,19 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind, LayerResult } from '../../types.ts'
 import type { HttpProbeResult, LiveCluster } from '../../live-services.ts'
 import { graderInput, type GraderInput } from '../../grader-input.ts'
-import { findingsOf } from './analysis.ts'
-import { hintFromFinding, joinHints } from './explain-hint.ts'
-import type { Judgement, Outcome } from './judge.ts'
+import { findingsOf } from '../../../grader/judge/analysis.ts'
+import { hintFromFinding, joinHints } from '../../../grader/judge/explain-hint.ts'
+import type { Judgement, Outcome } from '../../../grader/judge/judge.ts'
 import { runLayers } from './layered.ts'
-import { describeRequest, type GatewayRequest, requestParams, toGatewayRequest } from './request.ts'
-import { outcome, ran } from './verdict.ts'
-import { type Backend, judgeShares, judgeWeights, routeWeightHint, sampleShares } from './weights-math.ts'
+import { describeRequest, type GatewayRequest, requestParams, toGatewayRequest } from '../../../grader/judge/request.ts'
+import { outcome, ran } from '../../../grader/judge/verdict.ts'
+import {
+  type Backend,
+  judgeShares,
+  judgeWeights,
+  routeWeightHint,
+  sampleShares,
+} from '../../../grader/judge/weights-math.ts'
 
 const backendSchema = Type.Object(
   {

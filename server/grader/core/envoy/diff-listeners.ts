@@ -1,6 +1,6 @@
 // Listener-level half of the prediction/Envoy diff: listeners by name (address and port), filter
 // chains by their SNI names, compared on TLS mode, RDS route config and tcp_proxy target. Pure.
-import type { EnvoyDifference } from './diff.ts'
+import type { EnvoyDifference } from './difference.ts'
 import { canonicalJson } from './route-projection.ts'
 import type { FilterChainSummary, ListenerSummary, TcpProxySummary } from './types.ts'
 

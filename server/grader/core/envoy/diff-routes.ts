@@ -1,6 +1,6 @@
 // Route-level half of the prediction/Envoy diff: route configs and virtual hosts by name, routes
 // aligned by match (longest common subsequence, since order decides which route wins). Pure.
-import type { EnvoyDifference } from './diff.ts'
+import type { EnvoyDifference } from './difference.ts'
 import {
   canonicalJson,
   describeAction,

@@ -5,25 +5,10 @@ import type { ConfigDump } from './configdump.ts'
 import { toEnvoyView } from './configdump.ts'
 import { diffListeners } from './diff-listeners.ts'
 import { diffRouteConfigs } from './diff-routes.ts'
+import type { EnvoyDifference } from './difference.ts'
 import type { ListenerSummary, RouteConfiguration } from './types.ts'
 
-/** Which level of the config a difference is at. */
-export type DifferenceScope = 'routeConfig' | 'virtualHost' | 'route' | 'listener' | 'filterChain' | 'cluster'
-
-/** One way the prediction and Envoy disagree. */
-export interface EnvoyDifference {
-  /** `missing`: predicted, not in Envoy; `extra`: in Envoy, not predicted; `changed`: both, different. */
-  kind: 'missing' | 'extra' | 'changed'
-  scope: DifferenceScope
-  /** Where, e.g. `http.8080 / shop.example.com:80 / route 2`. */
-  location: string
-  /** For `changed`: which property, e.g. `domains`, `action`, `position`, `tls`. */
-  field?: string
-  predicted?: unknown
-  actual?: unknown
-  /** One sentence for logs and explanations. */
-  message: string
-}
+export type { DifferenceScope, EnvoyDifference } from './difference.ts'
 
 /** Envoy config as `kindlab simulate --json` and `kindlab routes --json` print it. */
 export interface EnvoyConfigView {

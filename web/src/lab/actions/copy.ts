@@ -1,6 +1,6 @@
 // ```copy blocks: a Copy button puts the text on the clipboard.
 import { h } from '../../dom.ts'
-import { codeOf, type StepAction } from './index.ts'
+import { codeOf, type StepAction } from './step-action.ts'
 
 export const copyAction: StepAction = {
   name: 'copy',

@@ -6,7 +6,7 @@ import { api, ApiError } from '../../api-client.ts'
 import { h } from '../../dom.ts'
 import { flash } from './copy.ts'
 import { openFileEditor, type OpenEditor } from '../file-editor.ts'
-import { codeOf, type StepAction } from './index.ts'
+import { codeOf, type StepAction } from './step-action.ts'
 
 /**
  * Saves `content` as `name`, asking before it overwrites changes made elsewhere. `expected` is the

@@ -2,7 +2,7 @@
 // a command that needs the cluster is not run: the button says why and what to do instead.
 import { h } from '../../dom.ts'
 import { needsCluster } from '../cluster-commands.ts'
-import { codeOf, type StepAction } from './index.ts'
+import { codeOf, type StepAction } from './step-action.ts'
 
 let notes = 0
 

@@ -1,8 +1,8 @@
 // The arithmetic of the weights check: shares of weighted clusters in percent, the share of each
 // backend in a sample of real responses, a binomial tolerance, and the hint naming the weight
 // field to change. Pure.
-import type { HttpProbeResult } from '../../live-services.ts'
-import type { GraderInput } from '../../grader-input.ts'
+import type { HttpProbeResult } from '../../checks/live-services.ts'
+import type { GraderInput } from '../../checks/grader-input.ts'
 import { describeOutcome, type Judgement, type Outcome } from './judge.ts'
 import { clusterIs, serviceFqdn } from './request.ts'
 

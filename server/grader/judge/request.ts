@@ -1,7 +1,7 @@
 // The request a grader check sends through the ingress gateway: the shared parameter schema of the
 // route, http and weights kinds, and its defaults (port 80, or 443 with https; path /; GET).
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { resolveShortName } from '../../../grader/core/hosts.ts'
+import { resolveShortName } from '../core/hosts.ts'
 
 /** Parameters describing the request, shared by route, http and weights checks. */
 export const requestParams = {

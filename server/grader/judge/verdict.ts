@@ -1,8 +1,8 @@
 // How a grader check turns its layers into one verdict, and the request-path picture (which hop of
 // client → load balancer → node port → gateway Service → Envoy → Service → pod stopped the request)
 // the UI draws from `detail`. Envoy beats the prediction when both ran; traffic must pass too.
-import type { Cause } from '../../causes.ts'
-import type { CheckOutcome, Layer, LayerResult } from '../../types.ts'
+import type { Cause } from '../../checks/causes.ts'
+import type { CheckOutcome, Layer, LayerResult } from '../../checks/types.ts'
 
 /** A layer that ran. */
 export function ran(layer: Layer, passed: boolean, message: string): LayerResult {

@@ -2,9 +2,9 @@
 // to send: a server whose protocol does not fit the request (TCP for web traffic, HTTP for Redis,
 // plain HTTP or PASSTHROUGH where TLS should end), a Gateway port the gateway Service never
 // forwards, and VirtualServices with http rules where a TCP server needs tcp rules.
-import type { Translation } from '../../../grader/core/index.ts'
-import { isHTTPProtocol, isPassthrough, type MergedServer } from '../../../grader/core/translate/merged.ts'
-import type { Cause } from '../../causes.ts'
+import type { Translation } from '../core/index.ts'
+import { isHTTPProtocol, isPassthrough, type MergedServer } from '../core/translate/merged.ts'
+import type { Cause } from '../../checks/causes.ts'
 import type { ServiceHop } from './predict.ts'
 import type { GatewayRequest } from './request.ts'
 

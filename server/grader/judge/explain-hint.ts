@@ -1,10 +1,10 @@
 // Turns the grader core's explanation of a request (one item per hop, naming the resource and the
 // field) and the analyzers' findings into the specific hint a check returns after the lab's nudges:
 // the exact resource, field and value, with the file and line when the learner's file is known.
-import type { Finding } from '../../../grader/core/findings.ts'
-import type { ExplanationItem } from '../../../grader/core/index.ts'
-import type { ResourceModel } from '../../../grader/core/model/index.ts'
-import type { Cause } from '../../causes.ts'
+import type { Finding } from '../core/findings.ts'
+import type { ExplanationItem } from '../core/index.ts'
+import type { ResourceModel } from '../core/model/index.ts'
+import type { Cause } from '../../checks/causes.ts'
 
 /** The cause of a miss at a hop, when the explainer names none more precise. */
 const hopCause: Record<ExplanationItem['hop'], Cause> = {

@@ -1,9 +1,9 @@
 // The analyzers' findings for a grader input (istioctl analyze equivalents plus IST0106), computed
 // once per input, and which of them concern the learner's own resources.
-import type { Finding } from '../../../grader/core/findings.ts'
-import { runAnalyzers } from '../../../grader/analyzers/run.ts'
-import type { GraderInput } from '../../grader-input.ts'
-import type { CheckOutcome } from '../../types.ts'
+import type { Finding } from '../core/findings.ts'
+import { runAnalyzers } from '../analyzers/run.ts'
+import type { GraderInput } from '../../checks/grader-input.ts'
+import type { CheckOutcome } from '../../checks/types.ts'
 
 const cache = new WeakMap<GraderInput, Finding[]>()
 

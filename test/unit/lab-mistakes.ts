@@ -1,5 +1,5 @@
-// Reads a mistake file of the istio-ingress lab: its leading comments say what the mistake is and
-// which checks must fail with a hint matching a pattern:
+// Reads a mistake file of a lab (labs/<id>/mistakes/NN-step/*.yaml): its leading comments say what
+// the mistake is and which checks must fail with a hint matching a pattern:
 //   # mistake: the VirtualService has no gateways field
 //   # fails: shop-route /gateways/ because no-gateways
 // (the pattern is matched against the grader's finding and the hint; the cause is the one the

@@ -2,9 +2,9 @@
 // `tls.credentialName`, a Secret the gateway pod can read, i.e. one in the pod's own namespace.
 // Offline the learner's files may not hold the Secret (kubectl create secret); then only a Secret
 // of that name in another namespace, or other TLS Secrets but not this one, prove a mistake.
-import type { Translation } from '../../../grader/core/index.ts'
-import type { SimResult } from '../../../grader/core/index.ts'
-import type { GraderInput, RawObject } from '../../grader-input.ts'
+import type { Translation } from '../core/index.ts'
+import type { SimResult } from '../core/index.ts'
+import type { GraderInput, RawObject } from '../../checks/grader-input.ts'
 
 /** A credential problem: a sentence, and the field to change. */
 export interface CredentialProblem {

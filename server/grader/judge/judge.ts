@@ -1,8 +1,8 @@
 // Judges one outcome of a request (predicted or real Envoy) against what a route check expects:
 // a destination Service (and port, and the path it receives), a status such as 404 or 301, or
 // "unreachable". The same judge serves both layers, so they can only disagree about the config.
-import type { Translation } from '../../../grader/core/index.ts'
-import type { Cause } from '../../causes.ts'
+import type { Translation } from '../core/index.ts'
+import type { Cause } from '../../checks/causes.ts'
 import { clusterIs, type ExpectedService, parseClusterName, serviceFqdn, shortCluster } from './request.ts'
 
 /** What a route check expects. Exactly one of service, status or unreachable is meaningful. */

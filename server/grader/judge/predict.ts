@@ -1,9 +1,9 @@
 // The prediction layer: the grader core's translation of the learner's resources (cached per grader
 // input) and one request simulated through it, starting at the istio-ingressgateway Service so
 // that a port the Service does not forward is reported at that hop.
-import { simulate, translate, type SimResult, type Translation } from '../../../grader/core/index.ts'
-import type { ServiceTarget } from '../../../grader/core/translate/gateway-select.ts'
-import type { GraderInput } from '../../grader-input.ts'
+import { simulate, translate, type SimResult, type Translation } from '../core/index.ts'
+import type { ServiceTarget } from '../core/translate/gateway-select.ts'
+import type { GraderInput } from '../../checks/grader-input.ts'
 import type { GatewayRequest } from './request.ts'
 
 const translations = new WeakMap<GraderInput, Translation>()

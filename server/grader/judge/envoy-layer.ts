@@ -6,13 +6,13 @@ import {
   parseConfigDump,
   type FilterChainDetail,
   type ListenerEntry,
-} from '../../../grader/core/envoy/configdump.ts'
-import type { RouteConfiguration } from '../../../grader/core/envoy/types.ts'
-import { isSubsetOf } from '../../../grader/core/hosts.ts'
-import { applyRouteAction } from '../../../grader/core/simulate/apply-action.ts'
-import { matchRoute } from '../../../grader/core/simulate/match-route.ts'
-import { matchVirtualHost } from '../../../grader/core/simulate/match-vhost.ts'
-import { type NormalizedRequest, normalizeRequest } from '../../../grader/core/simulate/request.ts'
+} from '../core/envoy/configdump.ts'
+import type { RouteConfiguration } from '../core/envoy/types.ts'
+import { isSubsetOf } from '../core/hosts.ts'
+import { applyRouteAction } from '../core/simulate/apply-action.ts'
+import { matchRoute } from '../core/simulate/match-route.ts'
+import { matchVirtualHost } from '../core/simulate/match-vhost.ts'
+import { type NormalizedRequest, normalizeRequest } from '../core/simulate/request.ts'
 import type { GatewayRequest } from './request.ts'
 
 /** What the real Envoy does with a request (a subset of the simulator's result). */

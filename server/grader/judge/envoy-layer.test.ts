@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { packageRoot } from '../../../paths.ts'
+import { packageRoot } from '../../paths.ts'
 import { readDump, simulateOnDump } from './envoy-layer.ts'
 import type { GatewayRequest } from './request.ts'
 

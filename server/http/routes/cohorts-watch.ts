@@ -2,9 +2,9 @@
 // websocket path with the terminal engineer's route plugin and the same terminal manager. Only
 // watch tokens open it, and every attachment is read-only (enforced here, whatever the page asks).
 import type { FastifyInstance } from 'fastify'
-import type { SessionRecord } from '../store/sessions-repo.ts'
-import type { TerminalManager } from '../terminal/terminal-manager.ts'
-import { terminalRoute } from '../terminal/terminal-route.ts'
+import type { SessionRecord } from '../../store/sessions-repo.ts'
+import type { TerminalManager } from '../../terminal/terminal-manager.ts'
+import { terminalRoute } from '../../terminal/terminal-route.ts'
 
 export const WATCH_PATH = '/ws/watch'
 
