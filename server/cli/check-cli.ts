@@ -15,7 +15,9 @@ import { loadLabs, type Lab, type Step } from '../labs/load-labs.ts'
 import { defaultLabsDir } from '../labs/paths.ts'
 import { resolveCheck, resolveVariables, substituteVariables } from '../labs/variables.ts'
 import type { CheckFlags } from './commands/check.ts'
-import { liveCheckServices } from './check-live.ts'
+import { parseLiveFlags } from './live-flags.ts'
+import { liveTargetServices } from './live-target.ts'
+import { loadBlueprint } from '../provision/blueprint.ts'
 import { printJson } from './output.ts'
 
 /** The JSON report of `kindlab check --json`. */
@@ -56,14 +58,15 @@ export async function gradeStep(labId: string, flags: CheckFlags): Promise<Check
   const lab = await findLab(labId, flags.labs)
   const step = findStep(lab, flags.step)
   const vars = resolveVariables(lab.variables, parseVars(flags.var, lab))
-  const live = await liveCheckServices(flags)
-  if (live !== undefined) {
+  const target = parseLiveFlags(flags)
+  if (target !== undefined) {
     if (flags.resources.length > 0) {
       throw new AppError('LAB_ERR_USAGE', {
         message: 'Live grading reads your resources from the cluster; --resources is for offline grading.',
         hint: 'Apply your files with `kubectl apply -f`, then run the check without --resources.',
       })
     }
+    const live = liveTargetServices(target, await loadBlueprint(), Boolean(process.env['KUBERNETES_SERVICE_HOST']))
     return gradeWithServices(lab, step, vars, live, '.')
   }
   if (flags.resources.length === 0) {

@@ -1,4 +1,5 @@
-// `kindlab serve`: serves the labs in the browser (offline, or with a cluster context).
+// `kindlab serve`: serves the labs in the browser, offline or live against a cluster
+// (--kubeconfig/--context, with --gateway/--envoy-admin for how its gateway is reached).
 import type { Command } from 'commander'
 import { serveOptions, type ServeFlags } from '../serve-flags.ts'
 
@@ -9,12 +10,7 @@ export function registerServe(program: Command): void {
       .description('serve the labs in the browser')
       .option('--offline', 'no cluster: local terminal, grading from workspace files'),
   ).action(async (flags: ServeFlags & { offline?: boolean }) => {
-    const { serveForeground } = await import('../serve-cli.ts')
-    await serveForeground(flags, {
-      offline: flags.offline === true || flags.context === undefined,
-      ...(flags.offline === true || flags.context !== undefined
-        ? {}
-        : { offlineReason: 'No cluster was given (use --context NAME or `kindlab up`).' }),
-    })
+    const { runServe } = await import('../serve-cli.ts')
+    await runServe(flags)
   })
 }
