@@ -8,9 +8,9 @@ import { configDefaults, defineConfig } from 'vitest/config'
 /** Same rule as global-setup.ts: istiod unless opted out or the cluster is external. */
 const withIstiod = process.env['KINDLAB_CLUSTER_ISTIOD'] !== '0' && !process.env['KUBECONFIG_TEST']
 const istiodSuites = ['test/cluster/istiod.test.ts', 'test/cluster/istiod-conformance.test.ts']
-// The data-plane suite runs its own `cluster:sim --dataplane` (istiod + pilot-agent + Envoy) and
+// The data-plane suites each run their own `cluster:sim --dataplane` (istiod + pilot-agent + Envoy) and
 // creates network namespaces, so it needs istiod and root (CI runs as root).
-const dataplaneSuites = ['test/cluster/dataplane/dataplane.test.ts']
+const dataplaneSuites = ['test/cluster/dataplane/**/*.test.ts']
 const withDataplane = withIstiod && process.getuid?.() === 0
 
 export default defineConfig({
