@@ -89,3 +89,14 @@ describe('simulateOnDump', () => {
     expect(readDump({ kind: 'Service' })).toMatch(/not an Envoy config dump/)
   })
 })
+
+describe('readDump', () => {
+  it('parses one JSON object once: checks sharing a config_dump share its parse', () => {
+    const again = readDump(json)
+    expect(again).toBe(dump)
+    // A different object with the same content is parsed on its own.
+    const copy: unknown = JSON.parse(JSON.stringify(json))
+    expect(readDump(copy)).not.toBe(dump)
+    expect(readDump(copy)).toEqual(dump)
+  })
+})
