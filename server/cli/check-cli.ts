@@ -99,7 +99,7 @@ export async function gradeFiles(
 }
 
 /** Grades a step with the given services (offline resources, or live cluster services). */
-async function gradeWithServices(
+export async function gradeWithServices(
   lab: Lab,
   step: Step,
   vars: Record<string, string>,
