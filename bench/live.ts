@@ -20,7 +20,7 @@ import { resolveVariables } from '../server/labs/variables.ts'
 import { packageRoot } from '../server/paths.ts'
 import type { CheckRunDto } from '../server/protocol/api-dto.ts'
 import { loadBlueprint } from '../server/provision/blueprint.ts'
-import { applyObjects, folderObjects } from '../test/cluster/dataplane/lab-objects.ts'
+import { applyObjects, folderObjects, shopNamespace } from '../test/cluster/dataplane/lab-objects.ts'
 import { api, startServe, type ServeProcess } from '../test/cluster/dataplane/serve-process.ts'
 import { startDataplaneSim, type DataplaneSim } from '../test/cluster/dataplane/sim-process.ts'
 import { runClass, type ClassResult } from './live-class.ts'
@@ -42,10 +42,13 @@ const labDir = join(packageRoot(), 'labs', 'istio-ingress')
 const fmt = (ms: number): string => `${ms.toFixed(0)} ms`
 
 /** (a) in-process: the CLI's grading path on instrumented services; per run the total and the tally. */
-async function oneCheckInProcess(sim: DataplaneSim): Promise<{ totals: number[]; tallies: Tally[]; passed: number }> {
+async function oneCheckInProcess(
+  sim: DataplaneSim,
+  shop: string,
+): Promise<{ totals: number[]; tallies: Tally[]; passed: number }> {
   const lab = (await loadLabs(join(packageRoot(), 'labs'))).labs.find((l) => l.id === 'istio-ingress')!
   const step = lab.steps[3]!
-  const vars = resolveVariables(lab.variables, {})
+  const vars = resolveVariables(lab.variables, { LEARNER_NAMESPACE: shop })
   const live = liveTargetServices(
     { kube: { kubeconfigPath: sim.kubeconfig }, gateway: sim.gateway, envoyAdmin: parseEnvoyAdmin(sim.admin) },
     await loadBlueprint(),
@@ -155,13 +158,16 @@ async function main(): Promise<void> {
   try {
     const kc = new KubeConfig()
     kc.loadFromFile(sim.kubeconfig)
-    const vars = { TRAINEE_DOMAIN: 'localhost', LEARNER_NAMESPACE: 'default' }
+    const shop = await shopNamespace(kc)
+    const vars = { TRAINEE_DOMAIN: 'localhost', LEARNER_NAMESPACE: shop }
     for (const slug of ['03-remove-the-load-balancer', '04-expose-the-shop']) {
-      await applyObjects(kc, await folderObjects(join(labDir, 'solution', slug), vars, 'default'), 'kindlab-bench-live')
+      await applyObjects(kc, await folderObjects(join(labDir, 'solution', slug), vars, shop), 'kindlab-bench-live')
     }
     serve = await startServe([
       '--data',
       data,
+      '--var',
+      `LEARNER_NAMESPACE=${shop}`,
       '--kubeconfig',
       sim.kubeconfig,
       '--gateway',
@@ -170,7 +176,7 @@ async function main(): Promise<void> {
       sim.admin,
     ])
     log(`kindlab serve at ${serve.url} (pid ${serve.pid}); (a) one live Check, ${RUNS} runs…`)
-    const inProcess = await oneCheckInProcess(sim)
+    const inProcess = await oneCheckInProcess(sim, shop)
     const http = await oneCheckOverHttp(serve)
     printOne(inProcess, http)
     log(`(b) a class of ${TRAINEES}…`)

@@ -19,6 +19,7 @@ import { parseLiveFlags } from './live-flags.ts'
 import { liveTargetServices } from './live-target.ts'
 import { loadBlueprint } from '../provision/blueprint.ts'
 import { printJson } from './output.ts'
+import { parseVarPairs } from './serve-flags.ts'
 
 /** The JSON report of `kindlab check --json`. */
 export interface CheckReport {
@@ -178,25 +179,16 @@ export function findStep(lab: Lab, wanted: string): Step {
 }
 
 function parseVars(pairs: readonly string[], lab: Lab): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=')
-    const name = eq < 0 ? pair : pair.slice(0, eq)
-    if (eq < 0 || !/^[A-Z][A-Z0-9_]*$/.test(name)) {
-      throw new AppError('LAB_ERR_USAGE', {
-        message: `--var ${pair} is not NAME=value.`,
-        hint: 'Write it as --var TRAINEE_DOMAIN=example.com.',
-      })
-    }
+  const vars = parseVarPairs(pairs)
+  for (const name of Object.keys(vars)) {
     if (!Object.hasOwn(lab.variables, name)) {
       throw new AppError('LAB_ERR_USAGE', {
         message: `Lab "${lab.id}" has no variable ${name}.`,
         hint: `Its variables: ${Object.keys(lab.variables).join(', ') || 'none'}.`,
       })
     }
-    out[name] = pair.slice(eq + 1)
   }
-  return out
+  return vars
 }
 
 async function readResourceFiles(paths: readonly string[]): Promise<Array<{ file: string; text: string }>> {

@@ -121,6 +121,14 @@ describe('kindlab serve and up, the same live flags', () => {
     expect(context.stderr).toMatch(/the context "other" is not in the kubeconfig \(it has: lab\)/)
   })
 
+  it('serve refuses a --var that is not NAME=value', async () => {
+    for (const bad of ['LEARNER_NAMESPACE', 'learner=x', '=x']) {
+      const run = await runKindlab(['serve', '--port', '0', '--data', dir, '--kubeconfig', kubeconfig, '--var', bad])
+      expect(run.code, bad).toBe(2)
+      expect(run.stderr, bad).toMatch(/--var \S* is not NAME=value\./)
+    }
+  })
+
   it('up refuses --gateway without an existing cluster, before the doctor runs', async () => {
     const run = await runKindlab(['up', '--port', '0', '--data', dir, '--gateway', '10.0.0.4'])
     expect(run.code).toBe(2)

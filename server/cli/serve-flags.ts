@@ -47,3 +47,20 @@ export function overridesFrom(flags: ServeFlags): Partial<Config> {
     ...(flags.context ? { kubeContext: flags.context } : {}),
   }
 }
+
+/** `--var NAME=value` pairs (repeatable), format-checked: NAME is upper case, letters, digits, `_`. */
+export function parseVarPairs(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=')
+    const name = eq < 0 ? pair : pair.slice(0, eq)
+    if (eq < 0 || !/^[A-Z][A-Z0-9_]*$/.test(name)) {
+      throw new AppError('LAB_ERR_USAGE', {
+        message: `--var ${pair} is not NAME=value.`,
+        hint: 'Write it as --var TRAINEE_DOMAIN=example.com.',
+      })
+    }
+    out[name] = pair.slice(eq + 1)
+  }
+  return out
+}

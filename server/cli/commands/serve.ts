@@ -8,8 +8,14 @@ export function registerServe(program: Command): void {
     program
       .command('serve')
       .description('serve the labs in the browser')
-      .option('--offline', 'no cluster: local terminal, grading from workspace files'),
-  ).action(async (flags: ServeFlags & { offline?: boolean }) => {
+      .option('--offline', 'no cluster: local terminal, grading from workspace files')
+      .option(
+        '--var <name=value>',
+        "a lab variable's value for every learner, e.g. LEARNER_NAMESPACE=shop (repeatable)",
+        (value: string, previous: string[]) => [...previous, value],
+        [],
+      ),
+  ).action(async (flags: ServeFlags & { offline?: boolean; var: string[] }) => {
     const { runServe } = await import('../serve-cli.ts')
     await runServe(flags)
   })

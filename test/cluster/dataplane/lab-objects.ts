@@ -6,7 +6,13 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
+import {
+  CoreV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node'
 import { parseAllDocuments } from 'yaml'
 import { substituteVariables } from '../../../server/labs/variables.ts'
 
@@ -103,4 +109,19 @@ export async function realTlsSecret(host: string, like: KubernetesObject): Promi
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * The namespace the sim put the lab's shop in (the Service `frontend` outside any cohort's `kl-`
+ * namespace): the learner's namespace, LEARNER_NAMESPACE.
+ */
+export async function shopNamespace(kc: KubeConfig): Promise<string> {
+  const services = await kc
+    .makeApiClient(CoreV1Api)
+    .listServiceForAllNamespaces({ fieldSelector: 'metadata.name=frontend' })
+  const ns = services.items.map((s) => s.metadata?.namespace ?? '').find((n) => n !== '' && !n.startsWith('kl-'))
+  if (ns === undefined) {
+    throw new Error('no Service frontend: the sim was not started with --lab istio-ingress')
+  }
+  return ns
 }

@@ -17,7 +17,14 @@ import type { Lab } from '../../../server/labs/lab-model.ts'
 import { resolveVariables, substituteVariables } from '../../../server/labs/variables.ts'
 import { packageRoot } from '../../../server/paths.ts'
 import type { CheckRunDto } from '../../../server/protocol/api-dto.ts'
-import { applyObjects, folderObjects, parseObjects, realTlsSecret, removeObjects } from './lab-objects.ts'
+import {
+  applyObjects,
+  folderObjects,
+  parseObjects,
+  realTlsSecret,
+  removeObjects,
+  shopNamespace,
+} from './lab-objects.ts'
 import { startDataplaneSim, type DataplaneSim } from './sim-process.ts'
 import { api, startServe, type ServeProcess } from './serve-process.ts'
 
@@ -89,10 +96,13 @@ beforeAll(async () => {
   kc = new KubeConfig()
   kc.loadFromFile(sim.kubeconfig)
   lab = (await loadLabs(join(packageRoot(), 'labs'))).labs.find((l) => l.id === labId)!
-  vars = resolveVariables(lab.variables, {})
+  // The learner works where the sim put the shop; the server is told so, as an instructor would.
+  vars = resolveVariables(lab.variables, { LEARNER_NAMESPACE: await shopNamespace(kc) })
   serve = await startServe([
     '--data',
     data,
+    '--var',
+    `LEARNER_NAMESPACE=${namespace()}`,
     '--kubeconfig',
     sim.kubeconfig,
     '--gateway',
