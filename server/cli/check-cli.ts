@@ -10,21 +10,20 @@ import { readKubeYaml } from '../grader/core/yaml/kube-yaml.ts'
 import { loadLabs, type Lab, type Step } from '../labs/load-labs.ts'
 import { defaultLabsDir } from '../labs/paths.ts'
 import { resolveVariables, substituteVariables } from '../labs/variables.ts'
-import { liveCheckServices } from './check-live.ts'
+import { loadBlueprint } from '../provision/blueprint.ts'
+import { parseLiveFlags, type LiveFlags } from './live-flags.ts'
+import { liveTargetServices } from './live-target.ts'
 import { printJson } from './output.ts'
+import { parseVarPairs } from './serve-flags.ts'
 
 /** The flags of `kindlab check`. */
-export interface CheckFlags {
+export interface CheckFlags extends LiveFlags {
   step: string
   resources: string[]
   var: string[]
   offline?: boolean
   json?: boolean
   labs?: string
-  kubeconfig?: string
-  context?: string
-  gateway?: string
-  envoyAdmin?: string
 }
 
 /** Grades the step and prints the report; returns whether every check passed. */
@@ -43,14 +42,15 @@ export async function gradeStep(labId: string, flags: CheckFlags): Promise<Check
   const lab = await findLab(labId, flags.labs)
   const step = findStep(lab, flags.step)
   const vars = resolveVariables(lab.variables, parseVars(flags.var, lab))
-  const live = await liveCheckServices(flags)
-  if (live !== undefined) {
+  const target = parseLiveFlags(flags)
+  if (target !== undefined) {
     if (flags.resources.length > 0) {
       throw new AppError('LAB_ERR_USAGE', {
         message: 'Live grading reads your resources from the cluster; --resources is for offline grading.',
         hint: 'Apply your files with `kubectl apply -f`, then run the check without --resources.',
       })
     }
+    const live = liveTargetServices(target, await loadBlueprint(), Boolean(process.env['KUBERNETES_SERVICE_HOST']))
     return gradeWithServices(lab, step, vars, live)
   }
   if (flags.resources.length === 0) {
@@ -100,25 +100,16 @@ export function findStep(lab: Lab, wanted: string): Step {
 }
 
 function parseVars(pairs: readonly string[], lab: Lab): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=')
-    const name = eq < 0 ? pair : pair.slice(0, eq)
-    if (eq < 0 || !/^[A-Z][A-Z0-9_]*$/.test(name)) {
-      throw new AppError('LAB_ERR_USAGE', {
-        message: `--var ${pair} is not NAME=value.`,
-        hint: 'Write it as --var TRAINEE_DOMAIN=example.com.',
-      })
-    }
+  const vars = parseVarPairs(pairs)
+  for (const name of Object.keys(vars)) {
     if (!Object.hasOwn(lab.variables, name)) {
       throw new AppError('LAB_ERR_USAGE', {
         message: `Lab "${lab.id}" has no variable ${name}.`,
         hint: `Its variables: ${Object.keys(lab.variables).join(', ') || 'none'}.`,
       })
     }
-    out[name] = pair.slice(eq + 1)
   }
-  return out
+  return vars
 }
 
 async function readResourceFiles(paths: readonly string[]): Promise<Array<{ file: string; text: string }>> {

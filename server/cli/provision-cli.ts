@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { KubeConfig } from '@kubernetes/client-node'
 import { createIstioctlCli } from '../adapters/istioctl/istioctl-cli.ts'
 import { createKindCli } from '../adapters/kind/kind-cli.ts'
-import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
+import { loadKubeConfig, type KubeTarget } from '../adapters/kube/kube-config.ts'
 import { createKubeOps } from '../adapters/kube/kube-ops.ts'
 import { createLiveServices, type ProbeRoute } from '../adapters/live/live-services.ts'
 import type { ProgressEventDto } from '../protocol/api-dto.ts'
@@ -15,6 +15,8 @@ import { createStepRunner, type ProvisionAdapters } from '../provision/executors
 import { planUp, type Plan, type PlanTarget } from '../provision/plan.ts'
 import { runPlan } from '../provision/run-plan.ts'
 import type { LiveEnv } from './live-env.ts'
+import type { LiveTarget } from './live-flags.ts'
+import { gatewayRef, givenProbeRoute } from './live-target.ts'
 import { createProgressView } from './progress-view.ts'
 
 /** Writes a file, creating its folder; `mode` for secrets such as kubeconfigs. */
@@ -48,16 +50,21 @@ export function targetFor(flags: { context?: string }, env: LiveEnv, bp: Bluepri
   }
 }
 
-/** Loads the blueprint and plans `up` for the flags. */
+/**
+ * Loads the blueprint and plans `up` for the flags. `--kubeconfig` alone targets that file's
+ * current context.
+ */
 export async function planFor(
-  flags: { context?: string; loadgen?: boolean },
+  flags: { context?: string; kubeconfig?: string; loadgen?: boolean },
   env: LiveEnv,
 ): Promise<{ bp: Blueprint; plan: Plan }> {
   const bp = await loadBlueprint()
-  const target = targetFor(flags, env, bp)
+  const context =
+    flags.context ?? (flags.kubeconfig ? loadKubeConfig({ kubeconfigPath: flags.kubeconfig }).context : undefined)
+  const target = targetFor(context ? { context } : {}, env, bp)
   const plan = planUp(bp, {
     target,
-    kubeconfigPath: target.type === 'kind' ? env.kubeconfigPath : undefined,
+    kubeconfigPath: target.type === 'kind' ? env.kubeconfigPath : flags.kubeconfig,
     workDir: env.workDir,
     optional: flags.loadgen ? ['loadgenerator'] : [],
   })
@@ -66,12 +73,7 @@ export async function planFor(
 
 /** How kindlab reaches the gateway for traffic probes from where it runs. */
 export function probeRouteFor(plan: Plan, bp: Blueprint, env: LiveEnv): ProbeRoute {
-  const gateway = {
-    namespace: bp.istio.namespace,
-    service: bp.istio.ingress.service,
-    selector: bp.istio.ingress.selector,
-    adminPort: bp.istio.ingress.adminPort,
-  }
+  const gateway = gatewayRef(bp)
   if (plan.target.type === 'context') {
     return { type: 'service', gateway, inCluster: env.inCluster }
   }
@@ -91,18 +93,26 @@ export function probeRouteFor(plan: Plan, bp: Blueprint, env: LiveEnv): ProbeRou
   return { type: 'host-ports', host: !listen || listen === '0.0.0.0' ? '127.0.0.1' : listen, ports }
 }
 
-/** The grading services for the planned cluster (lazy: nothing connects until a check runs). */
-export function liveServicesFor(plan: Plan, bp: Blueprint, env: LiveEnv): Record<string, unknown> {
+/**
+ * The grading services for the planned cluster (lazy: nothing connects until a check runs);
+ * `given`: --gateway and --envoy-admin, when the gateway is reached otherwise.
+ */
+export function liveServicesFor(
+  plan: Plan,
+  bp: Blueprint,
+  env: LiveEnv,
+  given: Pick<LiveTarget, 'gateway' | 'envoyAdmin'> = {},
+): Record<string, unknown> {
   const kube = plan.kubeconfigPath
     ? { kubeconfigPath: plan.kubeconfigPath, context: plan.context }
     : { context: plan.context }
-  const gateway = {
-    namespace: bp.istio.namespace,
-    service: bp.istio.ingress.service,
-    selector: bp.istio.ingress.selector,
-    adminPort: bp.istio.ingress.adminPort,
-  }
-  return createLiveServices({ kube, gateway, probe: probeRouteFor(plan, bp, env) })
+  const gateway = gatewayRef(bp)
+  return createLiveServices({
+    kube,
+    gateway,
+    probe: givenProbeRoute(given, gateway, probeRouteFor(plan, bp, env)),
+    ...(given.envoyAdmin ? { envoyAdmin: given.envoyAdmin } : {}),
+  })
 }
 
 /**
@@ -114,11 +124,24 @@ export async function terminalEnvFor(plan: Plan, env: LiveEnv): Promise<Record<s
   if (plan.target.type === 'kind') {
     return { KUBECONFIG: plan.kubeconfigPath ?? env.kubeconfigPath }
   }
-  const { kc } = loadKubeConfig({
-    ...(plan.kubeconfigPath ? { kubeconfigPath: plan.kubeconfigPath } : {}),
-    context: plan.context,
-  })
-  const context = kc.getContextObject(plan.context)
+  const { file } = await writeContextKubeconfig(
+    { ...(plan.kubeconfigPath ? { kubeconfigPath: plan.kubeconfigPath } : {}), context: plan.context },
+    env.dataDir,
+  )
+  return { KUBECONFIG: file }
+}
+
+/**
+ * Writes `<dataDir>/context-<name>.kubeconfig` (mode 0600) holding only the target's context, its
+ * cluster and its user; returns the file and the context's name. Throws LAB_ERR_KUBE_NOT_CONFIGURED
+ * when the kubeconfig or the context does not exist.
+ */
+export async function writeContextKubeconfig(
+  target: KubeTarget,
+  dataDir: string,
+): Promise<{ file: string; context: string }> {
+  const { kc, context: name } = loadKubeConfig(target)
+  const context = kc.getContextObject(name)
   const cluster = kc.getCurrentCluster()
   const user = kc.getCurrentUser()
   const only = new KubeConfig()
@@ -126,11 +149,11 @@ export async function terminalEnvFor(plan: Plan, env: LiveEnv): Promise<Record<s
     clusters: cluster ? [cluster] : [],
     users: user ? [user] : [],
     contexts: context ? [context] : [],
-    currentContext: plan.context,
+    currentContext: name,
   })
-  const file = join(env.dataDir, `context-${plan.context.replace(/[^A-Za-z0-9_.-]/g, '_')}.kubeconfig`)
+  const file = join(dataDir, `context-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.kubeconfig`)
   await writeText(file, only.exportConfig(), 0o600)
-  return { KUBECONFIG: file }
+  return { file, context: name }
 }
 
 /** Runs the plan with the terminal progress view; `onEvent` also receives every event (the web page). */

@@ -3,10 +3,62 @@
 import { resolve } from 'node:path'
 import { pc } from './colors.ts'
 import { loadConfig, type Config } from '../config.ts'
+import { AppError, toAppError } from '../errors.ts'
 import { bundledLabsDir } from '../paths.ts'
+import { loadBlueprint } from '../provision/blueprint.ts'
 import { startServer, type RunningServer } from '../serve.ts'
-import { overridesFrom, type ServeFlags } from './serve-flags.ts'
+import { liveEnv } from './live-env.ts'
+import { parseLiveFlags } from './live-flags.ts'
+import { liveTargetServices } from './live-target.ts'
+import { writeContextKubeconfig } from './provision-cli.ts'
+import { overridesFrom, parseVarPairs, type ServeFlags } from './serve-flags.ts'
 import { VERSION } from './version.ts'
+
+/**
+ * `kindlab serve`: offline (workspace files), or live against --kubeconfig/--context: checks read
+ * the cluster's objects, the gateway's Envoy and real traffic (--gateway/--envoy-admin say how the
+ * gateway is reached), and the terminal gets a kubeconfig holding only that context. Live, the
+ * learner's namespace is the blueprint's shop namespace, as with `up`; --var sets any lab variable.
+ */
+export async function runServe(flags: ServeFlags & { offline?: boolean; var?: string[] }): Promise<RunningServer> {
+  const target = parseLiveFlags(flags)
+  const vars = parseVarPairs(flags.var ?? [])
+  if (target === undefined) {
+    return serveForeground(flags, {
+      offline: true,
+      varDefaults: vars,
+      ...(flags.offline === true
+        ? {}
+        : { offlineReason: 'No cluster was given (use --kubeconfig PATH, --context NAME or `kindlab up`).' }),
+    })
+  }
+  if (flags.offline === true) {
+    throw new AppError('LAB_ERR_USAGE', {
+      message: '--offline grades workspace files, so it cannot be combined with a cluster (--kubeconfig or --context).',
+      hint: 'Drop --offline to grade live, or drop the cluster flags to serve offline.',
+    })
+  }
+  overridesFrom(flags) // usage errors (--port) before the kubeconfig is read
+  const env = liveEnv(flags.data)
+  const bp = await loadBlueprint()
+  const { file, context } = await writeContextKubeconfig(target.kube, env.dataDir).catch((err: unknown) => {
+    // A context the kubeconfig does not hold is a usage error, said before anything is served.
+    const e = toAppError(err)
+    throw e.code === 'LAB_ERR_KUBE_NOT_CONFIGURED'
+      ? new AppError('LAB_ERR_USAGE', { message: e.message, ...(e.hint ? { hint: e.hint } : {}), cause: err })
+      : e
+  })
+  return serveForeground(
+    { ...flags, context },
+    {
+      offline: false,
+      clusterEnv: { KUBECONFIG: file },
+      services: liveTargetServices(target, bp, env.inCluster),
+      // As `up` serves a cluster: the learner works where the blueprint's shop runs, unless --var says.
+      varDefaults: { LEARNER_NAMESPACE: bp.app.namespace, ...vars },
+    },
+  )
+}
 
 export async function serveForeground(
   flags: ServeFlags,

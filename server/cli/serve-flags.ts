@@ -2,19 +2,19 @@
 import { Option, type Command } from 'commander'
 import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
+import { liveFlagOptions, type LiveFlags } from './live-flags.ts'
 
-export interface ServeFlags {
+export interface ServeFlags extends LiveFlags {
   port?: string
   host?: string
   publicUrl?: string
   labs?: string
   data?: string
-  context?: string
   open?: boolean
 }
 
 export function serveOptions(cmd: Command): Command {
-  return cmd
+  const served = cmd
     .option('--port <n>', 'port to listen on (0 picks a free one)', '4280')
     .addOption(
       new Option('--host <address>', 'address to listen on; beyond 127.0.0.1 needs KINDLAB_ACCESS_TOKEN').default(
@@ -27,7 +27,7 @@ export function serveOptions(cmd: Command): Command {
     )
     .option('--labs <dir>', 'folder of labs to serve (default: the bundled labs)')
     .option('--data <dir>', 'data folder for the database and workspaces (default: ~/.kindlab)')
-    .option('--context <name>', 'kubeconfig context of the lab cluster')
+  return liveFlagOptions(served, 'kubeconfig context of the lab cluster (grades live against it)')
 }
 
 export function overridesFrom(flags: ServeFlags): Partial<Config> {
@@ -46,4 +46,21 @@ export function overridesFrom(flags: ServeFlags): Partial<Config> {
     ...(flags.data ? { dataDir: flags.data } : {}),
     ...(flags.context ? { kubeContext: flags.context } : {}),
   }
+}
+
+/** `--var NAME=value` pairs (repeatable), format-checked: NAME is upper case, letters, digits, `_`. */
+export function parseVarPairs(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=')
+    const name = eq < 0 ? pair : pair.slice(0, eq)
+    if (eq < 0 || !/^[A-Z][A-Z0-9_]*$/.test(name)) {
+      throw new AppError('LAB_ERR_USAGE', {
+        message: `--var ${pair} is not NAME=value.`,
+        hint: 'Write it as --var TRAINEE_DOMAIN=example.com.',
+      })
+    }
+    out[name] = pair.slice(eq + 1)
+  }
+  return out
 }

@@ -9,6 +9,7 @@ import type { Plan } from '../provision/plan.ts'
 import { planText } from '../provision/plan-text.ts'
 import { printDoctorReport, runDoctor } from './doctor-cli.ts'
 import { liveEnv, type LiveEnv } from './live-env.ts'
+import { parseLiveFlags } from './live-flags.ts'
 import { liveServicesFor, planFor, provision, provisionAdapters, terminalEnvFor } from './provision-cli.ts'
 import { serveForeground } from './serve-cli.ts'
 import type { ServeFlags } from './serve-flags.ts'
@@ -108,6 +109,8 @@ async function provisionServing(
 }
 
 export async function runUp(flags: Flags): Promise<void> {
+  // --gateway/--envoy-admin need an existing cluster (--kubeconfig/--context); kind's are found.
+  const given = parseLiveFlags(flags) ?? {}
   const env = liveEnv(flags.data)
   const { bp, plan } = await planFor(flags, env)
   if (flags.dryRun) {
@@ -128,7 +131,7 @@ export async function runUp(flags: Flags): Promise<void> {
       {
         offline: false,
         clusterEnv: await terminalEnvFor(plan, env),
-        services: liveServicesFor(plan, bp, env),
+        services: liveServicesFor(plan, bp, env, given),
         // The shop runs in the blueprint's namespace: that is where the learner works.
         varDefaults: { LEARNER_NAMESPACE: bp.app.namespace },
       },

@@ -2,8 +2,9 @@
 // DestinationRules and ServiceEntries (CustomObjectsApi, networking.istio.io/v1) plus Services,
 // Pods, ConfigMaps and Secrets (keys only, never values) (CoreV1Api), as plain API objects for the
 // grader. A cohort trainee's source is scoped: only their namespace, and the few kinds the lab
-// needs from istio-system and the shop. Errors become AppErrors here.
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
+// needs from istio-system and the shop; those two are read once for a class pressing Check together
+// (SHARED_NAMESPACE_REUSE_MS). Errors become AppErrors here.
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from '@kubernetes/client-node'
 import {
   namespacesFor,
   scopeSnapshot,
@@ -13,6 +14,7 @@ import {
 } from '../../checks/live-services.ts'
 import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
 import { translateKubeError } from '../kube/kube-errors.ts'
+import { sharedRead, type SharedRead } from './shared-read.ts'
 
 export interface ClusterResourceSourceOptions {
   kube: KubeTarget
@@ -20,6 +22,8 @@ export interface ClusterResourceSourceOptions {
   namespaces?: readonly string[]
   /** A learner's scope (a cohort trainee): only these namespaces and kinds are read. */
   scope?: ResourceScope
+  /** How long a read of a namespace that is not the learner's own is shared. @default SHARED_NAMESPACE_REUSE_MS */
+  sharedReuseMs?: number
 }
 
 const istioKinds = [
@@ -47,70 +51,107 @@ export function plainObject(item: unknown, apiVersion: string, kind: string): Js
 /** Which namespaces to read a kind from: a list, or every namespace (undefined). */
 type Namespaces = (kind: string) => readonly string[] | undefined
 
-/** Lists per namespace, or once for all namespaces. */
-async function listIn<T>(
-  namespaces: readonly string[] | undefined,
-  one: (namespace: string) => Promise<{ items: T[] }>,
-  all: () => Promise<{ items: T[] }>,
-): Promise<T[]> {
-  if (namespaces === undefined) {
-    return (await all()).items
-  }
-  return (await Promise.all(namespaces.map(one))).flatMap((l) => l.items)
+/** One kind: how to list it in a namespace (or all, `undefined`) and turn an item into API JSON. */
+interface KindReader {
+  kind: string
+  /** Istio kinds: a missing API (404) is a problem ("is Istio installed?"), not an error. */
+  istio?: { plural: string }
+  list(kc: KubeConfig, namespace: string | undefined): Promise<unknown[]>
+  plain(item: unknown): Json
 }
 
 /** A custom object list as returned by the API (its items may be absent). */
-const itemsOf = (list: unknown): { items: unknown[] } => ({ items: (list as { items?: unknown[] }).items ?? [] })
+const itemsOf = (list: unknown): unknown[] => (list as { items?: unknown[] }).items ?? []
 
-function listIstio(kc: KubeConfig, namespaces: readonly string[] | undefined, plural: string): Promise<unknown[]> {
-  const api = kc.makeApiClient(CustomObjectsApi)
-  return listIn(
-    namespaces,
-    async (namespace) => itemsOf(await api.listNamespacedCustomObject({ group, version, namespace, plural })),
-    async () => itemsOf(await api.listClusterCustomObject({ group, version, plural })),
-  )
-}
+const istioReaders: KindReader[] = istioKinds.map(({ plural, kind }) => ({
+  kind,
+  istio: { plural },
+  list: async (kc, namespace) => {
+    const api = kc.makeApiClient(CustomObjectsApi)
+    return itemsOf(
+      namespace === undefined
+        ? await api.listClusterCustomObject({ group, version, plural })
+        : await api.listNamespacedCustomObject({ group, version, namespace, plural }),
+    )
+  },
+  plain: (item) => plainObject(item, `${group}/${version}`, kind),
+}))
 
-async function listCore(kc: KubeConfig, ns: Namespaces): Promise<Json[]> {
-  const core = kc.makeApiClient(CoreV1Api)
-  const [services, pods, configMaps, secrets] = await Promise.all([
-    listIn(
-      ns('Service'),
-      (namespace) => core.listNamespacedService({ namespace }),
-      () => core.listServiceForAllNamespaces(),
-    ),
-    listIn(
-      ns('Pod'),
-      (namespace) => core.listNamespacedPod({ namespace }),
-      () => core.listPodForAllNamespaces(),
-    ),
-    // ConfigMaps (lab answers) and Secrets (TLS credentials): Secrets without their data, never graded.
-    listIn(
-      ns('ConfigMap'),
-      (namespace) => core.listNamespacedConfigMap({ namespace }),
-      () => core.listConfigMapForAllNamespaces(),
-    ),
-    listIn(
-      ns('Secret'),
-      (namespace) => core.listNamespacedSecret({ namespace }),
-      () => core.listSecretForAllNamespaces(),
-    ),
-  ])
-  return [
-    ...services.map((s) => plainObject(s, 'v1', 'Service')),
-    ...pods.map((p) => plainObject(p, 'v1', 'Pod')),
-    ...configMaps.map((c) => plainObject(c, 'v1', 'ConfigMap')),
-    ...secrets.map((secret) => {
+const core = (kc: KubeConfig): CoreV1Api => kc.makeApiClient(CoreV1Api)
+const coreReaders: KindReader[] = [
+  {
+    kind: 'Service',
+    list: async (kc, namespace) =>
+      (namespace === undefined
+        ? await core(kc).listServiceForAllNamespaces()
+        : await core(kc).listNamespacedService({ namespace })
+      ).items,
+    plain: (item) => plainObject(item, 'v1', 'Service'),
+  },
+  {
+    kind: 'Pod',
+    list: async (kc, namespace) =>
+      (namespace === undefined
+        ? await core(kc).listPodForAllNamespaces()
+        : await core(kc).listNamespacedPod({ namespace })
+      ).items,
+    plain: (item) => plainObject(item, 'v1', 'Pod'),
+  },
+  // ConfigMaps (lab answers) and Secrets (TLS credentials): Secrets without their data, never graded.
+  {
+    kind: 'ConfigMap',
+    list: async (kc, namespace) =>
+      (namespace === undefined
+        ? await core(kc).listConfigMapForAllNamespaces()
+        : await core(kc).listNamespacedConfigMap({ namespace })
+      ).items,
+    plain: (item) => plainObject(item, 'v1', 'ConfigMap'),
+  },
+  {
+    kind: 'Secret',
+    list: async (kc, namespace) =>
+      (namespace === undefined
+        ? await core(kc).listSecretForAllNamespaces()
+        : await core(kc).listNamespacedSecret({ namespace })
+      ).items,
+    plain: (item) => {
+      const secret = item as V1Secret
       const o = plainObject({ metadata: secret.metadata, type: secret.type }, 'v1', 'Secret')
       return { ...o, data: Object.fromEntries(Object.keys(secret.data ?? {}).map((k) => [k, ''])) }
-    }),
-  ]
-}
+    },
+  },
+]
 
 const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 404
 
+/**
+ * Reads of namespaces that are not the learner's own (istio-system, the shop) are the same for
+ * every trainee of a class: one read started at most this long ago is shared.
+ */
+export const SHARED_NAMESPACE_REUSE_MS = 1_000
+
+/** Shared reads by `kind/namespace`, common to a source and every source scoped from it. */
+function createSharedReads(freshMs: number): (key: string, read: () => Promise<unknown[]>) => Promise<unknown[]> {
+  const reads = new Map<string, SharedRead<unknown[]>>()
+  return (key, read) => {
+    let shared = reads.get(key)
+    if (shared === undefined) {
+      shared = sharedRead(read, { freshMs })
+      reads.set(key, shared)
+    }
+    return shared()
+  }
+}
+
 /** A ResourceSource reading the cluster; the kubeconfig is loaded on each list() (it may change). */
 export function createClusterResourceSource(options: ClusterResourceSourceOptions): ResourceSource {
+  return createSource(options, createSharedReads(options.sharedReuseMs ?? SHARED_NAMESPACE_REUSE_MS))
+}
+
+function createSource(
+  options: ClusterResourceSourceOptions,
+  shared: ReturnType<typeof createSharedReads>,
+): ResourceSource {
   const { scope } = options
   const ns: Namespaces = scope ? (kind) => namespacesFor(scope, kind) : () => options.namespaces
   const where = scope
@@ -118,39 +159,46 @@ export function createClusterResourceSource(options: ClusterResourceSourceOption
     : options.namespaces
       ? `namespaces ${options.namespaces.join(', ')}`
       : 'all namespaces'
+  /** A kind's items in a namespace: the learner's own read fresh, any other shared. */
+  const read = (kc: KubeConfig, reader: KindReader, namespace: string | undefined): Promise<unknown[]> =>
+    scope === undefined || namespace === undefined || scope.own.includes(namespace)
+      ? reader.list(kc, namespace)
+      : shared(`${reader.kind}/${namespace}`, () => reader.list(kc, namespace))
   return {
     describe: () => `cluster ${options.kube.context ?? 'from your kubeconfig'} (${where})`,
-    scoped: (next) => createClusterResourceSource({ kube: options.kube, scope: next }),
+    scoped: (next) => createSource({ kube: options.kube, scope: next }, shared),
     async list(): Promise<ResourceSnapshot> {
       const { kc, where } = loadKubeConfig(options.kube)
       const snapshot: ResourceSnapshot = { objects: [], origins: [], problems: [] }
-      for (const { plural, kind } of istioKinds) {
-        const namespaces = ns(kind)
-        if (namespaces?.length === 0) {
-          continue
-        }
-        try {
-          for (const item of await listIstio(kc, namespaces, plural)) {
-            snapshot.objects.push(plainObject(item, `${group}/${version}`, kind))
-            snapshot.origins.push({})
+      // Every kind and namespace at once; the results are added in a fixed order.
+      const results = await Promise.all(
+        [...istioReaders, ...coreReaders].map(async (reader) => {
+          const namespaces = ns(reader.kind)
+          if (namespaces?.length === 0) {
+            return { reader, items: [] as unknown[] }
           }
-        } catch (err) {
-          if (!isNotFound(err)) {
-            throw translateKubeError(err, `listing ${kind}s`, where)
+          try {
+            const lists = await Promise.all((namespaces ?? [undefined]).map((n) => read(kc, reader, n)))
+            return { reader, items: lists.flat() }
+          } catch (err) {
+            if (reader.istio && isNotFound(err)) {
+              return { reader, items: [] as unknown[], missing: reader.istio.plural }
+            }
+            throw translateKubeError(err, reader.istio ? `listing ${reader.kind}s` : 'listing Services and Pods', where)
           }
+        }),
+      )
+      for (const { reader, items, missing } of results) {
+        if (missing !== undefined) {
           snapshot.problems.push({
             file: `cluster ${where}`,
-            message: `The cluster has no ${plural}.${group} API: is Istio installed?`,
+            message: `The cluster has no ${missing}.${group} API: is Istio installed?`,
           })
         }
-      }
-      try {
-        for (const obj of await listCore(kc, ns)) {
-          snapshot.objects.push(obj)
+        for (const item of items) {
+          snapshot.objects.push(reader.plain(item))
           snapshot.origins.push({})
         }
-      } catch (err) {
-        throw translateKubeError(err, 'listing Services and Pods', where)
       }
       // The lists asked only for the scope; filtering again keeps that true whatever the API returned.
       return scope ? scopeSnapshot(snapshot, scope) : snapshot

@@ -1,7 +1,8 @@
 // The live cluster for grading: the ingress gateway Envoy's /config_dump through a port-forward to
 // the gateway pod's admin port, real HTTP(S)/TCP probes through the gateway (a TCP port the probe
 // address does not reach, through a port-forward to the gateway pod), and a bounded poll until
-// Envoy has the learner's change. Implements checks/live-services.ts LiveCluster.
+// Envoy has the learner's change. Implements checks/live-services.ts LiveCluster. Checks pressed
+// together (a class) share one /config_dump read (shared-read.ts).
 import { setTimeout as delay } from 'node:timers/promises'
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node'
 import type { LiveCluster } from '../../checks/live-services.ts'
@@ -13,6 +14,7 @@ import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
 import { translateKubeError } from '../kube/kube-errors.ts'
 import { httpProbe, type ProbeAddress } from '../probe/http-probe.ts'
 import { tcpProbe } from '../probe/tcp-probe.ts'
+import { sharedRead } from './shared-read.ts'
 
 /** How a TCP probe reaches a gateway port: the probe address, or a port-forward to the gateway pod (and why). */
 export type TcpPath = { via: 'address' } | { via: 'port-forward'; reason: string }
@@ -35,6 +37,12 @@ export interface LiveClusterOptions {
    * no gateway pod lookup then.
    */
   admin?: { host: string; port: number }
+  /**
+   * A config_dump read started at most this long ago is shared instead of read again: fifty
+   * trainees pressing Check at once cost Envoy one dump, not fifty. Below `pollMs`, so every poll
+   * of waitForEnvoy still sees a newer dump. @default 250
+   */
+  shareDumpMs?: number
 }
 
 const isReady = (pod: V1Pod): boolean =>
@@ -118,9 +126,12 @@ export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
       await forward.close()
     }
   }
+  const dump = sharedRead(() => withForward((host, port) => fetchConfigDump(host, port)), {
+    freshMs: options.shareDumpMs ?? 250,
+  })
   return {
     describe: () => `ingress gateway in ${options.gateway.namespace} (${options.kube.context ?? 'current context'})`,
-    configDump: () => withForward((host, port) => fetchConfigDump(host, port)),
+    configDump: () => dump(),
     httpProbe: async (req) => {
       const address = await addressOf(options.probe)
       return 'error' in address
@@ -146,19 +157,18 @@ export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
       const address = await addressOf(options.probe)
       return 'error' in address ? { connected: false, received: '', error: address.error } : tcpProbe(address, req)
     },
-    waitForEnvoy: (ready, timeoutMs) =>
-      withForward(async (host, port) => {
-        const deadline = Date.now() + timeoutMs
-        for (;;) {
-          const dump = await fetchConfigDump(host, port)
-          if (ready(dump)) {
-            return { dump, ready: true }
-          }
-          if (Date.now() >= deadline) {
-            return { dump, ready: false }
-          }
-          await delay(Math.min(options.pollMs ?? 500, Math.max(0, deadline - Date.now())))
+    waitForEnvoy: async (ready, timeoutMs) => {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const json = await dump()
+        if (ready(json)) {
+          return { dump: json, ready: true }
         }
-      }),
+        if (Date.now() >= deadline) {
+          return { dump: json, ready: false }
+        }
+        await delay(Math.min(options.pollMs ?? 500, Math.max(0, deadline - Date.now())))
+      }
+    },
   }
 }

@@ -6,6 +6,7 @@ import type { ProbeAddress } from '../probe/http-probe.ts'
 import { createClusterResourceSource } from './cluster-resource-source.ts'
 import { resolveGatewayAddress, resolveGivenGatewayAddress } from './gateway-address.ts'
 import { createLiveCluster, type TcpPath } from './live-cluster.ts'
+import { sharedRead } from './shared-read.ts'
 import { createWorkspaceResourceSource } from './workspace-resource-source.ts'
 
 /** The ingress gateway as the blueprint describes it. */
@@ -62,21 +63,27 @@ export function tcpPathFor(route: ProbeRoute, port: number): TcpPath {
   return { via: 'address' }
 }
 
-/** The probe address for any route; an existing cluster's gateway is looked up on each probe. */
+/** How long a looked-up gateway address is reused (a class's simultaneous probes share one lookup). */
+export const GATEWAY_ADDRESS_REUSE_MS = 5_000
+
+/**
+ * The probe address for any route; an existing cluster's gateway is looked up through the API,
+ * and the lookup is reused for {@link GATEWAY_ADDRESS_REUSE_MS} (addresses rarely change; a
+ * failed lookup is not reused).
+ */
 export function probeFor(route: ProbeRoute, kube: KubeTarget): ProbeAddress | (() => Promise<ProbeAddress>) {
-  if (route.type === 'address') {
-    return () => {
-      const { kc, where } = loadKubeConfig(kube)
-      return resolveGivenGatewayAddress(kc, where, route.gateway, route.host)
-    }
-  }
-  if (route.type !== 'service') {
+  if (route.type !== 'service' && route.type !== 'address') {
     return probeAddress(route)
   }
-  return () => {
-    const { kc, where } = loadKubeConfig(kube)
-    return resolveGatewayAddress(kc, where, route.gateway, route.inCluster)
-  }
+  return sharedRead(
+    () => {
+      const { kc, where } = loadKubeConfig(kube)
+      return route.type === 'address'
+        ? resolveGivenGatewayAddress(kc, where, route.gateway, route.host)
+        : resolveGatewayAddress(kc, where, route.gateway, route.inCluster)
+    },
+    { freshMs: GATEWAY_ADDRESS_REUSE_MS },
+  )
 }
 
 /** Live mode: resources from the cluster API, Envoy and traffic through the gateway. */

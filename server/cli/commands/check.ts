@@ -3,6 +3,7 @@
 // `--kubeconfig`/`--context` it grades live: the cluster's objects, the gateway's Envoy, real traffic.
 import type { Command } from 'commander'
 import type { CheckFlags } from '../check-cli.ts'
+import { liveFlagOptions } from '../live-flags.ts'
 
 export type { CheckFlags }
 
@@ -10,31 +11,25 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 /** Adds `kindlab check` to the program. */
 export function registerCheck(program: Command): void {
-  program
-    .command('check')
-    .description('grade a lab step against the resources in a file (as `kubectl apply -f` would create them), offline')
-    .argument('<lab>', 'the lab id, e.g. istio-ingress')
-    .requiredOption('--step <step>', 'the step: its number (1-based) or its slug, e.g. 4 or expose-the-shop')
-    .option(
-      '--resources <file>',
-      'a YAML file with your resources (repeat for several files); offline only',
-      collect,
-      [],
-    )
-    .option('--var <name=value>', 'set a lab variable, e.g. TRAINEE_DOMAIN=example.com (repeatable)', collect, [])
-    .option('--offline', 'grade on the predicted configuration only (the default: the CLI attaches no cluster)')
-    .option('--json', 'print {lab, step, passed, checks: [...]} as JSON')
-    .option('--labs <dir>', 'the folder holding the labs (default: the labs that ship with kindlab)')
-    .option('--kubeconfig <path>', 'grade live against this cluster: its objects, the gateway Envoy, real traffic')
-    .option('--context <name>', 'grade live against this kubeconfig context')
-    .option(
-      '--gateway <address>',
-      'live: reach the ingress gateway at this address (a load balancer, or a gateway pod IP)',
-    )
-    .option(
-      '--envoy-admin <url>',
-      "live: read the gateway Envoy's /config_dump at this admin URL instead of a port-forward",
-    )
+  liveFlagOptions(
+    program
+      .command('check')
+      .description(
+        'grade a lab step against the resources in a file (as `kubectl apply -f` would create them), offline',
+      )
+      .argument('<lab>', 'the lab id, e.g. istio-ingress')
+      .requiredOption('--step <step>', 'the step: its number (1-based) or its slug, e.g. 4 or expose-the-shop')
+      .option(
+        '--resources <file>',
+        'a YAML file with your resources (repeat for several files); offline only',
+        collect,
+        [],
+      )
+      .option('--var <name=value>', 'set a lab variable, e.g. TRAINEE_DOMAIN=example.com (repeatable)', collect, [])
+      .option('--offline', 'grade on the predicted configuration only (the default: the CLI attaches no cluster)')
+      .option('--json', 'print {lab, step, passed, checks: [...]} as JSON')
+      .option('--labs <dir>', 'the folder holding the labs (default: the labs that ship with kindlab)'),
+  )
     .addHelpText(
       'after',
       `

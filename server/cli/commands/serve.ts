@@ -1,4 +1,5 @@
-// `kindlab serve`: serves the labs in the browser (offline, or with a cluster context).
+// `kindlab serve`: serves the labs in the browser, offline or live against a cluster
+// (--kubeconfig/--context, with --gateway/--envoy-admin for how its gateway is reached).
 import type { Command } from 'commander'
 import { serveOptions, type ServeFlags } from '../serve-flags.ts'
 
@@ -7,14 +8,15 @@ export function registerServe(program: Command): void {
     program
       .command('serve')
       .description('serve the labs in the browser')
-      .option('--offline', 'no cluster: local terminal, grading from workspace files'),
-  ).action(async (flags: ServeFlags & { offline?: boolean }) => {
-    const { serveForeground } = await import('../serve-cli.ts')
-    await serveForeground(flags, {
-      offline: flags.offline === true || flags.context === undefined,
-      ...(flags.offline === true || flags.context !== undefined
-        ? {}
-        : { offlineReason: 'No cluster was given (use --context NAME or `kindlab up`).' }),
-    })
+      .option('--offline', 'no cluster: local terminal, grading from workspace files')
+      .option(
+        '--var <name=value>',
+        "a lab variable's value for every learner, e.g. LEARNER_NAMESPACE=shop (repeatable)",
+        (value: string, previous: string[]) => [...previous, value],
+        [],
+      ),
+  ).action(async (flags: ServeFlags & { offline?: boolean; var: string[] }) => {
+    const { runServe } = await import('../serve-cli.ts')
+    await runServe(flags)
   })
 }

@@ -118,3 +118,14 @@ describe('simulateOnDump', () => {
     expect(simulateOnDump(changed, https, 8443)).toMatchObject({ status: 'connection_reset', reason: 'no_listener' })
   })
 })
+
+describe('readDump', () => {
+  it('parses one JSON object once: checks sharing a config_dump share its parse', () => {
+    const again = readDump(json)
+    expect(again).toBe(dump)
+    // A different object with the same content is parsed on its own.
+    const copy: unknown = JSON.parse(JSON.stringify(json))
+    expect(readDump(copy)).not.toBe(dump)
+    expect(readDump(copy)).toEqual(dump)
+  })
+})

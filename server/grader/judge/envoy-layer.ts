@@ -28,13 +28,26 @@ export interface EnvoyOutcome {
   location?: string
 }
 
-/** Parses a dump, or returns the reason it cannot be read. */
+/** Parsed dumps by the JSON they came from: checks pressed together share one dump (read-only). */
+const parsed = new WeakMap<object, ConfigDump | string>()
+
+/** Parses a dump, or returns the reason it cannot be read; the same JSON object is parsed once. */
 export function readDump(json: unknown): ConfigDump | string {
-  try {
-    return parseConfigDump(json)
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err)
+  const key = typeof json === 'object' && json !== null ? json : undefined
+  const hit = key === undefined ? undefined : parsed.get(key)
+  if (hit !== undefined) {
+    return hit
   }
+  let result: ConfigDump | string
+  try {
+    result = parseConfigDump(json)
+  } catch (err) {
+    result = err instanceof Error ? err.message : String(err)
+  }
+  if (key !== undefined) {
+    parsed.set(key, result)
+  }
+  return result
 }
 
 /** Walks `req` through the dump's dynamic listeners and routes on Envoy port `listenPort`. */
