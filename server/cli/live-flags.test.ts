@@ -1,6 +1,6 @@
 // The live flags `check`, `serve` and `up` share, through the real CLI: what is refused (exit 2,
 // one sentence and a hint) before anything connects or listens. Grading live against a real
-// gateway is proven in test/cluster/dataplane/ (check: dataplane.test.ts, serve: serve-live.test.ts).
+// gateway is proven in test/cluster/dataplane/ (check: steps.test.ts, serve: serve-live.test.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
