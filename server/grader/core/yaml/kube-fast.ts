@@ -60,6 +60,9 @@ export function readFastDocument(text: string, startLine: number): FastDocument 
   }
 }
 
+/** go-yaml's (kubectl's) nesting limit: deeper documents are refused. */
+const MAX_BLOCK_DEPTH = 10_000
+
 class BlockReader {
   readonly lines = new LineLog()
   private readonly flow: FlowReader
@@ -68,6 +71,8 @@ class BlockReader {
   private lineNo = 0
   /** The current content line (not blank, not a comment): its number, indentation, content, end. */
   private atEnd = false
+  /** Block collections open around the current line. */
+  private depth = 0
   private no = 0
   private indent = 0
   private start = 0
@@ -146,12 +151,24 @@ class BlockReader {
   /** The node starting on the current line, as the value of a key or an item of a container at `parent`. */
   private node(parent: number, path: string): unknown {
     if (this.isSeqAt(this.start)) {
-      return this.seq(this.indent, path)
+      return this.nested(() => this.seq(this.indent, path))
     }
     if (this.keyAt(this.start)) {
-      return this.map(this.indent, path)
+      return this.nested(() => this.map(this.indent, path))
     }
     return this.inline(this.start, parent, path)
+  }
+
+  /** One level deeper; past kubectl's limit the full reader reads the document (and refuses it). */
+  private nested<T>(read: () => T): T {
+    if (++this.depth > MAX_BLOCK_DEPTH) {
+      throw new FastPathBail()
+    }
+    try {
+      return read()
+    } finally {
+      this.depth--
+    }
   }
 
   /** A block mapping at column `indent`; the current line holds its first key (found by keyAt). */
