@@ -183,7 +183,7 @@ export async function runClass(options: {
     log(
       `round ${round + 1}: p50 ${percentile(r.latencies, 50).toFixed(0)} ms, p95 ${percentile(r.latencies, 95).toFixed(0)} ms, ${r.passed}/${trainees.length} passed`,
     )
-    await delay(1_500) // the per-seat Check limit refills one a second
+    await delay(1_500) // well inside the per-seat Check limit (10 in any 10 s)
   }
   return { trainees: trainees.length, provisionMs, rounds }
 }

@@ -44,7 +44,7 @@ async function check(index: number): Promise<CheckRunDto> {
       token,
     })
     if (answer.status === 429 && attempt < 5) {
-      await delay(1_100)
+      await delay((answer.retryAfter ?? 1) * 1_000 + 100)
       continue
     }
     expect(answer.status, JSON.stringify(answer.body)).toBe(200)

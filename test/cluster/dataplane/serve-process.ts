@@ -61,6 +61,8 @@ export interface ApiAnswer<T> {
   status: number
   body: T
   ms: number
+  /** Retry-After in seconds, when the server sent one (a 429). */
+  retryAfter?: number
 }
 
 /** One JSON call to the server's API; `localAddress` picks the client address (127.0.1.x). */
@@ -90,10 +92,12 @@ export function api<T>(
         res.on('data', (d: string) => (data += d))
         res.on('end', () => {
           try {
+            const retryAfter = Number(res.headers['retry-after'])
             resolve({
               status: res.statusCode ?? 0,
               body: (data ? JSON.parse(data) : undefined) as T,
               ms: performance.now() - started,
+              ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}),
             })
           } catch (err) {
             reject(new Error(`${method} ${path}: ${res.statusCode} not JSON: ${data.slice(0, 200)}`, { cause: err }))
