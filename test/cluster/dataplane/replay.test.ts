@@ -23,7 +23,7 @@ import {
   type LiveLab,
 } from './live-lab.ts'
 import { withRealCertificate } from './probes.ts'
-import { disagreement, send, withLogEntries, type RealOutcome } from './replay.ts'
+import { disagreement, logEntryFor, send, withLogEntries, type RealOutcome, type ReplayLogEntry } from './replay.ts'
 import { requestsFor } from './replay-requests.ts'
 
 let live: LiveLab
@@ -164,12 +164,58 @@ describe('the grader prediction vs the real Envoy, request by request', () => {
     expect(disagreement({ ...prediction, cluster: 'outbound|80||other.default.svc.cluster.local' }, real)).toBeDefined()
     expect(disagreement({ ...prediction, cluster: undefined, status: 404, reason: 'no_route' }, real)).toBeDefined()
     expect(disagreement({ ...prediction, status: 'connection_reset', reason: 'no_listener' }, real)).toBeDefined()
-    const redirect = { kind: 'http' as const, status: 301, location: 'https://example.com/' }
+    const redirect = { kind: 'http' as const, status: 301, location: 'https://example.com/', port: 8080, sentAt: 0 }
     expect(
       disagreement({ status: 301, location: 'https://example.com/', explanation: [], explanationItems: [] }, redirect),
     ).toBeUndefined()
     expect(
       disagreement({ status: 301, location: 'https://other.com/', explanation: [], explanationItems: [] }, redirect),
     ).toBeDefined()
+  })
+
+  it('each request gets its own access log line, not an earlier request from the same client port', () => {
+    // Earlier files send their requests through the same gateway from the same client address, and
+    // the kernel reuses client ports: a line found by the port alone can be another request's.
+    const sentAt = Date.parse('2026-12-07T16:51:53.000Z')
+    const line = (from: string, to: string, at: string, code: number, flags: string, cluster: string | null) =>
+      ({
+        downstream_remote_address: from,
+        downstream_local_address: to,
+        start_time: at,
+        response_code: code,
+        response_flags: flags,
+        upstream_cluster: cluster,
+      }) satisfies ReplayLogEntry
+    const shop = 'outbound|80||frontend.hipster.svc.cluster.local'
+    const own = line('10.209.255.1:55400', '10.209.0.6:8081', '2026-12-07T16:51:53.004Z', 503, 'NC', null)
+    const others = [
+      line('10.209.255.1:55400', '10.209.0.6:8080', '2026-12-07T16:40:00.000Z', 200, '-', shop),
+      line('10.209.255.1:55400', '10.209.0.6:8081', '2026-12-07T16:41:00.000Z', 404, 'NR', null),
+      line('10.209.255.2:55400', '10.209.0.6:8081', '2026-12-07T16:51:53.002Z', 200, '-', shop),
+      line('10.209.255.1:55400', '10.209.0.6:8443', '2026-12-07T16:51:53.003Z', 404, 'NR', null),
+      line('10.209.255.1:155400', '10.209.0.6:8081', '2026-12-07T16:51:53.003Z', 404, 'NR', null),
+    ]
+    const sent: RealOutcome = {
+      kind: 'http',
+      status: 503,
+      localAddress: '10.209.255.1',
+      localPort: 55400,
+      port: 8081,
+      sentAt,
+    }
+    expect(logEntryFor([...others, own], sent)).toBe(own)
+    expect(logEntryFor(others, sent)).toBeUndefined()
+    // A line that is not the request's own is caught by its status, whatever else it says.
+    const cluster = 'outbound|80||a.hipster.svc.cluster.local'
+    const notFound: SimResult = {
+      status: 503,
+      reason: 'cluster_not_found',
+      cluster,
+      explanation: [],
+      explanationItems: [],
+    }
+    expect(disagreement(notFound, { ...sent, entry: own })).toBeUndefined()
+    expect(disagreement(notFound, { ...sent, entry: { ...own, response_code: 404 } })).toContain('answered 404')
+    expect(disagreement(notFound, { ...sent, entry: others[0] })).toBeDefined()
   })
 })
