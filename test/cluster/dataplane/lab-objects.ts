@@ -68,10 +68,10 @@ export async function removeObjects(kc: KubeConfig, objects: readonly Kubernetes
 }
 
 /**
- * A TLS Secret with a real key and a self-signed certificate for `host` (the lab's own Secret holds
- * placeholders Envoy would refuse), named and placed as `like`.
+ * The lab's TLS Secret with a real key and self-signed certificate for `host` (the lab's files
+ * hold placeholders, which Envoy would refuse): same name, namespace, type and keys.
  */
-export async function realTlsSecret(host: string, like: KubernetesObject): Promise<KubernetesObject> {
+export async function withRealCertificate(secret: KubernetesObject, host: string): Promise<KubernetesObject> {
   const dir = await mkdtemp(join(tmpdir(), 'kindlab-tls-'))
   try {
     const crt = join(dir, 'tls.crt')
@@ -95,20 +95,30 @@ export async function realTlsSecret(host: string, like: KubernetesObject): Promi
       '-addext',
       `subjectAltName=DNS:${host}`,
     ])
-    const data = {
+    const real: Record<string, string> = {
       'tls.crt': (await readFile(crt)).toString('base64'),
       'tls.key': (await readFile(key)).toString('base64'),
     }
-    return {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: like.metadata ?? {},
-      type: 'kubernetes.io/tls',
-      data,
-    } as KubernetesObject
+    const data = (secret as { data?: Record<string, string> }).data ?? {}
+    const filled = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, real[k] ?? v]))
+    return { ...secret, data: filled } as KubernetesObject
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/** The objects with every TLS-shaped Secret (tls.crt/tls.key) holding a real certificate for `host`. */
+export async function withRealCertificates(
+  objects: readonly KubernetesObject[],
+  host: string,
+): Promise<KubernetesObject[]> {
+  return Promise.all(
+    objects.map((o) =>
+      o.kind === 'Secret' && (o as { data?: Record<string, string> }).data?.['tls.crt'] !== undefined
+        ? withRealCertificate(o, host)
+        : Promise.resolve(o),
+    ),
+  )
 }
 
 /**

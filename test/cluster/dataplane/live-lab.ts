@@ -30,7 +30,7 @@ import { loadLabs } from '../../../server/labs/load-labs.ts'
 import { resolveVariables, substituteVariables } from '../../../server/labs/variables.ts'
 import { packageRoot } from '../../../server/paths.ts'
 import { poll } from '../poll.ts'
-import { withRealCertificates } from './probes.ts'
+import { withRealCertificates } from './lab-objects.ts'
 
 const labDir = join(packageRoot(), 'labs', 'istio-ingress')
 const fieldManager = 'kindlab-dataplane-test'

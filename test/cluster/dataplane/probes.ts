@@ -1,18 +1,11 @@
 // Real requests to the shared gateway (GATEWAY_ADDRESS, Envoy's own ports) and Envoy's JSON access
 // log, for the data-plane suite. Test code only.
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { connect as tcpConnect } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { connect as tlsConnect } from 'node:tls'
-import { promisify } from 'node:util'
-import type { KubernetesObject } from '@kubernetes/client-node'
 import { inject } from 'vitest'
 import { poll } from '../poll.ts'
-
-const execFileAsync = promisify(execFile)
 
 export interface Answer {
   status: number
@@ -127,58 +120,4 @@ export function redisPing(port: number): Promise<string | undefined> {
     socket.on('close', () => resolve(undefined))
     socket.setTimeout(3_000, () => socket.destroy())
   })
-}
-
-/**
- * The lab's TLS Secret with a real key and self-signed certificate for `host` (the lab's files
- * hold placeholders, which Envoy would refuse): same name, namespace, type and keys.
- */
-export async function withRealCertificate(secret: KubernetesObject, host: string): Promise<KubernetesObject> {
-  const dir = mkdtempSync(join(tmpdir(), 'kindlab-dataplane-tls-'))
-  try {
-    const crt = join(dir, 'tls.crt')
-    const keyFile = join(dir, 'tls.key')
-    await execFileAsync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      crt,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${host}`,
-      '-addext',
-      `subjectAltName=DNS:${host}`,
-    ])
-    const real: Record<string, string> = {
-      'tls.crt': readFileSync(crt).toString('base64'),
-      'tls.key': readFileSync(keyFile).toString('base64'),
-    }
-    const data = (secret as { data?: Record<string, string> }).data ?? {}
-    const filled = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, real[k] ?? v]))
-    return { ...secret, data: filled } as KubernetesObject
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
-/** The objects with every TLS-shaped Secret (tls.crt/tls.key) holding a real certificate for `host`. */
-export async function withRealCertificates(
-  objects: readonly KubernetesObject[],
-  host: string,
-): Promise<KubernetesObject[]> {
-  return Promise.all(
-    objects.map((o) =>
-      o.kind === 'Secret' && (o as { data?: Record<string, string> }).data?.['tls.crt'] !== undefined
-        ? withRealCertificate(o, host)
-        : Promise.resolve(o),
-    ),
-  )
 }

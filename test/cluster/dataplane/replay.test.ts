@@ -22,7 +22,7 @@ import {
   settledDiff,
   type LiveLab,
 } from './live-lab.ts'
-import { withRealCertificate } from './probes.ts'
+import { withRealCertificate } from './lab-objects.ts'
 import { disagreement, logEntryFor, send, withLogEntries, type RealOutcome, type ReplayLogEntry } from './replay.ts'
 import { requestsFor } from './replay-requests.ts'
 

@@ -17,7 +17,7 @@ import type { Lab } from '../../../server/labs/lab-model.ts'
 import { resolveVariables, substituteVariables } from '../../../server/labs/variables.ts'
 import { packageRoot } from '../../../server/paths.ts'
 import type { CheckRunDto } from '../../../server/protocol/api-dto.ts'
-import { folderObjects, parseObjects, realTlsSecret, removeObjects, shopNamespace } from './lab-objects.ts'
+import { folderObjects, parseObjects, withRealCertificate, removeObjects, shopNamespace } from './lab-objects.ts'
 import { apply, liveLab, resetLab } from './live-lab.ts'
 import { api, startServe, type ServeProcess } from './serve-process.ts'
 
@@ -190,7 +190,7 @@ describe('kindlab serve --kubeconfig --gateway --envoy-admin grades istio-ingres
       let objects = await solution(slug)
       const secret = objects.find((o) => o.kind === 'Secret')
       if (secret) {
-        const tls = await realTlsSecret(`hipster.${vars['TRAINEE_DOMAIN'] ?? 'localhost'}`, secret)
+        const tls = await withRealCertificate(secret, `hipster.${vars['TRAINEE_DOMAIN'] ?? 'localhost'}`)
         objects = [tls, ...objects.filter((o) => o !== secret)]
       }
       await apply(objects)

@@ -20,7 +20,8 @@ import {
   solutionDir,
   type LiveLab,
 } from './live-lab.ts'
-import { accessLogFor, eventuallyGet, get, httpsGet, redisPing, withRealCertificates } from './probes.ts'
+import { withRealCertificates } from './lab-objects.ts'
+import { accessLogFor, eventuallyGet, get, httpsGet, redisPing } from './probes.ts'
 import { listenerSummaries } from '../../../server/grader/core/translate/translate.ts'
 
 let live: LiveLab

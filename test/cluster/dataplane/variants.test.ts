@@ -18,7 +18,7 @@ import {
   solutionDir,
   type LiveLab,
 } from './live-lab.ts'
-import { withRealCertificates } from './probes.ts'
+import { withRealCertificates } from './lab-objects.ts'
 
 let live: LiveLab
 
