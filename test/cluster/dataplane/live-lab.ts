@@ -12,7 +12,6 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node'
 import { inject } from 'vitest'
-import { parseAllDocuments } from 'yaml'
 import { createClusterResourceSource } from '../../../server/adapters/live/cluster-resource-source.ts'
 import type { CheckReport } from '../../../server/checks/grade-files.ts'
 import { gradeStep } from '../../../server/cli/check-cli.ts'
@@ -30,7 +29,11 @@ import { loadLabs } from '../../../server/labs/load-labs.ts'
 import { resolveVariables, substituteVariables } from '../../../server/labs/variables.ts'
 import { packageRoot } from '../../../server/paths.ts'
 import { poll } from '../poll.ts'
-import { withRealCertificates } from './lab-objects.ts'
+import {
+  folderObjects as labFolderObjects,
+  parseObjects as parseLabObjects,
+  withRealCertificates,
+} from './lab-objects.ts'
 
 const labDir = join(packageRoot(), 'labs', 'istio-ingress')
 const fieldManager = 'kindlab-dataplane-test'
@@ -87,16 +90,13 @@ const ready = (): LiveLab => {
 /** YAML text (lab variables filled in) as API objects, in the learner's namespace unless they name one. */
 export function parseObjects(text: string): KubernetesObject[] {
   const { vars } = ready()
-  return parseAllDocuments(substituteVariables(text, vars))
-    .map((d) => d.toJS() as KubernetesObject | null)
-    .filter((o): o is KubernetesObject => o !== null)
-    .map((o) => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? vars['LEARNER_NAMESPACE'] } }))
+  return parseLabObjects(text, vars, vars['LEARNER_NAMESPACE'] ?? 'default')
 }
 
 /** Every YAML file of a folder, in name order, as objects. */
-export async function folderObjects(dir: string): Promise<KubernetesObject[]> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort()
-  return (await Promise.all(names.map(async (n) => parseObjects(await readFile(join(dir, n), 'utf8'))))).flat()
+export function folderObjects(dir: string): Promise<KubernetesObject[]> {
+  const { vars } = ready()
+  return labFolderObjects(dir, vars, vars['LEARNER_NAMESPACE'] ?? 'default')
 }
 
 export const solutionDir = (slug: string): string => join(labDir, 'solution', slug)
