@@ -3,7 +3,8 @@
 // from /proc. Bench code only.
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { serviceKeys, type LiveCluster, type ResourceSource } from '../server/checks/live-services.ts'
+import type { LiveServices } from '../server/adapters/live/live-services.ts'
+import type { LiveCluster, ResourceSource } from '../server/checks/live-services.ts'
 
 /** Milliseconds spent per adapter call kind during one run. */
 export type Tally = Record<'resources' | 'configDump' | 'waitForEnvoy' | 'httpProbe' | 'tcpProbe', number>
@@ -11,7 +12,7 @@ export type Tally = Record<'resources' | 'configDump' | 'waitForEnvoy' | 'httpPr
 export const emptyTally = (): Tally => ({ resources: 0, configDump: 0, waitForEnvoy: 0, httpProbe: 0, tcpProbe: 0 })
 
 /** The services with every resource-source and live-cluster call timed into `tally()`. */
-export function timedServices(services: Record<string, unknown>, tally: () => Tally): Record<string, unknown> {
+export function timedServices(services: LiveServices, tally: () => Tally): LiveServices {
   const time = async <T>(key: keyof Tally, fn: () => Promise<T>): Promise<T> => {
     const started = performance.now()
     try {
@@ -20,8 +21,7 @@ export function timedServices(services: Record<string, unknown>, tally: () => Ta
       tally()[key] += performance.now() - started
     }
   }
-  const resources = services[serviceKeys.resources] as ResourceSource
-  const cluster = services[serviceKeys.cluster] as LiveCluster
+  const { resources, cluster } = services
   const timedResources: ResourceSource = {
     describe: () => resources.describe(),
     list: () => time('resources', () => resources.list()),
@@ -33,7 +33,7 @@ export function timedServices(services: Record<string, unknown>, tally: () => Ta
     httpProbe: (req) => time('httpProbe', () => cluster.httpProbe(req)),
     tcpProbe: (req) => time('tcpProbe', () => cluster.tcpProbe(req)),
   }
-  return { ...services, [serviceKeys.resources]: timedResources, [serviceKeys.cluster]: timedCluster }
+  return { ...services, resources: timedResources, cluster: timedCluster }
 }
 
 export function percentile(values: readonly number[], p: number): number {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
 import { checkKinds } from './checks/registry.ts'
+import type { GradingServices } from './checks/types.ts'
 import type { Config } from './config.ts'
 import { AppError } from './errors.ts'
 import { createHostPolicy } from './http/host-policy.ts'
@@ -14,7 +15,6 @@ import { loggerOptions } from './logger.ts'
 import type { ProgressEventDto, StatusDto } from './protocol/api-dto.ts'
 import { createGradingService } from './services/grading-service.ts'
 import { createOfflineServices } from './adapters/live/live-services.ts'
-import { graderServiceKeys } from './checks/grader-input.ts'
 import { createLabEnvironmentSource } from './checks/grader-input-files.ts'
 import { createLabCatalog } from './services/lab-catalog.ts'
 import { createSoloSessionReaper } from './services/session-reaper.ts'
@@ -43,8 +43,8 @@ export interface ServeOptions {
   version: string
   /** Environment added to terminals and command checks (e.g. KUBECONFIG). */
   clusterEnv?: Record<string, string>
-  /** Grading services (checks/live-services.ts keys): the resource source and the live cluster. */
-  services?: Readonly<Record<string, unknown>>
+  /** Live grading services (the cluster's resources and gateway); absent: each session's workspace files. */
+  services?: GradingServices
   /** Values for lab variables the server knows better than the lab, e.g. LEARNER_NAMESPACE live. */
   varDefaults?: Readonly<Record<string, string>>
   prettyLogs?: boolean
@@ -100,8 +100,8 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     // pod, like their terminal (cohorts/command-runners.ts); everyone else's read what the server
     // was given and run commands locally (`commandEnv`).
     servicesFor: (session) => ({
-      [graderServiceKeys.environment]: environment,
       ...cohorts.servicesFor(session, options.services ?? createOfflineServices(session.workspaceDir)),
+      labEnvironment: environment,
     }),
     onAttempt: (e) => cohorts.cohorts.onAttempt(e),
   })

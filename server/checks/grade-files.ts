@@ -6,11 +6,9 @@ import { resolve } from 'node:path'
 import type { Lab, Step } from '../labs/load-labs.ts'
 import { resolveCheck } from '../labs/variables.ts'
 import { createLabEnvironmentSource, createTextResourceSource } from './grader-input-files.ts'
-import { graderServiceKeys } from './grader-input.ts'
-import { serviceKeys } from './live-services.ts'
 import { checkKinds } from './registry.ts'
 import { type CheckRunResult, runChecks } from './run-checks.ts'
-import type { CheckContext, CheckStatus, LayerResult } from './types.ts'
+import type { CheckContext, CheckStatus, GradingServices, LayerResult } from './types.ts'
 
 /** The report of one graded step (the JSON of `kindlab check --json`). */
 export interface CheckReport {
@@ -50,15 +48,15 @@ export async function gradeFiles(
   options: GradeOptions = {},
 ): Promise<CheckReport> {
   const resources = createTextResourceSource(files, files.map((f) => f.file).join(', ') || 'no files')
-  return gradeWithServices(lab, step, vars, { [serviceKeys.resources]: resources }, options)
+  return gradeWithServices(lab, step, vars, { resources }, options)
 }
 
-/** Grades a step with the given services (offline resources, or live cluster services). */
+/** Grades a step with the given services (offline resources, or live cluster services); adds the lab's environment. */
 export async function gradeWithServices(
   lab: Lab,
   step: Step,
   vars: Record<string, string>,
-  services: Record<string, unknown>,
+  services: GradingServices,
   options: GradeOptions = {},
 ): Promise<CheckReport> {
   const workspaceDir = options.workspaceDir ?? '.'
@@ -69,7 +67,7 @@ export async function gradeWithServices(
     vars,
     runCommand: options.runCommand ?? refuseCommand,
     readWorkspaceFile: (path) => readFile(resolve(workspaceDir, path), 'utf8').catch(() => undefined),
-    services: { ...services, [graderServiceKeys.environment]: createLabEnvironmentSource([lab]) },
+    services: { ...services, labEnvironment: createLabEnvironmentSource([lab]) },
   }
   const checks = step.checks.map((c) => resolveCheck(c, vars))
   // Outside a session the grader's own, most specific hint is shown: as if every nudge was seen.

@@ -4,9 +4,8 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../errors.ts'
-import type { LabEnvironmentSource, TextResourceSource } from './grader-input.ts'
 import { parseRawObjects } from './grader-input-objects.ts'
-import type { ResourceSnapshot } from './live-services.ts'
+import type { LabEnvironmentSource, ResourceSnapshot, TextResourceSource } from './live-services.ts'
 
 /** The part of a loaded lab the environment source needs. */
 export interface LabManifests {
@@ -19,7 +18,7 @@ export interface LabManifests {
 
 /**
  * Serves each lab's environment manifests from its folder, read once and kept.
- * @example services[graderServiceKeys.environment] = createLabEnvironmentSource(labs)
+ * @example const services: GradingServices = { resources, labEnvironment: createLabEnvironmentSource(labs) }
  */
 export function createLabEnvironmentSource(labs: readonly LabManifests[]): LabEnvironmentSource {
   const byId = new Map(labs.map((lab) => [lab.id, lab]))

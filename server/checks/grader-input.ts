@@ -14,7 +14,7 @@ import {
 } from '../grader/core/model/index.ts'
 import { addObject } from '../grader/core/model/collect.ts'
 import { substituteVariables } from '../labs/variables.ts'
-import { type LiveCluster, type ResourceSnapshot, type ResourceSource, serviceKeys } from './live-services.ts'
+import type { LiveCluster, ResourceSnapshot, ResourceSource, TextResourceSource } from './live-services.ts'
 import type { CheckContext } from './types.ts'
 import {
   DELETION_API_VERSION,
@@ -28,24 +28,8 @@ import {
 
 export type { ObjectRef, RawObject } from './grader-input-objects.ts'
 
-/** Keys of CheckContext.services the grader kinds read besides `resources` and `cluster`. */
-export const graderServiceKeys = { environment: 'environment' } as const
-
 /** The variable naming the learner's namespace; resources without a namespace belong there. */
 export const LEARNER_NAMESPACE_VAR = 'LEARNER_NAMESPACE'
-
-/** A lab's baseline manifests (lab.yaml `environment`), variables not yet substituted. */
-export interface LabEnvironmentSource {
-  manifests(labId: string): Promise<Array<{ file: string; text: string }>>
-}
-
-/**
- * A ResourceSource that can also hand over the YAML texts, for line-accurate findings. A file it
- * could not read comes with a `problem` (and an empty text).
- */
-export interface TextResourceSource extends ResourceSource {
-  texts(): Promise<Array<{ file: string; text: string; problem?: string }>>
-}
 
 /** Everything a grader check needs, built once per check run. */
 export interface GraderInput {
@@ -91,9 +75,7 @@ export function graderInput(ctx: CheckContext): Promise<GraderInput> {
 /** Builds the input; prefer {@link graderInput}, which shares it between a step's checks. */
 export async function buildGraderInput(ctx: CheckContext): Promise<GraderInput> {
   const ns = learnerNamespaceOf(ctx.vars)
-  const cluster = ctx.services[serviceKeys.cluster] as LiveCluster | undefined
-  const source = ctx.services[serviceKeys.resources] as ResourceSource | undefined
-  const envSource = ctx.services[graderServiceKeys.environment] as LabEnvironmentSource | undefined
+  const { cluster, resources: source, labEnvironment } = ctx.services
   const input: GraderInput = {
     learnerNamespace: ns,
     live: cluster !== undefined,
@@ -101,30 +83,28 @@ export async function buildGraderInput(ctx: CheckContext): Promise<GraderInput> 
     objects: [],
     deleted: [],
     problems: [],
-    sourceDescription: source?.describe() ?? 'no resources',
+    sourceDescription: source.describe(),
     cluster,
   }
   const parts: Part[] = []
-  if (source !== undefined) {
-    const origin = cluster !== undefined ? 'cluster' : 'learner'
-    if (isTextSource(source)) {
-      for (const { file, text, problem } of await source.texts()) {
-        if (problem !== undefined) {
-          input.problems.push(fileProblem(file, undefined, problem))
-        } else {
-          parts.push(textPart(text, file, ns, origin))
-        }
+  const origin = cluster !== undefined ? 'cluster' : 'learner'
+  if (isTextSource(source)) {
+    for (const { file, text, problem } of await source.texts()) {
+      if (problem !== undefined) {
+        input.problems.push(fileProblem(file, undefined, problem))
+      } else {
+        parts.push(textPart(text, file, ns, origin))
       }
-    } else {
-      const snapshot = await source.list()
-      if (snapshot.ownNamespaces) {
-        input.ownNamespaces = snapshot.ownNamespaces
-      }
-      parts.push(snapshotPart(snapshot, ns, origin, input.problems))
     }
+  } else {
+    const snapshot = await source.list()
+    if (snapshot.ownNamespaces) {
+      input.ownNamespaces = snapshot.ownNamespaces
+    }
+    parts.push(snapshotPart(snapshot, ns, origin, input.problems))
   }
-  if (envSource !== undefined) {
-    for (const { file, text } of await envSource.manifests(ctx.labId)) {
+  if (labEnvironment !== undefined) {
+    for (const { file, text } of await labEnvironment.manifests(ctx.labId)) {
       parts.push(textPart(substituteVariables(text, ctx.vars), file, ns, 'environment'))
     }
   }

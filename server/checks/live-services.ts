@@ -1,6 +1,7 @@
-// What grader check kinds may use beyond the learner's files: the resource source and, when a
-// cluster is attached, the ingress gateway's Envoy and real traffic. Implemented by adapters
-// (server/adapters/*), passed to checks through CheckContext.services under these keys.
+// The ports grader check kinds use beyond the learner's files: the resource source, the lab's
+// environment and, when a cluster is attached, the ingress gateway's Envoy and real traffic.
+// Implemented by adapters (server/adapters/*), given to checks as CheckContext.services
+// (types.ts GradingServices).
 
 /** Where the learner's resources come from: workspace files offline, the cluster API live. */
 export interface ResourceSource {
@@ -13,6 +14,19 @@ export interface ResourceSource {
    * Absent when the source is one learner's already (their workspace files).
    */
   scoped?(scope: ResourceScope): ResourceSource
+}
+
+/**
+ * A ResourceSource that can also hand over the YAML texts, for line-accurate findings. A file it
+ * could not read comes with a `problem` (and an empty text).
+ */
+export interface TextResourceSource extends ResourceSource {
+  texts(): Promise<Array<{ file: string; text: string; problem?: string }>>
+}
+
+/** A lab's baseline manifests (lab.yaml `environment`), variables not yet substituted. */
+export interface LabEnvironmentSource {
+  manifests(labId: string): Promise<Array<{ file: string; text: string }>>
 }
 
 export interface ResourceSnapshot {
@@ -123,6 +137,3 @@ export interface LiveCluster {
    */
   waitForEnvoy(ready: (dump: unknown) => boolean, timeoutMs: number): Promise<{ dump: unknown; ready: boolean }>
 }
-
-/** Keys of CheckContext.services. */
-export const serviceKeys = { resources: 'resources', cluster: 'cluster' } as const

@@ -1,6 +1,7 @@
 // The check runner's interface: a check kind validates its params and runs against a context the
 // server builds. Kinds do no I/O of their own: they use the context's adapters.
 import type { TSchema } from '@sinclair/typebox'
+import type { LabEnvironmentSource, LiveCluster, ResourceSource } from './live-services.ts'
 
 /** The layers a check can be confirmed on, weakest first. */
 export type Layer = 'workspace' | 'command' | 'config' | 'envoy' | 'traffic'
@@ -32,8 +33,44 @@ export interface CheckContext {
   runCommand(command: string, options: { timeoutMs: number }): Promise<CommandResult>
   /** Reads a workspace file; undefined when it does not exist. */
   readWorkspaceFile(relativePath: string): Promise<string | undefined>
-  /** Extra services grader kinds use (resources, cluster access); absent offline. */
-  services: Readonly<Record<string, unknown>>
+  /** What the check kinds read beyond the workspace: resources, the lab's environment, the cluster. */
+  services: GradingServices
+}
+
+/**
+ * What check kinds read beyond the learner's workspace, typed by role. Built in one place per way
+ * kindlab runs: offline workspace files and live cluster (adapters/live/live-services.ts), a
+ * cohort session's (cohorts/session-services.ts), `kindlab check` (checks/grade-files.ts); the
+ * server adds the lab environment (serve.ts).
+ */
+export interface GradingServices {
+  /** The learner's resources: their workspace files offline, the cluster API live (scoped for a trainee). */
+  readonly resources: ResourceSource
+  /** The lab's baseline manifests (lab.yaml `environment`); absent: only the learner's resources count. */
+  readonly labEnvironment?: LabEnvironmentSource
+  /** The ingress gateway's Envoy and real traffic; absent offline (those layers do not run). */
+  readonly cluster?: LiveCluster
+  /** Where this session's command checks run; absent: `CheckContext.runCommand` (a local process). */
+  readonly commandRunner?: CommandRunner
+}
+
+export interface CommandRunOptions {
+  /** Killed after this long; the result then has `timedOut` and exit code 124. */
+  timeoutMs: number
+  /**
+   * The lab's variables as this session sees them (LEARNER_NAMESPACE, TRAINEE_NAMESPACE, …): the
+   * command's environment has each of them, wherever it runs.
+   */
+  vars: Readonly<Record<string, string>>
+}
+
+/**
+ * Runs one shell command (`bash -c`, else `sh -c`) without stdin and with the output bounded.
+ * Resolves with the exit code, even a non-zero one; rejects only with an AppError when the
+ * command could not be run at all (e.g. the trainee's workspace pod is not ready).
+ */
+export interface CommandRunner {
+  run(command: string, options: CommandRunOptions): Promise<CommandResult>
 }
 
 /**

@@ -1,7 +1,12 @@
 // The grading services for a live target (`check`, `serve` and `up` with --kubeconfig/--context,
 // --gateway, --envoy-admin): the learner's objects from the API, the gateway's Envoy, real traffic.
 // Lazy: nothing connects until a check runs.
-import { createLiveServices, type GatewayRef, type ProbeRoute } from '../adapters/live/live-services.ts'
+import {
+  createLiveServices,
+  type GatewayRef,
+  type LiveServices,
+  type ProbeRoute,
+} from '../adapters/live/live-services.ts'
 import type { Blueprint } from '../provision/blueprint.ts'
 import type { LiveTarget } from './live-flags.ts'
 
@@ -28,7 +33,7 @@ export function givenProbeRoute(
 }
 
 /** The services for grading `target` live. `inCluster`: kindlab runs in a pod (Services resolve by name). */
-export function liveTargetServices(target: LiveTarget, bp: Blueprint, inCluster: boolean): Record<string, unknown> {
+export function liveTargetServices(target: LiveTarget, bp: Blueprint, inCluster: boolean): LiveServices {
   const gateway = gatewayRef(bp)
   return createLiveServices({
     kube: target.kube,

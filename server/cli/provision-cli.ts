@@ -7,7 +7,7 @@ import { createIstioctlCli } from '../adapters/istioctl/istioctl-cli.ts'
 import { createKindCli } from '../adapters/kind/kind-cli.ts'
 import { loadKubeConfig, type KubeTarget } from '../adapters/kube/kube-config.ts'
 import { createKubeOps } from '../adapters/kube/kube-ops.ts'
-import { createLiveServices, type ProbeRoute } from '../adapters/live/live-services.ts'
+import { createLiveServices, type LiveServices, type ProbeRoute } from '../adapters/live/live-services.ts'
 import type { ProgressEventDto } from '../protocol/api-dto.ts'
 import { loadBlueprint, type Blueprint } from '../provision/blueprint.ts'
 import { gatewayPortRoutes } from '../provision/blueprint-facts.ts'
@@ -102,7 +102,7 @@ export function liveServicesFor(
   bp: Blueprint,
   env: LiveEnv,
   given: Pick<LiveTarget, 'gateway' | 'envoyAdmin'> = {},
-): Record<string, unknown> {
+): LiveServices {
   const kube = plan.kubeconfigPath
     ? { kubeconfigPath: plan.kubeconfigPath, context: plan.context }
     : { context: plan.context }

@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { pc } from './colors.ts'
 import { loadConfig, type Config } from '../config.ts'
 import { AppError, toAppError } from '../errors.ts'
+import type { GradingServices } from '../checks/types.ts'
 import { bundledLabsDir } from '../paths.ts'
 import { loadBlueprint } from '../provision/blueprint.ts'
 import { startServer, type RunningServer } from '../serve.ts'
@@ -66,7 +67,7 @@ export async function serveForeground(
     offline: boolean
     offlineReason?: string
     clusterEnv?: Record<string, string>
-    services?: Readonly<Record<string, unknown>>
+    services?: GradingServices
     /** Values for lab variables the server knows better than the lab (e.g. the shop's namespace). */
     varDefaults?: Record<string, string>
   },

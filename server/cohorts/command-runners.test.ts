@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KubeConfig, type V1Pod } from '@kubernetes/client-node'
 import { describe, expect, it } from 'vitest'
-import { commandRunnerKey, type CommandRunner } from '../checks/command-runner.ts'
+import type { CommandRunner } from '../checks/command-runner.ts'
+import { createTextResourceSource } from '../checks/grader-input-files.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { runChecks } from '../checks/run-checks.ts'
 import type { CheckContext, CommandResult } from '../checks/types.ts'
@@ -72,7 +73,7 @@ describe('the command runner of a session', () => {
   it('comes with the grading services, and the command check uses it with the session’s variables', async () => {
     const ran: string[] = []
     const options = { dataDir: '/data', blueprint: () => Promise.reject(new Error('not needed')) }
-    const base = {}
+    const base = { resources: createTextResourceSource([], 'no resources') }
     const local: string[] = []
     const check = async (s: SessionRecord, commandRunners?: TraineeCommandRunners) => {
       const services = servicesForSession(s, base, { ...options, ...(commandRunners ? { commandRunners } : {}) })
@@ -99,7 +100,7 @@ describe('the command runner of a session', () => {
     expect((await check(namespaceTrainee, recordingRunners(ran))).output).toBe(
       'class cluster pod kl-class-trainee01/workspace',
     )
-    expect((await check(clusterTrainee, recordingRunners(ran))).services[commandRunnerKey]).toBeDefined()
+    expect((await check(clusterTrainee, recordingRunners(ran))).services.commandRunner).toBeDefined()
     expect(local).toEqual(['kubectl get vs -n "$LEARNER_NAMESPACE"', 'kubectl get vs -n "$LEARNER_NAMESPACE"'])
     expect(ran).toEqual([
       'class cluster pod kl-class-trainee01/workspace: kubectl get vs -n "$LEARNER_NAMESPACE" LEARNER_NAMESPACE=kl-class-trainee01',

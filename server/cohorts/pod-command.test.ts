@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runShellCommand } from '../adapters/process/run-command.ts'
-import { commandRunnerKey, type CommandRunner } from '../checks/command-runner.ts'
+import type { CommandRunner } from '../checks/command-runner.ts'
+import { createTextResourceSource } from '../checks/grader-input-files.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { runChecks } from '../checks/run-checks.ts'
 import type { CheckContext } from '../checks/types.ts'
@@ -157,7 +158,7 @@ describe('a command check in the pod', () => {
       vars,
       runCommand: () => Promise.reject(new Error('the server must not run a trainee’s command')),
       readWorkspaceFile: () => Promise.resolve(undefined),
-      services: { [commandRunnerKey]: runner },
+      services: { resources: createTextResourceSource([], 'no resources'), commandRunner: runner },
     }
   }
 

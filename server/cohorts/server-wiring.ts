@@ -6,6 +6,7 @@
 // starts and stops. The routes are registered by the server (serve.ts), from `routes`.
 import { existsSync } from 'node:fs'
 import type { Config } from '../config.ts'
+import type { GradingServices } from '../checks/types.ts'
 import { loadBlueprint, type Blueprint } from '../provision/blueprint.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { SessionService } from '../services/session-service.ts'
@@ -63,7 +64,7 @@ export interface CohortWiring {
    * The grading services of a session: a trainee's are scoped to their namespace, or their own
    * cluster, and live their command checks run in their workspace pod.
    */
-  servicesFor(session: SessionRecord, base: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>>
+  servicesFor(session: SessionRecord, base: GradingServices): GradingServices
   /** The exec into a cluster-mode trainee's own cluster (their terminal). */
   traineeClusterExec(clusterName: string): PodExec
 }

@@ -8,13 +8,12 @@ import {
   inScope,
   namespacesFor,
   scopeSnapshot,
-  serviceKeys,
   type LiveCluster,
   type ResourceScope,
   type ResourceSnapshot,
   type ResourceSource,
 } from '../checks/live-services.ts'
-import type { CheckContext } from '../checks/types.ts'
+import type { CheckContext, GradingServices } from '../checks/types.ts'
 import type { SessionRecord } from '../store/sessions-repo.ts'
 import { traineeResourceScope } from './plan/rbac.ts'
 import { servicesForSession } from './session-services.ts'
@@ -110,7 +109,7 @@ function session(kind: string, vars: Record<string, string>): SessionRecord {
 
 const options = { dataDir: '/data', blueprint: () => Promise.reject(new Error('not needed')) }
 
-async function analyze(services: Readonly<Record<string, unknown>>, vars: Record<string, string>) {
+async function analyze(services: GradingServices, vars: Record<string, string>) {
   const context: CheckContext = {
     labId: 'istio-ingress',
     stepIndex: 0,
@@ -164,10 +163,10 @@ describe('a trainee’s grading scope', () => {
   })
 
   it('keeps a namespace-mode trainee’s analyzer findings to their own resources', async () => {
-    const base = { [serviceKeys.resources]: source(cluster), [serviceKeys.cluster]: live }
+    const base = { resources: source(cluster), cluster: live }
     const vars = { TRAINEE_NAMESPACE: A, LEARNER_NAMESPACE: A, TRAINEE_ID: 'trainee01' }
     const services = servicesForSession(session('trainee', vars), base, options)
-    expect(base[serviceKeys.resources].scopes).toEqual([scope])
+    expect(base.resources.scopes).toEqual([scope])
     const result = await analyze(services, vars)
     expect(result?.passed, result?.message).toBe(true)
     expect(JSON.stringify(result)).not.toContain(B)
@@ -176,11 +175,7 @@ describe('a trainee’s grading scope', () => {
     // The same mistake in A's own namespace is A's to fix.
     const own = source([...cluster, vs(A, 'broken-a', 'no-such-gateway', 'shop.trainee01.class.example')])
     const mine = await analyze(
-      servicesForSession(
-        session('trainee', vars),
-        { [serviceKeys.resources]: own, [serviceKeys.cluster]: live },
-        options,
-      ),
+      servicesForSession(session('trainee', vars), { resources: own, cluster: live }, options),
       vars,
     )
     expect(mine?.passed).toBe(false)
@@ -189,7 +184,7 @@ describe('a trainee’s grading scope', () => {
   })
 
   it('leaves a learner who is not a trainee with the whole cluster (and B’s broken VirtualService shows)', async () => {
-    const base = { [serviceKeys.resources]: source(cluster), [serviceKeys.cluster]: live }
+    const base = { resources: source(cluster), cluster: live }
     const services = servicesForSession(session('learner', { TRAINEE_NAMESPACE: A }), base, options)
     expect(services).toBe(base)
     const result = await analyze(services, { LEARNER_NAMESPACE: 'default' })
@@ -202,7 +197,7 @@ describe('a trainee’s grading scope', () => {
       describe: () => 'your workspace files',
       list: () => Promise.resolve({ objects: [], origins: [], problems: [] }),
     }
-    const base = { [serviceKeys.resources]: files }
+    const base = { resources: files }
     expect(servicesForSession(session('trainee', { TRAINEE_NAMESPACE: A }), base, options)).toBe(base)
     // Also a cluster-mode trainee whose cluster was never built (offline: only planned).
     const planned = { TRAINEE_NAMESPACE: 'kindlab-workspace', TRAINEE_CLUSTER: 'kl-class-trainee01' }
@@ -210,14 +205,13 @@ describe('a trainee’s grading scope', () => {
   })
 
   it('sends a cluster-mode trainee’s checks to their own cluster, and says so when it is not built', async () => {
-    const base = { [serviceKeys.resources]: source(cluster), [serviceKeys.cluster]: live }
+    const base = { resources: source(cluster), cluster: live }
     const vars = { TRAINEE_NAMESPACE: 'kindlab-workspace', TRAINEE_CLUSTER: 'kl-class-trainee01' }
     const services = servicesForSession(session('trainee', vars), base, options)
-    const resources = services[serviceKeys.resources] as ResourceSource
-    const gatewayOf = services[serviceKeys.cluster] as LiveCluster
+    const { resources, cluster: gatewayOf } = services
     expect(resources.describe()).toContain('kind-kl-class-trainee01')
-    expect(gatewayOf.describe()).toContain('kl-class-trainee01')
+    expect(gatewayOf?.describe()).toContain('kl-class-trainee01')
     await expect(resources.list()).rejects.toThrow(/kl-class-trainee01 does not exist/)
-    expect(base[serviceKeys.resources].scopes).toEqual([])
+    expect(base.resources.scopes).toEqual([])
   })
 })

@@ -6,9 +6,9 @@
 // server a trainee's command checks run in their workspace pod (command-runners.ts), on an offline
 // one in their terminal's sandbox.
 import { existsSync } from 'node:fs'
-import { createLiveServices } from '../adapters/live/live-services.ts'
-import { commandRunnerKey, type CommandRunner } from '../checks/command-runner.ts'
-import { serviceKeys, type LiveCluster, type ResourceSource } from '../checks/live-services.ts'
+import { createLiveServices, type LiveServices } from '../adapters/live/live-services.ts'
+import type { LiveCluster, ResourceSource } from '../checks/live-services.ts'
+import type { CommandRunner, GradingServices } from '../checks/types.ts'
 import { AppError } from '../errors.ts'
 import type { Blueprint } from '../provision/blueprint.ts'
 import type { SessionRecord } from '../store/sessions-repo.ts'
@@ -16,8 +16,6 @@ import { cohortPortBlock } from './cluster/kind-environments.ts'
 import { commandRunnerForSession, type TraineeCommandRunners } from './command-runners.ts'
 import { parseTraineeClusterName, planTraineeCluster, traineeClusterKubeconfig } from './plan/cluster-plan.ts'
 import { traineeResourceScope } from './plan/rbac.ts'
-
-type Services = Readonly<Record<string, unknown>>
 
 export interface SessionServicesOptions {
   dataDir: string
@@ -43,27 +41,35 @@ export interface SessionServicesOptions {
  * The services for `session`, given the server's (`base`: the class cluster's, or the workspace's
  * offline): what its grader checks read, and where its command checks run.
  */
-export function servicesForSession(session: SessionRecord, base: Services, options: SessionServicesOptions): Services {
+export function servicesForSession(
+  session: SessionRecord,
+  base: GradingServices,
+  options: SessionServicesOptions,
+): GradingServices {
   const services = gradingServices(session, base, options)
   const runner =
     commandRunnerForSession(session, options.commandRunners) ??
     (session.kind === 'trainee' && !options.commandRunners ? options.localTraineeRunner?.(session) : undefined)
-  return runner ? { ...services, [commandRunnerKey]: runner } : services
+  return runner ? { ...services, commandRunner: runner } : services
 }
 
-function gradingServices(session: SessionRecord, base: Services, options: SessionServicesOptions): Services {
+function gradingServices(
+  session: SessionRecord,
+  base: GradingServices,
+  options: SessionServicesOptions,
+): GradingServices {
   const namespace = session.kind === 'trainee' ? session.vars['TRAINEE_NAMESPACE'] : undefined
   if (!namespace) {
     return base
   }
-  const resources = base[serviceKeys.resources] as ResourceSource | undefined
+  const { resources } = base
   const cluster = session.vars['TRAINEE_CLUSTER']
   if (cluster) {
     // Offline (the base grades the trainee's own files) and no cluster built: keep the files.
     const built = existsSync(traineeClusterKubeconfig(options.dataDir, cluster) ?? '')
-    return built || resources?.scoped ? traineeClusterServices(cluster, options) : base
+    return built || resources.scoped ? traineeClusterServices(cluster, options) : base
   }
-  if (!resources?.scoped) {
+  if (!resources.scoped) {
     return base // offline: the trainee's own workspace files
   }
   const scope = traineeResourceScope(
@@ -71,13 +77,13 @@ function gradingServices(session: SessionRecord, base: Services, options: Sessio
     options.istioNamespace ?? 'istio-system',
     options.shopNamespace ?? 'hipster',
   )
-  return { ...base, [serviceKeys.resources]: resources.scoped(scope) }
+  return { ...base, resources: resources.scoped(scope) }
 }
 
 /** A cluster-mode trainee's live services, built when a check first needs them. */
-function traineeClusterServices(clusterName: string, options: SessionServicesOptions): Services {
-  let loading: Promise<Services> | undefined
-  const load = (): Promise<Services> =>
+function traineeClusterServices(clusterName: string, options: SessionServicesOptions): GradingServices {
+  let loading: Promise<LiveServices> | undefined
+  const load = (): Promise<LiveServices> =>
     (loading ??= (async () => {
       const parsed = parseTraineeClusterName(clusterName)
       const cohort = { name: parsed?.cohort ?? '', domain: '' }
@@ -108,8 +114,8 @@ function traineeClusterServices(clusterName: string, options: SessionServicesOpt
       loading = undefined // not built yet: try again at the next check
       throw err
     })
-  const resources = async () => (await load())[serviceKeys.resources] as ResourceSource
-  const live = async () => (await load())[serviceKeys.cluster] as LiveCluster
+  const resources = async () => (await load()).resources
+  const live = async () => (await load()).cluster
   const where = `your kind cluster ${clusterName}`
   const source: ResourceSource = {
     describe: () => `cluster kind-${clusterName} (${where})`,
@@ -122,5 +128,5 @@ function traineeClusterServices(clusterName: string, options: SessionServicesOpt
     tcpProbe: async (req) => (await live()).tcpProbe(req),
     waitForEnvoy: async (ready, timeoutMs) => (await live()).waitForEnvoy(ready, timeoutMs),
   }
-  return { [serviceKeys.resources]: source, [serviceKeys.cluster]: cluster }
+  return { resources: source, cluster }
 }

@@ -6,8 +6,8 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../app.ts'
 import { createOfflineServices } from '../adapters/live/live-services.ts'
-import { createLabEnvironmentSource } from '../checks/grader-input-files.ts'
-import { graderServiceKeys } from '../checks/grader-input.ts'
+import { createLabEnvironmentSource, createTextResourceSource } from '../checks/grader-input-files.ts'
+import type { GradingServices } from '../checks/types.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { createHostPolicy } from '../http/host-policy.ts'
 import { registerCohortRoutes } from '../http/routes/cohorts.ts'
@@ -61,7 +61,7 @@ export async function buildCohortTestApp(
     /** The server's public address (--public-url). */
     publicUrl?: string
     /** The grader's services per session (serve.ts: lab environment + the session's workspace). */
-    servicesFor?: (session: { workspaceDir: string }) => Record<string, unknown>
+    servicesFor?: (session: { workspaceDir: string }) => GradingServices
   } = {},
 ): Promise<CohortTestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kindlab-cohort-'))
@@ -92,8 +92,8 @@ export async function buildCohortTestApp(
       options.servicesFor ??
       ((session) =>
         options.offlineGrading
-          ? { [graderServiceKeys.environment]: environment, ...createOfflineServices(session.workspaceDir) }
-          : {}),
+          ? { ...createOfflineServices(session.workspaceDir), labEnvironment: environment }
+          : { resources: createTextResourceSource([], 'no resources') }),
     onAttempt: (e) => cohorts.onAttempt(e),
   })
   const adminToken = cohorts.instructors.bootstrap() ?? cohorts.instructors.resetAdminToken()

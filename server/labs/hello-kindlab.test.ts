@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runShellCommand } from '../adapters/process/run-command.ts'
 import { readWorkspaceFile, writeWorkspaceFile } from '../adapters/workspace/workspace-fs.ts'
+import { createTextResourceSource } from '../checks/grader-input-files.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { runChecks } from '../checks/run-checks.ts'
 import type { CheckContext } from '../checks/types.ts'
@@ -47,7 +48,7 @@ function context(env: Record<string, string>): CheckContext {
         timeoutMs: options.timeoutMs,
       }),
     readWorkspaceFile: (path) => readWorkspaceFile(workspace, path),
-    services: {},
+    services: { resources: createTextResourceSource([], 'no resources') },
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTextResourceSource } from '../checks/grader-input-files.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { openDb, type Db } from '../store/db.ts'
 import { createProgressRepo } from '../store/progress-repo.ts'
@@ -23,7 +24,12 @@ afterEach(async () => {
 function setup() {
   const progress = createProgressRepo(db)
   const { session } = createSessionsRepo(db).create({ workspaceDirFor: () => dir })
-  const grading = createGradingService({ kinds: checkKinds, progress, commandEnv: {}, servicesFor: () => ({}) })
+  const grading = createGradingService({
+    kinds: checkKinds,
+    progress,
+    commandEnv: {},
+    servicesFor: () => ({ resources: createTextResourceSource([], 'no resources') }),
+  })
   return { progress, session, grading }
 }
 

@@ -1,7 +1,7 @@
 // Runs a step's checks for a session: builds the check context from the session's workspace and
 // the server's adapters, runs the checks, stores every attempt and marks the step passed (only when
 // every check passed: an unverified check is never a tick).
-import type { CheckKind, CheckContext } from '../checks/types.ts'
+import type { CheckKind, CheckContext, GradingServices } from '../checks/types.ts'
 import { runChecks, type DeclaredCheck } from '../checks/run-checks.ts'
 import { runShellCommand } from '../adapters/process/run-command.ts'
 import { readWorkspaceFile } from '../adapters/workspace/workspace-fs.ts'
@@ -28,7 +28,7 @@ export interface GradingDeps {
   /** Environment for command checks (e.g. KUBECONFIG when a cluster is attached). */
   commandEnv: Readonly<Record<string, string>>
   /** Services grader kinds use (resource source, cluster adapters), per session: offline each reads its own workspace. */
-  servicesFor(session: SessionRecord): Readonly<Record<string, unknown>>
+  servicesFor(session: SessionRecord): GradingServices
   /** Told after every graded run (the cohort grade book and webhooks listen). Must not throw. */
   onAttempt?: (event: AttemptEvent) => void
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLiveServices, type GatewayRef } from '../../server/adapters/live/live-services.ts'
-import { serviceKeys, type LiveCluster } from '../../server/checks/live-services.ts'
+import type { LiveCluster } from '../../server/checks/live-services.ts'
 import { eventually, kubeConfig, testNamespace } from './cluster-client.ts'
 import { serviceAccountConfig } from './cohort/helpers.ts'
 
@@ -35,7 +35,7 @@ describe('TCP probe through a port-forward to the gateway pod (real kube-apiserv
       gateway,
       probe: { type: 'host-ports', host: '127.0.0.1', ports: { 80: 1, 6379: 1 } },
     })
-    return services[serviceKeys.cluster] as LiveCluster
+    return services.cluster
   }
 
   beforeAll(async () => {

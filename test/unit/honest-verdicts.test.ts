@@ -13,7 +13,6 @@ import { createOfflineServices } from '../../server/adapters/live/live-services.
 import { workspaceDirFor } from '../../server/adapters/workspace/workspace-fs.ts'
 import { buildApp } from '../../server/app.ts'
 import { createLabEnvironmentSource } from '../../server/checks/grader-input-files.ts'
-import { graderServiceKeys } from '../../server/checks/grader-input.ts'
 import { checkKinds } from '../../server/checks/registry.ts'
 import { runKindlab } from '../../server/cli/run-cli.test-helper.ts'
 import { loadLabs, type Lab } from '../../server/labs/load-labs.ts'
@@ -45,10 +44,7 @@ beforeAll(async () => {
     kinds: checkKinds,
     progress,
     commandEnv: {},
-    servicesFor: (session) => ({
-      [graderServiceKeys.environment]: environment,
-      ...createOfflineServices(session.workspaceDir),
-    }),
+    servicesFor: (session) => ({ ...createOfflineServices(session.workspaceDir), labEnvironment: environment }),
   })
   app = await buildApp({
     logger: false,

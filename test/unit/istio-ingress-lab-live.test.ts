@@ -273,7 +273,7 @@ spec: { type: LoadBalancer, selector: { app: frontend }, ports: [{ port: 80, tar
       ...context(cluster),
       services: {
         resources: createTextResourceSource([{ file: 'cluster', text: trainee }], 'the trainee namespace'),
-        environment: { manifests: () => Promise.resolve([{ file: 'env.yaml', text: environment }]) },
+        labEnvironment: { manifests: () => Promise.resolve([{ file: 'env.yaml', text: environment }]) },
         cluster,
       },
     }
@@ -295,7 +295,7 @@ spec: { type: LoadBalancer, selector: { app: frontend }, ports: [{ port: 80, tar
 
   it('offline, the Envoy and traffic layers say they need the live cluster', async () => {
     const ctx = context(fakeCluster(() => upstream('')))
-    const offline = { ...ctx, services: { resources: ctx.services['resources'] } }
+    const offline = { ...ctx, services: { resources: ctx.services.resources } }
     const out = await routeCheck.run({ host: 'shop.example.com', expect: { service: 'frontend', port: 80 } }, offline)
     expect(out.layers.filter((l) => l.passed === undefined).map((l) => [l.layer, l.message])).toEqual([
       ['envoy', 'needs the live cluster'],

@@ -7,7 +7,6 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createOfflineServices } from '../../server/adapters/live/live-services.ts'
 import { createLabEnvironmentSource } from '../../server/checks/grader-input-files.ts'
-import { graderServiceKeys } from '../../server/checks/grader-input.ts'
 import { runKindlab } from '../../server/cli/run-cli.test-helper.ts'
 import { buildCohortTestApp, type CohortTestApp } from '../../server/cohorts/test-app.test-helper.ts'
 import { parseResources } from '../../server/grader/core/model/index.ts'
@@ -102,10 +101,7 @@ beforeAll(async () => {
   const { labs } = await loadLabs(bundledLabsDir())
   const environment = createLabEnvironmentSource(labs)
   t = await buildCohortTestApp({
-    servicesFor: (session) => ({
-      [graderServiceKeys.environment]: environment,
-      ...createOfflineServices(session.workspaceDir),
-    }),
+    servicesFor: (session) => ({ ...createOfflineServices(session.workspaceDir), labEnvironment: environment }),
   })
   const c = await t.cohorts.service.create({ name: 'yaml', labId: 'istio-ingress', trainees: 1, reserve: 0 })
   const joined = await t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: 'A' })

@@ -1,6 +1,6 @@
-// Builds the grading services (checks/live-services.ts keys) for each way kindlab runs: the cluster
-// API and the gateway's Envoy when a cluster is attached, the workspace files offline.
-import { serviceKeys } from '../../checks/live-services.ts'
+// Builds the grading services (checks/types.ts GradingServices) for each way kindlab runs: the
+// cluster API and the gateway's Envoy when a cluster is attached, the workspace files offline.
+import type { GradingServices } from '../../checks/types.ts'
 import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
 import type { ProbeAddress } from '../probe/http-probe.ts'
 import { createClusterResourceSource } from './cluster-resource-source.ts'
@@ -86,6 +86,9 @@ export function probeFor(route: ProbeRoute, kube: KubeTarget): ProbeAddress | ((
   )
 }
 
+/** The grading services of a live cluster: both the resource source and the cluster are there. */
+export type LiveServices = GradingServices & Required<Pick<GradingServices, 'cluster'>>
+
 /** Live mode: resources from the cluster API, Envoy and traffic through the gateway. */
 export function createLiveServices(options: {
   kube: KubeTarget
@@ -94,13 +97,13 @@ export function createLiveServices(options: {
   namespaces?: readonly string[]
   /** `--envoy-admin URL`: read /config_dump there instead of through a port-forward. */
   envoyAdmin?: { host: string; port: number }
-}): Record<string, unknown> {
+}): LiveServices {
   return {
-    [serviceKeys.resources]: createClusterResourceSource({
+    resources: createClusterResourceSource({
       kube: options.kube,
       ...(options.namespaces ? { namespaces: options.namespaces } : {}),
     }),
-    [serviceKeys.cluster]: createLiveCluster({
+    cluster: createLiveCluster({
       kube: options.kube,
       gateway: options.gateway,
       probe: probeFor(options.probe, options.kube),
@@ -111,6 +114,6 @@ export function createLiveServices(options: {
 }
 
 /** Offline mode: resources from one workspace folder, no cluster. Build it per session (each has its own workspace). */
-export function createOfflineServices(workspaceDir: string): Record<string, unknown> {
-  return { [serviceKeys.resources]: createWorkspaceResourceSource({ dir: workspaceDir }) }
+export function createOfflineServices(workspaceDir: string): GradingServices {
+  return { resources: createWorkspaceResourceSource({ dir: workspaceDir }) }
 }

@@ -3,8 +3,7 @@
 // problems for the grader to report, never exceptions. Symlinks and dot-folders are not followed.
 import { lstat, readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import type { TextResourceSource } from '../../checks/grader-input.ts'
-import type { ResourceSnapshot } from '../../checks/live-services.ts'
+import type { ResourceSnapshot, TextResourceSource } from '../../checks/live-services.ts'
 import { readKubeYaml } from '../../grader/core/yaml/kube-yaml.ts'
 
 export interface WorkspaceResourceSourceOptions {

@@ -19,7 +19,7 @@ import {
 } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
-import { serviceKeys, type ResourceSource } from '../../../server/checks/live-services.ts'
+import { createTextResourceSource } from '../../../server/checks/grader-input-files.ts'
 import { writeDataFile } from '../../../server/cohorts/cluster/adapters.ts'
 import { createKindEnvironments } from '../../../server/cohorts/cluster/kind-environments.ts'
 import { workspacePod } from '../../../server/cohorts/cluster/trainee-cluster-exec.ts'
@@ -197,8 +197,9 @@ describe.skipIf(inject('clusterKind') !== 'sim')(
         createdAt: 0,
         lastSeenAt: 0,
       }
-      const services = servicesForSession(session, {}, { dataDir, blueprint: () => Promise.resolve(bp) })
-      const snapshot = await (services[serviceKeys.resources] as ResourceSource).list()
+      const offline = { resources: createTextResourceSource([], 'no resources') }
+      const services = servicesForSession(session, offline, { dataDir, blueprint: () => Promise.resolve(bp) })
+      const snapshot = await services.resources.list()
       const frontend = snapshot.objects.find(
         (o) =>
           (o as { kind: string; metadata: { name: string } }).kind === 'Service' &&

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTextResourceSource } from '../../../server/checks/grader-input-files.ts'
 import { checkKinds } from '../../../server/checks/registry.ts'
 import { runChecks, type CheckRunResult } from '../../../server/checks/run-checks.ts'
 import type { CheckContext } from '../../../server/checks/types.ts'
@@ -63,7 +64,7 @@ describe('a trainee’s command check runs in their workspace pod, or says why n
   async function check(vars: Record<string, string>): Promise<CheckRunResult | undefined> {
     const services = servicesForSession(
       session(vars),
-      {},
+      { resources: createTextResourceSource([], 'no resources') },
       {
         dataDir,
         blueprint: () => Promise.reject(new Error('not needed')),

@@ -14,8 +14,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { createClusterResourceSource } from '../../../server/adapters/live/cluster-resource-source.ts'
 import { createLabEnvironmentSource } from '../../../server/checks/grader-input-files.ts'
-import { graderServiceKeys } from '../../../server/checks/grader-input.ts'
-import { serviceKeys } from '../../../server/checks/live-services.ts'
 import { checkKinds } from '../../../server/checks/registry.ts'
 import { runChecks, type CheckRunResult } from '../../../server/checks/run-checks.ts'
 import { traineeDomain, traineeNamespace, traineeTcpPort } from '../../../server/cohorts/plan/names.ts'
@@ -114,7 +112,10 @@ describe('the HTTPS and shared-Gateway steps, done by a namespace-mode trainee a
     // Traffic needs a data plane (dataplane/steps.test.ts); here the checks judge what is in the API.
     const checks = (step?.checks ?? []).filter((c) => c.kind !== 'http').map((c) => resolveCheck(c, vars))
     const source = createClusterResourceSource({ kube: { kubeconfigPath: inject('kubeconfig') } })
-    const scoped = source.scoped?.(traineeResourceScope(ns, istio, 'hipster'))
+    if (source.scoped === undefined) {
+      throw new Error('the cluster resource source cannot be scoped')
+    }
+    const scoped = source.scoped(traineeResourceScope(ns, istio, 'hipster'))
     return runChecks(checkKinds, {
       checks,
       context: {
@@ -124,10 +125,7 @@ describe('the HTTPS and shared-Gateway steps, done by a namespace-mode trainee a
         vars,
         runCommand: () => Promise.reject(new Error('not used')),
         readWorkspaceFile: () => Promise.resolve(undefined),
-        services: {
-          [serviceKeys.resources]: scoped,
-          [graderServiceKeys.environment]: createLabEnvironmentSource(labs),
-        },
+        services: { resources: scoped, labEnvironment: createLabEnvironmentSource(labs) },
       },
       failuresBefore: () => 0,
     })

@@ -8,7 +8,8 @@
 import { CoreV1Api, CustomObjectsApi, type ApiException } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createClusterResourceSource } from '../../../server/adapters/live/cluster-resource-source.ts'
-import { serviceKeys, type LiveCluster, type ResourceSource } from '../../../server/checks/live-services.ts'
+import type { LiveCluster } from '../../../server/checks/live-services.ts'
+import type { GradingServices } from '../../../server/checks/types.ts'
 import { checkKinds } from '../../../server/checks/registry.ts'
 import { runChecks } from '../../../server/checks/run-checks.ts'
 import { servicesForSession } from '../../../server/cohorts/session-services.ts'
@@ -170,8 +171,8 @@ describe('trainee separation', () => {
       waitForEnvoy: () => Promise.reject(new Error('not used')),
     }
     const base = {
-      [serviceKeys.resources]: createClusterResourceSource({ kube: { kubeconfigPath: inject('kubeconfig') } }),
-      [serviceKeys.cluster]: stub,
+      resources: createClusterResourceSource({ kube: { kubeconfigPath: inject('kubeconfig') } }),
+      cluster: stub,
     }
     const sessionOf = (id: string) => {
       const found = createSessionsRepo(t.db).findById(id)
@@ -182,7 +183,7 @@ describe('trainee separation', () => {
     }
     const sessionA = sessionOf(a.sessionId)
     const options = { dataDir: t.dataDir, blueprint: () => Promise.reject(new Error('not needed')) }
-    const analyze = async (services: Readonly<Record<string, unknown>>, vars: Record<string, string>) => {
+    const analyze = async (services: GradingServices, vars: Record<string, string>) => {
       const [result] = await runChecks(checkKinds, {
         checks: [{ id: 'no-errors', kind: 'analyze' }],
         context: {
@@ -199,7 +200,7 @@ describe('trainee separation', () => {
       return result
     }
     const scoped = servicesForSession(sessionA, base, options)
-    const snapshot = await (scoped[serviceKeys.resources] as ResourceSource).list()
+    const snapshot = await scoped.resources.list()
     const namespaces = new Set(
       snapshot.objects.map((o) => (o as { metadata: { namespace: string } }).metadata.namespace),
     )

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { gradeFiles } from '../../../server/checks/grade-files.ts'
 import { createLabEnvironmentSource } from '../../../server/checks/grader-input-files.ts'
-import { serviceKeys, type ResourceSnapshot, type ResourceSource } from '../../../server/checks/live-services.ts'
+import type { ResourceSnapshot, ResourceSource } from '../../../server/checks/live-services.ts'
 import { checkKinds } from '../../../server/checks/registry.ts'
 import { runChecks } from '../../../server/checks/run-checks.ts'
 import type { CheckContext } from '../../../server/checks/types.ts'
@@ -92,7 +92,7 @@ async function grade(step: Step, objects: readonly KubernetesObject[]) {
     vars,
     runCommand: () => Promise.resolve({ exitCode: 1, output: '', timedOut: false }),
     readWorkspaceFile: () => Promise.resolve(undefined),
-    services: { [serviceKeys.resources]: apiSource(objects), environment: createLabEnvironmentSource([lab]) },
+    services: { resources: apiSource(objects), labEnvironment: createLabEnvironmentSource([lab]) },
   }
   const checks = step.checks.map((c) => resolveCheck(c, vars))
   return runChecks(checkKinds, { checks, context, failuresBefore: () => Number.MAX_SAFE_INTEGER })
