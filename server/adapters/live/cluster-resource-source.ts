@@ -13,6 +13,7 @@ import {
   type ResourceSource,
 } from '../../checks/live-services.ts'
 import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
+import { apiClient } from '../kube/kube-api.ts'
 import { translateKubeError } from '../kube/kube-errors.ts'
 import { sharedRead, type SharedRead } from './shared-read.ts'
 
@@ -67,7 +68,7 @@ const istioReaders: KindReader[] = istioKinds.map(({ plural, kind }) => ({
   kind,
   istio: { plural },
   list: async (kc, namespace) => {
-    const api = kc.makeApiClient(CustomObjectsApi)
+    const api = apiClient(kc, CustomObjectsApi)
     return itemsOf(
       namespace === undefined
         ? await api.listClusterCustomObject({ group, version, plural })
@@ -77,7 +78,7 @@ const istioReaders: KindReader[] = istioKinds.map(({ plural, kind }) => ({
   plain: (item) => plainObject(item, `${group}/${version}`, kind),
 }))
 
-const core = (kc: KubeConfig): CoreV1Api => kc.makeApiClient(CoreV1Api)
+const core = (kc: KubeConfig): CoreV1Api => apiClient(kc, CoreV1Api)
 const coreReaders: KindReader[] = [
   {
     kind: 'Service',
