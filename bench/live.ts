@@ -182,7 +182,8 @@ async function main(): Promise<void> {
         '--envoy-admin',
         sim.admin,
       ],
-      args['cpu-prof'] ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args['cpu-prof']}` } : {},
+      {},
+      args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [],
     )
     log(`kindlab serve at ${serve.url} (pid ${serve.pid}); (a) one live Check, ${RUNS} runs…`)
     const inProcess = await oneCheckInProcess(sim, shop)
