@@ -7,12 +7,17 @@ export interface ResourceSource {
   /** A short description for messages, e.g. "your workspace files" or "cluster kind-kindlab". */
   describe(): string
   /** Kubernetes/Istio objects as plain API objects (apiVersion, kind, metadata, spec). */
-  list(): Promise<ResourceSnapshot>
+  list(options?: ListOptions): Promise<ResourceSnapshot>
   /**
    * The same source limited to one learner's scope (a cohort trainee sharing the class cluster).
    * Absent when the source is one learner's already (their workspace files).
    */
   scoped?(scope: ResourceScope): ResourceSource
+}
+
+export interface ListOptions {
+  /** Only these kinds (lower case) are needed; a source may return others too. Every kind when absent. */
+  kinds?: ReadonlySet<string>
 }
 
 export interface ResourceSnapshot {

@@ -1,6 +1,6 @@
 // Issue 17 item 6: a live Check's reads of the learner's resources reuse their connections to the
 // API server. client-node 1.4 alone opens a new TLS connection for every request; kube-api.ts pools
-// them per cluster and identity. Counted on a real kube-apiserver behind a loopback TCP relay that
+// them per cluster and identity; and a step's checks that read only some kinds list only those. Counted on a real kube-apiserver behind a loopback TCP relay that
 // counts the connections it accepts (the kubeconfig points at the relay; the API server's
 // certificate is for 127.0.0.1, so TLS verifies as usual).
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs'
@@ -87,5 +87,25 @@ describe('connections to the API server are reused (real kube-apiserver)', () =>
     expect(first.opened).toBeLessThanOrEqual(8)
     expect(again.opened).toBe(0)
     expect(again.result[1]?.objects.length).toBe(first.result.objects.length)
+  })
+
+  it('a step that reads only ConfigMaps makes one request, not eight', async () => {
+    await apiClient(admin, CoreV1Api).createNamespacedConfigMap({
+      namespace: ns.name,
+      body: { metadata: { name: 'answers' }, data: { a: '1' } },
+    })
+    const source = createClusterResourceSource({ kube: { kubeconfigPath }, namespaces: [ns.name] })
+    // On an empty pool every request in flight at once opens its own connection: one per list.
+    closeApiConnections()
+    const all = await opened(() => source.list())
+    closeApiConnections()
+    const some = await opened(() => source.list({ kinds: new Set(['configmap']) }))
+    expect(all.opened).toBe(8)
+    expect(some.opened).toBe(1)
+    const kinds = (objects: unknown[]): string[] =>
+      [...new Set(objects.map((o) => (o as { kind: string }).kind))].sort()
+    expect(kinds(some.result.objects)).toEqual(['ConfigMap'])
+    expect(kinds(all.result.objects)).toContain('ConfigMap')
+    expect(some.result.objects).toEqual(all.result.objects.filter((o) => (o as { kind: string }).kind === 'ConfigMap'))
   })
 })

@@ -3,11 +3,13 @@
 // Pods, ConfigMaps and Secrets (keys only, never values) (CoreV1Api), as plain API objects for the
 // grader. A cohort trainee's source is scoped: only their namespace, and the few kinds the lab
 // needs from istio-system and the shop; those two are read once for a class pressing Check together
-// (SHARED_NAMESPACE_REUSE_MS). Errors become AppErrors here.
+// (SHARED_NAMESPACE_REUSE_MS). Only the kinds a step's checks read are listed (ListOptions.kinds:
+// no ConfigMaps for a routing step). Errors become AppErrors here.
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from '@kubernetes/client-node'
 import {
   namespacesFor,
   scopeSnapshot,
+  type ListOptions,
   type ResourceScope,
   type ResourceSnapshot,
   type ResourceSource,
@@ -168,12 +170,15 @@ function createSource(
   return {
     describe: () => `cluster ${options.kube.context ?? 'from your kubeconfig'} (${where})`,
     scoped: (next) => createSource({ kube: options.kube, scope: next }, shared),
-    async list(): Promise<ResourceSnapshot> {
+    async list(wanted: ListOptions = {}): Promise<ResourceSnapshot> {
       const { kc, where } = loadKubeConfig(options.kube)
       const snapshot: ResourceSnapshot = { objects: [], origins: [], problems: [] }
-      // Every kind and namespace at once; the results are added in a fixed order.
+      // Every kind the checks read, in every namespace, at once; the results are added in a fixed order.
+      const readers = [...istioReaders, ...coreReaders].filter(
+        (r) => wanted.kinds === undefined || wanted.kinds.has(r.kind.toLowerCase()),
+      )
       const results = await Promise.all(
-        [...istioReaders, ...coreReaders].map(async (reader) => {
+        readers.map(async (reader) => {
           const namespaces = ns(reader.kind)
           if (namespaces?.length === 0) {
             return { reader, items: [] as unknown[] }
