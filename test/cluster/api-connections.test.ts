@@ -108,4 +108,19 @@ describe('connections to the API server are reused (real kube-apiserver)', () =>
     expect(kinds(all.result.objects)).toContain('ConfigMap')
     expect(some.result.objects).toEqual(all.result.objects.filter((o) => (o as { kind: string }).kind === 'ConfigMap'))
   })
+
+  it("a shared namespace's objects are read and translated once for trainees pressing Check together", async () => {
+    await apiClient(admin, CoreV1Api).createNamespacedService({
+      namespace: ns.name,
+      body: { metadata: { name: 'shop' }, spec: { ports: [{ port: 80 }] } },
+    })
+    const source = createClusterResourceSource({ kube: { kubeconfigPath }, sharedReuseMs: 5_000 })
+    const trainee = (own: string) =>
+      source.scoped?.({ own: [own], shared: [{ namespace: ns.name, kinds: ['Service'] }] })
+    const [a, b] = await Promise.all([trainee(`${ns.name}-a`)?.list(), trainee(`${ns.name}-b`)?.list()])
+    const shop = (objects: unknown[] | undefined) =>
+      objects?.find((o) => (o as { metadata: { name: string } }).metadata.name === 'shop')
+    expect(shop(a?.objects)).toMatchObject({ apiVersion: 'v1', kind: 'Service', metadata: { namespace: ns.name } })
+    expect(shop(b?.objects)).toBe(shop(a?.objects))
+  })
 })

@@ -134,8 +134,8 @@ const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)
 export const SHARED_NAMESPACE_REUSE_MS = 1_000
 
 /** Shared reads by `kind/namespace`, common to a source and every source scoped from it. */
-function createSharedReads(freshMs: number): (key: string, read: () => Promise<unknown[]>) => Promise<unknown[]> {
-  const reads = new Map<string, SharedRead<unknown[]>>()
+function createSharedReads(freshMs: number): (key: string, read: () => Promise<Json[]>) => Promise<Json[]> {
+  const reads = new Map<string, SharedRead<Json[]>>()
   return (key, read) => {
     let shared = reads.get(key)
     if (shared === undefined) {
@@ -162,11 +162,14 @@ function createSource(
     : options.namespaces
       ? `namespaces ${options.namespaces.join(', ')}`
       : 'all namespaces'
-  /** A kind's items in a namespace: the learner's own read fresh, any other shared. */
-  const read = (kc: KubeConfig, reader: KindReader, namespace: string | undefined): Promise<unknown[]> =>
+  /** A kind's items in a namespace as API JSON: the learner's own read fresh, any other shared. */
+  const readPlain = async (kc: KubeConfig, reader: KindReader, namespace: string | undefined): Promise<Json[]> =>
+    (await reader.list(kc, namespace)).map((item) => reader.plain(item))
+  // A shared read is translated once for every trainee joining it (the objects are only read).
+  const read = (kc: KubeConfig, reader: KindReader, namespace: string | undefined): Promise<Json[]> =>
     scope === undefined || namespace === undefined || scope.own.includes(namespace)
-      ? reader.list(kc, namespace)
-      : shared(`${reader.kind}/${namespace}`, () => reader.list(kc, namespace))
+      ? readPlain(kc, reader, namespace)
+      : shared(`${reader.kind}/${namespace}`, () => readPlain(kc, reader, namespace))
   return {
     describe: () => `cluster ${options.kube.context ?? 'from your kubeconfig'} (${where})`,
     scoped: (next) => createSource({ kube: options.kube, scope: next }, shared),
@@ -181,20 +184,20 @@ function createSource(
         readers.map(async (reader) => {
           const namespaces = ns(reader.kind)
           if (namespaces?.length === 0) {
-            return { reader, items: [] as unknown[] }
+            return { reader, items: [] as Json[] }
           }
           try {
             const lists = await Promise.all((namespaces ?? [undefined]).map((n) => read(kc, reader, n)))
             return { reader, items: lists.flat() }
           } catch (err) {
             if (reader.istio && isNotFound(err)) {
-              return { reader, items: [] as unknown[], missing: reader.istio.plural }
+              return { reader, items: [] as Json[], missing: reader.istio.plural }
             }
             throw translateKubeError(err, reader.istio ? `listing ${reader.kind}s` : 'listing Services and Pods', where)
           }
         }),
       )
-      for (const { reader, items, missing } of results) {
+      for (const { items, missing } of results) {
         if (missing !== undefined) {
           snapshot.problems.push({
             file: `cluster ${where}`,
@@ -202,7 +205,7 @@ function createSource(
           })
         }
         for (const item of items) {
-          snapshot.objects.push(reader.plain(item))
+          snapshot.objects.push(item)
           snapshot.origins.push({})
         }
       }
