@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     trainees: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '3' },
     verbose: { type: 'boolean', default: false },
+    /** Write a V8 CPU profile of the kindlab server (node --cpu-prof) into this folder when it stops. */
+    'cpu-prof': { type: 'string' },
   },
 })
 const RUNS = Math.max(3, Math.min(500, Number(args.runs)))
@@ -167,18 +169,22 @@ async function main(): Promise<void> {
     for (const slug of ['03-remove-the-load-balancer', '04-expose-the-shop']) {
       await applyObjects(kc, await folderObjects(join(labDir, 'solution', slug), vars, shop), 'kindlab-bench-live')
     }
-    serve = await startServe([
-      '--data',
-      data,
-      '--var',
-      `LEARNER_NAMESPACE=${shop}`,
-      '--kubeconfig',
-      sim.kubeconfig,
-      '--gateway',
-      sim.gateway,
-      '--envoy-admin',
-      sim.admin,
-    ])
+    serve = await startServe(
+      [
+        '--data',
+        data,
+        '--var',
+        `LEARNER_NAMESPACE=${shop}`,
+        '--kubeconfig',
+        sim.kubeconfig,
+        '--gateway',
+        sim.gateway,
+        '--envoy-admin',
+        sim.admin,
+      ],
+      {},
+      args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [],
+    )
     log(`kindlab serve at ${serve.url} (pid ${serve.pid}); (a) one live Check, ${RUNS} runs…`)
     const inProcess = await oneCheckInProcess(sim, shop)
     const http = await oneCheckOverHttp(serve)

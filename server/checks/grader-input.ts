@@ -62,6 +62,21 @@ export function learnerNamespaceOf(vars: Readonly<Record<string, string>>): stri
   return value !== undefined && value !== '' ? value : 'default'
 }
 
+/**
+ * The kinds the grader's model and judges read from the learner's resources: the model's kinds,
+ * and Secrets (a Gateway's TLS credential, judge/tls-credential.ts). ConfigMaps only `resource`
+ * checks read.
+ */
+export const MODEL_READS: readonly string[] = [
+  'Gateway',
+  'VirtualService',
+  'DestinationRule',
+  'ServiceEntry',
+  'Service',
+  'Pod',
+  'Secret',
+]
+
 /** The grader input of a check context (built once per context and shared by its checks). */
 export function graderInput(ctx: CheckContext): Promise<GraderInput> {
   let input = cache.get(ctx)
@@ -97,7 +112,7 @@ export async function buildGraderInput(ctx: CheckContext): Promise<GraderInput> 
       }
     }
   } else {
-    const snapshot = await source.list()
+    const snapshot = await source.list(ctx.readKinds === undefined ? {} : { kinds: ctx.readKinds })
     if (snapshot.ownNamespaces) {
       input.ownNamespaces = snapshot.ownNamespaces
     }

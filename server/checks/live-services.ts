@@ -8,7 +8,7 @@ export interface ResourceSource {
   /** A short description for messages, e.g. "your workspace files" or "cluster kind-kindlab". */
   describe(): string
   /** Kubernetes/Istio objects as plain API objects (apiVersion, kind, metadata, spec). */
-  list(): Promise<ResourceSnapshot>
+  list(options?: ListOptions): Promise<ResourceSnapshot>
   /**
    * The same source limited to one learner's scope (a cohort trainee sharing the class cluster).
    * Absent when the source is one learner's already (their workspace files).
@@ -27,6 +27,11 @@ export interface TextResourceSource extends ResourceSource {
 /** A lab's baseline manifests (lab.yaml `environment`), variables not yet substituted. */
 export interface LabEnvironmentSource {
   manifests(labId: string): Promise<Array<{ file: string; text: string }>>
+}
+
+export interface ListOptions {
+  /** Only these kinds (lower case) are needed; a source may return others too. Every kind when absent. */
+  kinds?: ReadonlySet<string>
 }
 
 export interface ResourceSnapshot {

@@ -67,8 +67,10 @@ export async function runChecks(
   input: RunChecksInput,
 ): Promise<CheckRunResult[]> {
   const results: CheckRunResult[] = []
+  const readKinds = kindsRead(kinds, input.checks)
+  const context = readKinds === undefined ? input.context : { ...input.context, readKinds }
   for (const check of input.checks) {
-    const outcome = await runOne(kinds, check, input)
+    const outcome = await runOne(kinds, check, { ...input, context })
     const status = statusOf(outcome)
     const failed = status === 'failed'
     // Failed: the lab's written hint for the cause. Unverified: how to get it verified, if the check knows.
@@ -95,6 +97,27 @@ export async function runChecks(
     })
   }
   return results
+}
+
+/**
+ * The kinds of Kubernetes objects `checks` read together (lower case), from each kind's `reads`;
+ * undefined (every kind) when one of them does not say.
+ */
+export function kindsRead(
+  kinds: ReadonlyMap<string, CheckKind>,
+  checks: readonly DeclaredCheck[],
+): ReadonlySet<string> | undefined {
+  const read = new Set<string>()
+  for (const check of checks) {
+    const reads = kinds.get(check.kind)?.reads?.(paramsOf(check))
+    if (reads === undefined) {
+      return undefined
+    }
+    for (const k of reads) {
+      read.add(k.toLowerCase())
+    }
+  }
+  return read
 }
 
 /** The outcome's status; an outcome cannot be both unverified and passed. */

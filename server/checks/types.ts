@@ -35,6 +35,11 @@ export interface CheckContext {
   readWorkspaceFile(relativePath: string): Promise<string | undefined>
   /** What the check kinds read beyond the workspace: resources, the lab's environment, the cluster. */
   services: GradingServices
+  /**
+   * The kinds the step's checks read (lower case): a resource source may leave the others out.
+   * Every kind when absent.
+   */
+  readKinds?: ReadonlySet<string>
 }
 
 /**
@@ -102,4 +107,10 @@ export interface CheckKind<P = Record<string, unknown>> {
   description: string
   paramsSchema: TSchema
   run(params: P, ctx: CheckContext): Promise<CheckOutcome>
+  /**
+   * The kinds of Kubernetes objects (e.g. `ConfigMap`) a check of this kind reads from the
+   * learner's resources; `[]` for none. A step's checks together decide which kinds a live
+   * resource source lists (run-checks.ts `kindsRead`). Absent: every kind.
+   */
+  reads?(params: P): readonly string[]
 }

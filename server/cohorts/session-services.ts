@@ -119,7 +119,7 @@ function traineeClusterServices(clusterName: string, options: SessionServicesOpt
   const where = `your kind cluster ${clusterName}`
   const source: ResourceSource = {
     describe: () => `cluster kind-${clusterName} (${where})`,
-    list: async () => (await resources()).list(),
+    list: async (options) => (await resources()).list(options),
   }
   const cluster: LiveCluster = {
     describe: () => `ingress gateway of ${where}`,

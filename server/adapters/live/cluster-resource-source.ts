@@ -3,16 +3,19 @@
 // Pods, ConfigMaps and Secrets (keys only, never values) (CoreV1Api), as plain API objects for the
 // grader. A cohort trainee's source is scoped: only their namespace, and the few kinds the lab
 // needs from istio-system and the shop; those two are read once for a class pressing Check together
-// (SHARED_NAMESPACE_REUSE_MS). Errors become AppErrors here.
+// (SHARED_NAMESPACE_REUSE_MS). Only the kinds a step's checks read are listed (ListOptions.kinds:
+// no ConfigMaps for a routing step). Errors become AppErrors here.
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from '@kubernetes/client-node'
 import {
   namespacesFor,
   scopeSnapshot,
+  type ListOptions,
   type ResourceScope,
   type ResourceSnapshot,
   type ResourceSource,
 } from '../../checks/live-services.ts'
 import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
+import { apiClient } from '../kube/kube-api.ts'
 import { translateKubeError } from '../kube/kube-errors.ts'
 import { sharedRead, type SharedRead } from './shared-read.ts'
 
@@ -67,7 +70,7 @@ const istioReaders: KindReader[] = istioKinds.map(({ plural, kind }) => ({
   kind,
   istio: { plural },
   list: async (kc, namespace) => {
-    const api = kc.makeApiClient(CustomObjectsApi)
+    const api = apiClient(kc, CustomObjectsApi)
     return itemsOf(
       namespace === undefined
         ? await api.listClusterCustomObject({ group, version, plural })
@@ -77,7 +80,7 @@ const istioReaders: KindReader[] = istioKinds.map(({ plural, kind }) => ({
   plain: (item) => plainObject(item, `${group}/${version}`, kind),
 }))
 
-const core = (kc: KubeConfig): CoreV1Api => kc.makeApiClient(CoreV1Api)
+const core = (kc: KubeConfig): CoreV1Api => apiClient(kc, CoreV1Api)
 const coreReaders: KindReader[] = [
   {
     kind: 'Service',
@@ -131,8 +134,8 @@ const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)
 export const SHARED_NAMESPACE_REUSE_MS = 1_000
 
 /** Shared reads by `kind/namespace`, common to a source and every source scoped from it. */
-function createSharedReads(freshMs: number): (key: string, read: () => Promise<unknown[]>) => Promise<unknown[]> {
-  const reads = new Map<string, SharedRead<unknown[]>>()
+function createSharedReads(freshMs: number): (key: string, read: () => Promise<Json[]>) => Promise<Json[]> {
+  const reads = new Map<string, SharedRead<Json[]>>()
   return (key, read) => {
     let shared = reads.get(key)
     if (shared === undefined) {
@@ -159,36 +162,42 @@ function createSource(
     : options.namespaces
       ? `namespaces ${options.namespaces.join(', ')}`
       : 'all namespaces'
-  /** A kind's items in a namespace: the learner's own read fresh, any other shared. */
-  const read = (kc: KubeConfig, reader: KindReader, namespace: string | undefined): Promise<unknown[]> =>
+  /** A kind's items in a namespace as API JSON: the learner's own read fresh, any other shared. */
+  const readPlain = async (kc: KubeConfig, reader: KindReader, namespace: string | undefined): Promise<Json[]> =>
+    (await reader.list(kc, namespace)).map((item) => reader.plain(item))
+  // A shared read is translated once for every trainee joining it (the objects are only read).
+  const read = (kc: KubeConfig, reader: KindReader, namespace: string | undefined): Promise<Json[]> =>
     scope === undefined || namespace === undefined || scope.own.includes(namespace)
-      ? reader.list(kc, namespace)
-      : shared(`${reader.kind}/${namespace}`, () => reader.list(kc, namespace))
+      ? readPlain(kc, reader, namespace)
+      : shared(`${reader.kind}/${namespace}`, () => readPlain(kc, reader, namespace))
   return {
     describe: () => `cluster ${options.kube.context ?? 'from your kubeconfig'} (${where})`,
     scoped: (next) => createSource({ kube: options.kube, scope: next }, shared),
-    async list(): Promise<ResourceSnapshot> {
+    async list(wanted: ListOptions = {}): Promise<ResourceSnapshot> {
       const { kc, where } = loadKubeConfig(options.kube)
       const snapshot: ResourceSnapshot = { objects: [], origins: [], problems: [] }
-      // Every kind and namespace at once; the results are added in a fixed order.
+      // Every kind the checks read, in every namespace, at once; the results are added in a fixed order.
+      const readers = [...istioReaders, ...coreReaders].filter(
+        (r) => wanted.kinds === undefined || wanted.kinds.has(r.kind.toLowerCase()),
+      )
       const results = await Promise.all(
-        [...istioReaders, ...coreReaders].map(async (reader) => {
+        readers.map(async (reader) => {
           const namespaces = ns(reader.kind)
           if (namespaces?.length === 0) {
-            return { reader, items: [] as unknown[] }
+            return { reader, items: [] as Json[] }
           }
           try {
             const lists = await Promise.all((namespaces ?? [undefined]).map((n) => read(kc, reader, n)))
             return { reader, items: lists.flat() }
           } catch (err) {
             if (reader.istio && isNotFound(err)) {
-              return { reader, items: [] as unknown[], missing: reader.istio.plural }
+              return { reader, items: [] as Json[], missing: reader.istio.plural }
             }
             throw translateKubeError(err, reader.istio ? `listing ${reader.kind}s` : 'listing Services and Pods', where)
           }
         }),
       )
-      for (const { reader, items, missing } of results) {
+      for (const { items, missing } of results) {
         if (missing !== undefined) {
           snapshot.problems.push({
             file: `cluster ${where}`,
@@ -196,7 +205,7 @@ function createSource(
           })
         }
         for (const item of items) {
-          snapshot.objects.push(reader.plain(item))
+          snapshot.objects.push(item)
           snapshot.origins.push({})
         }
       }

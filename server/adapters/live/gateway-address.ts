@@ -3,6 +3,7 @@
 // with the node ports. Read from the Service and Nodes each time (addresses change).
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node'
 import { AppError } from '../../errors.ts'
+import { apiClient } from '../kube/kube-api.ts'
 import { translateKubeError } from '../kube/kube-errors.ts'
 import type { ProbeAddress } from '../probe/http-probe.ts'
 
@@ -14,7 +15,7 @@ export interface GatewayService {
 }
 
 async function nodeAddress(kc: KubeConfig): Promise<string | undefined> {
-  const nodes = (await kc.makeApiClient(CoreV1Api).listNode()).items
+  const nodes = (await apiClient(kc, CoreV1Api).listNode()).items
   const addresses = nodes.flatMap((n) => n.status?.addresses ?? [])
   return (addresses.find((a) => a.type === 'ExternalIP') ?? addresses.find((a) => a.type === 'InternalIP'))?.address
 }
@@ -36,7 +37,7 @@ export async function resolveGivenGatewayAddress(
   gateway: GatewayService,
   host: string,
 ): Promise<ProbeAddress> {
-  const core = kc.makeApiClient(CoreV1Api)
+  const core = apiClient(kc, CoreV1Api)
   const labelSelector = Object.entries(gateway.selector ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(',')
@@ -74,9 +75,7 @@ export async function resolveGatewayAddress(
 ): Promise<ProbeAddress> {
   let svc: V1Service
   try {
-    svc = await kc
-      .makeApiClient(CoreV1Api)
-      .readNamespacedService({ name: gateway.service, namespace: gateway.namespace })
+    svc = await apiClient(kc, CoreV1Api).readNamespacedService({ name: gateway.service, namespace: gateway.namespace })
   } catch (err) {
     throw translateKubeError(err, `reading Service ${gateway.namespace}/${gateway.service}`, where)
   }

@@ -8,6 +8,7 @@ import { CoreV1Api, type KubeConfig, type V1Pod, type V1Service } from '@kuberne
 import type { TcpProbeRequest, TcpProbeResult } from '../../checks/live-services.ts'
 import { AppError, isAppError } from '../../errors.ts'
 import { openPortForward, PodPortError } from '../envoy/port-forward.ts'
+import { apiClient } from '../kube/kube-api.ts'
 import { translateKubeError } from '../kube/kube-errors.ts'
 import { tcpProbe } from '../probe/tcp-probe.ts'
 
@@ -99,7 +100,7 @@ export async function tcpProbeThroughForward(
   let podPort: number | undefined
   try {
     pod = await target.findPod()
-    const core = target.kc.makeApiClient(CoreV1Api)
+    const core = apiClient(target.kc, CoreV1Api)
     const [service, podObject] = await Promise.all([
       core.readNamespacedService({ name: target.service, namespace: target.namespace }),
       core.readNamespacedPod({ name: pod, namespace: target.namespace }),

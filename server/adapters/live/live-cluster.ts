@@ -11,6 +11,7 @@ import { fetchConfigDump } from '../envoy/envoy-admin.ts'
 import { openPortForward, type LocalForward } from '../envoy/port-forward.ts'
 import { tcpProbeThroughForward } from './gateway-tcp-forward.ts'
 import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
+import { apiClient } from '../kube/kube-api.ts'
 import { translateKubeError } from '../kube/kube-errors.ts'
 import { httpProbe, type ProbeAddress } from '../probe/http-probe.ts'
 import { tcpProbe } from '../probe/tcp-probe.ts'
@@ -61,7 +62,7 @@ export async function findGatewayPod(
     .join(',')
   let pods: V1Pod[]
   try {
-    pods = (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: gateway.namespace, labelSelector })).items
+    pods = (await apiClient(kc, CoreV1Api).listNamespacedPod({ namespace: gateway.namespace, labelSelector })).items
   } catch (err) {
     throw translateKubeError(err, 'looking for the ingress gateway pod', where)
   }

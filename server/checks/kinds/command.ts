@@ -20,6 +20,7 @@ export const commandCheck: CheckKind<Static<typeof params>> = {
   kind: 'command',
   description: 'Runs a shell command in the workspace; passes on exit code 0 (and an optional output pattern).',
   paramsSchema: params,
+  reads: () => [],
   async run(p, ctx) {
     const runner = commandRunnerOf(ctx)
     const result = await runner.run(p.run, { timeoutMs: (p.timeoutSec ?? 20) * 1000, vars: ctx.vars })

@@ -14,6 +14,7 @@ export const fileCheck: CheckKind<Static<typeof params>> = {
   kind: 'file',
   description: 'A file exists in the workspace and, when a pattern is given, its content matches it.',
   paramsSchema: params,
+  reads: () => [],
   async run(p, ctx) {
     const content = await ctx.readWorkspaceFile(p.path)
     if (content === undefined) {

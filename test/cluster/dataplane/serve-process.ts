@@ -17,11 +17,18 @@ export interface ServeProcess {
   stop(): Promise<void>
 }
 
-/** Starts `kindlab serve --port 0 ...args` and resolves once it prints where it serves. */
-export function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+/**
+ * Starts `kindlab serve --port 0 ...args` and resolves once it prints where it serves. `nodeArgs`
+ * go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+ */
+export function startServe(
+  args: string[],
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<ServeProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/cli/entry.ts', 'serve', '--port', '0', ...args],
+    [...nodeArgs, '--import', 'tsx', 'server/cli/entry.ts', 'serve', '--port', '0', ...args],
     { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let out = ''

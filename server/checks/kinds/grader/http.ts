@@ -4,7 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind } from '../../types.ts'
 import type { HttpProbeResult } from '../../live-services.ts'
-import { graderInput } from '../../grader-input.ts'
+import { MODEL_READS, graderInput } from '../../grader-input.ts'
 import { describeOutcome, type Judgement, type Outcome } from '../../../grader/judge/judge.ts'
 import { runLayers } from './layered.ts'
 import { describeRequest, requestParams, toGatewayRequest } from '../../../grader/judge/request.ts'
@@ -45,6 +45,7 @@ export const httpCheck: CheckKind<Static<typeof params>> = {
   description:
     'A request through the ingress gateway answers with the expected status, headers and body (the body needs the live cluster).',
   paramsSchema: params,
+  reads: () => MODEL_READS,
   async run(p, ctx) {
     const input = await graderInput(ctx)
     const req = toGatewayRequest(p)

@@ -67,6 +67,7 @@ export const resourceCheck: CheckKind<Params> = {
   kind: 'resource',
   description: 'A Kubernetes object exists with the expected field values, or is gone (exists: false).',
   paramsSchema: params,
+  reads: (p) => [p.object.kind],
   async run(p, ctx) {
     const input = await graderInput(ctx)
     const want: ObjectRef = {

@@ -4,7 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind } from '../../types.ts'
 import type { HttpProbeResult } from '../../live-services.ts'
-import { graderInput } from '../../grader-input.ts'
+import { MODEL_READS, graderInput } from '../../grader-input.ts'
 import { learnerIstioObjects, nothingToCheck } from '../../../grader/judge/analysis.ts'
 import {
   judgeRoute,
@@ -51,6 +51,7 @@ export const routeCheck: CheckKind<Static<typeof params>> = {
   description:
     'A request through the ingress gateway is routed to the expected Service and port, or gets the expected status (404, 301, ...).',
   paramsSchema: params,
+  reads: () => MODEL_READS,
   async run(p, ctx) {
     const input = await graderInput(ctx)
     const req = toGatewayRequest(p)

@@ -5,7 +5,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { AppError } from '../../../errors.ts'
 import type { CheckKind, LayerResult } from '../../types.ts'
 import type { LiveCluster } from '../../live-services.ts'
-import { graderInput } from '../../grader-input.ts'
+import { MODEL_READS, graderInput } from '../../grader-input.ts'
 import { judgeRoute, type Judgement, wrongTurnCause, wrongTurnHint } from '../../../grader/judge/judge.ts'
 import { runLayers, translationOf } from './layered.ts'
 import type { GatewayRequest } from '../../../grader/judge/request.ts'
@@ -47,6 +47,7 @@ export const tcpCheck: CheckKind<Static<typeof params>> = {
   description:
     'A TCP connection to a gateway port is proxied to the expected Service; with a cluster, a real exchange (send/receive) succeeds.',
   paramsSchema: params,
+  reads: () => MODEL_READS,
   async run(params, ctx) {
     const p = { ...params, port: portNumber(params.port) }
     const input = await graderInput(ctx)

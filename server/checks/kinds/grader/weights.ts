@@ -4,7 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind, LayerResult } from '../../types.ts'
 import type { HttpProbeResult, LiveCluster } from '../../live-services.ts'
-import { graderInput, type GraderInput } from '../../grader-input.ts'
+import { MODEL_READS, graderInput, type GraderInput } from '../../grader-input.ts'
 import { findingsOf } from '../../../grader/judge/analysis.ts'
 import { hintFromFinding, joinHints } from '../../../grader/judge/explain-hint.ts'
 import type { Judgement, Outcome } from '../../../grader/judge/judge.ts'
@@ -58,6 +58,7 @@ export const weightsCheck: CheckKind<Static<typeof params>> = {
   description:
     'A route splits traffic between Services with the expected weights: in the config, in Envoy, and statistically in real traffic.',
   paramsSchema: params,
+  reads: () => MODEL_READS,
   async run(p, ctx) {
     const input = await graderInput(ctx)
     const req = toGatewayRequest(p)
