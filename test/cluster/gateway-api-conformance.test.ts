@@ -173,11 +173,18 @@ describe('Gateway API conformance: grader prediction = istiod (routes and status
           supportedKinds: Array<{ kind: string }>
           conditions: Condition[]
         }>
+        // istiod merges a listener's conditions over its earlier writes: a ResolvedRefs=True written
+        // before it saw the listener's conflict stays or not, by the order of informer events. Only
+        // that leftover is set aside; every condition istiod decided for the conflict is compared.
+        const settled = (l: { conditions: Condition[] }): Condition[] =>
+          l.conditions.some((c) => c.type === 'Conflicted' && c.status === 'True')
+            ? l.conditions.filter((c) => !(c.type === 'ResolvedRefs' && c.status === 'True'))
+            : l.conditions
         out[key] = [
           ...conditionLines('', st['conditions'] as Condition[]),
           ...listeners.flatMap((l) => [
             `listener ${l.name} attachedRoutes=${l.attachedRoutes} kinds=${l.supportedKinds.map((k) => k.kind).join(',')}`,
-            ...conditionLines(`listener ${l.name}`, l.conditions),
+            ...conditionLines(`listener ${l.name}`, settled(l)),
           ]),
         ]
       } else {
