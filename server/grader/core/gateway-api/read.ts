@@ -256,19 +256,11 @@ function readParentRefs(r: FieldReader, spec: Record<string, unknown>): ParentRe
         kind: r.str(o['kind'], `${path}.kind`) ?? 'Gateway',
         name: r.str(o['name'], `${path}.name`) ?? '',
       }
-      const ns = r.str(o['namespace'], `${path}.namespace`)
-      if (ns !== undefined && ns !== '') {
-        ref.namespace = ns
-      }
       const section = r.str(o['sectionName'], `${path}.sectionName`)
       if (section !== undefined && section !== '') {
         ref.sectionName = section
       }
-      const port = r.int(o['port'], `${path}.port`)
-      if (port !== undefined) {
-        ref.port = port
-      }
-      return ref
+      return withNamespaceAndPort(r, o, path, ref)
     }) ?? []
   )
 }
@@ -279,6 +271,16 @@ function readBackendObjectRef(r: FieldReader, o: Record<string, unknown>, path: 
     kind: r.str(o['kind'], `${path}.kind`) ?? 'Service',
     name: r.str(o['name'], `${path}.name`) ?? '',
   }
+  return withNamespaceAndPort(r, o, path, ref)
+}
+
+/** A reference's optional `namespace` (empty means absent) and `port`, read onto `ref`. */
+function withNamespaceAndPort<T extends { namespace?: string; port?: number }>(
+  r: FieldReader,
+  o: Record<string, unknown>,
+  path: string,
+  ref: T,
+): T {
   const ns = r.str(o['namespace'], `${path}.namespace`)
   if (ns !== undefined && ns !== '') {
     ref.namespace = ns
