@@ -11,6 +11,12 @@ export interface LayerResult {
   /** True/false when the layer ran; undefined when it could not run here. */
   passed: boolean | undefined
   message: string
+  /**
+   * The failure is a fact read from the learner's objects (e.g. the TLS Secret a Gateway names does
+   * not exist), not a prediction of routing: a later layer that passes cannot overrule it, because
+   * what Envoy still serves then is state it kept from before and loses on its next restart.
+   */
+  definite?: true
 }
 
 export interface CommandResult {

@@ -106,7 +106,7 @@ const upstream = (body: string): HttpProbeResult => ({
   body,
 })
 
-function context(cluster: LiveCluster): CheckContext {
+function context(cluster: LiveCluster, objects = clusterObjects): CheckContext {
   return {
     labId: 'live-test',
     stepIndex: 0,
@@ -115,7 +115,7 @@ function context(cluster: LiveCluster): CheckContext {
     runCommand: () => Promise.resolve({ exitCode: 0, output: '', timedOut: false }),
     readWorkspaceFile: () => Promise.resolve(undefined),
     services: {
-      resources: createTextResourceSource([{ file: 'cluster', text: clusterObjects }], 'the fake cluster'),
+      resources: createTextResourceSource([{ file: 'cluster', text: objects }], 'the fake cluster'),
       cluster,
     },
   }
@@ -165,6 +165,38 @@ describe('grader kinds on a live cluster', () => {
     )
     expect(layers(out)).toMatchObject({ config: false, envoy: true, traffic: true })
     expect(out.passed).toBe(true)
+  })
+
+  it('route: Envoy serving HTTPS does not overrule a TLS Secret that is not there (a certificate Envoy kept)', async () => {
+    // The Gateway terminates HTTPS with credentialName boutique-credential; istio-system holds
+    // another Secret only. Envoy still answers (it keeps a certificate it loaded before the Secret
+    // was deleted or moved), which the check must not count as the learner's success.
+    const objects = clusterObjects.replace(
+      '    - { port: { number: 31400, name: tcp, protocol: TCP }, hosts: ["*"] }',
+      `    - { port: { number: 443, name: https, protocol: HTTPS }, hosts: [shop.example.com], tls: { mode: SIMPLE, credentialName: boutique-credential } }
+    - { port: { number: 31400, name: tcp, protocol: TCP }, hosts: ["*"] }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: other-credential, namespace: istio-system }
+type: kubernetes.io/tls`,
+    )
+    const out = await routeCheck.run(
+      { host: 'shop.example.com', https: true, expect: { service: 'frontend', port: 80 } },
+      context(
+        fakeCluster(() => upstream(shopPage)),
+        objects,
+      ),
+    )
+    expect(layers(out)).toMatchObject({ config: false, envoy: true, traffic: true })
+    expect(out.layers.find((l) => l.layer === 'config')?.definite).toBe(true)
+    expect(out.passed).toBe(false)
+    expect(out.cause).toBe('tls-credential')
+    expect(out.hint).toMatch(/^Set spec\.servers\[1\]\.tls\.credentialName of Gateway default\/boutique-gateway/)
+    expect(out.hint).toMatch(/certificate it loaded earlier/)
+    expect((out.detail as { disagreement?: string }).disagreement).toMatch(
+      /no Secret istio-system\/boutique-credential/,
+    )
   })
 
   it('http: the traffic layer judges the body', async () => {

@@ -1,7 +1,7 @@
 // Table tests of the verdict over layers and of the request-path picture.
 import { describe, expect, it } from 'vitest'
 import type { LayerResult } from '../../checks/types.ts'
-import { HOPS, outcome, picture, ran, stopOf, unverified, verdict } from './verdict.ts'
+import { HOPS, outcome, picture, ran, ranDefinite, stopOf, unverified, verdict } from './verdict.ts'
 
 const no = (layer: LayerResult['layer']): LayerResult => ({ layer, passed: undefined, message: 'not here' })
 
@@ -13,6 +13,12 @@ describe('verdict', () => {
     ['the prediction fails', [ran('config', false, '')], false],
     ['Envoy beats a failing prediction', [ran('config', false, ''), ran('envoy', true, '')], true],
     ['Envoy beats a passing prediction', [ran('config', true, ''), ran('envoy', false, '')], false],
+    [
+      'Envoy does not beat a definite failure (a missing Secret)',
+      [ranDefinite('config', ''), ran('envoy', true, ''), ran('traffic', true, '')],
+      false,
+    ],
+    ['a definite failure alone', [ranDefinite('config', '')], false],
     ['traffic must pass too', [ran('config', true, ''), ran('traffic', false, '')], false],
     ['traffic alone', [no('config'), ran('traffic', true, '')], true],
     ['all pass', [ran('config', true, ''), ran('envoy', true, ''), ran('traffic', true, '')], true],

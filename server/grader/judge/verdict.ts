@@ -1,6 +1,7 @@
 // How a grader check turns its layers into one verdict, and the request-path picture (which hop of
 // client → load balancer → node port → gateway Service → Envoy → Service → pod stopped the request)
-// the UI draws from `detail`. Envoy beats the prediction when both ran; traffic must pass too.
+// the UI draws from `detail`. Envoy beats the prediction when both ran, unless the prediction failed
+// on a fact read from the learner's objects (`definite`); traffic must pass too.
 import type { Cause } from '../../checks/causes.ts'
 import type { CheckOutcome, Layer, LayerResult } from '../../checks/types.ts'
 
@@ -27,11 +28,21 @@ export function needsCluster(layer: Layer): LayerResult {
   return { layer, passed: undefined, message: 'needs the live cluster' }
 }
 
+/** A layer that ran and failed on a fact read from the learner's objects (see LayerResult.definite). */
+export function ranDefinite(layer: Layer, message: string): LayerResult {
+  return { layer, passed: false, message, definite: true }
+}
+
 /**
  * The check's verdict: the routing answer comes from Envoy when its layer ran, else from the
- * prediction; a traffic layer that ran must pass as well. No layer that ran → not passed.
+ * prediction; a traffic layer that ran must pass as well. No layer that ran → not passed. A
+ * `definite` failure fails the check whatever the other layers say: Envoy may answer from state it
+ * kept (a certificate whose Secret is gone), which the grader cannot call a learner's success.
  */
 export function verdict(layers: readonly LayerResult[]): boolean {
+  if (layers.some((x) => x.passed === false && x.definite === true)) {
+    return false
+  }
   const get = (l: Layer): boolean | undefined => layers.find((x) => x.layer === l)?.passed
   const routing = get('envoy') ?? get('config')
   const traffic = get('traffic')

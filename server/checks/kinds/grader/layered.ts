@@ -1,6 +1,7 @@
 // Runs one request on every layer a check has: the prediction (always), the gateway's real Envoy
-// config_dump and real traffic (with a live cluster). Envoy wins over the prediction; when they
-// disagree the check waits briefly for istiod's push, then records the difference in `detail`.
+// config_dump and real traffic (with a live cluster). Envoy wins over the prediction, except over a
+// definite failure (a TLS Secret that does not exist); when they disagree the check waits briefly
+// for istiod's push, then records the difference in `detail`.
 import type { Cause } from '../../causes.ts'
 import type { LayerResult } from '../../types.ts'
 import type { GraderInput } from '../../grader-input.ts'
@@ -19,7 +20,7 @@ import { describeOutcome, type Judgement, type Outcome } from '../../../grader/j
 import { missingServicePort, type Prediction, predict, translationOf } from '../../../grader/judge/predict.ts'
 import { describeRequest, type GatewayRequest } from '../../../grader/judge/request.ts'
 import { credentialProblem } from '../../../grader/judge/tls-credential.ts'
-import { needsCluster, picture, type PathPicture, ran, stopOf } from '../../../grader/judge/verdict.ts'
+import { needsCluster, picture, type PathPicture, ran, ranDefinite, stopOf } from '../../../grader/judge/verdict.ts'
 
 /** How long a check waits for istiod to push a change before trusting Envoy's older answer. */
 export const PROPAGATION_WAIT_MS = 8000
@@ -61,6 +62,12 @@ export async function runLayers(input: GraderInput, req: GatewayRequest, judges:
     const live = await liveLayers(input, cluster, req, judges, out, config.layer.passed === true)
     hint = live?.hint ?? hint
     cause = live?.cause ?? cause
+    if (config.layer.definite === true && out.layers.some((l) => l.layer === 'envoy' && l.passed === true)) {
+      const kept =
+        "The gateway's Envoy still answers with a certificate it loaded earlier; it keeps it only until the gateway restarts, so this does not count as working."
+      out.detail.disagreement = `${config.layer.message}, yet ${kept.charAt(0).toLowerCase()}${kept.slice(1)}`
+      hint = joinHints(hint, kept)
+    }
   }
   if (hint !== undefined) {
     out.hint = hint
@@ -79,14 +86,16 @@ function configLayer(
   judges: Judges,
 ): { layer: LayerResult; hint?: string; cause?: Cause; detail: LayeredResult['detail'] } {
   const o: Outcome = p.result ?? { status: 'connection_reset', reason: 'no_service_port' }
-  let j = p.result === undefined ? { passed: false, message: missingServicePort(p.hop) } : judges.config(o)
+  const j = p.result === undefined ? { passed: false, message: missingServicePort(p.hop) } : judges.config(o)
   const found = j.passed ? undefined : configHint(input, req, p, judges, o)
   let hint = found?.hint
   let cause = found?.cause
+  let layer = ran('config', j.passed, j.message)
   const credential =
     req.https && p.result !== undefined ? credentialProblem(input, translationOf(input), p.result) : undefined
   if (credential !== undefined && j.passed) {
-    j = { passed: false, message: credential.message }
+    // A fact about the learner's objects: Envoy serving a certificate it kept does not overrule it.
+    layer = ranDefinite('config', credential.message)
     hint = credential.hint
     cause = 'tls-credential'
   }
@@ -96,7 +105,7 @@ function configLayer(
     predicted: describeOutcome(o),
   }
   return {
-    layer: ran('config', j.passed, j.message),
+    layer,
     ...(hint === undefined ? {} : { hint }),
     ...(cause === undefined ? {} : { cause }),
     detail,
