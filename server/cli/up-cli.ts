@@ -7,7 +7,7 @@ import { toAppError } from '../errors.ts'
 import type { ProgressEventDto } from '../protocol/api-dto.ts'
 import type { Plan } from '../provision/plan.ts'
 import { planText } from '../provision/plan-text.ts'
-import { printDoctorReport, runDoctor } from './doctor-cli.ts'
+import { printDoctorReport, runDoctor } from './commands/doctor.ts'
 import { liveEnv, type LiveEnv } from './live-env.ts'
 import { parseLiveFlags } from './live-flags.ts'
 import { liveServicesFor, planFor, provision, provisionAdapters, terminalEnvFor } from './provision-cli.ts'
@@ -34,7 +34,7 @@ function printPlan(plan: Plan, flags: Flags): void {
 async function offlineIfNeeded(flags: Flags): Promise<boolean> {
   process.stdout.write(pc.bold('Checking this machine for the live lab…\n'))
   const report = await runDoctor(flags.data)
-  printDoctorReport(report)
+  await printDoctorReport(report)
   if (report.canRunLive) {
     return false
   }

@@ -92,7 +92,7 @@ describe('import cycles', () => {
     const lazy = join('server', 'cli', 'commands', 'down.ts')
     const typeOnly = join('server', 'grader', 'judge', 'verdict.ts')
     const graph = importGraph([join(root, lazy), join(root, typeOnly)])
-    expect(graph.get(lazy)).toContain(join('server', 'cli', 'down-cli.ts'))
+    expect(graph.get(lazy)).toContain(join('server', 'provision', 'blueprint.ts'))
     expect(graph.get(typeOnly)).toContain(join('server', 'checks', 'types.ts'))
   })
 

@@ -1,9 +1,23 @@
 // `kindlab tools install`: downloads the pinned kind, kubectl and istioctl for this OS/arch into
-// ~/.kindlab/bin, each checked against the SHA-256 pinned in clusters/versions.json.
+// ~/.kindlab/bin, each checked against the SHA-256 pinned in clusters/versions.json; installs what
+// it can and fails for tools that have no pinned checksum here. The downloader loads when it runs.
 import type { Command } from 'commander'
-import type { ToolsInstallFlags } from '../tools-cli.ts'
+import { AppError } from '../../errors.ts'
+import type { ToolDownload } from '../../provision/tools.ts'
+import { pc } from '../colors.ts'
 
-export type { ToolsInstallFlags }
+/** What the command needs beyond printing, loaded when it runs (not for `kindlab --help`). */
+const load = async () => ({
+  ...(await import('../../provision/tools.ts')),
+  ...(await import('../live-env.ts')),
+})
+
+/** The flags of `kindlab tools install`. */
+export interface ToolsInstallFlags {
+  data?: string
+  binDir?: string
+  force?: boolean
+}
 
 export function registerTools(program: Command): void {
   const tools = program.command('tools').description('manage the command-line tools the live lab uses')
@@ -18,8 +32,46 @@ export function registerTools(program: Command): void {
       'after',
       '\nA platform without a pinned checksum is refused for that tool: install it yourself and put it on PATH.',
     )
-    .action(async (only: string[], flags: ToolsInstallFlags) => {
-      const { runToolsInstall } = await import('../tools-cli.ts')
-      await runToolsInstall(only, flags)
+    .action((only: string[], flags: ToolsInstallFlags) => runToolsInstall(only, flags))
+}
+
+/** Runs `kindlab tools install`: installs each verified tool, then fails for the refused ones. */
+export async function runToolsInstall(only: string[], flags: ToolsInstallFlags): Promise<void> {
+  const { installTool, loadVersions, planToolDownloads, refusedError, toPlatform, liveEnv } = await load()
+  const platform = toPlatform(process.platform, process.arch)
+  if (!platform) {
+    throw new AppError('LAB_ERR_PLATFORM_UNSUPPORTED', {
+      message: `kindlab has no pinned tools for ${process.platform}-${process.arch}.`,
+      hint: 'Install kind, kubectl and istioctl from their releases and put them on PATH.',
     })
+  }
+  const versions = await loadVersions()
+  const unknown = only.filter((t) => !(t in versions.tools))
+  if (unknown.length) {
+    throw new AppError('LAB_ERR_USAGE', {
+      message: `Unknown tool: ${unknown.join(', ')}.`,
+      hint: `Choose from ${Object.keys(versions.tools).join(', ')}.`,
+    })
+  }
+  const binDir = flags.binDir ?? liveEnv(flags.data).binDir
+  const plan = planToolDownloads(versions, platform, only.length ? only : undefined)
+  const refused: Array<Extract<ToolDownload, { status: 'refused' }>> = []
+  for (const d of plan) {
+    if (d.status === 'refused') {
+      refused.push(d)
+      process.stdout.write(`${pc.yellow('!')} ${d.tool} ${d.version}: ${d.reason}\n`)
+      continue
+    }
+    process.stdout.write(`… ${d.tool} ${d.version} from ${d.url}\n`)
+    const result = await installTool(d, binDir, { ...(flags.force ? { force: true } : {}) })
+    process.stdout.write(
+      `${pc.green('✔')} ${d.tool} ${d.version} ${result} in ${binDir} ${pc.dim(`(sha256 ${d.sha256.slice(0, 12)}…)`)}\n`,
+    )
+  }
+  if (refused.length) {
+    throw refusedError(refused, platform)
+  }
+  process.stdout.write(
+    pc.dim(`kindlab finds tools in ${binDir} by itself; to use them in your shell: export PATH="${binDir}:$PATH"\n`),
+  )
 }

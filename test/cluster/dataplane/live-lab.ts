@@ -14,7 +14,7 @@ import {
 import { inject } from 'vitest'
 import { createClusterResourceSource } from '../../../server/adapters/live/cluster-resource-source.ts'
 import type { CheckReport } from '../../../server/checks/grade-files.ts'
-import { gradeStep } from '../../../server/cli/check-cli.ts'
+import { gradeStep } from '../../../server/cli/commands/check.ts'
 import { parseConfigDump } from '../../../server/grader/core/envoy/configdump.ts'
 import { diffAgainstDump, type EnvoyDifference } from '../../../server/grader/core/envoy/diff.ts'
 import { fromApiObjects } from '../../../server/grader/core/model/index.ts'

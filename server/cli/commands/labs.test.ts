@@ -3,9 +3,9 @@
 import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { runLabsValidate } from './labs-validate-cli.ts'
+import { runLabsValidate } from './labs.ts'
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
+const root = fileURLToPath(new URL('../../..', import.meta.url))
 
 function capture(): { out: Writable; text: () => string } {
   let buffer = ''

@@ -1,9 +1,9 @@
-// `kindlab routes`: istioctl-style tables and the JSON contract from a saved config_dump, and one
-// AppError sentence for input that is not a config dump.
+// `kindlab routes` work without the command line: istioctl-style tables and the JSON contract from a
+// saved config_dump, and one AppError sentence for input that is not a config dump.
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../errors.ts'
-import { loadConfigDump, type RoutesIO, runRoutes } from './routes-action.ts'
+import { loadConfigDump, type RoutesIO, runRoutes } from './routes.ts'
 import { readFileSync } from 'node:fs'
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/envoy/', import.meta.url))
@@ -123,7 +123,7 @@ describe('kindlab routes errors', () => {
     expect(error.hint).toMatch(/config_dump|--config-dump/)
   })
 
-  it('keeps the JSON path of a malformed section', () => {
+  it('keeps the JSON path of a malformed section', async () => {
     const text = JSON.stringify({
       configs: [
         {
@@ -132,14 +132,10 @@ describe('kindlab routes errors', () => {
         },
       ],
     })
-    const error = (() => {
-      try {
-        loadConfigDump(text, 'dump.json')
-      } catch (err) {
-        return err as AppError
-      }
-      return undefined
-    })()
+    const error = await loadConfigDump(text, 'dump.json').then(
+      () => undefined,
+      (err: unknown) => err as AppError,
+    )
     expect(error?.details).toEqual({ path: 'configs[0].dynamic_route_configs[0].route_config.virtual_hosts' })
   })
 })
