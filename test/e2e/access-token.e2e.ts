@@ -1,26 +1,12 @@
 // A class on a server with KINDLAB_ACCESS_TOKEN: the printed link carries the token in its fragment,
 // the instructor signs in through it, a trainee's handout link (#t=…&access=…) joins at once and
 // opens a shell, and a browser without the token cannot join with the class code.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import type { HandoutDto } from '../../server/protocol/cohort-dto.ts'
-import { startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { useKindlab } from './kindlab-server.ts'
 
 const TOKEN = 'e2e+access/token=0123'
-let dataDir: string
-let server: ServerHandle
-
-test.beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kindlab-e2e-access-'))
-  server = await startKindlab(dataDir, [], 0, { KINDLAB_ACCESS_TOKEN: TOKEN })
-})
-
-test.afterAll(async () => {
-  await server.stop()
-  await rm(dataDir, { recursive: true, force: true })
-})
+const server = useKindlab('access', { KINDLAB_ACCESS_TOKEN: TOKEN })
 
 test('a class behind an access token: sign in, join by handout link, no join without it', async ({ browser }) => {
   expect(server.url).toContain(`#access=${encodeURIComponent(TOKEN)}`)

@@ -1,25 +1,11 @@
 // axe-core on the pages people use most: the lab list, a lab page with a Check result, and the
 // instructor's sign-in (the grade book is checked in gradebook.e2e.ts): no serious or critical
 // violation (WCAG 2 A/AA rules).
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { seriousViolations } from './axe.ts'
-import { startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { useKindlab } from './kindlab-server.ts'
 
-let dataDir: string
-let server: ServerHandle
-
-test.beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kindlab-e2e-axe-'))
-  server = await startKindlab(dataDir)
-})
-
-test.afterAll(async () => {
-  await server.stop()
-  await rm(dataDir, { recursive: true, force: true })
-})
+const server = useKindlab('axe')
 
 test('the lab list', async ({ page }) => {
   await page.goto(server.url)

@@ -1,24 +1,10 @@
 // The cohort form in Chromium: its patterns compile (no console error, so the browser's checks
 // run), problems show in plain words next to their field, the server's answer too, and every
 // submit starts from a clean form.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
-import { startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { useKindlab } from './kindlab-server.ts'
 
-let dataDir: string
-let server: ServerHandle
-
-test.beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kindlab-e2e-form-'))
-  server = await startKindlab(dataDir)
-})
-
-test.afterAll(async () => {
-  await server.stop()
-  await rm(dataDir, { recursive: true, force: true })
-})
+const server = useKindlab('form')
 
 test('the cohort form explains each problem next to its field', async ({ page }) => {
   const consoleErrors: string[] = []

@@ -1,30 +1,10 @@
 // A class in three browsers: the instructor signs in and creates a cohort (offline: isolation is
 // only planned, and the page says so); two trainees join with the class code; one passes a check
 // and the grade book shows it live; the instructor watches that trainee's terminal read-only.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect, test, type Browser, type Page } from '@playwright/test'
-import { startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { typeInTerminal, useKindlab } from './kindlab-server.ts'
 
-let dataDir: string
-let server: ServerHandle
-
-test.beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kindlab-e2e-cohort-'))
-  server = await startKindlab(dataDir)
-})
-
-test.afterAll(async () => {
-  await server.stop()
-  await rm(dataDir, { recursive: true, force: true })
-})
-
-async function typeInTerminal(page: Page, line: string): Promise<void> {
-  await page.locator('.xterm').click()
-  await page.keyboard.type(line)
-  await page.keyboard.press('Enter')
-}
+const server = useKindlab('cohort')
 
 async function joinAs(browser: Browser, cohort: string, code: string, name: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage()
@@ -104,7 +84,7 @@ test('an instructor runs a class: join, live grade book, read-only watch', async
   await expect(teacher.locator('.live-state')).toHaveText('live · offline')
   await server.stop('SIGKILL')
   await expect(teacher.locator('.live-state')).toHaveText('reconnecting…')
-  server = await startKindlab(dataDir, [], port)
+  await server.restart(port)
   expect(server.output()).not.toContain('admin token')
   await expect(teacher.locator('.live-state')).toHaveText('live · offline', { timeout: 20_000 })
   await expect(teacher.locator('tr[data-trainee="trainee01"] td[data-step="0"]')).toHaveAttribute(

@@ -1,31 +1,11 @@
 // Gating in a class, in real browsers: the instructor creates a gated cohort with the form; the
 // trainee's step strip shows the locked steps and why, a locked step says so instead of its
 // content, a passed Check opens the next step, and the instructor opens the rest from the grade book.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { seriousViolations } from './axe.ts'
-import { keepScreenshot, startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { keepScreenshot, typeInTerminal, useKindlab } from './kindlab-server.ts'
 
-let dataDir: string
-let server: ServerHandle
-
-test.beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kindlab-e2e-gating-'))
-  server = await startKindlab(dataDir)
-})
-
-test.afterAll(async () => {
-  await server.stop()
-  await rm(dataDir, { recursive: true, force: true })
-})
-
-async function typeInTerminal(page: Page, line: string): Promise<void> {
-  await page.locator('.xterm').click()
-  await page.keyboard.type(line)
-  await page.keyboard.press('Enter')
-}
+const server = useKindlab('gating')
 
 test('a gated class: locked steps say why, a pass opens the next, the instructor opens the rest', async ({
   browser,

@@ -3,19 +3,16 @@
 // and why, a step's checks on click, sort and filter, and the class progress chart (uPlot) that
 // follows the live events. Seeded through the real API of a real server: 12 of 50 trainees join;
 // 8 pass step 1 (4 of them step 2 as well), 3 fail step 1 five times (stuck), one has done nothing.
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { seriousViolations } from './axe.ts'
-import { keepScreenshot, startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { keepScreenshot, useKindlab } from './kindlab-server.ts'
 
 const solution = fileURLToPath(new URL('../../labs/istio-ingress/solution/', import.meta.url))
 const names = ['Ada', 'Bo', 'Cleo', 'Dan', 'Eve', 'Finn', 'Gus', 'Hana', 'Ines', 'Jon', 'Kai', 'Lea']
 
-let dataDir: string
-let server: ServerHandle
 let adminToken: string
 let cohortId: string
 let classCode: string
@@ -39,9 +36,9 @@ async function solveStep(token: string, step: number, dir: string, file: string)
   expect(result.passed).toBe(true)
 }
 
+const server = useKindlab('gradebook')
+
 test.beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kindlab-e2e-gradebook-'))
-  server = await startKindlab(dataDir)
   adminToken = /instructor admin token[^:]*: (kla_\S+)/.exec(server.output())?.[1] ?? ''
   const { token } = await api<{ token: string }>('POST', '/api/instructor/session', { adminToken })
   const cohort = await api<{ id: string; classCode: string }>(
@@ -64,11 +61,6 @@ test.beforeAll(async () => {
       await api('POST', '/api/labs/istio-ingress/steps/0/check', {}, t.token)
     }
   }
-})
-
-test.afterAll(async () => {
-  await server.stop()
-  await rm(dataDir, { recursive: true, force: true })
 })
 
 async function openGradeBook(page: Page): Promise<void> {

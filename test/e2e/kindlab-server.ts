@@ -1,8 +1,11 @@
 // Starts and stops a real kindlab server process for browser tests: the built CLI, offline,
 // a free port, a data dir the test owns. Waits for the URL line instead of sleeping.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Page, TestInfo } from '@playwright/test'
+import { test, type Page, type TestInfo } from '@playwright/test'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -60,6 +63,59 @@ export async function startKindlab(
         child.kill(signal)
       }),
   }
+}
+
+/** The server of one test file: started (offline, a fresh data folder) before its tests, gone after. */
+export interface FileServer {
+  readonly url: string
+  readonly dataDir: string
+  output(): string
+  stop(signal?: NodeJS.Signals): Promise<void>
+  /** Starts it again on `port` with the same data folder (after a stop: a restart loses nothing). */
+  restart(port: number): Promise<void>
+}
+
+/**
+ * Registers the file's beforeAll/afterAll for one kindlab server and returns it.
+ * @example const server = useKindlab('gating')
+ */
+export function useKindlab(name: string, env: Record<string, string> = {}): FileServer {
+  let dataDir = ''
+  let current: ServerHandle | undefined
+  const started = (): ServerHandle => {
+    if (current === undefined) {
+      throw new Error('the kindlab server of this file has not started (use it inside a test or a later hook)')
+    }
+    return current
+  }
+  test.beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), `kindlab-e2e-${name}-`))
+    current = await startKindlab(dataDir, [], 0, env)
+  })
+  test.afterAll(async () => {
+    await current?.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  })
+  return {
+    get url() {
+      return started().url
+    },
+    get dataDir() {
+      return dataDir
+    },
+    output: () => started().output(),
+    stop: (signal) => started().stop(signal),
+    restart: async (port) => {
+      current = await startKindlab(dataDir, [], port, env)
+    },
+  }
+}
+
+/** Types a line into the page's terminal and presses Enter. */
+export async function typeInTerminal(page: Page, line: string): Promise<void> {
+  await page.locator('.xterm').click()
+  await page.keyboard.type(line)
+  await page.keyboard.press('Enter')
 }
 
 /** Saves a screenshot into the test's output folder (kept as a CI artifact) and attaches it. */

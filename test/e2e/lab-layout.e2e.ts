@@ -1,23 +1,9 @@
 // The lab page on any screen and by keyboard: a usable terminal at phone width, a way out of the
 // terminal (Esc, then Tab), and the step strip as one tab stop with arrow keys (WAI-ARIA tabs).
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { keepScreenshot, startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { keepScreenshot, useKindlab } from './kindlab-server.ts'
 
-let dataDir: string
-let server: ServerHandle
-
-test.beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kindlab-e2e-layout-'))
-  server = await startKindlab(dataDir)
-})
-
-test.afterAll(async () => {
-  await server.stop()
-  await rm(dataDir, { recursive: true, force: true })
-})
+const server = useKindlab('layout')
 
 const boxOf = async (page: Page, selector: string) => {
   const box = await page.locator(selector).boundingBox()

@@ -1,31 +1,11 @@
 // The learner's path in a real browser: open the sample lab, run a command from a Run button,
 // type in the terminal, press Check, and keep progress across a reload and a server restart.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { typeInTerminal, useKindlab } from './kindlab-server.ts'
 
-let dataDir: string
-let server: ServerHandle
-
-test.beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kindlab-e2e-'))
-  server = await startKindlab(dataDir)
-})
-
-test.afterAll(async () => {
-  await server.stop()
-  await rm(dataDir, { recursive: true, force: true })
-})
+const server = useKindlab('lab')
 
 const terminalText = (page: Page) => page.locator('.xterm-rows')
-
-async function typeInTerminal(page: Page, line: string): Promise<void> {
-  await page.locator('.xterm').click()
-  await page.keyboard.type(line)
-  await page.keyboard.press('Enter')
-}
 
 test('a learner runs, types, checks, and keeps progress across reload and restart', async ({ page }) => {
   await page.goto(server.url)
@@ -62,7 +42,7 @@ test('a learner runs, types, checks, and keeps progress across reload and restar
   const port = new URL(server.url).port
   await server.stop('SIGKILL')
   await expect(page.locator('.terminal-status')).toHaveText(/reconnecting|Disconnected/i)
-  server = await startKindlab(dataDir, [], Number(port))
+  await server.restart(Number(port))
   await page.reload()
   await expect(page.locator('.step-link[data-step="0"]')).toHaveClass(/passed/)
   await expect(page.locator('.kl-check .check-result.pass')).toBeVisible()

@@ -2,34 +2,14 @@
 // the cluster says what still works, its cluster-only Run buttons explain instead of spraying
 // errors, hints that need the cluster are marked, and the `?` blanks are filled in the page's
 // editor (which asks before overwriting a file changed in the terminal) up to a passed Check.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { seriousViolations } from './axe.ts'
-import { keepScreenshot, startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { keepScreenshot, typeInTerminal, useKindlab } from './kindlab-server.ts'
 
-let dataDir: string
-let server: ServerHandle
-
-test.beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kindlab-e2e-offline-'))
-  server = await startKindlab(dataDir)
-})
-
-test.afterAll(async () => {
-  await server.stop()
-  await rm(dataDir, { recursive: true, force: true })
-})
+const server = useKindlab('offline')
 
 const at = (path: string) => new URL(path, server.url).href
 const terminalText = (page: Page) => page.locator('.xterm-rows')
-
-async function typeInTerminal(page: Page, line: string): Promise<void> {
-  await page.locator('.xterm').click()
-  await page.keyboard.type(line)
-  await page.keyboard.press('Enter')
-}
 
 test('the lab list points a newcomer to the starter lab and says what works offline', async ({ page }) => {
   await page.goto(server.url)

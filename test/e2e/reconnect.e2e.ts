@@ -1,24 +1,10 @@
 // Reconnect after a server restart is fast: the server is down for 12 s (the old doubling backoff
 // from 250 ms, ±25%, would then wait until 20 s or later before its next try); once it is back, the learner's terminal and
 // the instructor's grade book stream are live again within 3 s. The measured times are attached.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
-import { startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { useKindlab } from './kindlab-server.ts'
 
-let dataDir: string
-let server: ServerHandle
-
-test.beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kindlab-e2e-reconnect-'))
-  server = await startKindlab(dataDir)
-})
-
-test.afterAll(async () => {
-  await server.stop()
-  await rm(dataDir, { recursive: true, force: true })
-})
+const server = useKindlab('reconnect')
 
 test('the terminal and the grade book reconnect within 3 s of the server being back', async ({ browser }, info) => {
   test.setTimeout(90_000)
@@ -54,7 +40,7 @@ test('the terminal and the grade book reconnect within 3 s of the server being b
   await expect(learner.locator('.terminal-status')).toHaveText(/reconnecting/i)
   await expect(teacher.locator('.live-state')).toHaveText('reconnecting…')
   await new Promise((resolve) => setTimeout(resolve, 12_000))
-  server = await startKindlab(dataDir, [], port)
+  await server.restart(port)
   const back = Date.now()
   await expect(learner.locator('.terminal-status')).toHaveText('Connected', { timeout: 3_000 })
   const terminalMs = Date.now() - back

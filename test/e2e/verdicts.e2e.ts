@@ -1,23 +1,9 @@
 // Issue 12 in a real browser: a check kindlab cannot verify offline (kubectl delete) shows its own
 // grey state with the reason, is never a tick, does not pass the step, and stays so after a reload.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
-import { startKindlab, type ServerHandle } from './kindlab-server.ts'
+import { useKindlab } from './kindlab-server.ts'
 
-let dataDir: string
-let server: ServerHandle
-
-test.beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kindlab-e2e-verdicts-'))
-  server = await startKindlab(dataDir)
-})
-
-test.afterAll(async () => {
-  await server.stop()
-  await rm(dataDir, { recursive: true, force: true })
-})
+const server = useKindlab('verdicts')
 
 test('an unverified check is grey with its reason, never a tick, also after a reload', async ({ page }) => {
   await page.goto(server.url)
