@@ -1,6 +1,6 @@
-// buildApp(deps): registers plugins and routes in an explicit order. No listen(), no process
-// globals: main/serve wires the real dependencies, tests wire their own.
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
+// buildApp(services): registers plugins and every route in an explicit order. No listen(), no
+// process globals: server/compose/services.ts builds the services, for the server and for tests.
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import websocket from '@fastify/websocket'
 import { existsSync } from 'node:fs'
@@ -8,39 +8,15 @@ import { createErrorHandler, notFoundHandler } from './http/error-handler.ts'
 import { validatorCompiler } from './http/validation.ts'
 import { registerVendorFiles } from './http/vendor-static.ts'
 import { registerRequestGuard } from './http/access-guard.ts'
-import type { HostPolicy } from './http/host-policy.ts'
 import { healthRoutes } from './http/routes/health.ts'
-import { labRoutes, type LabRoutesOptions } from './http/routes/labs.ts'
+import { registerCohortRoutes } from './http/routes/cohorts.ts'
+import { registerWatchRoute } from './http/routes/cohorts-watch.ts'
+import { labRoutes } from './http/routes/labs.ts'
 import { sessionRoutes } from './http/routes/sessions.ts'
 import { workspaceRoutes } from './http/routes/workspace.ts'
-import type { StatusDto } from './protocol/api-dto.ts'
 import { MAX_CLIENT_FRAME_BYTES } from './protocol/terminal-frames.ts'
-import type { GradingService } from './services/grading-service.ts'
-import type { LabCatalog } from './services/lab-catalog.ts'
-import type { SessionService } from './services/session-service.ts'
-import type { ProgressRepo } from './store/progress-repo.ts'
-
-export interface AppDeps {
-  logger: FastifyServerOptions['logger']
-  exposeStack: boolean
-  /** With it, the entry points that mint sessions need it (http/access-guard.ts). */
-  accessToken: string | undefined
-  /** The Host names and Origins this server answers (http/host-policy.ts). */
-  hostPolicy: HostPolicy
-  catalog: LabCatalog
-  sessions: SessionService
-  progress: ProgressRepo
-  grading: GradingService
-  status: () => StatusDto
-  /** Gating for a session in a cohort (cohorts.gatingFor); without it, each lab's own `gating`. */
-  gatingFor?: LabRoutesOptions['gatingFor']
-  /** Folder of the built browser app (index.html, app.js, app.css). */
-  webDir: string
-  /** Registers the terminal websocket (after @fastify/websocket). */
-  registerTerminal?: (app: FastifyInstance) => Promise<void>
-  /** Registers the cohort API (instructor, join, grade book) and the Check rate limit. */
-  registerCohorts?: (app: FastifyInstance) => Promise<void>
-}
+import type { Services } from './compose/services.ts'
+import { terminalRoute } from './terminal/terminal-route.ts'
 
 const pageSecurityHeaders = {
   'content-security-policy':
@@ -49,34 +25,50 @@ const pageSecurityHeaders = {
   'referrer-policy': 'no-referrer',
 }
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger, bodyLimit: 1024 * 1024 })
+/**
+ * The app over `services` (server/compose/services.ts): every route, in an explicit order. Closing
+ * the app closes the services: their jobs and streams before the server closes, then the shells
+ * and the database.
+ */
+export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const { config, hostPolicy } = services
+  const app = Fastify({ loggerInstance: services.logger, bodyLimit: 1024 * 1024 })
   // One dialect for every route: no coercion of body types, unknown fields refused, not stripped.
   app.setValidatorCompiler(validatorCompiler)
-  app.setErrorHandler(createErrorHandler(deps.exposeStack))
+  app.setErrorHandler(createErrorHandler(config.exposeStack))
   app.setNotFoundHandler(notFoundHandler)
+  app.addHook('preClose', () => services.stop())
+  app.addHook('onClose', () => services.close())
   // The terminal is the only websocket; larger client frames are refused before being buffered.
   await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME_BYTES } })
   // After @fastify/websocket's own hook, so a refused upgrade's socket is closed with the answer.
-  registerRequestGuard(app, { policy: deps.hostPolicy, accessToken: deps.accessToken })
-  await app.register(healthRoutes, { prefix: '/api', status: deps.status })
-  await app.register(sessionRoutes, { prefix: '/api', sessions: deps.sessions })
+  registerRequestGuard(app, { policy: hostPolicy, accessToken: config.accessToken })
+  await app.register(healthRoutes, { prefix: '/api', status: () => services.status.get() })
+  await app.register(sessionRoutes, { prefix: '/api', sessions: services.sessions })
   await app.register(labRoutes, {
     prefix: '/api',
-    catalog: deps.catalog,
-    sessions: deps.sessions,
-    progress: deps.progress,
-    grading: deps.grading,
-    ...(deps.gatingFor ? { gatingFor: deps.gatingFor } : {}),
+    catalog: services.catalog,
+    sessions: services.sessions,
+    progress: services.progress,
+    grading: services.grading,
+    // A cohort's gating for its trainees; undefined (the lab's own) for everyone else.
+    gatingFor: (sessionId, lab) => services.cohorts.cohorts.gatingFor(sessionId, lab),
   })
-  await app.register(workspaceRoutes, { prefix: '/api', sessions: deps.sessions })
-  if (deps.registerCohorts) {
-    await deps.registerCohorts(app)
-  }
-  if (deps.registerTerminal) {
-    await deps.registerTerminal(app)
-  }
-  await registerWeb(app, deps.webDir)
+  await app.register(workspaceRoutes, { prefix: '/api', sessions: services.sessions })
+  await registerCohortRoutes(app, services.cohorts.routes)
+  const isAllowedOrigin = (origin: string | undefined, host: string | undefined) =>
+    hostPolicy.allowsOrigin(origin, host)
+  await registerWatchRoute(app, {
+    manager: services.terminal.manager,
+    isAllowedOrigin,
+    resolve: (token) => services.cohorts.resolveWatchToken(token),
+  })
+  await app.register(terminalRoute, {
+    manager: services.terminal.manager,
+    isAllowedOrigin,
+    authenticate: (token) => services.terminal.authenticate(token),
+  })
+  await registerWeb(app, services.webDir)
   return app
 }
 

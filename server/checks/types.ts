@@ -52,7 +52,7 @@ export interface CheckContext {
  * What check kinds read beyond the learner's workspace, typed by role. Built in one place per way
  * kindlab runs: offline workspace files and live cluster (adapters/live/live-services.ts), a
  * cohort session's (cohorts/session-services.ts), `kindlab check` (checks/grade-files.ts); the
- * server adds the lab environment (serve.ts).
+ * server adds the lab environment (compose/services.ts).
  */
 export interface GradingServices {
   /** The learner's resources: their workspace files offline, the cluster API live (scoped for a trainee). */

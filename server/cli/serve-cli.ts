@@ -84,7 +84,7 @@ export async function serveForeground(
     version: VERSION,
     prettyLogs: process.stdout.isTTY,
     ...(mode.clusterEnv ? { clusterEnv: mode.clusterEnv } : {}),
-    ...(mode.services ? { services: mode.services } : {}),
+    ...(mode.services ? { gradingServices: mode.services } : {}),
     ...(mode.varDefaults ? { varDefaults: mode.varDefaults } : {}),
   })
   const base = config.publicUrl ? `${config.publicUrl}/` : server.url

@@ -9,7 +9,7 @@ let t: CohortTestApp
 let base: string
 
 beforeEach(async () => {
-  t = await buildCohortTestApp({ terminal: true })
+  t = await buildCohortTestApp()
   base = (await t.app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws')
 })
 afterEach(async () => t.close())

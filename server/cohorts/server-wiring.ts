@@ -1,9 +1,11 @@
-// Plugs the cohort feature into `startServer`: picks the environment backend per cohort mode
-// (namespace cohorts: the class cluster through the kubeconfig, or planned-only offline; cluster
-// cohorts: a kind cluster per trainee when kind, istioctl and Docker are there, else planned-only
-// with the reason), picks where live trainees' command checks run (their workspace pods), builds
-// the rate limits, resolves instructor watch tokens for the terminal, prints the admin token once,
-// starts and stops. The routes are registered by the server (serve.ts), from `routes`.
+// Plugs the cohort feature into the server's composition root (server/compose/services.ts), in two
+// parts built in dependency order. First the environments: the backend per cohort mode (namespace
+// cohorts: the class cluster, or planned-only offline; cluster cohorts: a kind cluster per trainee
+// when kind, istioctl and Docker are there, else planned-only with the reason) and the exec into a
+// cluster-mode trainee's own cluster (the terminal needs it). Then, once the terminal exists, the
+// cohorts: where live trainees' command checks run (their workspace pods), the rate limits, watch
+// tokens for the terminal, the admin token printed once, start and stop. The server registers
+// the routes (server/app.ts), from `routes`.
 import { existsSync } from 'node:fs'
 import type { Config } from '../config.ts'
 import type { GradingServices } from '../checks/types.ts'
@@ -17,10 +19,10 @@ import { traineeClusterExec } from './cluster/trainee-cluster-exec.ts'
 import { createCohorts, type Cohorts } from './cohorts.ts'
 import { createTraineeCommandRunners, type TraineeCommandRunners } from './command-runners.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
-import { loadKubeConfig, type KubeTarget } from '../adapters/kube/kube-config.ts'
+import type { LoadedKubeConfig } from '../adapters/kube/kube-config.ts'
 import { createCohortKube } from './kube/kube-client.ts'
 import { createKubeEnvironments } from './kube/kube-environments.ts'
-import { createModeBackends, type ModeBackends } from './mode-router.ts'
+import { createModeBackends, knownBackendForMode } from './mode-router.ts'
 import { clusterModeDir } from './plan/cluster-plan.ts'
 import type { PodExec } from './pod-terminal.ts'
 import { defaultRateLimits, type RateLimits } from './rate-limits.ts'
@@ -30,21 +32,95 @@ import type { TerminalManager } from '../terminal/terminal-manager.ts'
 import type { TraineeSandbox } from '../terminal/sandbox/bwrap.ts'
 import { createSandboxCommandRunner } from '../terminal/sandbox/sandbox-command-runner.ts'
 
-export interface CohortWiringInput {
-  db: Db
-  config: Config
-  sessions: SessionService
-  catalog: LabCatalog
-  /** The class cluster: the server's kubeconfig (KUBECONFIG of its cluster environment) and context. */
-  classCluster: KubeTarget
-  /** Where to print the admin token at first start. @default stdout */
+/** Where trainees' environments are built, and the way into a cluster-mode trainee's own cluster. */
+export interface CohortEnvironments {
+  backend: EnvironmentBackend
+  /** The live lab's blueprint, read when first needed. */
+  blueprint: () => Promise<Blueprint>
+  /** Why cluster-mode trainee clusters are only planned here, once that is known. */
+  plannedReason: () => string | undefined
+  /** The exec into a cluster-mode trainee's own cluster (their terminal). */
+  traineeClusterExec: (clusterName: string) => PodExec
+}
+
+export interface CohortEnvironmentsInput {
+  config: Pick<Config, 'dataDir' | 'offline' | 'offlineReason'>
+  /** The class cluster's kubeconfig (server/compose/class-cluster.ts); read here at once when live. */
+  loadClassCluster: () => LoadedKubeConfig
+  /** Where to say that no class cluster is usable. @default stderr */
   print?: (line: string) => void
-  /** The terminal manager (once the terminal is registered): instructors watch through it. */
-  terminalManager?: () => TerminalManager | undefined
-  /** Offline: the sandbox trainees' shells run in; their command checks run there too. */
-  traineeSandbox?: TraineeSandbox
   /** Why cluster mode cannot build here, if it cannot (default: probe docker, kind and istioctl). */
   probeClusterMode?: () => Promise<string | undefined>
+  /** One backend for every mode instead of the per-mode ones (tests: planned-only, a test cluster). */
+  backend?: EnvironmentBackend
+}
+
+function namespaceBackendFor(input: CohortEnvironmentsInput): EnvironmentBackend {
+  if (input.config.offline) {
+    return createPlannedOnlyBackend({
+      reason: `The server runs offline${input.config.offlineReason ? ` (${input.config.offlineReason})` : ''}: no class cluster is attached.`,
+    })
+  }
+  try {
+    const { kc, where } = input.loadClassCluster()
+    return createKubeEnvironments(createCohortKube(kc, where), {
+      owner: installationId(loadCohortKey(input.config.dataDir)),
+    })
+  } catch (err) {
+    // The labs still work; cohorts fall back to planning only, and say why once.
+    const why = err instanceof Error ? err.message : String(err)
+    const print = input.print ?? ((line: string) => process.stderr.write(`${line}\n`))
+    print(`cohorts: no usable kubeconfig (${why}); trainee environments will only be planned`)
+    return createPlannedOnlyBackend({ reason: `No class cluster is usable: ${why}` })
+  }
+}
+
+export function createCohortEnvironments(input: CohortEnvironmentsInput): CohortEnvironments {
+  let bp: Promise<Blueprint> | undefined
+  const blueprint = () => (bp ??= loadBlueprint())
+  const backend =
+    input.backend ??
+    createModeBackends({
+      namespace: namespaceBackendFor(input),
+      clusterInUse: () => existsSync(clusterModeDir(input.config.dataDir)),
+      cluster: () =>
+        createClusterModeBackend({
+          dataDir: input.config.dataDir,
+          blueprint,
+          ...(input.config.offline
+            ? {
+                offlineReason:
+                  'The server runs offline (`kindlab serve --offline`): trainee kind clusters are only planned.',
+              }
+            : {}),
+          ...(input.probeClusterMode ? { probe: input.probeClusterMode } : {}),
+        }),
+    })
+  const plannedReason = () => knownBackendForMode(backend, 'cluster')?.plannedReason
+  return {
+    backend,
+    blueprint,
+    plannedReason,
+    traineeClusterExec: traineeClusterExec(input.config.dataDir, plannedReason),
+  }
+}
+
+export interface CohortWiringInput {
+  db: Db
+  config: Pick<Config, 'dataDir' | 'offline' | 'publicUrl' | 'accessToken'>
+  sessions: SessionService
+  catalog: LabCatalog
+  environments: CohortEnvironments
+  /** The class cluster's kubeconfig: live trainees' command checks run in their pods there. */
+  loadClassCluster: () => LoadedKubeConfig
+  /** The shells: a trainee's is closed when their session ends (reset, teardown). */
+  terminal: Pick<TerminalManager, 'closeSession'>
+  /** Offline: the sandbox trainees' shells run in; their command checks run there too. */
+  traineeSandbox?: TraineeSandbox
+  /** How often trainees may join, instructors sign in, and anyone press Check. @default defaultRateLimits */
+  limits?: RateLimits
+  /** Where to print the admin token at first start. @default stdout */
+  print?: (line: string) => void
 }
 
 export interface CohortWiring {
@@ -65,80 +141,36 @@ export interface CohortWiring {
    * cluster, and live their command checks run in their workspace pod.
    */
   servicesFor(session: SessionRecord, base: GradingServices): GradingServices
-  /** The exec into a cluster-mode trainee's own cluster (their terminal). */
-  traineeClusterExec(clusterName: string): PodExec
-}
-
-function namespaceBackendFor(input: CohortWiringInput): EnvironmentBackend {
-  if (input.config.offline) {
-    return createPlannedOnlyBackend({
-      reason: `The server runs offline${input.config.offlineReason ? ` (${input.config.offlineReason})` : ''}: no class cluster is attached.`,
-    })
-  }
-  try {
-    const { kc, where } = loadKubeConfig(input.classCluster)
-    return createKubeEnvironments(createCohortKube(kc, where), {
-      owner: installationId(loadCohortKey(input.config.dataDir)),
-    })
-  } catch (err) {
-    // The labs still work; cohorts fall back to planning only, and say why once.
-    const why = err instanceof Error ? err.message : String(err)
-    const print = input.print ?? ((line: string) => process.stderr.write(`${line}\n`))
-    print(`cohorts: no usable kubeconfig (${why}); trainee environments will only be planned`)
-    return createPlannedOnlyBackend({ reason: `No class cluster is usable: ${why}` })
-  }
 }
 
 /**
  * Live: trainees' command checks run in their workspace pods, where their terminals are (the class
  * cluster's kubeconfig is read at the first check). Offline: none; they run in the trainee's sandbox.
  */
-function commandRunnersFor(
-  input: CohortWiringInput,
-  plannedReason: () => string | undefined,
-): TraineeCommandRunners | undefined {
+function commandRunnersFor(input: CohortWiringInput): TraineeCommandRunners | undefined {
   if (input.config.offline) {
     return undefined
   }
   return createTraineeCommandRunners({
-    classKubeConfig: () => loadKubeConfig(input.classCluster).kc,
+    classKubeConfig: () => input.loadClassCluster().kc,
     dataDir: input.config.dataDir,
-    plannedReason,
+    plannedReason: input.environments.plannedReason,
   })
 }
 
 export function wireCohorts(input: CohortWiringInput): CohortWiring {
-  let bp: Promise<Blueprint> | undefined
-  const blueprint = () => (bp ??= loadBlueprint())
-  const backend: ModeBackends = createModeBackends({
-    namespace: namespaceBackendFor(input),
-    clusterInUse: () => existsSync(clusterModeDir(input.config.dataDir)),
-    cluster: () =>
-      createClusterModeBackend({
-        dataDir: input.config.dataDir,
-        blueprint,
-        ...(input.config.offline
-          ? {
-              offlineReason:
-                'The server runs offline (`kindlab serve --offline`): trainee kind clusters are only planned.',
-            }
-          : {}),
-        ...(input.probeClusterMode ? { probe: input.probeClusterMode } : {}),
-      }),
-  })
+  const { environments, terminal } = input
   const cohorts = createCohorts({
     db: input.db,
     dataDir: input.config.dataDir,
     sessions: input.sessions,
     catalog: input.catalog,
-    backend,
-    onSessionEnded: (id) => void input.terminalManager?.()?.closeSession(id),
+    backend: environments.backend,
+    onSessionEnded: (id) => void terminal.closeSession(id),
   })
   const sessionsRepo = createSessionsRepo(input.db)
-  const plannedReason = () => backend.known('cluster')?.plannedReason
-  const commandRunners = commandRunnersFor(input, plannedReason)
+  const commandRunners = commandRunnersFor(input)
   const traineeSandbox = input.config.offline ? input.traineeSandbox : undefined
-  const limits = defaultRateLimits
   const adminToken = cohorts.instructors.bootstrap()
   if (adminToken) {
     const print = input.print ?? ((line: string) => process.stdout.write(`${line}\n`))
@@ -149,7 +181,7 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
     routes: {
       cohorts,
       sessions: input.sessions,
-      limits,
+      limits: input.limits ?? defaultRateLimits,
       links: {
         ...(input.config.publicUrl ? { publicUrl: input.config.publicUrl } : {}),
         ...(input.config.accessToken ? { accessToken: input.config.accessToken } : {}),
@@ -164,12 +196,11 @@ export function wireCohorts(input: CohortWiringInput): CohortWiring {
     servicesFor: (session, base) =>
       servicesForSession(session, base, {
         dataDir: input.config.dataDir,
-        blueprint,
+        blueprint: environments.blueprint,
         ...(commandRunners ? { commandRunners } : {}),
         ...(traineeSandbox
           ? { localTraineeRunner: (s: SessionRecord) => createSandboxCommandRunner(traineeSandbox, s.workspaceDir) }
           : {}),
       }),
-    traineeClusterExec: traineeClusterExec(input.config.dataDir, plannedReason),
   }
 }

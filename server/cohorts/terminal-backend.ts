@@ -4,8 +4,8 @@
 // cluster-mode trainee's by TRAINEE_CLUSTER: their pod is in their own kind cluster, reached with
 // that cluster's kubeconfig.
 //
-// Wiring (server/serve.ts): `createSession: createLazyCohortSessionFactory(...)` when the server is
-// live. Offline, trainees get local shells in a sandbox (terminal/sandbox/isolated-sessions.ts).
+// Wiring (server/compose/terminal.ts): `createSession: createLazyCohortSessionFactory(...)` when the
+// server is live. Offline, trainees get local shells in a sandbox (terminal/sandbox/isolated-sessions.ts).
 import type { TerminalSession, TerminalSessionOptions } from '../terminal/terminal-session.ts'
 import { createTerminalSession } from '../terminal/terminal-session.ts'
 import { createPodTerminalSession, type PodExec } from './pod-terminal.ts'

@@ -1,32 +1,14 @@
-// Test helper: a real kindlab app (buildApp, the bundled labs, SQLite in a temp dir) with the
-// cohort feature wired as serve.ts wires it, on an injectable backend. Test code only.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+// Test helper: a real kindlab app (createServices and buildApp as the server builds them, the
+// bundled labs, SQLite in a temp dir, offline) with the cohort feature on an injectable
+// environment backend, roomy rate limits, and the instructor's admin token. Test code only.
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../app.ts'
-import { createOfflineServices } from '../adapters/live/live-services.ts'
-import { createLabEnvironmentSource, createTextResourceSource } from '../checks/grader-input-files.ts'
-import type { GradingServices } from '../checks/types.ts'
-import { checkKinds } from '../checks/registry.ts'
-import { createHostPolicy } from '../http/host-policy.ts'
-import { registerCohortRoutes } from '../http/routes/cohorts.ts'
-import { loadLabs } from '../labs/load-labs.ts'
-import { bundledLabsDir } from '../paths.ts'
-import { createGradingService } from '../services/grading-service.ts'
-import { createLabCatalog } from '../services/lab-catalog.ts'
-import { createSessionService, type SessionLimits } from '../services/session-service.ts'
-import { openDb, type Db } from '../store/db.ts'
-import { createProgressRepo } from '../store/progress-repo.ts'
-import { createSessionsRepo } from '../store/sessions-repo.ts'
-import { createCohorts, type Cohorts } from './cohorts.ts'
+import { buildTestApp } from '../compose/test-app.test-helper.ts'
+import type { SessionLimits } from '../services/session-service.ts'
+import type { Db } from '../store/db.ts'
+import type { Cohorts } from './cohorts.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
 import type { RateLimitPolicy, RateLimits } from './rate-limits.ts'
-import { attachTerminal } from '../terminal-wiring.ts'
-import { createTraineeSandbox, type TraineeSandbox } from '../terminal/sandbox/bwrap.ts'
-import { createIsolatedSessionFactory } from '../terminal/sandbox/isolated-sessions.ts'
-import { createPidNamespace } from '../terminal/sandbox/pid-namespace.ts'
-import { registerWatchRoute } from '../http/routes/cohorts-watch.ts'
+import type { TraineeSandbox } from '../terminal/sandbox/bwrap.ts'
 
 export interface CohortTestApp {
   app: FastifyInstance
@@ -46,113 +28,42 @@ export async function buildCohortTestApp(
     backend?: EnvironmentBackend
     limits?: Partial<RateLimits>
     dataDir?: string
-    /** Register the terminal websocket and the instructor's watch route, as serve.ts does. */
-    terminal?: boolean
-    /** Confines trainee shells (offline, as serve.ts does). @default bubblewrap, as serve.ts */
+    /** Confines trainee shells and command checks (offline, as the server does). @default bubblewrap */
     sandbox?: TraineeSandbox
     /** Caps and expiry of solo sessions (session-service.ts); the defaults otherwise. */
     sessionLimits?: SessionLimits
-    /** Shells running at once (with `terminal`). */
+    /** Shells running at once. */
     maxShells?: number
-    /** Grade from each session's workspace files and the lab's environment, as `serve --offline` does. */
-    offlineGrading?: boolean
     /** The server's access token (KINDLAB_ACCESS_TOKEN). */
     accessToken?: string
     /** The server's public address (--public-url). */
     publicUrl?: string
-    /** The grader's services per session (serve.ts: lab environment + the session's workspace). */
-    servicesFor?: (session: { workspaceDir: string }) => GradingServices
   } = {},
 ): Promise<CohortTestApp> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kindlab-cohort-'))
-  const db = openDb(join(dataDir, 'kindlab.db'))
-  const { labs } = await loadLabs(bundledLabsDir())
-  const catalog = createLabCatalog(labs)
-  const environment = createLabEnvironmentSource(labs)
-  const sessions = createSessionService(
-    createSessionsRepo(db, options.sessionLimits?.now),
-    dataDir,
-    options.sessionLimits,
-  )
-  const progress = createProgressRepo(db)
-  let closeTerminal: (id: string) => void = () => {}
-  const cohorts = createCohorts({
-    db,
-    dataDir,
-    sessions,
-    catalog,
-    backend: options.backend ?? createPlannedOnlyBackend(),
-    onSessionEnded: (id) => closeTerminal(id),
-  })
-  const grading = createGradingService({
-    kinds: checkKinds,
-    progress,
-    commandEnv: {},
-    servicesFor:
-      options.servicesFor ??
-      ((session) =>
-        options.offlineGrading
-          ? { ...createOfflineServices(session.workspaceDir), labEnvironment: environment }
-          : { resources: createTextResourceSource([], 'no resources') }),
-    onAttempt: (e) => cohorts.onAttempt(e),
-  })
-  const adminToken = cohorts.instructors.bootstrap() ?? cohorts.instructors.resetAdminToken()
-  const limits = { join: roomy(), login: roomy(), check: roomy(), ...options.limits }
-  const terminal = options.terminal
-    ? attachTerminal({
-        authenticate: (token) => sessions.authenticate(token),
-        isAllowedOrigin: () => true,
-        env: {},
-        idleTimeoutMs: 60_000,
-        createSession: createIsolatedSessionFactory({
-          trainee: options.sandbox ?? createTraineeSandbox({ stateDir: join(dataDir, 'sandbox') }),
-          solo: createPidNamespace(),
-        }),
-        ...(options.maxShells === undefined ? {} : { maxShells: options.maxShells }),
-      })
-    : undefined
-  const sessionsRepo = createSessionsRepo(db)
-  closeTerminal = (id) => void terminal?.manager()?.closeSession(id)
-  const app = await buildApp({
-    logger: false,
-    exposeStack: false,
-    accessToken: options.accessToken,
-    hostPolicy: createHostPolicy({ listenHost: '127.0.0.1', allowedOrigins: [], publicUrl: options.publicUrl }),
-    catalog,
-    sessions,
-    progress,
-    grading,
-    status: () => ({ version: 'test', mode: 'offline' }),
-    webDir: join(dataDir, 'no-web'),
-    gatingFor: (sessionId, lab) => cohorts.gatingFor(sessionId, lab),
-    registerCohorts: async (a) => {
-      await registerCohortRoutes(a, {
-        cohorts,
-        sessions,
-        limits,
-        links: {
-          ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
-          ...(options.accessToken ? { accessToken: options.accessToken } : {}),
-        },
-      })
-      if (terminal) {
-        await registerWatchRoute(a, {
-          manager: () => terminal.manager(),
-          isAllowedOrigin: () => true,
-          resolve: (token) => {
-            const id = cohorts.watch.resolve(token)
-            return id ? sessionsRepo.findById(id) : undefined
-          },
-        })
-      }
+  let printedToken: string | undefined
+  const t = await buildTestApp({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    config: {
+      ...(options.maxShells === undefined ? {} : { maxTerminals: options.maxShells }),
+      ...(options.accessToken ? { accessToken: options.accessToken } : {}),
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     },
-    ...(terminal ? { registerTerminal: (a: FastifyInstance) => terminal.register(a) } : {}),
+    cohortBackend: options.backend ?? createPlannedOnlyBackend(),
+    rateLimits: { join: roomy(), login: roomy(), check: roomy(), ...options.limits },
+    ...(options.sandbox ? { traineeSandbox: options.sandbox } : {}),
+    ...(options.sessionLimits ? { sessionLimits: options.sessionLimits } : {}),
+    print: (line) => {
+      printedToken = /admin token .*: (\S+)$/.exec(line)?.[1] ?? printedToken
+    },
   })
+  const { app, services } = t
+  const cohorts = services.cohorts.cohorts
+  const adminToken = printedToken ?? cohorts.instructors.resetAdminToken()
   return {
     app,
-    db,
+    db: services.db,
     cohorts,
-    dataDir,
+    dataDir: t.dataDir,
     adminToken,
     async instructor() {
       const res = await app.inject({
@@ -163,14 +74,6 @@ export async function buildCohortTestApp(
       })
       return res.json<{ token: string }>().token
     },
-    async close() {
-      await cohorts.stop()
-      await terminal?.closeAll()
-      await app.close()
-      db.close()
-      if (!options.dataDir) {
-        rmSync(dataDir, { recursive: true, force: true })
-      }
-    },
+    close: () => t.close(),
   }
 }

@@ -14,7 +14,7 @@ let base: string
 afterEach(async () => t.close())
 
 async function start(options: Parameters<typeof buildCohortTestApp>[0] = {}): Promise<void> {
-  t = await buildCohortTestApp({ terminal: true, ...options })
+  t = await buildCohortTestApp(options)
   base = `${(await t.app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws')}/ws/terminal`
 }
 

@@ -143,7 +143,7 @@ describe('access token on every entry point', () => {
 
 describe('DNS rebinding over a real socket', () => {
   async function listen(): Promise<{ port: number; token: string }> {
-    const s = await app({ terminal: true })
+    const s = await app()
     const base = await s.app.listen({ host: '127.0.0.1', port: 0 })
     const res = await fetch(`${base}/api/sessions`, {
       method: 'POST',

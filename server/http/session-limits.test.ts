@@ -151,7 +151,7 @@ describe('Check rate limit', () => {
 
 describe('terminal cap', () => {
   it('refuses one shell more than the cap with LAB_ERR_TERMINAL_LIMIT', async () => {
-    t = await buildCohortTestApp({ terminal: true, maxShells: 2 })
+    t = await buildCohortTestApp({ maxShells: 2 })
     const base = (await t.app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws')
     const clients: TestClient[] = []
     try {

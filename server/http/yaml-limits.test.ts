@@ -32,7 +32,7 @@ const blockDeep = `${head}${Array.from({ length: 1_200 }, (_, i) => `${' '.repea
 type ErrorBody = { error: { code: string; message: string; hint?: string } }
 
 async function checkWith(text: string) {
-  t = await buildCohortTestApp({ offlineGrading: true })
+  t = await buildCohortTestApp()
   const created = await t.app.inject({ method: 'POST', url: '/api/sessions', payload: {} })
   const { token, sessionId } = created.json<{ token: string; sessionId: string }>()
   const workspace = t.db
@@ -82,7 +82,7 @@ describe('Check on YAML past the reader limits', () => {
   })
 
   it('refuses an oversized Check body with a 4xx before grading', async () => {
-    t = await buildCohortTestApp({ offlineGrading: true })
+    t = await buildCohortTestApp()
     const { token } = (await t.app.inject({ method: 'POST', url: '/api/sessions', payload: {} })).json<{
       token: string
     }>()

@@ -1,68 +1,43 @@
 // Issue 12, honest verdicts, through both ways a learner checks a step: `kindlab check --json`
-// (in-process CLI) and the HTTP Check of a real kindlab app (fastify inject, SQLite, the bundled
-// labs, offline resources from the session's workspace as serve.ts wires them). No free passes on
-// an empty submission, unverified is never a tick, answers are not revealed, hints follow causes.
-import { createHostPolicy } from '../../server/http/host-policy.ts'
+// (in-process CLI) and the HTTP Check of a real kindlab app (createServices and buildApp as the
+// server builds them, fastify inject, SQLite, the bundled labs, offline resources from the
+// session's workspace). No free passes on an empty submission, unverified is never a tick, answers
+// are not revealed, hints follow causes.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createOfflineServices } from '../../server/adapters/live/live-services.ts'
 import { workspaceDirFor } from '../../server/adapters/workspace/workspace-fs.ts'
-import { buildApp } from '../../server/app.ts'
-import { createLabEnvironmentSource } from '../../server/checks/grader-input-files.ts'
-import { checkKinds } from '../../server/checks/registry.ts'
 import { runKindlab } from '../../server/cli/run-cli.test-helper.ts'
+import { defaultRateLimits } from '../../server/cohorts/rate-limits.ts'
+import { buildTestApp, type TestApp } from '../../server/compose/test-app.test-helper.ts'
 import { loadLabs, type Lab } from '../../server/labs/load-labs.ts'
 import { bundledLabsDir, packageRoot } from '../../server/paths.ts'
 import type { CheckRunDto, ProgressDto } from '../../server/protocol/api-dto.ts'
-import { createGradingService } from '../../server/services/grading-service.ts'
-import { createLabCatalog } from '../../server/services/lab-catalog.ts'
-import { createSessionService } from '../../server/services/session-service.ts'
-import { openDb, type Db } from '../../server/store/db.ts'
-import { createProgressRepo } from '../../server/store/progress-repo.ts'
-import { createSessionsRepo } from '../../server/store/sessions-repo.ts'
 
 const LAB = 'istio-ingress'
 const dataDir = mkdtempSync(join(tmpdir(), 'kindlab-verdicts-'))
-let db: Db
+let t: TestApp
 let app: FastifyInstance
 let lab: Lab
 
 beforeAll(async () => {
-  db = openDb(join(dataDir, 'kindlab.db'))
   const { labs } = await loadLabs(bundledLabsDir())
   lab = labs.find((l) => l.id === LAB)!
-  const catalog = createLabCatalog(labs)
-  // Every test is a new learner from the same address: lift the per-client cap (tested in session-limits.test.ts).
-  const sessions = createSessionService(createSessionsRepo(db), dataDir, { maxPerClient: 1000 })
-  const progress = createProgressRepo(db)
-  const environment = createLabEnvironmentSource(labs)
-  const grading = createGradingService({
-    kinds: checkKinds,
-    progress,
-    commandEnv: {},
-    servicesFor: (session) => ({ ...createOfflineServices(session.workspaceDir), labEnvironment: environment }),
+  // As `serve --offline` builds it. Every test is a new learner from the same address: lift the
+  // per-client cap (tested in session-limits.test.ts) and the Check rate limit (cohort-limits.test.ts).
+  t = await buildTestApp({
+    dataDir,
+    config: { maxSessionsPerClient: 1000 },
+    rateLimits: { ...defaultRateLimits, check: { max: 1e6, timeWindowMs: 1000 } },
   })
-  app = await buildApp({
-    logger: false,
-    exposeStack: false,
-    accessToken: undefined,
-    hostPolicy: createHostPolicy({ listenHost: '127.0.0.1', allowedOrigins: [] }),
-    catalog,
-    sessions,
-    progress,
-    grading,
-    status: () => ({ version: 'test', mode: 'offline' }),
-    webDir: join(dataDir, 'no-web'),
-  })
+  app = t.app
 })
 
 afterAll(async () => {
-  await app.close()
-  db.close()
+  await t.close()
   rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -218,7 +193,7 @@ describe('unverified is remembered as unverified over HTTP', () => {
     const progress = res.json<ProgressDto>()
     expect(progress.passedSteps).toEqual([])
     expect(progress.lastResults['frontend-external-deleted']).toMatchObject({ status: 'unverified', passed: false })
-    const failures = db
+    const failures = t.services.db
       .prepare<[], { n: number }>(
         "SELECT COUNT(*) AS n FROM check_attempts WHERE check_id = 'frontend-external-deleted' AND status = 'failed'",
       )

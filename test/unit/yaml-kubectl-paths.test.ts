@@ -5,13 +5,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createOfflineServices } from '../../server/adapters/live/live-services.ts'
-import { createLabEnvironmentSource } from '../../server/checks/grader-input-files.ts'
 import { runKindlab } from '../../server/cli/run-cli.test-helper.ts'
 import { buildCohortTestApp, type CohortTestApp } from '../../server/cohorts/test-app.test-helper.ts'
 import { parseResources } from '../../server/grader/core/model/index.ts'
-import { loadLabs } from '../../server/labs/load-labs.ts'
-import { bundledLabsDir } from '../../server/paths.ts'
 
 // The cohort below names its one trainee trainee01 in cohort "yaml"; the CLI gets the same variables.
 const DOMAIN = 'trainee01.yaml.kindlab.test'
@@ -98,11 +94,8 @@ let workspace = ''
 const dir = mkdtempSync(join(tmpdir(), 'kindlab-yaml-paths-'))
 
 beforeAll(async () => {
-  const { labs } = await loadLabs(bundledLabsDir())
-  const environment = createLabEnvironmentSource(labs)
-  t = await buildCohortTestApp({
-    servicesFor: (session) => ({ ...createOfflineServices(session.workspaceDir), labEnvironment: environment }),
-  })
+  // Offline, as `serve --offline` grades: the trainee's workspace files and the lab's environment.
+  t = await buildCohortTestApp()
   const c = await t.cohorts.service.create({ name: 'yaml', labId: 'istio-ingress', trainees: 1, reserve: 0 })
   const joined = await t.cohorts.service.join({ classCode: c.classCode ?? '', displayName: 'A' })
   token = joined.token

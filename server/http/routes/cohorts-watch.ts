@@ -9,35 +9,17 @@ import { terminalRoute } from '../../terminal/terminal-route.ts'
 export const WATCH_PATH = '/ws/watch'
 
 export interface WatchRouteOptions {
-  /** The terminal manager; a thunk because the terminal registers after the cohort routes. */
-  manager: () => TerminalManager | undefined
+  /** The shells (server/compose/terminal.ts): watching attaches to a running one. */
+  manager: TerminalManager
   isAllowedOrigin(origin: string | undefined, host: string | undefined): boolean
   /** The trainee session a watch token stands for. */
   resolve(token: string): SessionRecord | undefined
 }
 
-/** A manager that forwards to the real one once it exists. Closing is the terminal owner's job. */
-function lateManager(get: () => TerminalManager | undefined): TerminalManager {
-  const required = (): TerminalManager => {
-    const m = get()
-    if (!m) {
-      throw new Error('the terminal is not registered')
-    }
-    return m
-  }
-  return {
-    attach: (request) => required().attach(request),
-    get: (id) => get()?.get(id),
-    sessionIds: () => get()?.sessionIds() ?? [],
-    closeSession: async (id, code, error) => get()?.closeSession(id, code, error),
-    closeAll: async () => undefined,
-  }
-}
-
 export async function registerWatchRoute(app: FastifyInstance, options: WatchRouteOptions): Promise<void> {
   await app.register(terminalRoute, {
     path: WATCH_PATH,
-    manager: lateManager(options.manager),
+    manager: options.manager,
     isAllowedOrigin: (origin, host) => options.isAllowedOrigin(origin, host),
     authenticate: (token) => {
       const session = options.resolve(token)

@@ -15,7 +15,7 @@ afterEach(async () => {
 })
 
 async function classWith(gating: boolean | undefined) {
-  t = await buildCohortTestApp({ offlineGrading: true })
+  t = await buildCohortTestApp()
   const app = t
   const c = await app.cohorts.service.create({
     name: 'gated',

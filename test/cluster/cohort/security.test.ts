@@ -77,7 +77,7 @@ describe('trainee separation', () => {
 
   beforeAll(async () => {
     await ensureClassNamespaces(kc)
-    t = await buildCohortTestApp({ backend: envs, terminal: true })
+    t = await buildCohortTestApp({ backend: envs })
     base = (await t.app.listen({ host: '127.0.0.1', port: 0 })).replace(/\/$/, '')
     instructor = await t.instructor()
     const res = await t.app.inject({
