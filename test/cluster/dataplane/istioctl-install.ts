@@ -18,7 +18,7 @@ import type { IstioctlCli } from '../../../server/adapters/istioctl/istioctl-cli
 import type { KindCli } from '../../../server/adapters/kind/kind-cli.ts'
 import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
 import { AppError } from '../../../server/errors.ts'
-import { writeText } from '../../../server/cli/provision-cli.ts'
+import { writeText } from '../../../server/cli/provision-wiring.ts'
 import { loadBlueprint, type Blueprint, type KubeObject } from '../../../server/provision/blueprint.ts'
 import { createStepRunner } from '../../../server/provision/executors.ts'
 import { planUp, type Plan } from '../../../server/provision/plan.ts'

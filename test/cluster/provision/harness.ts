@@ -9,7 +9,7 @@ import { inject } from 'vitest'
 import type { IstioctlCli } from '../../../server/adapters/istioctl/istioctl-cli.ts'
 import type { KindCli } from '../../../server/adapters/kind/kind-cli.ts'
 import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
-import { writeText } from '../../../server/cli/provision-cli.ts'
+import { writeText } from '../../../server/cli/provision-wiring.ts'
 import type { ProvisionAdapters } from '../../../server/provision/executors.ts'
 
 /** The cluster under test as a kindlab target: its kubeconfig file and context. */

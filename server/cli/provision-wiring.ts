@@ -1,5 +1,5 @@
-// Wires provisioning for the CLI: the plan for the flags, real adapters (kind, istioctl, the
-// Kubernetes API), the progress view, the live grading services and the terminal's kubeconfig.
+// Wires provisioning for the CLI commands up and serve: the plan for the flags, real adapters (kind,
+// istioctl, the Kubernetes API), the progress view, the live grading services and the terminal's kubeconfig.
 import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { KubeConfig } from '@kubernetes/client-node'

@@ -9,7 +9,7 @@ import { probeAddress, type FixedProbeRoute, type ProbeRoute } from '../adapters
 import { loadBlueprint } from '../provision/blueprint.ts'
 import { planUp } from '../provision/plan.ts'
 import type { LiveEnv } from './live-env.ts'
-import { probeRouteFor, targetFor, terminalEnvFor } from './provision-cli.ts'
+import { probeRouteFor, targetFor, terminalEnvFor } from './provision-wiring.ts'
 
 const bp = await loadBlueprint()
 let dir: string
