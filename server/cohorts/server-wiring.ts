@@ -18,8 +18,8 @@ import { createCohorts, type Cohorts } from './cohorts.ts'
 import { createTraineeCommandRunners, type TraineeCommandRunners } from './command-runners.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
 import { loadKubeConfig, type KubeTarget } from '../adapters/kube/kube-config.ts'
-import { createCohortKube } from './kube/kube-client.ts'
-import { createKubeEnvironments } from './kube/kube-environments.ts'
+import { createKubeOps } from '../adapters/kube/kube-ops.ts'
+import { createKubeEnvironments } from './namespace-environments.ts'
 import { createModeBackends, type ModeBackends } from './mode-router.ts'
 import { clusterModeDir } from './plan/cluster-plan.ts'
 import type { PodExec } from './pod-terminal.ts'
@@ -76,8 +76,7 @@ function namespaceBackendFor(input: CohortWiringInput): EnvironmentBackend {
     })
   }
   try {
-    const { kc, where } = loadKubeConfig(input.classCluster)
-    return createKubeEnvironments(createCohortKube(kc, where), {
+    return createKubeEnvironments(createKubeOps(loadKubeConfig(input.classCluster)), {
       owner: installationId(loadCohortKey(input.config.dataDir)),
     })
   } catch (err) {
