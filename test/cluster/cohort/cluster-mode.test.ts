@@ -20,7 +20,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
 import { createTextResourceSource } from '../../../server/checks/grader-input-files.ts'
-import { writeDataFile } from '../../../server/cohorts/cluster/adapters.ts'
+import { writeDataFile } from '../../../server/adapters/kind/cluster-adapters.ts'
 import { createKindEnvironments } from '../../../server/cohorts/cluster/kind-environments.ts'
 import { workspacePod } from '../../../server/cohorts/cluster/trainee-cluster-exec.ts'
 import type { EnvironmentBackend } from '../../../server/cohorts/environments.ts'
