@@ -132,6 +132,10 @@ export default tseslint.config(
       group: ['**/http/**', '**/cli/**'],
       message: 'The cohort domain knows no HTTP: the server registers its routes.',
     },
+    {
+      group: ['@kubernetes/*', 'execa'],
+      message: 'The cohort domain reaches clusters and tools through ports; server/adapters implements them.',
+    },
   ]),
   ...boundary('server/adapters/**/*.ts', [
     {

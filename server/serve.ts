@@ -28,7 +28,7 @@ import { createTraineeSandbox } from './terminal/sandbox/bwrap.ts'
 import { createIsolatedSessionFactory } from './terminal/sandbox/isolated-sessions.ts'
 import { createPidNamespace } from './terminal/sandbox/pid-namespace.ts'
 import { createLazyCohortSessionFactory } from './cohorts/terminal-backend.ts'
-import { createPodExec } from './cohorts/pod-terminal.ts'
+import { createPodExec } from './adapters/kube/pods.ts'
 import { loadKubeConfig, type KubeTarget } from './adapters/kube/kube-config.ts'
 import { wireCohorts } from './cohorts/server-wiring.ts'
 

@@ -19,6 +19,7 @@ import { createTraineeCommandRunners, type TraineeCommandRunners } from './comma
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
 import { loadKubeConfig, type KubeTarget } from '../adapters/kube/kube-config.ts'
 import { createKubeOps } from '../adapters/kube/kube-ops.ts'
+import { connectWorkspacePods } from '../adapters/kube/pods.ts'
 import { createKubeEnvironments } from './namespace-environments.ts'
 import { createModeBackends, type ModeBackends } from './mode-router.ts'
 import { clusterModeDir } from './plan/cluster-plan.ts'
@@ -100,7 +101,7 @@ function commandRunnersFor(
     return undefined
   }
   return createTraineeCommandRunners({
-    classKubeConfig: () => loadKubeConfig(input.classCluster).kc,
+    classCluster: () => connectWorkspacePods(input.classCluster),
     dataDir: input.config.dataDir,
     plannedReason,
   })
