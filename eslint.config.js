@@ -5,16 +5,32 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-/** A per-folder `no-restricted-imports` rule (tests and test helpers exempt). */
-function boundary(files, patterns) {
+/** A per-folder `no-restricted-imports` rule (tests and test helpers exempt, and `ignores`). */
+function boundary(files, patterns, ignores = []) {
   return [
     {
       files: [files],
-      ignores: ['**/*.test.ts', '**/*.test-helper.ts'],
+      ignores: ['**/*.test.ts', '**/*.test-helper.ts', ...ignores],
       rules: { 'no-restricted-imports': ['error', { patterns }] },
     },
   ]
 }
+
+const cohortBoundary = [
+  {
+    group: ['**/http/**', '**/cli/**'],
+    message: 'The cohort domain knows no HTTP: the server registers its routes.',
+  },
+  {
+    group: ['@kubernetes/*', 'execa'],
+    message: 'The cohort domain reaches clusters and tools through ports; server/adapters implements them.',
+  },
+]
+const cohortStoreBoundary = {
+  group: ['better-sqlite3', '**/store/db.ts', '**/store/db-handle.ts'],
+  message: 'The cohort domain stores through the repositories of server/store, never SQL of its own.',
+}
+const cohortRoots = ['server/cohorts/cohorts.ts', 'server/cohorts/server-wiring.ts']
 
 export default tseslint.config(
   {
@@ -127,16 +143,10 @@ export default tseslint.config(
     { group: ['**/adapters/**'], message: 'HTTP routes call services (server/services), never adapters.' },
     { group: ['**/cli/**'], message: 'HTTP routes do not import the CLI.' },
   ]),
-  ...boundary('server/cohorts/**/*.ts', [
-    {
-      group: ['**/http/**', '**/cli/**'],
-      message: 'The cohort domain knows no HTTP: the server registers its routes.',
-    },
-    {
-      group: ['@kubernetes/*', 'execa'],
-      message: 'The cohort domain reaches clusters and tools through ports; server/adapters implements them.',
-    },
-  ]),
+  // The cohort domain; its two composition roots (cohorts.ts, server-wiring.ts) may also open the
+  // repositories over the database handle, until one composition root builds them (issue 16).
+  ...boundary('server/cohorts/**/*.ts', [...cohortBoundary, cohortStoreBoundary], cohortRoots),
+  ...boundary('server/cohorts/{cohorts,server-wiring}.ts', cohortBoundary),
   ...boundary('server/adapters/**/*.ts', [
     {
       group: [

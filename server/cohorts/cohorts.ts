@@ -12,13 +12,15 @@ import { createCohortEvents } from './cohort-events.ts'
 import { createCohortService } from './cohort-service.ts'
 import type { EnvironmentBackend } from './environments.ts'
 import { createGradeBook } from './gradebook.ts'
-import { createGradeBookQueries } from './gradebook-queries.ts'
+import { createGradeBookQueries } from '../store/gradebook-queries.ts'
 import { createInstructorAuth } from './instructor-auth.ts'
+import { createInstructorsRepo } from '../store/instructors-repo.ts'
 import { createCohortSecrets, loadCohortKey } from './secrets.ts'
 import { cohortPlanView } from './plan-view.ts'
 import { createWarmPool, type PoolLogger } from './warm-pool.ts'
 import { createWatchTokens } from './watch-tokens.ts'
 import { createWebhookDispatcher, type WebhookOptions } from './webhooks.ts'
+import { createWebhookOutboxRepo } from '../store/webhook-outbox-repo.ts'
 
 export interface CohortsDeps {
   db: Db
@@ -45,7 +47,7 @@ export function createCohorts(deps: CohortsDeps) {
     // Each provisioning step a seat's build reaches, and its end, update the trainee's grade book row.
     onChange: (cohortId, traineeId) => events.emit({ type: 'seat', cohortId, traineeId }),
   })
-  const webhooks = createWebhookDispatcher(deps.db, deps.webhooks, deps.log)
+  const webhooks = createWebhookDispatcher(createWebhookOutboxRepo(deps.db), deps.webhooks, deps.log)
   const service = createCohortService({
     repo,
     sessions: deps.sessions,
@@ -62,7 +64,7 @@ export function createCohorts(deps: CohortsDeps) {
     ...(deps.stuckAfterMs === undefined ? {} : { stuckAfterMs: deps.stuckAfterMs }),
     envProgress: (cohortId, traineeId) => pool.progressOf(cohortId, traineeId),
   })
-  const instructors = createInstructorAuth(deps.db)
+  const instructors = createInstructorAuth(createInstructorsRepo(deps.db))
   const watch = createWatchTokens()
   let reaper: ReturnType<typeof setInterval> | undefined
   /** Open grade book streams: ended on stop, or the HTTP server would wait for them forever. */
