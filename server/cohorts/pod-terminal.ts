@@ -1,8 +1,9 @@
 // A trainee's terminal in their workspace pod, reached through the PodExec port (client-node's
-// websocket Exec, server/adapters/kube/pods.ts), behind the terminal manager's TerminalSession interface. The terminal
-// engineer's ViewerHub does the viewers, scrollback, batching, flow control and read-only
-// watchers, exactly as for a local shell; flow control pauses the exec websocket (TCP back-pressure
-// up to the pod). The shell runs in the cluster as the trainee's ServiceAccount, never on the server.
+// websocket Exec, server/adapters/kube/pods.ts), behind the terminal manager's TerminalSession
+// interface. The terminal engineer's ViewerHub does the viewers, scrollback, batching, flow control
+// and read-only watchers, exactly as for a local shell; flow control pauses the exec websocket
+// (TCP back-pressure up to the pod). The shell runs in the cluster as the trainee's ServiceAccount,
+// never on the server.
 import { PassThrough, Writable, type Readable } from 'node:stream'
 import { AppError } from '../errors.ts'
 import { TerminalCloseCode, type ErrorInfo, type ExitInfo, type TerminalSize } from '../protocol/terminal-frames.ts'
