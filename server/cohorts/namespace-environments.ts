@@ -5,6 +5,7 @@
 // (their TLS Secret and shared Gateway, named after their namespace) goes with them. The cluster is
 // reached through the ClusterObjects port (KubeOps implements it, server/adapters/kube).
 import { AppError } from '../errors.ts'
+import { blueprintShopNamespace } from '../provision/blueprint.ts'
 import type { EnvironmentBackend } from './environments.ts'
 import {
   LABEL_COHORT,
@@ -71,7 +72,7 @@ const show = (r: ObjectRef): string => `${r.kind} ${r.namespace ? `${r.namespace
 
 export function createKubeEnvironments(kube: ClusterObjects, options: KubeEnvironmentOptions = {}): EnvironmentBackend {
   const istioNs = options.istioNamespace ?? 'istio-system'
-  const shopNs = options.shopNamespace ?? 'hipster'
+  const shopNs = options.shopNamespace ?? blueprintShopNamespace()
   const selector = (cohort: CohortNames, trainee?: string) =>
     `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}=${cohort.name}${trainee ? `,${LABEL_TRAINEE}=${trainee}` : ''}`
   const owned = (cohort: CohortNames): CohortNames => (options.owner ? { ...cohort, owner: options.owner } : cohort)
