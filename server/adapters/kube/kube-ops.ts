@@ -14,7 +14,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node'
 import { loadKubeConfig, type KubeTarget, type LoadedKubeConfig } from './kube-config.ts'
-import { translateKubeError } from './kube-errors.ts'
+import { orAbsent, translateKubeError } from './kube-errors.ts'
 import { singleObjectOps, type SingleObjectOps } from './kube-objects.ts'
 import { waitForDeployments, type DeploymentRef, type WaitOptions } from './wait-deployments.ts'
 import { deploymentProgress, type DeploymentProgress } from './workload-status.ts'
@@ -77,24 +77,10 @@ export function sortForApply<T extends { kind?: string }>(objects: readonly T[])
 const label = (o: KubernetesObject): string =>
   `${o.kind ?? '?'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`
 
-const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 404
-
 function imageTag(image: string | undefined): string | undefined {
   const at = image?.split('@')[0]
   const colon = at?.lastIndexOf(':') ?? -1
   return at && colon > at.lastIndexOf('/') ? at.slice(colon + 1) : undefined
-}
-
-/** undefined for 404 (the object does not exist), the result otherwise. */
-async function orAbsent<T>(fn: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await fn()
-  } catch (err) {
-    if (isNotFound(err)) {
-      return undefined
-    }
-    throw err
-  }
 }
 
 async function readIstioState(kc: KubeConfig, namespace: string, ingressService: string): Promise<IstioState> {

@@ -2,29 +2,14 @@
 // terminals and command checks, server/cohorts/pod-terminal.ts and pod-command.ts), reading one
 // pod and listing pods by label (is the workspace there and ready, server/cohorts/workspace-pod.ts).
 // The shapes are the domain's ports (PodExec, WorkspacePods), met here without importing it.
-import type { Readable, Writable } from 'node:stream'
-import { CoreV1Api, Exec, type KubeConfig, type V1Pod, type V1Status } from '@kubernetes/client-node'
+import { CoreV1Api, Exec, type KubeConfig, type V1Pod } from '@kubernetes/client-node'
 import { loadKubeConfig, type KubeTarget } from './kube-config.ts'
-import { translateKubeError } from './kube-errors.ts'
+import { orAbsent, translateKubeError } from './kube-errors.ts'
 
-const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 404
-
-/** client-node's Exec: the open stream is a `ws` WebSocket; `status` gets the exit status (channel 3). */
+/** client-node's Exec: the open stream is a `ws` WebSocket; the last argument gets the exit status. */
 export function createPodExec(kc: KubeConfig) {
   const exec = new Exec(kc)
-  return {
-    exec: (
-      namespace: string,
-      pod: string,
-      container: string,
-      command: string[],
-      stdout: Writable,
-      stderr: Writable,
-      stdin: Readable | null,
-      tty: boolean,
-      status: (s: V1Status) => void,
-    ) => exec.exec(namespace, pod, container, command, stdout, stderr, stdin, tty, status),
-  }
+  return { exec: (...args: Parameters<Exec['exec']>) => exec.exec(...args) }
 }
 
 /** Exec, read and list in one cluster; `where` names the cluster or namespace in messages. */
@@ -36,11 +21,8 @@ export function createWorkspacePods(kc: KubeConfig) {
     /** The pod, or undefined when it does not exist. */
     async read(namespace: string, name: string, where: string): Promise<V1Pod | undefined> {
       try {
-        return await core().readNamespacedPod({ name, namespace })
+        return await orAbsent(() => core().readNamespacedPod({ name, namespace }))
       } catch (err) {
-        if (isNotFound(err)) {
-          return undefined
-        }
         throw translateKubeError(err, 'looking for your workspace pod', where)
       }
     },
