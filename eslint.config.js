@@ -5,15 +5,30 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-/** A per-folder `no-restricted-imports` rule (tests and test helpers exempt). */
-function boundary(files, patterns) {
+/** A per-folder `no-restricted-imports` rule (tests and test helpers exempt, and `ignores`). */
+function boundary(files, patterns, ignores = []) {
   return [
     {
       files: [files],
-      ignores: ['**/*.test.ts', '**/*.test-helper.ts'],
+      ignores: ['**/*.test.ts', '**/*.test-helper.ts', ...ignores],
       rules: { 'no-restricted-imports': ['error', { patterns }] },
     },
   ]
+}
+
+const cohortBoundary = [
+  {
+    group: ['**/http/**', '**/cli/**'],
+    message: 'The cohort domain knows no HTTP: the server registers its routes.',
+  },
+  {
+    group: ['@kubernetes/*', 'execa'],
+    message: 'The cohort domain reaches clusters and tools through ports; server/adapters implements them.',
+  },
+]
+const cohortStoreBoundary = {
+  group: ['better-sqlite3', '**/store/db.ts', '**/store/db-handle.ts'],
+  message: 'The cohort domain stores through the repositories of server/store, never SQL of its own.',
 }
 
 export default tseslint.config(
@@ -127,12 +142,9 @@ export default tseslint.config(
     { group: ['**/adapters/**'], message: 'HTTP routes call services (server/services), never adapters.' },
     { group: ['**/cli/**'], message: 'HTTP routes do not import the CLI.' },
   ]),
-  ...boundary('server/cohorts/**/*.ts', [
-    {
-      group: ['**/http/**', '**/cli/**'],
-      message: 'The cohort domain knows no HTTP: the server registers its routes.',
-    },
-  ]),
+  // The cohort domain: clusters and tools through ports, storage through the repositories the
+  // composition root opens (store/cohort-repos.ts).
+  ...boundary('server/cohorts/**/*.ts', [...cohortBoundary, cohortStoreBoundary]),
   ...boundary('server/adapters/**/*.ts', [
     {
       group: [

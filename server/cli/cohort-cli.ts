@@ -8,8 +8,8 @@ import { pc, tableStyle } from './colors.ts'
 import { createCohorts } from '../cohorts/cohorts.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from '../cohorts/environments.ts'
 import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
-import { createCohortKube } from '../cohorts/kube/kube-client.ts'
-import { createKubeEnvironments } from '../cohorts/kube/kube-environments.ts'
+import { createKubeOps } from '../adapters/kube/kube-ops.ts'
+import { createKubeEnvironments } from '../cohorts/namespace-environments.ts'
 import { createClusterModeBackend } from '../cohorts/cluster/cluster-backend.ts'
 import { createLazyBackend, createModeBackends } from '../cohorts/mode-router.ts'
 import { installationId, loadCohortKey } from '../cohorts/secrets.ts'
@@ -21,7 +21,7 @@ import type { CohortMode } from '../protocol/cohort-dto.ts'
 import { createLabCatalog } from '../services/lab-catalog.ts'
 import { createSessionService } from '../services/session-service.ts'
 import { openDb } from '../store/db.ts'
-import { createSessionsRepo } from '../store/sessions-repo.ts'
+import { createCohortRepos } from '../store/cohort-repos.ts'
 import { printJson } from './output.ts'
 
 export interface CohortFlags {
@@ -74,8 +74,8 @@ function backendFor(flags: CohortFlags, dataDir: string): EnvironmentBackend {
     ? createPlannedOnlyBackend({ reason: offlineReason })
     : createLazyBackend(() => {
         const owner = installationId(loadCohortKey(dataDir))
-        const { kc, where } = loadKubeConfig(flags.context ? { context: flags.context } : {})
-        return createKubeEnvironments(createCohortKube(kc, where), { owner })
+        const classCluster = loadKubeConfig(flags.context ? { context: flags.context } : {})
+        return createKubeEnvironments(createKubeOps(classCluster), { owner })
       })
   return createModeBackends({
     namespace,
@@ -90,9 +90,10 @@ async function open(flags: CohortFlags) {
   })
   const db = openDb(join(config.dataDir, 'kindlab.db'))
   const { labs } = await loadLabs(config.labsDir)
-  const sessions = createSessionService(createSessionsRepo(db), config.dataDir)
+  const repos = createCohortRepos(db)
+  const sessions = createSessionService(repos.sessions, config.dataDir)
   const cohorts = createCohorts({
-    db,
+    repos,
     dataDir: config.dataDir,
     sessions,
     catalog: createLabCatalog(labs),

@@ -6,13 +6,12 @@ import type { Lab } from '../labs/lab-model.ts'
 import type { AttemptEvent } from '../services/grading-service.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { SessionService } from '../services/session-service.ts'
-import { createCohortsRepo, type CohortRecord } from '../store/cohorts-repo.ts'
-import type { Db } from '../store/db.ts'
+import type { CohortRepos } from '../store/cohort-repos.ts'
+import type { CohortRecord } from '../store/cohorts-repo.ts'
 import { createCohortEvents } from './cohort-events.ts'
 import { createCohortService } from './cohort-service.ts'
 import type { EnvironmentBackend } from './environments.ts'
 import { createGradeBook } from './gradebook.ts'
-import { createGradeBookQueries } from './gradebook-queries.ts'
 import { createInstructorAuth } from './instructor-auth.ts'
 import { createCohortSecrets, loadCohortKey } from './secrets.ts'
 import { cohortPlanView } from './plan-view.ts'
@@ -21,7 +20,8 @@ import { createWatchTokens } from './watch-tokens.ts'
 import { createWebhookDispatcher, type WebhookOptions } from './webhooks.ts'
 
 export interface CohortsDeps {
-  db: Db
+  /** Where cohorts, the grade book, instructors and webhooks are stored (store/cohort-repos.ts). */
+  repos: CohortRepos
   dataDir: string
   sessions: SessionService
   catalog: LabCatalog
@@ -38,14 +38,14 @@ export interface CohortsDeps {
 }
 
 export function createCohorts(deps: CohortsDeps) {
-  const repo = createCohortsRepo(deps.db)
+  const repo = deps.repos.cohorts
   const secrets = createCohortSecrets(loadCohortKey(deps.dataDir))
   const events = createCohortEvents((err) => deps.log?.warn({ err }, 'cohort event listener failed'))
   const pool = createWarmPool(repo, deps.backend, deps.log, {
     // Each provisioning step a seat's build reaches, and its end, update the trainee's grade book row.
     onChange: (cohortId, traineeId) => events.emit({ type: 'seat', cohortId, traineeId }),
   })
-  const webhooks = createWebhookDispatcher(deps.db, deps.webhooks, deps.log)
+  const webhooks = createWebhookDispatcher(deps.repos.webhookOutbox, deps.webhooks, deps.log)
   const service = createCohortService({
     repo,
     sessions: deps.sessions,
@@ -58,11 +58,11 @@ export function createCohorts(deps: CohortsDeps) {
     endSession: (id) => repo.endSession(id),
     onSessionEnded: (id) => deps.onSessionEnded?.(id),
   })
-  const gradebook = createGradeBook(repo, createGradeBookQueries(deps.db), deps.catalog, {
+  const gradebook = createGradeBook(repo, deps.repos.gradebook, deps.catalog, {
     ...(deps.stuckAfterMs === undefined ? {} : { stuckAfterMs: deps.stuckAfterMs }),
     envProgress: (cohortId, traineeId) => pool.progressOf(cohortId, traineeId),
   })
-  const instructors = createInstructorAuth(deps.db)
+  const instructors = createInstructorAuth(deps.repos.instructors)
   const watch = createWatchTokens()
   let reaper: ReturnType<typeof setInterval> | undefined
   /** Open grade book streams: ended on stop, or the HTTP server would wait for them forever. */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KubeConfig, type V1Pod } from '@kubernetes/client-node'
 import { describe, expect, it } from 'vitest'
+import { createWorkspacePods } from '../adapters/kube/pods.ts'
 import type { CommandRunner } from '../checks/command-runner.ts'
 import { createTextResourceSource } from '../checks/grader-input-files.ts'
 import { checkKinds } from '../checks/registry.ts'
@@ -14,9 +15,8 @@ import { runChecks } from '../checks/run-checks.ts'
 import type { CheckContext, CommandResult } from '../checks/types.ts'
 import type { SessionRecord } from '../store/sessions-repo.ts'
 import { commandRunnerForSession, createTraineeCommandRunners, type TraineeCommandRunners } from './command-runners.ts'
-import type { PodExec } from './pod-terminal.ts'
 import { servicesForSession } from './session-services.ts'
-import { workspaceNotReadyReason } from './workspace-pod.ts'
+import { workspaceNotReadyReason, type WorkspacePods } from './workspace-pod.ts'
 
 function session(kind: string, vars: Record<string, string>): SessionRecord {
   return { id: 's', kind, displayName: undefined, workspaceDir: '/tmp', vars, createdAt: 0, lastSeenAt: 0 }
@@ -110,10 +110,14 @@ describe('the command runner of a session', () => {
 })
 
 describe('trainee command runners', () => {
-  const neverExec = (calls: string[]) => (): PodExec => ({
-    exec: (namespace, pod) => {
-      calls.push(`${namespace}/${pod}`)
-      return Promise.reject(new Error('must not exec'))
+  /** The real pods adapter of `kc`, whose exec records the call and refuses. */
+  const neverExec = (calls: string[], kc: KubeConfig): WorkspacePods => ({
+    ...createWorkspacePods(kc),
+    exec: {
+      exec: (namespace, pod) => {
+        calls.push(`${namespace}/${pod}`)
+        return Promise.reject(new Error('must not exec'))
+      },
     },
   })
   const run = (r: CommandRunner) => r.run('true', { timeoutMs: 1000, vars: {} })
@@ -122,9 +126,9 @@ describe('trainee command runners', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'kindlab-cr-'))
     const calls: string[] = []
     const building = createTraineeCommandRunners({
-      classKubeConfig: () => new KubeConfig(),
+      classCluster: () => neverExec(calls, new KubeConfig()),
       dataDir,
-      podExec: neverExec(calls),
+      connect: () => neverExec(calls, new KubeConfig()),
     })
     await expect(run(building.ownCluster('kl-class-trainee02', 'kindlab-workspace'))).rejects.toMatchObject({
       code: 'LAB_ERR_CHECK_FAILED_TO_RUN',
@@ -133,10 +137,10 @@ describe('trainee command runners', () => {
     })
     const noKind = 'Cluster mode gives every trainee a kind cluster, but on this machine kind is not installed.'
     const planned = createTraineeCommandRunners({
-      classKubeConfig: () => new KubeConfig(),
+      classCluster: () => neverExec(calls, new KubeConfig()),
       dataDir,
       plannedReason: () => noKind,
-      podExec: neverExec(calls),
+      connect: () => neverExec(calls, new KubeConfig()),
     })
     await expect(run(planned.ownCluster('kl-class-trainee02', 'kindlab-workspace'))).rejects.toMatchObject({
       message: 'Your workspace is not ready: your kind cluster kl-class-trainee02 does not exist.',
@@ -151,7 +155,7 @@ describe('trainee command runners', () => {
     let loads = 0
     const closed = await closedPort()
     const runners = createTraineeCommandRunners({
-      classKubeConfig: () => {
+      classCluster: () => {
         loads += 1
         const kc = new KubeConfig()
         kc.loadFromOptions({
@@ -160,10 +164,9 @@ describe('trainee command runners', () => {
           contexts: [{ name: 'c', cluster: 'gone', user: 'u' }],
           currentContext: 'c',
         })
-        return kc
+        return neverExec(calls, kc)
       },
       dataDir: '/data',
-      podExec: neverExec(calls),
     })
     const runner = runners.classCluster('kl-class-trainee01')
     expect(loads).toBe(0)

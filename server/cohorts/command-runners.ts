@@ -7,15 +7,14 @@
 // whose workspace is not ready, or whose kind cluster does not exist, gets a check that says so:
 // their command never runs with the server's identity instead.
 import { existsSync } from 'node:fs'
-import type { KubeConfig } from '@kubernetes/client-node'
-import { loadKubeConfig } from '../adapters/kube/kube-config.ts'
+import type { KubeTarget } from '../adapters/kube/kube-config.ts'
+import { connectWorkspacePods } from '../adapters/kube/pods.ts'
 import type { CommandRunner } from '../checks/command-runner.ts'
 import { AppError } from '../errors.ts'
 import type { SessionRecord } from '../store/sessions-repo.ts'
 import { traineeClusterKubeconfig } from './plan/cluster-plan.ts'
 import { createPodCommandRunner } from './pod-command.ts'
-import { createPodExec, type PodExec } from './pod-terminal.ts'
-import { clusterWorkspace, namespaceWorkspace } from './workspace-pod.ts'
+import { clusterWorkspace, namespaceWorkspace, type WorkspacePods } from './workspace-pod.ts'
 
 /** The command runners of live cohort trainees. */
 export interface TraineeCommandRunners {
@@ -43,34 +42,34 @@ export function commandRunnerForSession(
 }
 
 export interface TraineeCommandRunnersOptions {
-  /** The class cluster's kubeconfig; read when the first namespace-mode check runs (`up` serves first). */
-  classKubeConfig: () => KubeConfig
+  /** The class cluster's pods; connected when the first namespace-mode check runs (`up` serves first). */
+  classCluster: () => WorkspacePods
   dataDir: string
   /** Why trainee clusters are only planned here, if they are (said when a cluster does not exist). */
   plannedReason?: () => string | undefined
-  /** @default createPodExec */
-  podExec?: (kc: KubeConfig) => PodExec
+  /** A trainee's own kind cluster's pods. @default connectWorkspacePods (server/adapters/kube/pods.ts) */
+  connect?: (target: KubeTarget) => WorkspacePods
 }
 
 export function createTraineeCommandRunners(options: TraineeCommandRunnersOptions): TraineeCommandRunners {
-  const podExec = options.podExec ?? createPodExec
-  let classKc: KubeConfig | undefined
-  const classCluster = (): KubeConfig => (classKc ??= options.classKubeConfig())
+  const connect = options.connect ?? connectWorkspacePods
+  let classPods: WorkspacePods | undefined
+  const classCluster = (): WorkspacePods => (classPods ??= options.classCluster())
   return {
     classCluster: (namespace) => ({
       run: async (command, runOptions) => {
-        const kc = classCluster()
-        const runner = createPodCommandRunner({ exec: podExec(kc), workspace: () => namespaceWorkspace(kc, namespace) })
+        const pods = classCluster()
+        const runner = createPodCommandRunner({ exec: pods.exec, workspace: () => namespaceWorkspace(pods, namespace) })
         return runner.run(command, runOptions)
       },
     }),
     ownCluster: (clusterName, namespace) => ({
       // Read at each check: a reset rebuilds the cluster (and its kubeconfig).
       run: async (command, runOptions) => {
-        const kc = traineeClusterKubeConfig(options.dataDir, clusterName, options.plannedReason)
+        const pods = connect(traineeClusterTarget(options.dataDir, clusterName, options.plannedReason))
         const runner = createPodCommandRunner({
-          exec: podExec(kc),
-          workspace: () => clusterWorkspace(kc, namespace, clusterName),
+          exec: pods.exec,
+          workspace: () => clusterWorkspace(pods, namespace, clusterName),
         })
         return runner.run(command, runOptions)
       },
@@ -78,11 +77,11 @@ export function createTraineeCommandRunners(options: TraineeCommandRunnersOption
   }
 }
 
-function traineeClusterKubeConfig(
+function traineeClusterTarget(
   dataDir: string,
   clusterName: string,
   plannedReason: (() => string | undefined) | undefined,
-): KubeConfig {
+): KubeTarget {
   const kubeconfigPath = traineeClusterKubeconfig(dataDir, clusterName)
   if (!kubeconfigPath || !existsSync(kubeconfigPath)) {
     const reason = plannedReason?.()
@@ -93,5 +92,5 @@ function traineeClusterKubeConfig(
         'It is being built: press Check again in a minute. If the build failed, your instructor can reset you.',
     })
   }
-  return loadKubeConfig({ kubeconfigPath, context: `kind-${clusterName}` }).kc
+  return { kubeconfigPath, context: `kind-${clusterName}` }
 }

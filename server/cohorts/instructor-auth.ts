@@ -1,9 +1,10 @@
 // Instructor sign-in: an admin token printed once at first start (stored hashed), optionally a
 // password (scrypt). Signing in gives an instructor session token (hashed, expiring), which is
-// what the instructor API accepts. Trainee session tokens never pass here.
+// what the instructor API accepts. Trainee session tokens never pass here. Stored through
+// store/instructors-repo.ts.
 import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto'
-import type { Db } from '../store/db.ts'
 import { AppError } from '../errors.ts'
+import type { InstructorsRepo } from '../store/instructors-repo.ts'
 import { sha256 } from './secrets.ts'
 
 export const INSTRUCTOR_SESSION_MS = 12 * 60 * 60 * 1000
@@ -37,13 +38,8 @@ export function verifyPassword(password: string, stored: string): boolean {
   return timingSafeEqual(actual, expected)
 }
 
-export function createInstructorAuth(db: Db, now: () => number = Date.now): InstructorAuth {
-  const first = () =>
-    db
-      .prepare<[], { id: string; token_hash: string; password_hash: string | null }>(
-        'SELECT * FROM instructors LIMIT 1',
-      )
-      .get()
+export function createInstructorAuth(repo: InstructorsRepo, now: () => number = Date.now): InstructorAuth {
+  const first = () => repo.first()
   const refused = () =>
     new AppError('LAB_ERR_AUTH_REQUIRED', {
       message: 'That admin token or password is not right.',
@@ -55,32 +51,23 @@ export function createInstructorAuth(db: Db, now: () => number = Date.now): Inst
         return undefined
       }
       const token = `kla_${randomBytes(24).toString('base64url')}`
-      db.prepare('INSERT INTO instructors (id, token_hash, created_at) VALUES (?, ?, ?)').run(
-        randomUUID(),
-        sha256(token),
-        now(),
-      )
+      repo.create(randomUUID(), sha256(token), now())
       return token
     },
     resetAdminToken() {
       const token = `kla_${randomBytes(24).toString('base64url')}`
       const row = first()
       if (!row) {
-        db.prepare('INSERT INTO instructors (id, token_hash, created_at) VALUES (?, ?, ?)').run(
-          randomUUID(),
-          sha256(token),
-          now(),
-        )
+        repo.create(randomUUID(), sha256(token), now())
       } else {
-        db.prepare('UPDATE instructors SET token_hash = ? WHERE id = ?').run(sha256(token), row.id)
-        db.prepare('DELETE FROM instructor_sessions WHERE instructor_id = ?').run(row.id)
+        repo.replaceToken(row.id, sha256(token))
       }
       return token
     },
     setPassword(password) {
       auth.bootstrap()
       const row = first()
-      db.prepare('UPDATE instructors SET password_hash = ? WHERE id = ?').run(hashPassword(password), row?.id ?? '')
+      repo.setPassword(row?.id ?? '', hashPassword(password))
     },
     login({ adminToken, password }) {
       const row = first()
@@ -96,25 +83,17 @@ export function createInstructorAuth(db: Db, now: () => number = Date.now): Inst
       }
       const token = `kli_${randomBytes(24).toString('base64url')}`
       const expiresAt = now() + INSTRUCTOR_SESSION_MS
-      db.prepare('DELETE FROM instructor_sessions WHERE expires_at < ?').run(now())
-      db.prepare(
-        'INSERT INTO instructor_sessions (token_hash, instructor_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
-      ).run(sha256(token), row.id, now(), expiresAt)
+      repo.addSession(sha256(token), row.id, now(), expiresAt)
       return { token, expiresAt }
     },
     verify(token) {
       if (!token) {
         return undefined
       }
-      const row = db
-        .prepare<[string, number], { instructor_id: string }>(
-          'SELECT instructor_id FROM instructor_sessions WHERE token_hash = ? AND expires_at > ?',
-        )
-        .get(sha256(token), now())
-      return row?.instructor_id
+      return repo.sessionInstructor(sha256(token), now())
     },
     logout(token) {
-      db.prepare('DELETE FROM instructor_sessions WHERE token_hash = ?').run(sha256(token))
+      repo.endSession(sha256(token))
     },
   }
   return auth

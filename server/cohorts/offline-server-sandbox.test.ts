@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from '../serve.ts'
 import { createLabCatalog } from '../services/lab-catalog.ts'
 import { createSessionService } from '../services/session-service.ts'
 import { openDb } from '../store/db.ts'
-import { createSessionsRepo } from '../store/sessions-repo.ts'
+import { createCohortRepos } from '../store/cohort-repos.ts'
 import { TestClient } from '../terminal/ws-test-client.test-helper.ts'
 import { createCohorts } from './cohorts.ts'
 import { createPlannedOnlyBackend } from './environments.ts'
@@ -24,9 +24,10 @@ let base: string
 /** A cohort with one joined trainee, made as `kindlab cohort create` does, before the server starts. */
 async function joinedTrainee(): Promise<{ token: string; workspaceDir: string }> {
   const db = openDb(join(dataDir, 'kindlab.db'))
-  const sessions = createSessionService(createSessionsRepo(db), dataDir)
+  const repos = createCohortRepos(db)
+  const sessions = createSessionService(repos.sessions, dataDir)
   const cohorts = createCohorts({
-    db,
+    repos,
     dataDir,
     sessions,
     catalog: createLabCatalog((await loadLabs(bundledLabsDir())).labs),

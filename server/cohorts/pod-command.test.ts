@@ -17,7 +17,7 @@ import { runChecks } from '../checks/run-checks.ts'
 import type { CheckContext } from '../checks/types.ts'
 import { startExecEndpoint, type ChannelProtocol, type ExecEndpoint } from './exec-endpoint.test-helper.ts'
 import { createPodCommandRunner, MAX_OUTPUT_BYTES } from './pod-command.ts'
-import { createPodExec } from './pod-terminal.ts'
+import { createPodExec } from '../adapters/kube/pods.ts'
 import { workspaceNotReady } from './workspace-pod.ts'
 
 const target = { namespace: 'kl-class-trainee01', pod: 'workspace', container: 'shell' }

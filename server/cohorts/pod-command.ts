@@ -8,11 +8,10 @@
 // as the trainee's ServiceAccount, in the pod's files: what their terminal sees.
 import { Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
-import type { V1Status } from '@kubernetes/client-node'
 import type { CommandRunner, CommandRunOptions } from '../checks/command-runner.ts'
 import type { CommandResult } from '../checks/types.ts'
 import { AppError, isAppError, toAppError } from '../errors.ts'
-import type { ExecConnection, PodExec, PodTarget } from './pod-terminal.ts'
+import type { ExecConnection, ExecStatus, PodExec, PodTarget } from './pod-terminal.ts'
 
 /** The local runner's bound (execa's maxBuffer in run-command.ts). */
 export const MAX_OUTPUT_BYTES = 256 * 1024
@@ -113,7 +112,7 @@ function runInPod(
 ): Promise<CommandResult> {
   return new Promise<CommandResult>((resolve, reject) => {
     let conn: ExecConnection | undefined
-    let status: V1Status | undefined
+    let status: ExecStatus | undefined
     let settled = false
     const settle = (outcome: () => CommandResult): void => {
       if (settled) {
@@ -139,7 +138,7 @@ function runInPod(
     )
     const stdout = output.stream()
     const stderr = output.stream()
-    const onStatus = (s: V1Status): void => {
+    const onStatus = (s: ExecStatus): void => {
       status = s
       // client-node ends both streams before it reports the status: wait until they took it all.
       void Promise.all([finished(stdout), finished(stderr)]).finally(() =>
@@ -169,7 +168,7 @@ const retryHint =
   'Your workspace pod may be starting or restarting: press Check again in a few seconds. If it keeps failing, your instructor can reset your environment.'
 
 /** The command's exit code from the exec status; an AppError when the command could not start. */
-export function exitCodeOf(status: V1Status, target: PodTarget): number {
+export function exitCodeOf(status: ExecStatus, target: PodTarget): number {
   if (status.status === 'Success') {
     return 0
   }

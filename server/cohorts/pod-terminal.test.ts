@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { decodeServerFrame } from '../protocol/terminal-frames.ts'
 import type { TerminalViewer } from '../terminal/terminal-session.ts'
-import { createPodExec, createPodTerminalSession, type PodExec } from './pod-terminal.ts'
+import { createPodExec } from '../adapters/kube/pods.ts'
+import { createPodTerminalSession, type PodExec } from './pod-terminal.ts'
 
 let server: Server
 let wss: WebSocketServer

@@ -1,10 +1,10 @@
-// A trainee's terminal in their workspace pod, reached through client-node's Exec (the pod's
-// websocket exec stream), behind the terminal manager's TerminalSession interface. The terminal
-// engineer's ViewerHub does the viewers, scrollback, batching, flow control and read-only
-// watchers, exactly as for a local shell; flow control pauses the exec websocket (TCP back-pressure
-// up to the pod). The shell runs in the cluster as the trainee's ServiceAccount, never on the server.
+// A trainee's terminal in their workspace pod, reached through the PodExec port (client-node's
+// websocket Exec, server/adapters/kube/pods.ts), behind the terminal manager's TerminalSession
+// interface. The terminal engineer's ViewerHub does the viewers, scrollback, batching, flow control
+// and read-only watchers, exactly as for a local shell; flow control pauses the exec websocket
+// (TCP back-pressure up to the pod). The shell runs in the cluster as the trainee's ServiceAccount,
+// never on the server.
 import { PassThrough, Writable, type Readable } from 'node:stream'
-import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node'
 import { AppError } from '../errors.ts'
 import { TerminalCloseCode, type ErrorInfo, type ExitInfo, type TerminalSize } from '../protocol/terminal-frames.ts'
 import type { TerminalSession, TerminalStats, TerminalViewer, ViewerHandle } from '../terminal/terminal-session.ts'
@@ -16,6 +16,14 @@ export interface PodTarget {
   container: string
 }
 
+/** The exec's exit status (what is read of client-node's V1Status): `Success`, or the ExitCode cause. */
+export interface ExecStatus {
+  status?: string
+  message?: string
+  reason?: string
+  details?: { causes?: Array<{ reason?: string; message?: string }> }
+}
+
 /** The open exec stream: client-node returns a `ws` WebSocket. */
 export interface ExecConnection {
   close(): void
@@ -25,7 +33,8 @@ export interface ExecConnection {
 }
 
 /**
- * The exec seam: client-node's Exec in production, the same Exec against a loopback fake in tests.
+ * The exec seam: client-node's Exec in production (server/adapters/kube/pods.ts), the same Exec
+ * against a loopback fake in tests.
  * Terminals (tty, stdin) and command checks (pod-command.ts: no tty, no stdin) both go through it.
  */
 export interface PodExec {
@@ -39,7 +48,7 @@ export interface PodExec {
     /** null: no stdin (a command check). */
     stdin: Readable | null,
     tty: boolean,
-    status: (s: V1Status) => void,
+    status: (s: ExecStatus) => void,
   ): Promise<ExecConnection>
 }
 
@@ -55,13 +64,6 @@ export interface PodTerminalOptions extends Omit<ViewerHubOptions, 'onViewerCoun
 
 /** bash when the image has it, else sh; a login shell either way. */
 export const DEFAULT_POD_SHELL = ['sh', '-c', 'command -v bash >/dev/null && exec bash -l || exec sh -l']
-
-export function createPodExec(kc: KubeConfig): PodExec {
-  const exec = new Exec(kc)
-  return {
-    exec: (ns, pod, c, cmd, out, err, inp, tty, status) => exec.exec(ns, pod, c, cmd, out, err, inp, tty, status),
-  }
-}
 
 /** A Writable that client-node treats as a resizable terminal (columns, rows, 'resize'). */
 class TtyOutput extends Writable {
@@ -216,7 +218,7 @@ class PodSession implements TerminalSession {
   }
 }
 
-function exitCodeOf(status: V1Status): number {
+function exitCodeOf(status: ExecStatus): number {
   const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode')
   return cause?.message ? Number(cause.message) : 1
 }

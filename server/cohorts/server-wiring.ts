@@ -12,16 +12,17 @@ import type { GradingServices } from '../checks/types.ts'
 import { loadBlueprint, type Blueprint } from '../provision/blueprint.ts'
 import type { LabCatalog } from '../services/lab-catalog.ts'
 import type { SessionService } from '../services/session-service.ts'
-import type { Db } from '../store/db.ts'
-import { createSessionsRepo, type SessionRecord } from '../store/sessions-repo.ts'
+import type { CohortRepos } from '../store/cohort-repos.ts'
+import type { SessionRecord } from '../store/sessions-repo.ts'
 import { createClusterModeBackend } from './cluster/cluster-backend.ts'
 import { traineeClusterExec } from './cluster/trainee-cluster-exec.ts'
 import { createCohorts, type Cohorts } from './cohorts.ts'
 import { createTraineeCommandRunners, type TraineeCommandRunners } from './command-runners.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from './environments.ts'
 import type { LoadedKubeConfig } from '../adapters/kube/kube-config.ts'
-import { createCohortKube } from './kube/kube-client.ts'
-import { createKubeEnvironments } from './kube/kube-environments.ts'
+import { createKubeOps } from '../adapters/kube/kube-ops.ts'
+import { createWorkspacePods } from '../adapters/kube/pods.ts'
+import { createKubeEnvironments } from './namespace-environments.ts'
 import { createModeBackends, knownBackendForMode } from './mode-router.ts'
 import { clusterModeDir } from './plan/cluster-plan.ts'
 import type { PodExec } from './pod-terminal.ts'
@@ -62,8 +63,7 @@ function namespaceBackendFor(input: CohortEnvironmentsInput): EnvironmentBackend
     })
   }
   try {
-    const { kc, where } = input.loadClassCluster()
-    return createKubeEnvironments(createCohortKube(kc, where), {
+    return createKubeEnvironments(createKubeOps(input.loadClassCluster()), {
       owner: installationId(loadCohortKey(input.config.dataDir)),
     })
   } catch (err) {
@@ -106,7 +106,8 @@ export function createCohortEnvironments(input: CohortEnvironmentsInput): Cohort
 }
 
 export interface CohortWiringInput {
-  db: Db
+  /** The cohort feature's repositories (store/cohort-repos.ts), opened by the composition root. */
+  repos: CohortRepos
   config: Pick<Config, 'dataDir' | 'offline' | 'publicUrl' | 'accessToken'>
   sessions: SessionService
   catalog: LabCatalog
@@ -152,7 +153,7 @@ function commandRunnersFor(input: CohortWiringInput): TraineeCommandRunners | un
     return undefined
   }
   return createTraineeCommandRunners({
-    classKubeConfig: () => input.loadClassCluster().kc,
+    classCluster: () => createWorkspacePods(input.loadClassCluster().kc),
     dataDir: input.config.dataDir,
     plannedReason: input.environments.plannedReason,
   })
@@ -161,14 +162,14 @@ function commandRunnersFor(input: CohortWiringInput): TraineeCommandRunners | un
 export function wireCohorts(input: CohortWiringInput): CohortWiring {
   const { environments, terminal } = input
   const cohorts = createCohorts({
-    db: input.db,
+    repos: input.repos,
     dataDir: input.config.dataDir,
     sessions: input.sessions,
     catalog: input.catalog,
     backend: environments.backend,
     onSessionEnded: (id) => void terminal.closeSession(id),
   })
-  const sessionsRepo = createSessionsRepo(input.db)
+  const sessionsRepo = input.repos.sessions
   const commandRunners = commandRunnersFor(input)
   const traineeSandbox = input.config.offline ? input.traineeSandbox : undefined
   const adminToken = cohorts.instructors.bootstrap()

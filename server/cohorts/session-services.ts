@@ -10,7 +10,7 @@ import { createLiveServices, type LiveServices } from '../adapters/live/live-ser
 import type { LiveCluster, ResourceSource } from '../checks/live-services.ts'
 import type { CommandRunner, GradingServices } from '../checks/types.ts'
 import { AppError } from '../errors.ts'
-import type { Blueprint } from '../provision/blueprint.ts'
+import { blueprintShopNamespace, type Blueprint } from '../provision/blueprint.ts'
 import type { SessionRecord } from '../store/sessions-repo.ts'
 import { cohortPortBlock } from './cluster/kind-environments.ts'
 import { commandRunnerForSession, type TraineeCommandRunners } from './command-runners.ts'
@@ -21,7 +21,7 @@ export interface SessionServicesOptions {
   dataDir: string
   /** @default 'istio-system' */
   istioNamespace?: string
-  /** @default 'hipster' */
+  /** @default the blueprint's shop namespace (clusters/blueprint.yaml `app.namespace`) */
   shopNamespace?: string
   /** The live lab's blueprint (gateway and host ports of a trainee's cluster). */
   blueprint: () => Promise<Blueprint>
@@ -75,7 +75,7 @@ function gradingServices(
   const scope = traineeResourceScope(
     namespace,
     options.istioNamespace ?? 'istio-system',
-    options.shopNamespace ?? 'hipster',
+    options.shopNamespace ?? blueprintShopNamespace(),
   )
   return { ...base, resources: resources.scoped(scope) }
 }

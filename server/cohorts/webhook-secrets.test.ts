@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDb } from '../store/db.ts'
 import { migrations } from '../store/migrations.ts'
+import { createWebhookOutboxRepo } from '../store/webhook-outbox-repo.ts'
 import { createWebhookDispatcher, signWebhook } from './webhooks.ts'
 import { buildCohortTestApp, type CohortTestApp } from './test-app.test-helper.ts'
 
@@ -124,7 +125,7 @@ describe('webhook secrets at rest', () => {
     old.close()
 
     let db = openDb(file)
-    const hooks = createWebhookDispatcher(db)
+    const hooks = createWebhookDispatcher(createWebhookOutboxRepo(db))
     hooks.enqueue('c1', 'check.passed', { traineeId: 'trainee01' })
     await hooks.flush()
     expect(verifies('clear-secret-123', received[0])).toBe(true)
@@ -133,7 +134,7 @@ describe('webhook secrets at rest', () => {
     writeFileSync(join(dir, 'secrets.key'), 'ab'.repeat(32), { mode: 0o600 })
     db = openDb(file)
     const warnings: string[] = []
-    const again = createWebhookDispatcher(db, {}, { warn: (_obj, msg) => warnings.push(msg) })
+    const again = createWebhookDispatcher(createWebhookOutboxRepo(db), {}, { warn: (_obj, msg) => warnings.push(msg) })
     again.enqueue('c1', 'check.passed', { traineeId: 'trainee01' })
     await again.flush()
     expect(received).toHaveLength(1)

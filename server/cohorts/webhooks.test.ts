@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../store/db.ts'
 import { createCohortsRepo } from '../store/cohorts-repo.ts'
+import { createWebhookOutboxRepo } from '../store/webhook-outbox-repo.ts'
 import { createWebhookDispatcher, isValidWebhookUrl, signWebhook } from './webhooks.ts'
 
 let server: Server
@@ -56,7 +57,7 @@ afterEach(async () => {
 
 describe('webhooks', () => {
   it('POSTs the event as JSON with a verifiable signature', async () => {
-    const hooks = createWebhookDispatcher(db)
+    const hooks = createWebhookDispatcher(createWebhookOutboxRepo(db))
     hooks.enqueue('c1', 'check.passed', { traineeId: 'trainee01', checkId: 'x' })
     await hooks.flush()
     expect(received).toHaveLength(1)
@@ -79,7 +80,7 @@ describe('webhooks', () => {
   it('retries with exponential backoff until the receiver accepts', async () => {
     let now = 1_000_000
     answers = [500, 503]
-    const hooks = createWebhookDispatcher(db, { baseDelayMs: 1000, now: () => now })
+    const hooks = createWebhookDispatcher(createWebhookOutboxRepo(db), { baseDelayMs: 1000, now: () => now })
     hooks.enqueue('c1', 'trainee.joined', {})
     await hooks.flush()
     await hooks.flush() // not due yet
@@ -99,12 +100,20 @@ describe('webhooks', () => {
 
   it('gives up after maxAttempts, and keeps pending deliveries across a restart', async () => {
     let now = 0
-    const first = createWebhookDispatcher(db, { maxAttempts: 3, baseDelayMs: 10, now: () => now })
+    const first = createWebhookDispatcher(createWebhookOutboxRepo(db), {
+      maxAttempts: 3,
+      baseDelayMs: 10,
+      now: () => now,
+    })
     first.enqueue('c1', 'step.completed', {})
     first.enqueue('c1', 'lab.completed', {})
     await first.flush()
     expect(first.stats('c1')).toEqual({ pending: 1, delivered: 1, failed: 0 })
-    const again = createWebhookDispatcher(db, { maxAttempts: 3, baseDelayMs: 10, now: () => now })
+    const again = createWebhookDispatcher(createWebhookOutboxRepo(db), {
+      maxAttempts: 3,
+      baseDelayMs: 10,
+      now: () => now,
+    })
     now += 10
     await again.flush()
     now += 20

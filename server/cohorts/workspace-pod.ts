@@ -2,19 +2,43 @@
 // (namespace mode: pod `workspace` in their namespace of the class cluster; cluster mode: the pod
 // of the workspace Deployment in their own kind cluster), which must be Running with its shell
 // container running. When it is not, the check says so (LAB_ERR_CHECK_FAILED_TO_RUN, with what
-// the pod is doing) instead of running the command anywhere else.
-import { ApiException, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node'
-import { translateKubeError } from '../adapters/kube/kube-errors.ts'
+// the pod is doing) instead of running the command anywhere else. The cluster is reached through
+// the WorkspacePods port (server/adapters/kube/pods.ts).
 import { AppError } from '../errors.ts'
 import { CLUSTER_WORKSPACE_SELECTOR } from './plan/cluster-plan.ts'
-import type { PodTarget } from './pod-terminal.ts'
+import type { PodExec, PodTarget } from './pod-terminal.ts'
+
+/** What is read of a pod (client-node's V1Pod has these fields). */
+export interface PodFacts {
+  metadata?: { name?: string; deletionTimestamp?: Date | string; creationTimestamp?: Date | string }
+  status?: {
+    phase?: string
+    containerStatuses?: Array<{
+      name: string
+      state?: { running?: object; waiting?: { reason?: string }; terminated?: { reason?: string } }
+    }>
+  }
+}
+
+/** One cluster's workspace pods; `where` names the cluster or namespace in messages. */
+export interface WorkspacePods {
+  exec: PodExec
+  /** The pod, or undefined when it does not exist. */
+  read(namespace: string, name: string, where: string): Promise<PodFacts | undefined>
+  list(namespace: string, labelSelector: string, where: string): Promise<PodFacts[]>
+}
+
+/** The label selector of cluster mode's workspace Deployment's pods. */
+export const CLUSTER_WORKSPACE_LABELS = Object.entries(CLUSTER_WORKSPACE_SELECTOR)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(',')
 
 /** The workspace pod's name in namespace mode, and its container in both modes (plan/fences.ts). */
 export const WORKSPACE_POD = 'workspace'
 export const WORKSPACE_CONTAINER = 'shell'
 
 /** Why `pod` cannot run a command now, as the end of a sentence; undefined when it can. Pure. */
-export function workspaceNotReadyReason(pod: V1Pod | undefined): string | undefined {
+export function workspaceNotReadyReason(pod: PodFacts | undefined): string | undefined {
   if (!pod) {
     return 'does not exist yet'
   }
@@ -43,15 +67,8 @@ export function workspaceNotReady(where: string, reason: string): AppError {
 }
 
 /** A namespace-mode trainee's workspace in the class cluster, once it is ready. */
-export async function namespaceWorkspace(kc: KubeConfig, namespace: string): Promise<PodTarget> {
-  let pod: V1Pod | undefined
-  try {
-    pod = await kc.makeApiClient(CoreV1Api).readNamespacedPod({ name: WORKSPACE_POD, namespace })
-  } catch (err) {
-    if (!(err instanceof ApiException && err.code === 404)) {
-      throw translateKubeError(err, 'looking for your workspace pod', `namespace ${namespace}`)
-    }
-  }
+export async function namespaceWorkspace(pods: WorkspacePods, namespace: string): Promise<PodTarget> {
+  const pod = await pods.read(namespace, WORKSPACE_POD, `namespace ${namespace}`)
   const reason = workspaceNotReadyReason(pod)
   if (reason) {
     throw workspaceNotReady(`${namespace}/${WORKSPACE_POD}`, reason)
@@ -60,16 +77,12 @@ export async function namespaceWorkspace(kc: KubeConfig, namespace: string): Pro
 }
 
 /** A cluster-mode trainee's workspace: the newest ready pod of the workspace Deployment. */
-export async function clusterWorkspace(kc: KubeConfig, namespace: string, clusterName: string): Promise<PodTarget> {
-  const labelSelector = Object.entries(CLUSTER_WORKSPACE_SELECTOR)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',')
-  let pods: V1Pod[]
-  try {
-    pods = (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector })).items
-  } catch (err) {
-    throw translateKubeError(err, 'looking for your workspace pod', `kind cluster ${clusterName}`)
-  }
+export async function clusterWorkspace(
+  cluster: WorkspacePods,
+  namespace: string,
+  clusterName: string,
+): Promise<PodTarget> {
+  const pods = await cluster.list(namespace, CLUSTER_WORKSPACE_LABELS, `kind cluster ${clusterName}`)
   const newest = [...pods].sort((a, b) => created(b).localeCompare(created(a)))
   const ready = newest.find((p) => workspaceNotReadyReason(p) === undefined)
   if (!ready?.metadata?.name) {
@@ -80,7 +93,7 @@ export async function clusterWorkspace(kc: KubeConfig, namespace: string, cluste
   return { namespace, pod: ready.metadata.name, container: WORKSPACE_CONTAINER }
 }
 
-function created(pod: V1Pod): string {
-  const t = pod.metadata?.creationTimestamp as Date | string | undefined
+function created(pod: PodFacts): string {
+  const t = pod.metadata?.creationTimestamp
   return t instanceof Date ? t.toISOString() : String(t ?? '')
 }

@@ -25,6 +25,7 @@ import { createGradingService, type GradingService } from '../services/grading-s
 import { createLabCatalog, type LabCatalog } from '../services/lab-catalog.ts'
 import { createSoloSessionReaper } from '../services/session-reaper.ts'
 import { createSessionService, type SessionLimits, type SessionService } from '../services/session-service.ts'
+import { createCohortRepos } from '../store/cohort-repos.ts'
 import { openDb, type Db } from '../store/db.ts'
 import { createProgressRepo, type ProgressRepo } from '../store/progress-repo.ts'
 import { createSessionsRepo } from '../store/sessions-repo.ts'
@@ -133,7 +134,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     traineeClusterExec: environments.traineeClusterExec,
   })
   const cohorts = wireCohorts({
-    db,
+    repos: createCohortRepos(db, sessionsRepo),
     config,
     sessions,
     catalog,

@@ -5,7 +5,8 @@
 // their workspace pod (exec), in the class cluster or in their own kind cluster (cluster mode).
 import type { Config } from '../config.ts'
 import { createLazyCohortSessionFactory } from '../cohorts/terminal-backend.ts'
-import { createPodExec, type PodExec } from '../cohorts/pod-terminal.ts'
+import { createPodExec } from '../adapters/kube/pods.ts'
+import type { PodExec } from '../cohorts/pod-terminal.ts'
 import type { SessionService } from '../services/session-service.ts'
 import type { TraineeSandbox } from '../terminal/sandbox/bwrap.ts'
 import { createIsolatedSessionFactory } from '../terminal/sandbox/isolated-sessions.ts'

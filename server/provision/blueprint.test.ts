@@ -1,7 +1,10 @@
 // The shipped blueprint (clusters/) against the facts the labs rely on: pinned versions, ports,
 // the shop's services and images, and the overlay keeping every demo-profile gateway port.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadBlueprint } from './blueprint.ts'
+import { blueprintShopNamespace, loadBlueprint } from './blueprint.ts'
 import { blueprintImages, blueprintPorts, clusterImages, gatewayPortRoutes, gatewayPorts } from './blueprint-facts.ts'
 
 const bp = await loadBlueprint()
@@ -86,5 +89,22 @@ describe('the shipped blueprint', () => {
     const ports = blueprintPorts(bp).map((p) => `${p.name} ${p.mapping}`)
     expect(ports).toContain('istio-system/kiali http 20001')
     expect(ports).toContain('istio-system/tracing http-query 80 → 16686')
+  })
+})
+
+describe("the shop's namespace", () => {
+  it('is read from blueprint.yaml, the one place that names it', async () => {
+    expect(blueprintShopNamespace()).toBe(bp.app.namespace)
+    const dir = await mkdtemp(join(tmpdir(), 'kindlab-bp-'))
+    const index = (await readFile(join(bp.dir, 'blueprint.yaml'), 'utf8')).replace(
+      `namespace: ${bp.app.namespace}`,
+      'namespace: boutique',
+    )
+    await writeFile(join(dir, 'blueprint.yaml'), index)
+    expect(blueprintShopNamespace(dir)).toBe('boutique')
+    await rm(dir, { recursive: true, force: true })
+    expect(() => blueprintShopNamespace(join(dir, 'gone'))).toThrow(
+      expect.objectContaining({ code: 'LAB_ERR_CONFIG_INVALID' }),
+    )
   })
 })

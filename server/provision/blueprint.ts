@@ -1,5 +1,6 @@
 // Reads the live lab's blueprint (clusters/blueprint.yaml and every file it names) into plain data
 // for the planner. Reads only kindlab's own package files; never the cluster or the network.
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
@@ -88,17 +89,25 @@ function invalid(file: string, why: string): AppError {
   })
 }
 
+function unreadable(dir: string, file: string, err: unknown): AppError {
+  return new AppError('LAB_ERR_CONFIG_INVALID', {
+    message: `The cluster blueprint file ${file} cannot be read.`,
+    hint: `Check that ${join(dir, file)} exists (it ships with kindlab).`,
+    cause: err,
+  })
+}
+
 async function readYamlDocs(dir: string, file: string): Promise<unknown[]> {
   let text: string
   try {
     text = await readFile(join(dir, file), 'utf8')
   } catch (err) {
-    throw new AppError('LAB_ERR_CONFIG_INVALID', {
-      message: `The cluster blueprint file ${file} cannot be read.`,
-      hint: `Check that ${join(dir, file)} exists (it ships with kindlab).`,
-      cause: err,
-    })
+    throw unreadable(dir, file, err)
   }
+  return parseYamlDocs(text, file)
+}
+
+function parseYamlDocs(text: string, file: string): unknown[] {
   const docs = parseAllDocuments(text)
   const broken = docs.find((d) => d.errors.length > 0)
   if (broken) {
@@ -140,6 +149,32 @@ function check<T>(schema: Parameters<typeof Value.Check>[0], value: unknown, fil
     throw invalid(file, first ? `${first.path || '/'} ${first.message}` : 'unexpected shape')
   }
   return value as T
+}
+
+const shopNamespaces = new Map<string, string>()
+
+/**
+ * The shop's namespace, as blueprint.yaml names it (`app.namespace`): where `kindlab up` deploys
+ * the shop, and what cohorts plan around. Synchronous (the planners' defaults need it), read once
+ * per folder; the one source of that name.
+ */
+export function blueprintShopNamespace(dir: string = clustersDir()): string {
+  let namespace = shopNamespaces.get(dir)
+  if (namespace === undefined) {
+    let text: string
+    try {
+      text = readFileSync(join(dir, 'blueprint.yaml'), 'utf8')
+    } catch (err) {
+      throw unreadable(dir, 'blueprint.yaml', err)
+    }
+    const docs = parseYamlDocs(text, 'blueprint.yaml')
+    if (docs.length !== 1) {
+      throw invalid('blueprint.yaml', `expected one YAML document, found ${docs.length}`)
+    }
+    namespace = check<Static<typeof IndexSchema>>(IndexSchema, docs[0], 'blueprint.yaml').app.namespace
+    shopNamespaces.set(dir, namespace)
+  }
+  return namespace
 }
 
 /** Loads the blueprint from `dir` (default: the clusters/ folder kindlab ships). */

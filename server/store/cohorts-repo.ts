@@ -1,6 +1,6 @@
 // Cohorts and their trainee seats: one row per seat, created with the cohort; a seat's
 // environment moves planned → provisioning → ready → claimed (or failed). Join tokens are
-// stored only as SHA-256 hashes. The grade book's reads are in cohorts/gradebook-queries.ts.
+// stored only as SHA-256 hashes. The grade book's reads are in gradebook-queries.ts.
 import type { CohortMode, EnvState } from '../protocol/cohort-dto.ts'
 import { randomBytes } from 'node:crypto'
 import { allocateTcpPorts } from '../cohorts/plan/tcp-ports.ts'

@@ -110,3 +110,18 @@ export function translateKubeError(err: unknown, what: string, where: string): A
     cause: err,
   })
 }
+
+/** The API said 404: the object (or its kind) does not exist. */
+export const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 404
+
+/** undefined for 404 (the object does not exist), the result otherwise. */
+export async function orAbsent<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (isNotFound(err)) {
+      return undefined
+    }
+    throw err
+  }
+}

@@ -1,6 +1,8 @@
-// The Kubernetes operations provisioning needs, all through @kubernetes/client-node: server-side
-// apply with field manager `kindlab`, a namespace marker, what Istio is installed, a health ping,
-// and the watch-based wait. Every foreign error is translated at this boundary.
+// The Kubernetes operations kindlab needs, all through @kubernetes/client-node: server-side apply
+// with field manager `kindlab`, a namespace marker, what Istio is installed, a health ping, the
+// watch-based wait (provisioning), and one object at a time: apply as a named field manager, delete,
+// list by label, read (cohorts' environments, kube-objects.ts). Every foreign error is translated at
+// this boundary.
 import {
   AppsV1Api,
   CoreV1Api,
@@ -12,7 +14,8 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node'
 import { loadKubeConfig, type KubeTarget, type LoadedKubeConfig } from './kube-config.ts'
-import { translateKubeError } from './kube-errors.ts'
+import { orAbsent, translateKubeError } from './kube-errors.ts'
+import { singleObjectOps, type SingleObjectOps } from './kube-objects.ts'
 import { waitForDeployments, type DeploymentRef, type WaitOptions } from './wait-deployments.ts'
 import { deploymentProgress, type DeploymentProgress } from './workload-status.ts'
 
@@ -74,24 +77,10 @@ export function sortForApply<T extends { kind?: string }>(objects: readonly T[])
 const label = (o: KubernetesObject): string =>
   `${o.kind ?? '?'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`
 
-const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 404
-
 function imageTag(image: string | undefined): string | undefined {
   const at = image?.split('@')[0]
   const colon = at?.lastIndexOf(':') ?? -1
   return at && colon > at.lastIndexOf('/') ? at.slice(colon + 1) : undefined
-}
-
-/** undefined for 404 (the object does not exist), the result otherwise. */
-async function orAbsent<T>(fn: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await fn()
-  } catch (err) {
-    if (isNotFound(err)) {
-      return undefined
-    }
-    throw err
-  }
 }
 
 async function readIstioState(kc: KubeConfig, namespace: string, ingressService: string): Promise<IstioState> {
@@ -168,9 +157,13 @@ function objectOps(load: () => LoadedKubeConfig, call: Call): Pick<KubeOps, 'app
   }
 }
 
-/** Creates the operations for one cluster; the kubeconfig is read on first use. */
-export function createKubeOps(target: KubeTarget): KubeOps {
-  let loaded: LoadedKubeConfig | undefined
+/**
+ * Creates the operations for one cluster; a target's kubeconfig is read on first use, a loaded one
+ * (with how messages name its cluster) is used as it is. Provisioning needs the KubeOps part;
+ * cohorts' namespace environments the single-object part.
+ */
+export function createKubeOps(target: KubeTarget | LoadedKubeConfig): KubeOps & SingleObjectOps {
+  let loaded: LoadedKubeConfig | undefined = 'kc' in target ? target : undefined
   const load = (): LoadedKubeConfig => (loaded ??= loadKubeConfig(target))
   const call: Call = async (what, fn) => {
     const l = load()
@@ -187,6 +180,7 @@ export function createKubeOps(target: KubeTarget): KubeOps {
     ping: () =>
       call('asking for its version', async ({ kc }) => (await kc.makeApiClient(VersionApi).getCode()).gitVersion),
     ...objectOps(load, call),
+    ...singleObjectOps(() => load().kc, call, fieldManager),
     namespaceAnnotation: (namespace, annotation) =>
       call(`reading namespace ${namespace}`, async ({ kc }) => {
         const ns = await orAbsent(() => kc.makeApiClient(CoreV1Api).readNamespace({ name: namespace }))

@@ -3,7 +3,7 @@
 import { kindlabBinDir } from '../../adapters/tools/tool-probe.ts'
 import { loadBlueprint, type Blueprint } from '../../provision/blueprint.ts'
 import { createPlannedOnlyBackend, type EnvironmentBackend } from '../environments.ts'
-import { clusterModeAdapters } from './adapters.ts'
+import { clusterModeAdapters } from '../../adapters/kind/cluster-adapters.ts'
 import { probeClusterMode } from './availability.ts'
 import { createKindEnvironments } from './kind-environments.ts'
 

@@ -8,7 +8,7 @@ import type { KindCli } from '../../adapters/kind/kind-cli.ts'
 import type { KubeOps } from '../../adapters/kube/kube-ops.ts'
 import type { AppError } from '../../errors.ts'
 import { loadBlueprint } from '../../provision/blueprint.ts'
-import { writeDataFile } from './adapters.ts'
+import { writeDataFile } from '../../adapters/kind/cluster-adapters.ts'
 import { createKindEnvironments } from './kind-environments.ts'
 
 const bp = await loadBlueprint()

@@ -2,25 +2,15 @@
 // (written when the cluster was built), and the shell runs in the pod of the workspace Deployment.
 // When there is no cluster or no running pod, the shell says why instead of trying.
 import { existsSync } from 'node:fs'
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node'
-import { loadKubeConfig } from '../../adapters/kube/kube-config.ts'
-import { translateKubeError } from '../../adapters/kube/kube-errors.ts'
+import { connectWorkspacePods } from '../../adapters/kube/pods.ts'
 import { AppError } from '../../errors.ts'
-import { CLUSTER_WORKSPACE_SELECTOR, parseTraineeClusterName, traineeClusterFiles } from '../plan/cluster-plan.ts'
-import { createPodExec, type PodExec } from '../pod-terminal.ts'
-
-const selector = Object.entries(CLUSTER_WORKSPACE_SELECTOR)
-  .map(([k, v]) => `${k}=${v}`)
-  .join(',')
+import { parseTraineeClusterName, traineeClusterFiles } from '../plan/cluster-plan.ts'
+import type { PodExec } from '../pod-terminal.ts'
+import { CLUSTER_WORKSPACE_LABELS, type WorkspacePods } from '../workspace-pod.ts'
 
 /** The newest running workspace pod in `namespace`. */
-export async function workspacePod(kc: KubeConfig, namespace: string, clusterName: string): Promise<string> {
-  let pods
-  try {
-    pods = (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: selector })).items
-  } catch (err) {
-    throw translateKubeError(err, 'looking for your workspace pod', `kind cluster ${clusterName}`)
-  }
+export async function workspacePod(cluster: WorkspacePods, namespace: string, clusterName: string): Promise<string> {
+  const pods = await cluster.list(namespace, CLUSTER_WORKSPACE_LABELS, `kind cluster ${clusterName}`)
   const running = pods
     .filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp)
     .sort((a, b) =>
@@ -54,12 +44,11 @@ export function traineeClusterExec(
       })
       return { exec: () => Promise.reject(error) }
     }
-    const { kc } = loadKubeConfig({ kubeconfigPath, context: `kind-${clusterName}` })
-    const exec = createPodExec(kc)
+    const cluster = connectWorkspacePods({ kubeconfigPath, context: `kind-${clusterName}` })
     return {
       // The workspace is a Deployment: its pod's name is looked up at each shell start.
       exec: async (namespace, _pod, container, ...rest) =>
-        exec.exec(namespace, await workspacePod(kc, namespace, clusterName), container, ...rest),
+        cluster.exec.exec(namespace, await workspacePod(cluster, namespace, clusterName), container, ...rest),
     }
   }
 }

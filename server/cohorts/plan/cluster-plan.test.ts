@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest'
 import { loadBlueprint } from '../../provision/blueprint.ts'
 import { planUp } from '../../provision/plan.ts'
 import {
-  BLUEPRINT_SHOP_NAMESPACE,
   CLUSTER_MODE_MAX_TRAINEES,
   CLUSTER_WORKSPACE_NAMESPACE,
   KIND_CLUSTER_NAME_MAX,
@@ -149,7 +148,6 @@ describe("a trainee's cluster plan", () => {
     expect(deployment.spec.template.spec).toMatchObject({ serviceAccountName: 'trainee' })
     expect(objects.every((o) => o.metadata.labels?.[LABEL_COHORT] === 'istio-class')).toBe(true)
     expect(JSON.stringify(objects.at(-1))).toContain('"name":"LEARNER_NAMESPACE","value":"hipster"')
-    expect(BLUEPRINT_SHOP_NAMESPACE).toBe(bp.app.namespace)
     expect(clusterTraineeVars(cohort, 'trainee02')).toEqual({
       TRAINEE_DOMAIN: 'trainee02.istio-class.example',
       TRAINEE_ID: 'trainee02',

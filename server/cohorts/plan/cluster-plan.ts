@@ -4,7 +4,7 @@
 // step that starts the trainee's workspace (the final wait includes it). The executors carry it
 // out (cluster/kind-environments.ts).
 import { join } from 'node:path'
-import type { Blueprint } from '../../provision/blueprint.ts'
+import { blueprintShopNamespace, type Blueprint } from '../../provision/blueprint.ts'
 import { gatewayPortRoutes, shiftHostPorts } from '../../provision/blueprint-facts.ts'
 import { planUp, type Plan, type PlanStep } from '../../provision/plan.ts'
 import { planClusterTraineeRbac, planGatewaySecretPolicy } from './cluster-rbac.ts'
@@ -35,8 +35,6 @@ export const CLUSTER_WORKSPACE_NAMESPACE = 'kindlab-workspace'
 export const CLUSTER_WORKSPACE_ACCOUNT = 'trainee'
 /** The gateway Service's TCP port of the lab's TCP step (clusters/istio/overlay.yaml `tcp-redis`). */
 export const BLUEPRINT_TCP_PORT = 6379
-/** Where `kindlab up` deploys the shop (clusters/blueprint.yaml app.namespace; a test keeps them equal). */
-export const BLUEPRINT_SHOP_NAMESPACE = 'hipster'
 
 /** `kl-<cohort>-<trainee>`: at most 43 characters for valid cohort names, within kind's 50. */
 export function traineeClusterName(cohort: CohortNames, traineeId: string): string {
@@ -108,7 +106,7 @@ export function traineeClusterFiles(
 export function clusterTraineeVars(
   cohort: CohortNames,
   traineeId: string,
-  shopNamespace = BLUEPRINT_SHOP_NAMESPACE,
+  shopNamespace = blueprintShopNamespace(),
 ): Record<string, string> {
   return {
     TRAINEE_DOMAIN: traineeDomain(cohort, traineeId),

@@ -5,6 +5,7 @@
 // which leaves Secrets out, plus Istio's objects), and in Istio's namespace only what the lab's
 // HTTPS and shared-Gateway steps write there. Pods can only be made in the shop's namespace, whose
 // Pod Security level is `baseline` (pod-security.ts).
+import { planAdmissionFence, resourceRule } from './admission.ts'
 import { TRAINEE_SERVICE_ACCOUNT, traineeRules } from './rbac.ts'
 import type { KubeObject } from './types.ts'
 
@@ -94,45 +95,23 @@ export function planClusterTraineeRbac(n: ClusterRbacNames, labels: Record<strin
  * any ServiceAccount there, istiod's included.
  */
 export function planGatewaySecretPolicy(n: ClusterRbacNames, labels: Record<string, string>): KubeObject[] {
-  const name = 'kindlab-trainee-gateway-secrets'
-  return [
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name, labels },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [
-            { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['secrets'] },
-          ],
-        },
-        matchConditions: [
-          {
-            name: 'from-the-trainee',
-            expression: `request.userInfo.username == 'system:serviceaccount:${n.workspaceNamespace}:${TRAINEE_SERVICE_ACCOUNT}'`,
-          },
-        ],
-        validations: [
-          {
-            expression: "has(object.type) && object.type == 'kubernetes.io/tls'",
-            message: `Secrets you create in ${n.istioNamespace} must be TLS Secrets (kubectl create secret tls).`,
-            reason: 'Forbidden',
-          },
-        ],
+  return planAdmissionFence({
+    name: 'kindlab-trainee-gateway-secrets',
+    labels,
+    rules: [resourceRule([''], ['secrets'], ['v1'])],
+    matchConditions: [
+      {
+        name: 'from-the-trainee',
+        expression: `request.userInfo.username == 'system:serviceaccount:${n.workspaceNamespace}:${TRAINEE_SERVICE_ACCOUNT}'`,
       },
-    },
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name, labels },
-      spec: {
-        policyName: name,
-        validationActions: ['Deny'],
-        matchResources: {
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n.istioNamespace } },
-        },
+    ],
+    validations: [
+      {
+        expression: "has(object.type) && object.type == 'kubernetes.io/tls'",
+        message: `Secrets you create in ${n.istioNamespace} must be TLS Secrets (kubectl create secret tls).`,
+        reason: 'Forbidden',
       },
-    },
-  ]
+    ],
+    namespaces: { 'kubernetes.io/metadata.name': n.istioNamespace },
+  })
 }

@@ -2,6 +2,7 @@
 // Gateway and VirtualService hosts inside their own domain, so no trainee can take another's
 // traffic. One policy and one binding per cohort; the allowed suffix is read from the trainee
 // namespace's annotation, which trainees cannot edit (namespaces are cluster-scoped).
+import { deny, planAdmissionFence, resourceRule } from './admission.ts'
 import { ANNOTATION_DOMAIN, LABEL_COHORT, LABEL_ROLE, cohortLabels, cohortPrefix, type CohortNames } from './names.ts'
 import type { KubeObject } from './types.ts'
 
@@ -24,45 +25,14 @@ export function hostPolicyName(cohort: CohortNames): string {
 
 /** The policy and its binding (cluster-scoped), selecting the cohort's trainee namespaces. */
 export function planHostPolicy(cohort: CohortNames): KubeObject[] {
-  const name = hostPolicyName(cohort)
-  const labels = cohortLabels(cohort)
   const message = (kind: string): string =>
     `'${kind} hosts must be ' + variables.domain + ' or end with .' + variables.domain + ' (your trainee domain).'`
-  return [
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name, labels },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [
-            {
-              apiGroups: ['networking.istio.io'],
-              apiVersions: ['*'],
-              operations: ['CREATE', 'UPDATE'],
-              resources: ['gateways', 'virtualservices'],
-            },
-          ],
-        },
-        variables: [{ name: 'domain', expression: `namespaceObject.metadata.annotations['${ANNOTATION_DOMAIN}']` }],
-        validations: [
-          { expression: GATEWAY_RULE, messageExpression: message('Gateway'), reason: 'Forbidden' },
-          { expression: VIRTUALSERVICE_RULE, messageExpression: message('VirtualService'), reason: 'Forbidden' },
-        ],
-      },
-    },
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name, labels },
-      spec: {
-        policyName: name,
-        validationActions: ['Deny'],
-        matchResources: {
-          namespaceSelector: { matchLabels: { [LABEL_COHORT]: cohort.name, [LABEL_ROLE]: 'trainee' } },
-        },
-      },
-    },
-  ]
+  return planAdmissionFence({
+    name: hostPolicyName(cohort),
+    labels: cohortLabels(cohort),
+    rules: [resourceRule(['networking.istio.io'], ['gateways', 'virtualservices'])],
+    variables: [{ name: 'domain', expression: `namespaceObject.metadata.annotations['${ANNOTATION_DOMAIN}']` }],
+    validations: [deny(GATEWAY_RULE, message('Gateway')), deny(VIRTUALSERVICE_RULE, message('VirtualService'))],
+    namespaces: { [LABEL_COHORT]: cohort.name, [LABEL_ROLE]: 'trainee' },
+  })
 }

@@ -1,7 +1,9 @@
 // Pure: the namespace-mode plan of a cohort: per trainee a namespace (istio-injection, Pod Security
 // `baseline`, ownership labels, the domain and TCP-port annotations the admission policies read),
 // their frontend, fences, identity and workspace pod; once per cohort the host policy, the route
-// fence and the shared read-only roles.
+// fence and the shared read-only roles. The shop's namespace, unless given, is the blueprint's
+// (read once from clusters/blueprint.yaml).
+import { blueprintShopNamespace } from '../../provision/blueprint.ts'
 import { planFences, planWorkspacePod } from './fences.ts'
 import { planHostPolicy } from './host-policy.ts'
 import { planPlatformFence } from './platform-fence.ts'
@@ -33,7 +35,7 @@ function resolved(
   options: NamespacePlanOptions,
 ): Required<Omit<NamespacePlanOptions, 'apiServer'>> & Pick<NamespacePlanOptions, 'apiServer'> {
   return {
-    shopNamespace: options.shopNamespace ?? 'hipster',
+    shopNamespace: options.shopNamespace ?? blueprintShopNamespace(),
     fullShop: options.fullShop ?? false,
     workspaceImage: options.workspaceImage ?? DEFAULT_WORKSPACE_IMAGE,
     istioNamespace: options.istioNamespace ?? 'istio-system',

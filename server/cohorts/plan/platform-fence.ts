@@ -10,6 +10,7 @@
 //   (HTTP) and 443 (HTTPS or TLS) without `bind`, serves only hosts in their domain, and takes its
 //   certificate only from their own Secret.
 // The trainee is read from the requesting ServiceAccount's namespace (`kl-<cohort>-traineeNN`).
+import { deny, planAdmissionFence, resourceRule } from './admission.ts'
 import { GATEWAY_RULE } from './host-policy.ts'
 import { cohortLabels, cohortPrefix, SHARED_GATEWAY_SUFFIX, TLS_SECRET_SUFFIX, type CohortNames } from './names.ts'
 import { GATEWAY_PORT_RULE, GATEWAY_SELECTOR_RULE, credentialRule } from './route-fence.ts'
@@ -29,78 +30,46 @@ export const SECRET_RULE = `object.kind != 'Secret' || (object.metadata.name == 
 export const GATEWAY_NAME_RULE = `object.kind != 'Gateway' || object.metadata.name == variables.ns + '${SHARED_GATEWAY_SUFFIX}'`
 
 export function planPlatformFence(cohort: CohortNames, istioNamespace: string): KubeObject[] {
-  const name = platformFenceName(cohort)
-  const labels = cohortLabels(cohort)
-  const deny = (expression: string, messageExpression: string) => ({
-    expression,
-    messageExpression,
-    reason: 'Forbidden',
-  })
   const prefix = `kl-${cohort.name}-`
-  return [
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name, labels },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [
-            { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['secrets'] },
-            {
-              apiGroups: ['networking.istio.io'],
-              apiVersions: ['*'],
-              operations: ['CREATE', 'UPDATE'],
-              resources: ['gateways'],
-            },
-          ],
-        },
-        matchConditions: [{ name: 'from-a-trainee-of-the-cohort', expression: fromCohortTrainee(cohort) }],
-        variables: [
-          // system:serviceaccount:<namespace>:trainee
-          { name: 'ns', expression: "request.userInfo.username.split(':')[2]" },
-          { name: 'domain', expression: `variables.ns.substring(${prefix.length}) + '.${cohort.domain}'` },
-          { name: 'tlsSecret', expression: `variables.ns + '${TLS_SECRET_SUFFIX}'` },
-          // The shared Gateway carries HTTP and HTTPS only: a TCP server belongs in the trainee's own namespace.
-          { name: 'tcpPort', expression: '0' },
-        ],
-        validations: [
-          deny(
-            SECRET_RULE,
-            `'In ${istioNamespace} you may create only your TLS Secret ' + variables.tlsSecret + ' (kubectl create secret tls ' + variables.tlsSecret + ' -n ${istioNamespace} ...).'`,
-          ),
-          deny(
-            GATEWAY_NAME_RULE,
-            `'In ${istioNamespace} your Gateway must be named ' + variables.ns + '${SHARED_GATEWAY_SUFFIX}: the namespace is shared by the class.'`,
-          ),
-          deny(
-            GATEWAY_SELECTOR_RULE,
-            `'Gateway ' + object.metadata.name + ' must select the ingress gateway (istio: ingressgateway).'`,
-          ),
-          deny(
-            GATEWAY_PORT_RULE,
-            `'Gateway ' + object.metadata.name + ' may open only port 80 (HTTP) and 443 (HTTPS or TLS), without bind.'`,
-          ),
-          deny(
-            GATEWAY_RULE,
-            `'Gateway hosts must be ' + variables.domain + ' or end with .' + variables.domain + ' (your trainee domain).'`,
-          ),
-          deny(
-            credentialRule('variables.tlsSecret'),
-            `'Gateway ' + object.metadata.name + ' may take its certificate only from your Secret ' + variables.tlsSecret + '.'`,
-          ),
-        ],
-      },
-    },
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name, labels },
-      spec: {
-        policyName: name,
-        validationActions: ['Deny'],
-        matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': istioNamespace } } },
-      },
-    },
-  ]
+  return planAdmissionFence({
+    name: platformFenceName(cohort),
+    labels: cohortLabels(cohort),
+    rules: [resourceRule([''], ['secrets'], ['v1']), resourceRule(['networking.istio.io'], ['gateways'])],
+    matchConditions: [{ name: 'from-a-trainee-of-the-cohort', expression: fromCohortTrainee(cohort) }],
+    variables: [
+      // system:serviceaccount:<namespace>:trainee
+      { name: 'ns', expression: "request.userInfo.username.split(':')[2]" },
+      { name: 'domain', expression: `variables.ns.substring(${prefix.length}) + '.${cohort.domain}'` },
+      { name: 'tlsSecret', expression: `variables.ns + '${TLS_SECRET_SUFFIX}'` },
+      // The shared Gateway carries HTTP and HTTPS only: a TCP server belongs in the trainee's own namespace.
+      { name: 'tcpPort', expression: '0' },
+    ],
+    validations: [
+      deny(
+        SECRET_RULE,
+        `'In ${istioNamespace} you may create only your TLS Secret ' + variables.tlsSecret + ' (kubectl create secret tls ' + variables.tlsSecret + ' -n ${istioNamespace} ...).'`,
+      ),
+      deny(
+        GATEWAY_NAME_RULE,
+        `'In ${istioNamespace} your Gateway must be named ' + variables.ns + '${SHARED_GATEWAY_SUFFIX}: the namespace is shared by the class.'`,
+      ),
+      deny(
+        GATEWAY_SELECTOR_RULE,
+        `'Gateway ' + object.metadata.name + ' must select the ingress gateway (istio: ingressgateway).'`,
+      ),
+      deny(
+        GATEWAY_PORT_RULE,
+        `'Gateway ' + object.metadata.name + ' may open only port 80 (HTTP) and 443 (HTTPS or TLS), without bind.'`,
+      ),
+      deny(
+        GATEWAY_RULE,
+        `'Gateway hosts must be ' + variables.domain + ' or end with .' + variables.domain + ' (your trainee domain).'`,
+      ),
+      deny(
+        credentialRule('variables.tlsSecret'),
+        `'Gateway ' + object.metadata.name + ' may take its certificate only from your Secret ' + variables.tlsSecret + '.'`,
+      ),
+    ],
+    namespaces: { 'kubernetes.io/metadata.name': istioNamespace },
+  })
 }

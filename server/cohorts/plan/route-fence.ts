@@ -13,6 +13,7 @@
 //   WorkloadEntries, WorkloadGroups or EnvoyFilters. RBAC does not grant these either; this is the
 //   second wall, should a Role ever be widened.
 // The trainee's TCP port is read from the namespace annotation, which trainees cannot edit.
+import { deny, planAdmissionFence, resourceRule } from './admission.ts'
 import { ownService } from './host-policy.ts'
 import {
   ANNOTATION_TCP_PORT,
@@ -116,115 +117,79 @@ export function routeFenceNames(cohort: CohortNames): { routes: string; kinds: s
   return { routes: `${prefix}-routes`, kinds: `${prefix}-kinds` }
 }
 
-function binding(cohort: CohortNames, name: string): KubeObject {
-  return {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicyBinding',
-    metadata: { name, labels: cohortLabels(cohort) },
-    spec: {
-      policyName: name,
-      validationActions: ['Deny'],
-      matchResources: {
-        namespaceSelector: { matchLabels: { [LABEL_COHORT]: cohort.name, [LABEL_ROLE]: 'trainee' } },
-      },
-    },
-  }
-}
-
-const rule = (apiGroups: string[], resources: string[]) => ({
-  apiGroups,
-  apiVersions: ['*'],
-  operations: ['CREATE', 'UPDATE'],
-  resources,
-})
-
 /** Both policies and their bindings (cluster-scoped). */
 export function planRouteFence(cohort: CohortNames, o: RouteFenceOptions): KubeObject[] {
   const names = routeFenceNames(cohort)
   const labels = cohortLabels(cohort)
+  const trainees = { [LABEL_COHORT]: cohort.name, [LABEL_ROLE]: 'trainee' }
   const annotations = 'namespaceObject.metadata.annotations'
-  const deny = (expression: string, messageExpression: string) => ({
-    expression,
-    messageExpression,
-    reason: 'Forbidden',
-  })
   const allowed = `'your namespace (' + request.namespace + '), the shop (*.${o.shopNamespace}.svc.cluster.local)${
     o.sharedDestinations.length ? ` or ${o.sharedDestinations.join(', ')}` : ''
   }'`
   return [
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: names.routes, labels },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [
-            rule(['networking.istio.io'], ['gateways', 'virtualservices', 'destinationrules']),
-            rule([''], ['services']),
-          ],
+    ...planAdmissionFence({
+      name: names.routes,
+      labels,
+      rules: [
+        resourceRule(['networking.istio.io'], ['gateways', 'virtualservices', 'destinationrules']),
+        resourceRule([''], ['services']),
+      ],
+      variables: [
+        {
+          name: 'tcpPort',
+          expression: `has(${annotations}) && '${ANNOTATION_TCP_PORT}' in ${annotations} ? int(${annotations}['${ANNOTATION_TCP_PORT}']) : 0`,
         },
-        variables: [
-          {
-            name: 'tcpPort',
-            expression: `has(${annotations}) && '${ANNOTATION_TCP_PORT}' in ${annotations} ? int(${annotations}['${ANNOTATION_TCP_PORT}']) : 0`,
-          },
-        ],
-        validations: [
-          deny(
-            GATEWAY_SELECTOR_RULE,
-            `'Gateway ' + object.metadata.name + ' must select the ingress gateway with exactly ${Object.entries(
-              INGRESS_GATEWAY_SELECTOR,
-            )
-              .map(([k, v]) => `${k}: ${v}`)
-              .join(', ')}.'`,
-          ),
-          deny(
-            GATEWAY_PORT_RULE,
-            `'Gateway ' + object.metadata.name + ' may open only port ${HTTP_PORT} (HTTP), ${HTTPS_PORT} (HTTPS or TLS)' + (variables.tcpPort != 0 ? ' and your TCP port ' + string(variables.tcpPort) + ' (TCP or TLS)' : '') + ', without bind: the gateway is shared, and a server elsewhere would take a port from other trainees.'`,
-          ),
-          deny(
-            credentialRule(`request.namespace + '${TLS_SECRET_SUFFIX}'`),
-            `'Gateway ' + object.metadata.name + ' may take its certificate only from your Secret ' + request.namespace + '${TLS_SECRET_SUFFIX} in the namespace of the gateway pods.'`,
-          ),
-          deny(
-            virtualServiceDestinationRule(o),
-            `'VirtualService ' + object.metadata.name + ' may route only to ' + ${allowed} + ', and delegate only within your namespace.'`,
-          ),
-          deny(
-            destinationRuleHostRule(o),
-            `'DestinationRule ' + object.metadata.name + ' may only name a host in ' + ${allowed} + '.'`,
-          ),
-          deny(
-            SERVICE_RULE,
-            `'Service ' + object.metadata.name + ' must be a ClusterIP Service with a selector and no externalIPs: ExternalName, selector-less (hand-made Endpoints), NodePort and LoadBalancer Services would point the shared gateway outside your namespace.'`,
-          ),
-        ],
-      },
-    },
-    binding(cohort, names.routes),
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: names.kinds, labels },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: { resourceRules: FORBIDDEN.map((f) => rule([f.group], f.resources)) },
-        // Only the trainee (a ServiceAccount of the namespace): the endpoint controllers write there too.
-        matchConditions: [
-          {
-            name: 'from-the-namespace',
-            expression: "request.userInfo.username.startsWith('system:serviceaccount:' + request.namespace + ':')",
-          },
-        ],
-        validations: [
-          deny(
-            'false',
-            "request.kind.kind + ' objects point traffic at addresses of your choosing, past the fences of the class; they are not allowed in a trainee namespace.'",
-          ),
-        ],
-      },
-    },
-    binding(cohort, names.kinds),
+      ],
+      validations: [
+        deny(
+          GATEWAY_SELECTOR_RULE,
+          `'Gateway ' + object.metadata.name + ' must select the ingress gateway with exactly ${Object.entries(
+            INGRESS_GATEWAY_SELECTOR,
+          )
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')}.'`,
+        ),
+        deny(
+          GATEWAY_PORT_RULE,
+          `'Gateway ' + object.metadata.name + ' may open only port ${HTTP_PORT} (HTTP), ${HTTPS_PORT} (HTTPS or TLS)' + (variables.tcpPort != 0 ? ' and your TCP port ' + string(variables.tcpPort) + ' (TCP or TLS)' : '') + ', without bind: the gateway is shared, and a server elsewhere would take a port from other trainees.'`,
+        ),
+        deny(
+          credentialRule(`request.namespace + '${TLS_SECRET_SUFFIX}'`),
+          `'Gateway ' + object.metadata.name + ' may take its certificate only from your Secret ' + request.namespace + '${TLS_SECRET_SUFFIX} in the namespace of the gateway pods.'`,
+        ),
+        deny(
+          virtualServiceDestinationRule(o),
+          `'VirtualService ' + object.metadata.name + ' may route only to ' + ${allowed} + ', and delegate only within your namespace.'`,
+        ),
+        deny(
+          destinationRuleHostRule(o),
+          `'DestinationRule ' + object.metadata.name + ' may only name a host in ' + ${allowed} + '.'`,
+        ),
+        deny(
+          SERVICE_RULE,
+          `'Service ' + object.metadata.name + ' must be a ClusterIP Service with a selector and no externalIPs: ExternalName, selector-less (hand-made Endpoints), NodePort and LoadBalancer Services would point the shared gateway outside your namespace.'`,
+        ),
+      ],
+      namespaces: trainees,
+    }),
+    ...planAdmissionFence({
+      name: names.kinds,
+      labels,
+      rules: FORBIDDEN.map((f) => resourceRule([f.group], f.resources)),
+      // Only the trainee (a ServiceAccount of the namespace): the endpoint controllers write there too.
+      matchConditions: [
+        {
+          name: 'from-the-namespace',
+          expression: "request.userInfo.username.startsWith('system:serviceaccount:' + request.namespace + ':')",
+        },
+      ],
+      validations: [
+        deny(
+          'false',
+          "request.kind.kind + ' objects point traffic at addresses of your choosing, past the fences of the class; they are not allowed in a trainee namespace.'",
+        ),
+      ],
+      namespaces: trainees,
+    }),
   ]
 }

@@ -15,7 +15,7 @@ export interface KubeObject {
 
 /** Options for the namespace-mode plan; every field has a default fit for a laptop class. */
 export interface NamespacePlanOptions {
-  /** Namespace of the shared shop backends. @default 'hipster' */
+  /** Namespace of the shared shop backends. @default the blueprint's (clusters/blueprint.yaml `app.namespace`) */
   shopNamespace?: string
   /** Give each trainee a copy of the whole shop instead of only the frontend. @default false */
   fullShop?: boolean

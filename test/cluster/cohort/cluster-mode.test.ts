@@ -19,8 +19,9 @@ import {
 } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
+import { createWorkspacePods } from '../../../server/adapters/kube/pods.ts'
 import { createTextResourceSource } from '../../../server/checks/grader-input-files.ts'
-import { writeDataFile } from '../../../server/cohorts/cluster/adapters.ts'
+import { writeDataFile } from '../../../server/adapters/kind/cluster-adapters.ts'
 import { createKindEnvironments } from '../../../server/cohorts/cluster/kind-environments.ts'
 import { workspacePod } from '../../../server/cohorts/cluster/trainee-cluster-exec.ts'
 import type { EnvironmentBackend } from '../../../server/cohorts/environments.ts'
@@ -173,7 +174,7 @@ describe.skipIf(inject('clusterKind') !== 'sim')(
         expect(bindings.map((b) => b.roleRef.name).sort()).toEqual(['kindlab-trainee-istio-read', 'view'])
         await expectTraineeFenced(kc)
         // The terminal finds the workspace Deployment's running pod by its label.
-        const pod = await workspacePod(kc, CLUSTER_WORKSPACE_NAMESPACE, `kl-${cohort.name}-${t}`)
+        const pod = await workspacePod(createWorkspacePods(kc), CLUSTER_WORKSPACE_NAMESPACE, `kl-${cohort.name}-${t}`)
         expect(pod).toMatch(/^workspace-/)
         // Progress: every step of `kindlab up`'s plan, plus the workspace, done in order.
         const finals = (events[t] ?? []).filter((e) => e.state !== 'running')

@@ -15,6 +15,7 @@ import { createTextResourceSource } from '../../../server/checks/grader-input-fi
 import { checkKinds } from '../../../server/checks/registry.ts'
 import { runChecks, type CheckRunResult } from '../../../server/checks/run-checks.ts'
 import type { CheckContext } from '../../../server/checks/types.ts'
+import { createWorkspacePods } from '../../../server/adapters/kube/pods.ts'
 import { createTraineeCommandRunners } from '../../../server/cohorts/command-runners.ts'
 import { traineeClusterKubeconfig } from '../../../server/cohorts/plan/cluster-plan.ts'
 import { planWorkspacePod } from '../../../server/cohorts/plan/fences.ts'
@@ -34,7 +35,7 @@ describe('a trainee’s command check runs in their workspace pod, or says why n
   const kc = kubeConfig()
   const core = kc.makeApiClient(CoreV1Api)
   const dataDir = mkdtempSync(join(tmpdir(), 'kindlab-command-checks-'))
-  const runners = createTraineeCommandRunners({ classKubeConfig: () => kc, dataDir })
+  const runners = createTraineeCommandRunners({ classCluster: () => createWorkspacePods(kc), dataDir })
   const removals: Array<() => Promise<void>> = []
   let serverRan: string[] = []
 

@@ -9,8 +9,8 @@ import {
   KubernetesObjectApi,
   type KubernetesObject,
 } from '@kubernetes/client-node'
-import { createCohortKube, type CohortKube } from '../../../server/cohorts/kube/kube-client.ts'
-import { createKubeEnvironments } from '../../../server/cohorts/kube/kube-environments.ts'
+import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
+import { createKubeEnvironments } from '../../../server/cohorts/namespace-environments.ts'
 import type { EnvironmentBackend } from '../../../server/cohorts/environments.ts'
 import { eventually } from '../cluster-client.ts'
 
@@ -29,9 +29,9 @@ export function cohortName(prefix: string): { name: string; domain: string } {
   return { name, domain: `${name}.example` }
 }
 
-export function backend(kc: KubeConfig, owner?: string): { kube: CohortKube; envs: EnvironmentBackend } {
-  const kube = createCohortKube(kc)
-  return { kube, envs: createKubeEnvironments(kube, { readyTimeoutMs: 90_000, ...(owner ? { owner } : {}) }) }
+export function backend(kc: KubeConfig, owner?: string): { envs: EnvironmentBackend } {
+  const kube = createKubeOps({ kc, context: kc.getCurrentContext(), where: 'the class cluster' })
+  return { envs: createKubeEnvironments(kube, { readyTimeoutMs: 90_000, ...(owner ? { owner } : {}) }) }
 }
 
 /** A KubeConfig for the same cluster authenticated as `namespace/serviceAccount`. */

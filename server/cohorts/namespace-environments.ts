@@ -2,9 +2,11 @@
 // apply, waits for the workspace pod, and deletes by ownership label (teardown, reset, orphans).
 // Each trainee's TCP port on the shared gateway Service is added and released under a field
 // manager of its own (plan/gateway-port.ts). What trainees wrote in Istio's namespace themselves
-// (their TLS Secret and shared Gateway, named after their namespace) goes with them.
-import { AppError } from '../../errors.ts'
-import type { EnvironmentBackend } from '../environments.ts'
+// (their TLS Secret and shared Gateway, named after their namespace) goes with them. The cluster is
+// reached through the ClusterObjects port (KubeOps implements it, server/adapters/kube).
+import { AppError } from '../errors.ts'
+import { blueprintShopNamespace } from '../provision/blueprint.ts'
+import type { EnvironmentBackend } from './environments.ts'
 import {
   LABEL_COHORT,
   LABEL_MANAGED_BY,
@@ -13,12 +15,30 @@ import {
   SHARED_GATEWAY_SUFFIX,
   TLS_SECRET_SUFFIX,
   type CohortNames,
-} from '../plan/names.ts'
-import { gatewayPortManager, planGatewayPort, releaseGatewayPort } from '../plan/gateway-port.ts'
-import { cohortPrefix } from '../plan/names.ts'
-import { planCohortShared, planTrainee } from '../plan/namespace-plan.ts'
-import type { ApiServerEndpoints, KubeObject, NamespacePlanOptions } from '../plan/types.ts'
-import type { CohortKube, ObjectRef } from './kube-client.ts'
+} from './plan/names.ts'
+import { gatewayPortManager, planGatewayPort, releaseGatewayPort } from './plan/gateway-port.ts'
+import { cohortPrefix } from './plan/names.ts'
+import { planCohortShared, planTrainee } from './plan/namespace-plan.ts'
+import type { ApiServerEndpoints, KubeObject, NamespacePlanOptions } from './plan/types.ts'
+
+/** Which object: what list returns and remove and read take. */
+export interface ObjectRef {
+  apiVersion: string
+  kind: string
+  name: string
+  namespace?: string
+}
+
+/** The class cluster's objects, one at a time (server/adapters/kube/kube-objects.ts). */
+export interface ClusterObjects {
+  /** Server-side apply as `manager` (default `kindlab`): a manager owns exactly what it last applied. */
+  applyAs(object: KubeObject, manager?: string): Promise<void>
+  /** Deletes; a missing object is not an error. */
+  remove(ref: ObjectRef): Promise<void>
+  list(apiVersion: string, kind: string, options: { namespace?: string; labelSelector?: string }): Promise<ObjectRef[]>
+  /** The object, or undefined when it does not exist. */
+  read(ref: ObjectRef): Promise<Record<string, unknown> | undefined>
+}
 
 export interface KubeEnvironmentOptions extends NamespacePlanOptions {
   /** How long to wait for a workspace pod to be ready. @default 90_000 */
@@ -50,9 +70,9 @@ const PLATFORM_KINDS: Array<[string, string]> = [
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const show = (r: ObjectRef): string => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`
 
-export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmentOptions = {}): EnvironmentBackend {
+export function createKubeEnvironments(kube: ClusterObjects, options: KubeEnvironmentOptions = {}): EnvironmentBackend {
   const istioNs = options.istioNamespace ?? 'istio-system'
-  const shopNs = options.shopNamespace ?? 'hipster'
+  const shopNs = options.shopNamespace ?? blueprintShopNamespace()
   const selector = (cohort: CohortNames, trainee?: string) =>
     `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}=${cohort.name}${trainee ? `,${LABEL_TRAINEE}=${trainee}` : ''}`
   const owned = (cohort: CohortNames): CohortNames => (options.owner ? { ...cohort, owner: options.owner } : cohort)
@@ -71,7 +91,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
   /** Takes the ports of `cohort` (or of one trainee) off the gateway Service again. */
   async function releasePorts(cohort: CohortNames, trainee?: string): Promise<void> {
     for (const manager of await portManagers(cohort, trainee)) {
-      await kube.apply(releaseGatewayPort(gateway), manager)
+      await kube.applyAs(releaseGatewayPort(gateway), manager)
     }
   }
 
@@ -138,7 +158,7 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
     const deadline = Date.now() + 30_000
     for (;;) {
       try {
-        await kube.apply(pod)
+        await kube.applyAs(pod)
         return
       } catch (err) {
         const text = err instanceof Error ? err.message : ''
@@ -176,21 +196,21 @@ export function createKubeEnvironments(kube: CohortKube, options: KubeEnvironmen
         }
       }
       for (const object of planCohortShared(owned(cohort), options)) {
-        await kube.apply(object)
+        await kube.applyAs(object)
       }
     },
     async provision(cohort, traineeId) {
       const plan = planTrainee(owned(cohort), traineeId, await planOptions())
       const [namespace, ...rest] = plan.objects
       if (namespace) {
-        await kube.apply(namespace)
+        await kube.applyAs(namespace)
       }
       const pod = rest.filter((o) => o.kind === 'Pod')
-      await Promise.all(rest.filter((o) => o.kind !== 'Pod').map((o) => kube.apply(o)))
+      await Promise.all(rest.filter((o) => o.kind !== 'Pod').map((o) => kube.applyAs(o)))
       await Promise.all(pod.map((o) => applyPod(o)))
       // The lab's TCP step: the trainee's port on the gateway Service (a cluster without Istio has none).
       if (await kube.read(gatewayRef)) {
-        await kube.apply(planGatewayPort(owned(cohort), traineeId, gateway), gatewayPortManager(cohort, traineeId))
+        await kube.applyAs(planGatewayPort(owned(cohort), traineeId, gateway), gatewayPortManager(cohort, traineeId))
       }
       if (options.waitForWorkspace ?? true) {
         await waitForPod(plan.namespace)

@@ -1,6 +1,6 @@
 // The grade book's reads: the latest attempt per trainee and check (with its failure count) and
 // step progress, for a whole cohort or one trainee. Read-only SQL over the grading tables.
-import type { Db } from '../store/db.ts'
+import type { Db } from './db.ts'
 
 export interface AttemptAggregate {
   sessionId: string

@@ -1,14 +1,15 @@
-// The provisioning adapters for trainee clusters: the same kind, istioctl and Kubernetes adapters
-// `kindlab up` uses, with the tools from kindlab's bin folder when `kindlab tools install` put
-// them there (else from PATH, as the doctor looks for them).
+// The provisioning adapters for cohorts' trainee clusters (server/cohorts/cluster): the same kind,
+// istioctl and Kubernetes adapters `kindlab up` uses, with the tools from kindlab's bin folder when
+// `kindlab tools install` put them there (else from PATH, as the doctor looks for them). The result
+// is provisioning's ProvisionAdapters (server/provision/executors.ts), which adapters do not import.
 import { existsSync } from 'node:fs'
 import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { execa } from 'execa'
-import { createIstioctlCli } from '../../adapters/istioctl/istioctl-cli.ts'
-import { createKindCli } from '../../adapters/kind/kind-cli.ts'
-import { createKubeOps } from '../../adapters/kube/kube-ops.ts'
-import type { ProvisionAdapters } from '../../provision/executors.ts'
+import { createIstioctlCli } from '../istioctl/istioctl-cli.ts'
+import type { KubeTarget } from '../kube/kube-config.ts'
+import { createKubeOps } from '../kube/kube-ops.ts'
+import { createKindCli } from './kind-cli.ts'
 
 /** Writes a file inside the data dir, creating its folder; `mode` for kubeconfigs. */
 export async function writeDataFile(path: string, text: string, mode?: number): Promise<void> {
@@ -19,12 +20,12 @@ export async function writeDataFile(path: string, text: string, mode?: number): 
   }
 }
 
-export function clusterModeAdapters(binDir: string): ProvisionAdapters {
+export function clusterModeAdapters(binDir: string) {
   const tool = (name: string) => (existsSync(join(binDir, name)) ? join(binDir, name) : name)
   return {
     kind: createKindCli({}, execa, tool('kind')),
     istioctl: createIstioctlCli({}, execa, tool('istioctl')),
-    kube: (target) => createKubeOps(target),
+    kube: (target: KubeTarget) => createKubeOps(target),
     writeText: writeDataFile,
   }
 }
