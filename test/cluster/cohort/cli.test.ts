@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { CoreV1Api } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { inject } from 'vitest'
-import { runCohortCommand } from '../../../server/cli/cohort-cli.ts'
+import { runCohortCommand } from '../../../server/cli/commands/cohort.ts'
 import { kubeConfig } from '../cluster-client.ts'
 import { backend, ensureClassNamespaces, untilGone } from './helpers.ts'
 

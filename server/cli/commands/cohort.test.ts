@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createCohortsRepo } from '../store/cohorts-repo.ts'
-import { openDb } from '../store/db.ts'
-import { runCohortCommand } from './cohort-cli.ts'
+import { createCohortsRepo } from '../../store/cohorts-repo.ts'
+import { openDb } from '../../store/db.ts'
+import { runCohortCommand } from './cohort.ts'
 
 let data: string
 let out: string[]
