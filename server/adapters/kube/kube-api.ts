@@ -87,9 +87,12 @@ export function apiClient<T>(kc: KubeConfig, api: new (configuration: Configurat
  * sent it. A status other than 2xx throws client-node's ApiException (code, body), as its typed
  * clients do, so kube-errors.ts translates both alike.
  */
-export async function readJson(kc: KubeConfig, path: string): Promise<unknown> {
+export async function readJson(kc: KubeConfig, path: string, signal?: AbortSignal): Promise<unknown> {
   const context = new RequestContext(serverOf(kc).replace(/\/+$/, '') + path, HttpMethod.GET)
   context.setHeaderParam('Accept', 'application/json')
+  if (signal !== undefined) {
+    context.setSignal(signal)
+  }
   await kc.applySecurityAuthentication(context)
   const { status, headers, body } = await send(context)
   const text = body.toString('utf8')

@@ -121,6 +121,23 @@ describe('connections to the API server are reused safely', () => {
     expect(api.connections()).toBe(2)
   })
 
+  it('a read whose response is cut off on a kept-alive connection is read again, on a new connection', async () => {
+    const api = await startServer((_req, res, n) => {
+      const body = namespace('shop')
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
+      if (n > 1) {
+        res.write(body.slice(0, 10), () => res.socket?.destroy())
+        return
+      }
+      res.end(body)
+    })
+    const core = apiClient(kubeConfig(api.url), CoreV1Api)
+    expect((await core.readNamespace({ name: 'shop' })).metadata?.name).toBe('shop')
+    expect((await core.readNamespace({ name: 'shop' })).metadata?.name).toBe('shop')
+    expect(api.requests).toHaveLength(3)
+    expect(api.connections()).toBe(2)
+  })
+
   it('a write on such a connection is not sent again: the server may have applied it', async () => {
     const api = await startServer((req, res, n) => {
       if (n > 1) {
@@ -143,6 +160,19 @@ describe('connections to the API server are reused safely', () => {
       .catch((e: unknown) => e)
     expect(api.requests).toHaveLength(1)
     expect(translateKubeError(err, 'reading a namespace', 'loop').code).toBe('LAB_ERR_KUBE_UNREACHABLE')
+  })
+
+  it('a request stopped by its signal is an abort, not an unreachable cluster', async () => {
+    const api = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write('{"items":[') // and never ends
+    })
+    const stop = new AbortController()
+    const pending = readJson(kubeConfig(api.url), '/api/v1/pods', stop.signal).catch((e: unknown) => e)
+    await expect.poll(() => api.requests.length).toBe(1)
+    stop.abort()
+    expect(translateKubeError(await pending, 'listing Pods', 'loop').code).toBe('LAB_ERR_ABORTED')
+    expect(api.requests).toHaveLength(1)
   })
 
   it('an idle connection is closed by the client after the idle timeout; the next request opens a new one', async () => {

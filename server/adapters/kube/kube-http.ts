@@ -73,6 +73,11 @@ function decode(body: Buffer, encoding: string | undefined): Buffer {
   return body
 }
 
+function cutShort(): Error {
+  const err = new Error('The API server closed the connection before the response ended.')
+  return Object.assign(err, { code: 'ECONNRESET' })
+}
+
 function abortError(): Error {
   const err = new Error('The request to the API server was aborted.')
   err.name = 'AbortError'
@@ -92,7 +97,7 @@ function exchange(request: KubeRequest, agent: http.Agent): Promise<KubeResponse
     const req = send(url, { method: request.method, headers: request.headers, agent })
     const fail = (err: Error): void => {
       signal?.removeEventListener('abort', onAbort)
-      reject(err.name === 'AbortError' ? err : new ExchangeError(err, req.reusedSocket))
+      reject(signal?.aborted === true ? abortError() : new ExchangeError(err, req.reusedSocket))
     }
     const onAbort = (): void => {
       req.destroy(abortError())
@@ -103,15 +108,16 @@ function exchange(request: KubeRequest, agent: http.Agent): Promise<KubeResponse
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('error', fail)
-      res.on('aborted', () => {
-        const err = new Error('The API server closed the connection before the response ended.')
-        ;(err as Error & { code: string }).code = 'ECONNRESET'
-        fail(err)
+      // A connection that closes before the response's end: the body is cut, whatever the parser said.
+      res.on('close', () => {
+        if (!res.complete) {
+          fail(cutShort())
+        }
       })
       res.on('end', () => {
         signal?.removeEventListener('abort', onAbort)
         if (!res.complete) {
-          return // 'aborted' reported it
+          return // 'close' reports it
         }
         try {
           resolve({
