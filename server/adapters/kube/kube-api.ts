@@ -16,6 +16,7 @@ import {
   ResponseContext,
   ServerConfiguration,
   wrapHttpLibrary,
+  KubernetesObjectApi,
   type Configuration,
   type HttpLibrary,
   type KubeConfig,
@@ -81,6 +82,22 @@ export function apiClient<T>(kc: KubeConfig, api: new (configuration: Configurat
     }),
   )
 }
+
+/** KubernetesObjectApi (apply, read, list and delete of any kind) over the pools. */
+class PooledObjectApi extends KubernetesObjectApi {
+  /** As `KubernetesObjectApi.makeApiClient(kc)`: objects without a namespace go to the context's. */
+  static make(kc: KubeConfig): KubernetesObjectApi {
+    const api = apiClient(kc, PooledObjectApi)
+    api.setDefaultNamespace(kc)
+    return api
+  }
+}
+
+/**
+ * `KubernetesObjectApi.makeApiClient(kc)` whose requests reuse connections (writes are never retried).
+ * @example const objects = objectApiClient(kc)
+ */
+export const objectApiClient = (kc: KubeConfig): KubernetesObjectApi => PooledObjectApi.make(kc)
 
 /**
  * GETs an API path (e.g. `/api/v1/namespaces/shop/pods`) and returns the JSON as the API server

@@ -8,7 +8,7 @@ import { Agent, createServer, type IncomingMessage, type Server, type ServerResp
 import type { Socket } from 'node:net'
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import { afterEach, describe, expect, it } from 'vitest'
-import { apiClient, closeApiConnections, readJson } from './kube-api.ts'
+import { apiClient, closeApiConnections, objectApiClient, readJson } from './kube-api.ts'
 import { sendKubeRequest } from './kube-http.ts'
 import { createKubePools } from './kube-pool.ts'
 import { translateKubeError } from './kube-errors.ts'
@@ -49,12 +49,12 @@ async function startServer(handler: Handler): Promise<TestServer> {
   return { url: `http://127.0.0.1:${port}`, connections: () => connections, closed: () => closed, requests, server }
 }
 
-function kubeConfig(server: string): KubeConfig {
+function kubeConfig(server: string, namespace?: string): KubeConfig {
   const kc = new KubeConfig()
   kc.loadFromOptions({
     clusters: [{ name: 'loop', server, skipTLSVerify: true }],
     users: [{ name: 'u', token: 'test-token' }],
-    contexts: [{ name: 'loop', cluster: 'loop', user: 'u' }],
+    contexts: [{ name: 'loop', cluster: 'loop', user: 'u', ...(namespace ? { namespace } : {}) }],
     currentContext: 'loop',
   })
   return kc
@@ -191,6 +191,34 @@ describe('connections to the API server are reused safely', () => {
     } finally {
       pools.closeAll()
     }
+  })
+})
+
+describe('objectApiClient: KubernetesObjectApi over the pool', () => {
+  it("reads share one connection, and an object without a namespace goes to the context's", async () => {
+    const api = await startServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      if (req.url === '/api/v1') {
+        res.end(
+          JSON.stringify({
+            kind: 'APIResourceList',
+            groupVersion: 'v1',
+            resources: [{ name: 'pods', namespaced: true, kind: 'Pod', verbs: ['get'] }],
+          }),
+        )
+        return
+      }
+      res.end(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'workspace', namespace: 'team' } }))
+    })
+    const objects = objectApiClient(kubeConfig(api.url, 'team'))
+    for (let i = 0; i < 3; i++) {
+      const pod = await objects.read({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'workspace' } })
+      expect(pod.metadata?.namespace).toBe('team')
+    }
+    expect(api.requests.filter((r) => r !== 'GET /api/v1')).toEqual(
+      Array(3).fill('GET /api/v1/namespaces/team/pods/workspace'),
+    )
+    expect(api.connections()).toBe(1)
   })
 })
 

@@ -2,13 +2,8 @@
 // list by label, read. Errors are translated by the provisioning adapter's translateKubeError;
 // server/adapters/kube's KubeOps has no list-by-label or read of any kind, which teardown and the
 // reaper need, so those calls live here.
-import {
-  ApiException,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node'
+import { ApiException, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
+import { objectApiClient } from '../../adapters/kube/kube-api.ts'
 import { translateKubeError } from '../../adapters/kube/kube-errors.ts'
 import { FIELD_MANAGER } from '../plan/names.ts'
 import type { KubeObject } from '../plan/types.ts'
@@ -47,7 +42,8 @@ const describe = (ref: ObjectRef): string => `${ref.kind} ${ref.namespace ? `${r
 
 /** `where` describes the cluster in messages, e.g. `"kind-kindlab" (https://127.0.0.1:6443)`. */
 export function createCohortKube(kubeConfig: KubeConfig, where = 'the class cluster'): CohortKube {
-  const api = KubernetesObjectApi.makeApiClient(kubeConfig)
+  // Pooled connections: building a class's namespaces is hundreds of requests (kube-api.ts).
+  const api = objectApiClient(kubeConfig)
   return {
     kubeConfig,
     async apply(object, fieldManager = FIELD_MANAGER) {
