@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiClient, closeApiConnections, setConnectionReuse } from '../../server/adapters/kube/kube-api.ts'
+import { apiClient, closeApiConnections } from '../../server/adapters/kube/kube-api.ts'
 import { createClusterResourceSource } from '../../server/adapters/live/cluster-resource-source.ts'
 import { kubeConfig, testNamespace } from './cluster-client.ts'
 
@@ -28,7 +28,7 @@ async function countingRelay(target: URL): Promise<{ server: Server; port: numbe
   return { server, port: typeof address === 'object' && address ? address.port : 0, accepted: () => accepted }
 }
 
-describe('connections to the API server are reused when reuse is on (real kube-apiserver)', () => {
+describe('connections to the API server are reused (real kube-apiserver)', () => {
   const admin = kubeConfig()
   const dir = mkdtempSync(join(tmpdir(), 'kindlab-api-conns-'))
   let relay: Awaited<ReturnType<typeof countingRelay>>
@@ -44,8 +44,6 @@ describe('connections to the API server are reused when reuse is on (real kube-a
   }
 
   beforeAll(async () => {
-    // Reuse is opt-in for now (kube-api.ts says why); this file proves what it does when on.
-    setConnectionReuse(true)
     closeApiConnections()
     relay = await countingRelay(new URL(admin.getCurrentCluster()?.server ?? ''))
     ns = await testNamespace(admin, 'conns')
@@ -62,7 +60,6 @@ describe('connections to the API server are reused when reuse is on (real kube-a
   afterAll(async () => {
     await ns.remove()
     closeApiConnections()
-    setConnectionReuse(false)
     await new Promise((resolve) => relay.server.close(resolve))
     rmSync(dir, { recursive: true, force: true })
   })

@@ -1,85 +1,72 @@
-// API clients whose requests reuse their connections to the API server. client-node 1.4 builds a
-// new https.Agent for every request (KubeConfig.applySecurityAuthentication), so every list is a
-// new TCP connection and a full TLS handshake on both sides. A request middleware (client-node's
-// own extension point, run after authentication) swaps that agent for one keep-alive agent per
-// cluster and identity: same server, CA, client certificate and TLS settings share one pool.
-// Proxy agents (cluster.proxyUrl) are left as client-node made them.
-import { createHash } from 'node:crypto'
-import http from 'node:http'
-import https from 'node:https'
+// Clients for the API server whose requests reuse their connections, safely. client-node 1.4 builds
+// a new https.Agent for every request (KubeConfig.applySecurityAuthentication), so every list would
+// be a new TCP connection and TLS handshake on both sides; and its transport (node-fetch 2) cannot
+// share keep-alive connections safely (kube-http.ts says why). Here client-node still builds each
+// request and authenticates it, and kube-http.ts sends it over one keep-alive pool per cluster and
+// identity (kube-pool.ts), reads the response whole, and retries a read once on a fresh connection
+// when a kept-alive one went away under it.
+//
+// `readJson` reads an API path as the JSON the server sent, through the same authentication and
+// pool, for callers that want plain objects (the live grader): no typed-model round trip.
 import {
+  ApiException,
   createConfiguration,
+  HttpMethod,
+  RequestContext,
+  ResponseContext,
   ServerConfiguration,
+  wrapHttpLibrary,
+  KubernetesObjectApi,
   type Configuration,
+  type HttpLibrary,
   type KubeConfig,
-  type Middleware,
-  type RequestContext,
 } from '@kubernetes/client-node'
+import { sendKubeRequest, type KubeRequest, type KubeResponse } from './kube-http.ts'
+import { createKubePools } from './kube-pool.ts'
 
-/** Connections kept per pool: enough for a class pressing Check together, bounded for the API server. */
+/** Connections kept per cluster: enough for a class pressing Check together, bounded for the API server. */
 export const MAX_SOCKETS_PER_CLUSTER = 16
-/** Pools kept at once (one per cluster and identity); the oldest is closed beyond this. */
-const MAX_POOLS = 32
-
-const pools = new Map<string, http.Agent>()
-
 /**
- * Off for now: CI showed an intermittent "Invalid response body" on a reused connection the API
- * server had closed; until reuse retries such a request, every request gets its own connection
- * again (client-node's default). `setConnectionReuse(true)` turns the pools on (tests, benches).
+ * An idle connection is closed after this long: well before kube-apiserver's own idle timeout (90 s,
+ * Go's http.Server IdleTimeout in its secure serving) or a load balancer's usual 60 s.
  */
-let reuse = false
+export const IDLE_TIMEOUT_MS = 20_000
 
-/** Turns connection reuse on or off for the clients made after the call. */
-export function setConnectionReuse(on: boolean): void {
-  reuse = on
-}
+const pools = createKubePools({ maxSockets: MAX_SOCKETS_PER_CLUSTER, idleTimeoutMs: IDLE_TIMEOUT_MS, maxPools: 32 })
 
-/** The TLS settings client-node put on its per-request agent, as the pool's key. */
-const TLS_KEYS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const
-
-function poolKey(url: string, secure: boolean, options: Record<string, unknown>): string {
-  const hash = createHash('sha256')
-  hash.update(`${secure ? 'https' : 'http'}\0${new URL(url).host}`)
-  for (const k of TLS_KEYS) {
-    const v = options[k]
-    hash.update(`\0${k}=${Buffer.isBuffer(v) ? v.toString('base64') : (JSON.stringify(v) ?? '')}`)
+/** client-node's request as ours (the Kubernetes APIs send JSON strings, never forms). */
+function requestOf(context: RequestContext): KubeRequest {
+  const body = context.getBody()
+  if (body !== undefined && typeof body !== 'string') {
+    throw new Error(`Unsupported request body for ${context.getHttpMethod()} ${context.getUrl()}.`)
   }
-  return hash.digest('hex')
-}
-
-/** The shared keep-alive agent standing in for `agent` (a plain agent from client-node), made on first use. */
-function pooledAgent(url: string, agent: http.Agent): http.Agent {
-  const secure = agent instanceof https.Agent
-  const options = (agent as http.Agent & { options?: Record<string, unknown> }).options ?? {}
-  const key = poolKey(url, secure, options)
-  let pool = pools.get(key)
-  if (pool === undefined) {
-    const keepAlive = { keepAlive: true, maxSockets: MAX_SOCKETS_PER_CLUSTER, maxFreeSockets: MAX_SOCKETS_PER_CLUSTER }
-    pool = secure ? new https.Agent({ ...options, ...keepAlive }) : new http.Agent({ ...options, ...keepAlive })
-    pools.set(key, pool)
-    if (pools.size > MAX_POOLS) {
-      const [oldest, old] = pools.entries().next().value as [string, http.Agent]
-      pools.delete(oldest)
-      old.destroy()
-    }
+  const headers: Record<string, string> = { 'user-agent': 'kindlab', ...context.getHeaders() }
+  if (body !== undefined) {
+    headers['content-length'] = String(Buffer.byteLength(body))
   }
-  return pool
+  return { url: context.getUrl(), method: context.getHttpMethod(), headers, body, signal: context.getSignal() }
 }
 
-/** client-node's agent is a plain http(s).Agent unless a proxy is configured. */
-const isPlain = (agent: unknown): agent is http.Agent =>
-  agent instanceof http.Agent && (agent.constructor === https.Agent || agent.constructor === http.Agent)
+const send = (context: RequestContext): Promise<KubeResponse> =>
+  sendKubeRequest(requestOf(context), pools.transport(context.getUrl(), context.getAgent()))
 
-const reuseConnections: Middleware = {
-  pre: (context: RequestContext) => {
-    const agent = context.getAgent()
-    if (isPlain(agent)) {
-      context.setAgent(pooledAgent(context.getUrl(), agent))
-    }
-    return Promise.resolve(context)
+/** client-node's HTTP library, over the pools. */
+const pooledHttp: HttpLibrary = wrapHttpLibrary({
+  async send(context) {
+    const { status, headers, body } = await send(context)
+    return new ResponseContext(status, headers, {
+      text: () => Promise.resolve(body.toString('utf8')),
+      binary: () => Promise.resolve(body),
+    })
   },
-  post: (response) => Promise.resolve(response),
+})
+
+function serverOf(kc: KubeConfig): string {
+  const cluster = kc.getCurrentCluster()
+  if (!cluster) {
+    throw new Error('No active cluster!')
+  }
+  return cluster.server
 }
 
 /**
@@ -87,23 +74,52 @@ const reuseConnections: Middleware = {
  * @example const core = apiClient(kc, CoreV1Api)
  */
 export function apiClient<T>(kc: KubeConfig, api: new (configuration: Configuration) => T): T {
-  const cluster = kc.getCurrentCluster()
-  if (!cluster) {
-    throw new Error('No active cluster!')
-  }
   return new api(
     createConfiguration({
-      baseServer: new ServerConfiguration(cluster.server, {}),
+      baseServer: new ServerConfiguration(serverOf(kc), {}),
       authMethods: { default: kc },
-      promiseMiddleware: reuse ? [reuseConnections] : [],
+      httpApi: pooledHttp,
     }),
   )
 }
 
+/** KubernetesObjectApi (apply, read, list and delete of any kind) over the pools. */
+class PooledObjectApi extends KubernetesObjectApi {
+  /** As `KubernetesObjectApi.makeApiClient(kc)`: objects without a namespace go to the context's. */
+  static make(kc: KubeConfig): KubernetesObjectApi {
+    const api = apiClient(kc, PooledObjectApi)
+    api.setDefaultNamespace(kc)
+    return api
+  }
+}
+
+/**
+ * `KubernetesObjectApi.makeApiClient(kc)` whose requests reuse connections (writes are never retried).
+ * @example const objects = objectApiClient(kc)
+ */
+export const objectApiClient = (kc: KubeConfig): KubernetesObjectApi => PooledObjectApi.make(kc)
+
+/**
+ * GETs an API path (e.g. `/api/v1/namespaces/shop/pods`) and returns the JSON as the API server
+ * sent it. A status other than 2xx throws client-node's ApiException (code, body), as its typed
+ * clients do, so kube-errors.ts translates both alike.
+ */
+export async function readJson(kc: KubeConfig, path: string, signal?: AbortSignal): Promise<unknown> {
+  const context = new RequestContext(serverOf(kc).replace(/\/+$/, '') + path, HttpMethod.GET)
+  context.setHeaderParam('Accept', 'application/json')
+  if (signal !== undefined) {
+    context.setSignal(signal)
+  }
+  await kc.applySecurityAuthentication(context)
+  const { status, headers, body } = await send(context)
+  const text = body.toString('utf8')
+  if (status < 200 || status > 299) {
+    throw new ApiException(status, `HTTP ${status} for GET ${path}`, text, headers)
+  }
+  return JSON.parse(text) as unknown
+}
+
 /** Closes every pooled connection (tests; a process exits without it: idle sockets do not hold it). */
 export function closeApiConnections(): void {
-  for (const pool of pools.values()) {
-    pool.destroy()
-  }
-  pools.clear()
+  pools.closeAll()
 }

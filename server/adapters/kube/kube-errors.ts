@@ -1,5 +1,6 @@
 // Translates what @kubernetes/client-node throws (ApiException, node-fetch FetchError, its silent
-// localhost:8080 default) into kindlab's AppErrors. Raw bodies never reach the message: only the
+// localhost:8080 default) and what kube-api.ts's own transport throws (Node's socket errors with
+// their `code`, AbortError) into kindlab's AppErrors. Raw bodies never reach the message: only the
 // API's Status.message, shortened.
 import { ApiException } from '@kubernetes/client-node'
 import { AppError, isAppError } from '../../errors.ts'

@@ -2,7 +2,13 @@
 // named field manager, delete, list by label, read. Part of KubeOps (kube-ops.ts), which translates
 // every error; a missing object is an answer here (undefined, an empty list, nothing to delete),
 // not an error. Cohorts' namespace environments use these (server/cohorts/namespace-environments.ts).
-import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node'
+import {
+  PatchStrategy,
+  type KubeConfig,
+  type KubernetesObject,
+  type KubernetesObjectApi,
+} from '@kubernetes/client-node'
+import { objectApiClient } from './kube-api.ts'
 import { orAbsent } from './kube-errors.ts'
 
 /** Which object: what list returns and remove and read take. */
@@ -29,7 +35,8 @@ function header(ref: ObjectRef): KubernetesObject {
 /** `call` names what was being done and translates the error; `manager` is kindlab's field manager (kube-ops.ts). */
 export function singleObjectOps(kubeConfig: () => KubeConfig, call: Call, manager: string) {
   let client: KubernetesObjectApi | undefined
-  const api = () => (client ??= KubernetesObjectApi.makeApiClient(kubeConfig()))
+  // Pooled connections: building a class's namespaces is hundreds of requests (kube-api.ts).
+  const api = () => (client ??= objectApiClient(kubeConfig()))
   return {
     /**
      * Server-side applies one object as `as` (default `kindlab`): a manager owns exactly what it

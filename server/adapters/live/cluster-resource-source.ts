@@ -1,11 +1,12 @@
 // The learner's resources as the cluster has them (live mode): Istio Gateways, VirtualServices,
-// DestinationRules and ServiceEntries (CustomObjectsApi, networking.istio.io/v1) plus Services,
-// Pods, ConfigMaps and Secrets (keys only, never values) (CoreV1Api), as plain API objects for the
-// grader. A cohort trainee's source is scoped: only their namespace, and the few kinds the lab
-// needs from istio-system and the shop; those two are read once for a class pressing Check together
+// DestinationRules and ServiceEntries (networking.istio.io/v1) plus Services, Pods, ConfigMaps and
+// Secrets (keys only, never values), as plain API objects for the grader: the lists' JSON as the
+// API server sent it (kube-api.ts readJson), not client-node's typed models turned back into JSON.
+// A cohort trainee's source is scoped: only their namespace, and the few kinds the lab needs from
+// istio-system and the shop; those two are read once for a class pressing Check together
 // (SHARED_NAMESPACE_REUSE_MS). Only the kinds a step's checks read are listed (ListOptions.kinds:
 // no ConfigMaps for a routing step). Errors become AppErrors here.
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from '@kubernetes/client-node'
+import type { KubeConfig } from '@kubernetes/client-node'
 import {
   namespacesFor,
   scopeSnapshot,
@@ -15,7 +16,7 @@ import {
   type ResourceSource,
 } from '../../checks/live-services.ts'
 import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
-import { apiClient } from '../kube/kube-api.ts'
+import { readJson } from '../kube/kube-api.ts'
 import { translateKubeError } from '../kube/kube-errors.ts'
 import { sharedRead, type SharedRead } from './shared-read.ts'
 
@@ -41,12 +42,13 @@ const version = 'v1'
 type Json = Record<string, unknown>
 
 /**
- * Typed client models become plain API JSON: dates turn into RFC 3339 strings and field names are
- * the API's own for Services and Pods. managedFields are dropped (large and never graded).
+ * An item of a list as the API server sent it, as the grader reads API objects: with its
+ * apiVersion and kind (list items of built-in kinds carry neither), without managedFields (large
+ * and never graded). The item is not changed: a shared read hands the same items to every trainee.
  */
 export function plainObject(item: unknown, apiVersion: string, kind: string): Json {
-  const o = JSON.parse(JSON.stringify(item)) as Json
-  const metadata = (o['metadata'] ?? {}) as Json
+  const o = (item ?? {}) as Json
+  const metadata = { ...((o['metadata'] ?? {}) as Json) }
   delete metadata['managedFields']
   return { apiVersion, kind, ...o, metadata }
 }
@@ -63,66 +65,49 @@ interface KindReader {
   plain(item: unknown): Json
 }
 
-/** A custom object list as returned by the API (its items may be absent). */
-const itemsOf = (list: unknown): unknown[] => (list as { items?: unknown[] }).items ?? []
+/** A list's items as the API returned them (an empty list may have none). */
+const itemsOf = (list: unknown): unknown[] => (list as { items?: unknown[] } | null)?.items ?? []
+
+/**
+ * Lists `plural` under an API prefix (`/api/v1`, `/apis/<group>/<version>`) as the server sent it:
+ * no typed-model round trip (kube-api.ts `readJson`), over the pooled connections.
+ */
+const listRaw = async (kc: KubeConfig, prefix: string, plural: string, namespace: string | undefined) =>
+  itemsOf(
+    await readJson(
+      kc,
+      namespace === undefined
+        ? `${prefix}/${plural}`
+        : `${prefix}/namespaces/${encodeURIComponent(namespace)}/${plural}`,
+    ),
+  )
 
 const istioReaders: KindReader[] = istioKinds.map(({ plural, kind }) => ({
   kind,
   istio: { plural },
-  list: async (kc, namespace) => {
-    const api = apiClient(kc, CustomObjectsApi)
-    return itemsOf(
-      namespace === undefined
-        ? await api.listClusterCustomObject({ group, version, plural })
-        : await api.listNamespacedCustomObject({ group, version, namespace, plural }),
-    )
-  },
+  list: (kc, namespace) => listRaw(kc, `/apis/${group}/${version}`, plural, namespace),
   plain: (item) => plainObject(item, `${group}/${version}`, kind),
 }))
 
-const core = (kc: KubeConfig): CoreV1Api => apiClient(kc, CoreV1Api)
+const coreReader = (kind: string, plural: string, plain?: (item: unknown) => Json): KindReader => ({
+  kind,
+  list: (kc, namespace) => listRaw(kc, '/api/v1', plural, namespace),
+  plain: plain ?? ((item) => plainObject(item, 'v1', kind)),
+})
+
+/** A Secret without its values (TLS credentials are graded by their keys, never their contents). */
+function secretKeysOnly(item: unknown): Json {
+  const secret = item as { metadata?: unknown; type?: unknown; data?: Record<string, unknown> | null }
+  const o = plainObject({ metadata: secret.metadata, type: secret.type }, 'v1', 'Secret')
+  return { ...o, data: Object.fromEntries(Object.keys(secret.data ?? {}).map((k) => [k, ''])) }
+}
+
 const coreReaders: KindReader[] = [
-  {
-    kind: 'Service',
-    list: async (kc, namespace) =>
-      (namespace === undefined
-        ? await core(kc).listServiceForAllNamespaces()
-        : await core(kc).listNamespacedService({ namespace })
-      ).items,
-    plain: (item) => plainObject(item, 'v1', 'Service'),
-  },
-  {
-    kind: 'Pod',
-    list: async (kc, namespace) =>
-      (namespace === undefined
-        ? await core(kc).listPodForAllNamespaces()
-        : await core(kc).listNamespacedPod({ namespace })
-      ).items,
-    plain: (item) => plainObject(item, 'v1', 'Pod'),
-  },
+  coreReader('Service', 'services'),
+  coreReader('Pod', 'pods'),
   // ConfigMaps (lab answers) and Secrets (TLS credentials): Secrets without their data, never graded.
-  {
-    kind: 'ConfigMap',
-    list: async (kc, namespace) =>
-      (namespace === undefined
-        ? await core(kc).listConfigMapForAllNamespaces()
-        : await core(kc).listNamespacedConfigMap({ namespace })
-      ).items,
-    plain: (item) => plainObject(item, 'v1', 'ConfigMap'),
-  },
-  {
-    kind: 'Secret',
-    list: async (kc, namespace) =>
-      (namespace === undefined
-        ? await core(kc).listSecretForAllNamespaces()
-        : await core(kc).listNamespacedSecret({ namespace })
-      ).items,
-    plain: (item) => {
-      const secret = item as V1Secret
-      const o = plainObject({ metadata: secret.metadata, type: secret.type }, 'v1', 'Secret')
-      return { ...o, data: Object.fromEntries(Object.keys(secret.data ?? {}).map((k) => [k, ''])) }
-    },
-  },
+  coreReader('ConfigMap', 'configmaps'),
+  coreReader('Secret', 'secrets', secretKeysOnly),
 ]
 
 const isNotFound = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 404
