@@ -21,6 +21,7 @@ import {
   type HttpLibrary,
   type KubeConfig,
 } from '@kubernetes/client-node'
+import { AppError } from '../../errors.ts'
 import { sendKubeRequest, type KubeRequest, type KubeResponse } from './kube-http.ts'
 import { createKubePools } from './kube-pool.ts'
 
@@ -64,7 +65,10 @@ const pooledHttp: HttpLibrary = wrapHttpLibrary({
 function serverOf(kc: KubeConfig): string {
   const cluster = kc.getCurrentCluster()
   if (!cluster) {
-    throw new Error('No active cluster!')
+    throw new AppError('LAB_ERR_KUBE_NOT_CONFIGURED', {
+      message: `The kubeconfig's current context (${kc.getCurrentContext() || 'none'}) names no cluster.`,
+      hint: 'Pick a context that has a cluster (kubectl config get-contexts), or give --kubeconfig a working file.',
+    })
   }
   return cluster.server
 }

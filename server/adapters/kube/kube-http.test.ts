@@ -12,6 +12,7 @@ import { apiClient, closeApiConnections, objectApiClient, readJson } from './kub
 import { sendKubeRequest } from './kube-http.ts'
 import { createKubePools } from './kube-pool.ts'
 import { translateKubeError } from './kube-errors.ts'
+import { AppError } from '../../errors.ts'
 
 interface TestServer {
   url: string
@@ -258,5 +259,29 @@ describe('readJson: the API object as the server sent it', () => {
     const translated = translateKubeError(err, 'listing Gateways', 'loop')
     expect(translated.code).toBe('LAB_ERR_KUBE_API')
     expect(translated.message).toContain('the server could not find the requested resource')
+  })
+})
+
+describe('apiClient: a kubeconfig without a cluster', () => {
+  it('is our LAB_ERR_KUBE_NOT_CONFIGURED with a hint, not a bare Error', () => {
+    const kc = new KubeConfig()
+    kc.loadFromOptions({
+      clusters: [],
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'lonely', cluster: 'gone', user: 'u' }],
+      currentContext: 'lonely',
+    })
+    const error = (() => {
+      try {
+        apiClient(kc, CoreV1Api)
+      } catch (err) {
+        return err
+      }
+      return undefined
+    })()
+    expect(error).toBeInstanceOf(AppError)
+    expect((error as AppError).code).toBe('LAB_ERR_KUBE_NOT_CONFIGURED')
+    expect((error as AppError).hint).toMatch(/get-contexts/)
+    expect((error as AppError).message).toMatch(/current context \(lonely\) names no cluster/)
   })
 })
