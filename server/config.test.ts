@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from './config.ts'
+import { inheritedEnv, loadConfig } from './config.ts'
 
 const base = { KINDLAB_LABS_DIR: '/labs', KINDLAB_DATA_DIR: '/data' }
 
@@ -30,5 +30,14 @@ describe('loadConfig: serving beyond this machine', () => {
     expect(loadConfig({ ...base, KINDLAB_HOST: '0.0.0.0', KINDLAB_ACCESS_TOKEN: '0123456789abcdef' }).host).toBe(
       '0.0.0.0',
     )
+  })
+})
+
+describe('inheritedEnv', () => {
+  it('keeps only the named variables that are set', () => {
+    expect(inheritedEnv(['PATH', 'LANG', 'NOPE'], { PATH: '/bin', LANG: 'C', SECRET: 'x' })).toEqual({
+      PATH: '/bin',
+      LANG: 'C',
+    })
   })
 })

@@ -162,3 +162,18 @@ export function isLoopback(host: string): boolean {
   // An address, not a name: `127.example.com` is a name anyone can point anywhere.
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'))
 }
+
+/**
+ * The named variables of this process's environment that are set: what a command kindlab runs
+ * inherits (PATH, locale), read here like every other setting.
+ */
+export function inheritedEnv(keys: readonly string[], env: Env = process.env): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const key of keys) {
+    const value = env[key]
+    if (value !== undefined) {
+      out[key] = value
+    }
+  }
+  return out
+}

@@ -9,6 +9,7 @@ import type { ProgressRepo } from '../store/progress-repo.ts'
 import type { SessionRecord } from '../store/sessions-repo.ts'
 import type { CheckRunDto } from '../protocol/api-dto.ts'
 import { AppError } from '../errors.ts'
+import { inheritedEnv } from '../config.ts'
 import { resolveCheck } from '../labs/variables.ts'
 
 export interface GradeInput {
@@ -119,16 +120,8 @@ function buildContext(deps: GradingDeps, input: GradeInput): CheckContext {
 }
 
 function baseEnv(): Record<string, string> {
-  const keep = ['PATH', 'LANG', 'LC_ALL', 'TERM', 'SHELL', 'USER', 'TMPDIR']
-  const env: Record<string, string> = {}
-  for (const key of keep) {
-    // eslint-disable-next-line no-restricted-properties -- commands inherit the user's PATH and locale, nothing else
-    const value = process.env[key]
-    if (value !== undefined) {
-      env[key] = value
-    }
-  }
-  return env
+  // Commands inherit the user's PATH and locale, nothing else.
+  return inheritedEnv(['PATH', 'LANG', 'LC_ALL', 'TERM', 'SHELL', 'USER', 'TMPDIR'])
 }
 
 export type GradingService = ReturnType<typeof createGradingService>

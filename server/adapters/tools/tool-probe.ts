@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { freemem, totalmem } from 'node:os'
 import { delimiter, join } from 'node:path'
+import { inheritedEnv } from '../../config.ts'
 
 export interface CommandProbe {
   found: boolean
@@ -27,8 +28,8 @@ export interface MachineFacts {
 
 /** Runs a command briefly; `found` is false when it is not installed. */
 export async function probeCommand(file: string, args: string[], extraPath: string[] = []): Promise<CommandProbe> {
-  // eslint-disable-next-line no-restricted-properties -- the tools are looked up on the user's PATH
-  const path = [...extraPath, process.env['PATH'] ?? ''].join(delimiter)
+  // The tools are looked up on the user's PATH.
+  const path = [...extraPath, inheritedEnv(['PATH'])['PATH'] ?? ''].join(delimiter)
   const result = await execa(file, args, {
     reject: false,
     timeout: 15_000,
