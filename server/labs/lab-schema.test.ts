@@ -1,8 +1,9 @@
 // The lab.yaml schema as JSON Schema: what it accepts and rejects, and the friendly messages.
 import { describe, expect, it } from 'vitest'
-import { CheckSpecSchema, LabYamlSchema, StepFrontMatterSchema, checkParams } from './lab-schema.ts'
+import { paramsOf } from '../checks/check-params.ts'
+import { validatorFor as compileSchema } from '../validation/dialect.ts'
+import { CheckSpecSchema, LabYamlSchema, StepFrontMatterSchema } from './lab-schema.ts'
 import type { CheckSpec, LabYaml } from './lab-schema.ts'
-import { compileSchema } from './schema-issues.ts'
 
 const valid: LabYaml = {
   id: 'istio-gateway-basics',
@@ -72,9 +73,9 @@ describe('checks', () => {
     expect(compileSchema(StepFrontMatterSchema)({ titel: 'T' })).toBe(false)
   })
 
-  it('checkParams keeps only the parameters', () => {
+  it('paramsOf keeps only the parameters', () => {
     const spec: CheckSpec = { id: 'a', kind: 'command', title: 'T', hint: 'h', run: 'true', timeoutSec: 3 }
-    expect(checkParams(spec)).toEqual({ run: 'true', timeoutSec: 3 })
+    expect(paramsOf(spec)).toEqual({ run: 'true', timeoutSec: 3 })
   })
 })
 

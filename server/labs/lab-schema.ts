@@ -165,17 +165,3 @@ export interface CheckKindInfo {
 
 /** The known check kinds by name. */
 export type CheckKinds = ReadonlyMap<string, CheckKindInfo>
-
-/** The fields every check has; the rest are the kind's parameters. */
-export const CHECK_COMMON_FIELDS: readonly string[] = ['id', 'kind', 'title', 'hint', 'hintByCause']
-
-/** A check's parameters: every field except id, kind, title, hint and hintByCause. */
-export function checkParams(spec: CheckSpec): Record<string, unknown> {
-  const params: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(spec)) {
-    if (!CHECK_COMMON_FIELDS.includes(key)) {
-      params[key] = value
-    }
-  }
-  return params
-}

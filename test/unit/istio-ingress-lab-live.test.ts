@@ -9,6 +9,7 @@ import { httpCheck } from '../../server/checks/kinds/grader/http.ts'
 import { resourceCheck } from '../../server/checks/kinds/grader/resource.ts'
 import { routeCheck } from '../../server/checks/kinds/grader/route.ts'
 import { tcpCheck } from '../../server/checks/kinds/grader/tcp.ts'
+import { prepareCheck } from '../../server/checks/check-params.ts'
 import { checkKinds } from '../../server/checks/registry.ts'
 import { runChecks } from '../../server/checks/run-checks.ts'
 import { resolveCheck } from '../../server/labs/variables.ts'
@@ -210,14 +211,14 @@ describe('grader kinds on a live cluster', () => {
   })
 
   it('tcp: the port may be a lab variable (each trainee of a class has their own); it is checked once substituted', async () => {
-    const check = {
+    const check = prepareCheck(checkKinds, {
       id: 'redis',
       kind: 'tcp',
       port: '$' + '{TRAINEE_TCP_PORT}',
       expect: { service: 'redis-cart', port: 6379 },
       send: 'PING\r\n',
       receive: '^\\+PONG',
-    }
+    })
     const grade = async (vars: Record<string, string>) =>
       (
         await runChecks(checkKinds, {
