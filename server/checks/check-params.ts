@@ -6,6 +6,7 @@ import type { TSchema } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'
 import { AppError } from '../errors.ts'
 import { errorsText, validateDocument } from '../validation/dialect.ts'
+import type { CheckKind } from './types.ts'
 
 /** A check as declared in a lab: its id, kind, optional hints and the kind's params. */
 export interface DeclaredCheck {
@@ -69,4 +70,10 @@ export function prepareCheck(
     })
   }
   return result.check
+}
+
+/** A kind's params as written, validated and with the schema's defaults: for calling a kind directly (tests, tools). */
+export function paramsFor<P>(kind: CheckKind<P>, params: Record<string, unknown>): P {
+  const check = prepareCheck(new Map([[kind.kind, kind]]), { id: kind.kind, ...params, kind: kind.kind })
+  return paramsOf(check) as P
 }

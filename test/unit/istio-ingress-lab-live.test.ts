@@ -9,7 +9,7 @@ import { httpCheck } from '../../server/checks/kinds/grader/http.ts'
 import { resourceCheck } from '../../server/checks/kinds/grader/resource.ts'
 import { routeCheck } from '../../server/checks/kinds/grader/route.ts'
 import { tcpCheck } from '../../server/checks/kinds/grader/tcp.ts'
-import { prepareCheck } from '../../server/checks/check-params.ts'
+import { paramsFor, prepareCheck } from '../../server/checks/check-params.ts'
 import { checkKinds } from '../../server/checks/registry.ts'
 import { runChecks } from '../../server/checks/run-checks.ts'
 import { resolveCheck } from '../../server/labs/variables.ts'
@@ -122,8 +122,8 @@ function context(cluster: LiveCluster): CheckContext {
   }
 }
 
-async function run<P>(kind: CheckKind<P>, params: P, cluster: LiveCluster) {
-  return kind.run(params, context(cluster))
+async function run<P>(kind: CheckKind<P>, params: Record<string, unknown>, cluster: LiveCluster) {
+  return kind.run(paramsFor(kind, params), context(cluster))
 }
 
 const layers = (o: { layers: Array<{ layer: string; passed: boolean | undefined }> }) =>
@@ -280,14 +280,19 @@ spec: { type: LoadBalancer, selector: { app: frontend }, ports: [{ port: 80, tar
     }
     const routed = await routeCheck.run({ host: 'shop.example.com', expect: { service: 'frontend', port: 80 } }, ctx)
     expect(layers(routed)).toEqual({ config: true, envoy: true, traffic: true })
-    const gone = await resourceCheck.run({ object: { kind: 'Service', name: 'frontend-external' }, exists: false }, ctx)
+    const gone = await resourceCheck.run(
+      paramsFor(resourceCheck, { object: { kind: 'Service', name: 'frontend-external' }, exists: false }),
+      ctx,
+    )
     expect(layers(gone)).toEqual({ config: true })
   })
 
   it('live, a kind the resource source does not list is unverified, never a pass', async () => {
     const ctx = context(fakeCluster(() => upstream('')))
     const secret = await resourceCheck.run(
-      { object: { apiVersion: 'v1', kind: 'Secret', name: 'hipster-credential', namespace: 'istio-system' } },
+      paramsFor(resourceCheck, {
+        object: { apiVersion: 'v1', kind: 'Secret', name: 'hipster-credential', namespace: 'istio-system' },
+      }),
       ctx,
     )
     expect(secret).toMatchObject({ passed: false, status: 'unverified' })
