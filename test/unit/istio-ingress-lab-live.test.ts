@@ -278,7 +278,10 @@ spec: { type: LoadBalancer, selector: { app: frontend }, ports: [{ port: 80, tar
         cluster,
       },
     }
-    const routed = await routeCheck.run({ host: 'shop.example.com', expect: { service: 'frontend', port: 80 } }, ctx)
+    const routed = await routeCheck.run(
+      paramsFor(routeCheck, { host: 'shop.example.com', expect: { service: 'frontend', port: 80 } }),
+      ctx,
+    )
     expect(layers(routed)).toEqual({ config: true, envoy: true, traffic: true })
     const gone = await resourceCheck.run(
       paramsFor(resourceCheck, { object: { kind: 'Service', name: 'frontend-external' }, exists: false }),
@@ -302,7 +305,10 @@ spec: { type: LoadBalancer, selector: { app: frontend }, ports: [{ port: 80, tar
   it('offline, the Envoy and traffic layers say they need the live cluster', async () => {
     const ctx = context(fakeCluster(() => upstream('')))
     const offline = { ...ctx, services: { resources: ctx.services.resources } }
-    const out = await routeCheck.run({ host: 'shop.example.com', expect: { service: 'frontend', port: 80 } }, offline)
+    const out = await routeCheck.run(
+      paramsFor(routeCheck, { host: 'shop.example.com', expect: { service: 'frontend', port: 80 } }),
+      offline,
+    )
     expect(out.layers.filter((l) => l.passed === undefined).map((l) => [l.layer, l.message])).toEqual([
       ['envoy', 'needs the live cluster'],
       ['traffic', 'needs the live cluster'],
