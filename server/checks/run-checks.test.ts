@@ -125,8 +125,14 @@ describe('check params', () => {
     ])
   })
 
-  it('the command kind gets its timeout from its schema', () => {
+  it('the registered kinds get their defaults from their schemas', () => {
     expect(prepareCheck(checkKinds, { id: 'a', kind: 'command', run: 'true' })).toMatchObject({ timeoutSec: 20 })
+    expect(prepareCheck(checkKinds, { id: 'b', kind: 'http', host: 'shop.example' })).toMatchObject({
+      path: '/',
+      method: 'GET',
+      https: false,
+      expect: { status: 200 },
+    })
   })
 
   it('refuses params of the wrong type or unknown ones, and an unknown kind', () => {
