@@ -8,6 +8,13 @@ import type { RateLimitPolicy, RateLimits } from '../../cohorts/rate-limits.ts'
 import { AppError } from '../../errors.ts'
 import { bearerToken, type SessionService } from '../../services/session-service.ts'
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Counted by the Check rate limit (registerRouteRateLimit), e.g. Check. */
+    rateLimited?: boolean
+  }
+}
+
 export interface CohortRouteDeps {
   cohorts: Cohorts
   sessions: SessionService
@@ -84,8 +91,7 @@ export function registerRouteRateLimit(app: FastifyInstance, policy: RateLimitPo
     return session && session.kind !== 'solo' ? `session:${session.id}` : `ip:${request.ip}`
   })
   app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config as { rateLimited?: boolean } | undefined
-    if (config?.rateLimited) {
+    if (request.routeOptions.config?.rateLimited === true) {
       await limit(request, reply)
     }
   })
