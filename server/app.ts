@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import websocket from '@fastify/websocket'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { existsSync } from 'node:fs'
 import { createErrorHandler, notFoundHandler } from './http/error-handler.ts'
 import { validatorCompiler } from './http/validation.ts'
@@ -32,8 +33,12 @@ const pageSecurityHeaders = {
  */
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const { config, hostPolicy } = services
-  const app = Fastify({ loggerInstance: services.logger, bodyLimit: 1024 * 1024 })
-  // One dialect for every route: no coercion of body types, unknown fields refused, not stripped.
+  // Route schemas are TypeBox objects: the type provider types each handler from its schema.
+  const app = Fastify({
+    loggerInstance: services.logger,
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  // One dialect for every route (validation/dialect.ts): no coercion of body types, unknown fields refused, not stripped.
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(createErrorHandler(config.exposeStack))
   app.setNotFoundHandler(notFoundHandler)

@@ -41,3 +41,23 @@ describe('inheritedEnv', () => {
     })
   })
 })
+
+describe('loadConfig: the schema decides', () => {
+  it("fills what is not set from the schema's defaults", () => {
+    const config = loadConfig(base)
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 4280,
+      offline: false,
+      allowedOrigins: [],
+      logLevel: 'info',
+    })
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('lists every invalid setting in one message', () => {
+    expect(() => loadConfig({ ...base, KINDLAB_PORT: '70000', KINDLAB_MAX_SESSIONS: 'many' })).toThrow(
+      'The server configuration is invalid: /port must be <= 65535; /maxSessions must be integer.',
+    )
+  })
+})

@@ -1,11 +1,12 @@
-// Server configuration: one TypeBox schema, validated once at start, frozen, passed down.
-// The only module that reads process.env (besides the CLI, which passes flags in as overrides).
+// Server configuration: one TypeBox schema, validated (and defaulted from its `default:`s) once at
+// start in the app-wide dialect (validation/dialect.ts), frozen, passed down. The only module that
+// reads process.env (besides the CLI, which passes flags in as overrides).
 import { Type, type Static } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
 import { isIP } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { AppError } from './errors.ts'
+import { errorsText, validateDocument } from './validation/dialect.ts'
 
 export const ConfigSchema = Type.Object({
   host: Type.String({ default: '127.0.0.1', description: 'Address to listen on (KINDLAB_HOST).' }),
@@ -99,16 +100,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       merged[key] = value
     }
   }
-  const withDefaults = Value.Default(ConfigSchema, merged)
-  const errors = [...Value.Errors(ConfigSchema, withDefaults)]
-  if (errors.length > 0) {
-    const list = errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ')
+  const validated = validateDocument(ConfigSchema, merged)
+  if (!validated.ok) {
     throw new AppError('LAB_ERR_CONFIG_INVALID', {
-      message: `The server configuration is invalid: ${list}.`,
+      message: `The server configuration is invalid: ${errorsText(validated.errors)}.`,
       hint: 'Check the KINDLAB_* environment variables and the command-line flags (see .env.example).',
     })
   }
-  const config = withDefaults as Static<typeof ConfigSchema>
+  const config = validated.value
   if (!isLoopback(config.host) && !config.accessToken) {
     throw new AppError('LAB_ERR_CONFIG_INVALID', {
       message: `Serving on ${config.host} (beyond this machine) needs an access token.`,

@@ -10,7 +10,7 @@ import { routeCheck } from './kinds/grader/route.ts'
 import { tcpCheck } from './kinds/grader/tcp.ts'
 import { weightsCheck } from './kinds/grader/weights.ts'
 
-/** Erases a kind's parameter type for the registry; params are schema-checked before `run`. */
+/** Erases a kind's parameter type for the registry; params are validated and defaulted at lab load (check-params.ts). */
 function erase<P>(kind: CheckKind<P>): CheckKind {
   return kind as unknown as CheckKind
 }

@@ -1,21 +1,10 @@
-// Runs a step's checks: validates each check's params against its kind, runs it with a time
-// limit, gives each a status (passed, failed, unverified), puts the grader's finding first and
+// Runs a step's checks (prepared: params validated and defaulted at lab load, check-params.ts),
+// each with a time limit, gives each a status (passed, failed, unverified), puts the grader's finding first and
 // picks the written hint by cause, and never lets one broken check hide the others.
-import { Ajv, type ValidateFunction } from 'ajv'
 import { AppError } from '../errors.ts'
+import { paramsOf, type PreparedCheck } from './check-params.ts'
 import { chooseWrittenHint } from './hints.ts'
 import type { CheckContext, CheckKind, CheckOutcome, CheckStatus, LayerResult } from './types.ts'
-
-/** A check as declared in a lab: its id, kind, optional hints and the kind's params. */
-export interface DeclaredCheck {
-  id: string
-  kind: string
-  title?: string
-  hint?: string | string[]
-  /** Written hints keyed by cause (causes.ts). */
-  hintByCause?: Record<string, string | string[]>
-  [param: string]: unknown
-}
 
 export interface CheckRunResult {
   id: string
@@ -37,29 +26,12 @@ export interface CheckRunResult {
 }
 
 export interface RunChecksInput {
-  checks: readonly DeclaredCheck[]
+  /** The step's checks, prepared when the lab was loaded (check-params.ts). */
+  checks: readonly PreparedCheck[]
   context: CheckContext
   /** How often each check failed before (for progressive hints). */
   failuresBefore(checkId: string): number
   timeoutMs?: number
-}
-
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false })
-const validators = new WeakMap<CheckKind, ValidateFunction>()
-
-function validatorFor(kind: CheckKind): ValidateFunction {
-  let v = validators.get(kind)
-  if (!v) {
-    v = ajv.compile(kind.paramsSchema)
-    validators.set(kind, v)
-  }
-  return v
-}
-
-/** Splits a declared check into the kind's params. */
-export function paramsOf(check: DeclaredCheck): Record<string, unknown> {
-  const { id: _id, kind: _kind, title: _title, hint: _hint, hintByCause: _byCause, ...params } = check
-  return params
 }
 
 export async function runChecks(
@@ -105,7 +77,7 @@ export async function runChecks(
  */
 export function kindsRead(
   kinds: ReadonlyMap<string, CheckKind>,
-  checks: readonly DeclaredCheck[],
+  checks: readonly PreparedCheck[],
 ): ReadonlySet<string> | undefined {
   const read = new Set<string>()
   for (const check of checks) {
@@ -130,7 +102,7 @@ export function statusOf(outcome: CheckOutcome): CheckStatus {
 
 async function runOne(
   kinds: ReadonlyMap<string, CheckKind>,
-  check: DeclaredCheck,
+  check: PreparedCheck,
   input: RunChecksInput,
 ): Promise<CheckOutcome> {
   const kind = kinds.get(check.kind)
@@ -141,13 +113,6 @@ async function runOne(
     })
   }
   const params = paramsOf(check)
-  const validate = validatorFor(kind)
-  if (!validate(params)) {
-    throw new AppError('LAB_ERR_LAB_INVALID', {
-      message: `Check "${check.id}" has invalid parameters: ${ajv.errorsText(validate.errors)}.`,
-      hint: 'Run `kindlab labs validate` to see the file and line.',
-    })
-  }
   const timeoutMs = input.timeoutMs ?? 60_000
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<CheckOutcome>((resolve) => {

@@ -111,6 +111,11 @@ export interface CheckOutcome {
 export interface CheckKind<P = Record<string, unknown>> {
   kind: string
   description: string
+  /**
+   * The params a check of this kind takes (TypeBox, `additionalProperties: false`). Validated once,
+   * at lab load (check-params.ts): `run` receives them with each `default:` filled in, so a
+   * parameter with a default is written without `Type.Optional` and read without `??`.
+   */
   paramsSchema: TSchema
   run(params: P, ctx: CheckContext): Promise<CheckOutcome>
   /**

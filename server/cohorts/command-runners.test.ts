@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { createWorkspacePods } from '../adapters/kube/pods.ts'
 import type { CommandRunner } from '../checks/command-runner.ts'
 import { createTextResourceSource } from '../checks/grader-input-files.ts'
+import { prepareCheck } from '../checks/check-params.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { runChecks } from '../checks/run-checks.ts'
 import type { CheckContext, CommandResult } from '../checks/types.ts'
@@ -89,7 +90,9 @@ describe('the command runner of a session', () => {
         readWorkspaceFile: () => Promise.resolve(undefined),
         services,
       }
-      const checks = [{ id: 'vs', kind: 'command', run: 'kubectl get vs -n "$LEARNER_NAMESPACE"' }]
+      const checks = [
+        prepareCheck(checkKinds, { id: 'vs', kind: 'command', run: 'kubectl get vs -n "$LEARNER_NAMESPACE"' }),
+      ]
       const [result] = await runChecks(checkKinds, { checks, context, failuresBefore: () => 0 })
       return { services, output: result?.output }
     }

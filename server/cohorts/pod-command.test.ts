@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runShellCommand } from '../adapters/process/run-command.ts'
 import type { CommandRunner } from '../checks/command-runner.ts'
 import { createTextResourceSource } from '../checks/grader-input-files.ts'
+import { prepareCheck } from '../checks/check-params.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { runChecks } from '../checks/run-checks.ts'
 import type { CheckContext } from '../checks/types.ts'
@@ -162,13 +163,8 @@ describe('a command check in the pod', () => {
     }
   }
 
-  const check = (run: string, expectOutput?: string) => ({
-    id: 'c',
-    kind: 'command',
-    run,
-    timeoutSec: 5,
-    ...(expectOutput ? { expectOutput } : {}),
-  })
+  const check = (run: string, expectOutput?: string, id = 'c') =>
+    prepareCheck(checkKinds, { id, kind: 'command', run, timeoutSec: 5, ...(expectOutput ? { expectOutput } : {}) })
 
   it('judges the pod’s result with the same rules as a local one', async () => {
     const runner = createPodCommandRunner({
@@ -177,9 +173,9 @@ describe('a command check in the pod', () => {
     })
     const [ok, wrong, failed] = await runChecks(checkKinds, {
       checks: [
-        { ...check('echo "ns=$LEARNER_NAMESPACE"', '^ns=kl-class-trainee01$'), id: 'ok' },
-        { ...check('echo "ns=$LEARNER_NAMESPACE"', '^ns=default$'), id: 'wrong' },
-        { ...check('echo nope >&2; exit 2'), id: 'failed' },
+        check('echo "ns=$LEARNER_NAMESPACE"', '^ns=kl-class-trainee01$', 'ok'),
+        check('echo "ns=$LEARNER_NAMESPACE"', '^ns=default$', 'wrong'),
+        check('echo nope >&2; exit 2', undefined, 'failed'),
       ],
       context: context(runner),
       failuresBefore: () => 0,

@@ -2,6 +2,7 @@
 // needs: the analyzers never see, and no message names, another trainee's resources. A learner
 // who is not a trainee keeps the server's whole view. Cluster-mode trainees read their own cluster.
 import { describe, expect, it } from 'vitest'
+import { prepareCheck } from '../checks/check-params.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { runChecks } from '../checks/run-checks.ts'
 import {
@@ -120,7 +121,7 @@ async function analyze(services: GradingServices, vars: Record<string, string>) 
     services,
   }
   const [result] = await runChecks(checkKinds, {
-    checks: [{ id: 'no-errors', kind: 'analyze' }],
+    checks: [prepareCheck(checkKinds, { id: 'no-errors', kind: 'analyze' })],
     context,
     failuresBefore: () => 0,
   })

@@ -3,12 +3,13 @@
 // (C0, C1, DEL), no bidi overrides or isolates (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C)
 // nor any other invisible format character except the two joiners that scripts and emoji need,
 // no line separators, no lone surrogates, no angle brackets; trimmed; 1 to 60 characters.
+import { Type } from '@sinclair/typebox'
 import { AppError } from '../errors.ts'
 
 export const DISPLAY_NAME_MAX_CHARS = 60
 
 /** The JSON-schema part: a bounded string; {@link parseDisplayName} decides what is allowed. */
-export const displayNameSchema = { type: 'string', maxLength: 200 } as const
+export const displayNameSchema = Type.String({ maxLength: 200 })
 
 // Format characters (Cf) cover every bidi control; U+200C/U+200D (joiners) stay allowed.
 const forbidden = /[\p{Cc}\p{Cs}\p{Zl}\p{Zp}<>]|[^\P{Cf}\u200C\u200D]/u

@@ -1,6 +1,7 @@
 // The loaded lab model the server, renderer and grader work with, and the issues the validator
 // reports. Pure types plus tiny helpers; no I/O.
-import type { CheckSpec, Requires, VariableSpec } from './lab-schema.ts'
+import type { PreparedCheck } from '../checks/check-params.ts'
+import type { Requires, VariableSpec } from './lab-schema.ts'
 
 /** One step of a lab, ready to render and grade. */
 export interface Step {
@@ -14,8 +15,8 @@ export interface Step {
   file: string
   /** The step's Markdown without its front matter. */
   markdown: string
-  /** Checks from lab.yaml and the front matter, lab.yaml's first. */
-  checks: CheckSpec[]
+  /** Checks from lab.yaml and the front matter, lab.yaml's first; params validated, defaults filled in. */
+  checks: PreparedCheck[]
   /** `solution/NN-slug`, relative to the lab folder, when the lab ships a solution for this step. */
   solutionDir?: string
 }

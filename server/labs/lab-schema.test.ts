@@ -1,14 +1,16 @@
 // The lab.yaml schema as JSON Schema: what it accepts and rejects, and the friendly messages.
 import { describe, expect, it } from 'vitest'
-import { CheckSpecSchema, LabYamlSchema, StepFrontMatterSchema, checkParams } from './lab-schema.ts'
+import { paramsOf } from '../checks/check-params.ts'
+import { validatorFor as compileSchema } from '../validation/dialect.ts'
+import { CheckSpecSchema, LabYamlSchema, StepFrontMatterSchema } from './lab-schema.ts'
 import type { CheckSpec, LabYaml } from './lab-schema.ts'
-import { compileSchema } from './schema-issues.ts'
 
 const valid: LabYaml = {
   id: 'istio-gateway-basics',
   title: 'Expose an app',
   summary: 'Gateway and VirtualService.',
   duration: '45m',
+  gating: false,
   requires: { cluster: 'kind', istio: true, apps: ['online-boutique'], addons: ['kiali'] },
   variables: { TRAINEE_DOMAIN: { default: 'localhost', description: 'The learner domain.' } },
   environment: ['manifests/shop.yaml', 'manifests/base/ns.yml'],
@@ -28,13 +30,26 @@ describe('LabYamlSchema', () => {
   it('is plain JSON Schema with no extra properties allowed at the top', () => {
     const json = JSON.parse(JSON.stringify(LabYamlSchema)) as Record<string, unknown>
     expect(json['additionalProperties']).toBe(false)
-    expect(json['required']).toEqual(['id', 'title', 'summary', 'duration', 'requires', 'steps'])
+    // gating, variables and environment have a default: Ajv fills them in when they are left out.
+    expect(json['required']).toEqual([
+      'id',
+      'title',
+      'summary',
+      'duration',
+      'requires',
+      'gating',
+      'variables',
+      'environment',
+      'steps',
+    ])
   })
 
-  it('accepts a complete lab and an offline minimal one', () => {
+  it('accepts a complete lab and an offline minimal one, and fills in the defaults', () => {
     expect(accepts(valid)).toBe(true)
-    const { variables: _v, environment: _e, ...minimal } = valid
-    expect(accepts({ ...minimal, requires: { cluster: 'none' } })).toBe(true)
+    const { variables: _v, environment: _e, gating: _g, ...minimal } = valid
+    const offline = { ...minimal, requires: { cluster: 'none' } }
+    expect(accepts(offline)).toBe(true)
+    expect(offline).toMatchObject({ gating: false, variables: {}, environment: [] })
   })
 
   it.each([
@@ -72,9 +87,9 @@ describe('checks', () => {
     expect(compileSchema(StepFrontMatterSchema)({ titel: 'T' })).toBe(false)
   })
 
-  it('checkParams keeps only the parameters', () => {
+  it('paramsOf keeps only the parameters', () => {
     const spec: CheckSpec = { id: 'a', kind: 'command', title: 'T', hint: 'h', run: 'true', timeoutSec: 3 }
-    expect(checkParams(spec)).toEqual({ run: 'true', timeoutSec: 3 })
+    expect(paramsOf(spec)).toEqual({ run: 'true', timeoutSec: 3 })
   })
 })
 

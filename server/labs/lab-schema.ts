@@ -106,27 +106,23 @@ export const LabYamlSchema = Type.Object(
       'x-message': 'duration must look like 45m, 2h or 1h30m.',
     }),
     requires: RequiresSchema,
-    gating: Type.Optional(
-      Type.Boolean({
-        description:
-          "Each step with checks must pass before the later steps open (default false). A cohort can turn it on or off for its class; an instructor can open a trainee's steps.",
+    gating: Type.Boolean({
+      default: false,
+      description:
+        "Each step with checks must pass before the later steps open. A cohort can turn it on or off for its class; an instructor can open a trainee's steps.",
+    }),
+    variables: Type.Record(Type.String({ pattern: VARIABLE_NAME }), VariableSchema, {
+      additionalProperties: false,
+      default: {},
+      description: 'Variables by NAME (uppercase, digits, underscores).',
+      'x-message': 'Variable names are UPPER_CASE: letters, digits and underscores, starting with a letter.',
+    }),
+    environment: Type.Array(
+      Type.String({
+        pattern: '^manifests/([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*\\.ya?ml$',
+        'x-message': 'An environment entry is a .yaml file under manifests/, e.g. manifests/namespace.yaml.',
       }),
-    ),
-    variables: Type.Optional(
-      Type.Record(Type.String({ pattern: VARIABLE_NAME }), VariableSchema, {
-        additionalProperties: false,
-        description: 'Variables by NAME (uppercase, digits, underscores).',
-        'x-message': 'Variable names are UPPER_CASE: letters, digits and underscores, starting with a letter.',
-      }),
-    ),
-    environment: Type.Optional(
-      Type.Array(
-        Type.String({
-          pattern: '^manifests/([A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*\\.ya?ml$',
-          'x-message': 'An environment entry is a .yaml file under manifests/, e.g. manifests/namespace.yaml.',
-        }),
-        { description: 'Baseline manifests applied when the lab starts, e.g. manifests/shop.yaml.' },
-      ),
+      { default: [], description: 'Baseline manifests applied when the lab starts, e.g. manifests/shop.yaml.' },
     ),
     steps: Type.Array(StepEntrySchema, { minItems: 1, description: 'The steps, in order.' }),
   },
@@ -150,7 +146,7 @@ export type Requires = Static<typeof RequiresSchema>
 export type VariableSpec = Static<typeof VariableSchema>
 /** One entry of lab.yaml `steps`. */
 export type StepEntry = Static<typeof StepEntrySchema>
-/** lab.yaml as validated. */
+/** lab.yaml as validated, with the schema's defaults filled in. */
 export type LabYaml = Static<typeof LabYamlSchema>
 /** A step's front matter as validated. */
 export type StepFrontMatter = Static<typeof StepFrontMatterSchema>
@@ -165,17 +161,3 @@ export interface CheckKindInfo {
 
 /** The known check kinds by name. */
 export type CheckKinds = ReadonlyMap<string, CheckKindInfo>
-
-/** The fields every check has; the rest are the kind's parameters. */
-export const CHECK_COMMON_FIELDS: readonly string[] = ['id', 'kind', 'title', 'hint', 'hintByCause']
-
-/** A check's parameters: every field except id, kind, title, hint and hintByCause. */
-export function checkParams(spec: CheckSpec): Record<string, unknown> {
-  const params: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(spec)) {
-    if (!CHECK_COMMON_FIELDS.includes(key)) {
-      params[key] = value
-    }
-  }
-  return params
-}

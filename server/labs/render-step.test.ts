@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Lab, Step } from './lab-model.ts'
 import { renderStep } from './render-step.ts'
+import { prepareCheck } from '../checks/check-params.ts'
+import { checkKinds } from '../checks/registry.ts'
 
 const lab: Lab = {
   id: 'demo-lab',
@@ -27,7 +29,7 @@ function step(markdown: string, checkIds: string[] = []): Step {
     title: 'Demo',
     file: 'steps/01-demo.md',
     markdown,
-    checks: checkIds.map((id) => ({ id, kind: 'command', run: 'true' })),
+    checks: checkIds.map((id) => prepareCheck(checkKinds, { id, kind: 'command', run: 'true' })),
   }
 }
 

@@ -1,24 +1,11 @@
-// Validates parsed YAML against a TypeBox/JSON schema with ajv and turns each error into a LabIssue
-// at the offending node's file:line, worded for a lab author. Pure: no I/O.
-import { Ajv } from 'ajv'
-import type { ErrorObject, ValidateFunction } from 'ajv'
+// Validates parsed YAML against a TypeBox/JSON schema in the app-wide dialect
+// (server/validation/dialect.ts) and turns each error into a LabIssue at the offending node's
+// file:line, worded for a lab author. Pure: no I/O.
+import type { ErrorObject } from 'ajv'
 import type { TSchema } from '@sinclair/typebox'
+import { validateDocument } from '../validation/dialect.ts'
 import type { LabIssue } from './lab-model.ts'
 import type { ValuePath, YamlSource } from './yaml-source.ts'
-
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false })
-ajv.addKeyword('x-message')
-const compiled = new WeakMap<TSchema, ValidateFunction>()
-
-/** Compiles a schema once and reuses the validator. */
-export function compileSchema(schema: TSchema): ValidateFunction {
-  let validate = compiled.get(schema)
-  if (!validate) {
-    validate = ajv.compile(schema)
-    compiled.set(schema, validate)
-  }
-  return validate
-}
 
 /**
  * Validates `value` (found at `basePath` in `source`) against `schema` and reports each problem
@@ -31,12 +18,19 @@ export function schemaIssues(
   file: string,
   where: SchemaIssueOptions = {},
 ): LabIssue[] {
-  const validate = compileSchema(schema)
-  if (validate(value)) {
-    return []
-  }
+  const result = validateDocument(schema, value)
+  return result.ok ? [] : issuesOf(result.errors, source, file, where)
+}
+
+/** The dialect's errors for a value found at `where.basePath` in `source`, each at its line. */
+export function issuesOf(
+  errors: readonly ErrorObject[],
+  source: YamlSource,
+  file: string,
+  where: SchemaIssueOptions = {},
+): LabIssue[] {
   const at = { basePath: where.basePath ?? [], rootLabel: where.rootLabel ?? 'The file' }
-  return simplify(validate.errors ?? []).map((err) => toIssue(err, source, file, at))
+  return simplify(errors).map((err) => toIssue(err, source, file, at))
 }
 
 /** Where the validated value sits, for locating and naming it. */

@@ -23,7 +23,13 @@ function objectRows(schema: Json, prefix: string): FieldRow[] {
   const required = (schema['required'] ?? []) as string[]
   return Object.entries(properties).flatMap(([name, prop]) => {
     const field = `${prefix}${name}`
-    const row = { field, type: typeName(prop), required: required.includes(name), description: describe(prop) }
+    // A field with a default may be left out: the schema fills it in.
+    const row = {
+      field,
+      type: typeName(prop),
+      required: required.includes(name) && prop['default'] === undefined,
+      description: describe(prop),
+    }
     return [row, ...childRows(prop, field)]
   })
 }
@@ -70,7 +76,8 @@ function plural(type: string): string {
 }
 
 function describe(schema: Json): string {
-  return typeof schema['description'] === 'string' ? schema['description'] : ''
+  const text = typeof schema['description'] === 'string' ? schema['description'] : ''
+  return schema['default'] === undefined ? text : `${text} Default: \`${JSON.stringify(schema['default'])}\`.`
 }
 
 /** The rows as a Markdown table. */

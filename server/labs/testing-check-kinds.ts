@@ -13,7 +13,7 @@ export const testCheckKinds: CheckKinds = new Map([
       paramsSchema: Type.Object(
         {
           run: Type.String({ minLength: 1, description: 'Shell command; passes when it exits 0.' }),
-          timeoutSec: Type.Optional(Type.Number({ minimum: 1, maximum: 300 })),
+          timeoutSec: Type.Number({ minimum: 1, maximum: 300, default: 20 }),
           expectOutput: Type.Optional(Type.String()),
         },
         { additionalProperties: false },

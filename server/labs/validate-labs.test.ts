@@ -17,6 +17,11 @@ const grid: Record<string, Expected[]> = {
     ['bad-check-params/lab.yaml:10:9', 'error', 'Check "no-run" (command): steps[0].checks[0] is missing "run".'],
     ['bad-check-params/lab.yaml:16:9', 'error', 'Check "typo" (file): Unknown field "patern" in steps[0].checks[1].'],
     ['bad-check-params/lab.yaml:17:13', 'error', 'A check id must be kebab-case'],
+    [
+      'bad-check-params/lab.yaml:23:21',
+      'error',
+      'Check "slow" (command): steps[0].checks[3].timeoutSec must be a number, not "5s".',
+    ],
   ],
   'bad-cluster': [
     ['bad-cluster/lab.yaml:6:12', 'error', 'requires.cluster must be one of: none, kind, any. Found "minikube".'],
@@ -214,6 +219,38 @@ describe('validateLabFolder on odd input', () => {
     ],
   ])('%s', (_name, labYaml, texts, expected) => {
     expect(messages(labYaml, texts)).toEqual(expected)
+  })
+
+  it("fills in each check's parameters from its kind's schema defaults, once, at load", () => {
+    const { lab, issues } = validateLabFolder(
+      folder(
+        `${base}steps:\n  - file: steps/01-a.md\n    checks:\n      - {id: c, kind: command, run: 'true', hint: h}\n      - {id: d, kind: command, run: 'true', timeoutSec: 7}\n`,
+        { 'steps/01-a.md': '---\nchecks: [{id: e, kind: command, run: "true"}]\n---\n# A' },
+      ),
+      { checkKinds: testCheckKinds },
+    )
+    expect(issues).toEqual([])
+    expect(lab?.steps[0]?.checks).toEqual([
+      { id: 'c', kind: 'command', run: 'true', hint: 'h', timeoutSec: 20 },
+      { id: 'd', kind: 'command', run: 'true', timeoutSec: 7 },
+      { id: 'e', kind: 'command', run: 'true', timeoutSec: 20 },
+    ])
+  })
+
+  it('refuses a parameter of the wrong type at its file and line, in lab.yaml and in front matter', () => {
+    const { issues } = validateLabFolder(
+      folder(
+        `${base}steps:\n  - file: steps/01-a.md\n    checks:\n      - {id: c, kind: command, run: 'true', timeoutSec: '20'}\n`,
+        {
+          'steps/01-a.md': '---\ntitle: A\nchecks:\n  - id: e\n    kind: command\n    run: [true]\n---\n# A',
+        },
+      ),
+      { checkKinds: testCheckKinds },
+    )
+    expect(issues.map((i) => `${i.file}:${i.line}:${i.column ?? 0} ${i.message}`)).toEqual([
+      'x/lab.yaml:9:57 Check "c" (command): steps[0].checks[0].timeoutSec must be a number, not "20".',
+      'x/steps/01-a.md:6:10 Check "e" (command): checks[0].run must be text, not a list.',
+    ])
   })
 
   it('builds the lab from an in-memory folder', () => {

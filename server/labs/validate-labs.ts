@@ -6,7 +6,8 @@ import { KEBAB_CASE, LabYamlSchema } from './lab-schema.ts'
 import type { CheckKinds, LabYaml } from './lab-schema.ts'
 import { readLabFolders } from './read-lab-files.ts'
 import type { LabFolder } from './read-lab-files.ts'
-import { schemaIssues } from './schema-issues.ts'
+import { issuesOf } from './schema-issues.ts'
+import { validateDocument } from '../validation/dialect.ts'
 import { parseYamlSource } from './yaml-source.ts'
 import type { YamlSource } from './yaml-source.ts'
 import type { LabContext } from './validate/lab-context.ts'
@@ -68,7 +69,8 @@ export function validateLabFolder(folder: LabFolder, options: ValidateOptions): 
   if (source.issues.length > 0) {
     return { lab: undefined, issues: source.issues }
   }
-  const schemaProblems = schemaIssues(LabYamlSchema, source.value, source, file)
+  const checked = validateDocument(LabYamlSchema, source.value)
+  const schemaProblems = checked.ok ? [] : issuesOf(checked.errors, source, file)
   issues.push(...schemaProblems)
   const raw = source.value
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -77,8 +79,8 @@ export function validateLabFolder(folder: LabFolder, options: ValidateOptions): 
   const ctx = createContext(folder, options, raw as Record<string, unknown>, issues)
   const steps = validateReferences(ctx, source, raw as Record<string, unknown>)
   const built = steps.filter((step): step is Step => step !== undefined)
-  const complete = schemaProblems.length === 0 && built.length === steps.length
-  return { lab: complete ? buildLab(folder, raw as LabYaml, built) : undefined, issues }
+  const complete = checked.ok && built.length === steps.length
+  return { lab: complete ? buildLab(folder, checked.value, built) : undefined, issues }
 }
 
 function createContext(
@@ -138,7 +140,7 @@ function validateReferences(ctx: LabContext, source: YamlSource, raw: Record<str
   return steps
 }
 
-/** Builds the lab once lab.yaml matched the schema, so its fields have their declared types. */
+/** Builds the lab once lab.yaml matched the schema: its fields have their declared types and defaults. */
 function buildLab(folder: LabFolder, yaml: LabYaml, steps: Step[]): Lab {
   return {
     id: yaml.id,
@@ -146,10 +148,10 @@ function buildLab(folder: LabFolder, yaml: LabYaml, steps: Step[]): Lab {
     summary: yaml.summary,
     duration: yaml.duration,
     requires: yaml.requires,
-    gating: yaml.gating ?? false,
-    variables: yaml.variables ?? {},
+    gating: yaml.gating,
+    variables: yaml.variables,
     dir: folder.dir,
-    environment: yaml.environment ?? [],
+    environment: yaml.environment,
     steps,
   }
 }

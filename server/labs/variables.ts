@@ -58,12 +58,12 @@ export function resolveVariables(
 }
 
 /** A copy of a check with `${NAME}` substituted in every string parameter (id and kind untouched). */
-export function resolveCheck(spec: CheckSpec, values: VariableValues): CheckSpec {
+export function resolveCheck<C extends CheckSpec>(spec: C, values: VariableValues): C {
   const resolved: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(spec)) {
     resolved[key] = key === 'id' || key === 'kind' ? value : substituteDeep(value, values)
   }
-  return resolved as CheckSpec
+  return resolved as C
 }
 
 function substituteDeep(value: unknown, values: VariableValues): unknown {

@@ -1,9 +1,11 @@
 // The shipped blueprint (clusters/) against the facts the labs rely on: pinned versions, ports,
 // the shop's services and images, and the overlay keeping every demo-profile gateway port.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { clustersDir } from '../paths.ts'
 import { blueprintShopNamespace, loadBlueprint } from './blueprint.ts'
 import { blueprintImages, blueprintPorts, clusterImages, gatewayPortRoutes, gatewayPorts } from './blueprint-facts.ts'
 
@@ -106,5 +108,23 @@ describe("the shop's namespace", () => {
     expect(() => blueprintShopNamespace(join(dir, 'gone'))).toThrow(
       expect.objectContaining({ code: 'LAB_ERR_CONFIG_INVALID' }),
     )
+  })
+})
+
+describe('a broken blueprint', () => {
+  it('is refused with the file and what is wrong, in the app-wide dialect', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindlab-blueprint-'))
+    try {
+      cpSync(clustersDir(), dir, { recursive: true })
+      const index = join(dir, 'blueprint.yaml')
+      writeFileSync(index, readFileSync(index, 'utf8').replace('clusterName: kindlab', 'clusterName: Kind_Lab'))
+      await expect(loadBlueprint(dir)).rejects.toMatchObject({
+        code: 'LAB_ERR_CONFIG_INVALID',
+        message:
+          'The cluster blueprint file blueprint.yaml is invalid: /kind/clusterName must match pattern "^[a-z0-9][a-z0-9-]*$".',
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Type, type Static } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { parseAllDocuments } from 'yaml'
 import { AppError } from '../errors.ts'
 import { clustersDir } from '../paths.ts'
+import { errorsText, validateDocument } from '../validation/dialect.ts'
 
 /** A Kubernetes object as written in a manifest. */
 export interface KubeObject {
@@ -143,12 +143,13 @@ async function readOne(dir: string, file: string): Promise<unknown> {
   return docs[0]
 }
 
-function check<T>(schema: Parameters<typeof Value.Check>[0], value: unknown, file: string): T {
-  if (!Value.Check(schema, value)) {
-    const first = [...Value.Errors(schema, value)][0]
-    throw invalid(file, first ? `${first.path || '/'} ${first.message}` : 'unexpected shape')
+/** The file's content checked against its schema in the app-wide dialect (validation/dialect.ts). */
+function check<T extends TSchema>(schema: T, value: unknown, file: string): Static<T> {
+  const validated = validateDocument(schema, value)
+  if (!validated.ok) {
+    throw invalid(file, errorsText(validated.errors))
   }
-  return value as T
+  return validated.value
 }
 
 const shopNamespaces = new Map<string, string>()
@@ -171,7 +172,7 @@ export function blueprintShopNamespace(dir: string = clustersDir()): string {
     if (docs.length !== 1) {
       throw invalid('blueprint.yaml', `expected one YAML document, found ${docs.length}`)
     }
-    namespace = check<Static<typeof IndexSchema>>(IndexSchema, docs[0], 'blueprint.yaml').app.namespace
+    namespace = check(IndexSchema, docs[0], 'blueprint.yaml').app.namespace
     shopNamespaces.set(dir, namespace)
   }
   return namespace
@@ -179,8 +180,8 @@ export function blueprintShopNamespace(dir: string = clustersDir()): string {
 
 /** Loads the blueprint from `dir` (default: the clusters/ folder kindlab ships). */
 export async function loadBlueprint(dir: string = clustersDir()): Promise<Blueprint> {
-  const index = check<Static<typeof IndexSchema>>(IndexSchema, await readOne(dir, 'blueprint.yaml'), 'blueprint.yaml')
-  const kindConfig = check<KindConfig>(KindConfigSchema, await readOne(dir, index.kind.config), index.kind.config)
+  const index = check(IndexSchema, await readOne(dir, 'blueprint.yaml'), 'blueprint.yaml')
+  const kindConfig = check(KindConfigSchema, await readOne(dir, index.kind.config), index.kind.config)
   const overlay = await readOne(dir, index.istio.overlay)
   if (!isKubeObject(overlay) || overlay.kind !== 'IstioOperator') {
     throw invalid(index.istio.overlay, 'expected an IstioOperator')

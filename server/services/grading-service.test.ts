@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTextResourceSource } from '../checks/grader-input-files.ts'
+import { prepareCheck } from '../checks/check-params.ts'
 import { checkKinds } from '../checks/registry.ts'
 import { openDb, type Db } from '../store/db.ts'
 import { createProgressRepo } from '../store/progress-repo.ts'
@@ -42,7 +43,7 @@ const checks = [
     hint: ['Save the file first.', 'Write ${GREETING}, kindlab in it.'],
   },
   { id: 'echo', kind: 'command', run: 'echo "$GREETING"', expectOutput: '^${GREETING}$' },
-]
+].map((c) => prepareCheck(checkKinds, c))
 
 describe('grading service', () => {
   it('substitutes lab variables in params and hints, and gets more specific on each failure', async () => {

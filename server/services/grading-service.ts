@@ -2,7 +2,8 @@
 // the server's adapters, runs the checks, stores every attempt and marks the step passed (only when
 // every check passed: an unverified check is never a tick).
 import type { CheckKind, CheckContext, GradingServices } from '../checks/types.ts'
-import { runChecks, type DeclaredCheck } from '../checks/run-checks.ts'
+import type { PreparedCheck } from '../checks/check-params.ts'
+import { runChecks } from '../checks/run-checks.ts'
 import { runShellCommand } from '../adapters/process/run-command.ts'
 import { readWorkspaceFile } from '../adapters/workspace/workspace-fs.ts'
 import type { ProgressRepo } from '../store/progress-repo.ts'
@@ -17,7 +18,7 @@ export interface GradeInput {
   labId: string
   stepIndex: number
   /** The checks declared for the step. */
-  stepChecks: readonly DeclaredCheck[]
+  stepChecks: readonly PreparedCheck[]
   /** Only these checks (a `check` fence may name some); all when absent. */
   onlyIds?: readonly string[]
   vars: Readonly<Record<string, string>>
@@ -57,7 +58,7 @@ export function createGradingService(deps: GradingDeps) {
           hint: 'Reload the page: the lab may have changed.',
         })
       }
-      const resolved: DeclaredCheck[] = selected.map((c) => resolveCheck(c, input.vars))
+      const resolved = selected.map((c) => resolveCheck(c, input.vars))
       const context = buildContext(deps, input)
       const { session, labId, stepIndex } = input
       const results = await runChecks(deps.kinds, {
@@ -97,7 +98,7 @@ export function createGradingService(deps: GradingDeps) {
   }
 }
 
-function stepIsPassed(last: Record<string, { status: string }>, checks: readonly DeclaredCheck[]): boolean {
+function stepIsPassed(last: Record<string, { status: string }>, checks: readonly PreparedCheck[]): boolean {
   return checks.length > 0 && checks.every((c) => last[c.id]?.status === 'passed')
 }
 

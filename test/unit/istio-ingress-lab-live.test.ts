@@ -9,6 +9,7 @@ import { httpCheck } from '../../server/checks/kinds/grader/http.ts'
 import { resourceCheck } from '../../server/checks/kinds/grader/resource.ts'
 import { routeCheck } from '../../server/checks/kinds/grader/route.ts'
 import { tcpCheck } from '../../server/checks/kinds/grader/tcp.ts'
+import { paramsFor, prepareCheck } from '../../server/checks/check-params.ts'
 import { checkKinds } from '../../server/checks/registry.ts'
 import { runChecks } from '../../server/checks/run-checks.ts'
 import { resolveCheck } from '../../server/labs/variables.ts'
@@ -121,8 +122,8 @@ function context(cluster: LiveCluster, objects = clusterObjects): CheckContext {
   }
 }
 
-async function run<P>(kind: CheckKind<P>, params: P, cluster: LiveCluster) {
-  return kind.run(params, context(cluster))
+async function run<P>(kind: CheckKind<P>, params: Record<string, unknown>, cluster: LiveCluster) {
+  return kind.run(paramsFor(kind, params), context(cluster))
 }
 
 const layers = (o: { layers: Array<{ layer: string; passed: boolean | undefined }> }) =>
@@ -182,7 +183,7 @@ metadata: { name: other-credential, namespace: istio-system }
 type: kubernetes.io/tls`,
     )
     const out = await routeCheck.run(
-      { host: 'shop.example.com', https: true, expect: { service: 'frontend', port: 80 } },
+      paramsFor(routeCheck, { host: 'shop.example.com', https: true, expect: { service: 'frontend', port: 80 } }),
       context(
         fakeCluster(() => upstream(shopPage)),
         objects,
@@ -242,14 +243,14 @@ type: kubernetes.io/tls`,
   })
 
   it('tcp: the port may be a lab variable (each trainee of a class has their own); it is checked once substituted', async () => {
-    const check = {
+    const check = prepareCheck(checkKinds, {
       id: 'redis',
       kind: 'tcp',
       port: '$' + '{TRAINEE_TCP_PORT}',
       expect: { service: 'redis-cart', port: 6379 },
       send: 'PING\r\n',
       receive: '^\\+PONG',
-    }
+    })
     const grade = async (vars: Record<string, string>) =>
       (
         await runChecks(checkKinds, {
@@ -309,16 +310,24 @@ spec: { type: LoadBalancer, selector: { app: frontend }, ports: [{ port: 80, tar
         cluster,
       },
     }
-    const routed = await routeCheck.run({ host: 'shop.example.com', expect: { service: 'frontend', port: 80 } }, ctx)
+    const routed = await routeCheck.run(
+      paramsFor(routeCheck, { host: 'shop.example.com', expect: { service: 'frontend', port: 80 } }),
+      ctx,
+    )
     expect(layers(routed)).toEqual({ config: true, envoy: true, traffic: true })
-    const gone = await resourceCheck.run({ object: { kind: 'Service', name: 'frontend-external' }, exists: false }, ctx)
+    const gone = await resourceCheck.run(
+      paramsFor(resourceCheck, { object: { kind: 'Service', name: 'frontend-external' }, exists: false }),
+      ctx,
+    )
     expect(layers(gone)).toEqual({ config: true })
   })
 
   it('live, a kind the resource source does not list is unverified, never a pass', async () => {
     const ctx = context(fakeCluster(() => upstream('')))
     const secret = await resourceCheck.run(
-      { object: { apiVersion: 'v1', kind: 'Secret', name: 'hipster-credential', namespace: 'istio-system' } },
+      paramsFor(resourceCheck, {
+        object: { apiVersion: 'v1', kind: 'Secret', name: 'hipster-credential', namespace: 'istio-system' },
+      }),
       ctx,
     )
     expect(secret).toMatchObject({ passed: false, status: 'unverified' })
@@ -328,7 +337,10 @@ spec: { type: LoadBalancer, selector: { app: frontend }, ports: [{ port: 80, tar
   it('offline, the Envoy and traffic layers say they need the live cluster', async () => {
     const ctx = context(fakeCluster(() => upstream('')))
     const offline = { ...ctx, services: { resources: ctx.services.resources } }
-    const out = await routeCheck.run({ host: 'shop.example.com', expect: { service: 'frontend', port: 80 } }, offline)
+    const out = await routeCheck.run(
+      paramsFor(routeCheck, { host: 'shop.example.com', expect: { service: 'frontend', port: 80 } }),
+      offline,
+    )
     expect(out.layers.filter((l) => l.passed === undefined).map((l) => [l.layer, l.message])).toEqual([
       ['envoy', 'needs the live cluster'],
       ['traffic', 'needs the live cluster'],

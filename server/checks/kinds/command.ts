@@ -8,7 +8,7 @@ import type { CheckKind } from '../types.ts'
 const params = Type.Object(
   {
     run: Type.String({ minLength: 1, description: 'Shell command; passes when it exits 0.' }),
-    timeoutSec: Type.Optional(Type.Number({ minimum: 1, maximum: 300, default: 20 })),
+    timeoutSec: Type.Number({ minimum: 1, maximum: 300, default: 20, description: 'Give up after this many seconds.' }),
     expectOutput: Type.Optional(Type.String({ description: 'Regular expression the output must match too.' })),
   },
   { additionalProperties: false },
@@ -23,10 +23,10 @@ export const commandCheck: CheckKind<Static<typeof params>> = {
   reads: () => [],
   async run(p, ctx) {
     const runner = commandRunnerOf(ctx)
-    const result = await runner.run(p.run, { timeoutMs: (p.timeoutSec ?? 20) * 1000, vars: ctx.vars })
+    const result = await runner.run(p.run, { timeoutMs: p.timeoutSec * 1000, vars: ctx.vars })
     const output = result.output.length > maxShown ? `…${result.output.slice(-maxShown)}` : result.output
     if (result.timedOut) {
-      return fail(`\`${p.run}\` did not finish within ${p.timeoutSec ?? 20} s.`, output)
+      return fail(`\`${p.run}\` did not finish within ${p.timeoutSec} s.`, output)
     }
     if (result.exitCode !== 0) {
       return fail(`\`${p.run}\` exited with code ${result.exitCode}.`, output)

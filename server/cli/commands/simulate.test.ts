@@ -1,15 +1,17 @@
 // `kindlab simulate` end to end in-process: real fixture files in, JSON out, validated against the
-// published schema with ajv; bad input becomes one sentence, a hint and the catalog's exit code.
+// published schema in the app-wide dialect; bad input becomes one sentence, a hint and the catalog's exit code.
 import { readFileSync } from 'node:fs'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Ajv } from 'ajv'
+import type { TSchema } from '@sinclair/typebox'
 import { afterEach, describe, expect, test } from 'vitest'
+import { validatorFor } from '../../validation/dialect.ts'
 import { runKindlab as cli } from '../run-cli.test-helper.ts'
 
-const schema = JSON.parse(readFileSync('server/grader/simulate-output.schema.json', 'utf8')) as object
-const validate = new Ajv({ allErrors: true, strict: false }).compile(schema)
+const schema = JSON.parse(readFileSync('server/grader/simulate-output.schema.json', 'utf8')) as TSchema
+// The published schema, in the same dialect as every other schema of kindlab (strict).
+const validate = validatorFor(schema)
 
 afterEach(() => {
   process.exitCode = undefined

@@ -1,16 +1,28 @@
 // Table tests of the request defaults and of Envoy cluster names against expected Services.
 import { describe, expect, it } from 'vitest'
+import { validateDocument } from '../../validation/dialect.ts'
 import {
   clusterIs,
   describeRequest,
   type ExpectedService,
   parseClusterName,
+  RequestSchema,
+  type RequestParams,
   shortCluster,
   toGatewayRequest,
 } from './request.ts'
 
+/** Request params as written in a lab, with the schema's defaults, as a check kind receives them. */
+function request(written: Partial<RequestParams>): RequestParams {
+  const result = validateDocument(RequestSchema, written)
+  if (!result.ok) {
+    throw new Error(JSON.stringify(result.errors))
+  }
+  return result.value
+}
+
 describe('toGatewayRequest and describeRequest', () => {
-  it.each<[Parameters<typeof toGatewayRequest>[0], string, number, string]>([
+  it.each<[Partial<RequestParams>, string, number, string]>([
     [{ host: 'shop.example' }, 'GET http://shop.example/', 80, 'shop.example'],
     [{ host: 'shop.example', https: true }, 'GET https://shop.example/', 443, 'shop.example'],
     [
@@ -22,14 +34,14 @@ describe('toGatewayRequest and describeRequest', () => {
     [{ host: 'shop.example', port: 8080 }, 'GET http://shop.example:8080/', 8080, 'shop.example'],
     [{ host: 'shop.example', https: true, sni: 'other.example' }, 'GET https://shop.example/', 443, 'other.example'],
   ])('%j', (params, text, port, sni) => {
-    const r = toGatewayRequest(params)
+    const r = toGatewayRequest(request(params))
     expect(describeRequest(r)).toBe(text)
     expect(r.port).toBe(port)
     expect(r.sni).toBe(sni)
   })
 
   it('describes a TCP connection by its port', () => {
-    expect(describeRequest({ ...toGatewayRequest({ host: 'redis' }), protocol: 'tcp', port: 31400 })).toBe(
+    expect(describeRequest({ ...toGatewayRequest(request({ host: 'redis' })), protocol: 'tcp', port: 31400 })).toBe(
       'a TCP connection to gateway port 31400',
     )
   })

@@ -16,17 +16,18 @@ export const requestParams = {
       description: 'Port of the istio-ingressgateway Service the client connects to. Default 80, or 443 with https.',
     }),
   ),
-  path: Type.Optional(Type.String({ pattern: '^/', description: 'Request path with optional query. Default /.' })),
-  method: Type.Optional(Type.String({ minLength: 1, description: 'HTTP method. Default GET.' })),
-  headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Extra request headers.' })),
-  https: Type.Optional(Type.Boolean({ description: 'Send the request over TLS. Default false.' })),
+  path: Type.String({ pattern: '^/', default: '/', description: 'Request path with optional query.' }),
+  method: Type.String({ minLength: 1, default: 'GET', description: 'HTTP method.' }),
+  headers: Type.Record(Type.String(), Type.String(), { default: {}, description: 'Extra request headers.' }),
+  https: Type.Boolean({ default: false, description: 'Send the request over TLS.' }),
   sni: Type.Optional(Type.String({ minLength: 1, description: 'TLS server name. Default: the host without port.' })),
 } satisfies Record<string, TSchema>
 
-const _requestSchema = Type.Object(requestParams)
+/** The request parameters alone (the kinds add their own to `requestParams`). */
+export const RequestSchema = Type.Object(requestParams, { additionalProperties: false })
 
-/** The request parameters as declared. */
-export type RequestParams = Static<typeof _requestSchema>
+/** The request parameters, as a check kind receives them: with the schema's defaults filled in. */
+export type RequestParams = Static<typeof RequestSchema>
 
 /** A request with its defaults applied. */
 export interface GatewayRequest {
@@ -41,16 +42,15 @@ export interface GatewayRequest {
   protocol: 'http' | 'tcp'
 }
 
-/** Applies the defaults. */
+/** The request Envoy sees; the port and SNI, when not given, follow from `https` and the host. */
 export function toGatewayRequest(p: RequestParams): GatewayRequest {
-  const https = p.https ?? false
-  const host = p.host
+  const { https, host } = p
   return {
     port: p.port ?? (https ? 443 : 80),
     host,
-    path: p.path ?? '/',
-    method: (p.method ?? 'GET').toUpperCase(),
-    headers: { ...(p.headers ?? {}) },
+    path: p.path,
+    method: p.method.toUpperCase(),
+    headers: { ...p.headers },
     https,
     sni: p.sni ?? host.replace(/:\d+$/, '').toLowerCase(),
     protocol: 'http',

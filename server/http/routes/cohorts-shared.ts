@@ -1,11 +1,19 @@
 // Shared pieces of the cohort routes: instructor auth and per-key rate limits (@fastify/rate-limit)
 // that answer 429 with Retry-After and our error shape. (Strict validation is the whole API's dialect: http/validation.ts.)
 import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit'
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Cohorts } from '../../cohorts/cohorts.ts'
 import type { RateLimitPolicy, RateLimits } from '../../cohorts/rate-limits.ts'
 import { AppError } from '../../errors.ts'
 import { bearerToken, type SessionService } from '../../services/session-service.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Counted by the Check rate limit (registerRouteRateLimit), e.g. Check. */
+    rateLimited?: boolean
+  }
+}
 
 export interface CohortRouteDeps {
   cohorts: Cohorts
@@ -83,25 +91,19 @@ export function registerRouteRateLimit(app: FastifyInstance, policy: RateLimitPo
     return session && session.kind !== 'solo' ? `session:${session.id}` : `ip:${request.ip}`
   })
   app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config as { rateLimited?: boolean } | undefined
-    if (config?.rateLimited) {
+    if (request.routeOptions.config?.rateLimited === true) {
       await limit(request, reply)
     }
   })
 }
 
-export const cohortParams = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  properties: { id: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' } },
-} as const
+const cohortId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' })
+export const cohortParams = Type.Object({ id: cohortId }, { additionalProperties: false })
 
-export const traineeParams = {
-  type: 'object',
-  required: ['id', 'trainee'],
-  additionalProperties: false,
-  properties: { id: cohortParams.properties.id, trainee: { type: 'string', pattern: '^trainee[0-9]{2,3}$' } },
-} as const
+export const traineeParams = Type.Object(
+  { id: cohortId, trainee: Type.String({ pattern: '^trainee[0-9]{2,3}$' }) },
+  { additionalProperties: false },
+)
 
-export const noBody = { type: 'object', additionalProperties: false, maxProperties: 0 } as const
+/** A POST that carries nothing: `{}` and no more. */
+export const noBody = Type.Object({}, { additionalProperties: false, maxProperties: 0 })

@@ -1,12 +1,14 @@
 // The instructor's cohort API: create, list, detail, handout, plan, reset a trainee, watch a
 // trainee's terminal, tear down; the grade book as JSON, CSV and a live stream. Every route needs
 // an instructor session (trainee tokens get 403).
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
 import { gradeBookCsv } from '../../cohorts/gradebook.ts'
 import { COHORT_NAME_PATTERN, DOMAIN_PATTERN } from '../../cohorts/plan/names.ts'
 import { isValidWebhookUrl } from '../../cohorts/webhooks.ts'
 import { AppError } from '../../errors.ts'
-import type { CreateCohortBody, WatchTokenDto } from '../../protocol/cohort-dto.ts'
+import type { WatchTokenDto } from '../../protocol/cohort-dto.ts'
 import { cohortFieldMessages, fieldOfSchemaError } from '../../protocol/cohort-rules.ts'
 import { cohortJoinRoutes } from './cohorts-join.ts'
 import {
@@ -20,21 +22,21 @@ import {
 } from './cohorts-shared.ts'
 import { gradeBookStream } from './cohorts-stream.ts'
 
-const createBody = {
-  type: 'object',
-  required: ['name', 'labId', 'trainees'],
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', pattern: COHORT_NAME_PATTERN },
-    labId: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
-    trainees: { type: 'integer', minimum: 1, maximum: 200 },
-    mode: { type: 'string', enum: ['namespace', 'cluster'] },
-    domain: { type: 'string', maxLength: 200, pattern: DOMAIN_PATTERN },
-    reserve: { type: 'integer', minimum: 0, maximum: 200 },
-    webhookUrl: { type: 'string', minLength: 8, maxLength: 500 },
-    gating: { type: 'boolean' },
+const createBody = Type.Object(
+  {
+    name: Type.String({ pattern: COHORT_NAME_PATTERN }),
+    labId: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
+    trainees: Type.Integer({ minimum: 1, maximum: 200 }),
+    mode: Type.Optional(Type.Union([Type.Literal('namespace'), Type.Literal('cluster')])),
+    domain: Type.Optional(Type.String({ maxLength: 200, pattern: DOMAIN_PATTERN })),
+    reserve: Type.Optional(Type.Integer({ minimum: 0, maximum: 200 })),
+    webhookUrl: Type.Optional(Type.String({ minLength: 8, maxLength: 500 })),
+    gating: Type.Optional(Type.Boolean()),
   },
-} as const
+  { additionalProperties: false },
+)
+
+const gatingBody = Type.Object({ open: Type.Boolean() }, { additionalProperties: false })
 
 /** The create form's schema errors as one sentence for people, naming the field it belongs to. */
 function cohortFormError(errors: ReadonlyArray<{ instancePath?: string; params?: Record<string, unknown> }>): Error {
@@ -47,20 +49,18 @@ function cohortFormError(errors: ReadonlyArray<{ instancePath?: string; params?:
       })
 }
 
-export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, deps) => {
+export const cohortRoutes: FastifyPluginAsyncTypebox<CohortRouteDeps> = async (app, deps) => {
   const { cohorts } = deps
   app.addHook('preHandler', async (request) => {
     requireInstructor(deps, request)
   })
-  const id = (request: { params: unknown }) => (request.params as { id: string }).id
-
   app.get('/cohorts', async () => cohorts.service.list())
 
   app.post(
     '/cohorts',
     { schema: { body: createBody }, schemaErrorFormatter: cohortFormError },
     async (request, reply) => {
-      const body = request.body as CreateCohortBody
+      const body = request.body
       if (body.webhookUrl !== undefined && !isValidWebhookUrl(body.webhookUrl)) {
         throw new AppError('LAB_ERR_VALIDATION', {
           message: cohortFieldMessages.webhookUrl,
@@ -73,15 +73,17 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
     },
   )
 
-  app.get('/cohorts/:id', { schema: { params: cohortParams } }, async (request) => cohorts.service.detail(id(request)))
+  app.get('/cohorts/:id', { schema: { params: cohortParams } }, async (request) =>
+    cohorts.service.detail(request.params.id),
+  )
 
   app.delete('/cohorts/:id', { schema: { params: cohortParams } }, async (request) =>
-    cohorts.service.teardown(id(request)),
+    cohorts.service.teardown(request.params.id),
   )
 
   app.get('/cohorts/:id/handout', { schema: { params: cohortParams } }, async (request) =>
     cohorts.service.handout(
-      id(request),
+      request.params.id,
       // The Host was checked against the allowed names before any route ran (http/access-guard.ts).
       deps.links?.publicUrl ?? `${request.protocol}://${request.headers.host ?? 'localhost'}`,
       deps.links?.accessToken,
@@ -89,7 +91,7 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
   )
 
   app.get('/cohorts/:id/plan', { schema: { params: cohortParams } }, async (request) => {
-    const c = cohorts.service.find(id(request))
+    const c = cohorts.service.find(request.params.id)
     return cohorts.planView(c)
   })
 
@@ -97,8 +99,8 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
     '/cohorts/:id/trainees/:trainee/reset',
     { schema: { params: traineeParams, body: noBody } },
     async (request) => {
-      const { trainee } = request.params as { trainee: string }
-      return cohorts.service.resetTrainee(id(request), trainee)
+      const { id, trainee } = request.params
+      return cohorts.service.resetTrainee(id, trainee)
     },
   )
 
@@ -106,20 +108,11 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
   app.put(
     '/cohorts/:id/trainees/:trainee/gating',
     {
-      schema: {
-        params: traineeParams,
-        body: {
-          type: 'object',
-          required: ['open'],
-          additionalProperties: false,
-          properties: { open: { type: 'boolean' } },
-        },
-      },
+      schema: { params: traineeParams, body: gatingBody },
     },
     async (request, reply) => {
-      const { trainee } = request.params as { trainee: string }
-      const { open } = request.body as { open: boolean }
-      cohorts.openSteps(cohorts.service.find(id(request)), trainee, open)
+      const { id, trainee } = request.params
+      cohorts.openSteps(cohorts.service.find(id), trainee, request.body.open)
       return reply.status(204).send()
     },
   )
@@ -128,8 +121,8 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
     '/cohorts/:id/trainees/:trainee/watch',
     { schema: { params: traineeParams, body: noBody } },
     async (request): Promise<WatchTokenDto> => {
-      const { trainee } = request.params as { trainee: string }
-      const c = cohorts.service.find(id(request))
+      const { id, trainee } = request.params
+      const c = cohorts.service.find(id)
       const seat = cohorts.repo.seat(c.id, trainee)
       if (!seat?.sessionId) {
         throw new AppError('LAB_ERR_TRAINEE_NOT_FOUND', {
@@ -141,11 +134,11 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
   )
 
   app.get('/cohorts/:id/gradebook', { schema: { params: cohortParams } }, async (request) =>
-    cohorts.gradebook.book(cohorts.service.find(id(request))),
+    cohorts.gradebook.book(cohorts.service.find(request.params.id)),
   )
 
   app.get('/cohorts/:id/gradebook.csv', { schema: { params: cohortParams } }, async (request, reply) => {
-    const c = cohorts.service.find(id(request))
+    const c = cohorts.service.find(request.params.id)
     void reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${c.name}-gradebook.csv"`)
@@ -153,11 +146,11 @@ export const cohortRoutes: FastifyPluginAsync<CohortRouteDeps> = async (app, dep
   })
 
   app.get('/cohorts/:id/gradebook/stream', { schema: { params: cohortParams } }, async (request, reply) => {
-    gradeBookStream(cohorts, cohorts.service.find(id(request)), request, reply)
+    gradeBookStream(cohorts, cohorts.service.find(request.params.id), request, reply)
   })
 
   app.get('/cohorts/:id/webhooks', { schema: { params: cohortParams } }, async (request) =>
-    cohorts.webhooks.stats(cohorts.service.find(id(request)).id),
+    cohorts.webhooks.stats(cohorts.service.find(request.params.id).id),
   )
 }
 

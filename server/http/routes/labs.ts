@@ -2,7 +2,9 @@
 // With gating on (the lab's, or the learner's cohort's), a locked step's content, Checks and
 // "current step" answer 403 LAB_ERR_STEP_LOCKED: the page hides nothing the server would give.
 import { extname } from 'node:path'
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.ts'
 import { stepLocks } from '../../labs/gating.ts'
 import type { Lab } from '../../labs/lab-model.ts'
@@ -24,25 +26,21 @@ export interface LabRoutesOptions {
   gatingFor?: (sessionId: string, lab: Lab) => boolean | undefined
 }
 
-const labParams = {
-  type: 'object',
-  required: ['lab'],
-  additionalProperties: false,
-  properties: { lab: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
-} as const
-const stepParams = {
-  type: 'object',
-  required: ['lab', 'step'],
-  additionalProperties: false,
-  properties: { lab: labParams.properties.lab, step: { type: 'integer', minimum: 0, maximum: 999 } },
-} as const
-
-const assetParams = {
-  type: 'object',
-  required: ['lab', 'file'],
-  additionalProperties: false,
-  properties: { lab: labParams.properties.lab, file: { type: 'string', maxLength: 200, pattern: '^[\\w.-]+$' } },
-} as const
+const labId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' })
+const labParams = Type.Object({ lab: labId }, { additionalProperties: false })
+const stepParams = Type.Object(
+  { lab: labId, step: Type.Integer({ minimum: 0, maximum: 999 }) },
+  { additionalProperties: false },
+)
+const assetParams = Type.Object(
+  { lab: labId, file: Type.String({ maxLength: 200, pattern: '^[\\w.-]+$' }) },
+  { additionalProperties: false },
+)
+const currentStepBody = Type.Object({ step: Type.Integer({ minimum: 0 }) }, { additionalProperties: false })
+const checkBody = Type.Object(
+  { checkIds: Type.Optional(Type.Array(Type.String({ maxLength: 80 }), { maxItems: 50 })) },
+  { additionalProperties: false },
+)
 
 const assetTypes: Record<string, string> = {
   '.svg': 'image/svg+xml',
@@ -53,7 +51,7 @@ const assetTypes: Record<string, string> = {
   '.webp': 'image/webp',
 }
 
-export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts) => {
+export const labRoutes: FastifyPluginAsyncTypebox<LabRoutesOptions> = async (app, opts) => {
   const { catalog, sessions } = opts
   const optionalSession = (request: FastifyRequest) => sessions.authenticate(bearerToken(request.headers.authorization))
   const locksFor = (session: SessionRecord | undefined, lab: Lab): Map<number, string> => {
@@ -76,7 +74,7 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
   app.get('/labs', async () => catalog.list())
 
   app.get('/labs/:lab', { schema: { params: labParams } }, async (request) => {
-    const { lab: labId } = request.params as { lab: string }
+    const { lab: labId } = request.params
     const session = optionalSession(request)
     // Titles name the learner's own hosts (${TRAINEE_DOMAIN} filled in), also after a reload.
     const described = catalog.describe(labId, session?.vars ?? {})
@@ -88,7 +86,7 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
   })
 
   app.get('/labs/:lab/steps/:step', { schema: { params: stepParams } }, async (request): Promise<StepDto> => {
-    const { lab: labId, step: stepIndex } = request.params as { lab: string; step: number }
+    const { lab: labId, step: stepIndex } = request.params
     const { lab, step } = catalog.step(labId, stepIndex)
     const session = optionalSession(request)
     requireOpen(session, lab, stepIndex)
@@ -98,7 +96,7 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
   })
 
   app.get('/labs/:lab/assets/:file', { schema: { params: assetParams } }, async (request, reply) => {
-    const { lab: labId, file } = request.params as { lab: string; file: string }
+    const { lab: labId, file } = request.params
     const lab = catalog.get(labId)
     const type = assetTypes[extname(file).toLowerCase()]
     if (!type || !/^[\w.-]+$/.test(file)) {
@@ -113,7 +111,7 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
 
   app.get('/labs/:lab/progress', { schema: { params: labParams } }, async (request): Promise<ProgressDto> => {
     const session = sessions.require(bearerToken(request.headers.authorization))
-    const { lab } = request.params as { lab: string }
+    const { lab } = request.params
     catalog.get(lab)
     return opts.progress.get(session.id, lab)
   })
@@ -121,20 +119,12 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
   app.put(
     '/labs/:lab/progress/current',
     {
-      schema: {
-        params: labParams,
-        body: {
-          type: 'object',
-          required: ['step'],
-          additionalProperties: false,
-          properties: { step: { type: 'integer', minimum: 0 } },
-        },
-      },
+      schema: { params: labParams, body: currentStepBody },
     },
     async (request, reply) => {
       const session = sessions.require(bearerToken(request.headers.authorization))
-      const { lab } = request.params as { lab: string }
-      const { step } = request.body as { step: number }
+      const { lab } = request.params
+      const { step } = request.body
       requireOpen(session, catalog.step(lab, step).lab, step)
       opts.progress.setCurrentStep(session.id, lab, step)
       return reply.status(204).send()
@@ -145,19 +135,12 @@ export const labRoutes: FastifyPluginAsync<LabRoutesOptions> = async (app, opts)
     '/labs/:lab/steps/:step/check',
     {
       config: { rateLimited: true },
-      schema: {
-        params: stepParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { checkIds: { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 80 } } },
-        },
-      },
+      schema: { params: stepParams, body: checkBody },
     },
     async (request): Promise<CheckRunDto> => {
       const session = sessions.require(bearerToken(request.headers.authorization))
-      const { lab: labId, step: stepIndex } = request.params as { lab: string; step: number }
-      const { checkIds } = (request.body ?? {}) as { checkIds?: string[] }
+      const { lab: labId, step: stepIndex } = request.params
+      const { checkIds } = request.body
       const { lab, step } = catalog.step(labId, stepIndex)
       requireOpen(session, lab, stepIndex)
       return opts.grading.grade({

@@ -1,8 +1,9 @@
 // Validates declared checks beyond the base schema: the kind is known, the parameters match that
-// kind's schema, `${NAME}` references are declared, and ids are unique in the lab. Pure: no I/O.
+// kind's schema (and get its defaults, once, here: checks/check-params.ts), `${NAME}` references
+// are declared, and ids are unique in the lab. Pure: no I/O.
+import { paramsOf, prepareParams, type PreparedCheck } from '../../checks/check-params.ts'
 import type { CheckSpec } from '../lab-schema.ts'
-import { checkParams } from '../lab-schema.ts'
-import { schemaIssues, suggest } from '../schema-issues.ts'
+import { issuesOf, suggest } from '../schema-issues.ts'
 import { collectStrings } from '../variables.ts'
 import type { ValuePath, YamlSource } from '../yaml-source.ts'
 import type { LabContext } from './lab-context.ts'
@@ -18,12 +19,12 @@ export interface CheckList {
   items: unknown
 }
 
-/** Validates each check of the list and returns those with an id and a kind. */
-export function validateCheckList(ctx: LabContext, list: CheckList): CheckSpec[] {
+/** Validates each check of the list and returns those with an id, a known kind and valid params, prepared. */
+export function validateCheckList(ctx: LabContext, list: CheckList): PreparedCheck[] {
   if (!Array.isArray(list.items)) {
     return []
   }
-  const specs: CheckSpec[] = []
+  const specs: PreparedCheck[] = []
   list.items.forEach((item: unknown, j) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       return
@@ -33,11 +34,10 @@ export function validateCheckList(ctx: LabContext, list: CheckList): CheckSpec[]
     if (typeof spec['id'] === 'string') {
       checkUniqueId(ctx, list, path, spec['id'])
     }
-    if (typeof spec['kind'] === 'string') {
-      checkKindAndParams(ctx, list, path, spec as CheckSpec)
-    }
-    if (typeof spec['id'] === 'string' && typeof spec['kind'] === 'string') {
-      specs.push(spec as CheckSpec)
+    const prepared =
+      typeof spec['kind'] === 'string' ? checkKindAndParams(ctx, list, path, spec as CheckSpec) : undefined
+    if (typeof spec['id'] === 'string' && prepared) {
+      specs.push(prepared)
     }
   })
   return specs
@@ -59,8 +59,14 @@ function checkUniqueId(ctx: LabContext, list: CheckList, path: ValuePath, id: st
   ctx.checkIds.set(id, { file: list.file, line: at.line })
 }
 
-function checkKindAndParams(ctx: LabContext, list: CheckList, path: ValuePath, spec: CheckSpec): void {
-  const params = checkParams(spec)
+/** The check prepared (params valid, defaults filled in); undefined, with issues, otherwise. */
+function checkKindAndParams(
+  ctx: LabContext,
+  list: CheckList,
+  path: ValuePath,
+  spec: CheckSpec,
+): PreparedCheck | undefined {
+  const params = paramsOf(spec)
   const texts = { ...params, title: spec.title, hint: spec.hint, hintByCause: spec.hintByCause }
   for (const found of collectStrings(texts)) {
     checkVariableRefs(ctx, list.file, found.text, () => list.source.locate([...path, ...found.path]))
@@ -72,9 +78,14 @@ function checkKindAndParams(ctx: LabContext, list: CheckList, path: ValuePath, s
     const close = suggest(spec.kind, known)
     const hint = close ? `${close} ${knownList}` : knownList
     addError(ctx, list.file, list.source.locate([...path, 'kind']), `Unknown check kind "${spec.kind}".`, hint)
-    return
+    return undefined
   }
-  for (const issue of schemaIssues(kind.paramsSchema, params, list.source, list.file, { basePath: path })) {
+  const prepared = prepareParams(kind, spec)
+  if (prepared.ok) {
+    return prepared.check
+  }
+  for (const issue of issuesOf(prepared.errors, list.source, list.file, { basePath: path })) {
     ctx.issues.push({ ...issue, message: `Check "${String(spec.id)}" (${spec.kind}): ${issue.message}` })
   }
+  return undefined
 }

@@ -2,7 +2,6 @@
 // the front matter's, merged) and its body; builds the Step. Pure: no I/O.
 import type { Step } from '../lab-model.ts'
 import { StepFrontMatterSchema } from '../lab-schema.ts'
-import type { CheckSpec } from '../lab-schema.ts'
 import { splitFrontMatter } from '../front-matter.ts'
 import type { SplitStep } from '../front-matter.ts'
 import { schemaIssues, suggest } from '../schema-issues.ts'
@@ -34,7 +33,7 @@ export function validateStep(ctx: LabContext, at: StepEntryAt): Step | undefined
   const front = readFrontMatter(ctx, file, split.frontMatter, split.frontMatterLineOffset)
   const frontMatterBroken = ctx.issues.length > issuesBefore
   const yamlFile = labFile(ctx, 'lab.yaml')
-  const checks: CheckSpec[] = [
+  const checks = [
     ...validateCheckList(ctx, { file: yamlFile, source, path: ['steps', index, 'checks'], items: entry['checks'] }),
     ...(front
       ? validateCheckList(ctx, { file, source: front.source, path: ['checks'], items: front.value['checks'] })

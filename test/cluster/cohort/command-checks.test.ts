@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path'
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTextResourceSource } from '../../../server/checks/grader-input-files.ts'
+import { prepareCheck } from '../../../server/checks/check-params.ts'
 import { checkKinds } from '../../../server/checks/registry.ts'
 import { runChecks, type CheckRunResult } from '../../../server/checks/run-checks.ts'
 import type { CheckContext } from '../../../server/checks/types.ts'
@@ -84,7 +85,14 @@ describe('a trainee’s command check runs in their workspace pod, or says why n
       readWorkspaceFile: () => Promise.resolve(undefined),
       services,
     }
-    const checks = [{ id: 'vs', kind: 'command', run: 'kubectl get vs -n "$LEARNER_NAMESPACE"', timeoutSec: 20 }]
+    const checks = [
+      prepareCheck(checkKinds, {
+        id: 'vs',
+        kind: 'command',
+        run: 'kubectl get vs -n "$LEARNER_NAMESPACE"',
+        timeoutSec: 20,
+      }),
+    ]
     const [result] = await runChecks(checkKinds, { checks, context, failuresBefore: () => 0 })
     return result
   }

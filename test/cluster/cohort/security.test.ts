@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createClusterResourceSource } from '../../../server/adapters/live/cluster-resource-source.ts'
 import type { LiveCluster } from '../../../server/checks/live-services.ts'
 import type { GradingServices } from '../../../server/checks/types.ts'
+import { prepareCheck } from '../../../server/checks/check-params.ts'
 import { checkKinds } from '../../../server/checks/registry.ts'
 import { runChecks } from '../../../server/checks/run-checks.ts'
 import { servicesForSession } from '../../../server/cohorts/session-services.ts'
@@ -185,7 +186,7 @@ describe('trainee separation', () => {
     const options = { dataDir: t.dataDir, blueprint: () => Promise.reject(new Error('not needed')) }
     const analyze = async (services: GradingServices, vars: Record<string, string>) => {
       const [result] = await runChecks(checkKinds, {
-        checks: [{ id: 'no-errors', kind: 'analyze' }],
+        checks: [prepareCheck(checkKinds, { id: 'no-errors', kind: 'analyze' })],
         context: {
           labId: 'hello-kindlab',
           stepIndex: 0,

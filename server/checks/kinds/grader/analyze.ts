@@ -18,11 +18,10 @@ const params = Type.Object(
         description: 'Codes that fail the check. Default: every Error-level finding.',
       }),
     ),
-    minLevel: Type.Optional(
-      Type.Union([Type.Literal('Error'), Type.Literal('Warning'), Type.Literal('Info')], {
-        description: 'With no codes: the lowest level that fails. Default Error.',
-      }),
-    ),
+    minLevel: Type.Union([Type.Literal('Error'), Type.Literal('Warning'), Type.Literal('Info')], {
+      default: 'Error',
+      description: 'With no codes: the lowest level that fails.',
+    }),
   },
   { additionalProperties: false },
 )
@@ -43,7 +42,7 @@ export const analyzeCheck: CheckKind<Static<typeof params>> = {
     }
     const failing = selectFindings(learnerFindings(input), p)
     if (failing.length === 0) {
-      const message = `No ${p.codes === undefined ? `${(p.minLevel ?? 'Error').toLowerCase()}-level diagnostics` : p.codes.join('/')} for your resources (${input.sourceDescription}).`
+      const message = `No ${p.codes === undefined ? `${p.minLevel.toLowerCase()}-level diagnostics` : p.codes.join('/')} for your resources (${input.sourceDescription}).`
       return { passed: true, message, layers: [ran('config', true, 'no diagnostics')] }
     }
     const codes = [...new Set(failing.map((f) => f.code))].join(', ')
@@ -66,6 +65,6 @@ export function selectFindings(findings: readonly Finding[], p: Static<typeof pa
     const codes = new Set(p.codes)
     return findings.filter((f) => codes.has(f.code))
   }
-  const max = rank[p.minLevel ?? 'Error'] ?? 0
+  const max = rank[p.minLevel] ?? 0
   return findings.filter((f) => (rank[f.level] ?? 2) <= max)
 }

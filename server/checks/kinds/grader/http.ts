@@ -12,16 +12,12 @@ import { outcome } from '../../../grader/judge/verdict.ts'
 
 const expectSchema = Type.Object(
   {
-    status: Type.Optional(
-      Type.Union(
-        [
-          Type.Integer({ minimum: 100, maximum: 599 }),
-          Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { minItems: 1 }),
-        ],
-        {
-          description: 'Accepted status code(s). Default 200.',
-        },
-      ),
+    status: Type.Union(
+      [
+        Type.Integer({ minimum: 100, maximum: 599 }),
+        Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { minItems: 1 }),
+      ],
+      { default: 200, description: 'Accepted status code(s).' },
     ),
     headers: Type.Optional(
       Type.Record(Type.String(), Type.String(), {
@@ -33,10 +29,10 @@ const expectSchema = Type.Object(
     ),
     bodyMatches: Type.Optional(Type.String({ minLength: 1, description: 'Regular expression the body must match.' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {}, description: 'What the answer must be; without it, a 200.' },
 )
 
-const params = Type.Object({ ...requestParams, expect: Type.Optional(expectSchema) }, { additionalProperties: false })
+const params = Type.Object({ ...requestParams, expect: expectSchema }, { additionalProperties: false })
 type Expect = Static<typeof expectSchema>
 
 /** A request through the gateway gets the expected status, headers and body. */
@@ -49,7 +45,7 @@ export const httpCheck: CheckKind<Static<typeof params>> = {
   async run(p, ctx) {
     const input = await graderInput(ctx)
     const req = toGatewayRequest(p)
-    const e: Expect = p.expect ?? {}
+    const e: Expect = p.expect
     const result = await runLayers(input, req, {
       config: (o) => judgePredicted(o, e),
       http: (probe) => judgeProbe(probe, e),
@@ -68,7 +64,7 @@ export const httpCheck: CheckKind<Static<typeof params>> = {
 }
 
 function accepted(e: Expect): number[] {
-  return e.status === undefined ? [200] : Array.isArray(e.status) ? e.status : [e.status]
+  return Array.isArray(e.status) ? e.status : [e.status]
 }
 
 /**

@@ -43,7 +43,7 @@ const params = Type.Object(
       },
       { additionalProperties: false },
     ),
-    exists: Type.Optional(Type.Boolean({ description: 'false: the object must be gone. Default true.' })),
+    exists: Type.Boolean({ default: true, description: 'false: the object must be gone.' }),
     createdWithKubectl: Type.Optional(
       Type.Boolean({
         description:
@@ -51,12 +51,11 @@ const params = Type.Object(
       }),
     ),
     fields: Type.Optional(Type.Array(fieldSchema, { description: 'Field conditions, all of which must hold.' })),
-    reveal: Type.Optional(
-      Type.Boolean({
-        description:
-          'Say the expected value of a wrong field (default false: the answer is the point of the step). A regex is never shown.',
-      }),
-    ),
+    reveal: Type.Boolean({
+      default: false,
+      description:
+        'Say the expected value of a wrong field (off by default: the answer is the point of the step). A regex is never shown.',
+    }),
   },
   { additionalProperties: false },
 )
@@ -77,7 +76,7 @@ export const resourceCheck: CheckKind<Params> = {
       name: p.object.name,
     }
     const found = findObject(input, want)
-    if (p.exists === false) {
+    if (!p.exists) {
       return checkGone(input, want, found)
     }
     if (found === undefined && input.live && !ALWAYS_LISTED.has(want.kind) && !hasKind(input, want.kind)) {
@@ -90,7 +89,7 @@ export const resourceCheck: CheckKind<Params> = {
         `needs the cluster: ${describeRef(want)} made with \`kubectl create\` is not visible offline, and no file of yours holds it.`,
       )
     }
-    return checkPresent(input, want, found, p.fields ?? [], p.reveal === true)
+    return checkPresent(input, want, found, p.fields ?? [], p.reveal)
   },
 }
 

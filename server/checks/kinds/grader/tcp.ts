@@ -34,9 +34,7 @@ const params = Type.Object(
     ),
     send: Type.Optional(Type.String({ description: 'Bytes to send once connected (YAML escapes like "PING\\r\\n").' })),
     receive: Type.Optional(Type.String({ description: 'Regular expression the answer must match.' })),
-    timeoutMs: Type.Optional(
-      Type.Integer({ minimum: 100, maximum: 30000, description: 'Probe timeout. Default 3000.' }),
-    ),
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 30000, default: 3000, description: 'Probe timeout.' }),
   },
   { additionalProperties: false },
 )
@@ -112,7 +110,7 @@ async function exchange(
   const probe = await cluster.tcpProbe({
     port: p.port,
     ...(p.send === undefined ? {} : { send: p.send }),
-    timeoutMs: p.timeoutMs ?? 3000,
+    timeoutMs: p.timeoutMs,
   })
   const j = judgeExchange(probe.connected, probe.received, probe.error, p.receive)
   // Say which way the probe went when it was not the gateway's usual address (a port-forward).

@@ -42,12 +42,18 @@ const params = Type.Object(
   {
     ...requestParams,
     backends: Type.Array(backendSchema, { minItems: 2, description: 'The expected split; shares add up to 100.' }),
-    tolerance: Type.Optional(
-      Type.Number({ minimum: 0, maximum: 50, description: 'Allowed difference in percentage points. Default 5.' }),
-    ),
-    samples: Type.Optional(
-      Type.Integer({ minimum: 20, maximum: 2000, description: 'Requests the traffic layer sends. Default 200.' }),
-    ),
+    tolerance: Type.Number({
+      minimum: 0,
+      maximum: 50,
+      default: 5,
+      description: 'Allowed difference in percentage points.',
+    }),
+    samples: Type.Integer({
+      minimum: 20,
+      maximum: 2000,
+      default: 200,
+      description: 'Requests the traffic layer sends.',
+    }),
   },
   { additionalProperties: false },
 )
@@ -63,7 +69,7 @@ export const weightsCheck: CheckKind<Static<typeof params>> = {
     const input = await graderInput(ctx)
     const req = toGatewayRequest(p)
     const backends = p.backends as Backend[]
-    const tolerance = p.tolerance ?? 5
+    const tolerance = p.tolerance
     const ns = input.learnerNamespace
     const judge = (o: Outcome): Judgement => judgeWeights(o, backends, tolerance, ns)
     const result = await runLayers(input, req, {
@@ -76,7 +82,7 @@ export const weightsCheck: CheckKind<Static<typeof params>> = {
     if (input.cluster === undefined) {
       layers.push({ layer: 'traffic', passed: undefined, message: 'needs the live cluster' })
     } else {
-      const traffic = await trafficShares(input.cluster, req, backends, tolerance, p.samples ?? 200)
+      const traffic = await trafficShares(input.cluster, req, backends, tolerance, p.samples)
       layers.push(traffic)
       if (traffic.passed === false && hint === undefined) {
         cause = 'traffic-failed'
