@@ -78,6 +78,9 @@ export interface ExplanationItem {
   resource?: string
   /** Field path inside that resource. */
   path?: string
+  /** Where that field is written, when known (Gateway API explanations). */
+  file?: string
+  line?: number
   hint?: string
 }
 
