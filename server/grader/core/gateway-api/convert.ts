@@ -2,10 +2,10 @@
 // attachment, the internal Istio Gateways and VirtualServices, and the status istiod writes on
 // every object (spec: /work/shared/docs/gateway-api-semantics.md). Pure.
 import type { ResourceModel } from '../model/index.ts'
-import { type BackendCheck, checkBackend, evaluateParents, type ParentEvaluation, resolvedRefs } from './attach.ts'
+import { type BackendCheck, checkBackend, evaluateParents, type ParentEvaluation } from './attach.ts'
 import { type ConvertOptions, convertGateways, type GatewayInfo, istioClasses } from './gateways.ts'
-import { grpcMirrorBroken } from './mirror.ts'
 import { NamespaceIndex } from './namespaces.ts'
+import { routeRefs } from './route-refs.ts'
 import { type Attached, buildVirtualServices, type GeneratedVirtualService } from './routes.ts'
 import { controllerName, listenerConditions, ok, type RouteStatus, type StatusReport } from './status.ts'
 import type { AnyRoute, BackendObjectReference, GatewayApiModel } from './types.ts'
@@ -53,7 +53,6 @@ export function convertGatewayApi(
   const counts = new Map<object, number>()
   for (const route of allRoutes(model)) {
     const parents = evaluateParents(route, byKey, namespaces)
-    const refs = resolvedRefs(route, model, classic, suffix)
     const cache = new Map<BackendObjectReference, BackendCheck>()
     const backend = (ref: BackendObjectReference): BackendCheck => {
       let c = cache.get(ref)
@@ -63,7 +62,8 @@ export function convertGatewayApi(
       }
       return c
     }
-    const dropped = refs.fatal || grpcMirrorBroken(route, backend)
+    const refs = routeRefs(route, backend)
+    const dropped = refs.fatal
     const seen = new Set<object>()
     for (const p of parents) {
       for (const li of p.listeners) {

@@ -5,33 +5,16 @@
 // 404 at the field that kept a route away (listener hostname, sectionName, allowedRoutes, a parentRef
 // to no Gateway), each with its file and line. Pure.
 import { explanationStrings } from '../explain/explain.ts'
-import type { Finding } from '../findings.ts'
-import { isSubsetOf } from '../hosts.ts'
-import type { ResourceModel } from '../model/index.ts'
-import { type ExplanationItem, hostWithoutPort, type SimRequest, type SimResult } from '../simulate/request.ts'
-import type { Translation } from '../translate/translate.ts'
-import { checkBackend, routeHostnames } from './attach.ts'
+import type { ExplanationItem, SimResult } from '../simulate/request.ts'
+import { checkBackend } from './attach.ts'
 import { allRoutes, type GatewayApiConversion } from './convert.ts'
-import { type GatewayInfo, internalGatewayInfix } from './gateways.ts'
+import { type GatewayExplainInput, located, ref } from './explain-items.ts'
+import { whyNotServed } from './explain-miss.ts'
+import { internalGatewayInfix } from './gateways.ts'
 import type { GeneratedOrigin } from './routes.ts'
 import type { AnyRoute, BackendRef, GatewayApiModel } from './types.ts'
 
-export interface GatewayExplainInput {
-  result: SimResult
-  request: SimRequest
-  info: GatewayInfo
-  origin: GeneratedOrigin | undefined
-  conversion: GatewayApiConversion
-  gatewayApi: GatewayApiModel
-  classic: ResourceModel
-  findings: readonly Finding[]
-  translation: Translation
-}
-
-type Located = { kind: string; metadata: { namespace: string; name: string } } & {
-  source: { file?: string }
-  fieldLines?: Record<string, number>
-}
+export type { GatewayExplainInput }
 
 /** The result with its explanation told in Gateway API terms. */
 export function explainGatewayApiRequest(x: GatewayExplainInput): SimResult {
@@ -54,49 +37,6 @@ export function explainGatewayApiRequest(x: GatewayExplainInput): SimResult {
     items = renamed
   }
   return { ...x.result, explanationItems: items, explanation: explanationStrings(items) }
-}
-
-/** `Kind ns/name`. */
-function ref(r: { kind: string; metadata: { namespace: string; name: string } }): string {
-  return `${r.kind} ${r.metadata.namespace}/${r.metadata.name}`
-}
-
-/** The line of `path` or of its nearest recorded parent field. */
-function lineAt(lines: Record<string, number> | undefined, path: string): number | undefined {
-  for (let p = path; p !== '';) {
-    const line = lines?.[p]
-    if (line !== undefined) {
-      return line
-    }
-    const shorter = p.replace(/(\.[^.[]+|\[\d+\])$/, '')
-    if (shorter === p) {
-      break
-    }
-    p = shorter
-  }
-  return undefined
-}
-
-function located(
-  r: Located,
-  path: string,
-  item: Omit<ExplanationItem, 'resource' | 'path' | 'file' | 'line'>,
-): ExplanationItem {
-  const line = lineAt(r.fieldLines, path)
-  const where = `${r.source.file ?? ''}${line === undefined ? '' : `:${line}`}`
-  const out: ExplanationItem = {
-    ...item,
-    message: where === '' ? item.message : `${item.message} (${where})`,
-    resource: ref(r),
-    path,
-  }
-  if (r.source.file !== undefined) {
-    out.file = r.source.file
-  }
-  if (line !== undefined) {
-    out.line = line
-  }
-  return out
 }
 
 /** Generated VirtualService `ns/name` → its rule origins by `spec.http[i]`. */
@@ -246,96 +186,4 @@ function backendItem(
       })
     }
   }
-}
-
-/** Why no route of this Gateway serves the request's host: the field that kept each route away. */
-function whyNotServed(x: GatewayExplainInput, hostUnserved: boolean): ExplanationItem[] {
-  const host = hostWithoutPort(x.request.host ?? x.request.headers?.['host'] ?? '')
-  const gw = x.info
-  const onPort = gw.listeners.filter((l) => envoyPort(gw, l.listener.port) === x.request.port && !l.conflicted)
-  const out: ExplanationItem[] = []
-  const accepting = onPort.filter(
-    (l) => l.listener.hostname === undefined || host === l.listener.hostname || isSubsetOf(host, l.listener.hostname),
-  )
-  if (onPort.length > 0 && accepting.length === 0) {
-    const l = onPort[0]!
-    out.push(
-      located(gw.gateway, `spec.listeners[${l.index}].hostname`, {
-        hop: 'virtual_host',
-        message: `No listener of Gateway ${gw.key} on port ${l.listener.port} accepts host ${host}: ${onPort.map((o) => `"${o.listener.name}" takes ${o.listener.hostname ?? '*'}`).join(', ')}`,
-        cause: 'host-mismatch',
-        hint: `Send the request with a host the listener accepts, or change the listener's hostname (a wildcard such as *.example.com covers one more label).`,
-      }),
-    )
-    return out
-  }
-  for (const rc of x.conversion.routes) {
-    const route = rc.route
-    const hostnames = routeHostnames(route)
-    if (route.kind === 'TCPRoute' || route.kind === 'TLSRoute') {
-      continue
-    }
-    if (hostnames.length > 0 && !hostnames.some((h) => h === host || isSubsetOf(host, h))) {
-      continue
-    }
-    const mine = rc.parents.filter((p) => p.gateway === gw)
-    for (const p of mine) {
-      if (p.accepted.status === 'False') {
-        out.push(fromFinding(x, route, 'Accepted', `spec.parentRefs[${p.parentIndex}]`))
-      }
-    }
-    if (mine.length > 0 && rc.dropped) {
-      out.push(fromFinding(x, route, 'ResolvedRefs', 'spec.rules'))
-    }
-    if (mine.length === 0) {
-      for (const p of rc.parents.filter((q) => q.gateway === undefined)) {
-        const target = `${p.parentRef.namespace ?? route.metadata.namespace}/${p.parentRef.name}`
-        out.push(
-          located(route, `spec.parentRefs[${p.parentIndex}].name`, {
-            hop: 'virtual_host',
-            message: `${ref(route)} names ${p.parentRef.kind} ${target} as its parent, which Istio does not handle (no such Gateway of an Istio class), so the route is attached nowhere and gets no status`,
-            cause: 'gateway-not-found',
-            hint: `To serve it on Gateway ${gw.key}, set parentRefs[${p.parentIndex}] to {name: ${gw.gateway.metadata.name}, namespace: ${gw.gateway.metadata.namespace}}.`,
-          }),
-        )
-      }
-    }
-  }
-  if (out.length === 0 && hostUnserved) {
-    out.push({
-      hop: 'virtual_host',
-      message: `No HTTPRoute attached to Gateway ${gw.key} serves host ${host} on port ${x.request.port}.`,
-      cause: 'host-mismatch',
-      resource: `Gateway ${gw.key}`,
-      hint: `Add ${host} to spec.hostnames of an HTTPRoute whose parentRefs name Gateway ${gw.key} (a route without hostnames takes every host the listener accepts).`,
-    })
-  }
-  return out
-}
-
-/** The Envoy port a listener port becomes on this Gateway's proxy (through an unmanaged Service). */
-function envoyPort(gw: GatewayInfo, port: number): number {
-  if (gw.managed) {
-    return port
-  }
-  const p = gw.service?.spec.ports.find((s) => s.port === port)
-  return typeof p?.targetPort === 'number' ? p.targetPort : port
-}
-
-/** The route's IST0171 finding for a condition, as an explanation item (same field, line and hint). */
-function fromFinding(x: GatewayExplainInput, route: AnyRoute, type: string, fallback: string): ExplanationItem {
-  const f = x.findings.find(
-    (d) =>
-      d.resource.kind === route.kind &&
-      d.resource.namespace === route.metadata.namespace &&
-      d.resource.name === route.metadata.name &&
-      d.message.startsWith(`${type} is False`),
-  )
-  const path = f?.path ?? fallback
-  const item = located(route, path, {
-    hop: 'virtual_host',
-    message: `${ref(route)} is not serving this request: ${f?.message ?? `${type} is False`}`,
-    ...(f?.hint === undefined ? {} : { hint: f.hint }),
-  })
-  return f?.source?.line === undefined ? item : { ...item, line: f.source.line }
 }

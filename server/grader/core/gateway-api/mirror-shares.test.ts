@@ -158,3 +158,28 @@ ${svcs}`
     ])
   })
 })
+
+describe('ResolvedRefs with several bad references, as istiod picks them (route-refs.ts)', () => {
+  const refs = (body: string): string[] => brief(run(rule(body)).conversion.status.routes[0]!.parents[0]!.conditions)
+  const message = (body: string): string | undefined =>
+    run(rule(body)).conversion.status.routes[0]!.parents[0]!.conditions[1]?.message
+  test('a failing mirror in one rule, a missing backend in a later one: the later rule wins (seen in istiod 1.31)', () => {
+    const body = `- filters: [{type: RequestMirror, requestMirror: {backendRef: {name: ghost, port: 80}}}]
+  backendRefs: [{name: a, port: 80}]
+- backendRefs: [{name: gone, port: 80}]`
+    expect(message(body)).toBe('backend(gone.shop.svc.cluster.local) not found')
+  })
+  test('both in one rule: the backend reason, both messages joined', () => {
+    const body = `- filters: [{type: RequestMirror, requestMirror: {backendRef: {name: ghost, port: 80}}}]
+  backendRefs: [{name: gone, port: 80}]`
+    expect(message(body)).toBe(
+      'backend(gone.shop.svc.cluster.local) not found; backend(ghost.shop.svc.cluster.local) not found',
+    )
+  })
+  test('a missing backend with weight 0 is never looked up', () => {
+    expect(refs('- backendRefs: [{name: a, port: 80}, {name: ghost, port: 80, weight: 0}]')).toEqual([
+      'Accepted=True/Accepted',
+      'ResolvedRefs=True/ResolvedRefs',
+    ])
+  })
+})

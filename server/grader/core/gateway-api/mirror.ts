@@ -1,10 +1,10 @@
 // RequestMirror filters as istiod 1.31 converts them (gateway conversion.go createMirrorFilter):
 // each becomes an Istio `mirrors` entry (destination, percentage from `percent` or `fraction`),
 // which the classic translator turns into Envoy `request_mirror_policies`. A mirror whose backend
-// does not resolve is dropped from an HTTPRoute rule; on a GRPCRoute the error drops the whole
-// route. Pure.
+// does not resolve is dropped from an HTTPRoute rule (on a GRPCRoute the error drops the whole
+// route: route-refs.ts). Pure.
 import type { BackendCheck } from './attach.ts'
-import type { AnyRoute, BackendObjectReference, HTTPRouteFilter } from './types.ts'
+import type { BackendObjectReference, HTTPRouteFilter } from './types.ts'
 
 /** An Istio HTTPMirrorPolicy as the internal VirtualService carries it in `mirrors`. */
 export interface MirrorPolicy {
@@ -36,14 +36,4 @@ export function mirrorsOf(
     out.push(policy)
   }
   return out
-}
-
-/** A GRPCRoute whose mirror backend does not resolve: istiod drops the whole route (spec rule 35). */
-export function grpcMirrorBroken(route: AnyRoute, backend: (ref: BackendObjectReference) => BackendCheck): boolean {
-  if (route.kind !== 'GRPCRoute') {
-    return false
-  }
-  return route.spec.rules.some((rule) =>
-    rule.filters.some((f) => f.requestMirror !== undefined && backend(f.requestMirror.backendRef).error !== undefined),
-  )
 }
