@@ -123,7 +123,10 @@ function renderRequests(out: SimulationReport): string {
       const head = `${request.method ?? 'GET'} ${scheme}://${request.host ?? ''}:${request.port}${request.path ?? '/'}${via}`
       const ok = result.status === 200
       const status = ok ? pc.green(String(result.status)) : pc.red(String(result.status))
-      const where = result.cluster ?? result.location ?? result.reason ?? ''
+      const split = result.weightedClusters
+        ?.map((c) => `${c.name} (${c.weight}${c.status === undefined ? '' : `: ${c.status}`})`)
+        .join(', ')
+      const where = result.cluster ?? split ?? result.location ?? result.reason ?? ''
       const rule =
         origin === undefined
           ? ''

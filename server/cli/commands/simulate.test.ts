@@ -149,6 +149,9 @@ describe('kindlab simulate --json', () => {
     expect(stdout).toContain(
       '[Gateway shop/gw] → 200 outbound|80||frontend.shop.svc.cluster.local (HTTPRoute shop/shop spec.rules[1].matches[0])',
     )
+    expect(stdout).toContain(
+      '→ 200 outbound|8080||api.shop.svc.cluster.local (90), outbound|8080||api-v2.shop.svc.cluster.local (10: 500)',
+    )
     expect(stdout).toMatch(/Envoy answers 500 for that share \(10% of requests/)
   })
   test('repeated --resources and a broken configuration: valid JSON, diagnostics, exit code 1', async () => {
