@@ -168,6 +168,9 @@ describe('ResolvedRefs with several bad references, as istiod picks them (route-
   backendRefs: [{name: a, port: 80}]
 - backendRefs: [{name: gone, port: 80}]`
     expect(message(body)).toBe('backend(gone.shop.svc.cluster.local) not found')
+    // The IST0171 finding points at the backendRef istiod reported, not at the mirror.
+    const finding = run(rule(body)).diagnostics.find((d) => d.code === 'IST0171')
+    expect(finding?.path).toBe('spec.rules[1].backendRefs[0].name')
   })
   test('both in one rule: the backend reason, both messages joined', () => {
     const body = `- filters: [{type: RequestMirror, requestMirror: {backendRef: {name: ghost, port: 80}}}]
