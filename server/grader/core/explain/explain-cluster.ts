@@ -22,7 +22,9 @@ export function explainMissingClusters(ctx: ExplainContext): ExplanationItem[] {
     const share = shares[i]
     const answer =
       share?.status === undefined || typeof result.status !== 'number'
-        ? `Envoy answers ${typeof result.status === 'number' ? result.status : 503}`
+        ? typeof result.status === 'number'
+          ? `Envoy answers ${result.status}`
+          : 'Envoy resets the connection'
         : `Envoy answers ${share.status} for that share (${Math.round((1000 * share.weight) / total) / 10}% of requests; the others reach their backends)`
     out.push(explainOne(ctx, name, resource, rule === undefined ? undefined : `${rule}[${i}]`, answer))
   })

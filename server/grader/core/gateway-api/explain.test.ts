@@ -136,6 +136,29 @@ describe('why a matched Gateway API rule answers 500 (spec rules 32-34)', () => 
     )
     expect(brief(items[1]!)).toBe('HTTPRoute infra/web spec.rules[0].backendRefs[0].port@26 port-not-on-service')
   })
+  test('a TCPRoute backend that does not exist: the connection is reset, the backendRef named', () => {
+    const yaml =
+      k8sGateway('shared', 'infra', '- {name: redis, port: 6379, protocol: TCP}') +
+      route(
+        'cache',
+        'infra',
+        'parentRefs: [{name: shared}]\nrules: [{backendRefs: [{name: redis, port: 6379}]}]',
+        'TCPRoute',
+      )
+    const { status, items } = explain(yaml, { port: 6379, protocol: 'tcp' })
+    expect(status).toBe('connection_reset')
+    expect(items.map(brief)).toEqual([
+      'TCPRoute infra/cache spec.rules[0]@14 -',
+      'TCPRoute infra/cache spec.rules[0].backendRefs[0].name@14 destination-not-found',
+    ])
+    expect(items[0]?.message).toContain(
+      'tcp_proxy to outbound|6379||redis.infra.svc.cluster.local, from TCPRoute infra/cache spec.rules[0].',
+    )
+    const item = items[1]
+    expect(item?.message).toMatch(
+      /Service redis in namespace infra, which does not exist, so Envoy resets the connection/,
+    )
+  })
   test('a rule without backends answers 500 by itself', () => {
     const { status, items } = explain(
       shared + web('parentRefs: [{name: shared}]\nrules:\n- matches: [{path: {type: PathPrefix, value: /}}]'),

@@ -31,8 +31,10 @@ export function explainGatewayApiRequest(x: GatewayExplainInput): SimResult {
     items = [nothing, ...whyNotServed(x, true)]
   } else if (x.result.reason === 'no_route') {
     items = [...renamed, ...whyNotServed(x, false)]
-  } else if (x.origin !== undefined && x.result.route !== undefined) {
-    items = [...renamed.filter((i) => i.hop !== 'cluster'), ...backendItems(x, x.origin)]
+  } else if (x.origin !== undefined) {
+    // The classic explainer's missing-cluster items are replaced by the backendRefs to fix.
+    const missing = (i: ExplanationItem): boolean => i.hop === 'cluster' && /does not exist/.test(i.message)
+    items = [...renamed.filter((i) => !missing(i)), ...backendItems(x, x.origin)]
   } else {
     items = renamed
   }
@@ -51,10 +53,13 @@ const generatedVs = new RegExp(
   'g',
 )
 const internalGateway = new RegExp(`(Gateway )?(${name})/(${name})${infix}(${name})`, 'g')
+// TCPRoute and TLSRoute VirtualServices: `<gwNs>~<gw>~…~<listener>~<routeNs>~<route>`.
+const generatedL4 = new RegExp(`VirtualService (${name})/(${name})~(${name})${infix}(${name})~(${name})~(${name})`, 'g')
 
 /** Internal object names → the Gateway, listener and host the learner wrote. */
 export function plainNames(text: string): string {
   return text
+    .replace(generatedL4, (...m: string[]) => `route ${m[5]}/${m[6]} on Gateway ${m[2]}/${m[3]} listener "${m[4]}"`)
     .replace(generatedVs, (...m: string[]) => `the routes for ${m[5]} on Gateway ${m[2]}/${m[3]} listener "${m[4]}"`)
     .replace(internalGateway, (...m: string[]) => `Gateway ${m[2]}/${m[3]} listener "${m[4]}"`)
 }
@@ -65,7 +70,7 @@ function renameItem(
   x: GatewayExplainInput,
 ): ExplanationItem {
   const vs = item.resource?.startsWith('VirtualService ') === true ? item.resource.slice(15) : undefined
-  const rule = item.path === undefined ? undefined : /^spec\.http\[\d+\]/.exec(item.path)?.[0]
+  const rule = item.path === undefined ? undefined : /^spec\.(?:http|tcp|tls)\[\d+\]/.exec(item.path)?.[0]
   const origin = vs === undefined || rule === undefined ? undefined : origins.get(vs)?.get(rule)
   const out: ExplanationItem = { ...item, message: plainNames(item.message) }
   if (item.hint !== undefined) {
@@ -76,10 +81,13 @@ function renameItem(
   }
   if (origin !== undefined) {
     const route = routeOf(x.gatewayApi, origin.route)
-    const message = out.message.replace(
-      /(route \d+ from )the routes for \S+ on Gateway \S+ listener "[^"]*" spec\.http\[\d+\](\.match\[\d+\])?/,
-      `$1${origin.route.kind} ${origin.route.namespace}/${origin.route.name} ${origin.path}`,
-    )
+    const written = `${origin.route.kind} ${origin.route.namespace}/${origin.route.name} ${origin.path}`
+    const message = out.message
+      .replace(
+        /(route \d+ from )the routes for \S+ on Gateway \S+ listener "[^"]*" spec\.http\[\d+\](\.match\[\d+\])?/,
+        `$1${written}`,
+      )
+      .replace(/route \S+ on Gateway \S+ listener "[^"]*" spec\.(?:tcp|tls)\[\d+\]/, written)
     return route === undefined
       ? { ...out, message }
       : located(route, origin.path, {
@@ -120,13 +128,14 @@ function backendItems(x: GatewayExplainInput, origin: GeneratedOrigin): Explanat
   }
   const shares =
     r.cluster !== undefined
-      ? [{ failing: r.reason === 'cluster_not_found', answer: `Envoy answers ${String(r.status)}` }]
+      ? [{ failing: r.reason === 'cluster_not_found', answer: answerOf(r.status) }]
       : (r.weightedClusters ?? []).map((c, _k, all) => {
           const total = all.reduce((s, w) => s + w.weight, 0)
           const pct = Math.round((1000 * c.weight) / total) / 10
+          const unit = c.status === 'connection_reset' ? 'connections' : 'requests'
           return {
             failing: c.status !== undefined,
-            answer: `Envoy answers ${String(c.status)} for that share (${pct}% of requests; the others reach their backends)`,
+            answer: `${answerOf(c.status ?? 200)} for that share (${pct}% of ${unit}; the others reach their backends)`,
           }
         })
   const out: ExplanationItem[] = []
@@ -186,4 +195,8 @@ function backendItem(
       })
     }
   }
+}
+
+function answerOf(status: number | 'connection_reset'): string {
+  return status === 'connection_reset' ? 'Envoy resets the connection' : `Envoy answers ${status}`
 }

@@ -6,12 +6,12 @@ import type { ListenerSummary, RouteConfiguration } from '../envoy/types.ts'
 import type { Finding } from '../findings.ts'
 import { analyzeConfig, type AnalyzedRequest } from '../index.ts'
 import type { ResourceModel } from '../model/index.ts'
-import type { SimRequest } from '../simulate/request.ts'
+import type { SimRequest, SimResult } from '../simulate/request.ts'
 import { gatewayEnvironment, proxyModel } from './analyze.ts'
 import type { GatewayApiConversion } from './convert.ts'
 import { explainGatewayApiRequest } from './explain.ts'
 import type { GatewayInfo } from './gateways.ts'
-import type { GeneratedOrigin } from './routes.ts'
+import type { GeneratedOrigin, GeneratedVirtualService } from './routes.ts'
 import type { GatewayApiModel } from './types.ts'
 
 /** One Gateway's proxy. */
@@ -56,7 +56,8 @@ function simulateOne(input: ProxiesInput, info: GatewayInfo): GatewayProxy {
   const requests = out.requests.map(({ request, result }) => {
     const p = result.route
     const generated = p === undefined ? undefined : byName.get(p.virtualService)
-    const origin = p === undefined ? undefined : generated?.origins.get(p.path.replace(/\.match\[\d+\]$/, ''))
+    const origin =
+      p === undefined ? l4Origin(result, byName) : generated?.origins.get(p.path.replace(/\.match\[\d+\]$/, ''))
     const explained = explainGatewayApiRequest({
       result,
       request,
@@ -77,4 +78,20 @@ function simulateOne(input: ProxiesInput, info: GatewayInfo): GatewayProxy {
     clusters: out.clusters,
     requests,
   }
+}
+
+/** A TCP or TLS connection's rule: the generated VirtualService its explanation names (`spec.tcp[0]`). */
+function l4Origin(
+  result: SimResult,
+  byName: ReadonlyMap<string, GeneratedVirtualService>,
+): GeneratedOrigin | undefined {
+  for (const i of result.explanationItems) {
+    const vs = i.resource?.startsWith('VirtualService ') === true ? byName.get(i.resource.slice(15)) : undefined
+    const rule = /^spec\.(?:tcp|tls)\[\d+\]/.exec(i.path ?? '')?.[0]
+    const origin = rule === undefined ? undefined : vs?.origins.get(rule)
+    if (origin !== undefined) {
+      return origin
+    }
+  }
+  return undefined
 }
