@@ -294,6 +294,54 @@ export const gwScenarios: GwScenario[] = [
     ],
   },
   {
+    name: 'RequestMirror (percent, fraction, 100%, a missing mirror dropped) and a missing backend kept in a weighted split',
+    marker: 'mirror.example.com',
+    objects: ({ ns }) => [
+      service(ns, 'a'),
+      service(ns, 'b'),
+      gateway(ns, [{ name: 'http', port: 80, protocol: 'HTTP' }]),
+      httpRoute(ns, 'mirror', {
+        parentRefs: [{ name: 'gw' }],
+        hostnames: ['mirror.example.com'],
+        rules: [
+          {
+            matches: [prefix('/percent')],
+            filters: [{ type: 'RequestMirror', requestMirror: { backendRef: backend('b'), percent: 50 } }],
+            backendRefs: [backend('a')],
+          },
+          {
+            matches: [prefix('/fraction')],
+            filters: [
+              {
+                type: 'RequestMirror',
+                requestMirror: { backendRef: backend('b'), fraction: { numerator: 1, denominator: 3 } },
+              },
+            ],
+            backendRefs: [backend('a')],
+          },
+          {
+            matches: [prefix('/all')],
+            filters: [{ type: 'RequestMirror', requestMirror: { backendRef: backend('b') } }],
+            backendRefs: [backend('a')],
+          },
+          {
+            matches: [prefix('/lost')],
+            filters: [{ type: 'RequestMirror', requestMirror: { backendRef: backend('ghost') } }],
+            backendRefs: [backend('a')],
+          },
+          {
+            matches: [prefix('/split')],
+            backendRefs: [backend('a', 80, { weight: 3 }), backend('gone', 80, { weight: 1 })],
+          },
+        ],
+      }),
+    ],
+    statusOf: ({ ns }) => [
+      { kind: 'Gateway', namespace: ns, name: 'gw' },
+      { kind: 'HTTPRoute', namespace: ns, name: 'mirror' },
+    ],
+  },
+  {
     name: 'a managed Gateway: its gw-istio Service, listener ports served as they are, Programmed from that Service',
     marker: 'managed.example.com',
     managed: true,

@@ -1,7 +1,17 @@
-// Reads and checks REQUESTS.json for `kindlab simulate`: a JSON array of requests. A bad file is
-// an AppError naming the first problem (index and field), never a stack trace.
+// Reads and checks REQUESTS.json for `kindlab simulate`: a JSON array of requests, each for the
+// classic ingress gateway or, with `gateway: "<namespace>/<name>"`, for a Kubernetes Gateway's
+// proxy. A bad file is an AppError naming the first problem (index and field), never a stack trace.
 import { AppError } from '../../errors.ts'
 import type { SimRequest } from '../../grader/core/index.ts'
+
+/** A request as REQUESTS.json writes it: a SimRequest, optionally for a Kubernetes Gateway. */
+export interface SimulateRequest extends SimRequest {
+  /** `namespace/name` of a Kubernetes Gateway; absent: the classic ingress gateway. */
+  gateway?: string
+}
+
+// Both halves are Kubernetes object names (DNS-1123 labels for namespaces, subdomains for names).
+const gatewayRef = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/
 
 const hint =
   'REQUESTS.json is an array like [{"port": 8080, "host": "shop.example.com", "path": "/"}]; port is the port Envoy listens on.'
@@ -11,7 +21,7 @@ function fail(file: string, message: string): never {
 }
 
 /** Parses and validates the requests file's text. */
-export function parseRequests(text: string, file: string): SimRequest[] {
+export function parseRequests(text: string, file: string): SimulateRequest[] {
   let raw: unknown
   try {
     raw = JSON.parse(text)
@@ -28,7 +38,7 @@ export function parseRequests(text: string, file: string): SimRequest[] {
   return raw.map((r: unknown, i) => checkRequest(r, `${file}[${i}]`))
 }
 
-function checkRequest(r: unknown, where: string): SimRequest {
+function checkRequest(r: unknown, where: string): SimulateRequest {
   if (r === null || typeof r !== 'object' || Array.isArray(r)) {
     fail(where, 'each request must be an object.')
   }
@@ -37,7 +47,17 @@ function checkRequest(r: unknown, where: string): SimRequest {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
     fail(where, '"port" must be an integer from 1 to 65535.')
   }
-  const out: SimRequest = { port }
+  const out: SimulateRequest = { port }
+  const gateway = o['gateway']
+  if (gateway !== undefined) {
+    if (typeof gateway !== 'string' || !gatewayRef.test(gateway)) {
+      throw new AppError('LAB_ERR_VALIDATION', {
+        message: `${where}: "gateway" must name a Kubernetes Gateway as "<namespace>/<name>", not ${JSON.stringify(gateway)}.`,
+        hint: 'Write it as metadata.namespace/metadata.name of the Gateway, e.g. "infra/shared"; leave it out for the classic ingress gateway.',
+      })
+    }
+    out.gateway = gateway
+  }
   for (const key of ['host', 'path', 'method', 'sni', 'address'] as const) {
     const v = o[key]
     if (v === undefined) {

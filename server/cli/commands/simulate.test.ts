@@ -63,6 +63,99 @@ describe('kindlab simulate --json', () => {
       ['IST0171', 'HTTPRoute shop/typo', 'spec.parentRefs[0].sectionName', 17],
     ])
   })
+  test('a request naming a Kubernetes Gateway goes to its proxy; gateways and status describe it', async () => {
+    const { code, stdout } = await cli([
+      'simulate',
+      '-r',
+      'test/fixtures/grader/gateway-api/proxy.yaml',
+      '--requests',
+      'test/fixtures/grader/gateway-api/proxy-requests.json',
+      '--json',
+    ])
+    expect(code).toBe(0)
+    const doc = JSON.parse(stdout) as {
+      gateways: Array<Record<string, unknown> & { listeners: Array<{ name: string }>; routeConfigs: object }>
+      status: {
+        gateways: Array<{ resource: string; listeners: Array<{ attachedRoutes: number }> }>
+        routes: Array<{ resource: string; parents: Array<{ conditions: Array<Record<string, string>> }> }>
+      }
+      requests: Array<{
+        result: {
+          status: unknown
+          weightedClusters?: Array<{ status?: number }>
+          origin?: { resource: string; path: string; line?: number }
+          explanationItems: Array<{ resource?: string; path?: string; line?: number }>
+        }
+      }>
+    }
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true)
+    const [gw] = doc.gateways
+    expect([gw?.['name'], gw?.['managed'], gw?.['deployment'], gw?.['service']]).toEqual([
+      'shop/gw',
+      true,
+      { name: 'gw-istio', namespace: 'shop', serviceAccount: 'gw-istio' },
+      {
+        name: 'gw-istio',
+        namespace: 'shop',
+        fqdn: 'gw-istio.shop.svc.cluster.local',
+        type: 'ClusterIP',
+        serviceTypeAnnotation: 'ClusterIP',
+        ports: [
+          { name: 'status-port', port: 15021, protocol: 'TCP', appProtocol: 'tcp' },
+          { name: 'http', port: 80, protocol: 'TCP', appProtocol: 'http' },
+        ],
+      },
+    ])
+    expect(gw?.listeners.map((l) => l.name)).toEqual(['0.0.0.0_80'])
+    expect(Object.keys(gw?.routeConfigs ?? {})).toEqual(['http.80'])
+    expect(doc.status.gateways[0]?.listeners[0]?.attachedRoutes).toBe(1)
+    expect(
+      doc.status.routes.map((r) => [
+        r.resource,
+        r.parents[0]?.conditions.map((c) => `${c['type']}=${c['status']}/${c['reason']}`),
+      ]),
+    ).toEqual([
+      ['HTTPRoute shop/shop', ['Accepted=True/Accepted', 'ResolvedRefs=False/BackendNotFound']],
+      ['HTTPRoute shop/blog', ['Accepted=False/NoMatchingParent', 'ResolvedRefs=True/ResolvedRefs']],
+    ])
+    const [canary, home, blog, classic] = doc.requests.map((r) => r.result)
+    expect([canary?.status, canary?.weightedClusters?.map((c) => c.status)]).toEqual([200, [undefined, 500]])
+    expect(canary?.origin).toMatchObject({
+      resource: 'HTTPRoute shop/shop',
+      path: 'spec.rules[0].matches[0]',
+      line: 26,
+    })
+    expect(canary?.explanationItems[1]).toMatchObject({ path: 'spec.rules[0].backendRefs[1].name', line: 29 })
+    expect([home?.status, home?.origin?.path]).toEqual([200, 'spec.rules[1].matches[0]'])
+    expect(blog?.status).toBe(404)
+    expect(blog?.explanationItems[1]).toMatchObject({
+      resource: 'HTTPRoute shop/blog',
+      path: 'spec.parentRefs[0].sectionName',
+      line: 39,
+    })
+    // Without "gateway" the request goes to the classic ingress gateway, which has no Gateway here.
+    expect(classic?.status).toBe('connection_reset')
+  })
+  test("without --json: the Gateway's proxy, the status and the rule each request took", async () => {
+    const { stdout } = await cli([
+      'simulate',
+      '-r',
+      'test/fixtures/grader/gateway-api/proxy.yaml',
+      '--requests',
+      'test/fixtures/grader/gateway-api/proxy-requests.json',
+    ])
+    expect(stdout).toContain(
+      'GATEWAY shop/gw (class istio): Deployment gw-istio, ServiceAccount gw-istio; Service gw-istio (ClusterIP) ports 15021, 80',
+    )
+    expect(stdout).toContain('HTTPRoute shop/blog → shop/gw/htpp: Accepted=False (NoMatchingParent)')
+    expect(stdout).toContain(
+      '[Gateway shop/gw] → 200 outbound|80||frontend.shop.svc.cluster.local (HTTPRoute shop/shop spec.rules[1].matches[0])',
+    )
+    expect(stdout).toContain(
+      '→ 200 outbound|8080||api.shop.svc.cluster.local (90), outbound|8080||api-v2.shop.svc.cluster.local (10: 500)',
+    )
+    expect(stdout).toMatch(/Envoy answers 500 for that share \(10% of requests/)
+  })
   test('repeated --resources and a broken configuration: valid JSON, diagnostics, exit code 1', async () => {
     const { code, stdout } = await cli([
       'simulate',
@@ -135,6 +228,33 @@ describe('bad input', () => {
       },
       65,
       /req2\.json\[0\]: "port" must be an integer/,
+    ],
+    [
+      'a gateway that is not namespace/name',
+      () => {
+        writeFileSync(join(dir, 'req3.json'), '[{"port": 80, "gateway": "gw"}]')
+        return ['simulate', '-r', 'test/fixtures/grader/gateway-api/proxy.yaml', '--requests', join(dir, 'req3.json')]
+      },
+      65,
+      /req3\.json\[0\]: "gateway" must name a Kubernetes Gateway as "<namespace>\/<name>", not "gw"\. \(LAB_ERR_VALIDATION\)\nhint: /,
+    ],
+    [
+      'a gateway the resources do not have',
+      () => {
+        writeFileSync(join(dir, 'req4.json'), '[{"port": 80}, {"port": 80, "gateway": "shop/gateway"}]')
+        return ['simulate', '-r', 'test/fixtures/grader/gateway-api/proxy.yaml', '--requests', join(dir, 'req4.json')]
+      },
+      65,
+      /req4\.json\[1\] names Gateway shop\/gateway, which is not among .*\nhint: Use one of shop\/gw /,
+    ],
+    [
+      'a gateway when the resources hold no Kubernetes Gateway',
+      () => {
+        writeFileSync(join(dir, 'req5.json'), '[{"port": 80, "gateway": "shop/gw"}]')
+        return ['simulate', '-r', 'test/fixtures/grader/httpbin-prefix.yaml', '--requests', join(dir, 'req5.json')]
+      },
+      65,
+      /hint: The resources hold no Gateway of class istio/,
     ],
     [
       'a missing requests file',

@@ -12,7 +12,8 @@ import { isSubsetOf } from '../core/hosts.ts'
 import { applyRouteAction } from '../core/simulate/apply-action.ts'
 import { matchRoute } from '../core/simulate/match-route.ts'
 import { matchVirtualHost } from '../core/simulate/match-vhost.ts'
-import { type NormalizedRequest, normalizeRequest } from '../core/simulate/request.ts'
+import { type NormalizedRequest, normalizeRequest, type WeightedShare } from '../core/simulate/request.ts'
+import { tcpShares } from '../core/simulate/simulate.ts'
 import type { GatewayRequest } from './request.ts'
 
 /** What the real Envoy does with a request (a subset of the simulator's result). */
@@ -23,7 +24,7 @@ export interface EnvoyOutcome {
   routeConfig?: string
   virtualHost?: string
   cluster?: string
-  weightedClusters?: Array<{ name: string; weight: number }>
+  weightedClusters?: WeightedShare[]
   upstreamPath?: string
   location?: string
 }
@@ -94,10 +95,10 @@ function tcpOutcome(out: EnvoyOutcome, chain: FilterChainDetail, dump: ConfigDum
     out.cluster = tcp.cluster
   }
   if (tcp?.weighted_clusters !== undefined) {
-    out.weightedClusters = tcp.weighted_clusters.clusters.map((c) => ({ ...c }))
+    out.weightedClusters = tcpShares(tcp.weighted_clusters.clusters, (c) => clusterExists(dump, c))
   }
   const names = tcp?.cluster !== undefined ? [tcp.cluster] : (tcp?.weighted_clusters?.clusters ?? []).map((c) => c.name)
-  if (names.length === 0 || names.some((c) => !clusterExists(dump, c))) {
+  if (names.every((c) => !clusterExists(dump, c))) {
     return { ...out, reason: 'cluster_not_found' }
   }
   return { ...out, status: 200 }
@@ -173,9 +174,13 @@ function pickChain(listener: ListenerEntry, n: NormalizedRequest): FilterChainDe
 export function outcomeKey(o: {
   status: number | string
   cluster?: string | undefined
-  weightedClusters?: Array<{ name: string; weight: number }> | undefined
+  weightedClusters?: WeightedShare[] | undefined
   upstreamPath?: string | undefined
 }): string {
-  const target = o.cluster ?? (o.weightedClusters ?? []).map((c) => `${c.name}=${c.weight}`).join(',')
+  const target =
+    o.cluster ??
+    (o.weightedClusters ?? [])
+      .map((c) => `${c.name}=${c.weight}${c.status === undefined ? '' : `(${c.status})`}`)
+      .join(',')
   return `${o.status} ${target} ${o.upstreamPath ?? ''}`.trim()
 }

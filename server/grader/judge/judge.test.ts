@@ -21,6 +21,22 @@ describe('describeOutcome', () => {
       'frontend.shop:80 90 / cartservice.shop:7070 10',
     ],
     ['a missing cluster', { status: 503, cluster: frontend }, '503 (cluster frontend.shop:80 does not exist)'],
+    [
+      'a missing cluster on a Gateway API route',
+      { status: 500, reason: 'cluster_not_found', cluster: frontend },
+      '500 (cluster frontend.shop:80 does not exist)',
+    ],
+    [
+      'a split with one missing cluster: only its share fails',
+      {
+        status: 200,
+        weightedClusters: [
+          { name: frontend, weight: 90 },
+          { name: cart, weight: 10, status: 500 },
+        ],
+      },
+      'frontend.shop:80 90 / cartservice.shop:7070 10, but 10% answer 500 (cluster cartservice.shop:7070 does not exist)',
+    ],
     ['no listener', { status: 'connection_reset', reason: 'no_listener' }, 'connection refused (no listener)'],
     ['a reset', { status: 'connection_reset', reason: 'no_filter_chain' }, 'connection reset'],
     ['a redirect', { status: 301, location: 'https://shop/' }, '301 → https://shop/'],
@@ -92,6 +108,19 @@ describe('judgeRoute', () => {
       { service: 'frontend' },
       false,
       'routed to frontend.shop, but 503',
+    ],
+    [
+      'the main share is right but another share has no cluster',
+      {
+        status: 200,
+        weightedClusters: [
+          { name: frontend, weight: 80 },
+          { name: cart, weight: 20, status: 500 },
+        ],
+      },
+      { service: 'frontend' },
+      false,
+      'routed to frontend.shop, but frontend.shop:80 80 / cartservice.shop:7070 20, but 20% answer 500',
     ],
     [
       'a rewritten path',

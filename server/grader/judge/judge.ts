@@ -3,6 +3,7 @@
 // "unreachable". The same judge serves both layers, so they can only disagree about the config.
 import type { Translation } from '../core/index.ts'
 import type { Cause } from '../../checks/causes.ts'
+import type { WeightedShare } from '../core/simulate/request.ts'
 import { clusterIs, type ExpectedService, parseClusterName, serviceFqdn, shortCluster } from './request.ts'
 
 /** What a route check expects. Exactly one of service, status or unreachable is meaningful. */
@@ -21,7 +22,7 @@ export interface Outcome {
   status: number | 'connection_reset'
   reason?: string | undefined
   cluster?: string | undefined
-  weightedClusters?: Array<{ name: string; weight: number }> | undefined
+  weightedClusters?: WeightedShare[] | undefined
   upstreamPath?: string | undefined
   location?: string | undefined
 }
@@ -41,8 +42,29 @@ export function mainCluster(o: Outcome): string | undefined {
   return sorted[0]?.name
 }
 
+/** The shares of a split that fail (their cluster does not exist), with their percent of traffic. */
+export function failingShares(o: Outcome): Array<WeightedShare & { percent: number }> {
+  const all = o.weightedClusters ?? []
+  const total = all.reduce((s, c) => s + c.weight, 0)
+  return all
+    .filter((c) => c.status !== undefined)
+    .map((c) => ({ ...c, percent: total === 0 ? 0 : Math.round((1000 * c.weight) / total) / 10 }))
+}
+
 /** Describes where an outcome went: `frontend.default:80`, `404`, `connection refused`. */
 export function describeOutcome(o: Outcome): string {
+  const failing = failingShares(o)
+  if (o.status === 200 && failing.length > 0) {
+    const rest = describeOutcome({
+      ...o,
+      weightedClusters: o.weightedClusters?.map(({ name, weight }) => ({ name, weight })),
+    })
+    const gone = failing.map(
+      (c) =>
+        `${c.percent}% answer ${c.status === 'connection_reset' ? 'connection reset' : c.status} (cluster ${shortCluster(c.name)} does not exist)`,
+    )
+    return `${rest}, but ${gone.join(' and ')}`
+  }
   const target =
     o.weightedClusters !== undefined && o.weightedClusters.length > 0
       ? o.weightedClusters.map((c) => `${shortCluster(c.name)} ${c.weight}`).join(' / ')
@@ -50,11 +72,12 @@ export function describeOutcome(o: Outcome): string {
         ? undefined
         : shortCluster(o.cluster)
   if ((o.status === 503 || o.reason === 'cluster_not_found') && target !== undefined) {
+    // 503 on a VirtualService route, 500 on a Gateway API route, a reset for TCP.
     const gone =
       (o.weightedClusters?.length ?? 0) > 1
         ? `not every cluster of ${target} exists`
         : `cluster ${target} does not exist`
-    return `${o.status === 503 ? '503' : 'connection reset'} (${gone})`
+    return `${o.status === 'connection_reset' ? 'connection reset' : o.status} (${gone})`
   }
   if (o.status === 'connection_reset') {
     return o.reason === 'no_listener' ? 'connection refused (no listener)' : 'connection reset'
@@ -98,7 +121,7 @@ export function judgeRoute(o: Outcome, e: RouteExpectation, learnerNamespace: st
   if (!clusterIs(mainCluster(o), want, learnerNamespace)) {
     return { passed: false, message: `expected ${wanted}, got ${got}` }
   }
-  if (o.status !== 200) {
+  if (o.status !== 200 || failingShares(o).length > 0) {
     return { passed: false, message: `routed to ${wanted}, but ${got}` }
   }
   if (e.path !== undefined && o.upstreamPath !== undefined && o.upstreamPath.split('?')[0] !== e.path) {

@@ -37,6 +37,19 @@ describe('judgeWeights', () => {
     ['outside the tolerance', split(50, 50), 5, false, 'expected frontend (v1) 90%, frontend (v2) 10%'],
     ['a single destination', { status: 200, cluster: v1 }, 5, false, 'frontend (v2) 0%'],
     ['not routed', { status: 404 }, 5, false, 'the request is not split: 404'],
+    [
+      'the right weights, but one share has no cluster',
+      {
+        status: 200,
+        weightedClusters: [
+          { name: v1, weight: 90 },
+          { name: v2, weight: 10, status: 503 },
+        ],
+      },
+      5,
+      false,
+      'a share of the split fails: frontend.shop:80 (subset v1) 90 / frontend.shop:80 (subset v2) 10, but 10% answer 503',
+    ],
   ])('%s', (_name, o, tolerance, passed, message) => {
     const j = judgeWeights(o, backends, tolerance, 'shop')
     expect(j.passed).toBe(passed)

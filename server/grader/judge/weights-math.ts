@@ -3,7 +3,7 @@
 // field to change. Pure.
 import type { HttpProbeResult } from '../../checks/live-services.ts'
 import type { GraderInput } from '../../checks/grader-input.ts'
-import { describeOutcome, type Judgement, type Outcome } from './judge.ts'
+import { describeOutcome, failingShares, type Judgement, type Outcome } from './judge.ts'
 import { clusterIs, serviceFqdn } from './request.ts'
 
 /** One expected backend of a split. */
@@ -48,6 +48,9 @@ const label = (b: Backend): string => (b.subset === undefined ? b.service : `${b
 export function judgeWeights(o: Outcome, backends: readonly Backend[], tolerance: number, ns: string): Judgement {
   if (o.status !== 200) {
     return { passed: false, message: `the request is not split: ${describeOutcome(o)}` }
+  }
+  if (failingShares(o).length > 0) {
+    return { passed: false, message: `a share of the split fails: ${describeOutcome(o)}` }
   }
   const shares = sharesOf(o)
   const got = backends.map((b) => ({ b, share: shareFor(shares, b, ns) }))

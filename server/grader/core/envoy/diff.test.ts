@@ -109,6 +109,17 @@ const cases: Array<[string, (v: EditableView) => void, string[]]> = [
     ['changed route action @ http.8080 / shop.example.com:80 / route 1'],
   ],
   [
+    'a mirror Envoy lacks',
+    (v) =>
+      (shop(v).routes[2]!.route!['request_mirror_policies'] = [
+        {
+          cluster: 'outbound|80||b.default.svc.cluster.local',
+          runtime_fraction: { default_value: { numerator: 100 } },
+        },
+      ]),
+    ['changed route action @ http.8080 / shop.example.com:80 / route 2'],
+  ],
+  [
     'a route Envoy lacks',
     (v) =>
       shop(v).routes.splice(1, 0, {
@@ -225,6 +236,21 @@ describe('diffEnvoy', () => {
     expect(summary(diffEnvoy(predicted(edit), actual))).toEqual(expected)
   })
 
+  it('compares mirrors by cluster and fraction: the proto default denominator and tracing flags do not matter', () => {
+    const mirror = (extra: object) => [
+      {
+        cluster: 'outbound|80||b.default.svc.cluster.local',
+        runtime_fraction: { default_value: { numerator: 100, ...extra } },
+      },
+    ]
+    const withMirror = (extra: object, flags: object = {}) =>
+      predicted((v) => (shop(v).routes[2]!.route!['request_mirror_policies'] = [{ ...mirror(extra)[0], ...flags }]))
+    const envoy = withMirror({})
+    expect(diffEnvoy(withMirror({ denominator: 'HUNDRED' }, { trace_sampled: false }), envoy)).toEqual([])
+    expect(summary(diffEnvoy(withMirror({ denominator: 'MILLION' }), envoy))).toEqual([
+      'changed route action @ http.8080 / shop.example.com:80 / route 2',
+    ])
+  })
   it('explains a changed action in one sentence', () => {
     const [diff] = diffEnvoy(
       predicted((v) => (shop(v).routes[2]!.route!.cluster = 'outbound|8080||frontend.default.svc.cluster.local')),

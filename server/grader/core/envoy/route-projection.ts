@@ -1,5 +1,5 @@
 // What of an Envoy route matters when predicted and actual config are compared: the match and the
-// action, without the defaults Envoy or istiod add (timeout, retry_policy, decorator, max_grpc_timeout,
+// action (mirrors included), without the defaults Envoy or istiod add (timeout, retry_policy, decorator, max_grpc_timeout,
 // per-filter config), with omitted proto defaults filled in (response_code, append_action). Pure;
 // produces plain comparable values and short descriptions.
 import { compareText } from '../findings.ts'
@@ -87,8 +87,25 @@ function projectAction(route: Route): unknown {
       prefix_rewrite: action.prefix_rewrite,
       regex_rewrite: action.regex_rewrite,
       host_rewrite_literal: action.host_rewrite_literal,
+      request_mirror_policies: mirrors(action['request_mirror_policies']),
     }),
   }
+}
+
+/** Mirror policies by cluster and fraction (HUNDRED, the proto default, filled in); tracing flags ignored. */
+function mirrors(value: unknown): unknown {
+  if (!Array.isArray(value) || value.length === 0) {
+    return undefined
+  }
+  return (value as Array<Record<string, unknown>>).map((m) => {
+    const fraction = (m['runtime_fraction'] as { default_value?: { numerator?: number; denominator?: string } })
+      ?.default_value
+    return {
+      cluster: m['cluster'],
+      numerator: fraction?.numerator ?? 0,
+      denominator: fraction?.denominator ?? 'HUNDRED',
+    }
+  })
 }
 
 /** One line for a message: `prefix /cart` plus header matchers. */

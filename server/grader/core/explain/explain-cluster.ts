@@ -1,20 +1,33 @@
-// Explains a 503 for a missing cluster: the destination Service does not exist (or lives in
+// Explains a 503 (500 on Gateway API routes) for a missing cluster, or the failing share of a
+// split: the destination Service does not exist (or lives in
 // another namespace), is not exported to the gateway, lacks the port, or the subset has no
 // DestinationRule (spec rules 1.7, 26). Pure.
 import type { ExplanationItem } from '../simulate/request.ts'
 import { parseClusterName } from '../translate/services.ts'
 import { type ExplainContext, item, list, res } from './context.ts'
 
-/** Items for every missing cluster of the matched route. */
+/** Items for every missing cluster of the matched route (in a split, each failing share). */
 export function explainMissingClusters(ctx: ExplainContext): ExplanationItem[] {
   const { result, t } = ctx
-  const names = result.cluster !== undefined ? [result.cluster] : (result.weightedClusters ?? []).map((c) => c.name)
-  const path = result.route === undefined ? undefined : `${ruleOf(result.route.path)}.route`
+  const shares = result.weightedClusters ?? []
+  const names = result.cluster !== undefined ? [result.cluster] : shares.map((c) => c.name)
+  const total = shares.reduce((s, c) => s + c.weight, 0)
+  const rule = result.route === undefined ? undefined : `${ruleOf(result.route.path)}.route`
   const resource = result.route === undefined ? undefined : `VirtualService ${result.route.virtualService}`
   const out: ExplanationItem[] = []
-  for (const name of names.filter((n) => !t.registry.clusterExists(n))) {
-    out.push(explainOne(ctx, name, resource, path))
-  }
+  names.forEach((name, i) => {
+    if (t.registry.clusterExists(name)) {
+      return
+    }
+    const share = shares[i]
+    const answer =
+      share?.status === undefined || typeof result.status !== 'number'
+        ? typeof result.status === 'number'
+          ? `Envoy answers ${result.status}`
+          : 'Envoy resets the connection'
+        : `Envoy answers ${share.status} for that share (${Math.round((1000 * share.weight) / total) / 10}% of requests; the others reach their backends)`
+    out.push(explainOne(ctx, name, resource, rule === undefined ? undefined : `${rule}[${i}]`, answer))
+  })
   return out
 }
 
@@ -28,15 +41,16 @@ function explainOne(
   cluster: string,
   resource: string | undefined,
   path: string | undefined,
+  answer: string,
 ): ExplanationItem {
   const { t, model } = ctx
   const parsed = parseClusterName(cluster)
   if (parsed === undefined) {
-    return item('cluster', `Cluster ${cluster} does not exist, so Envoy answers 503.`, { resource, path })
+    return item('cluster', `Cluster ${cluster} does not exist, so ${answer}.`, { resource, path })
   }
   const { host, port, subset } = parsed
   const all = t.registry.all(host)
-  const head = `The route sends traffic to ${cluster}, which does not exist, so Envoy answers 503 (no healthy upstream / cluster not found):`
+  const head = `The route sends traffic to ${cluster}, which does not exist, so ${answer} (cluster not found):`
   if (all.length === 0) {
     const short = host.split('.')[0] ?? host
     const elsewhere = model.services
@@ -48,7 +62,7 @@ function explainOne(
         : `Create the Service, or fix destination.host.`
     return item('cluster', `${head} no Service or ServiceEntry is named ${host}.`, {
       resource,
-      path: path === undefined ? undefined : `${path}[0].destination.host`,
+      path: path === undefined ? undefined : `${path}.destination.host`,
       hint,
       cause: 'destination-not-found',
     })
@@ -70,7 +84,7 @@ function explainOne(
       `${head} ${res(svc.resource.kind, svc.resource.metadata)} has port${ports.length > 1 ? 's' : ''} ${list(ports)}, not ${port}.`,
       {
         resource,
-        path: path === undefined ? undefined : `${path}[0].destination.port.number`,
+        path: path === undefined ? undefined : `${path}.destination.port.number`,
         hint: `Use destination.port.number ${ports[0] ?? ''} (a Service port, not the container's targetPort).`,
         cause: 'port-not-on-service',
       },
@@ -78,7 +92,7 @@ function explainOne(
   }
   return item('cluster', `${head} no DestinationRule defines subset ${subset} for ${host}.`, {
     resource,
-    path: path === undefined ? undefined : `${path}[0].destination.subset`,
+    path: path === undefined ? undefined : `${path}.destination.subset`,
     hint: `Add a DestinationRule for ${host} with a subset named ${subset}, or remove the subset.`,
   })
 }

@@ -37,7 +37,8 @@ export function explainRequest(
     case 'cluster_not_found':
       return [...explainMatchedRoute(ctx), ...explainMissingClusters(ctx)]
     default:
-      return explainMatchedRoute(ctx)
+      // A split may still have a share whose cluster is missing.
+      return [...explainMatchedRoute(ctx), ...explainMissingClusters(ctx)]
   }
 }
 

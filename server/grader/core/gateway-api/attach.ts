@@ -1,7 +1,7 @@
 // Route attachment as istiod decides it (spec rules 15-18): each parentRef of a route is checked
 // against every listener of its Gateway in Istio's order (port, sectionName, hostname,
-// namespace, kind), the results merged into one Accepted condition per parentRef; plus the
-// route's ResolvedRefs from its backendRefs and mirrors (rules 31, 34, 35). Pure.
+// namespace, kind), the results merged into one Accepted condition per parentRef; plus how one
+// backendRef resolves (rules 32-35; the route's ResolvedRefs is route-refs.ts). Pure.
 import { hostsMatch } from '../hosts.ts'
 import type { ResourceModel } from '../model/index.ts'
 import type { GatewayInfo, ListenerInfo } from './gateways.ts'
@@ -13,7 +13,6 @@ import {
   type BackendObjectReference,
   type GatewayApiModel,
   gatewayApiGroup,
-  type HTTPRouteFilter,
   type ParentReference,
 } from './types.ts'
 
@@ -186,45 +185,4 @@ export function checkBackend(
     return { host, error: { reason: 'BackendNotFound', message: `backend(${host}) not found` } }
   }
   return { host }
-}
-
-/** Every backend reference of a route, in rule order: backendRefs, then mirror filters. */
-export function backendRefsOf(route: AnyRoute): BackendObjectReference[] {
-  const out: BackendObjectReference[] = []
-  const mirrors = (filters: readonly HTTPRouteFilter[]): void => {
-    for (const f of filters) {
-      if (f.requestMirror !== undefined) {
-        out.push(f.requestMirror.backendRef)
-      }
-    }
-  }
-  for (const rule of route.spec.rules) {
-    for (const b of rule.backendRefs) {
-      out.push(b)
-      mirrors(b.filters)
-    }
-    if ('filters' in rule) {
-      mirrors(rule.filters)
-    }
-  }
-  return out
-}
-
-/** The route's ResolvedRefs condition: the first backend error, or all resolved. */
-export function resolvedRefs(
-  route: AnyRoute,
-  model: GatewayApiModel,
-  classic: ResourceModel,
-  domainSuffix: string,
-): { condition: Condition; fatal: boolean } {
-  let condition: Condition | undefined
-  let fatal = false
-  for (const ref of backendRefsOf(route)) {
-    const c = checkBackend(route, ref, model, classic, domainSuffix)
-    if (c.error !== undefined) {
-      condition ??= fail('ResolvedRefs', c.error.reason, c.error.message)
-      fatal ||= c.fatal === true
-    }
-  }
-  return { condition: condition ?? ok('ResolvedRefs', 'ResolvedRefs', 'All references resolved'), fatal }
 }

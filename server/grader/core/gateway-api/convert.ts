@@ -2,12 +2,13 @@
 // attachment, the internal Istio Gateways and VirtualServices, and the status istiod writes on
 // every object (spec: /work/shared/docs/gateway-api-semantics.md). Pure.
 import type { ResourceModel } from '../model/index.ts'
-import { type BackendCheck, checkBackend, evaluateParents, type ParentEvaluation, resolvedRefs } from './attach.ts'
+import { type BackendCheck, checkBackend, evaluateParents, type ParentEvaluation } from './attach.ts'
 import { type ConvertOptions, convertGateways, type GatewayInfo, istioClasses } from './gateways.ts'
 import { NamespaceIndex } from './namespaces.ts'
+import { routeRefs } from './route-refs.ts'
 import { type Attached, buildVirtualServices, type GeneratedVirtualService } from './routes.ts'
 import { controllerName, listenerConditions, ok, type RouteStatus, type StatusReport } from './status.ts'
-import type { AnyRoute, BackendRef, GatewayApiModel } from './types.ts'
+import type { AnyRoute, BackendObjectReference, GatewayApiModel } from './types.ts'
 
 export interface RouteConversion {
   route: AnyRoute
@@ -52,9 +53,8 @@ export function convertGatewayApi(
   const counts = new Map<object, number>()
   for (const route of allRoutes(model)) {
     const parents = evaluateParents(route, byKey, namespaces)
-    const refs = resolvedRefs(route, model, classic, suffix)
-    const cache = new Map<BackendRef, BackendCheck>()
-    const backend = (ref: BackendRef): BackendCheck => {
+    const cache = new Map<BackendObjectReference, BackendCheck>()
+    const backend = (ref: BackendObjectReference): BackendCheck => {
       let c = cache.get(ref)
       if (c === undefined) {
         c = checkBackend(route, ref, model, classic, suffix)
@@ -62,6 +62,8 @@ export function convertGatewayApi(
       }
       return c
     }
+    const refs = routeRefs(route, backend)
+    const dropped = refs.fatal
     const seen = new Set<object>()
     for (const p of parents) {
       for (const li of p.listeners) {
@@ -71,11 +73,11 @@ export function convertGatewayApi(
         seen.add(li)
         counts.set(li, (counts.get(li) ?? 0) + 1)
         const list = attached.get(p.gateway!) ?? []
-        list.push({ route, listener: li, backend, dropped: refs.fatal })
+        list.push({ route, listener: li, backend, dropped })
         attached.set(p.gateway!, list)
       }
     }
-    routes.push({ route, parents, dropped: refs.fatal })
+    routes.push({ route, parents, dropped })
     routeStatus.push({
       resource: { kind: route.kind, namespace: route.metadata.namespace, name: route.metadata.name },
       parents: parents

@@ -19,8 +19,10 @@ import { compareText } from '../findings.ts'
 import { timeOf } from '../translate/order.ts'
 import type { BackendCheck } from './attach.ts'
 import { type GatewayInfo, internalGatewayInfix, type ListenerInfo } from './gateways.ts'
+import { mirrorsOf } from './mirror.ts'
 import type {
   AnyRoute,
+  BackendObjectReference,
   BackendRef,
   GRPCRoute,
   GRPCRouteMatch,
@@ -55,7 +57,7 @@ export interface GeneratedVirtualService {
 export interface Attached {
   route: AnyRoute
   listener: ListenerInfo
-  backend: (ref: BackendRef) => BackendCheck
+  backend: (ref: BackendObjectReference) => BackendCheck
   /** A hard conversion error dropped the whole route (spec rule 35). */
   dropped: boolean
 }
@@ -402,6 +404,10 @@ function baseRule(
         rule.rewrite.uri = trimSlash(p.replacePrefixMatch)
       }
     }
+  }
+  const mirrors = mirrorsOf(filters, a.backend)
+  if (mirrors.length > 0) {
+    rule.other = { mirrors }
   }
   const dests: HTTPRouteDestination[] = []
   for (const b of backends) {

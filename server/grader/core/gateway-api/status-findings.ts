@@ -51,7 +51,7 @@ export function statusFindings(
     }
     const resolved = status?.parents[0]?.conditions.find((c) => c.type === 'ResolvedRefs')
     if (resolved?.status === 'False') {
-      const at = backendPointer(route, model, classic, domainSuffix)
+      const at = backendPointer(route, model, classic, domainSuffix, resolved.message)
       out.push(finding(route, resolved, at.path, at.hint))
     }
   }
@@ -153,41 +153,42 @@ function backendPointer(
   model: GatewayApiModel,
   classic: ResourceModel,
   domainSuffix: string,
+  message: string,
 ): { path: string; hint: string } {
   const rules: ReadonlyArray<{ backendRefs: AnyRoute['spec']['rules'][number]['backendRefs'] }> = route.spec.rules
-  for (let i = 0; i < rules.length; i++) {
-    const refs = rules[i]!.backendRefs
-    for (let j = 0; j < refs.length; j++) {
-      const ref = refs[j]!
-      const c = checkBackend(route, ref, model, classic, domainSuffix)
-      if (c.error === undefined) {
-        continue
-      }
-      const ns = ref.namespace ?? route.metadata.namespace
-      const path = `spec.rules[${i}].backendRefs[${j}]`
-      switch (c.error.reason) {
-        case 'RefNotPermitted':
-          return {
-            path,
-            hint: `Create a ReferenceGrant in namespace ${ns} from ${route.kind} in namespace ${route.metadata.namespace} to Service${ref.name === '' ? '' : ` ${ref.name}`}; until then requests for this backend get 500.`,
-          }
-        case 'BackendNotFound':
-          return {
-            path: `${path}.name`,
-            hint: `There is no Service ${ref.name} in namespace ${ns}; requests for it get 500.`,
-          }
-        case 'InvalidKind':
-          return {
-            path: `${path}.kind`,
-            hint: 'Istio routes to Services: leave group and kind out, or use kind: Service.',
-          }
-        default:
-          return {
-            path: `${path}.name`,
-            hint: 'Name the Service, not its hostname (no dots): istiod drops the whole route until then.',
-          }
-      }
-    }
+  // The backendRef istiod reported: its message leads the condition's (route-refs.ts).
+  const reported = message.split('; ')[0]
+  const pick = rules
+    .flatMap((rule, i) =>
+      rule.backendRefs.map((ref, j) => ({ i, j, ref, c: checkBackend(route, ref, model, classic, domainSuffix) })),
+    )
+    .find((b) => b.c.error?.message === reported)
+  if (pick?.c.error === undefined) {
+    return { path: 'spec.rules', hint: 'A mirror backend is missing or not permitted; fix its backendRef.' }
   }
-  return { path: 'spec.rules', hint: 'A mirror backend is missing or not permitted; fix its backendRef.' }
+  const { i, j, ref } = pick
+  const ns = ref.namespace ?? route.metadata.namespace
+  const path = `spec.rules[${i}].backendRefs[${j}]`
+  switch (pick.c.error.reason) {
+    case 'RefNotPermitted':
+      return {
+        path,
+        hint: `Create a ReferenceGrant in namespace ${ns} from ${route.kind} in namespace ${route.metadata.namespace} to Service${ref.name === '' ? '' : ` ${ref.name}`}; until then requests for this backend get 500.`,
+      }
+    case 'BackendNotFound':
+      return {
+        path: `${path}.name`,
+        hint: `There is no Service ${ref.name} in namespace ${ns}; requests for it get 500.`,
+      }
+    case 'InvalidKind':
+      return {
+        path: `${path}.kind`,
+        hint: 'Istio routes to Services: leave group and kind out, or use kind: Service.',
+      }
+    default:
+      return {
+        path: `${path}.name`,
+        hint: 'Name the Service, not its hostname (no dots): istiod drops the whole route until then.',
+      }
+  }
 }

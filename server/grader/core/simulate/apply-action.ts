@@ -1,6 +1,7 @@
 // What Envoy does once a route matched (spec rule 37.6): forward to a cluster (200, or 503 when
-// the cluster does not exist, 500 on Gateway API routes), redirect (30x with Location), or answer directly; plus the
-// upstream path and host after rewrites. Pure.
+// the cluster does not exist, 500 on Gateway API routes; in a weighted split only the missing
+// cluster's share fails), redirect (30x with Location), or answer directly; plus the upstream path
+// and host after rewrites. Pure.
 import type { RedirectAction, Route, RouteAction } from '../envoy/types.ts'
 import { fullRegex } from './match-route.ts'
 import { hostWithoutPort, type NormalizedRequest, type SimResult } from './request.ts'
@@ -55,10 +56,14 @@ export function applyRouteAction(
     }
     return out
   }
+  // Envoy picks one cluster per request by weight: a missing cluster fails only its share.
   const clusters = action.weighted_clusters?.clusters ?? []
-  out.weightedClusters = clusters.map((c) => ({ name: c.name, weight: c.weight }))
-  if (clusters.length === 0 || clusters.some((c) => !clusterExists(c.name))) {
-    out.status = missingClusterStatus(action)
+  const missing = missingClusterStatus(action)
+  out.weightedClusters = clusters.map((c) =>
+    clusterExists(c.name) ? { name: c.name, weight: c.weight } : { name: c.name, weight: c.weight, status: missing },
+  )
+  if (out.weightedClusters.every((c) => c.status !== undefined)) {
+    out.status = missing
     out.reason = 'cluster_not_found'
   }
   return out

@@ -78,7 +78,21 @@ export interface ExplanationItem {
   resource?: string
   /** Field path inside that resource. */
   path?: string
+  /** Where that field is written, when known (Gateway API explanations). */
+  file?: string
+  line?: number
   hint?: string
+}
+
+/**
+ * One cluster of a weighted split. `status` is present only on a share whose cluster does not
+ * exist: Envoy picks a cluster per request, so only that share fails (500 on Gateway API routes,
+ * 503 on VirtualService routes, `connection_reset` for TCP).
+ */
+export interface WeightedShare {
+  name: string
+  weight: number
+  status?: number | 'connection_reset'
 }
 
 /** What Envoy does with the request (the CLI contract's `result`). */
@@ -89,8 +103,11 @@ export interface SimResult {
   routeConfig?: string
   virtualHost?: string
   cluster?: string
-  weightedClusters?: Array<{ name: string; weight: number }>
-  /** HTTP status Envoy answers, or `connection_reset`. */
+  weightedClusters?: WeightedShare[]
+  /**
+   * HTTP status Envoy answers, or `connection_reset`. For a split where some clusters exist, the
+   * answer of those shares; the failing shares carry their own status in `weightedClusters`.
+   */
   status: number | 'connection_reset'
   reason?: MissReason
   location?: string

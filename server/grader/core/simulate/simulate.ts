@@ -15,6 +15,7 @@ import {
   type RouteProvenance,
   type SimRequest,
   type SimResult,
+  type WeightedShare,
 } from './request.ts'
 
 /** What the walk met at each hop, for the explainer. */
@@ -61,14 +62,26 @@ export function simulateRequest(t: Translation, input: SimRequest): { result: Si
     result.cluster = tcp.cluster
   }
   if (tcp?.weighted_clusters !== undefined) {
-    result.weightedClusters = tcp.weighted_clusters.clusters.map((c) => ({ ...c }))
+    result.weightedClusters = tcpShares(tcp.weighted_clusters.clusters, (n) => t.registry.clusterExists(n))
   }
   const names = tcp?.cluster !== undefined ? [tcp.cluster] : (tcp?.weighted_clusters?.clusters ?? []).map((c) => c.name)
-  if (names.length === 0 || names.some((n) => !t.registry.clusterExists(n))) {
+  if (names.every((n) => !t.registry.clusterExists(n))) {
     return miss(result, trace, 'cluster_not_found')
   }
   result.status = 200
   return { result, trace }
+}
+
+/** A TCP split: a connection that lands on a missing cluster is reset, only for that share. */
+export function tcpShares(
+  clusters: ReadonlyArray<{ name: string; weight: number }>,
+  exists: (name: string) => boolean,
+): WeightedShare[] {
+  return clusters.map((c) =>
+    exists(c.name)
+      ? { name: c.name, weight: c.weight }
+      : { name: c.name, weight: c.weight, status: 'connection_reset' as const },
+  )
 }
 
 function simulateHTTP(

@@ -1,10 +1,11 @@
 // Translates the action part of an http rule into Envoy JSON: destination clusters and weights,
-// rewrite, redirect, direct response, header operations, timeout and retries (spec rules 26-31,
+// rewrite, redirect, direct response, header operations, mirrors, timeout and retries (spec rules 26-31,
 // istio route.go). Pure.
 import type { HeaderValueOption, RedirectAction, Route, RouteAction, WeightedClusterEntry } from '../envoy/types.ts'
 import type { Destination, Headers, HTTPRedirect, HTTPRoute } from '../model/index.ts'
 import type { RegistryService } from './services.ts'
 import { durationJSON } from './duration.ts'
+import { mirrorPolicies } from './mirror.ts'
 
 /** Looks a destination host up in the registry (VirtualService namespace first). */
 export type ServiceLookup = (host: string) => RegistryService | undefined
@@ -253,6 +254,10 @@ export function translateRouteAction(
       clusters.push(entry)
     }
     action.weighted_clusters = { clusters }
+  }
+  const mirrors = mirrorPolicies(rule.other, (d) => destinationCluster(d, lookup(d.host), port))
+  if (mirrors.length > 0) {
+    action['request_mirror_policies'] = mirrors
   }
   const retry = retryPolicy(rule.other?.['retries'])
   if (retry !== undefined) {

@@ -4,6 +4,7 @@
 import { resolveShortName } from '../hosts.ts'
 import type { HTTPMatchRequest, HTTPRoute, TCPRoute, TLSRoute, VirtualService } from '../model/index.ts'
 import { mergeDelegateRule } from './delegate.ts'
+import { resolveMirrorHosts } from './mirror.ts'
 import { compareByCreation } from './order.ts'
 import { isVisibleTo, normalizeExportTo } from './services.ts'
 
@@ -145,6 +146,10 @@ function resolveRule(rule: HTTPRoute, ns: string, suffix: string): HTTPRoute {
   }
   if (rule.route !== undefined) {
     out.route = rule.route.map((d) => resolveDest(d, ns, suffix))
+  }
+  const other = resolveMirrorHosts(rule.other, ns, suffix)
+  if (other !== undefined) {
+    out.other = other
   }
   return out
 }
