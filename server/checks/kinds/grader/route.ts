@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind } from '../../types.ts'
 import type { HttpProbeResult } from '../../live-services.ts'
+import { GATEWAY_API_KINDS } from '../../../grader/judge/gateway-api.ts'
 import { MODEL_READS, graderInput } from '../../grader-input.ts'
 import { learnerIstioObjects, nothingToCheck } from '../../../grader/judge/analysis.ts'
 import {
@@ -13,7 +14,7 @@ import {
   wrongTurnCause,
   wrongTurnHint,
 } from '../../../grader/judge/judge.ts'
-import { runLayers, translationOf } from './layered.ts'
+import { runLayers } from './layered.ts'
 import { describeRequest, requestParams, toGatewayRequest } from '../../../grader/judge/request.ts'
 import { outcome } from '../../../grader/judge/verdict.ts'
 
@@ -51,7 +52,7 @@ export const routeCheck: CheckKind<Static<typeof params>> = {
   description:
     'A request through the ingress gateway is routed to the expected Service and port, or gets the expected status (404, 301, ...).',
   paramsSchema: params,
-  reads: () => MODEL_READS,
+  reads: (p) => (p.gateway === undefined ? MODEL_READS : [...MODEL_READS, ...GATEWAY_API_KINDS]),
   async run(p, ctx) {
     const input = await graderInput(ctx)
     const req = toGatewayRequest(p)
@@ -63,8 +64,8 @@ export const routeCheck: CheckKind<Static<typeof params>> = {
     const ns = input.learnerNamespace
     const result = await runLayers(input, req, {
       config: (o) => judgeRoute(o, e, ns),
-      wrongTurn: (o) => wrongTurnHint(translationOf(input), o, e, ns),
-      wrongTurnCause: (o) => wrongTurnCause(translationOf(input), o, e),
+      wrongTurn: (o, t) => wrongTurnHint(t, o, e, ns),
+      wrongTurnCause: (o, t) => wrongTurnCause(t, o, e),
       http: (probe) => judgeTraffic(probe, e),
     })
     const what = describeRequest(req)
