@@ -51,14 +51,21 @@ export function gatewayApiOf(input: GraderInput): GatewayApiView {
   return v
 }
 
-const proxies = new WeakMap<GraderInput, Map<string, GraderInput | string>>()
+/** Why a Kubernetes Gateway has no proxy to grade. */
+export interface NoProxy {
+  message: string
+  hint: string
+  cause: Cause
+}
+
+const proxies = new WeakMap<GraderInput, Map<string, GraderInput | NoProxy>>()
 
 /**
  * The input as the proxy of the Kubernetes Gateway `key` (`namespace/name`) sees it: the classic
  * model plus the internal Gateways, VirtualServices and Service istiod generates, translated for
- * that Gateway's pod. A string says why there is no such proxy.
+ * that Gateway's pod, or why there is no such proxy.
  */
-export function proxyInput(input: GraderInput, key: string): GraderInput | string {
+export function proxyInput(input: GraderInput, key: string): GraderInput | NoProxy {
   let byKey = proxies.get(input)
   if (byKey === undefined) {
     byKey = new Map()
@@ -72,15 +79,23 @@ export function proxyInput(input: GraderInput, key: string): GraderInput | strin
   return hit
 }
 
-function buildProxyInput(input: GraderInput, key: string): GraderInput | string {
+function buildProxyInput(input: GraderInput, key: string): GraderInput | NoProxy {
   const view = gatewayApiOf(input)
   const info = view.conversion.gateways.find((g) => g.key === key)
   if (info === undefined) {
     const [ns, name] = key.split('/')
     const found = view.model.gateways.find((g) => g.metadata.namespace === ns && g.metadata.name === name)
     return found === undefined
-      ? `there is no Kubernetes Gateway ${key} (gateway.networking.k8s.io) in ${input.sourceDescription}`
-      : `the Gateway ${key} has gatewayClassName "${found.spec.gatewayClassName}", which Istio does not handle, so no proxy serves it`
+      ? {
+          message: `there is no Kubernetes Gateway ${key} (gateway.networking.k8s.io) in ${input.sourceDescription}`,
+          cause: 'object-missing',
+          hint: `Create the Gateway ${key} with gatewayClassName istio (kubectl get gateway -A lists what exists).`,
+        }
+      : {
+          message: `the Gateway ${key} has gatewayClassName "${found.spec.gatewayClassName}", which Istio does not handle, so no proxy serves it`,
+          cause: 'field-wrong',
+          hint: `Gateway ${key} spec.gatewayClassName must be istio, the class Istio's controller handles.`,
+        }
   }
   const model = proxyModel(view.conversion, input.model, info)
   const environment = gatewayEnvironment(info)
@@ -174,32 +189,40 @@ export function statusProblem(input: GraderInput, key: string, port: number, hos
       }
     }
   }
-  const routes = view.conversion.routes
-    .filter((rc) => mine.has(`${rc.route.kind}/${rc.route.metadata.namespace}/${rc.route.metadata.name}`))
-    .filter((rc) =>
-      rc.route.spec.parentRefs.some((p) => p.name === gwName && (p.namespace ?? rc.route.metadata.namespace) === gwNs),
-    )
-  const forRequest = (rc: (typeof routes)[number]): boolean => {
+  const mineRoutes = view.conversion.routes.filter((rc) =>
+    mine.has(`${rc.route.kind}/${rc.route.metadata.namespace}/${rc.route.metadata.name}`),
+  )
+  const forRequest = (rc: (typeof mineRoutes)[number]): boolean => {
     const spec = rc.route.spec
     if (!('hostnames' in spec)) {
       return host === undefined
     }
     return host !== undefined && (spec.hostnames.length === 0 || spec.hostnames.some((h) => hostCovers(h, host)))
   }
+  const namesGateway = (rc: (typeof mineRoutes)[number]): boolean =>
+    rc.route.spec.parentRefs.some((p) => p.name === gwName && (p.namespace ?? rc.route.metadata.namespace) === gwNs)
+  // A route for this request whose parentRef finds no Gateway (a wrong name or namespace) counts too.
+  const lost = (rc: (typeof mineRoutes)[number]): boolean =>
+    forRequest(rc) && rc.parents.some((p) => p.gateway === undefined)
+  const routes = mineRoutes.filter((rc) => namesGateway(rc) || lost(rc))
   const ordered = [...routes.filter(forRequest), ...routes.filter((rc) => !forRequest(rc))]
   for (const rc of ordered) {
     const r = rc.route
     const name = `${r.kind} ${r.metadata.namespace}/${r.metadata.name}`
     rc.parents.forEach((p) => {
-      if (p.gateway !== undefined || p.parentRef.name !== gwName) {
+      if (p.gateway !== undefined) {
         return
       }
+      const named = `${p.parentRef.namespace ?? r.metadata.namespace}/${p.parentRef.name}`
       const path = `spec.parentRefs[${p.parentIndex}]`
       const line = r.fieldLines?.[path]
       const at = r.source.file === undefined ? '' : ` (${r.source.file}${line === undefined ? '' : `:${line}`})`
       out.push({
-        message: `${name} ${path}${at}: the Gateway ${key} is not handled by Istio, so the route is not attached and gets no status`,
-        hint: `${path} names the Gateway ${key}; it must exist with gatewayClassName istio (kubectl get gateway -A).`,
+        message: `${name} ${path}${at}: there is no Gateway ${named} of class istio, so the route is attached to nothing and gets no status`,
+        hint:
+          named === key
+            ? `${path} names the Gateway ${key}; it must exist with gatewayClassName istio (kubectl get gateway -A).`
+            : `${path} names the Gateway ${named}, not ${key}; without \`namespace\` a parentRef looks in the route's own namespace.`,
         cause: 'parent-not-found',
       })
     })
@@ -291,4 +314,45 @@ function listenerHint(info: GatewayInfo, listener: string, c: Condition): string
 function hostCovers(hostname: string, host: string): boolean {
   const h = host.replace(/:\d+$/, '').toLowerCase()
   return hostname.startsWith('*.') ? h.endsWith(hostname.slice(1)) : hostname === h
+}
+
+const generatedVs =
+  /VirtualService ([a-z0-9.-]+)\/([a-z0-9.-]+)~([a-z0-9.-]+)~istio-autogenerated-k8s-gateway~([a-z0-9-]+)~([a-z0-9*.-]*[a-z0-9*])(?: (spec\.http\[\d+\])(?:\.match\[\d+\])?)?(?: \(([^)]*)\))?/g
+const internalGateway = /(?:Gateway )?([a-z0-9.-]+)\/([a-z0-9.-]+)~istio-autogenerated-k8s-gateway~([a-z0-9.-]+)/g
+
+/**
+ * Rewrites the core's words about the internal objects istiod generates (VirtualServices named
+ * `<ns>~<gw>~istio-autogenerated-k8s-gateway~<listener>~<host>`, internal Gateways) into the
+ * learner's own: the HTTPRoute rule a generated route came from, with its file and line, and the
+ * Gateway listener. Text without generated names is returned as it is.
+ */
+export function inLearnerTerms(input: GraderInput, text: string): string {
+  if (!text.includes('~istio-autogenerated-k8s-gateway~')) {
+    return text
+  }
+  const byName = new Map(
+    gatewayApiOf(input).conversion.virtualServices.map((v) => [`${v.vs.metadata.namespace}/${v.vs.metadata.name}`, v]),
+  )
+  const out = text.replace(
+    generatedVs,
+    (all, vsNs: string, gwNs: string, gw: string, listener: string, host: string, path?: string) => {
+      const v = byName.get(`${vsNs}/${gwNs}~${gw}~istio-autogenerated-k8s-gateway~${listener}~${host}`)
+      const origin = path === undefined ? undefined : v?.origins.get(path)
+      if (origin === undefined) {
+        return `the routes for ${host} on listener "${listener}" of Gateway ${gwNs}/${gw}`
+      }
+      const r = origin.route
+      const at =
+        origin.source.file === undefined
+          ? ''
+          : ` (${origin.source.file}${origin.source.line === undefined ? '' : `:${origin.source.line}`})`
+      return `${r.kind} ${r.namespace}/${r.name} ${origin.path}${at}`
+    },
+  )
+  return out
+    .replace(
+      internalGateway,
+      (_all, ns: string, gw: string, listener: string) => `listener "${listener}" of Gateway ${ns}/${gw}`,
+    )
+    .replace(/destination\.port\.number/g, 'the backendRef port')
 }

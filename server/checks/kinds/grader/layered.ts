@@ -19,7 +19,7 @@ import { describeOutcome, type Judgement, type Outcome } from '../../../grader/j
 import { missingServicePort, type Prediction, predict, translationOf } from '../../../grader/judge/predict.ts'
 import { describeRequest, type GatewayRequest } from '../../../grader/judge/request.ts'
 import { credentialProblem } from '../../../grader/judge/tls-credential.ts'
-import { proxyInput, statusProblem } from '../../../grader/judge/gateway-api.ts'
+import { inLearnerTerms, type NoProxy, proxyInput, statusProblem } from '../../../grader/judge/gateway-api.ts'
 import type { Translation } from '../../../grader/core/index.ts'
 import { needsCluster, picture, type PathPicture, ran, stopOf } from '../../../grader/judge/verdict.ts'
 
@@ -53,7 +53,7 @@ export interface Judges {
 export async function runLayers(original: GraderInput, req: GatewayRequest, judges: Judges): Promise<LayeredResult> {
   // A Kubernetes Gateway's own proxy: the input as istiod configures that proxy.
   const input = req.gateway === undefined ? original : proxyInput(original, req.gateway)
-  if (typeof input === 'string') {
+  if ('message' in input) {
     return noProxy(req, input)
   }
   const prediction = predict(input, req)
@@ -86,16 +86,16 @@ export async function runLayers(original: GraderInput, req: GatewayRequest, judg
 }
 
 /** The result when the named Kubernetes Gateway has no proxy (missing, or a class Istio does not handle). */
-function noProxy(req: GatewayRequest, why: string): LayeredResult {
-  const message = `${why}`
+function noProxy(req: GatewayRequest, why: NoProxy): LayeredResult {
+  const message = why.message
   const hop = { port: req.port, listenPort: undefined, known: [] }
   return {
     layers: [ran('config', false, message), needsCluster('envoy'), needsCluster('traffic')],
     prediction: { hop, result: undefined },
-    hint: `Create the Gateway ${req.gateway ?? ''} with gatewayClassName istio (kubectl get gateway -A lists what exists).`,
-    cause: 'object-missing',
+    hint: why.hint,
+    cause: why.cause,
     detail: {
-      picture: picture(describeRequest(req), 'config', { hop: 'gateway-service', note: why }, false),
+      picture: picture(describeRequest(req), 'config', { hop: 'gateway-service', note: message }, false),
       explanation: [message],
       predicted: 'no proxy',
     },
@@ -210,7 +210,9 @@ function configHint(
     (wrong !== undefined
       ? (judges.wrongTurnCause?.(o, t) ?? 'wrong-destination')
       : (preciseCause(p.result.explanationItems) ?? related?.cause ?? causeFromExplanation(p.result.explanationItems)))
-  const hint = joinHints(main, main?.includes('IST0106') === true ? undefined : rejected, related?.hint)
+  const joined = joinHints(main, main?.includes('IST0106') === true ? undefined : rejected, related?.hint)
+  // On a Kubernetes Gateway, name the learner's HTTPRoute rules instead of istiod's generated objects.
+  const hint = joined === undefined || req.gateway === undefined ? joined : inLearnerTerms(input, joined)
   return { ...withHint(hint), ...(cause === undefined ? {} : { cause }) }
 }
 

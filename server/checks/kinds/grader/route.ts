@@ -8,7 +8,9 @@ import { GATEWAY_API_KINDS } from '../../../grader/judge/gateway-api.ts'
 import { MODEL_READS, graderInput } from '../../grader-input.ts'
 import { learnerIstioObjects, nothingToCheck } from '../../../grader/judge/analysis.ts'
 import {
+  describeOutcome,
   judgeRoute,
+  type Outcome,
   type Judgement,
   type RouteExpectation,
   wrongTurnCause,
@@ -64,8 +66,9 @@ export const routeCheck: CheckKind<Static<typeof params>> = {
     const ns = input.learnerNamespace
     const result = await runLayers(input, req, {
       config: (o) => judgeRoute(o, e, ns),
-      wrongTurn: (o, t) => wrongTurnHint(t, o, e, ns),
-      wrongTurnCause: (o, t) => wrongTurnCause(t, o, e),
+      wrongTurn: (o, t) => wrongTurnHint(t, o, e, ns) ?? otherAnswer(o, e),
+      wrongTurnCause: (o, t) =>
+        wrongTurnHint(t, o, e, ns) === undefined ? 'wrong-destination' : wrongTurnCause(t, o, e),
       http: (probe) => judgeTraffic(probe, e),
     })
     const what = describeRequest(req)
@@ -78,6 +81,21 @@ export const routeCheck: CheckKind<Static<typeof params>> = {
       result.cause,
     )
   },
+}
+
+/**
+ * A request that should get a status (a redirect, 404) but gets another answer from a rule: a
+ * redirect with another code, or a backend. Misses (404, reset) are the core's to explain.
+ */
+function otherAnswer(o: Outcome, e: RouteExpectation): string | undefined {
+  if (e.status === undefined || o.status === e.status || o.status === 404 || o.status === 'connection_reset') {
+    return undefined
+  }
+  const got =
+    o.cluster === undefined && o.weightedClusters === undefined
+      ? `answers ${describeOutcome(o)}`
+      : `goes to ${describeOutcome(o)}`
+  return `A rule takes this request, but it ${got} where the step expects ${e.status}${e.location === undefined ? '' : ' with a Location'}.`
 }
 
 /** Real traffic: did the answer come from an upstream (routed) or from Envoy itself? */

@@ -130,7 +130,7 @@ function liveConditions(input: GraderInput, kind: string, ns: string, name: stri
       x.ref.namespace === ns &&
       x.ref.name === name,
   )
-  return (o?.object['status']) ?? undefined
+  return o?.object['status'] ?? undefined
 }
 
 function conditionIn(list: unknown, type: string): Condition | undefined {
