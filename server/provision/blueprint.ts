@@ -7,6 +7,7 @@ import { Value } from '@sinclair/typebox/value'
 import { parseAllDocuments } from 'yaml'
 import { AppError } from '../errors.ts'
 import { clustersDir } from '../paths.ts'
+import type { GatewayApiPin } from './gateway-api-crds.ts'
 
 /** A Kubernetes object as written in a manifest. */
 export interface KubeObject {
@@ -70,6 +71,19 @@ const IndexSchema = Type.Object({
     optional: Type.Record(Type.String(), Type.String()),
   }),
   addons: Type.Object({ manifests: Type.Array(Type.String()) }),
+  gatewayApi: Type.Optional(
+    Type.Object({
+      version: Type.String({ pattern: '^v[0-9]+\\.[0-9]+\\.[0-9]+$' }),
+      url: Type.String({ pattern: '^https://' }),
+      files: Type.Record(
+        Type.String({ pattern: '^[A-Za-z0-9._-]+\\.yaml$' }),
+        Type.String({ pattern: '^[0-9a-f]{64}$' }),
+        {
+          minProperties: 1,
+        },
+      ),
+    }),
+  ),
 })
 
 /** Everything `kindlab up` needs to know about the cluster it builds. */
@@ -79,6 +93,8 @@ export interface Blueprint {
   istio: Omit<Static<typeof IndexSchema>['istio'], 'overlay'> & { overlayFile: string; overlay: KubeObject }
   app: { name: string; namespace: string; manifests: ManifestFile[]; optional: Record<string, ManifestFile> }
   addons: { manifests: ManifestFile[] }
+  /** The pinned Kubernetes Gateway API CRDs `up` installs in kind (server/provision/gateway-api-crds.ts). */
+  gatewayApi?: GatewayApiPin
 }
 
 function invalid(file: string, why: string): AppError {
@@ -161,5 +177,6 @@ export async function loadBlueprint(dir: string = clustersDir()): Promise<Bluepr
     istio: { ...index.istio, overlayFile: index.istio.overlay, overlay },
     app: { name: index.app.name, namespace: index.app.namespace, manifests: await read(index.app.manifests), optional },
     addons: { manifests: await read(index.addons.manifests) },
+    ...(index.gatewayApi === undefined ? {} : { gatewayApi: index.gatewayApi }),
   }
 }

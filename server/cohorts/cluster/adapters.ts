@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs'
 import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { downloadText } from '../../adapters/download/download.ts'
 import { execa } from 'execa'
 import { createIstioctlCli } from '../../adapters/istioctl/istioctl-cli.ts'
 import { createKindCli } from '../../adapters/kind/kind-cli.ts'
@@ -26,5 +27,6 @@ export function clusterModeAdapters(binDir: string): ProvisionAdapters {
     istioctl: createIstioctlCli({}, execa, tool('istioctl')),
     kube: (target) => createKubeOps(target),
     writeText: writeDataFile,
+    downloadText,
   }
 }

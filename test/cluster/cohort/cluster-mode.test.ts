@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
 import { createTextResourceSource } from '../../../server/checks/grader-input-files.ts'
 import { writeDataFile } from '../../../server/cohorts/cluster/adapters.ts'
+import { installYamlFromModule } from '../gateway-api-crds.ts'
 import { createKindEnvironments } from '../../../server/cohorts/cluster/kind-environments.ts'
 import { workspacePod } from '../../../server/cohorts/cluster/trainee-cluster-exec.ts'
 import type { EnvironmentBackend } from '../../../server/cohorts/environments.ts'
@@ -108,6 +109,7 @@ describe.skipIf(inject('clusterKind') !== 'sim')(
           istioctl: istio.istioctl,
           kube: (t) => createKubeOps(t),
           writeText: writeDataFile,
+          downloadText: () => installYamlFromModule(),
         },
         blueprint: () => Promise.resolve(bp),
         readyTimeoutMs: 240_000,
