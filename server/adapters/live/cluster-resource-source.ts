@@ -1,5 +1,7 @@
 // The learner's resources as the cluster has them (live mode): Istio Gateways, VirtualServices,
-// DestinationRules and ServiceEntries (CustomObjectsApi, networking.istio.io/v1) plus Services,
+// DestinationRules and ServiceEntries (CustomObjectsApi, networking.istio.io/v1), the Kubernetes
+// Gateway API's Gateways, routes and ReferenceGrants (gateway.networking.k8s.io/v1) when a check
+// asks for them, plus Services,
 // Pods, ConfigMaps and Secrets (keys only, never values) (CoreV1Api), as plain API objects for the
 // grader. A cohort trainee's source is scoped: only their namespace, and the few kinds the lab
 // needs from istio-system and the shop; those two are read once for a class pressing Check together
@@ -59,6 +61,8 @@ interface KindReader {
   kind: string
   /** Istio kinds: a missing API (404) is a problem ("is Istio installed?"), not an error. */
   istio?: { plural: string }
+  /** Gateway API kinds: read only when a check asks for a Gateway API kind (`Gateway` is both APIs' name). */
+  gatewayApi?: boolean
   list(kc: KubeConfig, namespace: string | undefined): Promise<unknown[]>
   plain(item: unknown): Json
 }
@@ -79,6 +83,43 @@ const istioReaders: KindReader[] = istioKinds.map(({ plural, kind }) => ({
   },
   plain: (item) => plainObject(item, `${group}/${version}`, kind),
 }))
+
+/**
+ * The Kubernetes Gateway API (v1.6.0 serves all of these at v1). A cluster without its CRDs simply
+ * has none of these objects: a 404 is an empty list, not a problem (classic labs never need them).
+ */
+const gatewayApiGroup = 'gateway.networking.k8s.io'
+const gatewayApiKinds = [
+  { plural: 'gateways', kind: 'Gateway' },
+  { plural: 'httproutes', kind: 'HTTPRoute' },
+  { plural: 'grpcroutes', kind: 'GRPCRoute' },
+  { plural: 'tcproutes', kind: 'TCPRoute' },
+  { plural: 'tlsroutes', kind: 'TLSRoute' },
+  { plural: 'referencegrants', kind: 'ReferenceGrant' },
+] as const
+const gatewayApiReaders: KindReader[] = gatewayApiKinds.map(({ plural, kind }) => ({
+  kind,
+  gatewayApi: true,
+  list: async (kc, namespace) => {
+    const api = apiClient(kc, CustomObjectsApi)
+    const at = { group: gatewayApiGroup, version: 'v1', plural }
+    try {
+      return itemsOf(
+        namespace === undefined
+          ? await api.listClusterCustomObject(at)
+          : await api.listNamespacedCustomObject({ ...at, namespace }),
+      )
+    } catch (err) {
+      if (isNotFound(err)) {
+        return []
+      }
+      throw err
+    }
+  },
+  plain: (item) => plainObject(item, `${gatewayApiGroup}/v1`, kind),
+}))
+/** Kinds only the Gateway API has: asking for one of them reads the Gateway API at all. */
+const gatewayApiOnly = new Set(['httproute', 'grpcroute', 'tcproute', 'tlsroute', 'referencegrant'])
 
 const core = (kc: KubeConfig): CoreV1Api => apiClient(kc, CoreV1Api)
 const coreReaders: KindReader[] = [
@@ -177,7 +218,8 @@ function createSource(
       const { kc, where } = loadKubeConfig(options.kube)
       const snapshot: ResourceSnapshot = { objects: [], origins: [], problems: [] }
       // Every kind the checks read, in every namespace, at once; the results are added in a fixed order.
-      const readers = [...istioReaders, ...coreReaders].filter(
+      const wantsGatewayApi = wanted.kinds === undefined || [...wanted.kinds].some((k) => gatewayApiOnly.has(k))
+      const readers = [...istioReaders, ...coreReaders, ...(wantsGatewayApi ? gatewayApiReaders : [])].filter(
         (r) => wanted.kinds === undefined || wanted.kinds.has(r.kind.toLowerCase()),
       )
       const results = await Promise.all(
@@ -193,7 +235,11 @@ function createSource(
             if (reader.istio && isNotFound(err)) {
               return { reader, items: [] as Json[], missing: reader.istio.plural }
             }
-            throw translateKubeError(err, reader.istio ? `listing ${reader.kind}s` : 'listing Services and Pods', where)
+            throw translateKubeError(
+              err,
+              reader.istio || reader.gatewayApi ? `listing ${reader.kind}s` : 'listing Services and Pods',
+              where,
+            )
           }
         }),
       )
