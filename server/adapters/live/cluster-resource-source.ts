@@ -118,6 +118,27 @@ const gatewayApiReaders: KindReader[] = gatewayApiKinds.map(({ plural, kind }) =
   },
   plain: (item) => plainObject(item, `${gatewayApiGroup}/v1`, kind),
 }))
+// The namespaces' labels, for listeners whose allowedRoutes select namespaces. Cluster-scoped: a
+// scoped source reads each of its namespaces by name; one it may not read is left out.
+gatewayApiReaders.push({
+  kind: 'Namespace',
+  gatewayApi: true,
+  list: async (kc, namespace) => {
+    if (namespace === undefined) {
+      return (await core(kc).listNamespace()).items
+    }
+    try {
+      return [await core(kc).readNamespace({ name: namespace })]
+    } catch (err) {
+      if (isNotFound(err) || (err as { code?: unknown } | null)?.code === 403) {
+        return []
+      }
+      throw err
+    }
+  },
+  plain: (item) => plainObject(item, 'v1', 'Namespace'),
+})
+
 /** Kinds only the Gateway API has: asking for one of them reads the Gateway API at all. */
 const gatewayApiOnly = new Set(['httproute', 'grpcroute', 'tcproute', 'tlsroute', 'referencegrant'])
 

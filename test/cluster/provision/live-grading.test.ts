@@ -163,6 +163,13 @@ describe('live grading adapters on a real control plane', () => {
     expect(kindsOf(gwApi.objects)).toEqual(
       expect.arrayContaining(['gateway.networking.k8s.io/v1 HTTPRoute', `${group}/v1 Gateway`, 'v1 Service']),
     )
+    // Its namespace too, with its labels, for listeners whose allowedRoutes select namespaces.
+    const withNs = await source.list({ kinds: new Set(['httproute', 'namespace']) })
+    expect(
+      withNs.objects
+        .filter((o) => (o as { kind: string }).kind === 'Namespace')
+        .map((o) => (o as { metadata: { name: string } }).metadata.name),
+    ).toEqual([namespace])
     expect(gwApi.problems).toEqual([])
     // A classic check (Gateway, VirtualService, ...) does not read the Gateway API at all.
     const classic = await source.list({ kinds: new Set(['gateway', 'virtualservice']) })
