@@ -7,7 +7,6 @@ import { Value } from '@sinclair/typebox/value'
 import { parseAllDocuments } from 'yaml'
 import { AppError } from '../errors.ts'
 import { clustersDir } from '../paths.ts'
-import type { GatewayApiPin } from './gateway-api-crds.ts'
 
 /** A Kubernetes object as written in a manifest. */
 export interface KubeObject {
@@ -15,6 +14,15 @@ export interface KubeObject {
   kind: string
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }
   [field: string]: unknown
+}
+
+/** The pinned release: where standard-install.yaml is, and the SHA-256 of every file it holds. */
+export interface GatewayApiPin {
+  version: string
+  /** `{version}` is replaced by the version. */
+  url: string
+  /** File name (e.g. gateway.networking.k8s.io_httproutes.yaml) → SHA-256, lowercase hex. */
+  files: Record<string, string>
 }
 
 /** One manifest file of the blueprint and its objects, in file order. */

@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../errors.ts'
-import { loadBlueprint } from './blueprint.ts'
-import { type GatewayApiPin, splitInstallYaml, verifiedInstallObjects } from './gateway-api-crds.ts'
+import { type GatewayApiPin, loadBlueprint } from './blueprint.ts'
+import { splitInstallYaml, verifiedInstallObjects } from './gateway-api-crds.ts'
 import { planUp } from './plan.ts'
 import { planText } from './plan-text.ts'
 

@@ -6,16 +6,7 @@
 import { createHash } from 'node:crypto'
 import { parseAllDocuments } from 'yaml'
 import { AppError } from '../errors.ts'
-import type { KubeObject } from './blueprint.ts'
-
-/** The pinned release: where standard-install.yaml is, and the SHA-256 of every file it holds. */
-export interface GatewayApiPin {
-  version: string
-  /** `{version}` is replaced by the version. */
-  url: string
-  /** File name (e.g. gateway.networking.k8s.io_httproutes.yaml) → SHA-256, lowercase hex. */
-  files: Record<string, string>
-}
+import type { GatewayApiPin, KubeObject } from './blueprint.ts'
 
 /** One file of an install YAML, as the build script appended it. */
 export interface InstallPart {

@@ -1,7 +1,7 @@
 // The provisioning planner: blueprint + target in, an ordered list of steps (data) out. Pure.
 // The dry run prints the plan; `kindlab up` hands the same plan to the executors (run-plan.ts).
-import type { Blueprint, KindConfig, KubeObject } from './blueprint.ts'
-import { type GatewayApiPin, installUrl } from './gateway-api-crds.ts'
+import type { Blueprint, GatewayApiPin, KindConfig, KubeObject } from './blueprint.ts'
+import { installUrl } from './gateway-api-crds.ts'
 import { blueprintImages, blueprintPorts, shiftHostPorts, type ImageRef, type PortFact } from './blueprint-facts.ts'
 
 /** Where the lab goes: a kind cluster kindlab owns, or an existing cluster's kubeconfig context. */
