@@ -12,11 +12,17 @@ export const CAUSES = {
   'no-gateways': 'The VirtualService has no `gateways` field, so it applies only inside the mesh.',
   'no-listener': 'No Gateway server opens the port the request arrives on.',
   'no-route': 'The virtual host exists, but no rule matches the request (path, method, headers).',
+  'not-allowed-by-listener':
+    "A Gateway API route names a listener whose `allowedRoutes` refuses the route's namespace or kind.",
   'nothing-to-check': 'The learner has not created any of the objects the check is about yet.',
   'object-missing': 'The object the check is about does not exist (or is in another namespace).',
   'object-still-exists': 'An object the step asks to delete still exists.',
+  'parent-not-found':
+    "A Gateway API route's `parentRefs` entry names no Gateway Istio handles, or no listener of it (`sectionName`, `port`).",
   'port-not-on-service': 'A port is not a port of the Service: a destination port, or a gateway port.',
   'protocol-mismatch': 'The Gateway server speaks another protocol than the request (HTTP, HTTPS, TCP).',
+  'ref-not-permitted':
+    'A reference into another namespace (a backendRef, a certificateRef) has no ReferenceGrant there allowing it.',
   'selector-no-pod': 'A Gateway selector matches no ingress gateway pod.',
   'tls-credential': 'The HTTPS server has no usable certificate (credentialName, Secret, namespace, type).',
   'traffic-failed': 'The configuration is right, but the real request through the gateway failed.',

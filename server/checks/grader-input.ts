@@ -13,6 +13,7 @@ import {
   type ResourceModel,
 } from '../grader/core/model/index.ts'
 import { addObject } from '../grader/core/model/collect.ts'
+import type { GatewayEnvironment } from '../grader/core/translate/env.ts'
 import { substituteVariables } from '../labs/variables.ts'
 import type { LiveCluster, ResourceSnapshot, ResourceSource, TextResourceSource } from './live-services.ts'
 import type { CheckContext } from './types.ts'
@@ -52,6 +53,13 @@ export interface GraderInput {
    */
   ownNamespaces?: readonly string[]
   cluster: LiveCluster | undefined
+  /**
+   * The proxy the model is translated for, when it is not the classic istio-ingressgateway: a
+   * Kubernetes Gateway's own deployment (grader/judge/gateway-api.ts). @default the model's gateway pod
+   */
+  environment?: Partial<GatewayEnvironment>
+  /** The Kubernetes Gateway (`namespace/name`) whose proxy this input is, when it is one. */
+  proxyOf?: string
 }
 
 const cache = new WeakMap<CheckContext, Promise<GraderInput>>()

@@ -7,6 +7,7 @@ import { analyzeCheck } from './kinds/grader/analyze.ts'
 import { httpCheck } from './kinds/grader/http.ts'
 import { resourceCheck } from './kinds/grader/resource.ts'
 import { routeCheck } from './kinds/grader/route.ts'
+import { statusCheck } from './kinds/grader/status.ts'
 import { tcpCheck } from './kinds/grader/tcp.ts'
 import { weightsCheck } from './kinds/grader/weights.ts'
 
@@ -22,6 +23,7 @@ const all: readonly CheckKind[] = [
   erase(httpCheck),
   erase(resourceCheck),
   erase(routeCheck),
+  erase(statusCheck),
   erase(tcpCheck),
   erase(weightsCheck),
 ]

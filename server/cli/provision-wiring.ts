@@ -3,6 +3,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { KubeConfig } from '@kubernetes/client-node'
+import { downloadText } from '../adapters/download/download.ts'
 import { createIstioctlCli } from '../adapters/istioctl/istioctl-cli.ts'
 import { createKindCli } from '../adapters/kind/kind-cli.ts'
 import { loadKubeConfig, type KubeTarget } from '../adapters/kube/kube-config.ts'
@@ -34,6 +35,7 @@ export function provisionAdapters(env: LiveEnv): ProvisionAdapters {
     istioctl: createIstioctlCli(env.toolEnv),
     kube: (target) => createKubeOps(target),
     writeText,
+    downloadText,
   }
 }
 

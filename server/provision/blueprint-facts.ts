@@ -59,7 +59,10 @@ export function istioImages(overlay: KubeObject): ImageRef[] {
   const cni = asObj(asObj(spec['components'])?.['cni'])?.['enabled'] === true
   return [
     { image: `${hub}/pilot:${tag}`, usedBy: 'istio-system/istiod' },
-    { image: `${hub}/proxyv2:${tag}`, usedBy: 'ingress and egress gateways, every sidecar' },
+    {
+      image: `${hub}/proxyv2:${tag}`,
+      usedBy: 'ingress and egress gateways, the Gateway API gateways istiod deploys, every sidecar',
+    },
     ...(cni ? [{ image: `${hub}/install-cni:${tag}`, usedBy: 'the Istio CNI node agent (a DaemonSet)' }] : []),
   ]
 }

@@ -17,6 +17,15 @@ export interface KubeObject {
   [field: string]: unknown
 }
 
+/** The pinned release: where standard-install.yaml is, and the SHA-256 of every file it holds. */
+export interface GatewayApiPin {
+  version: string
+  /** `{version}` is replaced by the version. */
+  url: string
+  /** File name (e.g. gateway.networking.k8s.io_httproutes.yaml) → SHA-256, lowercase hex. */
+  files: Record<string, string>
+}
+
 /** One manifest file of the blueprint and its objects, in file order. */
 export interface ManifestFile {
   file: string
@@ -71,6 +80,19 @@ const IndexSchema = Type.Object({
     optional: Type.Record(Type.String(), Type.String()),
   }),
   addons: Type.Object({ manifests: Type.Array(Type.String()) }),
+  gatewayApi: Type.Optional(
+    Type.Object({
+      version: Type.String({ pattern: '^v[0-9]+\\.[0-9]+\\.[0-9]+$' }),
+      url: Type.String({ pattern: '^https://' }),
+      files: Type.Record(
+        Type.String({ pattern: '^[A-Za-z0-9._-]+\\.yaml$' }),
+        Type.String({ pattern: '^[0-9a-f]{64}$' }),
+        {
+          minProperties: 1,
+        },
+      ),
+    }),
+  ),
 })
 
 /** Everything `kindlab up` needs to know about the cluster it builds. */
@@ -80,6 +102,8 @@ export interface Blueprint {
   istio: Omit<Static<typeof IndexSchema>['istio'], 'overlay'> & { overlayFile: string; overlay: KubeObject }
   app: { name: string; namespace: string; manifests: ManifestFile[]; optional: Record<string, ManifestFile> }
   addons: { manifests: ManifestFile[] }
+  /** The pinned Kubernetes Gateway API CRDs `up` installs in kind (server/provision/gateway-api-crds.ts). */
+  gatewayApi?: GatewayApiPin
 }
 
 function invalid(file: string, why: string): AppError {
@@ -197,5 +221,6 @@ export async function loadBlueprint(dir: string = clustersDir()): Promise<Bluepr
     istio: { ...index.istio, overlayFile: index.istio.overlay, overlay },
     app: { name: index.app.name, namespace: index.app.namespace, manifests: await read(index.app.manifests), optional },
     addons: { manifests: await read(index.addons.manifests) },
+    ...(index.gatewayApi === undefined ? {} : { gatewayApi: index.gatewayApi }),
   }
 }

@@ -7,6 +7,7 @@ import type { KindCli } from '../adapters/kind/kind-cli.ts'
 import type { KubeTarget } from '../adapters/kube/kube-config.ts'
 import type { KubeOps } from '../adapters/kube/kube-ops.ts'
 import { toAppError } from '../errors.ts'
+import { verifiedInstallObjects } from './gateway-api-crds.ts'
 import type { Plan, PlanStep } from './plan.ts'
 import type { StepContext, StepResult, StepRunner } from './run-plan.ts'
 
@@ -17,6 +18,8 @@ export interface ProvisionAdapters {
   kube(target: KubeTarget): KubeOps
   /** Writes a file, creating its folder (rendered configs, the kubeconfig). */
   writeText(path: string, text: string, mode?: number): Promise<void>
+  /** Downloads a text file (the Gateway API install YAML); network errors become AppErrors. */
+  downloadText(url: string, options: { signal?: AbortSignal }): Promise<string>
 }
 
 type StepOf<A extends PlanStep['action']> = Extract<PlanStep, { action: A }>
@@ -107,6 +110,24 @@ async function apply(step: StepOf<'apply'>, ctx: StepContext, a: ProvisionAdapte
   return { state: 'done', detail: `${step.objects.length} objects applied` }
 }
 
+async function gatewayApiCrds(
+  step: StepOf<'gateway-api-crds'>,
+  ctx: StepContext,
+  a: ProvisionAdapters,
+  plan: Plan,
+): Promise<StepResult> {
+  ctx.report(`downloading ${step.url}`)
+  const text = await a.downloadText(step.url, { signal: ctx.signal })
+  const objects = verifiedInstallObjects(text, step.pin, step.url)
+  let count = 0
+  // Server-side apply is idempotent: a re-run re-applies the same pinned objects.
+  await a.kube(planTarget(plan)).apply(objects, {
+    signal: ctx.signal,
+    onObject: (label) => ctx.report(`applying ${label} (${++count}/${objects.length})`),
+  })
+  return { state: 'done', detail: `${objects.length} objects of Gateway API ${step.pin.version} applied` }
+}
+
 async function wait(step: StepOf<'wait'>, ctx: StepContext, a: ProvisionAdapters, plan: Plan): Promise<StepResult> {
   const ops = a.kube(planTarget(plan))
   await ops.waitForDeployments(step.deployments, {
@@ -131,6 +152,8 @@ export function createStepRunner(plan: Plan, adapters: ProvisionAdapters): StepR
         return apply(step, ctx, adapters, plan)
       case 'wait':
         return wait(step, ctx, adapters, plan)
+      case 'gateway-api-crds':
+        return gatewayApiCrds(step, ctx, adapters, plan)
     }
   }
 }

@@ -41,6 +41,11 @@ function stepDetails(step: PlanStep, plan: Plan): string[] {
           ? [`skip when namespace ${step.marker.namespace} carries ${step.marker.key} (your changes survive a re-run)`]
           : []),
       ]
+    case 'gateway-api-crds':
+      return [
+        `download ${step.url}`,
+        `check each of its ${Object.keys(step.pin.files).length} files against its pinned SHA-256, then server-side apply the CRDs (field manager kindlab)`,
+      ]
     case 'wait':
       return [
         `watch Deployments until available (at most ${Math.round(step.timeoutMs / 60_000)} min):`,

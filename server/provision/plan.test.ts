@@ -9,13 +9,20 @@ const bp = await loadBlueprint()
 const base = { kubeconfigPath: '/home/u/.kindlab/kubeconfig', workDir: '/home/u/.kindlab/work' }
 
 describe('planUp', () => {
-  it('plans kind → Istio → app → addons → wait for a kind target', () => {
+  it('plans kind → Gateway API CRDs → Istio → app → addons → wait for a kind target', () => {
     const plan = planUp(bp, { ...base, target: { type: 'kind', clusterName: 'kindlab' } })
-    expect(plan.steps.map((s) => s.id)).toEqual(['cluster', 'istio', 'app', 'addons', 'ready'])
+    expect(plan.steps.map((s) => s.id)).toEqual(['cluster', 'gateway-api', 'istio', 'app', 'addons', 'ready'])
     expect(plan.context).toBe('kind-kindlab')
-    const istio = plan.steps[1]
+    const crds = plan.steps[1]
+    expect(crds?.action === 'gateway-api-crds' && crds.url).toBe(
+      'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.0/standard-install.yaml',
+    )
+    expect(crds?.action === 'gateway-api-crds' && Object.keys(crds.pin.files)).toContain(
+      'gateway.networking.k8s.io_tcproutes.yaml',
+    )
+    const istio = plan.steps[2]
     expect(istio?.action === 'istio' && istio.nodePorts).toEqual([30021, 30080, 30443, 30306])
-    const ready = plan.steps[4]
+    const ready = plan.steps[5]
     expect(ready?.action === 'wait' && ready.deployments.map((d) => `${d.namespace}/${d.name}`)).toEqual(
       expect.arrayContaining([
         'istio-system/istiod',

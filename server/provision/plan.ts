@@ -1,6 +1,7 @@
 // The provisioning planner: blueprint + target in, an ordered list of steps (data) out. Pure.
 // The dry run prints the plan; `kindlab up` hands the same plan to the executors (run-plan.ts).
-import type { Blueprint, KindConfig, KubeObject } from './blueprint.ts'
+import type { Blueprint, GatewayApiPin, KindConfig, KubeObject } from './blueprint.ts'
+import { installUrl } from './gateway-api-crds.ts'
 import { blueprintImages, blueprintPorts, shiftHostPorts, type ImageRef, type PortFact } from './blueprint-facts.ts'
 
 /** Where the lab goes: a kind cluster kindlab owns, or an existing cluster's kubeconfig context. */
@@ -70,6 +71,14 @@ export type PlanStep =
       marker?: { namespace: string; key: string; value: string }
     }
   | { id: 'ready'; action: 'wait'; title: string; deployments: DeploymentRef[]; timeoutMs: number }
+  | {
+      /** The pinned Kubernetes Gateway API CRDs, each file checked against its SHA-256 (kind only). */
+      id: 'gateway-api'
+      action: 'gateway-api-crds'
+      title: string
+      url: string
+      pin: GatewayApiPin
+    }
 
 export interface Plan {
   target: PlanTarget
@@ -188,7 +197,10 @@ function istioStep(bp: Blueprint, options: PlanOptions): PlanStep {
   }
 }
 
-/** Plans `kindlab up`: cluster, Istio, the app, the addons, then wait until everything is ready. */
+/**
+ * Plans `kindlab up`: cluster, the Gateway API CRDs (kind), Istio, the app, the addons, then wait
+ * until everything is ready.
+ */
 export function planUp(bp: Blueprint, options: PlanOptions): Plan {
   const optional = (options.optional ?? []).flatMap((name) => (bp.app.optional[name] ? [bp.app.optional[name]] : []))
   const appObjects = [...bp.app.manifests, ...optional].flatMap((f) => f.objects)
@@ -199,8 +211,21 @@ export function planUp(bp: Blueprint, options: PlanOptions): Plan {
     ...deploymentsOf(addonObjects),
   ]
   const istio = istioStep(bp, options)
+  // An existing cluster keeps the Gateway API CRDs its owner installed (or not): kindlab does not upgrade them.
+  const pin = options.target.type === 'kind' ? bp.gatewayApi : undefined
   const steps: PlanStep[] = [
     clusterStep(bp, options),
+    ...(pin === undefined
+      ? []
+      : [
+          {
+            id: 'gateway-api' as const,
+            action: 'gateway-api-crds' as const,
+            title: `Install the Kubernetes Gateway API ${pin.version} CRDs (standard channel)`,
+            url: installUrl(pin),
+            pin,
+          },
+        ]),
     istio,
     {
       id: 'app',

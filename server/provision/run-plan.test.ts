@@ -26,15 +26,15 @@ describe('runPlan', () => {
       signal: new AbortController().signal,
       onProgress: (e) => events.push(e),
       now,
-      range: [1, 3],
+      range: [2, 4],
     })
     expect(events.map((e) => [e.step, e.state, e.index, e.total, e.detail])).toEqual([
-      ['istio', 'running', 1, 5, undefined],
-      ['istio', 'running', 1, 5, 'working on istio'],
-      ['istio', 'skipped', 1, 5, 'already there'],
-      ['app', 'running', 2, 5, undefined],
-      ['app', 'running', 2, 5, 'working on app'],
-      ['app', 'done', 2, 5, undefined],
+      ['istio', 'running', 2, 6, undefined],
+      ['istio', 'running', 2, 6, 'working on istio'],
+      ['istio', 'skipped', 2, 6, 'already there'],
+      ['app', 'running', 3, 6, undefined],
+      ['app', 'running', 3, 6, 'working on app'],
+      ['app', 'done', 3, 6, undefined],
     ])
     expect(events.every((e) => e.elapsedMs >= 0)).toBe(true)
   })
@@ -54,7 +54,7 @@ describe('runPlan', () => {
     }).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'LAB_ERR_DOCKER_UNAVAILABLE', hint: 'Start Docker.' })
     expect((err as Error).message).toMatch(
-      /^Step 1\/5 "Create the kind cluster "kindlab" \(kindest\/node:v1\.36\.4\)" failed: Docker is not running\.$/,
+      /^Step 1\/6 "Create the kind cluster "kindlab" \(kindest\/node:v1\.36\.4\)" failed: Docker is not running\.$/,
     )
     expect(events.at(-1)).toMatchObject({ step: 'cluster', state: 'failed' })
     expect(events.some((e) => e.step === 'istio')).toBe(false)

@@ -33,3 +33,22 @@ export async function installGatewayApiCrds(
 ): Promise<string[]> {
   return installCrds(api, await loadGatewayApiCrds(channel), `Gateway API ${gatewayApiVersion} CRDs`)
 }
+
+/**
+ * The release's `<channel>-install.yaml` as upstream hack/build-install-yaml.sh assembles it from
+ * config/crd/<channel>/gateway*.yaml (a header, then per file `---`, `#`, `# <path>`, `#`, the
+ * file): the stand-in for the download in provisioning tests. The header is a placeholder, as
+ * kindlab neither pins nor applies it.
+ */
+export async function installYamlFromModule(channel: 'standard' | 'experimental' = 'standard'): Promise<string> {
+  const dir = await moduleDir(gatewayApiModule)
+  const crdDir = join(dir, 'config', 'crd', channel)
+  const files = readdirSync(crdDir)
+    .filter((f) => f.startsWith('gateway') && f.endsWith('.yaml'))
+    .sort()
+  let out = `# (licence header)\n#\n# Gateway API ${channel} channel install\n#\n`
+  for (const f of files) {
+    out += `---\n#\n# config/crd/${channel}/${f}\n#\n${readFileSync(join(crdDir, f), 'utf8')}`
+  }
+  return out
+}

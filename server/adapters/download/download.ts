@@ -101,3 +101,40 @@ export async function downloadVerified(url: string, dest: string, options: Downl
   }
   await rename(partial, dest)
 }
+
+/**
+ * Downloads a small text file (at most `maxBytes`, default 16 MiB) into memory. Its integrity is
+ * the caller's to check (e.g. per-file SHA-256 pins, server/provision/gateway-api-crds.ts).
+ */
+export async function downloadText(
+  url: string,
+  options: { signal?: AbortSignal; timeoutMs?: number; maxBytes?: number } = {},
+): Promise<string> {
+  const signals = [AbortSignal.timeout(options.timeoutMs ?? 120_000), ...(options.signal ? [options.signal] : [])]
+  let res: Response
+  try {
+    res = await fetch(url, { redirect: 'follow', signal: AbortSignal.any(signals) })
+  } catch (err) {
+    throw networkError(url, err)
+  }
+  if (!res.ok) {
+    throw new AppError('LAB_ERR_DOWNLOAD_FAILED', {
+      message: `Downloading ${url} failed: HTTP ${res.status}.`,
+      hint: res.status === 404 ? 'The pinned release is missing upstream; report it.' : offlineHint,
+    })
+  }
+  let text: string
+  try {
+    text = await res.text()
+  } catch (err) {
+    throw networkError(url, err)
+  }
+  const max = options.maxBytes ?? 16 * 1024 * 1024
+  if (Buffer.byteLength(text, 'utf8') > max) {
+    throw new AppError('LAB_ERR_DOWNLOAD_FAILED', {
+      message: `${url} is larger than ${Math.round(max / 1024 / 1024)} MiB.`,
+      hint: 'The pinned URL may have changed; report it.',
+    })
+  }
+  return text
+}

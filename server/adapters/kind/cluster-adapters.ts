@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs'
 import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { downloadText } from '../../adapters/download/download.ts'
 import { execa } from 'execa'
 import { createIstioctlCli } from '../istioctl/istioctl-cli.ts'
 import type { KubeTarget } from '../kube/kube-config.ts'
@@ -27,5 +28,6 @@ export function clusterModeAdapters(binDir: string) {
     istioctl: createIstioctlCli({}, execa, tool('istioctl')),
     kube: (target: KubeTarget) => createKubeOps(target),
     writeText: writeDataFile,
+    downloadText,
   }
 }

@@ -1,9 +1,10 @@
 // The learner's resources as the cluster has them (live mode): Istio Gateways, VirtualServices,
-// DestinationRules and ServiceEntries (networking.istio.io/v1) plus Services, Pods, ConfigMaps and
-// Secrets (keys only, never values), as plain API objects for the grader: the lists' JSON as the
-// API server sent it (kube-api.ts readJson), not client-node's typed models turned back into JSON.
-// A cohort trainee's source is scoped: only their namespace, and the few kinds the lab needs from
-// istio-system and the shop; those two are read once for a class pressing Check together
+// DestinationRules and ServiceEntries (networking.istio.io/v1), the Kubernetes Gateway API's
+// Gateways, routes and ReferenceGrants (gateway.networking.k8s.io/v1) when a check asks for them,
+// plus Services, Pods, ConfigMaps and Secrets (keys only, never values), as plain API objects for the
+// grader: the lists' JSON as the API server sent it (kube-api.ts readJson), not client-node's typed
+// models turned back into JSON. A cohort trainee's source is scoped: only their namespace, and the
+// few kinds the lab needs from istio-system and the shop; those two are read once for a class pressing Check together
 // (SHARED_NAMESPACE_REUSE_MS). Only the kinds a step's checks read are listed (ListOptions.kinds:
 // no ConfigMaps for a routing step). Errors become AppErrors here.
 import type { KubeConfig } from '@kubernetes/client-node'
@@ -61,6 +62,8 @@ interface KindReader {
   kind: string
   /** Istio kinds: a missing API (404) is a problem ("is Istio installed?"), not an error. */
   istio?: { plural: string }
+  /** Gateway API kinds: read only when a check asks for a Gateway API kind (`Gateway` is both APIs' name). */
+  gatewayApi?: boolean
   list(kc: KubeConfig, namespace: string | undefined): Promise<unknown[]>
   plain(item: unknown): Json
 }
@@ -102,6 +105,57 @@ function secretKeysOnly(item: unknown): Json {
   return { ...o, data: Object.fromEntries(Object.keys(secret.data ?? {}).map((k) => [k, ''])) }
 }
 
+/**
+ * The Kubernetes Gateway API (v1.6.0 serves all of these at v1). A cluster without its CRDs simply
+ * has none of these objects: a 404 is an empty list, not a problem (classic labs never need them).
+ */
+const gatewayApiGroup = 'gateway.networking.k8s.io'
+const gatewayApiKinds = [
+  { plural: 'gateways', kind: 'Gateway' },
+  { plural: 'httproutes', kind: 'HTTPRoute' },
+  { plural: 'grpcroutes', kind: 'GRPCRoute' },
+  { plural: 'tcproutes', kind: 'TCPRoute' },
+  { plural: 'tlsroutes', kind: 'TLSRoute' },
+  { plural: 'referencegrants', kind: 'ReferenceGrant' },
+] as const
+const gatewayApiReaders: KindReader[] = gatewayApiKinds.map(({ plural, kind }) => ({
+  kind,
+  gatewayApi: true,
+  list: async (kc, namespace) => {
+    try {
+      return await listRaw(kc, `/apis/${gatewayApiGroup}/v1`, plural, namespace)
+    } catch (err) {
+      if (isNotFound(err)) {
+        return []
+      }
+      throw err
+    }
+  },
+  plain: (item) => plainObject(item, `${gatewayApiGroup}/v1`, kind),
+}))
+// The namespaces' labels, for listeners whose allowedRoutes select namespaces. Cluster-scoped: a
+// scoped source reads each of its namespaces by name; one it may not read is left out.
+gatewayApiReaders.push({
+  kind: 'Namespace',
+  gatewayApi: true,
+  list: async (kc, namespace) => {
+    if (namespace === undefined) {
+      return listRaw(kc, '/api/v1', 'namespaces', undefined)
+    }
+    try {
+      return [await readJson(kc, `/api/v1/namespaces/${encodeURIComponent(namespace)}`)]
+    } catch (err) {
+      if (isNotFound(err) || (err as { code?: unknown } | null)?.code === 403) {
+        return []
+      }
+      throw err
+    }
+  },
+  plain: (item) => plainObject(item, 'v1', 'Namespace'),
+})
+
+/** Kinds only the Gateway API has: asking for one of them reads the Gateway API at all. */
+const gatewayApiOnly = new Set(['httproute', 'grpcroute', 'tcproute', 'tlsroute', 'referencegrant'])
 const coreReaders: KindReader[] = [
   coreReader('Service', 'services'),
   coreReader('Pod', 'pods'),
@@ -162,7 +216,8 @@ function createSource(
       const { kc, where } = loadKubeConfig(options.kube)
       const snapshot: ResourceSnapshot = { objects: [], origins: [], problems: [] }
       // Every kind the checks read, in every namespace, at once; the results are added in a fixed order.
-      const readers = [...istioReaders, ...coreReaders].filter(
+      const wantsGatewayApi = wanted.kinds === undefined || [...wanted.kinds].some((k) => gatewayApiOnly.has(k))
+      const readers = [...istioReaders, ...coreReaders, ...(wantsGatewayApi ? gatewayApiReaders : [])].filter(
         (r) => wanted.kinds === undefined || wanted.kinds.has(r.kind.toLowerCase()),
       )
       const results = await Promise.all(
@@ -178,7 +233,11 @@ function createSource(
             if (reader.istio && isNotFound(err)) {
               return { reader, items: [] as Json[], missing: reader.istio.plural }
             }
-            throw translateKubeError(err, reader.istio ? `listing ${reader.kind}s` : 'listing Services and Pods', where)
+            throw translateKubeError(
+              err,
+              reader.istio || reader.gatewayApi ? `listing ${reader.kind}s` : 'listing Services and Pods',
+              where,
+            )
           }
         }),
       )

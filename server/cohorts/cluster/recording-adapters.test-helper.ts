@@ -11,7 +11,9 @@ import { loadBlueprint } from '../../provision/blueprint.ts'
 import { writeDataFile } from '../../adapters/kind/cluster-adapters.ts'
 import { createKindEnvironments } from './kind-environments.ts'
 
-const bp = await loadBlueprint()
+// Without the Gateway API CRD step, which downloads: its verification is tested in
+// server/provision/gateway-api-crds.test.ts, its apply against a real API server in the cluster suite.
+const { gatewayApi: _crds, ...bp } = await loadBlueprint()
 
 export interface Calls {
   kind: string[][]
@@ -76,7 +78,13 @@ export function recordingKindEnvironments(
   }
   const envs = createKindEnvironments({
     dataDir,
-    adapters: { kind, istioctl, kube, writeText: writeDataFile },
+    adapters: {
+      kind,
+      istioctl,
+      kube,
+      writeText: writeDataFile,
+      downloadText: (url) => Promise.reject(new Error(`no downloads in unit tests (${url})`)),
+    },
     blueprint: () => Promise.resolve(bp),
   })
   return { envs, calls, clusters, dataDir }

@@ -80,7 +80,15 @@ describe("a trainee's cluster plan", () => {
     expect(t.clusterName).toBe('kl-istio-class-trainee02')
     expect(t.context).toBe('kind-kl-istio-class-trainee02')
     expect(t.kubeconfigPath).toBe('/data/cohort-clusters/istio-class/trainee02/kubeconfig')
-    expect(t.plan.steps.map((s) => s.id)).toEqual(['cluster', 'istio', 'app', 'addons', 'workspace', 'ready'])
+    expect(t.plan.steps.map((s) => s.id)).toEqual([
+      'cluster',
+      'gateway-api',
+      'istio',
+      'app',
+      'addons',
+      'workspace',
+      'ready',
+    ])
     const cluster = t.plan.steps[0]
     if (cluster?.action !== 'kind-cluster') {
       throw new Error('expected the kind step first')
@@ -95,8 +103,8 @@ describe("a trainee's cluster plan", () => {
       kubeconfigPath: t.kubeconfigPath,
       workDir: t.dir,
     })
-    expect(t.plan.steps.slice(0, 4)).toEqual(up.steps.slice(0, 4))
-    const [ready, upReady] = [t.plan.steps[5], up.steps[4]]
+    expect(t.plan.steps.slice(0, 5)).toEqual(up.steps.slice(0, 5))
+    const [ready, upReady] = [t.plan.steps[6], up.steps[5]]
     if (ready?.action !== 'wait' || upReady?.action !== 'wait') {
       throw new Error('expected the final wait')
     }

@@ -1,6 +1,6 @@
 // Pure: the ValidatingAdmissionPolicy (CEL, built into Kubernetes) that keeps each trainee's
-// Gateway and VirtualService hosts inside their own domain, so no trainee can take another's
-// traffic. One policy and one binding per cohort; the allowed suffix is read from the trainee
+// Gateway and VirtualService hosts, and their Kubernetes Gateway API listener and route hostnames,
+// inside their own domain, so no trainee can take another's traffic. One policy and one binding per cohort; the allowed suffix is read from the trainee
 // namespace's annotation, which trainees cannot edit (namespaces are cluster-scoped).
 import { deny, planAdmissionFence, resourceRule } from './admission.ts'
 import { ANNOTATION_DOMAIN, LABEL_COHORT, LABEL_ROLE, cohortLabels, cohortPrefix, type CohortNames } from './names.ts'
@@ -19,6 +19,19 @@ const gatewayHost = "(h.contains('/') ? h.substring(h.indexOf('/') + 1) : h)"
 export const GATEWAY_RULE = `object.kind != 'Gateway' || !has(object.spec.servers) || object.spec.servers.all(s, !has(s.hosts) || s.hosts.all(h, ${inDomain(gatewayHost)}))`
 export const VIRTUALSERVICE_RULE = `object.kind != 'VirtualService' || !has(object.spec.hosts) || object.spec.hosts.all(h, ${inDomain('h')} || ${ownService('h')})`
 
+/**
+ * Kubernetes Gateway API (gateway.networking.k8s.io): every HTTP/HTTPS/TLS listener of a trainee's
+ * Gateway names a hostname in their domain (a listener without one takes every name); TCP and UDP
+ * listeners have no hostname (each Gateway gets its own Service, so their ports are not shared).
+ */
+export const K8S_GATEWAY_RULE = `object.kind != 'Gateway' || !has(object.spec.listeners) || object.spec.listeners.all(l, l.protocol in ['TCP', 'UDP'] || (has(l.hostname) && ${inDomain('l.hostname')}))`
+
+/**
+ * HTTPRoutes, GRPCRoutes and TLSRoutes name their hostnames, all in the trainee's domain: a route
+ * without hostnames would take every name a shared Gateway's listener allows.
+ */
+export const ROUTE_HOSTNAMES_RULE = `!(object.kind in ['HTTPRoute', 'GRPCRoute', 'TLSRoute']) || (has(object.spec.hostnames) && size(object.spec.hostnames) > 0 && object.spec.hostnames.all(h, ${inDomain('h')}))`
+
 export function hostPolicyName(cohort: CohortNames): string {
   return `${cohortPrefix(cohort)}-hosts`
 }
@@ -30,9 +43,23 @@ export function planHostPolicy(cohort: CohortNames): KubeObject[] {
   return planAdmissionFence({
     name: hostPolicyName(cohort),
     labels: cohortLabels(cohort),
-    rules: [resourceRule(['networking.istio.io'], ['gateways', 'virtualservices'])],
+    rules: [
+      resourceRule(['networking.istio.io'], ['gateways', 'virtualservices']),
+      resourceRule(['gateway.networking.k8s.io'], ['gateways', 'httproutes', 'grpcroutes', 'tlsroutes']),
+    ],
     variables: [{ name: 'domain', expression: `namespaceObject.metadata.annotations['${ANNOTATION_DOMAIN}']` }],
-    validations: [deny(GATEWAY_RULE, message('Gateway')), deny(VIRTUALSERVICE_RULE, message('VirtualService'))],
+    validations: [
+      deny(GATEWAY_RULE, message('Gateway')),
+      deny(VIRTUALSERVICE_RULE, message('VirtualService')),
+      deny(
+        K8S_GATEWAY_RULE,
+        `'Every HTTP, HTTPS and TLS listener needs a hostname, ' + variables.domain + ' or ending with .' + variables.domain + ' (your trainee domain).'`,
+      ),
+      deny(
+        ROUTE_HOSTNAMES_RULE,
+        `object.kind + ' hostnames must be listed, each ' + variables.domain + ' or ending with .' + variables.domain + ' (your trainee domain).'`,
+      ),
+    ],
     namespaces: { [LABEL_COHORT]: cohort.name, [LABEL_ROLE]: 'trainee' },
   })
 }

@@ -55,7 +55,7 @@ export function planSharedRoles(cohort: CohortNames, istioNamespace: string, sho
 /**
  * What a trainee may do in the namespace they work in: exactly what the labs' steps and solutions
  * write (Pods, Deployments, Services, ConfigMaps, Secrets, Gateways, VirtualServices,
- * DestinationRules) plus reading what explains their state. Nothing that points traffic
+ * DestinationRules, and the Gateway API's Gateways, routes and ReferenceGrants) plus reading what explains their state. Nothing that points traffic
  * elsewhere (Endpoints, EndpointSlices, ServiceEntries, WorkloadEntries, EnvoyFilters), no
  * volumes that outlive a pod (PersistentVolumeClaims), no policy or identity objects. The same
  * rules serve a cluster-mode trainee in their own cluster's shop namespace.
@@ -69,6 +69,14 @@ export function traineeRules(): object[] {
     },
     { apiGroups: ['apps'], resources: ['deployments'], verbs: all },
     { apiGroups: ['networking.istio.io'], resources: ['gateways', 'virtualservices', 'destinationrules'], verbs: all },
+    // The Kubernetes Gateway API, in their own namespace only (a Role): Gateways and routes, their
+    // hostnames fenced by the host policy; ReferenceGrants let only others' routes into this namespace.
+    {
+      apiGroups: ['gateway.networking.k8s.io'],
+      resources: ['gateways', 'httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes', 'referencegrants'],
+      verbs: all,
+    },
+    { apiGroups: ['gateway.networking.k8s.io'], resources: ['gateways/status', 'httproutes/status'], verbs: read },
     {
       apiGroups: [''],
       resources: ['endpoints', 'events', 'resourcequotas', 'limitranges', 'serviceaccounts'],

@@ -1,6 +1,7 @@
 // The analyzers' findings for a grader input (istioctl analyze equivalents plus IST0106), computed
 // once per input, and which of them concern the learner's own resources.
-import type { Finding } from '../core/findings.ts'
+import { type Finding, sortFindings } from '../core/findings.ts'
+import { gatewayApiOf } from './gateway-api.ts'
 import { runAnalyzers } from '../analyzers/run.ts'
 import type { GraderInput } from '../../checks/grader-input.ts'
 import type { CheckOutcome } from '../../checks/types.ts'
@@ -11,13 +12,27 @@ const cache = new WeakMap<GraderInput, Finding[]>()
 export function findingsOf(input: GraderInput): Finding[] {
   let findings = cache.get(input)
   if (findings === undefined) {
-    findings = runAnalyzers(input.model)
+    // Kubernetes Gateway API objects: what the API server refuses (IST0106) and the False
+    // conditions istiod would write (IST0171), beside the classic analyzers.
+    const gatewayApi = gatewayApiOf(input).findings
+    findings =
+      gatewayApi.length === 0 ? runAnalyzers(input.model) : sortFindings([...runAnalyzers(input.model), ...gatewayApi])
     cache.set(input, findings)
   }
   return findings
 }
 
-const istioKinds = new Set(['Gateway', 'VirtualService', 'DestinationRule', 'ServiceEntry'])
+const istioKinds = new Set([
+  'Gateway',
+  'VirtualService',
+  'DestinationRule',
+  'ServiceEntry',
+  'HTTPRoute',
+  'GRPCRoute',
+  'TCPRoute',
+  'TLSRoute',
+  'ReferenceGrant',
+])
 
 /** The learner's own objects: offline their files; live the Istio objects in their namespaces. */
 function learnerObjects(input: GraderInput): GraderInput['objects'] {

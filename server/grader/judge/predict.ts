@@ -12,7 +12,7 @@ const translations = new WeakMap<GraderInput, Translation>()
 export function translationOf(input: GraderInput): Translation {
   let t = translations.get(input)
   if (t === undefined) {
-    t = translate(input.model)
+    t = translate(input.model, input.environment === undefined ? {} : { environment: input.environment })
     translations.set(input, t)
   }
   return t
@@ -74,7 +74,7 @@ export function predict(input: GraderInput, req: GatewayRequest): Prediction {
 }
 
 /** The sentence for a port the gateway Service does not forward. */
-export function missingServicePort(hop: ServiceHop): string {
+export function missingServicePort(hop: ServiceHop, service = 'The istio-ingressgateway Service'): string {
   const ports = hop.known.map((k) => `${k.port}→${k.targetPort}`).join(', ')
-  return `The istio-ingressgateway Service has no port ${hop.port}, so the request never reaches Envoy (its ports: ${ports || 'none'}).`
+  return `${service} has no port ${hop.port}, so the request never reaches Envoy (its ports: ${ports || 'none'}).`
 }

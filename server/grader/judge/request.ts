@@ -1,6 +1,6 @@
 // The request a grader check sends through the ingress gateway: the shared parameter schema of the
 // route, http and weights kinds, and its defaults (port 80, or 443 with https; path /; GET).
-import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { Type, type Static, type TSchema, type TString } from '@sinclair/typebox'
 import { resolveShortName } from '../core/hosts.ts'
 
 /** Parameters describing the request, shared by route, http and weights checks. */
@@ -21,7 +21,21 @@ export const requestParams = {
   headers: Type.Record(Type.String(), Type.String(), { default: {}, description: 'Extra request headers.' }),
   https: Type.Boolean({ default: false, description: 'Send the request over TLS.' }),
   sni: Type.Optional(Type.String({ minLength: 1, description: 'TLS server name. Default: the host without port.' })),
+  gateway: Type.Optional(gatewayParam()),
 } satisfies Record<string, TSchema>
+
+/**
+ * The `gateway` parameter of the request kinds: a Kubernetes Gateway's own proxy instead of the
+ * classic istio-ingressgateway.
+ */
+export function gatewayParam(): TString {
+  return Type.String({
+    pattern:
+      '^(\\$\\{[A-Z][A-Z0-9_]*\\}|[a-z0-9]([-a-z0-9]*[a-z0-9])?)/(\\$\\{[A-Z][A-Z0-9_]*\\}|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$',
+    description:
+      'A Kubernetes Gateway (gateway.networking.k8s.io) as `<namespace>/<name>`: the request goes to the proxy istiod deploys for it (its Service `<name>-<gatewayClassName>`, the port is a listener port), predicted with the Gateway API conversion. Default: the classic istio-ingressgateway.',
+  })
+}
 
 /** The request parameters alone (the kinds add their own to `requestParams`). */
 export const RequestSchema = Type.Object(requestParams, { additionalProperties: false })
@@ -40,6 +54,8 @@ export interface GatewayRequest {
   https: boolean
   sni: string
   protocol: 'http' | 'tcp'
+  /** A Kubernetes Gateway's proxy (`namespace/name`) instead of the classic ingress gateway. */
+  gateway?: string
 }
 
 /** The request Envoy sees; the port and SNI, when not given, follow from `https` and the host. */
@@ -54,18 +70,20 @@ export function toGatewayRequest(p: RequestParams): GatewayRequest {
     https,
     sni: p.sni ?? host.replace(/:\d+$/, '').toLowerCase(),
     protocol: 'http',
+    ...(p.gateway === undefined ? {} : { gateway: p.gateway }),
   }
 }
 
 /** `GET https://hipster.localhost:443/path` for messages. */
 export function describeRequest(r: GatewayRequest): string {
+  const via = r.gateway === undefined ? '' : ` via Gateway ${r.gateway}`
   if (r.protocol === 'tcp') {
-    return `a TCP connection to gateway port ${r.port}`
+    return `a TCP connection to gateway port ${r.port}${via}`
   }
   const scheme = r.https ? 'https' : 'http'
   const defaultPort = r.https ? 443 : 80
   const hasPort = /:\d+$/.test(r.host)
-  return `${r.method} ${scheme}://${r.host}${hasPort || r.port === defaultPort ? '' : `:${r.port}`}${r.path}`
+  return `${r.method} ${scheme}://${r.host}${hasPort || r.port === defaultPort ? '' : `:${r.port}`}${r.path}${via}`
 }
 
 /** A destination as a check names it: a short name (in the learner's namespace) or an FQDN. */

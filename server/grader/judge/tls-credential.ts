@@ -29,6 +29,11 @@ export function credentialProblem(
   if (names.length === 0) {
     return undefined // file-mounted certificates: nothing to look up
   }
+  if (names.every((n) => n.startsWith('kubernetes-gateway://'))) {
+    // A Kubernetes Gateway's listener: its certificateRefs were checked by the conversion (an
+    // unusable one yields no server at all, and the listener status says why).
+    return undefined
+  }
   const secrets = input.objects.filter((o) => o.ref.kind === 'Secret' && o.ref.group === '')
   if (input.live && secrets.length === 0) {
     return undefined // the cluster source lists no Secrets: Envoy and traffic judge the certificate

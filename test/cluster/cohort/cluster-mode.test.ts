@@ -22,6 +22,7 @@ import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
 import { createWorkspacePods } from '../../../server/adapters/kube/pods.ts'
 import { createTextResourceSource } from '../../../server/checks/grader-input-files.ts'
 import { writeDataFile } from '../../../server/adapters/kind/cluster-adapters.ts'
+import { installYamlFromModule } from '../gateway-api-crds.ts'
 import { createKindEnvironments } from '../../../server/cohorts/cluster/kind-environments.ts'
 import { workspacePod } from '../../../server/cohorts/cluster/trainee-cluster-exec.ts'
 import type { EnvironmentBackend } from '../../../server/cohorts/environments.ts'
@@ -109,6 +110,7 @@ describe.skipIf(inject('clusterKind') !== 'sim')(
           istioctl: istio.istioctl,
           kube: (t) => createKubeOps(t),
           writeText: writeDataFile,
+          downloadText: () => installYamlFromModule(),
         },
         blueprint: () => Promise.resolve(bp),
         readyTimeoutMs: 240_000,

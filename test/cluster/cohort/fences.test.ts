@@ -11,6 +11,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  ApiextensionsV1Api,
   CoreV1Api,
   KubernetesObjectApi,
   RbacAuthorizationV1Api,
@@ -27,6 +28,7 @@ import { packageRoot } from '../../../server/paths.ts'
 import { createCohortsRepo } from '../../../server/store/cohorts-repo.ts'
 import { openDb } from '../../../server/store/db.ts'
 import { eventually, kubeConfig } from '../cluster-client.ts'
+import { installGatewayApiCrds } from '../gateway-api-crds.ts'
 import { attempt, backend, cohortName, ensureClassNamespaces, serviceAccountConfig } from './helpers.ts'
 
 const image = 'registry.k8s.io/pause:3.10'
@@ -244,6 +246,47 @@ describe('namespace-mode fences, as the trainee', () => {
     )
     await admitted(gateway(nsA, 'own-tcp', [server(traineeTcpPort(cohort, 'trainee01'), 'TCP', host)]))
     await admitted(gateway(nsA, 'http2', [server(80, 'http2', `hipster.${domainA}`)]))
+  })
+
+  it("fences Kubernetes Gateway API hostnames to the trainee's domain, and routes to their namespace", async () => {
+    await installGatewayApiCrds(admin.makeApiClient(ApiextensionsV1Api))
+    const gwApi = (kind: string, ns: string, name: string, spec: object): KubernetesObject =>
+      ({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind,
+        metadata: { name, namespace: ns },
+        spec,
+      }) as KubernetesObject
+    const listener = (name: string, protocol: string, port: number, hostname?: string) => ({
+      name,
+      protocol,
+      port,
+      ...(hostname === undefined ? {} : { hostname }),
+    })
+    const k8sGateway = (ns: string, listeners: object[]) =>
+      gwApi('Gateway', ns, 'shop-gateway', { gatewayClassName: 'istio', listeners })
+    const httpRoute = (ns: string, hostnames?: string[]) =>
+      gwApi('HTTPRoute', ns, 'shop', {
+        parentRefs: [{ name: 'shop-gateway' }],
+        ...(hostnames === undefined ? {} : { hostnames }),
+        rules: [{ backendRefs: [{ name: 'frontend', port: 80 }] }],
+      })
+    const domainB = traineeDomain(cohort, 'trainee02')
+    // The CRDs arrive after the policy: wait until it applies to them too.
+    await eventually('the host policy to cover HTTPRoutes', async () => {
+      const o = await attempt(asA, httpRoute(nsA))
+      return o.admitted ? undefined : o
+    })
+    await admitted(
+      k8sGateway(nsA, [listener('http', 'HTTP', 80, `hipster.${domainA}`), listener('redis', 'TCP', 6379)]),
+    )
+    await refused(k8sGateway(nsA, [listener('http', 'HTTP', 80)]), /listener needs a hostname/)
+    await refused(k8sGateway(nsA, [listener('http', 'HTTP', 80, `hipster.${domainB}`)]), /your trainee domain/)
+    await admitted(httpRoute(nsA, [`hipster.${domainA}`, `beta.${domainA}`]))
+    await refused(httpRoute(nsA), /HTTPRoute hostnames must be listed/)
+    await refused(httpRoute(nsA, [`hipster.${domainA}`, `shop.${domainB}`]), /your trainee domain/)
+    // Another trainee's namespace: RBAC, before any policy.
+    await refused(httpRoute(nsB, [`hipster.${domainA}`]), /forbidden/i)
   })
 
   it("admits every step's solution as the trainee, the HTTPS Secret and shared Gateway in istio-system included (and each Deployment's pods)", async () => {

@@ -19,6 +19,7 @@ import type { KindCli } from '../../../server/adapters/kind/kind-cli.ts'
 import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
 import { AppError } from '../../../server/errors.ts'
 import { writeText } from '../../../server/cli/provision-wiring.ts'
+import { installYamlFromModule } from '../gateway-api-crds.ts'
 import { loadBlueprint, type Blueprint, type KubeObject } from '../../../server/provision/blueprint.ts'
 import { createStepRunner } from '../../../server/provision/executors.ts'
 import { planUp, type Plan } from '../../../server/provision/plan.ts'
@@ -179,6 +180,8 @@ export async function upOnSim(options: {
     istioctl: simIstioctl(options.istioctl, (r) => (istio = r)),
     kube: (t) => createKubeOps(t),
     writeText,
+    // The release's install file, assembled from the pinned Go module as upstream builds it.
+    downloadText: () => installYamlFromModule(),
   })
   const last = options.app ? plan.steps.length : plan.steps.findIndex((s) => s.id === 'istio') + 1
   options.log(

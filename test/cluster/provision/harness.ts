@@ -10,6 +10,7 @@ import type { IstioctlCli } from '../../../server/adapters/istioctl/istioctl-cli
 import type { KindCli } from '../../../server/adapters/kind/kind-cli.ts'
 import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
 import { writeText } from '../../../server/cli/provision-wiring.ts'
+import { installYamlFromModule } from '../gateway-api-crds.ts'
 import type { ProvisionAdapters } from '../../../server/provision/executors.ts'
 
 /** The cluster under test as a kindlab target: its kubeconfig file and context. */
@@ -45,5 +46,9 @@ export function testAdapters(): { adapters: ProvisionAdapters; recorded: Recorde
     version: () => Promise.resolve('1.31.1'),
   }
   const workDir = mkdtempSync(join(tmpdir(), 'kindlab-provision-'))
-  return { adapters: { kind, istioctl, kube: (t) => createKubeOps(t), writeText }, recorded, workDir }
+  return {
+    adapters: { kind, istioctl, kube: (t) => createKubeOps(t), writeText, downloadText: () => installYamlFromModule() },
+    recorded,
+    workDir,
+  }
 }

@@ -5,7 +5,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node'
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKubeOps } from '../../../server/adapters/kube/kube-ops.ts'
 import { createClusterResourceSource } from '../../../server/adapters/live/cluster-resource-source.ts'
@@ -14,6 +21,7 @@ import { createLiveCluster } from '../../../server/adapters/live/live-cluster.ts
 import { probeFor } from '../../../server/adapters/live/live-services.ts'
 import type { KubeObject } from '../../../server/provision/blueprint.ts'
 import { eventually, kubeConfig, testNamespace } from '../cluster-client.ts'
+import { installGatewayApiCrds } from '../gateway-api-crds.ts'
 import { clusterTarget } from './harness.ts'
 
 const group = 'networking.istio.io'
@@ -128,6 +136,44 @@ describe('live grading adapters on a real control plane', () => {
     expect(vs.spec.gateways).toEqual(['shop'])
     const everywhere = await createClusterResourceSource({ kube: target }).list()
     expect(everywhere.objects.length).toBeGreaterThanOrEqual(snapshot.objects.length)
+  })
+
+  it('reads Kubernetes Gateway API objects when a check asks for a Gateway API kind, and only then', async () => {
+    await installGatewayApiCrds(kc.makeApiClient(ApiextensionsV1Api))
+    const namespace = ns.name
+    const api = kc.makeApiClient(CustomObjectsApi)
+    await eventually('the HTTPRoute to be created', () =>
+      api.createNamespacedCustomObject({
+        group: 'gateway.networking.k8s.io',
+        version: 'v1',
+        namespace,
+        plural: 'httproutes',
+        body: {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { name: 'shop', namespace },
+          spec: { parentRefs: [{ name: 'web' }], rules: [{ backendRefs: [{ name: 'frontend', port: 80 }] }] },
+        },
+      }),
+    )
+    const source = createClusterResourceSource({ kube: target, namespaces: [namespace] })
+    const kindsOf = (objects: unknown[]): string[] =>
+      objects.map((o) => `${(o as { apiVersion: string }).apiVersion} ${(o as { kind: string }).kind}`)
+    const gwApi = await source.list({ kinds: new Set(['gateway', 'httproute', 'service']) })
+    expect(kindsOf(gwApi.objects)).toEqual(
+      expect.arrayContaining(['gateway.networking.k8s.io/v1 HTTPRoute', `${group}/v1 Gateway`, 'v1 Service']),
+    )
+    // Its namespace too, with its labels, for listeners whose allowedRoutes select namespaces.
+    const withNs = await source.list({ kinds: new Set(['httproute', 'namespace']) })
+    expect(
+      withNs.objects
+        .filter((o) => (o as { kind: string }).kind === 'Namespace')
+        .map((o) => (o as { metadata: { name: string } }).metadata.name),
+    ).toEqual([namespace])
+    expect(gwApi.problems).toEqual([])
+    // A classic check (Gateway, VirtualService, ...) does not read the Gateway API at all.
+    const classic = await source.list({ kinds: new Set(['gateway', 'virtualservice']) })
+    expect(kindsOf(classic.objects).filter((k) => k.startsWith('gateway.networking.k8s.io'))).toEqual([])
   })
 
   it('finds the Ready gateway pod and reports a failed port-forward as LAB_ERR_ENVOY_UNREACHABLE', async () => {

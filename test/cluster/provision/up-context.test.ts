@@ -2,7 +2,7 @@
 // server-side apply the shop and the dashboards, watch until every Deployment is available, resume
 // without undoing a learner's change, and fail in time with the pod's own reason.
 import { readFileSync, rmSync } from 'node:fs'
-import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node'
+import { ApiextensionsV1Api, AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node'
 import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKubeOps, type KubeOps } from '../../../server/adapters/kube/kube-ops.ts'
@@ -12,6 +12,7 @@ import { createStepRunner } from '../../../server/provision/executors.ts'
 import { planUp, type Plan } from '../../../server/provision/plan.ts'
 import { runPlan } from '../../../server/provision/run-plan.ts'
 import { kubeConfig } from '../cluster-client.ts'
+import { installYamlFromModule } from '../gateway-api-crds.ts'
 import { clusterTarget, testAdapters } from './harness.ts'
 import { istioStandIn } from './istio-stand-in.ts'
 
@@ -150,6 +151,36 @@ describe.skipIf(inject('clusterKind') !== 'sim')(
       })
       await expect(waiting).rejects.toMatchObject({ code: 'LAB_ERR_ABORTED' })
       await ops.delete([stuck])
+    })
+
+    it('plans and runs the Gateway API step for kind: every file checked against its pin, then applied', async () => {
+      const kindPlan = {
+        ...planUp(bp, {
+          target: { type: 'kind', clusterName: 'kindlab' },
+          kubeconfigPath: target.kubeconfigPath,
+          workDir,
+        }),
+        context: target.context,
+      }
+      const crds = kindPlan.steps.find((s) => s.id === 'gateway-api')
+      if (!crds) {
+        throw new Error('no gateway-api step')
+      }
+      const step = createStepRunner(kindPlan, adapters)
+      const ctx = { signal: new AbortController().signal, report: () => undefined }
+      // The harness serves the install file assembled from the go.sum-verified module.
+      expect(await step(crds, ctx)).toEqual({ state: 'done', detail: '12 objects of Gateway API v1.6.0 applied' })
+      const httproutes = await kc
+        .makeApiClient(ApiextensionsV1Api)
+        .readCustomResourceDefinition({ name: 'httproutes.gateway.networking.k8s.io' })
+      expect(httproutes.metadata?.annotations?.['gateway.networking.k8s.io/bundle-version']).toBe('v1.6.0')
+      expect(httproutes.metadata?.annotations?.['gateway.networking.k8s.io/channel']).toBe('standard')
+      // A tampered file is refused before anything is applied.
+      const tampered = createStepRunner(kindPlan, {
+        ...adapters,
+        downloadText: async () => (await installYamlFromModule()).replace('GatewayClass', 'GatewayKlass'),
+      })
+      await expect(tampered(crds, ctx)).rejects.toMatchObject({ code: 'LAB_ERR_CHECKSUM_MISMATCH' })
     })
 
     it("plans and runs the Istio step for kind: the overlay's fixed node ports are accepted, a matching install is kept, another version is replaced", async () => {

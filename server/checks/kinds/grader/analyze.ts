@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { Finding } from '../../../grader/core/findings.ts'
 import type { CheckKind } from '../../types.ts'
+import { GATEWAY_API_KINDS } from '../../../grader/judge/gateway-api.ts'
 import { MODEL_READS, graderInput } from '../../grader-input.ts'
 import { learnerFindings, learnerIstioObjects, nothingToCheck } from '../../../grader/judge/analysis.ts'
 import { hintFromFinding } from '../../../grader/judge/explain-hint.ts'
@@ -34,7 +35,7 @@ export const analyzeCheck: CheckKind<Static<typeof params>> = {
   description:
     'istioctl-analyze style diagnostics about your own resources: passes when none of the listed codes (default: any error) is found.',
   paramsSchema: params,
-  reads: () => MODEL_READS,
+  reads: () => [...MODEL_READS, ...GATEWAY_API_KINDS],
   async run(p, ctx) {
     const input = await graderInput(ctx)
     if (learnerIstioObjects(input).length === 0) {

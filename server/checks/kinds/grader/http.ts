@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind } from '../../types.ts'
 import type { HttpProbeResult } from '../../live-services.ts'
+import { GATEWAY_API_KINDS } from '../../../grader/judge/gateway-api.ts'
 import { MODEL_READS, graderInput } from '../../grader-input.ts'
 import { describeOutcome, type Judgement, type Outcome } from '../../../grader/judge/judge.ts'
 import { runLayers } from './layered.ts'
@@ -41,7 +42,7 @@ export const httpCheck: CheckKind<Static<typeof params>> = {
   description:
     'A request through the ingress gateway answers with the expected status, headers and body (the body needs the live cluster).',
   paramsSchema: params,
-  reads: () => MODEL_READS,
+  reads: (p) => (p.gateway === undefined ? MODEL_READS : [...MODEL_READS, ...GATEWAY_API_KINDS]),
   async run(p, ctx) {
     const input = await graderInput(ctx)
     const req = toGatewayRequest(p)

@@ -20,6 +20,8 @@ import { describeOutcome, type Judgement, type Outcome } from '../../../grader/j
 import { missingServicePort, type Prediction, predict, translationOf } from '../../../grader/judge/predict.ts'
 import { describeRequest, type GatewayRequest } from '../../../grader/judge/request.ts'
 import { credentialProblem } from '../../../grader/judge/tls-credential.ts'
+import { inLearnerTerms, type NoProxy, proxyInput, statusProblem } from '../../../grader/judge/gateway-api.ts'
+import type { Translation } from '../../../grader/core/index.ts'
 import { needsCluster, picture, type PathPicture, ran, ranDefinite, stopOf } from '../../../grader/judge/verdict.ts'
 
 /** How long a check waits for istiod to push a change before trusting Envoy's older answer. */
@@ -40,16 +42,21 @@ export interface LayeredResult {
 /** The judges of one check: configuration outcomes, and (optionally) real traffic. */
 export interface Judges {
   config(o: Outcome): Judgement
-  /** Extra hint for a routed-but-wrong outcome (the core explains only misses). */
-  wrongTurn?(o: Outcome): string | undefined
+  /** Extra hint for a routed-but-wrong outcome (the core explains only misses); `t` is the proxy's translation. */
+  wrongTurn?(o: Outcome, t: Translation): string | undefined
   /** The cause of a routed-but-wrong outcome. @default 'wrong-destination' */
-  wrongTurnCause?(o: Outcome): Cause
+  wrongTurnCause?(o: Outcome, t: Translation): Cause
   http?(probe: HttpProbeResult): Judgement
   tcp?(probe: TcpProbeResult): Judgement
 }
 
 /** Runs `req` through the layers. */
-export async function runLayers(input: GraderInput, req: GatewayRequest, judges: Judges): Promise<LayeredResult> {
+export async function runLayers(original: GraderInput, req: GatewayRequest, judges: Judges): Promise<LayeredResult> {
+  // A Kubernetes Gateway's own proxy: the input as istiod configures that proxy.
+  const input = req.gateway === undefined ? original : proxyInput(original, req.gateway)
+  if ('message' in input) {
+    return noProxy(req, input)
+  }
   const prediction = predict(input, req)
   const config = configLayer(input, req, prediction, judges)
   const out: LayeredResult = { layers: [config.layer], prediction, detail: config.detail }
@@ -58,6 +65,13 @@ export async function runLayers(input: GraderInput, req: GatewayRequest, judges:
   const cluster = input.cluster
   if (cluster === undefined) {
     out.layers.push(needsCluster('envoy'), needsCluster('traffic'))
+  } else if (req.gateway !== undefined) {
+    // The live adapters read the istio-ingressgateway pod only: say so rather than grade another proxy.
+    const why = `not run: the live layers read the istio-ingressgateway proxy only, not Gateway ${req.gateway}'s`
+    out.layers.push(
+      { layer: 'envoy', passed: undefined, message: why },
+      { layer: 'traffic', passed: undefined, message: why },
+    )
   } else {
     const live = await liveLayers(input, cluster, req, judges, out, config.layer.passed === true)
     hint = live?.hint ?? hint
@@ -78,6 +92,23 @@ export async function runLayers(input: GraderInput, req: GatewayRequest, judges:
   return out
 }
 
+/** The result when the named Kubernetes Gateway has no proxy (missing, or a class Istio does not handle). */
+function noProxy(req: GatewayRequest, why: NoProxy): LayeredResult {
+  const message = why.message
+  const hop = { port: req.port, listenPort: undefined, known: [] }
+  return {
+    layers: [ran('config', false, message), needsCluster('envoy'), needsCluster('traffic')],
+    prediction: { hop, result: undefined },
+    hint: why.hint,
+    cause: why.cause,
+    detail: {
+      picture: picture(describeRequest(req), 'config', { hop: 'gateway-service', note: message }, false),
+      explanation: [message],
+      predicted: 'no proxy',
+    },
+  }
+}
+
 /** The prediction layer, with the TLS credential precondition of HTTPS requests. */
 function configLayer(
   input: GraderInput,
@@ -86,7 +117,8 @@ function configLayer(
   judges: Judges,
 ): { layer: LayerResult; hint?: string; cause?: Cause; detail: LayeredResult['detail'] } {
   const o: Outcome = p.result ?? { status: 'connection_reset', reason: 'no_service_port' }
-  const j = p.result === undefined ? { passed: false, message: missingServicePort(p.hop) } : judges.config(o)
+  const noPort = missingServicePort(p.hop, serviceName(input))
+  const j = p.result === undefined ? { passed: false, message: noPort } : judges.config(o)
   const found = j.passed ? undefined : configHint(input, req, p, judges, o)
   let hint = found?.hint
   let cause = found?.cause
@@ -101,7 +133,7 @@ function configLayer(
   }
   const detail = {
     picture: pictureOf(req, 'config', o, p),
-    explanation: p.result?.explanation ?? [missingServicePort(p.hop)],
+    explanation: p.result?.explanation ?? [noPort],
     predicted: describeOutcome(o),
   }
   return {
@@ -161,21 +193,44 @@ function configHint(
   const t = translationOf(input)
   const proto = protocolHint(t, req, p.hop)
   const rejected = rejectedNote(input)
+  // On a Kubernetes Gateway, the status istiod would write names the field to fix.
+  const status =
+    req.gateway === undefined
+      ? undefined
+      : statusProblem(input, req.gateway, req.port, req.protocol === 'tcp' ? undefined : req.host)
   if (p.result === undefined) {
-    return { ...withHint(joinHints(missingServicePort(p.hop), proto?.hint)), cause: 'port-not-on-service' }
+    if (status !== undefined) {
+      return { hint: joinHints(status.message, status.hint) ?? status.hint, cause: status.cause }
+    }
+    return {
+      ...withHint(joinHints(missingServicePort(p.hop, serviceName(input)), proto?.hint)),
+      cause: 'port-not-on-service',
+    }
   }
   // A destination other than the expected one is named with the expected one; misses are the core's.
-  const wrong = judges.wrongTurn?.(o)
+  const wrong = judges.wrongTurn?.(o, t)
   const core = hintFromExplanation(input.model, p.result.explanationItems)
-  const main = proto?.hint ?? wrong ?? core
-  const related = relatedReference(input, main)
+  const statusHint = status === undefined ? undefined : joinHints(status.message, status.hint)
+  const main = statusHint ?? proto?.hint ?? wrong ?? core
+  const related = status === undefined ? relatedReference(input, main) : undefined
   const cause: Cause | undefined =
+    status?.cause ??
     proto?.cause ??
     (wrong !== undefined
-      ? (judges.wrongTurnCause?.(o) ?? 'wrong-destination')
+      ? (judges.wrongTurnCause?.(o, t) ?? 'wrong-destination')
       : (preciseCause(p.result.explanationItems) ?? related?.cause ?? causeFromExplanation(p.result.explanationItems)))
-  const hint = joinHints(main, main?.includes('IST0106') === true ? undefined : rejected, related?.hint)
+  const joined = joinHints(main, main?.includes('IST0106') === true ? undefined : rejected, related?.hint)
+  // On a Kubernetes Gateway, name the learner's HTTPRoute rules instead of istiod's generated objects.
+  const hint = joined === undefined || req.gateway === undefined ? joined : inLearnerTerms(input, joined)
   return { ...withHint(hint), ...(cause === undefined ? {} : { cause }) }
+}
+
+/** The gateway Service a client uses, for messages. */
+function serviceName(input: GraderInput): string {
+  if (input.proxyOf === undefined) {
+    return 'The istio-ingressgateway Service'
+  }
+  return `The Service of Gateway ${input.proxyOf}`
 }
 
 function withHint(hint: string | undefined): { hint?: string } {

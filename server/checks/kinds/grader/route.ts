@@ -4,16 +4,19 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind } from '../../types.ts'
 import type { HttpProbeResult } from '../../live-services.ts'
+import { GATEWAY_API_KINDS } from '../../../grader/judge/gateway-api.ts'
 import { MODEL_READS, graderInput } from '../../grader-input.ts'
 import { learnerIstioObjects, nothingToCheck } from '../../../grader/judge/analysis.ts'
 import {
+  describeOutcome,
   judgeRoute,
+  type Outcome,
   type Judgement,
   type RouteExpectation,
   wrongTurnCause,
   wrongTurnHint,
 } from '../../../grader/judge/judge.ts'
-import { runLayers, translationOf } from './layered.ts'
+import { runLayers } from './layered.ts'
 import { describeRequest, requestParams, toGatewayRequest } from '../../../grader/judge/request.ts'
 import { outcome } from '../../../grader/judge/verdict.ts'
 
@@ -51,7 +54,7 @@ export const routeCheck: CheckKind<Static<typeof params>> = {
   description:
     'A request through the ingress gateway is routed to the expected Service and port, or gets the expected status (404, 301, ...).',
   paramsSchema: params,
-  reads: () => MODEL_READS,
+  reads: (p) => (p.gateway === undefined ? MODEL_READS : [...MODEL_READS, ...GATEWAY_API_KINDS]),
   async run(p, ctx) {
     const input = await graderInput(ctx)
     const req = toGatewayRequest(p)
@@ -63,8 +66,9 @@ export const routeCheck: CheckKind<Static<typeof params>> = {
     const ns = input.learnerNamespace
     const result = await runLayers(input, req, {
       config: (o) => judgeRoute(o, e, ns),
-      wrongTurn: (o) => wrongTurnHint(translationOf(input), o, e, ns),
-      wrongTurnCause: (o) => wrongTurnCause(translationOf(input), o, e),
+      wrongTurn: (o, t) => wrongTurnHint(t, o, e, ns) ?? otherAnswer(o, e),
+      wrongTurnCause: (o, t) =>
+        wrongTurnHint(t, o, e, ns) === undefined ? 'wrong-destination' : wrongTurnCause(t, o, e),
       http: (probe) => judgeTraffic(probe, e),
     })
     const what = describeRequest(req)
@@ -77,6 +81,21 @@ export const routeCheck: CheckKind<Static<typeof params>> = {
       result.cause,
     )
   },
+}
+
+/**
+ * A request that should get a status (a redirect, 404) but gets another answer from a rule: a
+ * redirect with another code, or a backend. Misses (404, reset) are the core's to explain.
+ */
+function otherAnswer(o: Outcome, e: RouteExpectation): string | undefined {
+  if (e.status === undefined || o.status === e.status || o.status === 404 || o.status === 'connection_reset') {
+    return undefined
+  }
+  const got =
+    o.cluster === undefined && o.weightedClusters === undefined
+      ? `answers ${describeOutcome(o)}`
+      : `goes to ${describeOutcome(o)}`
+  return `A rule takes this request, but it ${got} where the step expects ${e.status}${e.location === undefined ? '' : ' with a Location'}.`
 }
 
 /** Real traffic: did the answer come from an upstream (routed) or from Envoy itself? */

@@ -5,10 +5,11 @@ import { Type, type Static } from '@sinclair/typebox'
 import { AppError } from '../../../errors.ts'
 import type { CheckKind, LayerResult } from '../../types.ts'
 import type { LiveCluster } from '../../live-services.ts'
+import { GATEWAY_API_KINDS } from '../../../grader/judge/gateway-api.ts'
 import { MODEL_READS, graderInput } from '../../grader-input.ts'
 import { judgeRoute, type Judgement, wrongTurnCause, wrongTurnHint } from '../../../grader/judge/judge.ts'
-import { runLayers, translationOf } from './layered.ts'
-import type { GatewayRequest } from '../../../grader/judge/request.ts'
+import { runLayers } from './layered.ts'
+import { describeRequest, gatewayParam, type GatewayRequest } from '../../../grader/judge/request.ts'
 import { outcome, ran } from '../../../grader/judge/verdict.ts'
 
 const params = Type.Object(
@@ -35,6 +36,7 @@ const params = Type.Object(
     send: Type.Optional(Type.String({ description: 'Bytes to send once connected (YAML escapes like "PING\\r\\n").' })),
     receive: Type.Optional(Type.String({ description: 'Regular expression the answer must match.' })),
     timeoutMs: Type.Integer({ minimum: 100, maximum: 30000, default: 3000, description: 'Probe timeout.' }),
+    gateway: Type.Optional(gatewayParam()),
   },
   { additionalProperties: false },
 )
@@ -45,7 +47,7 @@ export const tcpCheck: CheckKind<Static<typeof params>> = {
   description:
     'A TCP connection to a gateway port is proxied to the expected Service; with a cluster, a real exchange (send/receive) succeeds.',
   paramsSchema: params,
-  reads: () => MODEL_READS,
+  reads: (p) => (p.gateway === undefined ? MODEL_READS : [...MODEL_READS, ...GATEWAY_API_KINDS]),
   async run(params, ctx) {
     const p = { ...params, port: portNumber(params.port) }
     const input = await graderInput(ctx)
@@ -58,18 +60,20 @@ export const tcpCheck: CheckKind<Static<typeof params>> = {
       https: false,
       sni: '',
       protocol: 'tcp',
+      ...(p.gateway === undefined ? {} : { gateway: p.gateway }),
     }
     const ns = input.learnerNamespace
     const result = await runLayers(input, req, {
       config: (o) => judgeRoute(o, p.expect, ns),
-      wrongTurn: (o) => wrongTurnHint(translationOf(input), o, p.expect, ns),
-      wrongTurnCause: (o) => wrongTurnCause(translationOf(input), o, p.expect),
+      wrongTurn: (o, t) => wrongTurnHint(t, o, p.expect, ns),
+      wrongTurnCause: (o, t) => wrongTurnCause(t, o, p.expect),
     })
     const layers = result.layers.filter((l) => l.layer !== 'traffic')
     let hint = result.hint
     let cause = result.cause
-    if (input.cluster === undefined) {
-      layers.push({ layer: 'traffic', passed: undefined, message: 'needs the live cluster' })
+    const notRun = result.layers.find((l) => l.layer === 'traffic' && l.passed === undefined)
+    if (input.cluster === undefined || req.gateway !== undefined) {
+      layers.push(notRun ?? { layer: 'traffic', passed: undefined, message: 'needs the live cluster' })
     } else {
       const traffic = await exchange(input.cluster, p)
       layers.push(traffic)
@@ -78,7 +82,7 @@ export const tcpCheck: CheckKind<Static<typeof params>> = {
         hint = `Envoy proxies port ${p.port} to ${p.expect.service}, but the exchange failed: ${traffic.message}. Is the ${p.expect.service} pod running?`
       }
     }
-    const what = `TCP to gateway port ${p.port}`
+    const what = req.gateway === undefined ? `TCP to gateway port ${p.port}` : describeRequest(req)
     const failed = layers.find((l) => l.passed === false)
     const last = [...layers].reverse().find((l) => l.passed === true)
     return outcome(

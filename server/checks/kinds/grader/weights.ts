@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { CheckKind, LayerResult } from '../../types.ts'
 import type { HttpProbeResult, LiveCluster } from '../../live-services.ts'
+import { GATEWAY_API_KINDS } from '../../../grader/judge/gateway-api.ts'
 import { MODEL_READS, graderInput, type GraderInput } from '../../grader-input.ts'
 import { findingsOf } from '../../../grader/judge/analysis.ts'
 import { hintFromFinding, joinHints } from '../../../grader/judge/explain-hint.ts'
@@ -64,7 +65,7 @@ export const weightsCheck: CheckKind<Static<typeof params>> = {
   description:
     'A route splits traffic between Services with the expected weights: in the config, in Envoy, and statistically in real traffic.',
   paramsSchema: params,
-  reads: () => MODEL_READS,
+  reads: (p) => (p.gateway === undefined ? MODEL_READS : [...MODEL_READS, ...GATEWAY_API_KINDS]),
   async run(p, ctx) {
     const input = await graderInput(ctx)
     const req = toGatewayRequest(p)
@@ -79,8 +80,9 @@ export const weightsCheck: CheckKind<Static<typeof params>> = {
     const layers = result.layers.filter((l) => l.layer !== 'traffic')
     let hint = result.hint
     let cause = result.cause
-    if (input.cluster === undefined) {
-      layers.push({ layer: 'traffic', passed: undefined, message: 'needs the live cluster' })
+    const notRun = result.layers.find((l) => l.layer === 'traffic' && l.passed === undefined)
+    if (input.cluster === undefined || req.gateway !== undefined) {
+      layers.push(notRun ?? { layer: 'traffic', passed: undefined, message: 'needs the live cluster' })
     } else {
       const traffic = await trafficShares(input.cluster, req, backends, tolerance, p.samples)
       layers.push(traffic)

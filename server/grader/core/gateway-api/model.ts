@@ -32,7 +32,7 @@ export function parseGatewayApi(text: string | KubeYamlResult, options: GatewayA
       options.file === undefined
         ? { document: doc.index, line: doc.line }
         : { file: options.file, document: doc.index, line: doc.line }
-    addObject(model, doc.value, source, options.defaultNamespace ?? 'default', (p) => doc.lineAt(p))
+    addGatewayApiObject(model, doc.value, source, options.defaultNamespace ?? 'default', (p) => doc.lineAt(p))
   }
   return model
 }
@@ -44,7 +44,7 @@ export function gatewayApiFromObjects(
 ): GatewayApiModel {
   const model = emptyGatewayApiModel()
   for (const o of objects) {
-    addObject(model, o, {}, options.defaultNamespace ?? 'default', undefined)
+    addGatewayApiObject(model, o, {}, options.defaultNamespace ?? 'default', undefined)
   }
   return model
 }
@@ -60,7 +60,11 @@ export function mergeGatewayApiModels(models: readonly GatewayApiModel[]): Gatew
   return out
 }
 
-function addObject(
+/**
+ * Adds one object (and the items of a `List`) to `model`, with its source and, when `lineAt` is
+ * given, the lines of its fields; objects the API server would refuse become IST0106 findings.
+ */
+export function addGatewayApiObject(
   model: GatewayApiModel,
   raw: unknown,
   source: SourceLocation,
@@ -74,7 +78,7 @@ function addObject(
   const kind = obj['kind']
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(obj['items'])) {
     for (const item of obj['items'] as unknown[]) {
-      addObject(model, item, source, defaultNamespace, undefined)
+      addGatewayApiObject(model, item, source, defaultNamespace, undefined)
     }
     return
   }
