@@ -5,15 +5,13 @@ import { describe, expect, it } from 'vitest'
 import { createTextResourceSource } from '../../grader-input-files.ts'
 import { checkKinds } from '../../registry.ts'
 import type { CheckContext, CheckOutcome } from '../../types.ts'
-import { Ajv } from 'ajv'
+import { paramsFor, prepareParams } from '../../check-params.ts'
 import type { CheckKind } from '../../types.ts'
 
-const ajv = new Ajv({ allErrors: true, strict: false })
-
-/** The schema errors of a check's parameters, as runChecks finds them. */
-function validateParams(kind: CheckKind, params: unknown): unknown[] {
-  const v = ajv.compile(kind.paramsSchema)
-  return v(params) ? [] : [...(v.errors ?? [])]
+/** The schema errors of a check's parameters, as the lab loader finds them (app-wide dialect). */
+function validateParams(kind: CheckKind, params: Record<string, unknown>): unknown[] {
+  const prepared = prepareParams(kind, { id: 'c', kind: kind.kind, ...params })
+  return prepared.ok ? [] : [...prepared.errors]
 }
 
 const shop = `apiVersion: v1
@@ -85,7 +83,7 @@ async function check(kind: string, params: Record<string, unknown>, ...files: st
       resources: createTextResourceSource(files.map((text, i) => ({ file: `f${i}.yaml`, text }))),
     },
   }
-  return k.run(params, ctx)
+  return k.run(paramsFor(k, params), ctx)
 }
 
 const viaWeb = { host: 'shop.example.com', path: '/', gateway: 'shop/web', expect: { service: 'frontend', port: 80 } }

@@ -210,8 +210,11 @@ function configHint(
   // A destination other than the expected one is named with the expected one; misses are the core's.
   const wrong = judges.wrongTurn?.(o, t)
   const core = hintFromExplanation(input.model, p.result.explanationItems)
+  // istiod's ResolvedRefs names one missing backend per route (the last); the request's own rule
+  // names the one this request met, which is the one to fix for this check.
+  const ownBackend = status?.cause === 'destination-not-found' && core !== undefined
   const statusHint = status === undefined ? undefined : joinHints(status.message, status.hint)
-  const main = statusHint ?? proto?.hint ?? wrong ?? core
+  const main = ownBackend ? core : (statusHint ?? proto?.hint ?? wrong ?? core)
   const related = status === undefined ? relatedReference(input, main) : undefined
   const cause: Cause | undefined =
     status?.cause ??
