@@ -18,6 +18,7 @@ test('a class behind an access token: sign in, join by handout link, no join wit
   await teacher.getByLabel('Secret').fill(adminToken)
   await teacher.getByRole('button', { name: 'Sign in' }).click()
   await teacher.getByLabel('Name').fill('tok-class')
+  await teacher.getByLabel('Lab').selectOption('hello-kindlab')
   await teacher.getByLabel('Trainees').fill('1')
   await teacher.getByLabel('Warm pool').fill('0')
   await teacher.getByRole('button', { name: 'Create cohort' }).click()

@@ -28,6 +28,7 @@ test('an instructor runs a class: join, live grade book, read-only watch', async
   await teacher.getByLabel('Secret').fill(adminToken ?? '')
   await teacher.getByRole('button', { name: 'Sign in' }).click()
   await teacher.getByLabel('Name').fill('e2e-class')
+  await teacher.getByLabel('Lab').selectOption('hello-kindlab')
   await teacher.getByLabel('Trainees').fill('2')
   await teacher.getByLabel('Warm pool').fill('2')
   await teacher.getByRole('button', { name: 'Create cohort' }).click()

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net'
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node'
 import { afterEach, describe, expect, it } from 'vitest'
 import { apiClient, closeApiConnections, objectApiClient, readJson } from './kube-api.ts'
-import { sendKubeRequest } from './kube-http.ts'
+import { MAX_THROTTLED_RETRIES, sendKubeRequest } from './kube-http.ts'
 import { createKubePools } from './kube-pool.ts'
 import { translateKubeError } from './kube-errors.ts'
 import { AppError } from '../../errors.ts'
@@ -259,6 +259,43 @@ describe('readJson: the API object as the server sent it', () => {
     const translated = translateKubeError(err, 'listing Gateways', 'loop')
     expect(translated.code).toBe('LAB_ERR_KUBE_API')
     expect(translated.message).toContain('the server could not find the requested resource')
+  })
+})
+
+describe('a read the API server throttles (429 with Retry-After)', () => {
+  const storageInitializing = (res: ServerResponse) =>
+    res
+      .writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' })
+      .end(JSON.stringify({ kind: 'Status', status: 'Failure', message: 'storage is (re)initializing', code: 429 }))
+
+  it('is sent again after the wait, as client-go does (seen live: listing a CRD applied a moment ago)', async () => {
+    const api = await startServer((_req, res) => {
+      if (api.requests.length <= 2) {
+        storageInitializing(res)
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[]}')
+      }
+    })
+    await expect(readJson(kubeConfig(api.url), '/apis/gateway.networking.k8s.io/v1/tcproutes')).resolves.toEqual({
+      items: [],
+    })
+    expect(api.requests).toHaveLength(3)
+  })
+
+  it('a write is not sent again: the answer is the 429', async () => {
+    const api = await startServer((_req, res) => storageInitializing(res))
+    const err = await apiClient(kubeConfig(api.url), CoreV1Api)
+      .createNamespace({ body: { metadata: { name: 'x' } } })
+      .catch((e: unknown) => e)
+    expect((err as { code?: unknown }).code).toBe(429)
+    expect(api.requests).toEqual(['POST /api/v1/namespaces'])
+  })
+
+  it('gives up after a bounded number of tries', async () => {
+    const api = await startServer((_req, res) => storageInitializing(res))
+    const err = await readJson(kubeConfig(api.url), '/api/v1/pods').catch((e: unknown) => e)
+    expect((err as { code?: unknown }).code).toBe(429)
+    expect(api.requests).toHaveLength(MAX_THROTTLED_RETRIES + 1)
   })
 })
 

@@ -9,10 +9,13 @@
 // request sent on it. The pool closes its idle sockets first (KubePool.idleTimeoutMs, shorter than
 // kube-apiserver's 90 s), and an idempotent read that still fails with a connection-level error on a
 // reused socket is sent ONCE more on a fresh connection. Writes are never retried: the server may
-// have applied them.
+// have applied them. A read the server throttles (429 with Retry-After: priority and fairness, or a
+// CRD applied a moment ago whose storage is still initializing) is sent again after the wait, at
+// most MAX_THROTTLED_RETRIES times and 2 s per wait, as client-go does for kubectl.
 import http from 'node:http'
 import https from 'node:https'
 import { gunzipSync, inflateSync } from 'node:zlib'
+import { setTimeout as delay } from 'node:timers/promises'
 
 /** A request as client-node's RequestContext describes it. */
 export interface KubeRequest {
@@ -155,6 +158,34 @@ function retryable(request: KubeRequest, err: unknown): err is ExchangeError {
  * (with its `code`, e.g. ECONNRESET) when there is no response; kube-errors.ts translates it.
  */
 export async function sendKubeRequest(request: KubeRequest, transport: KubeTransport): Promise<KubeResponse> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await sendOnce(request, transport)
+    const wait = throttledFor(request, response)
+    if (wait === undefined || attempt >= MAX_THROTTLED_RETRIES) {
+      return response
+    }
+    await delay(wait, undefined, request.signal ? { signal: request.signal } : {})
+  }
+}
+
+/** How often a throttled read is sent again, as client-go does for a 429 with Retry-After. */
+export const MAX_THROTTLED_RETRIES = 5
+/** The longest wait honoured per retry, so a Check never hangs on a large Retry-After. */
+const MAX_RETRY_AFTER_MS = 2_000
+
+/**
+ * The wait before sending a read again that the API server throttled: 429 with Retry-After (API
+ * priority and fairness, or a new CRD's storage still initializing). Writes are never resent.
+ */
+function throttledFor(request: KubeRequest, response: KubeResponse): number | undefined {
+  const after = Number(response.headers['retry-after'])
+  if (response.status !== 429 || !IDEMPOTENT.has(request.method.toUpperCase()) || !Number.isFinite(after)) {
+    return undefined
+  }
+  return Math.min(Math.max(after, 0) * 1000, MAX_RETRY_AFTER_MS)
+}
+
+async function sendOnce(request: KubeRequest, transport: KubeTransport): Promise<KubeResponse> {
   try {
     return await exchange(request, transport.agent)
   } catch (err) {

@@ -181,12 +181,13 @@ describe.skipIf(inject('clusterKind') !== 'sim')(
         // Progress: every step of `kindlab up`'s plan, plus the workspace, done in order.
         const finals = (events[t] ?? []).filter((e) => e.state !== 'running')
         expect(finals.map((e) => `${e.index + 1}/${e.total} ${e.step} ${e.state}`)).toEqual([
-          '1/6 cluster done',
-          '2/6 istio done',
-          '3/6 app done',
-          '4/6 addons done',
-          '5/6 workspace done',
-          '6/6 ready done',
+          '1/7 cluster done',
+          '2/7 gateway-api done',
+          '3/7 istio done',
+          '4/7 app done',
+          '5/7 addons done',
+          '6/7 workspace done',
+          '7/7 ready done',
         ])
         expect((events[t] ?? []).some((e) => /^waiting for deployment /.test(e.detail ?? ''))).toBe(true)
       }
@@ -227,6 +228,8 @@ describe.skipIf(inject('clusterKind') !== 'sim')(
       const finals = again.filter((e) => e.state !== 'running').map((e) => `${e.step} ${e.state}`)
       expect(finals).toEqual([
         'cluster skipped',
+        // The Gateway API CRDs are applied again (server-side apply: nothing changes).
+        'gateway-api done',
         'istio skipped',
         'app skipped',
         'addons done',

@@ -131,13 +131,14 @@ afterAll(async () => {
 
 describe('the simulated cluster provisioned like `kindlab up` (istioctl manifests, the blueprint shop)', () => {
   it("ran kindlab up's own plan: kind and istioctl as stand-ins, then the shop, the addons and the wait", () => {
-    const outcome = simLog.filter((l) => /\] up \d\/\d \w+: (done|skipped|failed)/.test(l))
-    expect(outcome.map((l) => /up (\d\/\d \w+: \w+)/.exec(l)?.[1])).toEqual([
-      '1/5 cluster: skipped',
-      '2/5 istio: done',
-      '3/5 app: done',
-      '4/5 addons: done',
-      '5/5 ready: done',
+    const outcome = simLog.filter((l) => /\] up \d\/\d [\w-]+: (done|skipped|failed)/.test(l))
+    expect(outcome.map((l) => /up (\d\/\d [\w-]+: \w+)/.exec(l)?.[1])).toEqual([
+      '1/6 cluster: skipped',
+      '2/6 gateway-api: done',
+      '3/6 istio: done',
+      '4/6 app: done',
+      '5/6 addons: done',
+      '6/6 ready: done',
     ])
     expect(outcome[0]).toContain('reusing kind cluster "kindlab"')
     expect(outcome.at(-1)).toContain('17 deployments ready')
