@@ -1,18 +1,15 @@
 // Routes → the internal VirtualServices istiod generates (spec rules 19-37): one per (listener,
 // hostname) merging every HTTPRoute and GRPCRoute rule, each match its own Istio rule, sorted by
 // Gateway API precedence; filters, weighted backends, 500 for missing backends; TCPRoute and
-// TLSRoute as tcp/tls blocks. Every generated rule remembers the route, rule and match it came
+// TLSRoute as tcp/tls blocks (matches: route-matches.ts, header filters: route-filters.ts). Every generated rule remembers the route, rule and match it came
 // from. The VirtualServices carry `internal.istio.io/route-semantics: gateway`, which the classic
 // translator honours (path_separated_prefix, 500 for a missing cluster). Pure.
 import { intersectHosts, isSubsetOf, isWildcard } from '../hosts.ts'
 import type { SourceLocation } from '../findings.ts'
 import type {
-  Headers,
-  HTTPMatchRequest,
   HTTPRoute as IstioHTTPRoute,
   HTTPRouteDestination,
   RouteDestination,
-  StringMatch,
   VirtualService,
 } from '../model/index.ts'
 import { compareText } from '../findings.ts'
@@ -20,17 +17,15 @@ import { timeOf } from '../translate/order.ts'
 import type { BackendCheck } from './attach.ts'
 import { type GatewayInfo, internalGatewayInfix, type ListenerInfo } from './gateways.ts'
 import { mirrorsOf } from './mirror.ts'
+import { headerOps } from './route-filters.ts'
+import { escapeRegex, grpcMatch, httpMatch, type SortKey, trimSlash } from './route-matches.ts'
 import type {
   AnyRoute,
   BackendObjectReference,
   BackendRef,
   GRPCRoute,
-  GRPCRouteMatch,
-  HeaderModifier,
   HTTPRoute,
   HTTPRouteFilter,
-  HTTPRouteMatch,
-  NamedMatch,
   TCPRoute,
   TLSRoute,
 } from './types.ts'
@@ -66,14 +61,6 @@ interface Draft {
   rule: IstioHTTPRoute
   origin: GeneratedOrigin
   key: SortKey
-}
-
-interface SortKey {
-  pathType: number
-  pathLength: number
-  method: number
-  headers: number
-  query: number
 }
 
 /** Gateway API order of routes that merge: creation time, then namespace, then name (rule 20). */
@@ -230,54 +217,6 @@ function originOf(route: AnyRoute, path: string, rulePath: string): GeneratedOri
   }
 }
 
-function stringMatch(m: NamedMatch | { type: string; value: string }): StringMatch {
-  return m.type === 'RegularExpression' ? { regex: m.value } : { exact: m.value }
-}
-
-function namedMatches(list: readonly NamedMatch[]): Record<string, StringMatch> | undefined {
-  if (list.length === 0) {
-    return undefined
-  }
-  const out: Record<string, StringMatch> = {}
-  for (const h of list) {
-    Object.defineProperty(out, h.name, { value: stringMatch(h), enumerable: true, writable: true, configurable: true })
-  }
-  return out
-}
-
-function httpMatch(m: HTTPRouteMatch): { match: HTTPMatchRequest; key: SortKey } {
-  const match: HTTPMatchRequest = {}
-  const key: SortKey = { pathType: 1, pathLength: 0, method: 0, headers: m.headers.length, query: m.queryParams.length }
-  const p = m.path
-  if (p !== undefined) {
-    key.pathLength = p.value.length
-    if (p.type === 'Exact') {
-      match.uri = { exact: p.value }
-      key.pathType = 0
-    } else if (p.type === 'RegularExpression') {
-      match.uri = { regex: p.value }
-      key.pathType = 2
-    } else {
-      // istiod stores the prefix without a trailing `/`; precedence compares that length.
-      match.uri = { prefix: trimSlash(p.value) }
-      key.pathLength = match.uri.prefix!.length
-    }
-  }
-  const headers = namedMatches(m.headers)
-  if (headers !== undefined) {
-    match.headers = headers
-  }
-  const query = namedMatches(m.queryParams)
-  if (query !== undefined) {
-    match.queryParams = query
-  }
-  if (m.method !== undefined) {
-    match.method = { exact: m.method }
-    key.method = 1
-  }
-  return { match, key }
-}
-
 function httpDrafts(route: HTTPRoute, a: Attached): Draft[] {
   const out: Draft[] = []
   route.spec.rules.forEach((rule, i) => {
@@ -300,36 +239,6 @@ function httpDrafts(route: HTTPRoute, a: Attached): Draft[] {
     })
   })
   return out
-}
-
-/** GRPCRoute method matches as paths (rule 26). */
-function grpcMatch(m: GRPCRouteMatch | undefined): { match?: HTTPMatchRequest; key: SortKey } {
-  const key: SortKey = { pathType: 1, pathLength: 1, method: 0, headers: m?.headers.length ?? 0, query: 0 }
-  if (m === undefined) {
-    return { key }
-  }
-  const match: HTTPMatchRequest = {}
-  const mm = m.method
-  if (mm !== undefined && (mm.service !== undefined || mm.method !== undefined)) {
-    if (mm.type === 'RegularExpression') {
-      match.uri = { regex: `/${mm.service ?? '[^/]+'}/${mm.method ?? '[^/]+'}` }
-      key.pathType = 2
-    } else if (mm.service !== undefined && mm.method !== undefined) {
-      match.uri = { exact: `/${mm.service}/${mm.method}` }
-      key.pathType = 0
-    } else if (mm.service !== undefined) {
-      match.uri = { prefix: `/${mm.service}/` }
-    } else {
-      match.uri = { regex: `/[^/]+/${mm.method}` }
-      key.pathType = 2
-    }
-    key.pathLength = (match.uri.exact ?? match.uri.prefix ?? match.uri.regex ?? '').length
-  }
-  const headers = namedMatches(m.headers)
-  if (headers !== undefined) {
-    match.headers = headers
-  }
-  return { match, key }
 }
 
 function grpcDrafts(route: GRPCRoute, a: Attached): Draft[] {
@@ -431,55 +340,6 @@ function baseRule(
     rule.route = dests
   }
   return rule
-}
-
-function trimSlash(p: string): string {
-  return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
-/** Header modifiers (rule 28): lower-cased names, the first value of a repeated name wins. */
-function headerOps(filters: readonly HTTPRouteFilter[]): Headers | undefined {
-  let out: Headers | undefined
-  for (const f of filters) {
-    if (f.requestHeaderModifier !== undefined) {
-      out ??= {}
-      out.request = modifier(f.requestHeaderModifier)
-    }
-    if (f.responseHeaderModifier !== undefined) {
-      out ??= {}
-      out.response = modifier(f.responseHeaderModifier)
-    }
-  }
-  return out
-}
-
-function modifier(m: HeaderModifier): NonNullable<Headers['request']> {
-  const pairs = (
-    list: ReadonlyArray<{ name: string; value: string }> | undefined,
-  ): Record<string, string> | undefined => {
-    if (list === undefined || list.length === 0) {
-      return undefined
-    }
-    const out: Record<string, string> = {}
-    for (const { name, value } of list) {
-      const key = name.toLowerCase()
-      if (!Object.hasOwn(out, key)) {
-        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
-      }
-    }
-    return out
-  }
-  const set = pairs(m.set)
-  const add = pairs(m.add)
-  return {
-    ...(set === undefined ? {} : { set }),
-    ...(add === undefined ? {} : { add }),
-    ...(m.remove === undefined || m.remove.length === 0 ? {} : { remove: m.remove }),
-  }
 }
 
 /** TCP and TLS listeners (rules 33, 36, 37). */
