@@ -61,20 +61,33 @@ function hashing(
   })
 }
 
-/** Downloads `url` to `dest` if and only if its SHA-256 is `options.sha256`. */
-export async function downloadVerified(url: string, dest: string, options: DownloadOptions): Promise<void> {
-  const signals = [AbortSignal.timeout(options.timeoutMs ?? 600_000), ...(options.signal ? [options.signal] : [])]
+/** GETs `url` (redirects followed) within `timeoutMs`; a network failure or an error status is our AppError. */
+async function open(url: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<Response> {
+  const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]
   let res: Response
   try {
     res = await fetch(url, { redirect: 'follow', signal: AbortSignal.any(signals) })
   } catch (err) {
     throw networkError(url, err)
   }
-  if (!res.ok || !res.body) {
-    throw new AppError('LAB_ERR_DOWNLOAD_FAILED', {
-      message: `Downloading ${url} failed: HTTP ${res.status}.`,
-      hint: res.status === 404 ? 'The pinned release is missing upstream; report it.' : offlineHint,
-    })
+  if (!res.ok) {
+    throw failed(url, res.status)
+  }
+  return res
+}
+
+function failed(url: string, status: number): AppError {
+  return new AppError('LAB_ERR_DOWNLOAD_FAILED', {
+    message: `Downloading ${url} failed: HTTP ${status}.`,
+    hint: status === 404 ? 'The pinned release is missing upstream; report it.' : offlineHint,
+  })
+}
+
+/** Downloads `url` to `dest` if and only if its SHA-256 is `options.sha256`. */
+export async function downloadVerified(url: string, dest: string, options: DownloadOptions): Promise<void> {
+  const res = await open(url, options.timeoutMs ?? 600_000, options.signal)
+  if (!res.body) {
+    throw failed(url, res.status)
   }
   const total = Number(res.headers.get('content-length')) || undefined
   const partial = `${dest}.partial`
@@ -110,19 +123,7 @@ export async function downloadText(
   url: string,
   options: { signal?: AbortSignal; timeoutMs?: number; maxBytes?: number } = {},
 ): Promise<string> {
-  const signals = [AbortSignal.timeout(options.timeoutMs ?? 120_000), ...(options.signal ? [options.signal] : [])]
-  let res: Response
-  try {
-    res = await fetch(url, { redirect: 'follow', signal: AbortSignal.any(signals) })
-  } catch (err) {
-    throw networkError(url, err)
-  }
-  if (!res.ok) {
-    throw new AppError('LAB_ERR_DOWNLOAD_FAILED', {
-      message: `Downloading ${url} failed: HTTP ${res.status}.`,
-      hint: res.status === 404 ? 'The pinned release is missing upstream; report it.' : offlineHint,
-    })
-  }
+  const res = await open(url, options.timeoutMs ?? 120_000, options.signal)
   let text: string
   try {
     text = await res.text()
