@@ -308,6 +308,30 @@ describe('status', () => {
     expect(bad.hint).toContain('spec.hostnames')
   })
 
+  it('a sectionName typo: the finding and its hint as sentences, the layer says the status is predicted', async () => {
+    const params = { object: { kind: 'HTTPRoute', name: 'shop' }, condition: 'Accepted' }
+    const r = await check(
+      'status',
+      params,
+      shop,
+      gateway(http),
+      shopRoute.replace('{name: web}', '{name: web, sectionName: htpp}'),
+    )
+    expect(r.passed).toBe(false)
+    expect(r.cause).toBe('parent-not-found')
+    expect(r.hint).toMatch(
+      /^HTTPRoute shop\/shop spec\.parentRefs\[0\]\.sectionName \(f2\.yaml:\d+\): Accepted is False \(NoMatchingParent\): sectionName "htpp" not found\. sectionName names a listener of Gateway shop\/web: "http"\.$/,
+    )
+    expect(r.layers).toEqual([
+      {
+        layer: 'config',
+        passed: false,
+        message:
+          'HTTPRoute shop/shop on Gateway shop/web: Accepted is False (NoMatchingParent): sectionName "htpp" not found (predicted from your resources)',
+      },
+    ])
+  })
+
   it('ResolvedRefs of a route with a missing backend: destination-not-found', async () => {
     const params = { object: { kind: 'HTTPRoute', name: 'shop' }, condition: 'ResolvedRefs' }
     const r = await check(

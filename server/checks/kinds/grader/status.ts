@@ -13,6 +13,7 @@ import {
   gatewayApiOf,
   type GatewayApiView,
   listenerProblems,
+  findingWithHint,
   quoteFinding,
 } from '../../../grader/judge/gateway-api.ts'
 import { gatewayParam } from '../../../grader/judge/request.ts'
@@ -90,17 +91,19 @@ export const statusCheck: CheckKind<Params> = {
       c === undefined
         ? `${what}${bad.where}: istiod writes no ${p.condition} condition here`
         : `${what}${bad.where}: ${p.condition} is ${c.status} (${c.reason}): ${c.message}`
-    return fail(message, bad.hint ?? '', c === undefined ? 'field-wrong' : (bad.cause ?? causeOfCondition(c)))
+    const cause = c === undefined ? 'field-wrong' : (bad.cause ?? causeOfCondition(c))
+    return fail(message, bad.hint ?? '', cause, found.source)
   },
 }
 
-function fail(message: string, hint: string, cause: Cause): CheckOutcome {
+/** A failed outcome; the layer says where the condition came from (istiod's write or the prediction). */
+function fail(message: string, hint: string, cause: Cause, source?: string): CheckOutcome {
   return {
     passed: false,
     message: `${message}.`,
     ...(hint === '' ? {} : { hint }),
     cause,
-    layers: [ran('config', false, message)],
+    layers: [ran('config', false, source === undefined ? message : `${message} (${source})`)],
   }
 }
 
@@ -197,7 +200,7 @@ function gatewayStatus(input: GraderInput, view: GatewayApiView, ns: string, p: 
   const listener = listenerProblems(info)[0]?.problem
   const hint =
     finding !== undefined
-      ? `${quoteFinding(finding)} ${finding.hint ?? ''}`.trim()
+      ? findingWithHint(finding)
       : listener === undefined
         ? undefined
         : `${listener.message}. ${listener.hint}`
@@ -279,7 +282,7 @@ function routeStatus(
     )
     const hint =
       finding !== undefined
-        ? `${quoteFinding(finding)} ${finding.hint ?? ''}`.trim()
+        ? findingWithHint(finding)
         : condition !== undefined && condition.status === 'False'
           ? `spec.parentRefs[${x.parentIndex}] on Gateway ${key}: ${condition.message}.`
           : undefined
