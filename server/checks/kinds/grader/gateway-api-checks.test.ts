@@ -265,7 +265,7 @@ spec:
     protocol: TCP
 `
     const tcpRoute = `---
-apiVersion: gateway.networking.k8s.io/v1alpha2
+apiVersion: gateway.networking.k8s.io/v1
 kind: TCPRoute
 metadata: {name: redis, namespace: shop}
 spec:
