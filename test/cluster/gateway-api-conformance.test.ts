@@ -15,6 +15,7 @@ import type { Condition } from '../../server/grader/core/gateway-api/status.ts'
 import { fromApiObjects } from '../../server/grader/core/index.ts'
 import { eventually, kubeConfig, testNamespace, uniqueName } from './cluster-client.ts'
 import { type GatewayApiIstiod, startGatewayApiIstiod } from './gateway-api-istiod.ts'
+import { refScenarios } from './gateway-api-scenarios-refs.ts'
 import { gwScenarios, type GwScenario } from './gateway-api-scenarios.ts'
 import { configDump, holdProxyStream, type XdsStream } from './istiod-client.ts'
 import type { IstiodEndpoints } from './istiod.ts'
@@ -205,7 +206,7 @@ describe('Gateway API conformance: grader prediction = istiod (routes and status
     return out
   }
 
-  for (const scenario of gwScenarios) {
+  for (const scenario of [...gwScenarios, ...refScenarios]) {
     it(scenario.name, async () => {
       const nsA = await testNamespace(kc, 'gwapi')
       const nsB = await testNamespace(kc, 'gwapi2')

@@ -155,6 +155,8 @@ describe('listener and Gateway status (spec rules 10-14)', () => {
       'Programmed=True/Programmed',
       'ResolvedRefs=False/InvalidRouteKinds',
     ])
+    // istiod names none of the kinds (gatewaycommon/conversion.go ReportListenerCondition).
+    expect(s.listeners[0]?.conditions[3]?.message).toBe('Invalid route kinds')
     expect(s.listeners[0]?.supportedKinds.map((k) => k.kind)).toEqual(['HTTPRoute'])
   })
 
@@ -394,6 +396,9 @@ describe('backend resolution (spec rules 31-35)', () => {
       'Accepted=True/Accepted',
       'ResolvedRefs=False/InvalidDestination',
     ])
+    expect(r.conversion.status.routes[0]!.parents[0]!.conditions[1]?.message).toBe(
+      'service name invalid; the name of the Service must be used, not the hostname.',
+    )
     expect(r.conversion.status.gateways[0]?.listeners[0]?.attachedRoutes).toBe(1)
     expect(r.requests[0]?.result.status).toBe(404)
   })
