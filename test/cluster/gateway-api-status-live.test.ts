@@ -1,6 +1,6 @@
 // The `status` check kind live: a real istiod 1.31 (PILOT_ENABLE_GATEWAY_API=true) writes the
-// status of a Gateway and two HTTPRoutes (one whose parentRef sectionName names no listener:
-// Accepted=False/NoMatchingParent), and the checks are graded as `kindlab check --kubeconfig`
+// status of a Gateway and three HTTPRoutes (one whose parentRef sectionName names no listener:
+// Accepted=False/NoMatchingParent; one naming the Gateway twice, once with that typo), and the checks are graded as `kindlab check --kubeconfig`
 // grades them (runChecks over the live services: the cluster resource source, the kinds the
 // checks read). Each live verdict must say it read what istiod wrote and must equal the offline
 // verdict on the same objects as files (the prediction).
@@ -45,15 +45,16 @@ const objects = (ns: string): Json[] => [
   },
   route(ns, 'good', 'http'),
   route(ns, 'typo', 'htpp'),
+  route(ns, 'twice', 'http', 'htpp'),
 ]
 
-function route(ns: string, name: string, sectionName: string): Json {
+function route(ns: string, name: string, ...sectionNames: string[]): Json {
   return {
     apiVersion: `${group}/v1`,
     kind: 'HTTPRoute',
     metadata: { name, namespace: ns },
     spec: {
-      parentRefs: [{ name: 'gw', sectionName }],
+      parentRefs: sectionNames.map((sectionName) => ({ name: 'gw', sectionName })),
       hostnames: [`${name}.example.com`],
       rules: [{ backendRefs: [{ name: 'web', port: 80 }] }],
     },
@@ -79,6 +80,8 @@ const checks = [
     condition: 'Accepted',
     status: 'False',
   },
+  // One Gateway named twice (sectionName http, then the typo): each parentRef has its own entry.
+  { id: 'twice-accepted', kind: 'status', object: { kind: 'HTTPRoute', name: 'twice' }, condition: 'Accepted' },
 ].map((c) => prepareCheck(checkKinds, c))
 
 /** The parts of a result both layers must agree on (the layer message says where it read). */
@@ -135,10 +138,10 @@ describe('the status check kind on a live cluster with a real istiod', () => {
     // istiod writes the status once it leads the status controller (the lease of an istiod that
     // stopped a moment ago may still run out first).
     await eventually(
-      'istiod to write the status of both routes',
+      'istiod to write the status of every route',
       async () => {
         const written = await Promise.all(
-          ['good', 'typo'].map(async (name) => {
+          ['good', 'typo', 'twice'].map(async (name) => {
             const r = (await custom.getNamespacedCustomObject({
               group,
               version: 'v1',
@@ -208,6 +211,7 @@ describe('the status check kind on a live cluster with a real istiod', () => {
       ['good-refs', 'passed'],
       ['typo-accepted', 'failed'],
       ['typo-refused', 'passed'],
+      ['twice-accepted', 'failed'],
     ])
     // Live, every verdict comes from the status on the object, not from the prediction.
     const layers = (results: CheckRunResult[]): string[] =>

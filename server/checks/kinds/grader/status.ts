@@ -19,7 +19,7 @@ import {
 import { gatewayParam } from '../../../grader/judge/request.ts'
 import { ran, unverified } from '../../../grader/judge/verdict.ts'
 import type { Condition } from '../../../grader/core/gateway-api/status.ts'
-import type { AnyRoute } from '../../../grader/core/gateway-api/types.ts'
+import type { AnyRoute, ParentReference } from '../../../grader/core/gateway-api/types.ts'
 
 const routeKinds = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'] as const
 
@@ -262,7 +262,7 @@ function routeStatus(
     (s) => s.resource.kind === route.kind && s.resource.namespace === ns && s.resource.name === route.metadata.name,
   )
   const live = liveConditions(input, route.kind, ns, route.metadata.name) as
-    { parents?: Array<{ parentRef?: { name?: string; namespace?: string }; conditions?: unknown }> } | undefined
+    { parents?: Array<{ parentRef?: LiveParentRef; conditions?: unknown }> } | undefined
   const findings = view.findings.filter(
     (f) => f.resource.kind === route.kind && f.resource.namespace === ns && f.resource.name === route.metadata.name,
   )
@@ -271,9 +271,7 @@ function routeStatus(
   const entries = parents.map((x): Entry => {
     const key = parentKey(x.parentIndex)
     const predictedParent = status?.parents[handled.indexOf(x)]
-    const real = live?.parents?.find(
-      (lp) => lp.parentRef?.name === x.parentRef.name && (lp.parentRef.namespace ?? ns) === key.split('/')[0],
-    )?.conditions
+    const real = live?.parents?.find((lp) => sameParent(lp.parentRef, x.parentRef, ns))?.conditions
     const condition = conditionIn(real ?? predictedParent?.conditions, p.condition)
     const finding = findings.find((f) =>
       p.condition === 'ResolvedRefs'
@@ -289,4 +287,26 @@ function routeStatus(
     return { where: ` on Gateway ${key}`, condition, ...(hint === undefined ? {} : { hint }) }
   })
   return { source: live?.parents === undefined ? predicted : 'as istiod wrote it', entries }
+}
+
+/** A parentRef as istiod copies it into `status.parents` (from the API server, so unchecked). */
+interface LiveParentRef {
+  name?: unknown
+  namespace?: unknown
+  sectionName?: unknown
+  port?: unknown
+}
+
+/**
+ * The live status entry of one parentRef: the same Gateway and the same listener selection, since
+ * a route may name one Gateway twice (sectionName "http" and "https") and istiod writes one entry each.
+ */
+function sameParent(live: LiveParentRef | undefined, ref: ParentReference, routeNamespace: string): boolean {
+  return (
+    live !== undefined &&
+    live.name === ref.name &&
+    (live.namespace ?? routeNamespace) === (ref.namespace ?? routeNamespace) &&
+    live.sectionName === ref.sectionName &&
+    live.port === ref.port
+  )
 }
