@@ -30,7 +30,10 @@ export interface LabEnvironmentSource {
 }
 
 export interface ListOptions {
-  /** Only these kinds (lower case) are needed; a source may return others too. Every kind when absent. */
+  /**
+   * Only these kinds (lower case) are needed; a source may return others too. A Check always says
+   * (every check kind declares its `reads`); every kind when absent (tests and tools).
+   */
   kinds?: ReadonlySet<string>
 }
 
