@@ -123,6 +123,6 @@ function traineeClusterServices(clusterName: string, options: SessionServicesOpt
     describe: () => `cluster kind-${clusterName} (${where})`,
     list: async (options) => (await resources()).list(options),
   }
-  const cluster = lazyLiveCluster(`ingress gateway of ${where}`, live)
+  const cluster = lazyLiveCluster(where, live)
   return { resources: source, cluster }
 }

@@ -5,11 +5,18 @@
 import type { GatewayProxyRef, LiveCluster } from '../../checks/live-services.ts'
 import { AppError } from '../../errors.ts'
 
-/** A LiveCluster that forwards to `load()`'s; `where` names it for describe() and messages. */
+/**
+ * A LiveCluster that forwards to `load()`'s; `where` names the cluster for describe(), e.g.
+ * "your kind cluster kl-class-trainee01".
+ */
 export function lazyLiveCluster(where: string, load: () => Promise<LiveCluster>): LiveCluster {
+  return lazy(`ingress gateway of ${where}`, where, load)
+}
+
+function lazy(name: string, where: string, load: () => Promise<LiveCluster>): LiveCluster {
   const proxies = new Map<string, LiveCluster>()
   return {
-    describe: () => where,
+    describe: () => name,
     configDump: async () => (await load()).configDump(),
     httpProbe: async (req) => (await load()).httpProbe(req),
     tcpProbe: async (req) => (await load()).tcpProbe(req),
@@ -18,7 +25,7 @@ export function lazyLiveCluster(where: string, load: () => Promise<LiveCluster>)
       const key = `${ref.gateway} ${ref.service.namespace}/${ref.service.name}`
       let hit = proxies.get(key)
       if (hit === undefined) {
-        hit = lazyLiveCluster(`Gateway ${ref.gateway}'s proxy on ${where}`, async () => proxyOf(await load(), ref))
+        hit = lazy(`Gateway ${ref.gateway}'s proxy in ${where}`, where, async () => proxyOf(await load(), ref))
         proxies.set(key, hit)
       }
       return hit
