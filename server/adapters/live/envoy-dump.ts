@@ -4,7 +4,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import type { KubeConfig } from '@kubernetes/client-node'
 import { AppError, isAppError } from '../../errors.ts'
-import { fetchConfigDump } from '../envoy/envoy-admin.ts'
+import { type AdminGetOptions, fetchConfigDump } from '../envoy/envoy-admin.ts'
 import { openPortForward, type LocalForward, type PodPort } from '../envoy/port-forward.ts'
 
 function forwardFailure(err: unknown, forward: LocalForward, target: PodPort): AppError {
@@ -24,10 +24,14 @@ function forwardFailure(err: unknown, forward: LocalForward, target: PodPort): A
 }
 
 /** /config_dump of the Envoy whose admin API listens on `target` (a pod port), through a port-forward. */
-export async function configDumpThroughForward(kc: KubeConfig, target: PodPort): Promise<unknown> {
+export async function configDumpThroughForward(
+  kc: KubeConfig,
+  target: PodPort,
+  options: AdminGetOptions = {},
+): Promise<unknown> {
   const forward = await openPortForward(kc, target)
   try {
-    return await fetchConfigDump('127.0.0.1', forward.port)
+    return await fetchConfigDump('127.0.0.1', forward.port, options)
   } catch (err) {
     throw forwardFailure(err, forward, target)
   } finally {

@@ -212,6 +212,13 @@ describe('--envoy-admin with a Kubernetes Gateway', () => {
     expect(kube.upgrades.length).toBe(before)
   })
 
+  it("a failed read names the proxy's pod, not the ingress gateway", async () => {
+    const proxy = proxyOf(live(kindRoute, { podPort: ports.http })) // not an admin API: answers text
+    await expect(proxy.configDump()).rejects.toThrow(
+      "The Envoy admin of Gateway default/web's proxy (pod default/web-istio-new) answered /config_dump with something that is not JSON.",
+    )
+  })
+
   it("pod:PORT reads the ingress gateway's Envoy at its pod IP too", async () => {
     const before = kube.upgrades.length
     expect(await live(kindRoute, { podPort: ports.admin }).configDump()).toEqual({ proxy: 'default/web' })

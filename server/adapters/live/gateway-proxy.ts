@@ -97,10 +97,15 @@ export function createGatewayProxyCluster(options: GatewayProxyOptions): LiveClu
       throw new AppError('LAB_ERR_ENVOY_UNREACHABLE', { message: admin.why, hint: admin.hint })
     }
     const found = await find()
-    if (admin.via === 'pod-ip') {
-      return fetchConfigDump(podIp(found.pod, what), admin.port)
+    const name = found.pod.metadata?.name ?? ''
+    const owner = {
+      what: `The Envoy admin of ${what} (pod ${namespace}/${name})`,
+      hint: `Check the pod with \`kubectl -n ${namespace} get pod ${name}\`; it must be Running and Ready.`,
     }
-    return configDumpThroughForward(found.kc, { namespace, pod: found.pod.metadata?.name ?? '', port: admin.port })
+    if (admin.via === 'pod-ip') {
+      return fetchConfigDump(podIp(found.pod, what), admin.port, { owner })
+    }
+    return configDumpThroughForward(found.kc, { namespace, pod: name, port: admin.port }, { owner })
   }
   const dump = sharedRead(readDump, { freshMs: options.shareDumpMs ?? 250 })
   const reach = options.reach
