@@ -20,6 +20,8 @@ export interface LoopbackKube {
   upgrades: string[]
   /** Every GET URL, in order. */
   reads: string[]
+  /** When set, port-forward upgrades are refused with this HTTP status (RBAC 403, no kubelet 500). */
+  refuse: number | undefined
   /** A KubeConfig for this endpoint. */
   kubeConfig(): KubeConfig
   /** Writes that kubeconfig into `dir` and returns its path. */
@@ -68,8 +70,13 @@ export async function startLoopbackKube(): Promise<LoopbackKube> {
     noServer: true,
     handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false),
   })
+  const state: { refuse: number | undefined } = { refuse: undefined }
   api.on('upgrade', (req, socket, head) => {
     upgrades.push(req.url ?? '')
+    if (state.refuse !== undefined) {
+      socket.end(`HTTP/1.1 ${state.refuse} No\r\ncontent-length: 0\r\n\r\n`)
+      return
+    }
     const podPort = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('ports'))
     wss.handleUpgrade(req, socket, head, (ws) => relay(ws, podPort, upstreams.get(podPort)))
   })
@@ -85,6 +92,12 @@ export async function startLoopbackKube(): Promise<LoopbackKube> {
     return kc
   }
   return {
+    get refuse() {
+      return state.refuse
+    },
+    set refuse(status: number | undefined) {
+      state.refuse = status
+    },
     port,
     objects,
     upstreams,
