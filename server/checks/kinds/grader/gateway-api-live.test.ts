@@ -227,6 +227,22 @@ describe("a route on a Kubernetes Gateway's proxy, live", () => {
   })
 })
 
+describe('a Gateway that does not exist, live', () => {
+  it('fails on the config layer; the live layers say there is no proxy to read, not that a cluster is missing', async () => {
+    const r = await check('route', { ...route, gateway: 'default/nope' })
+    expect(r.passed).toBe(false)
+    expect(r.layers).toEqual([
+      {
+        layer: 'config',
+        passed: false,
+        message: expect.stringContaining('no Kubernetes Gateway default/nope') as unknown,
+      },
+      { layer: 'envoy', passed: undefined, message: 'not run: no proxy serves this Gateway' },
+      { layer: 'traffic', passed: undefined, message: 'not run: no proxy serves this Gateway' },
+    ])
+  })
+})
+
 describe("a canary split on a Kubernetes Gateway's proxy, live", () => {
   it("measures the shares of real requests to the proxy's listener port", async () => {
     const r = await check(

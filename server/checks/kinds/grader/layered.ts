@@ -57,7 +57,7 @@ export async function runLayers(original: GraderInput, req: GatewayRequest, judg
   // A Kubernetes Gateway's own proxy: the input as istiod configures that proxy.
   const input = req.gateway === undefined ? original : proxyInput(original, req.gateway)
   if ('message' in input) {
-    return noProxy(req, input)
+    return noProxy(req, input, original.cluster !== undefined)
   }
   const prediction = predict(input, req)
   const config = configLayer(input, req, prediction, judges)
@@ -94,11 +94,14 @@ function notRun(layer: 'envoy' | 'traffic', why: string): LayerResult {
 }
 
 /** The result when the named Kubernetes Gateway has no proxy (missing, or a class Istio does not handle). */
-function noProxy(req: GatewayRequest, why: NoProxy): LayeredResult {
+function noProxy(req: GatewayRequest, why: NoProxy, live: boolean): LayeredResult {
   const message = why.message
   const hop = { port: req.port, listenPort: undefined, known: [] }
+  // With a cluster, the live layers have nothing to read: say so rather than ask for a cluster.
+  const liveLayer = (layer: 'envoy' | 'traffic') =>
+    live ? notRun(layer, 'not run: no proxy serves this Gateway') : needsCluster(layer)
   return {
-    layers: [ran('config', false, message), needsCluster('envoy'), needsCluster('traffic')],
+    layers: [ran('config', false, message), liveLayer('envoy'), liveLayer('traffic')],
     prediction: { hop, result: undefined },
     hint: why.hint,
     cause: why.cause,
