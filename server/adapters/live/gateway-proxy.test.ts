@@ -166,6 +166,17 @@ describe("a Kubernetes Gateway's proxy on kind (everything through port-forwards
     expect(result.via).toBe(`a port-forward to default/web-istio-new port ${ports.http} (${viaKind})`)
   })
 
+  it("a class's many probes share one lookup of the proxy's Service and pod", async () => {
+    const proxy = proxyOf(live())
+    const reads = () => kube.reads.filter((u) => u.startsWith('/api/v1/namespaces/default/')).length
+    const before = reads()
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => proxy.httpProbe({ port: 8080, host: 'shop.example.com', path: '/' })),
+    )
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 200))
+    expect(reads() - before).toBe(2) // the Service, then its pods: once
+  })
+
   it('keeps the SNI of an HTTPS probe through the port-forward', async () => {
     sniSeen = undefined
     const result = await proxyOf(live()).httpProbe({ port: 8443, host: 'shop.example.com', path: '/', https: true })

@@ -146,6 +146,7 @@ function forwardTarget(kube: KubeTarget, ref: GatewayProxyRef, find: () => Promi
     namespace: ref.service.namespace,
     service: ref.service.name,
     findPod: async () => (await find()).pod.metadata?.name ?? '',
+    lookup: find,
   }
 }
 

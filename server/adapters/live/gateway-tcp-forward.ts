@@ -23,6 +23,26 @@ export interface ForwardTarget {
   service: string
   /** Finds the Running gateway pod (gateway-pods.ts findGatewayPod). */
   findPod: () => Promise<string>
+  /**
+   * The pod and its Service already looked up (a Kubernetes Gateway proxy's shared lookup, reused
+   * by a class's many probes); when absent, each probe reads them through the API after findPod.
+   */
+  lookup?: () => Promise<{ pod: V1Pod; service: V1Service }>
+}
+
+/** The gateway pod's name and the pod port behind Service port `port`. */
+async function podPortOf(target: ForwardTarget, port: number): Promise<{ pod: string; podPort: number | undefined }> {
+  if (target.lookup !== undefined) {
+    const found = await target.lookup()
+    return { pod: found.pod.metadata?.name ?? '', podPort: podPortFor(found.service, found.pod, port) }
+  }
+  const pod = await target.findPod()
+  const core = apiClient(target.kc, CoreV1Api)
+  const [service, podObject] = await Promise.all([
+    core.readNamespacedService({ name: target.service, namespace: target.namespace }),
+    core.readNamespacedPod({ name: pod, namespace: target.namespace }),
+  ])
+  return { pod, podPort: podPortFor(service, podObject, port) }
 }
 
 /**
@@ -108,22 +128,13 @@ async function probeThroughForward<R extends object>(
   reason: string,
   kind: ProbeKind<R>,
 ): Promise<R> {
-  let pod: string
-  let podPort: number | undefined
-  try {
-    pod = await target.findPod()
-    const core = apiClient(target.kc, CoreV1Api)
-    const [service, podObject] = await Promise.all([
-      core.readNamespacedService({ name: target.service, namespace: target.namespace }),
-      core.readNamespacedPod({ name: pod, namespace: target.namespace }),
-    ])
-    podPort = podPortFor(service, podObject, port)
-  } catch (err) {
-    const e = isAppError(err)
-      ? err
-      : translateKubeError(err, 'looking up the gateway pod for a port-forward', target.where)
-    return kind.failed(e.message, `a port-forward to the gateway pod (${reason})`)
+  const found = await podPortOf(target, port).catch((err: unknown) =>
+    isAppError(err) ? err : translateKubeError(err, 'looking up the gateway pod for a port-forward', target.where),
+  )
+  if (found instanceof Error) {
+    return kind.failed(found.message, `a port-forward to the gateway pod (${reason})`)
   }
+  const { pod, podPort } = found
   if (podPort === undefined) {
     return kind.failed(
       `port ${port} is not a TCP port of Service ${target.namespace}/${target.service}, so no traffic reaches it`,
