@@ -113,7 +113,7 @@ export function createGatewayProxyCluster(options: GatewayProxyOptions): LiveClu
   const way: { reason: string } | { address: () => Promise<ProbeAddress> } =
     reach.via === 'port-forward'
       ? { reason: reach.reason }
-      : { address: sharedRead(() => addressOf(reach, ref, find), { freshMs }) }
+      : { address: sharedRead(() => addressOf(reach, options.kube, ref, find), { freshMs }) }
   const dial = (a: { address: () => Promise<ProbeAddress> }): Promise<ProbeAddress | { error: string }> =>
     a.address().catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }))
   return {
@@ -153,21 +153,21 @@ function forwardTarget(kube: KubeTarget, ref: GatewayProxyRef, find: () => Promi
 /** Where probes dial the proxy when not through a port-forward. */
 async function addressOf(
   reach: Exclude<ProxyReach, { via: 'port-forward' }>,
+  kube: KubeTarget,
   ref: GatewayProxyRef,
   find: () => Promise<Found>,
 ): Promise<ProbeAddress> {
   const service = { namespace: ref.service.namespace, service: ref.service.name }
+  const { kc, where } = loadKubeConfig(kube)
   if (reach.via === 'service') {
-    const { kc, where } = await find()
     return resolveGatewayAddress(kc, where, service, reach.inCluster)
   }
-  const found = await find()
-  const ingressPods = await podIps(found.kc, found.where, reach.ingress)
-  if (!ingressPods.includes(reach.host)) {
+  if (!(await podIps(kc, where, reach.ingress)).includes(reach.host)) {
     // A load balancer in front of the ingress gateway says nothing of this proxy: its own Service.
-    return resolveGatewayAddress(found.kc, found.where, service, false)
+    return resolveGatewayAddress(kc, where, service, false)
   }
   // kindlab reaches pod IPs: the proxy's pod, where Envoy listens on the Service's targetPorts.
+  const found = await find()
   const host = podIp(found.pod, `Gateway ${ref.gateway}'s proxy`)
   return { host, portFor: (port) => podPortFor(found.service, found.pod, port) ?? port }
 }
