@@ -311,7 +311,7 @@ async function envoyLayer(
     if (req.gateway === undefined || !isAppError(err)) {
       throw err
     }
-    dumps.delete(cluster)
+    // The press's other checks share this failed read (dumpFor), rather than each waiting for its own.
     return { layer: notRun('envoy', `not run: ${err.message}${err.hint ? ` ${err.hint}` : ''}`) }
   }
   if (typeof result === 'string') {
