@@ -74,7 +74,7 @@ spec:
   rules:
   - backendRefs: [{name: frontend, port: 80, weight: 90}, {name: frontend-v2, port: 80, weight: 10}]
 ---
-apiVersion: gateway.networking.k8s.io/v1alpha2
+apiVersion: gateway.networking.k8s.io/v1
 kind: TCPRoute
 metadata: {name: redis, namespace: default}
 spec:
