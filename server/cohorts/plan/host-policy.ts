@@ -3,7 +3,7 @@
 // inside their own domain, so no trainee can take another's traffic. A Gateway API route without
 // hostnames may attach only to Gateways of its own namespace. One policy and one binding per
 // cohort; the allowed suffix is read from the trainee namespace's annotation, which trainees cannot
-// edit (namespaces are cluster-scoped).
+// edit (the namespace-label fence admits one label and nothing else).
 import { deny, planAdmissionFence, resourceRule } from './admission.ts'
 import { ANNOTATION_DOMAIN, LABEL_COHORT, LABEL_ROLE, cohortLabels, cohortPrefix, type CohortNames } from './names.ts'
 import type { KubeObject } from './types.ts'
