@@ -7,13 +7,14 @@
 //   from this cohort's trainee namespaces that carry the lab's label (names.ts
 //   LABEL_SHARED_GATEWAY_ACCESS). Several classes share the one Gateway the lab names: each
 //   cohort's listener is applied under a field manager of its own (as gateway-port.ts does for TCP
-//   ports), so one class's setup or teardown never touches another's listener;
+//   ports; `listeners` is a map list keyed by name, at most 64), so one class's setup or teardown
+//   never touches another's listener;
 // - per trainee, the ReferenceGrant in Istio's namespace that lets HTTPRoutes of their namespace
 //   (only) use the dashboards' Services (only): one grant per trainee, applied and deleted with the
 //   trainee, so the grants follow the roster (a grant's `from` holds at most 16 entries, fewer
 //   than a class has trainees).
-// - the read access the steps need: the shared Gateway (`kubectl -n infra get gateway public`) and
-//   the trainee's own grant.
+// - read access to the shared Gateway (`kubectl -n infra get gateway public`); the trainee's read
+//   access to their own grant is with their other rights in istio-system (rbac.ts platformRules).
 import { DASHBOARD_SERVICES } from './route-fence.ts'
 import {
   LABEL_COHORT,

@@ -6,8 +6,9 @@
 //   namespace by resourceName, which `kubectl label namespace` needs, and nothing else;
 // - a ValidatingAdmissionPolicy per cohort, for requests by the cohort's trainees, that refuses any
 //   update of a Namespace but that label's: another namespace, another label, an annotation (but
-//   the one `kubectl apply` keeps the last applied object in), a finalizer or an owner reference. It selects the cohort's namespaces by an objectSelector, which
-//   matches the old object too, so dropping the cohort labels does not escape it.
+//   the one `kubectl apply` keeps the last applied object in), a finalizer or an owner reference.
+//   It selects the cohort's namespaces by an objectSelector, which matches the old object too, so
+//   dropping the cohort labels does not escape it.
 import { deny, planAdmissionFence, type ResourceRule } from './admission.ts'
 import {
   LABEL_COHORT,
