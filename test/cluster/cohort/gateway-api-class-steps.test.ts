@@ -3,9 +3,9 @@
 // CRDs, and the steps' checks pass on their scoped view of the cluster, as the server runs them.
 // What the class cannot let them write is the platform's: the dashboards ReferenceGrant in
 // istio-system and the shared Gateway infra/public. The trainee labels their own namespace as
-// `kubectl label` does. Status checks need istiod to write the routes' status; without istiod
-// (KINDLAB_CLUSTER_ISTIOD=0 or an external cluster) they are left to the istiod suites, and the
-// request checks, predicted from the objects, still run. Traffic: dataplane/.
+// `kubectl label` does. The status checks read the status istiod wrote where it wrote one, else
+// the prediction (the simulated cluster's istiod leaves Gateway API objects Pending), so here they
+// judge what is in the API, like the request checks. Traffic: dataplane/.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -32,8 +32,6 @@ import { installGatewayApiCrds } from '../gateway-api-crds.ts'
 import { backend, cohortName, ensureClassNamespaces, serviceAccountConfig } from './helpers.ts'
 
 const istio = 'istio-system'
-/** Same rule as vitest.config.ts: istiod runs next to the control plane unless opted out or external. */
-const withIstiod = process.env['KINDLAB_CLUSTER_ISTIOD'] !== '0' && !process.env['KUBECONFIG_TEST']
 
 describe('the Gateway API lab’s dashboards and shared-Gateway steps, done by a namespace-mode trainee', () => {
   const admin = kubeConfig()
@@ -80,9 +78,7 @@ describe('the Gateway API lab’s dashboards and shared-Gateway steps, done by a
   async function grade(stepFile: string): Promise<CheckRunResult[]> {
     const stepIndex = lab.steps.findIndex((s) => s.file.endsWith(stepFile))
     const step = lab.steps[stepIndex]
-    const checks = (step?.checks ?? [])
-      .filter((c) => withIstiod || c.kind !== 'status')
-      .map((c) => resolveCheck(c, vars))
+    const checks = (step?.checks ?? []).map((c) => resolveCheck(c, vars))
     const source = createClusterResourceSource({ kube: { kubeconfigPath: inject('kubeconfig') } })
     if (source.scoped === undefined) {
       throw new Error('the cluster resource source cannot be scoped')
@@ -105,7 +101,7 @@ describe('the Gateway API lab’s dashboards and shared-Gateway steps, done by a
     })
   }
 
-  /** Grades until every check passes (istiod writes status a moment after the objects land). */
+  /** Grades until every check passes (a status istiod writes may arrive a moment after the objects). */
   async function passes(stepFile: string): Promise<void> {
     let last: CheckRunResult[] = []
     const ok = await eventually(
