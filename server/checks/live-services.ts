@@ -58,14 +58,25 @@ export interface ResourceScope {
   shared: ReadonlyArray<{ namespace: string; kinds: readonly string[]; names?: readonly string[] }>
 }
 
-/** True when an API object (kind, metadata.namespace) is inside the scope. Pure. */
+/**
+ * True when an API object (kind, metadata.namespace) is inside the scope: an object of an own
+ * namespace, a shared kind (and name) elsewhere, or an own Namespace itself (its labels decide
+ * which Gateway API listeners admit the learner's routes). Pure.
+ */
 export function inScope(object: unknown, scope: ResourceScope): boolean {
-  const o = (object ?? {}) as { kind?: unknown; metadata?: { namespace?: unknown; name?: unknown } }
+  const o = (object ?? {}) as {
+    apiVersion?: unknown
+    kind?: unknown
+    metadata?: { namespace?: unknown; name?: unknown }
+  }
   const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : undefined
   const name = typeof o.metadata?.name === 'string' ? o.metadata.name : ''
   const kind = typeof o.kind === 'string' ? o.kind : undefined
+  if (namespace === undefined && kind === 'Namespace' && o.apiVersion === 'v1') {
+    return scope.own.includes(name)
+  }
   if (namespace === undefined || kind === undefined) {
-    return false // cluster-scoped objects are nobody's own, and not needed by the grader
+    return false // other cluster-scoped objects are nobody's own, and not needed by the grader
   }
   return (
     scope.own.includes(namespace) ||

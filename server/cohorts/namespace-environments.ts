@@ -2,7 +2,9 @@
 // apply, waits for the workspace pod, and deletes by ownership label (teardown, reset, orphans).
 // Each trainee's TCP port on the shared gateway Service is added and released under a field
 // manager of its own (plan/gateway-port.ts). What trainees wrote in Istio's namespace themselves
-// (their TLS Secret and shared Gateway, named after their namespace) goes with them. The cluster is
+// (their TLS Secret and shared Gateway, named after their namespace) goes with them. Where the
+// cluster serves the Gateway API, each cohort's listener on the shared Gateway infra/public is
+// applied and released under a field manager of its own too (plan/class-gateway.ts). The cluster is
 // reached through the ClusterObjects port (KubeOps implements it, server/adapters/kube).
 import { AppError } from '../errors.ts'
 import { blueprintShopNamespace } from '../provision/blueprint.ts'
@@ -16,6 +18,8 @@ import {
   TLS_SECRET_SUFFIX,
   type CohortNames,
 } from './plan/names.ts'
+import { createClassGatewayOps } from './class-gateway-ops.ts'
+import { CLASS_GATEWAY } from './plan/class-gateway.ts'
 import { gatewayPortManager, planGatewayPort, releaseGatewayPort } from './plan/gateway-port.ts'
 import { cohortPrefix } from './plan/names.ts'
 import { planCohortShared, planTrainee } from './plan/namespace-plan.ts'
@@ -60,7 +64,10 @@ const CLUSTER_SCOPED: Array<[string, string]> = [
 const OUTSIDE_NAMESPACED: Array<[string, string]> = [
   ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
   ['rbac.authorization.k8s.io/v1', 'Role'],
+  // The trainees' dashboards grants in Istio's namespace (none listed where the kind is not served).
+  ['gateway.networking.k8s.io/v1', 'ReferenceGrant'],
 ]
+
 /** What a trainee writes in Istio's namespace (rbac.ts platformRules), by name, not label. */
 const PLATFORM_KINDS: Array<[string, string]> = [
   ['v1', 'Secret'],
@@ -79,6 +86,10 @@ export function createKubeEnvironments(kube: ClusterObjects, options: KubeEnviro
   const anyCohort = `${LABEL_MANAGED_BY}=kindlab,${LABEL_COHORT}${options.owner ? `,${LABEL_OWNER}=${options.owner}` : ''}`
   const gateway = { namespace: istioNs, service: options.gatewayService ?? 'istio-ingressgateway' }
   const gatewayRef = { apiVersion: 'v1', kind: 'Service', name: gateway.service, namespace: gateway.namespace }
+  /** Outside the trainee namespaces, where a cohort's namespaced objects live. */
+  const outsideNamespaces = [istioNs, shopNs, CLASS_GATEWAY.namespace]
+
+  const classGateway = createClassGatewayOps(kube, options.gatewayApi)
 
   /** The port managers of `cohort` (or of one trainee) on the gateway Service, if it exists. */
   async function portManagers(cohort: CohortNames, trainee?: string): Promise<string[]> {
@@ -129,12 +140,13 @@ export function createKubeEnvironments(kube: ClusterObjects, options: KubeEnviro
     return found.addresses.length > 0 && found.ports.length > 0 ? found : undefined
   }
   const planOptions = async (): Promise<NamespacePlanOptions> => {
+    const gatewayApi = await classGateway.servesGatewayApi()
     if (options.apiServer) {
-      return options
+      return { ...options, gatewayApi }
     }
     apiServer ??= findApiServer()
     const found = await apiServer
-    return found ? { ...options, apiServer: found } : options
+    return found ? { ...options, apiServer: found, gatewayApi } : { ...options, gatewayApi }
   }
 
   async function waitForPod(namespace: string): Promise<void> {
@@ -176,7 +188,7 @@ export function createKubeEnvironments(kube: ClusterObjects, options: KubeEnviro
       const refs = await kube.list(apiVersion, kind, { labelSelector: sel })
       await Promise.all(refs.map((r) => kube.remove(r)))
     }
-    for (const ns of [istioNs, shopNs]) {
+    for (const ns of outsideNamespaces) {
       for (const [apiVersion, kind] of OUTSIDE_NAMESPACED) {
         const refs = await kube.list(apiVersion, kind, { namespace: ns, labelSelector: sel })
         await Promise.all(refs.map((r) => kube.remove(r)))
@@ -195,8 +207,12 @@ export function createKubeEnvironments(kube: ClusterObjects, options: KubeEnviro
           })
         }
       }
-      for (const object of planCohortShared(owned(cohort), options)) {
+      const gatewayApi = await classGateway.servesGatewayApi()
+      for (const object of planCohortShared(owned(cohort), { ...options, gatewayApi })) {
         await kube.applyAs(object)
+      }
+      if (gatewayApi) {
+        await classGateway.apply(cohort)
       }
     },
     async provision(cohort, traineeId) {
@@ -235,6 +251,7 @@ export function createKubeEnvironments(kube: ClusterObjects, options: KubeEnviro
       await deleteOutside(cohort)
       await Promise.all((await platformObjects(cohort)).map((r) => kube.remove(r)))
       await releasePorts(cohort)
+      await classGateway.release(cohort)
     },
     async leftovers(cohort) {
       const sel = selector(cohort)
@@ -244,14 +261,14 @@ export function createKubeEnvironments(kube: ClusterObjects, options: KubeEnviro
       for (const [apiVersion, kind] of CLUSTER_SCOPED) {
         found.push(...(await kube.list(apiVersion, kind, { labelSelector: sel })))
       }
-      for (const ns of [istioNs, shopNs]) {
+      for (const ns of outsideNamespaces) {
         for (const [apiVersion, kind] of OUTSIDE_NAMESPACED) {
           found.push(...(await kube.list(apiVersion, kind, { namespace: ns, labelSelector: sel })))
         }
       }
       found.push(...(await platformObjects(cohort)))
       const ports = (await portManagers(cohort)).map((m) => `gateway port of ${m} on ${show(gatewayRef)}`)
-      return [...found.map(show), ...ports]
+      return [...found.map(show), ...ports, ...(await classGateway.leftovers(cohort))]
     },
     async cohortsInCluster() {
       const namespaces = await kube.list('v1', 'Namespace', { labelSelector: anyCohort })

@@ -38,8 +38,14 @@ export interface AdmissionFence {
   matchConditions?: Array<{ name: string; expression: string }>
   variables?: Array<{ name: string; expression: string }>
   validations: Validation[]
-  /** The namespaces the binding applies it to. */
-  namespaces: Record<string, string>
+  /** The namespaces the binding applies it to (by their labels). */
+  namespaces?: Record<string, string>
+  /**
+   * The objects it applies to, by their labels. On an update the old or the new object may match,
+   * so removing the labels does not escape the policy (a namespaceSelector, for a Namespace
+   * itself, reads the new object's labels only).
+   */
+  objects?: Record<string, string>
 }
 
 /** The policy and its Deny binding (both cluster-scoped), named alike. */
@@ -65,7 +71,10 @@ export function planAdmissionFence(f: AdmissionFence): KubeObject[] {
       spec: {
         policyName: f.name,
         validationActions: ['Deny'],
-        matchResources: { namespaceSelector: { matchLabels: f.namespaces } },
+        matchResources: {
+          ...(f.namespaces ? { namespaceSelector: { matchLabels: f.namespaces } } : {}),
+          ...(f.objects ? { objectSelector: { matchLabels: f.objects } } : {}),
+        },
       },
     },
   ]

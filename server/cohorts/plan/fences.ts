@@ -1,12 +1,18 @@
 // Pure: the fences around a trainee namespace: ResourceQuota, LimitRange, and NetworkPolicies that
-// let in only the namespace itself, the ingress gateway's namespace and the shared shop, and let
-// out only what a trainee's pods need: DNS, the shared shop, istiod, the ingress gateway (and the
-// tracing collector), and for the workspace pod the Kubernetes API. Other trainees' namespaces
-// are neither reachable nor able to reach in.
+// let in only the namespace itself, the ingress gateway's namespace, the shared shop and the class's
+// shared Gateway API proxy, and let out only what a trainee's pods need: DNS, the shared shop,
+// istiod, the ingress gateway and the shared Gateway's proxy (and the tracing collector), for the
+// workspace pod the Kubernetes API, and for the trainee's own Gateway API proxies the dashboards.
+// Other trainees' namespaces are neither reachable nor able to reach in.
+import { CLASS_GATEWAY } from './class-gateway.ts'
 import type { ApiServerEndpoints, KubeObject } from './types.ts'
 
 /** The ingress gateway pods' labels (clusters/blueprint.yaml istio.ingress.selector). */
 const INGRESS_GATEWAY_LABELS = { istio: 'ingressgateway' }
+/** The label istiod puts on the pods of a Gateway API Gateway's automated deployment. */
+const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name'
+/** The shared Gateway's proxy pods (class-gateway.ts). */
+const CLASS_GATEWAY_LABELS = { [GATEWAY_NAME_LABEL]: CLASS_GATEWAY.name }
 /** The workspace pod's label (planWorkspacePod). */
 export const WORKSPACE_APP_LABEL = 'kindlab-workspace'
 /** Where the API server is when it could not be looked up: any address, on the API ports only. */
@@ -73,7 +79,17 @@ export function planFences(
       spec: {
         podSelector: {},
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [{ podSelector: {} }, inNamespace(istioNamespace), inNamespace(shopNamespace)] }],
+        ingress: [
+          {
+            from: [
+              { podSelector: {} },
+              inNamespace(istioNamespace),
+              inNamespace(shopNamespace),
+              // The class's shared Gateway API proxy (the Gateway API lab's shared-Gateway step).
+              pods(CLASS_GATEWAY.namespace, CLASS_GATEWAY_LABELS),
+            ],
+          },
+        ],
         egress: [
           // The trainee's own pods.
           { to: [{ podSelector: {} }] },
@@ -83,10 +99,25 @@ export function planFences(
           { to: [inNamespace(shopNamespace)] },
           // istiod: xDS and certificates for the sidecars (15012), its webhook port (15017).
           { to: [pods(istioNamespace, { app: 'istiod' })], ports: [tcp(15012), tcp(15017)] },
-          // The ingress gateway: requests through it from the workspace (curl).
-          { to: [pods(istioNamespace, INGRESS_GATEWAY_LABELS)] },
+          // The ingress gateway and the class's shared Gateway API proxy: requests through them from the workspace (curl).
+          { to: [pods(istioNamespace, INGRESS_GATEWAY_LABELS), pods(CLASS_GATEWAY.namespace, CLASS_GATEWAY_LABELS)] },
           // The tracing collector the sidecars report to (the dashboards step).
           { to: [pods(istioNamespace, { app: 'jaeger' })], ports: [tcp(9411)] },
+        ],
+      },
+    },
+    {
+      // Policies add up: the trainee's own Gateway API proxies (istiod deploys them into this
+      // namespace) may also reach the dashboards the Gateway API lab routes to: Kiali and Jaeger's query.
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'kindlab-gateway-dashboards', namespace, labels },
+      spec: {
+        podSelector: { matchExpressions: [{ key: GATEWAY_NAME_LABEL, operator: 'Exists' }] },
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [pods(istioNamespace, { app: 'kiali' })], ports: [tcp(20001)] },
+          { to: [pods(istioNamespace, { app: 'jaeger' })], ports: [tcp(16686)] },
         ],
       },
     },

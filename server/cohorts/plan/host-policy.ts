@@ -1,7 +1,9 @@
 // Pure: the ValidatingAdmissionPolicy (CEL, built into Kubernetes) that keeps each trainee's
 // Gateway and VirtualService hosts, and their Kubernetes Gateway API listener and route hostnames,
-// inside their own domain, so no trainee can take another's traffic. One policy and one binding per cohort; the allowed suffix is read from the trainee
-// namespace's annotation, which trainees cannot edit (namespaces are cluster-scoped).
+// inside their own domain, so no trainee can take another's traffic. A Gateway API route without
+// hostnames may attach only to Gateways of its own namespace. One policy and one binding per
+// cohort; the allowed suffix is read from the trainee namespace's annotation, which trainees cannot
+// edit (the namespace-label fence admits one label and nothing else).
 import { deny, planAdmissionFence, resourceRule } from './admission.ts'
 import { ANNOTATION_DOMAIN, LABEL_COHORT, LABEL_ROLE, cohortLabels, cohortPrefix, type CohortNames } from './names.ts'
 import type { KubeObject } from './types.ts'
@@ -26,11 +28,23 @@ export const VIRTUALSERVICE_RULE = `object.kind != 'VirtualService' || !has(obje
  */
 export const K8S_GATEWAY_RULE = `object.kind != 'Gateway' || !has(object.spec.listeners) || object.spec.listeners.all(l, l.protocol in ['TCP', 'UDP'] || (has(l.hostname) && ${inDomain('l.hostname')}))`
 
+/** The route kinds whose hostnames the fence reads (TCPRoute has none). */
+const HOSTNAME_ROUTES = "['HTTPRoute', 'GRPCRoute', 'TLSRoute']"
+
+/** HTTPRoutes, GRPCRoutes and TLSRoutes list only hostnames in the trainee's domain. */
+export const ROUTE_HOSTNAMES_RULE = `!(object.kind in ${HOSTNAME_ROUTES}) || !has(object.spec.hostnames) || object.spec.hostnames.all(h, ${inDomain('h')})`
+
+/** CEL: parentRef `p` names a Gateway (the default kind and group) of the route's own namespace. */
+const ownGateway = (p: string): string =>
+  `((!has(${p}.kind) || ${p}.kind == 'Gateway') && (!has(${p}.group) || ${p}.group == 'gateway.networking.k8s.io') && (!has(${p}.namespace) || ${p}.namespace == request.namespace))`
+
 /**
- * HTTPRoutes, GRPCRoutes and TLSRoutes name their hostnames, all in the trainee's domain: a route
- * without hostnames would take every name a shared Gateway's listener allows.
+ * A route without hostnames takes every name its listener allows. That is isolation-safe only on
+ * the trainee's own Gateways, whose listeners the Gateway rule above fences to their domain; on a
+ * shared Gateway (a class-wide listener for `*.<cohort domain>`) it would take every trainee's hosts.
+ * So a route without hostnames may attach only to Gateways in its own namespace.
  */
-export const ROUTE_HOSTNAMES_RULE = `!(object.kind in ['HTTPRoute', 'GRPCRoute', 'TLSRoute']) || (has(object.spec.hostnames) && size(object.spec.hostnames) > 0 && object.spec.hostnames.all(h, ${inDomain('h')}))`
+export const ROUTE_WITHOUT_HOSTNAMES_RULE = `!(object.kind in ${HOSTNAME_ROUTES}) || (has(object.spec.hostnames) && size(object.spec.hostnames) > 0) || !has(object.spec.parentRefs) || object.spec.parentRefs.all(p, ${ownGateway('p')})`
 
 export function hostPolicyName(cohort: CohortNames): string {
   return `${cohortPrefix(cohort)}-hosts`
@@ -57,7 +71,11 @@ export function planHostPolicy(cohort: CohortNames): KubeObject[] {
       ),
       deny(
         ROUTE_HOSTNAMES_RULE,
-        `object.kind + ' hostnames must be listed, each ' + variables.domain + ' or ending with .' + variables.domain + ' (your trainee domain).'`,
+        `object.kind + ' ' + object.metadata.name + ' may list only hostnames that are ' + variables.domain + ' or end with .' + variables.domain + ' (your trainee domain).'`,
+      ),
+      deny(
+        ROUTE_WITHOUT_HOSTNAMES_RULE,
+        `object.kind + ' ' + object.metadata.name + ' lists no hostnames, so on a Gateway outside your namespace it would take the host names of every trainee: list yours under ' + variables.domain + ', e.g. shop.' + variables.domain + '.'`,
       ),
     ],
     namespaces: { [LABEL_COHORT]: cohort.name, [LABEL_ROLE]: 'trainee' },

@@ -88,6 +88,20 @@ export function traineeSharedGateway(namespace: string): string {
   return `${namespace}${SHARED_GATEWAY_SUFFIX}`
 }
 
+/**
+ * The ReferenceGrant in Istio's namespace that lets a trainee's HTTPRoutes use the dashboards
+ * (class-gateway.ts), named as the Gateway API lab's step names the learner's own.
+ */
+export function dashboardsGrantName(namespace: string): string {
+  return `dashboards-from-${namespace}`
+}
+
+/**
+ * The namespace label the Gateway API lab's shared Gateway admits routes by (its `allowedRoutes`);
+ * a namespace-mode trainee may set it on their own namespace, and nothing else there.
+ */
+export const LABEL_SHARED_GATEWAY_ACCESS = 'kindlab.dev/shared-gateway-access'
+
 /** The host names a trainee's handout lists (the shop's frontend through the ingress gateway). */
 export function traineeHosts(cohort: CohortNames, trainee: string): string[] {
   const domain = traineeDomain(cohort, trainee)

@@ -1,9 +1,11 @@
 // Pure: the namespace-mode plan of a cohort: per trainee a namespace (istio-injection, Pod Security
 // `baseline`, ownership labels, the domain and TCP-port annotations the admission policies read),
 // their frontend, fences, identity and workspace pod; once per cohort the host policy, the route
-// fence and the shared read-only roles. The shop's namespace, unless given, is the blueprint's
-// (read once from clusters/blueprint.yaml).
+// fence and the shared read-only roles; where the cluster serves the Gateway API, also what the
+// Gateway API lab needs of the platform (class-gateway.ts, namespace-label-fence.ts). The shop's
+// namespace, unless given, is the blueprint's (read once from clusters/blueprint.yaml).
 import { blueprintShopNamespace } from '../../provision/blueprint.ts'
+import { planClassGatewayNamespace, planClassGatewayReader, planClassGatewayTrainee } from './class-gateway.ts'
 import { planFences, planWorkspacePod } from './fences.ts'
 import { planHostPolicy } from './host-policy.ts'
 import { planPlatformFence } from './platform-fence.ts'
@@ -19,6 +21,7 @@ import {
   traineeTlsSecret,
   type CohortNames,
 } from './names.ts'
+import { planNamespaceLabelAccess, planNamespaceLabelFence } from './namespace-label-fence.ts'
 import { POD_SECURITY_LABELS } from './pod-security.ts'
 import { dashboardDestinations, planRouteFence } from './route-fence.ts'
 import { planSharedRoles, planTraineeRbac, TRAINEE_SERVICE_ACCOUNT } from './rbac.ts'
@@ -39,6 +42,7 @@ function resolved(
     fullShop: options.fullShop ?? false,
     workspaceImage: options.workspaceImage ?? DEFAULT_WORKSPACE_IMAGE,
     istioNamespace: options.istioNamespace ?? 'istio-system',
+    gatewayApi: options.gatewayApi ?? false,
     ...(options.apiServer ? { apiServer: options.apiServer } : {}),
   }
 }
@@ -54,6 +58,10 @@ export function planCohortShared(cohort: CohortNames, options: NamespacePlanOpti
     }),
     ...planPlatformFence(cohort, o.istioNamespace),
     ...planSharedRoles(cohort, o.istioNamespace, o.shopNamespace),
+    // The shared Gateway itself is applied under the cohort's own field manager (class-gateway.ts).
+    ...(o.gatewayApi
+      ? [planClassGatewayNamespace(), planClassGatewayReader(cohort), ...planNamespaceLabelFence(cohort)]
+      : []),
   ]
 }
 
@@ -94,6 +102,12 @@ export function planTrainee(cohort: CohortNames, trainee: string, options: Names
     objects: [
       ns,
       ...planTraineeRbac(cohort, trainee, namespace, o.istioNamespace, o.shopNamespace),
+      ...(o.gatewayApi
+        ? [
+            ...planClassGatewayTrainee(cohort, trainee, namespace, o.istioNamespace),
+            ...planNamespaceLabelAccess(cohort, trainee, namespace),
+          ]
+        : []),
       ...planFences(namespace, labels, o.istioNamespace, o.shopNamespace, o.fullShop, o.apiServer),
       ...planShop(namespace, o.shopNamespace, labels, o.fullShop),
       planWorkspacePod(namespace, labels, o.workspaceImage, TRAINEE_SERVICE_ACCOUNT, vars),

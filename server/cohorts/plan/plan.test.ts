@@ -163,6 +163,13 @@ describe('namespace plan', () => {
         resourceNames: ['kl-istio-class-trainee07-gateway'],
         verbs: ['get', 'update', 'patch', 'delete'],
       },
+      // Read-only: the dashboards grant the platform plans for the Gateway API lab.
+      {
+        apiGroups: ['gateway.networking.k8s.io'],
+        resources: ['referencegrants'],
+        resourceNames: ['dashboards-from-kl-istio-class-trainee07'],
+        verbs: ['get'],
+      },
     ])
     const pod = byKind('Pod')[0] as unknown as { spec: { containers: Array<{ env: object[] }> } }
     expect(pod.spec.containers[0]?.env).toEqual(
@@ -173,11 +180,27 @@ describe('namespace plan', () => {
     )
   })
 
-  it('lets traffic out only to DNS, the shared shop, istiod, the gateway and, for the workspace pod, the API server', () => {
-    const [isolation, api] = byKind('NetworkPolicy') as unknown as Array<{
+  it('lets traffic out only to DNS, the shared shop, istiod, the gateways and, for the workspace pod, the API server', () => {
+    type Policy = {
       metadata: { name: string }
-      spec: { podSelector: object; policyTypes: string[]; egress: Array<{ to: object[]; ports?: object[] }> }
-    }>
+      spec: {
+        podSelector: object
+        policyTypes: string[]
+        ingress?: Array<{ from: object[] }>
+        egress: Array<{ to: object[]; ports?: object[] }>
+      }
+    }
+    const policies = byKind('NetworkPolicy') as unknown as Policy[]
+    const policy = (name: string) => policies.find((p) => p.metadata.name === name)
+    const [isolation, api, dashboards] = [
+      policy('kindlab-isolation'),
+      policy('kindlab-workspace-api'),
+      policy('kindlab-gateway-dashboards'),
+    ]
+    const infraGateway = {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'infra' } },
+      podSelector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } },
+    }
     expect(isolation?.spec.policyTypes).toEqual(['Ingress', 'Egress'])
     expect(isolation?.spec.podSelector).toEqual({})
     const ns = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } })
@@ -198,16 +221,34 @@ describe('namespace plan', () => {
           { protocol: 'TCP', port: 15017 },
         ],
       },
-      { to: [{ ...ns('istio-system'), podSelector: { matchLabels: { istio: 'ingressgateway' } } }] },
+      { to: [{ ...ns('istio-system'), podSelector: { matchLabels: { istio: 'ingressgateway' } } }, infraGateway] },
       {
         to: [{ ...ns('istio-system'), podSelector: { matchLabels: { app: 'jaeger' } } }],
         ports: [{ protocol: 'TCP', port: 9411 }],
       },
     ])
+    // In: the namespace, Istio's, the shop's, and only the shared Gateway API proxy of infra.
+    expect(isolation?.spec.ingress).toEqual([
+      { from: [{ podSelector: {} }, ns('istio-system'), ns('shop'), infraGateway] },
+    ])
+    // The trainee's own Gateway API proxies reach Kiali and Jaeger's query, nothing more.
+    expect(dashboards?.spec.podSelector).toEqual({
+      matchExpressions: [{ key: 'gateway.networking.k8s.io/gateway-name', operator: 'Exists' }],
+    })
+    expect(dashboards?.spec.egress).toEqual([
+      {
+        to: [{ ...ns('istio-system'), podSelector: { matchLabels: { app: 'kiali' } } }],
+        ports: [{ protocol: 'TCP', port: 20001 }],
+      },
+      {
+        to: [{ ...ns('istio-system'), podSelector: { matchLabels: { app: 'jaeger' } } }],
+        ports: [{ protocol: 'TCP', port: 16686 }],
+      },
+    ])
     // No rule names another namespace: other trainees' namespaces are unreachable.
     const named = JSON.stringify(isolation?.spec.egress).match(/"kubernetes\.io\/metadata\.name":"[^"]+"/g) ?? []
     expect(new Set(named)).toEqual(
-      new Set(['kube-system', 'shop', 'istio-system'].map((n) => `"kubernetes.io/metadata.name":"${n}"`)),
+      new Set(['kube-system', 'shop', 'istio-system', 'infra'].map((n) => `"kubernetes.io/metadata.name":"${n}"`)),
     )
     expect(api?.metadata.name).toBe('kindlab-workspace-api')
     expect(api?.spec.podSelector).toEqual({ matchLabels: { app: 'kindlab-workspace' } })

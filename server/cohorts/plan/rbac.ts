@@ -5,6 +5,7 @@ import type { ResourceScope } from '../../checks/live-services.ts'
 import {
   cohortLabels,
   cohortPrefix,
+  dashboardsGrantName,
   traineeLabels,
   traineeSharedGateway,
   traineeTlsSecret,
@@ -92,7 +93,8 @@ export function traineeRules(): object[] {
  * In Istio's namespace, exactly the two objects the lab's HTTPS and shared-Gateway steps write,
  * under the trainee's own names (names.ts traineeTlsSecret, traineeSharedGateway). `create` cannot
  * be limited by name in RBAC: the cohort's platform fence (platform-fence.ts) refuses any other
- * name, a Secret that is not a TLS Secret and a Gateway outside the trainee's domain.
+ * name, a Secret that is not a TLS Secret and a Gateway outside the trainee's domain. Read-only,
+ * the dashboards ReferenceGrant the platform plans for them (class-gateway.ts).
  */
 export function platformRules(namespace: string): object[] {
   const own = ['get', 'update', 'patch', 'delete']
@@ -105,6 +107,12 @@ export function platformRules(namespace: string): object[] {
       resources: ['gateways'],
       resourceNames: [traineeSharedGateway(namespace)],
       verbs: own,
+    },
+    {
+      apiGroups: ['gateway.networking.k8s.io'],
+      resources: ['referencegrants'],
+      resourceNames: [dashboardsGrantName(namespace)],
+      verbs: ['get'],
     },
   ]
 }
@@ -171,6 +179,8 @@ export function traineeResourceScope(namespace: string, istioNamespace: string, 
       { namespace: istioNamespace, kinds: ['Service', 'Pod', ...ISTIO_READ_KINDS] },
       // Their own TLS Secret (keys only) for the HTTPS step's checks; never anyone else's.
       { namespace: istioNamespace, kinds: ['Secret'], names: [traineeTlsSecret(namespace)] },
+      // The dashboards ReferenceGrant the platform plans for them (the Gateway API lab's step 2).
+      { namespace: istioNamespace, kinds: ['ReferenceGrant'], names: [dashboardsGrantName(namespace)] },
       { namespace: shopNamespace, kinds: ['Service', 'Pod', ...ISTIO_READ_KINDS] },
     ],
   }

@@ -50,9 +50,12 @@ export interface RouteFenceOptions {
   sharedDestinations: readonly string[]
 }
 
-/** The platform Services the flagship lab's dashboards step routes to. */
+/** The Services (in Istio's namespace) the labs' dashboards steps route to: Kiali and Jaeger's query. */
+export const DASHBOARD_SERVICES = ['kiali', 'tracing'] as const
+
+/** The platform Services the labs' dashboards steps route to, as FQDNs. */
 export function dashboardDestinations(istioNamespace: string): string[] {
-  return [`kiali.${istioNamespace}.svc.cluster.local`, `tracing.${istioNamespace}.svc.cluster.local`]
+  return DASHBOARD_SERVICES.map((name) => `${name}.${istioNamespace}.svc.cluster.local`)
 }
 
 /** CEL: `h` is a destination inside the fence. */

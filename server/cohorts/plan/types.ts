@@ -28,6 +28,12 @@ export interface NamespacePlanOptions {
    * cluster IP, looked up by the provisioner). @default any address on ports 443 and 6443
    */
   apiServer?: ApiServerEndpoints
+  /**
+   * The class cluster serves the Kubernetes Gateway API (its CRDs are installed, as `kindlab up`
+   * does): plan the Gateway API lab's class-wide objects too (class-gateway.ts,
+   * namespace-label-fence.ts). The provisioner looks it up. @default false
+   */
+  gatewayApi?: boolean
 }
 
 /** The API server's addresses (IPs or CIDRs) and ports, for the workspace pod's egress policy. */

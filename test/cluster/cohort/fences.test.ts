@@ -265,16 +265,16 @@ describe('namespace-mode fences, as the trainee', () => {
     })
     const k8sGateway = (ns: string, listeners: object[]) =>
       gwApi('Gateway', ns, 'shop-gateway', { gatewayClassName: 'istio', listeners })
-    const httpRoute = (ns: string, hostnames?: string[]) =>
+    const httpRoute = (ns: string, hostnames?: string[], parentRefs: object[] = [{ name: 'shop-gateway' }]) =>
       gwApi('HTTPRoute', ns, 'shop', {
-        parentRefs: [{ name: 'shop-gateway' }],
+        parentRefs,
         ...(hostnames === undefined ? {} : { hostnames }),
         rules: [{ backendRefs: [{ name: 'frontend', port: 80 }] }],
       })
     const domainB = traineeDomain(cohort, 'trainee02')
     // The CRDs arrive after the policy: wait until it applies to them too.
     await eventually('the host policy to cover HTTPRoutes', async () => {
-      const o = await attempt(asA, httpRoute(nsA))
+      const o = await attempt(asA, httpRoute(nsA, [`shop.${domainB}`]))
       return o.admitted ? undefined : o
     })
     await admitted(
@@ -283,8 +283,23 @@ describe('namespace-mode fences, as the trainee', () => {
     await refused(k8sGateway(nsA, [listener('http', 'HTTP', 80)]), /listener needs a hostname/)
     await refused(k8sGateway(nsA, [listener('http', 'HTTP', 80, `hipster.${domainB}`)]), /your trainee domain/)
     await admitted(httpRoute(nsA, [`hipster.${domainA}`, `beta.${domainA}`]))
-    await refused(httpRoute(nsA), /HTTPRoute hostnames must be listed/)
     await refused(httpRoute(nsA, [`hipster.${domainA}`, `shop.${domainB}`]), /your trainee domain/)
+    // Without hostnames a route takes what its listeners allow: fine on the trainee's own Gateways
+    // (their listeners are fenced to the domain above); before issue 15 (5) it was refused anyway.
+    await admitted(httpRoute(nsA))
+    await admitted(httpRoute(nsA, [], [{ name: 'shop-gateway', namespace: nsA, sectionName: 'http' }]))
+    // On a Gateway elsewhere (the class's shared listener for *.<cohort domain>, another
+    // trainee's) it would take every trainee's host names: refused, with what to do.
+    const noHostnames = new RegExp(
+      `HTTPRoute shop lists no hostnames.*list yours under ${domainA.replace(/\./g, '\\.')}`,
+    )
+    await refused(httpRoute(nsA, undefined, [{ name: 'public', namespace: 'infra' }]), noHostnames)
+    await refused(httpRoute(nsA, [], [{ name: 'shop-gateway', namespace: nsB }]), noHostnames)
+    await refused(
+      httpRoute(nsA, undefined, [{ name: 'shop-gateway' }, { name: 'public', namespace: 'infra' }]),
+      noHostnames,
+    )
+    await admitted(httpRoute(nsA, [`shop.${domainA}`], [{ name: 'public', namespace: 'infra' }]))
     // Another trainee's namespace: RBAC, before any policy.
     await refused(httpRoute(nsB, [`hipster.${domainA}`]), /forbidden/i)
   })

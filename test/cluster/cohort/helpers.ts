@@ -72,9 +72,14 @@ export function untilGone(envs: EnvironmentBackend, cohort: { name: string; doma
 export type Outcome = { admitted: true } | { admitted: false; code: number; message: string }
 
 /** Creates `object` as `kc` with dry-run (the whole admission chain runs, nothing is stored). */
-export async function attempt(kc: KubeConfig, object: KubernetesObject): Promise<Outcome> {
+export function attempt(kc: KubeConfig, object: KubernetesObject): Promise<Outcome> {
+  return outcome(KubernetesObjectApi.makeApiClient(kc).create(object, undefined, 'All'))
+}
+
+/** Whether an API call went through, or its status code and the API server's message. */
+export async function outcome(call: Promise<unknown>): Promise<Outcome> {
   try {
-    await KubernetesObjectApi.makeApiClient(kc).create(object, undefined, 'All')
+    await call
     return { admitted: true }
   } catch (err) {
     if (!(err instanceof ApiException)) {

@@ -81,10 +81,20 @@ describe('cohort isolation (namespace mode)', () => {
     expect(
       await status(core.createNamespacedConfigMap({ namespace: b.namespace, body: { metadata: { name: 'evil' } } })),
     ).toBe(403)
-    // Nor can A relabel its own namespace to escape the policy, or loosen its quota.
+    // Nor can A relabel its own namespace to escape the policy, or loosen its quota. Where the
+    // cluster serves the Gateway API, RBAC lets A patch its namespace (the shared-Gateway label)
+    // and the namespace-label fence refuses the rest, once in force (policies load asynchronously).
+    const annotate = () =>
+      status(
+        core.patchNamespace({
+          name: a.namespace,
+          body: [{ op: 'add', path: '/metadata/annotations/x', value: 'y' }],
+          dryRun: 'All',
+        }),
+      )
     expect(
-      await status(
-        core.patchNamespace({ name: a.namespace, body: [{ op: 'add', path: '/metadata/annotations/x', value: 'y' }] }),
+      await eventually('the namespace to refuse the change', async () =>
+        (await annotate()) === 403 ? 403 : undefined,
       ),
     ).toBe(403)
     expect(await status(core.deleteNamespacedResourceQuota({ name: 'kindlab-quota', namespace: a.namespace }))).toBe(
@@ -119,7 +129,11 @@ describe('cohort isolation (namespace mode)', () => {
     const net = kc.makeApiClient(NetworkingV1Api)
     const policies = (await net.listNamespacedNetworkPolicy({ namespace: a.namespace })).items
     const byName = new Map(policies.map((p): [string, V1NetworkPolicy] => [p.metadata?.name ?? '', p]))
-    expect([...byName.keys()].sort()).toEqual(['kindlab-isolation', 'kindlab-workspace-api'])
+    expect([...byName.keys()].sort()).toEqual([
+      'kindlab-gateway-dashboards',
+      'kindlab-isolation',
+      'kindlab-workspace-api',
+    ])
     const isolation = byName.get('kindlab-isolation')?.spec
     expect(isolation?.policyTypes).toEqual(['Ingress', 'Egress'])
     const egress = isolation?.egress ?? []
@@ -136,7 +150,10 @@ describe('cohort isolation (namespace mode)', () => {
     expect(peers(2)).toEqual([{ ns: 'hipster', pods: undefined }])
     expect(peers(3)).toEqual([{ ns: 'istio-system', pods: { app: 'istiod' } }])
     expect(ports(3)).toEqual(['TCP/15012', 'TCP/15017'])
-    expect(peers(4)).toEqual([{ ns: 'istio-system', pods: { istio: 'ingressgateway' } }])
+    expect(peers(4)).toEqual([
+      { ns: 'istio-system', pods: { istio: 'ingressgateway' } },
+      { ns: 'infra', pods: { 'gateway.networking.k8s.io/gateway-name': 'public' } },
+    ])
     // Nothing lets A's pods out to B's namespace.
     expect(JSON.stringify(egress)).not.toContain(b.namespace)
     // The workspace pod reaches the API server at the address the cluster really has.

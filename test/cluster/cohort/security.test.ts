@@ -202,8 +202,12 @@ describe('trainee separation', () => {
     }
     const scoped = servicesForSession(sessionA, base, options)
     const snapshot = await scoped.resources.list()
+    // A Namespace object counts as the namespace it is (only A's own is in the view).
     const namespaces = new Set(
-      snapshot.objects.map((o) => (o as { metadata: { namespace: string } }).metadata.namespace),
+      snapshot.objects.map((o) => {
+        const { kind, metadata } = o as { kind: string; metadata: { namespace?: string; name: string } }
+        return kind === 'Namespace' ? metadata.name : (metadata.namespace ?? '')
+      }),
     )
     expect(namespaces.has(nsA)).toBe(true)
     expect(namespaces.has(nsB)).toBe(false)
