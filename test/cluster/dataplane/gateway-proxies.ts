@@ -6,7 +6,7 @@
 // (its Gateway was deleted) the proxy and its namespace go too. Pure mapping (wantedProxies) + one
 // polling loop.
 import { join } from 'node:path'
-import { CoreV1Api, type V1Pod } from '@kubernetes/client-node'
+import { ApiException, CoreV1Api, type V1Pod } from '@kubernetes/client-node'
 import type { Log } from '../build.ts'
 import { startPodProxy, type PodProxy, type ProxyOptions } from './gateway.ts'
 import type { PodNetwork, ProxyNamespace } from './netns.ts'
@@ -41,6 +41,18 @@ export function wantedProxies(pods: readonly V1Pod[], owns: (ip: string) => bool
       gateway: `${pod.metadata?.namespace}/${pod.metadata?.labels?.[gatewayNameLabel]}`,
       pod,
     }))
+}
+
+/** An error in one line: the API server's own message for an ApiException (a pod deleted meanwhile). */
+function oneLine(err: unknown): string {
+  if (err instanceof ApiException) {
+    try {
+      return `API ${err.code}: ${(JSON.parse(String(err.body)) as { message?: string }).message ?? ''}`
+    } catch {
+      return `API ${err.code}`
+    }
+  }
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? ''
 }
 
 export interface GatewayProxies {
@@ -121,7 +133,7 @@ export function runGatewayProxies(
         lastError = ''
       },
       (err: unknown) => {
-        const message = err instanceof Error ? err.message : String(err)
+        const message = oneLine(err)
         if (message !== lastError) {
           options.log(`gateway proxies: sync failed (will retry): ${message}`)
           lastError = message

@@ -1,10 +1,12 @@
-// The flagship lab on the shared data plane (dataplane/global-setup.ts): apply a lab folder's files
-// the way a learner does with kubectl, bring the cluster back to the lab's environment between
-// cases, predict what the grader predicts from the cluster's own objects, and compare it with the
-// real Envoy's /config_dump. Test code only.
+// A lab on the shared data plane (dataplane/global-setup.ts; istio-ingress unless a file names
+// another): apply a lab folder's files the way a learner does with kubectl, bring the cluster back
+// to the lab's environment between cases, predict what the grader predicts from the cluster's own
+// objects, and compare it with the real Envoy's /config_dump (the ingress gateway's, or a
+// Kubernetes Gateway's own proxy). Test code only.
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
+  CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   KubernetesObjectApi,
@@ -17,6 +19,8 @@ import type { CheckReport } from '../../../server/checks/grade-files.ts'
 import { gradeStep } from '../../../server/cli/commands/check.ts'
 import { parseConfigDump } from '../../../server/grader/core/envoy/configdump.ts'
 import { diffAgainstDump, type EnvoyDifference } from '../../../server/grader/core/envoy/diff.ts'
+import { analyzeGatewayApi } from '../../../server/grader/core/gateway-api/analyze.ts'
+import { gatewayApiFromObjects } from '../../../server/grader/core/gateway-api/model.ts'
 import { fromApiObjects } from '../../../server/grader/core/model/index.ts'
 import {
   listenerSummaries,
@@ -29,15 +33,25 @@ import { loadLabs } from '../../../server/labs/load-labs.ts'
 import { resolveVariables, substituteVariables } from '../../../server/labs/variables.ts'
 import { packageRoot } from '../../../server/paths.ts'
 import { poll } from '../poll.ts'
+import { gatewayNameLabel } from './gateway-proxies.ts'
 import {
   folderObjects as labFolderObjects,
   parseObjects as parseLabObjects,
   withRealCertificates,
 } from './lab-objects.ts'
 
-const labDir = join(packageRoot(), 'labs', 'istio-ingress')
 const fieldManager = 'kindlab-dataplane-test'
 const istioPlurals = ['virtualservices', 'gateways', 'destinationrules', 'serviceentries'] as const
+/** The Gateway API kinds a lab may create (group gateway.networking.k8s.io). */
+const gatewayApiPlurals = [
+  { version: 'v1', plural: 'httproutes' },
+  { version: 'v1', plural: 'grpcroutes' },
+  { version: 'v1', plural: 'tcproutes' },
+  { version: 'v1', plural: 'tlsroutes' },
+  { version: 'v1beta1', plural: 'referencegrants' },
+  { version: 'v1', plural: 'gateways' },
+] as const
+const gatewayApiGroup = 'gateway.networking.k8s.io'
 
 export interface LiveLab {
   sim: ReturnType<typeof inject<'dataplane'>>
@@ -52,21 +66,30 @@ let shared: LiveLab | undefined
 let environment = new Map<string, KubernetesObject>()
 /** Identities a test applied or deleted since the last reset. */
 const touched = new Set<string>()
+/** Environment objects the sim's `kindlab up` did not deploy (e.g. a shared Gateway), created by liveLab. */
+let added: KubernetesObject[] = []
 
 const key = (o: KubernetesObject): string =>
   `${o.apiVersion ?? ''}|${o.kind}/${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`
 
-/** The shared sim, the lab and its default variables (solo: localhost, the blueprint's namespace). */
-export async function liveLab(): Promise<LiveLab> {
+/**
+ * The shared sim, the lab and its default variables (solo: localhost, the blueprint's namespace).
+ * Environment objects the cluster lacks (the sim deploys the shop and the addons, not a lab's own
+ * extras such as a shared Gateway) are created; leaveLab() removes them again.
+ */
+export async function liveLab(labId = 'istio-ingress'): Promise<LiveLab> {
   if (shared) {
+    if (shared.lab.id !== labId) {
+      throw new Error(`this file already uses lab ${shared.lab.id}`)
+    }
     return shared
   }
   const sim = inject('dataplane')
   const kc = new KubeConfig()
   kc.loadFromFile(sim.kubeconfig)
-  const lab = (await loadLabs(join(packageRoot(), 'labs'))).labs.find((l) => l.id === 'istio-ingress')
+  const lab = (await loadLabs(join(packageRoot(), 'labs'))).labs.find((l) => l.id === labId)
   if (!lab) {
-    throw new Error('labs/istio-ingress did not load')
+    throw new Error(`labs/${labId} did not load`)
   }
   // The shop runs where `kindlab up` puts it (the blueprint's namespace), which the sim names.
   const vars = resolveVariables(lab.variables, { LEARNER_NAMESPACE: sim.learnerNamespace })
@@ -77,7 +100,34 @@ export async function liveLab(): Promise<LiveLab> {
       environment.set(key(o), o)
     }
   }
+  const api = KubernetesObjectApi.makeApiClient(kc)
+  added = []
+  for (const o of environment.values()) {
+    const exists = await api.read(o as { kind: string; metadata: { name: string; namespace: string } }).then(
+      () => true,
+      (err: unknown) => {
+        if ((err as { code?: number }).code === 404) {
+          return false
+        }
+        throw err
+      },
+    )
+    if (!exists) {
+      await api.patch(o, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
+      added.push(o)
+    }
+  }
   return shared
+}
+
+/** Back to the lab's environment, then removes what liveLab added (the next file may use another lab). */
+export async function leaveLab(): Promise<void> {
+  await resetLab()
+  const api = KubernetesObjectApi.makeApiClient(ready().kc)
+  for (const o of [...added].reverse()) {
+    await api.delete(o).catch(() => undefined)
+  }
+  added = []
 }
 
 const ready = (): LiveLab => {
@@ -99,7 +149,7 @@ export function folderObjects(dir: string): Promise<KubernetesObject[]> {
   return labFolderObjects(dir, vars, vars['LEARNER_NAMESPACE'] ?? 'default')
 }
 
-export const solutionDir = (slug: string): string => join(labDir, 'solution', slug)
+export const solutionDir = (slug: string): string => join(ready().lab.dir, 'solution', slug)
 
 /** Applies objects like `kubectl apply`; a kindlab `Deleted` marker is `kubectl delete` of what it names. */
 export async function apply(objects: readonly KubernetesObject[]): Promise<void> {
@@ -118,13 +168,35 @@ export async function apply(objects: readonly KubernetesObject[]): Promise<void>
 }
 
 /**
- * Back to the lab's environment: every Istio object deleted (the environment has none), every other
- * object a test applied deleted, and every environment object a test changed or deleted re-applied.
+ * Back to the lab's environment: every Istio object deleted (the environment has none), every
+ * Gateway API object deleted but the environment's, every other object a test applied deleted, and
+ * every environment object a test changed or deleted re-applied.
  */
 export async function resetLab(): Promise<void> {
   const { kc } = ready()
   const custom = kc.makeApiClient(CustomObjectsApi)
   const api = KubernetesObjectApi.makeApiClient(kc)
+  let deletedGateways = false
+  for (const { version, plural } of gatewayApiPlurals) {
+    const list = (await custom.listClusterCustomObject({ group: gatewayApiGroup, version, plural })) as {
+      items?: KubernetesObject[]
+    }
+    for (const o of list.items ?? []) {
+      if (environment.has(key({ ...o, apiVersion: `${gatewayApiGroup}/${version}` }))) {
+        continue
+      }
+      deletedGateways ||= plural === 'gateways'
+      await custom
+        .deleteNamespacedCustomObject({
+          group: gatewayApiGroup,
+          version,
+          plural,
+          namespace: o.metadata?.namespace ?? 'default',
+          name: o.metadata?.name ?? '',
+        })
+        .catch(() => undefined)
+    }
+  }
   for (const plural of istioPlurals) {
     const list = (await custom.listClusterCustomObject({ group: 'networking.istio.io', version: 'v1', plural })) as {
       items?: KubernetesObject[]
@@ -145,13 +217,75 @@ export async function resetLab(): Promise<void> {
     const original = environment.get(k)
     if (original) {
       await api.patch(original, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
-    } else if (!k.startsWith('networking.istio.io/')) {
+    } else if (!k.startsWith('networking.istio.io/') && !k.startsWith(`${gatewayApiGroup}/`)) {
       const [apiVersion = 'v1', rest = ''] = k.split('|')
       const [kind = '', namespace = 'default', name = ''] = rest.split('/')
       await api.delete({ apiVersion, kind, metadata: { namespace, name } }).catch(() => undefined)
     }
   }
   touched.clear()
+  if (deletedGateways) {
+    // Their Deployments are garbage-collected: wait until their pods (and so their proxies) are gone,
+    // so a Gateway of the same name created next is never served by the old proxy.
+    const core = kc.makeApiClient(CoreV1Api)
+    const kept = new Set([...environment.values()].filter(isGatewayApiGateway).map((g) => gatewayKey(g)))
+    await poll(
+      async () => {
+        const pods = (await core.listPodForAllNamespaces({ labelSelector: gatewayNameLabel })).items
+        return pods.every((p) => kept.has(`${p.metadata?.namespace}/${p.metadata?.labels?.[gatewayNameLabel]}`))
+          ? true
+          : undefined
+      },
+      { what: 'the deleted Gateways to lose their pods', timeoutMs: 60_000, intervalMs: 300 },
+    )
+  }
+}
+
+const isGatewayApiGateway = (o: KubernetesObject): boolean =>
+  o.kind === 'Gateway' && (o.apiVersion ?? '').startsWith(`${gatewayApiGroup}/`)
+const gatewayKey = (o: KubernetesObject): string => `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`
+
+/** A Kubernetes Gateway's proxy as the data plane runs it. */
+export interface KubeGatewayProxy {
+  /** The pod's IP: the listeners answer here. */
+  address: string
+  /** Envoy's admin, relayed to the pod IP. */
+  admin: string
+  pod: string
+}
+
+/**
+ * Waits for the proxy of the Kubernetes Gateway `namespace/name`: istiod deployed it, its pod runs
+ * (the newest, not terminating) and its real Envoy is ready at the pod IP.
+ */
+export async function gatewayProxy(gateway: string, timeoutMs = 90_000): Promise<KubeGatewayProxy> {
+  const [namespace = '', name = ''] = gateway.split('/')
+  const core = ready().kc.makeApiClient(CoreV1Api)
+  return poll(
+    async () => {
+      const pods = (
+        await core.listNamespacedPod({ namespace, labelSelector: `${gatewayNameLabel}=${name}` })
+      ).items.filter((p) => p.status?.phase === 'Running' && p.status.podIP && !p.metadata?.deletionTimestamp)
+      const pod = pods.sort(
+        (a, b) => (b.metadata?.creationTimestamp?.getTime() ?? 0) - (a.metadata?.creationTimestamp?.getTime() ?? 0),
+      )[0]
+      const address = pod?.status?.podIP ?? ''
+      if (address === '') {
+        return undefined
+      }
+      const admin = `http://${address}:15000`
+      const ok = await fetch(`${admin}/ready`, { signal: AbortSignal.timeout(2_000) }).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+      return ok ? { address, admin, pod: `${namespace}/${pod?.metadata?.name}` } : undefined
+    },
+    {
+      what: `the proxy of Gateway ${gateway} (its pod Running, Envoy ready at the pod IP)`,
+      timeoutMs,
+      intervalMs: 500,
+    },
+  )
 }
 
 /** The cluster's objects as the live grader reads them (cluster-resource-source, all namespaces). */
@@ -173,12 +307,35 @@ export async function envoyDiff(keep?: (o: KubernetesObject) => boolean): Promis
   return diffAgainstDump(view, dump)
 }
 
+/**
+ * A Kubernetes Gateway's proxy (`namespace/name`): the real /config_dump of its Envoy (`admin`, at its
+ * pod IP) against the grader's prediction for that proxy from the cluster's objects, as
+ * analyzeGatewayApi predicts it (istiod's conversion, then the classic translation for its pod).
+ */
+export async function gatewayEnvoyDiff(gateway: string, admin: string): Promise<EnvoyDifference[]> {
+  const objects = await clusterObjects()
+  const r = analyzeGatewayApi({
+    classic: fromApiObjects(objects),
+    gatewayApi: gatewayApiFromObjects(objects),
+    gateway,
+  })
+  if (r.gateway?.key !== gateway) {
+    throw new Error(`the grader knows no Kubernetes Gateway ${gateway} handled by Istio`)
+  }
+  const view = { listeners: r.listeners, routeConfigs: r.routeConfigs, clusters: r.clusters }
+  const dump = parseConfigDump(await (await fetch(`${admin}/config_dump`)).json())
+  return diffAgainstDump(view, dump)
+}
+
 /** Waits for Envoy to converge on the prediction; returns the differences left at the deadline. */
-export async function settledDiff(timeoutMs = 20_000): Promise<string[]> {
+export async function settledDiff(
+  timeoutMs = 20_000,
+  diff: () => Promise<EnvoyDifference[]> = () => envoyDiff(),
+): Promise<string[]> {
   let last: EnvoyDifference[] = []
   await poll(
     async () => {
-      last = await envoyDiff()
+      last = await diff()
       return last.length === 0 ? true : undefined
     },
     { what: 'Envoy to match the prediction', timeoutMs, intervalMs: 400 },
@@ -186,10 +343,10 @@ export async function settledDiff(timeoutMs = 20_000): Promise<string[]> {
   return last.map((d) => d.message)
 }
 
-/** `kindlab check istio-ingress --step N --kubeconfig K --gateway G --envoy-admin A` (the CLI's own path). */
+/** `kindlab check <lab> --step N --kubeconfig K --gateway G --envoy-admin A` (the CLI's own path). */
 export function liveCheck(stepNumber: number): Promise<CheckReport> {
-  const { sim, vars } = ready()
-  return gradeStep('istio-ingress', {
+  const { sim, vars, lab } = ready()
+  return gradeStep(lab.id, {
     step: String(stepNumber),
     resources: [],
     var: [`LEARNER_NAMESPACE=${vars['LEARNER_NAMESPACE']}`],
@@ -214,13 +371,14 @@ export const passedLayers = (report: CheckReport): string[] =>
   report.checks.flatMap((c) => c.layers.filter((l) => l.passed === true).map((l) => `${c.id}:${l.layer}`))
 
 /**
- * A learner's cluster at step `number` holding `objects` (one lab file): the environment, with
- * frontend-external deleted from step 4 on (step 3 did it), then the file applied with kubectl's
- * semantics. TLS Secrets get a real certificate for hipster.<domain> (the files hold placeholders).
+ * A learner's cluster at step `number` holding `objects` (one lab file): the environment (for
+ * istio-ingress with frontend-external deleted from step 4 on: step 3 did it), then the file applied
+ * with kubectl's semantics. TLS Secrets get a real certificate for hipster.<domain> (the files hold
+ * placeholders).
  */
 export async function learnerAt(number: number, objects: readonly KubernetesObject[]): Promise<void> {
   await resetLab()
-  if (number >= 4) {
+  if (ready().lab.id === 'istio-ingress' && number >= 4) {
     await apply(await folderObjects(solutionDir('03-remove-the-load-balancer')))
   }
   await apply(await withRealCertificates(objects, `hipster.${ready().domain}`))
@@ -231,7 +389,7 @@ export async function labFiles(
   kind: 'mistakes' | 'variants',
   slug: string,
 ): Promise<Array<{ file: string; text: string }>> {
-  const dir = join(labDir, kind, slug)
+  const dir = join(ready().lab.dir, kind, slug)
   const names = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith('.yaml')).sort()
   return Promise.all(
     names.map(async (file) => ({
