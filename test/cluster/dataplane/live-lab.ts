@@ -75,7 +75,7 @@ const key = (o: KubernetesObject): string =>
 /**
  * The shared sim, the lab and its default variables (solo: localhost, the blueprint's namespace).
  * Environment objects the cluster lacks (the sim deploys the shop and the addons, not a lab's own
- * extras such as a shared Gateway) are created; leaveLab() removes them again.
+ * extras such as a shared Gateway) are created, Pods excepted; leaveLab() removes them again.
  */
 export async function liveLab(labId = 'istio-ingress'): Promise<LiveLab> {
   if (shared) {
@@ -102,7 +102,8 @@ export async function liveLab(labId = 'istio-ingress'): Promise<LiveLab> {
   }
   const api = KubernetesObjectApi.makeApiClient(kc)
   added = []
-  for (const o of environment.values()) {
+  // Not the environment's Pods: they model offline the pods of the Deployments `kindlab up` runs here.
+  for (const o of [...environment.values()].filter((x) => x.kind !== 'Pod')) {
     const exists = await api.read(o as { kind: string; metadata: { name: string; namespace: string } }).then(
       () => true,
       (err: unknown) => {
@@ -119,6 +120,10 @@ export async function liveLab(labId = 'istio-ingress'): Promise<LiveLab> {
   }
   return shared
 }
+
+/** `Kind namespace/name` of what liveLab created because the cluster lacked it. */
+export const environmentAdded = (): string[] =>
+  added.map((o) => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`)
 
 /** Back to the lab's environment, then removes what liveLab added (the next file may use another lab). */
 export async function leaveLab(): Promise<void> {
