@@ -66,6 +66,8 @@ let shared: LiveLab | undefined
 let environment = new Map<string, KubernetesObject>()
 /** Identities a test applied or deleted since the last reset. */
 const touched = new Set<string>()
+/** Namespaces that existed before a test applied one (only labels were added). */
+const labelledNamespaces = new Set<string>()
 /** Environment objects the sim's `kindlab up` did not deploy (e.g. a shared Gateway), created by liveLab. */
 let added: KubernetesObject[] = []
 
@@ -167,8 +169,22 @@ export async function apply(objects: readonly KubernetesObject[]): Promise<void>
       await api.delete(target).catch(() => undefined)
       continue
     }
-    touched.add(key(o))
-    await api.patch(o, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
+    const k = key(o)
+    // A learner labels an existing Namespace (`kubectl label`): reset takes the labels back, never the namespace.
+    if (o.kind === 'Namespace' && !touched.has(k) && !environment.has(k)) {
+      const exists = await api
+        .read({ kind: 'Namespace', apiVersion: 'v1', metadata: { name: o.metadata?.name ?? '' } })
+        .catch(() => undefined)
+      if (exists !== undefined) {
+        labelledNamespaces.add(k)
+      }
+    }
+    touched.add(k)
+    await api
+      .patch(o, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
+      .catch((err: unknown) => {
+        throw new Error(`applying ${o.kind} ${o.metadata?.namespace}/${o.metadata?.name}: ${String(err)}`)
+      })
   }
 }
 
@@ -222,6 +238,17 @@ export async function resetLab(): Promise<void> {
     const original = environment.get(k)
     if (original) {
       await api.patch(original, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
+    } else if (labelledNamespaces.has(k)) {
+      // Applying it again with no labels drops the ones this field manager set.
+      const name = k.split('/').at(-1) ?? ''
+      await api.patch(
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+        undefined,
+        undefined,
+        fieldManager,
+        true,
+        PatchStrategy.ServerSideApply,
+      )
     } else if (!k.startsWith('networking.istio.io/') && !k.startsWith(`${gatewayApiGroup}/`)) {
       const [apiVersion = 'v1', rest = ''] = k.split('|')
       const [kind = '', namespace = 'default', name = ''] = rest.split('/')
@@ -229,6 +256,7 @@ export async function resetLab(): Promise<void> {
     }
   }
   touched.clear()
+  labelledNamespaces.clear()
   if (deletedGateways) {
     // Their Deployments are garbage-collected: wait until their pods (and so their proxies) are gone,
     // so a Gateway of the same name created next is never served by the old proxy.
@@ -348,8 +376,12 @@ export async function settledDiff(
   return last.map((d) => d.message)
 }
 
-/** `kindlab check <lab> --step N --kubeconfig K --gateway G --envoy-admin A` (the CLI's own path). */
-export function liveCheck(stepNumber: number): Promise<CheckReport> {
+/**
+ * `kindlab check <lab> --step N --kubeconfig K --gateway G --envoy-admin A` (the CLI's own path): G
+ * is the ingress gateway's pod IP, A its admin URL unless given (`pod:15000`: each gateway pod's
+ * admin at its own IP, Kubernetes Gateways' proxies included).
+ */
+export function liveCheck(stepNumber: number, envoyAdmin?: string): Promise<CheckReport> {
   const { sim, vars, lab } = ready()
   return gradeStep(lab.id, {
     step: String(stepNumber),
@@ -357,7 +389,7 @@ export function liveCheck(stepNumber: number): Promise<CheckReport> {
     var: [`LEARNER_NAMESPACE=${vars['LEARNER_NAMESPACE']}`],
     kubeconfig: sim.kubeconfig,
     gateway: sim.gateway,
-    envoyAdmin: sim.admin,
+    envoyAdmin: envoyAdmin ?? sim.admin,
   })
 }
 
