@@ -6,6 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
+  ApiException,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -158,8 +159,13 @@ export function folderObjects(dir: string): Promise<KubernetesObject[]> {
 
 export const solutionDir = (slug: string): string => join(ready().lab.dir, 'solution', slug)
 
-/** Applies objects like `kubectl apply`; a kindlab `Deleted` marker is `kubectl delete` of what it names. */
-export async function apply(objects: readonly KubernetesObject[]): Promise<void> {
+/**
+ * Applies objects like `kubectl apply`; a kindlab `Deleted` marker is `kubectl delete` of what it
+ * names. An object the API server refuses (422, e.g. a kubernetes.io/tls Secret without tls.key)
+ * throws, unless `refused` is given: then, as kubectl does, the others are still applied and the
+ * refusal is added there.
+ */
+export async function apply(objects: readonly KubernetesObject[], refused?: string[]): Promise<void> {
   const api = KubernetesObjectApi.makeApiClient(ready().kc)
   for (const o of objects) {
     if (o.apiVersion === 'kindlab.dev/v1' && o.kind === 'Deleted') {
@@ -183,7 +189,12 @@ export async function apply(objects: readonly KubernetesObject[]): Promise<void>
     await api
       .patch(o, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
       .catch((err: unknown) => {
-        throw new Error(`applying ${o.kind} ${o.metadata?.namespace}/${o.metadata?.name}: ${String(err)}`)
+        const what = `${o.kind} ${o.metadata?.namespace}/${o.metadata?.name}`
+        if (refused !== undefined && err instanceof ApiException && err.code === 422) {
+          refused.push(`${what}: ${apiMessage(err)}`)
+          return
+        }
+        throw new Error(`applying ${what}: ${String(err)}`)
       })
   }
 }
@@ -411,14 +422,25 @@ export const passedLayers = (report: CheckReport): string[] =>
  * A learner's cluster at step `number` holding `objects` (one lab file): the environment (for
  * istio-ingress with frontend-external deleted from step 4 on: step 3 did it), then the file applied
  * with kubectl's semantics. TLS Secrets get a real certificate for hipster.<domain> (the files hold
- * placeholders).
+ * placeholders). Returns what the API server refused (the rest is applied, as kubectl does).
  */
-export async function learnerAt(number: number, objects: readonly KubernetesObject[]): Promise<void> {
+export async function learnerAt(number: number, objects: readonly KubernetesObject[]): Promise<string[]> {
   await resetLab()
   if (ready().lab.id === 'istio-ingress' && number >= 4) {
     await apply(await folderObjects(solutionDir('03-remove-the-load-balancer')))
   }
-  await apply(await withRealCertificates(objects, `hipster.${ready().domain}`))
+  const refused: string[] = []
+  await apply(await withRealCertificates(objects, `hipster.${ready().domain}`), refused)
+  return refused
+}
+
+/** The API server's own message of a refusal. */
+function apiMessage(err: ApiException<unknown>): string {
+  try {
+    return (JSON.parse(String(err.body)) as { message?: string }).message ?? `refused (${err.code})`
+  } catch {
+    return `refused (${err.code})`
+  }
 }
 
 /** A lab folder's YAML files (mistakes/NN-slug, variants/NN-slug) with their text, variables filled in. */
