@@ -30,7 +30,10 @@ export interface LabEnvironmentSource {
 }
 
 export interface ListOptions {
-  /** Only these kinds (lower case) are needed; a source may return others too. Every kind when absent. */
+  /**
+   * Only these kinds (lower case) are needed; a source may return others too. A Check always says
+   * (every check kind declares its `reads`); every kind when absent (tests and tools).
+   */
   kinds?: ReadonlySet<string>
 }
 
@@ -109,6 +112,8 @@ export interface HttpProbeResult {
   /** At most the first 64 KiB. */
   body: string
   error?: string
+  /** How the probe reached the gateway when not through its usual address (see TcpProbeResult.via). */
+  via?: string
 }
 
 export interface TcpProbeRequest {
@@ -129,9 +134,26 @@ export interface TcpProbeResult {
   via?: string
 }
 
+/**
+ * A Kubernetes Gateway's own proxy: the pods behind the Service istiod deploys for it
+ * (`<name>-<gatewayClassName>`), or the existing Service an unmanaged Gateway's address names.
+ */
+export interface GatewayProxyRef {
+  /** The Gateway as `namespace/name`, for messages. */
+  gateway: string
+  /** The Service whose pods run the proxy (its selector finds them, its ports map to theirs). */
+  service: { namespace: string; name: string }
+}
+
 /** The live cluster: the ingress gateway's Envoy and the gateway's ports. */
 export interface LiveCluster {
   describe(): string
+  /**
+   * The same layers on a Kubernetes Gateway's own proxy: its Envoy's /config_dump and its ports
+   * (probes take the Gateway's listener ports, i.e. its Service ports). The same ref gives the same
+   * object. Absent where this cluster can only reach the ingress gateway.
+   */
+  proxy?(ref: GatewayProxyRef): LiveCluster
   /** The ingress gateway Envoy's admin /config_dump, parsed JSON. */
   configDump(): Promise<unknown>
   httpProbe(req: HttpProbeRequest): Promise<HttpProbeResult>

@@ -11,6 +11,8 @@ import { packageRoot } from '../paths.ts'
 import { MODEL_READS } from './grader-input.ts'
 import { checkKinds } from './registry.ts'
 import { prepareCheck, type PreparedCheck } from './check-params.ts'
+import { gradeWithServices } from './grade-files.ts'
+import type { ResourceSource } from './live-services.ts'
 import { kindsRead, runChecks } from './run-checks.ts'
 import type { CheckContext, CheckKind } from './types.ts'
 
@@ -28,12 +30,12 @@ async function stepChecks(index: number): Promise<PreparedCheck[]> {
 
 describe('kindsRead', () => {
   it('a step of ConfigMap answers reads only ConfigMaps', async () => {
-    expect([...(kindsRead(checkKinds, await stepChecks(0)) ?? ['all'])]).toEqual(['configmap'])
+    expect([...kindsRead(checkKinds, await stepChecks(0))]).toEqual(['configmap'])
   })
 
   it('a routing step reads the grader model (and Secrets), not ConfigMaps', async () => {
     const read = kindsRead(checkKinds, await stepChecks(3))
-    expect([...(read ?? ['all'])].sort()).toEqual(modelReads)
+    expect([...read].sort()).toEqual(modelReads)
   })
 
   it('a resource check adds its own kind; command checks read nothing', () => {
@@ -42,20 +44,23 @@ describe('kindsRead', () => {
       { id: 'b', kind: 'resource', object: { kind: 'ConfigMap', name: 'answers' } },
       { id: 'c', kind: 'command', run: 'true' },
     ].map((c) => prepareCheck(checkKinds, c))
-    expect([...(kindsRead(checkKinds, checks) ?? ['all'])].sort()).toEqual([...modelReads, 'configmap'].sort())
+    expect([...kindsRead(checkKinds, checks)].sort()).toEqual([...modelReads, 'configmap'].sort())
   })
 
-  it('a kind that does not say what it reads means every kind', () => {
-    const silent: CheckKind = {
-      kind: 'silent',
-      description: 'declares no reads',
-      paramsSchema: Type.Object({}),
-      run: () => Promise.resolve({ passed: true, message: '', layers: [] }),
+  it("`kindlab check` live (gradeWithServices) lists exactly the kinds its step's checks read", async () => {
+    const lab = (await loadLabs(join(packageRoot(), 'labs'))).labs.find((l) => l.id === 'istio-ingress')!
+    const asked: Array<string[] | undefined> = []
+    const resources: ResourceSource = {
+      describe: () => 'a recording source',
+      list: (options) => {
+        asked.push(options?.kinds === undefined ? undefined : [...options.kinds].sort())
+        return Promise.resolve({ objects: [], origins: [], problems: [] })
+      },
     }
-    const kinds = new Map([...checkKinds, ['silent', silent]])
-    const command = prepareCheck(kinds, { id: 'a', kind: 'command', run: 'true' })
-    expect(kindsRead(kinds, [command])).toEqual(new Set())
-    expect(kindsRead(kinds, [command, prepareCheck(kinds, { id: 'b', kind: 'silent' })])).toBe(undefined)
+    const vars = { LEARNER_NAMESPACE: 'hipster', TRAINEE_DOMAIN: 'example.com', TRAINEE_TLS_SECRET: 'shop-tls' }
+    await gradeWithServices(lab, lab.steps[3]!, vars, { resources })
+    // One list per Check, of the routing step's kinds: no ConfigMaps, none of the Gateway API's.
+    expect(asked).toEqual([modelReads])
   })
 })
 

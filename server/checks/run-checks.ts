@@ -39,8 +39,7 @@ export async function runChecks(
   input: RunChecksInput,
 ): Promise<CheckRunResult[]> {
   const results: CheckRunResult[] = []
-  const readKinds = kindsRead(kinds, input.checks)
-  const context = readKinds === undefined ? input.context : { ...input.context, readKinds }
+  const context = { ...input.context, readKinds: kindsRead(kinds, input.checks) }
   for (const check of input.checks) {
     const outcome = await runOne(kinds, check, { ...input, context })
     const status = statusOf(outcome)
@@ -72,20 +71,16 @@ export async function runChecks(
 }
 
 /**
- * The kinds of Kubernetes objects `checks` read together (lower case), from each kind's `reads`;
- * undefined (every kind) when one of them does not say.
+ * The kinds of Kubernetes objects `checks` read together (lower case), from each kind's `reads`
+ * (an unknown kind reads nothing: runOne reports it).
  */
 export function kindsRead(
   kinds: ReadonlyMap<string, CheckKind>,
   checks: readonly PreparedCheck[],
-): ReadonlySet<string> | undefined {
+): ReadonlySet<string> {
   const read = new Set<string>()
   for (const check of checks) {
-    const reads = kinds.get(check.kind)?.reads?.(paramsOf(check))
-    if (reads === undefined) {
-      return undefined
-    }
-    for (const k of reads) {
+    for (const k of kinds.get(check.kind)?.reads(paramsOf(check)) ?? []) {
       read.add(k.toLowerCase())
     }
   }

@@ -43,7 +43,7 @@ export interface CheckContext {
   services: GradingServices
   /**
    * The kinds the step's checks read (lower case): a resource source may leave the others out.
-   * Every kind when absent.
+   * runChecks always sets it; absent only when a test runs a kind on its own (then every kind).
    */
   readKinds?: ReadonlySet<string>
 }
@@ -121,7 +121,7 @@ export interface CheckKind<P = Record<string, unknown>> {
   /**
    * The kinds of Kubernetes objects (e.g. `ConfigMap`) a check of this kind reads from the
    * learner's resources; `[]` for none. A step's checks together decide which kinds a live
-   * resource source lists (run-checks.ts `kindsRead`). Absent: every kind.
+   * resource source lists (run-checks.ts `kindsRead`): every kind says, so no Check lists them all.
    */
-  reads?(params: P): readonly string[]
+  reads(params: P): readonly string[]
 }

@@ -96,7 +96,9 @@ describe('kindlab serve and up, the same live flags', () => {
       'https://10.0.0.4:15000',
     ])
     expect(admin.code).toBe(2)
-    expect(admin.stderr).toMatch(/--envoy-admin https:\/\/10\.0\.0\.4:15000 is not an http:\/\/host:port URL\./)
+    expect(admin.stderr).toMatch(
+      /--envoy-admin https:\/\/10\.0\.0\.4:15000 is not an http:\/\/host:port URL or pod:PORT\./,
+    )
   })
 
   it('serve refuses --offline with a cluster, a missing kubeconfig and an unknown context', async () => {
@@ -164,5 +166,14 @@ describe('parseLiveFlags', () => {
     ]) {
       expect(() => parseEnvoyAdmin(bad), bad).toThrow(/is not an http:\/\/host:port URL/)
     }
+  })
+
+  it("reads pod:PORT (Envoy's admin API on each gateway pod's own IP) and refuses a bad port", () => {
+    expect(parseEnvoyAdmin('pod:15000')).toEqual({ podPort: 15000 })
+    expect(parseLiveFlags({ kubeconfig, envoyAdmin: 'pod:15000' })?.envoyAdmin).toEqual({ podPort: 15000 })
+    for (const bad of ['pod:', 'pod:0', 'pod:65536', 'pod:15000x', 'pod:015000', 'pod: 15000', 'pod:1.5']) {
+      expect(() => parseEnvoyAdmin(bad), bad).toThrow(/is not pod:PORT with a port from 1 to 65535/)
+    }
+    expect(() => parseEnvoyAdmin('pods:15000')).toThrow(/is not an http:\/\/host:port URL or pod:PORT/)
   })
 })

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import { isIP } from 'node:net'
 import type { Command } from 'commander'
 import type { KubeTarget } from '../adapters/kube/kube-config.ts'
+import type { EnvoyAdminAccess } from '../adapters/live/live-cluster.ts'
 import { AppError } from '../errors.ts'
 
 export interface LiveFlags {
@@ -19,8 +20,11 @@ export interface LiveTarget {
   kube: KubeTarget
   /** `--gateway`: the host name or IP probes dial (no scheme, port or path). */
   gateway?: string
-  /** `--envoy-admin`: where /config_dump is read instead of through a port-forward. */
-  envoyAdmin?: { host: string; port: number }
+  /**
+   * `--envoy-admin`: where /config_dump is read instead of through a port-forward: the ingress
+   * gateway's admin URL, or `pod:PORT` (each gateway pod's own IP, Kubernetes Gateways' too).
+   */
+  envoyAdmin?: EnvoyAdminAccess
 }
 
 /** Adds the four flags to a command (`context`: its description, which differs per command). */
@@ -33,8 +37,8 @@ export function liveFlagOptions(cmd: Command, context = 'grade live against this
       'live: reach the ingress gateway at this address (a load balancer, or a gateway pod IP)',
     )
     .option(
-      '--envoy-admin <url>',
-      "live: read the gateway Envoy's /config_dump at this admin URL instead of a port-forward",
+      '--envoy-admin <url|pod:port>',
+      "live: read the ingress gateway Envoy's /config_dump at this admin URL instead of a port-forward; pod:PORT: Envoy's admin API is on each gateway pod's own IP at PORT (Kubernetes Gateways' proxies too)",
     )
 }
 
@@ -43,8 +47,21 @@ export const wantsLive = (flags: LiveFlags): boolean => Boolean(flags.kubeconfig
 
 const usage = (message: string, hint: string): AppError => new AppError('LAB_ERR_USAGE', { message, hint })
 
-/** `http://host:port` of Envoy's admin API; anything else is a usage error. */
-export function parseEnvoyAdmin(value: string): { host: string; port: number } {
+/**
+ * `http://host:port` of the ingress gateway Envoy's admin API, or `pod:PORT` (the admin API on
+ * each gateway pod's own IP); anything else is a usage error.
+ */
+export function parseEnvoyAdmin(value: string): EnvoyAdminAccess {
+  if (value.startsWith('pod:')) {
+    const port = /^pod:([1-9]\d{0,4})$/.exec(value)?.[1]
+    if (port === undefined || Number(port) > 65535) {
+      throw usage(
+        `--envoy-admin ${value} is not pod:PORT with a port from 1 to 65535.`,
+        "Example: --envoy-admin pod:15000 when Envoy's admin API is reachable on each gateway pod's IP at port 15000.",
+      )
+    }
+    return { podPort: Number(port) }
+  }
   let url: URL | undefined
   try {
     url = new URL(value)
@@ -64,8 +81,8 @@ export function parseEnvoyAdmin(value: string): { host: string; port: number } {
     port > 65535
   ) {
     throw usage(
-      `--envoy-admin ${value} is not an http://host:port URL.`,
-      "Example: --envoy-admin http://10.0.0.4:15000 (the gateway Envoy's admin port, usually 15000).",
+      `--envoy-admin ${value} is not an http://host:port URL or pod:PORT.`,
+      "Example: --envoy-admin http://10.0.0.4:15000 (the ingress gateway Envoy's admin port, usually 15000), or --envoy-admin pod:15000 (the admin API on each gateway pod's IP).",
     )
   }
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port }

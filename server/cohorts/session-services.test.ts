@@ -213,6 +213,13 @@ describe('a trainee’s grading scope', () => {
     expect(resources.describe()).toContain('kind-kl-class-trainee01')
     expect(gatewayOf?.describe()).toContain('kl-class-trainee01')
     await expect(resources.list()).rejects.toThrow(/kl-class-trainee01 does not exist/)
+    // Their own Kubernetes Gateway's proxy goes to their cluster too (loaded on first use).
+    const proxy = gatewayOf?.proxy?.({
+      gateway: 'kindlab-workspace/web',
+      service: { namespace: 'kindlab-workspace', name: 'web-istio' },
+    })
+    expect(proxy?.describe()).toContain("Gateway kindlab-workspace/web's proxy in your kind cluster kl-class-trainee01")
+    await expect(proxy?.configDump()).rejects.toThrow(/kl-class-trainee01 does not exist/)
     expect(base.resources.scopes).toEqual([])
   })
 })

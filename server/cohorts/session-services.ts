@@ -2,12 +2,14 @@
 // namespace-mode trainee shares the class cluster, so their resource source is scoped to their
 // namespace plus what the lab needs elsewhere: analyzers never see, and explanations never name,
 // another trainee's objects. A cluster-mode trainee's checks read their own kind cluster: its
-// API, its gateway's Envoy (port-forward) and traffic through its own host ports. On a live
+// API, its gateway's Envoy (port-forward) and traffic through its own host ports, and their own
+// Kubernetes Gateways' proxies through port-forwards (LiveCluster.proxy). On a live
 // server a trainee's command checks run in their workspace pod (command-runners.ts), on an offline
 // one in their terminal's sandbox.
 import { existsSync } from 'node:fs'
 import { createLiveServices, type LiveServices } from '../adapters/live/live-services.ts'
-import type { LiveCluster, ResourceSource } from '../checks/live-services.ts'
+import { lazyLiveCluster } from '../adapters/live/lazy-live-cluster.ts'
+import type { ResourceSource } from '../checks/live-services.ts'
 import type { CommandRunner, GradingServices } from '../checks/types.ts'
 import { AppError } from '../errors.ts'
 import { blueprintShopNamespace, type Blueprint } from '../provision/blueprint.ts'
@@ -121,12 +123,6 @@ function traineeClusterServices(clusterName: string, options: SessionServicesOpt
     describe: () => `cluster kind-${clusterName} (${where})`,
     list: async (options) => (await resources()).list(options),
   }
-  const cluster: LiveCluster = {
-    describe: () => `ingress gateway of ${where}`,
-    configDump: async () => (await live()).configDump(),
-    httpProbe: async (req) => (await live()).httpProbe(req),
-    tcpProbe: async (req) => (await live()).tcpProbe(req),
-    waitForEnvoy: async (ready, timeoutMs) => (await live()).waitForEnvoy(ready, timeoutMs),
-  }
+  const cluster = lazyLiveCluster(where, live)
   return { resources: source, cluster }
 }

@@ -5,25 +5,21 @@
 // writes on the Gateway and the routes. The Gateway API v1.6.0 CRDs come from the Go module at run
 // time. The Gateways name their Service by address (unmanaged), so the proxy is a real Pod behind
 // a real Service, and the deployment controller stays off.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConfigDump, toEnvoyView, type EnvoyView } from '../../server/grader/core/envoy/configdump.ts'
 import { diffEnvoy } from '../../server/grader/core/envoy/diff.ts'
 import { analyzeGatewayApi } from '../../server/grader/core/gateway-api/analyze.ts'
 import { gatewayApiFromObjects } from '../../server/grader/core/gateway-api/model.ts'
 import type { Condition } from '../../server/grader/core/gateway-api/status.ts'
 import { fromApiObjects } from '../../server/grader/core/index.ts'
-import { binaries } from './build.ts'
 import { eventually, kubeConfig, testNamespace, uniqueName } from './cluster-client.ts'
-import { installGatewayApiCrds } from './gateway-api-crds.ts'
+import { type GatewayApiIstiod, startGatewayApiIstiod } from './gateway-api-istiod.ts'
+import { refScenarios } from './gateway-api-scenarios-refs.ts'
 import { gwScenarios, type GwScenario } from './gateway-api-scenarios.ts'
 import { configDump, holdProxyStream, type XdsStream } from './istiod-client.ts'
-import { type IstiodEndpoints, startIstiod } from './istiod.ts'
+import type { IstiodEndpoints } from './istiod.ts'
 import { poll } from './poll.ts'
-import { Supervisor } from './procs.ts'
 import { protojsonToEnvoy } from './protojson.ts'
 
 const group = 'gateway.networking.k8s.io'
@@ -47,43 +43,20 @@ function conditionLines(prefix: string, conditions: ReadonlyArray<Partial<Condit
 describe('Gateway API conformance: grader prediction = istiod (routes and status)', () => {
   let kc: KubeConfig
   let istiod: IstiodEndpoints
-  let supervisor: Supervisor | undefined
-  let dataDir = ''
+  let gwIstiod: GatewayApiIstiod | undefined
   const namespaces: Array<{ remove: () => Promise<void> }> = []
   const streams: XdsStream[] = []
   const tally = { compared: 0, agreed: 0 }
 
   beforeAll(async () => {
     kc = kubeConfig()
-    await installGatewayApiCrds(kc.makeApiClient(ApiextensionsV1Api))
-    // A second istiod for this suite: the shared one runs with the Gateway API off.
-    dataDir = mkdtempSync(join(tmpdir(), 'kindlab-gwapi-istiod-'))
-    supervisor = new Supervisor(dataDir)
-    const died = { message: '' }
-    supervisor.onUnexpectedExit((proc, code) => {
-      died.message = `${proc.name} exited with ${code}: ${supervisor?.tail(proc)}`
-    })
-    istiod = await startIstiod(
-      supervisor,
-      binaries(),
-      kc,
-      inject('kubeconfig'),
-      dataDir,
-      () => {
-        if (died.message !== '') {
-          throw new Error(died.message)
-        }
-      },
-      { env: { PILOT_ENABLE_GATEWAY_API: 'true', PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER: 'false' } },
-    )
+    gwIstiod = await startGatewayApiIstiod(kc, 'gwapi')
+    istiod = gwIstiod.istiod
   })
   afterAll(async () => {
     streams.forEach((s) => s.stop())
     await Promise.all(namespaces.map((n) => n.remove()))
-    await supervisor?.stop()
-    if (dataDir !== '') {
-      rmSync(dataDir, { recursive: true, force: true })
-    }
+    await gwIstiod?.stop()
     console.log(`Gateway API agreement with istiod: ${tally.agreed}/${tally.compared} compared items`)
   })
 
@@ -233,7 +206,7 @@ describe('Gateway API conformance: grader prediction = istiod (routes and status
     return out
   }
 
-  for (const scenario of gwScenarios) {
+  for (const scenario of [...gwScenarios, ...refScenarios]) {
     it(scenario.name, async () => {
       const nsA = await testNamespace(kc, 'gwapi')
       const nsB = await testNamespace(kc, 'gwapi2')

@@ -21,21 +21,21 @@ export interface GwScenario {
 
 type Json = Record<string, unknown>
 
-const service = (ns: string, name: string, ports: number[] = [80]): object => ({
+export const service = (ns: string, name: string, ports: number[] = [80]): object => ({
   apiVersion: 'v1',
   kind: 'Service',
   metadata: { name, namespace: ns },
   spec: { selector: { app: name }, ports: ports.map((port) => ({ name: `http-${port}`, port })) },
 })
 
-const gateway = (ns: string, listeners: Json[]): object => ({
+export const gateway = (ns: string, listeners: Json[]): object => ({
   apiVersion: 'gateway.networking.k8s.io/v1',
   kind: 'Gateway',
   metadata: { name: 'gw', namespace: ns },
   spec: { gatewayClassName: 'istio', addresses: [{ type: 'Hostname', value: 'ingress' }], listeners },
 })
 
-const httpRoute = (ns: string, name: string, spec: Json): object => ({
+export const httpRoute = (ns: string, name: string, spec: Json): object => ({
   apiVersion: 'gateway.networking.k8s.io/v1',
   kind: 'HTTPRoute',
   metadata: { name, namespace: ns },
@@ -43,7 +43,7 @@ const httpRoute = (ns: string, name: string, spec: Json): object => ({
 })
 
 const prefix = (value: string): Json => ({ path: { type: 'PathPrefix', value } })
-const backend = (name: string, port = 80, extra: Json = {}): Json => ({ name, port, ...extra })
+export const backend = (name: string, port = 80, extra: Json = {}): Json => ({ name, port, ...extra })
 
 export const gwScenarios: GwScenario[] = [
   {

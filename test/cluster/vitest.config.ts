@@ -15,6 +15,7 @@ const istiodSuites = [
   'test/cluster/istiod.test.ts',
   'test/cluster/istiod-conformance.test.ts',
   'test/cluster/gateway-api-conformance.test.ts',
+  'test/cluster/gateway-api-status-live.test.ts',
 ]
 const withDataplane = withIstiod && process.getuid?.() === 0
 const dataplaneFiles = 'test/cluster/dataplane/**/*.test.ts'

@@ -9,6 +9,16 @@ export interface AdminGetOptions {
   /** @default 15_000 */
   timeoutMs?: number
   signal?: AbortSignal
+  /**
+   * Whose admin API it is, for messages: `what` starts the sentence, `hint` says where to look.
+   * @default the ingress gateway's (istio-system, istio=ingressgateway)
+   */
+  owner?: { what: string; hint: string }
+}
+
+const ingressOwner = {
+  what: "The ingress gateway's Envoy admin",
+  hint: 'Check the gateway pod: `kubectl -n istio-system get pods -l istio=ingressgateway`. It must be Running and Ready.',
 }
 
 const size = (bytes: number): string =>
@@ -37,12 +47,13 @@ function readBody(res: IncomingMessage, maxBytes: number): Promise<Buffer> {
 export function adminGet(host: string, port: number, path: string, options: AdminGetOptions = {}): Promise<string> {
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024
   const timeoutMs = options.timeoutMs ?? 15_000
+  const owner = options.owner ?? ingressOwner
   return new Promise((resolve, reject) => {
     const fail = (why: string, cause?: unknown) =>
       reject(
         new AppError('LAB_ERR_ENVOY_UNREACHABLE', {
-          message: `The ingress gateway's Envoy admin (${path}) did not answer: ${why}.`,
-          hint: 'Check the gateway pod: `kubectl -n istio-system get pods -l istio=ingressgateway`. It must be Running and Ready.',
+          message: `${owner.what} (${path}) did not answer: ${why}.`,
+          hint: owner.hint,
           ...(cause === undefined ? {} : { cause }),
         }),
       )
@@ -77,8 +88,8 @@ export async function fetchConfigDump(host: string, port: number, options: Admin
     return JSON.parse(text) as unknown
   } catch (err) {
     throw new AppError('LAB_ERR_ENVOY_UNREACHABLE', {
-      message: 'The gateway answered /config_dump with something that is not JSON.',
-      hint: 'Is port 15000 the Envoy admin port of the gateway pod? Try `kubectl -n istio-system port-forward <pod> 15000` and open /config_dump.',
+      message: `${(options.owner ?? ingressOwner).what} answered /config_dump with something that is not JSON.`,
+      hint: 'Is port 15000 the Envoy admin port of the gateway pod? Try `kubectl -n <namespace> port-forward <pod> 15000` and open /config_dump.',
       cause: err,
     })
   }

@@ -16,6 +16,8 @@ import {
   type ResourceSnapshot,
   type ResourceSource,
 } from '../../checks/live-services.ts'
+import { gatewayApiGroup } from '../../grader/core/gateway-api/types.ts'
+import { SERVED_VERSIONS } from '../../grader/core/gateway-api/versions.ts'
 import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
 import { readJson } from '../kube/kube-api.ts'
 import { translateKubeError } from '../kube/kube-errors.ts'
@@ -106,10 +108,10 @@ function secretKeysOnly(item: unknown): Json {
 }
 
 /**
- * The Kubernetes Gateway API (v1.6.0 serves all of these at v1). A cluster without its CRDs simply
+ * The Kubernetes Gateway API, each kind in the version the pinned v1.6.0 CRDs serve
+ * (grader/core/gateway-api/versions.ts: v1, in both channels). A cluster without its CRDs simply
  * has none of these objects: a 404 is an empty list, not a problem (classic labs never need them).
  */
-const gatewayApiGroup = 'gateway.networking.k8s.io'
 const gatewayApiKinds = [
   { plural: 'gateways', kind: 'Gateway' },
   { plural: 'httproutes', kind: 'HTTPRoute' },
@@ -118,21 +120,24 @@ const gatewayApiKinds = [
   { plural: 'tlsroutes', kind: 'TLSRoute' },
   { plural: 'referencegrants', kind: 'ReferenceGrant' },
 ] as const
-const gatewayApiReaders: KindReader[] = gatewayApiKinds.map(({ plural, kind }) => ({
-  kind,
-  gatewayApi: true,
-  list: async (kc, namespace) => {
-    try {
-      return await listRaw(kc, `/apis/${gatewayApiGroup}/v1`, plural, namespace)
-    } catch (err) {
-      if (isNotFound(err)) {
-        return []
+const gatewayApiReaders: KindReader[] = gatewayApiKinds.map(({ plural, kind }) => {
+  const apiVersion = `${gatewayApiGroup}/${SERVED_VERSIONS[kind][0]}`
+  return {
+    kind,
+    gatewayApi: true,
+    list: async (kc, namespace) => {
+      try {
+        return await listRaw(kc, `/apis/${apiVersion}`, plural, namespace)
+      } catch (err) {
+        if (isNotFound(err)) {
+          return []
+        }
+        throw err
       }
-      throw err
-    }
-  },
-  plain: (item) => plainObject(item, `${gatewayApiGroup}/v1`, kind),
-}))
+    },
+    plain: (item) => plainObject(item, apiVersion, kind),
+  }
+})
 // The namespaces' labels, for listeners whose allowedRoutes select namespaces. Cluster-scoped: a
 // scoped source reads each of its namespaces by name; one it may not read is left out.
 gatewayApiReaders.push({

@@ -93,7 +93,7 @@ export async function resolveGatewayAddress(
     return { host: node, portFor: (port) => ports[port] ?? port }
   }
   throw new AppError('LAB_ERR_PROBE_FAILED', {
-    message: `The ingress gateway ${gateway.namespace}/${gateway.service} has no address kindlab can reach from here (no load balancer address, no node address).`,
-    hint: 'Give the Service a load balancer (or run kindlab inside the cluster); `kubectl -n istio-system get svc istio-ingressgateway` shows its EXTERNAL-IP.',
+    message: `The gateway Service ${gateway.namespace}/${gateway.service} has no address kindlab can reach from here (no load balancer address, no node address).`,
+    hint: `Give the Service a load balancer (or run kindlab inside the cluster); \`kubectl -n ${gateway.namespace} get svc ${gateway.service}\` shows its EXTERNAL-IP.`,
   })
 }

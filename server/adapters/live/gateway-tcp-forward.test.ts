@@ -2,15 +2,14 @@
 // path decision, the pod port behind a Service port, and a whole exchange through client-node's
 // real PortForward. There is no kubelet on this machine, so the API side is a loopback endpoint
 // that answers the two reads and speaks the kubelet's port-forward channel protocol
-// (v4.channel.k8s.io), relaying to a loopback TCP server that answers Redis' PING. The same path
+// (loopback-kube.test-helper.ts), relaying to a loopback TCP server that answers Redis' PING. The same path
 // against the real kube-apiserver (decision, lookup, refusals) is test/cluster/tcp-forward.test.ts.
-import { createServer as createHttpServer, type Server } from 'node:http'
-import { createServer as createTcpServer, connect, type Server as TcpServer } from 'node:net'
-import { KubeConfig, type V1Pod, type V1Service } from '@kubernetes/client-node'
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net'
+import type { V1Pod, V1Service } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { WebSocketServer, type WebSocket } from 'ws'
 import { podPortFor, tcpProbeThroughForward, type ForwardTarget } from './gateway-tcp-forward.ts'
 import { tcpPathFor } from './live-services.ts'
+import { closeServer, listen, startLoopbackKube, type LoopbackKube } from './loopback-kube.test-helper.ts'
 
 const gateway = { namespace: 'istio-system', service: 'istio-ingressgateway', selector: {}, adminPort: 15000 }
 
@@ -55,91 +54,47 @@ describe('podPortFor', () => {
 
 describe('an exchange through a port-forward (loopback endpoint in place of the kubelet)', () => {
   let redis: TcpServer
-  let api: Server
-  let apiPort = 0
-  let redisPort = 0
-  let refuse: number | undefined
-  const upgrades: string[] = []
-  const listen = (s: Server | TcpServer): Promise<number> =>
-    new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as { port: number }).port)))
-  const portFrame = (channel: number, port: number) => Buffer.from([channel, port & 0xff, (port >> 8) & 0xff])
-
-  function relay(ws: WebSocket, port: number): void {
-    ws.send(portFrame(0, port))
-    ws.send(portFrame(1, port))
-    const upstream = connect(redisPort, '127.0.0.1')
-    upstream.on('data', (chunk: Buffer) => ws.send(Buffer.concat([Buffer.from([0]), chunk])))
-    upstream.on('end', () => ws.close())
-    ws.on('message', (data: Buffer) => data[0] === 0 && upstream.write(data.subarray(1)))
-    ws.on('close', () => upstream.destroy())
-  }
+  let kube: LoopbackKube
 
   beforeAll(async () => {
     redis = createTcpServer((socket) =>
       socket.on('data', (d) => socket.write(d.toString().startsWith('PING') ? '+PONG\r\n' : '-ERR\r\n')),
     )
-    redisPort = await listen(redis)
-    api = createHttpServer((req, res) => {
-      const bodies: Record<string, object> = {
-        '/api/v1/namespaces/istio-system/services/istio-ingressgateway': {
-          kind: 'Service',
-          spec: { ports: [{ port: 20001, targetPort: 20001 }] },
-        },
-        '/api/v1/namespaces/istio-system/pods/istio-ingressgateway-abc': {
-          kind: 'Pod',
-          metadata: { name: 'istio-ingressgateway-abc' },
-          spec: { containers: [] },
-        },
-      }
-      const body = bodies[req.url ?? '']
-      res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}))
+    kube = await startLoopbackKube()
+    kube.upstreams.set(20001, await listen(redis))
+    kube.objects.set('/api/v1/namespaces/istio-system/services/istio-ingressgateway', {
+      kind: 'Service',
+      spec: { ports: [{ port: 20001, targetPort: 20001 }] },
     })
-    const wss = new WebSocketServer({
-      noServer: true,
-      handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false),
+    kube.objects.set('/api/v1/namespaces/istio-system/pods/istio-ingressgateway-abc', {
+      kind: 'Pod',
+      metadata: { name: 'istio-ingressgateway-abc' },
+      spec: { containers: [] },
     })
-    api.on('upgrade', (req, socket, head) => {
-      upgrades.push(req.url ?? '')
-      if (refuse) {
-        socket.end(`HTTP/1.1 ${refuse} No\r\ncontent-length: 0\r\n\r\n`)
-        return
-      }
-      const url = new URL(req.url ?? '/', 'http://x')
-      wss.handleUpgrade(req, socket, head, (ws) => relay(ws, Number(url.searchParams.get('ports'))))
-    })
-    apiPort = await listen(api)
   })
   afterAll(async () => {
-    await Promise.all([api, redis].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))))
+    await kube.close()
+    await closeServer(redis)
   })
 
-  const target = (): ForwardTarget => {
-    const kc = new KubeConfig()
-    kc.loadFromOptions({
-      clusters: [{ name: 'loop', server: `http://127.0.0.1:${apiPort}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'loop', cluster: 'loop', user: 'u' }],
-      currentContext: 'loop',
-    })
-    return {
-      kc,
-      where: 'loop',
-      namespace: 'istio-system',
-      service: 'istio-ingressgateway',
-      findPod: () => Promise.resolve('istio-ingressgateway-abc'),
-    }
-  }
+  const target = (): ForwardTarget => ({
+    kc: kube.kubeConfig(),
+    where: 'loop',
+    namespace: 'istio-system',
+    service: 'istio-ingressgateway',
+    findPod: () => Promise.resolve('istio-ingressgateway-abc'),
+  })
   const ping = { port: 20001, send: 'PING\r\n', expect: '+PONG', timeoutMs: 3000 }
 
   it('gets +PONG from behind the tunnel and names the path it took', async () => {
-    refuse = undefined
+    kube.refuse = undefined
     const result = await tcpProbeThroughForward(target(), ping, 'kind maps no host port for gateway port 20001')
     expect(result).toEqual({
       connected: true,
       received: '+PONG\r\n',
       via: 'a port-forward to istio-system/istio-ingressgateway-abc port 20001 (kind maps no host port for gateway port 20001)',
     })
-    expect(upgrades.at(-1)).toBe(
+    expect(kube.upgrades.at(-1)).toBe(
       '/api/v1/namespaces/istio-system/pods/istio-ingressgateway-abc/portforward?ports=20001',
     )
   })
@@ -148,7 +103,7 @@ describe('an exchange through a port-forward (loopback endpoint in place of the 
     [403, /refused the port-forward to istio-system\/istio-ingressgateway-abc port 20001 \(HTTP 403\)/],
     [500, /could not open a port-forward to istio-system\/istio-ingressgateway-abc port 20001 \(HTTP 500\)/],
   ])('a refused upgrade (HTTP %i) is a failed probe in our words, not "connected"', async (status, words) => {
-    refuse = status
+    kube.refuse = status
     const result = await tcpProbeThroughForward(target(), ping, 'test')
     expect(result.connected).toBe(false)
     expect(result.error).toMatch(words)

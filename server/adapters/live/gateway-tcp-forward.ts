@@ -1,15 +1,17 @@
-// A TCP probe that reaches the ingress gateway pod's port through a Kubernetes port-forward (the
+// A TCP or HTTP(S) probe that reaches a gateway pod's port through a Kubernetes port-forward (the
 // API server, then the pod's kubelet), for gateway ports the probe address does not reach: on kind
 // only the blueprint's host ports are mapped, so a namespace-mode trainee's own TCP port
-// (`${TRAINEE_TCP_PORT}`, 20001…) has no way in from the host. The tunnel goes to the port Envoy
+// (`${TRAINEE_TCP_PORT}`, 20001…) has no way in from the host, and neither has any port of a
+// Kubernetes Gateway's own proxy (gateway-proxy.ts). The tunnel goes to the port Envoy
 // listens on in the pod (the Service port's targetPort), which is where a Gateway server opens
 // its listener. Never throws: every failure, translated, is the probe's result.
 import { CoreV1Api, type KubeConfig, type V1Pod, type V1Service } from '@kubernetes/client-node'
-import type { TcpProbeRequest, TcpProbeResult } from '../../checks/live-services.ts'
+import type { HttpProbeRequest, HttpProbeResult, TcpProbeRequest, TcpProbeResult } from '../../checks/live-services.ts'
 import { AppError, isAppError } from '../../errors.ts'
 import { openPortForward, PodPortError } from '../envoy/port-forward.ts'
 import { apiClient } from '../kube/kube-api.ts'
 import { translateKubeError } from '../kube/kube-errors.ts'
+import { httpProbe, type ProbeAddress } from '../probe/http-probe.ts'
 import { tcpProbe } from '../probe/tcp-probe.ts'
 
 export interface ForwardTarget {
@@ -19,8 +21,28 @@ export interface ForwardTarget {
   namespace: string
   /** The gateway Service, whose port entry names the pod port (targetPort). */
   service: string
-  /** Finds the Running gateway pod (live-cluster.ts findGatewayPod). */
+  /** Finds the Running gateway pod (gateway-pods.ts findGatewayPod). */
   findPod: () => Promise<string>
+  /**
+   * The pod and its Service already looked up (a Kubernetes Gateway proxy's shared lookup, reused
+   * by a class's many probes); when absent, each probe reads them through the API after findPod.
+   */
+  lookup?: () => Promise<{ pod: V1Pod; service: V1Service }>
+}
+
+/** The gateway pod's name and the pod port behind Service port `port`. */
+async function podPortOf(target: ForwardTarget, port: number): Promise<{ pod: string; podPort: number | undefined }> {
+  if (target.lookup !== undefined) {
+    const found = await target.lookup()
+    return { pod: found.pod.metadata?.name ?? '', podPort: podPortFor(found.service, found.pod, port) }
+  }
+  const pod = await target.findPod()
+  const core = apiClient(target.kc, CoreV1Api)
+  const [service, podObject] = await Promise.all([
+    core.readNamespacedService({ name: target.service, namespace: target.namespace }),
+    core.readNamespacedPod({ name: pod, namespace: target.namespace }),
+  ])
+  return { pod, podPort: podPortFor(service, podObject, port) }
 }
 
 /**
@@ -81,40 +103,41 @@ export function translateForwardError(
     // The kubelet's error channel: the pod itself refused (nothing listens on the port).
     return new AppError('LAB_ERR_PROBE_FAILED', {
       message: `The port-forward reached ${target}, but the pod refused: ${err.message.slice(0, 200)}`,
-      hint: 'Nothing listens on that port in the gateway pod: does a Gateway server open it (protocol TCP)?',
+      hint: 'Nothing listens on that port in the gateway pod: does a Gateway server (or a Kubernetes Gateway listener) open it?',
       cause: err,
     })
   }
   return translateKubeError(err, `opening a port-forward to ${target}`, where)
 }
 
-const failed = (error: string, via: string): TcpProbeResult => ({ connected: false, received: '', error, via })
+/** How a probe's result is made and marked (TCP or HTTP). */
+interface ProbeKind<R> {
+  /** The probe itself, dialling the forward's loopback port. */
+  run(address: ProbeAddress): Promise<R>
+  /** A probe that did not get through. */
+  failed(error: string, via: string): R
+}
 
-/** One TCP exchange with gateway port `req.port`, through a port-forward to the gateway pod. */
-export async function tcpProbeThroughForward(
+/**
+ * One probe of gateway Service port `port` through a port-forward to the gateway pod, at the pod
+ * port the Service entry names. `reason`: why not through the gateway's usual address.
+ */
+async function probeThroughForward<R extends object>(
   target: ForwardTarget,
-  req: TcpProbeRequest,
+  port: number,
   reason: string,
-): Promise<TcpProbeResult> {
-  let pod: string
-  let podPort: number | undefined
-  try {
-    pod = await target.findPod()
-    const core = apiClient(target.kc, CoreV1Api)
-    const [service, podObject] = await Promise.all([
-      core.readNamespacedService({ name: target.service, namespace: target.namespace }),
-      core.readNamespacedPod({ name: pod, namespace: target.namespace }),
-    ])
-    podPort = podPortFor(service, podObject, req.port)
-  } catch (err) {
-    const e = isAppError(err)
-      ? err
-      : translateKubeError(err, 'looking up the gateway pod for a port-forward', target.where)
-    return failed(e.message, `a port-forward to the gateway pod (${reason})`)
+  kind: ProbeKind<R>,
+): Promise<R> {
+  const found = await podPortOf(target, port).catch((err: unknown) =>
+    isAppError(err) ? err : translateKubeError(err, 'looking up the gateway pod for a port-forward', target.where),
+  )
+  if (found instanceof Error) {
+    return kind.failed(found.message, `a port-forward to the gateway pod (${reason})`)
   }
+  const { pod, podPort } = found
   if (podPort === undefined) {
-    return failed(
-      `port ${req.port} is not a TCP port of Service ${target.namespace}/${target.service}, so no traffic reaches it`,
+    return kind.failed(
+      `port ${port} is not a TCP port of Service ${target.namespace}/${target.service}, so no traffic reaches it`,
       `a port-forward to ${target.namespace}/${pod} (${reason})`,
     )
   }
@@ -123,18 +146,18 @@ export async function tcpProbeThroughForward(
   try {
     forward = await openPortForward(target.kc, { namespace: target.namespace, pod, port: podPort })
   } catch (err) {
-    return failed(translateForwardError(err, target.where, target.namespace, pod, podPort).message, via)
+    return kind.failed(translateForwardError(err, target.where, target.namespace, pod, podPort).message, via)
   }
   try {
     const local = forward.port
-    const result = await tcpProbe({ host: '127.0.0.1', portFor: () => local }, req)
+    const result = await kind.run({ host: '127.0.0.1', portFor: () => local })
     const tunnel = forward.lastError()
     // The local end always accepts: only the tunnel tells whether the pod was reached.
     if (tunnel !== undefined) {
-      return failed(translateForwardError(tunnel, target.where, target.namespace, pod, podPort).message, via)
+      return kind.failed(translateForwardError(tunnel, target.where, target.namespace, pod, podPort).message, via)
     }
     if (forward.opened() === 0) {
-      return failed(
+      return kind.failed(
         `the API server did not open the port-forward to ${target.namespace}/${pod} port ${podPort} in time`,
         via,
       )
@@ -143,4 +166,31 @@ export async function tcpProbeThroughForward(
   } finally {
     await forward.close()
   }
+}
+
+/** One TCP exchange with gateway port `req.port`, through a port-forward to the gateway pod. */
+export function tcpProbeThroughForward(
+  target: ForwardTarget,
+  req: TcpProbeRequest,
+  reason: string,
+): Promise<TcpProbeResult> {
+  return probeThroughForward(target, req.port, reason, {
+    run: (address) => tcpProbe(address, req),
+    failed: (error, via) => ({ connected: false, received: '', error, via }),
+  })
+}
+
+/**
+ * One HTTP(S) request to gateway port `req.port`, through a port-forward to the gateway pod; the
+ * request keeps its Host header and SNI (the loopback address is only where the bytes go).
+ */
+export function httpProbeThroughForward(
+  target: ForwardTarget,
+  req: HttpProbeRequest,
+  reason: string,
+): Promise<HttpProbeResult> {
+  return probeThroughForward(target, req.port, reason, {
+    run: (address) => httpProbe(address, req),
+    failed: (error, via) => ({ status: undefined, headers: {}, body: '', error, via }),
+  })
 }

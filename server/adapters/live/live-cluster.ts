@@ -1,24 +1,28 @@
 // The live cluster for grading: the ingress gateway Envoy's /config_dump through a port-forward to
-// the gateway pod's admin port, real HTTP(S)/TCP probes through the gateway (a TCP port the probe
-// address does not reach, through a port-forward to the gateway pod), and a bounded poll until
-// Envoy has the learner's change. Implements checks/live-services.ts LiveCluster. Checks pressed
-// together (a class) share one /config_dump read (shared-read.ts).
-import { setTimeout as delay } from 'node:timers/promises'
-import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node'
-import type { LiveCluster } from '../../checks/live-services.ts'
-import { AppError, isAppError } from '../../errors.ts'
+// the gateway pod's admin port (or at an admin address given with --envoy-admin), real HTTP(S)/TCP
+// probes through the gateway (a TCP port the probe address does not reach, through a port-forward
+// to the gateway pod), a bounded poll until Envoy has the learner's change, and a Kubernetes
+// Gateway's own proxy (gateway-proxy.ts). Implements checks/live-services.ts LiveCluster. Checks
+// pressed together (a class) share one /config_dump read (shared-read.ts).
+import type { GatewayProxyRef, LiveCluster } from '../../checks/live-services.ts'
 import { fetchConfigDump } from '../envoy/envoy-admin.ts'
-import { openPortForward, type LocalForward } from '../envoy/port-forward.ts'
+import { configDumpThroughForward, pollDump } from './envoy-dump.ts'
+import { findGatewayPod, newestReadyPod, podIp } from './gateway-pods.ts'
 import { tcpProbeThroughForward } from './gateway-tcp-forward.ts'
 import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
-import { apiClient } from '../kube/kube-api.ts'
-import { translateKubeError } from '../kube/kube-errors.ts'
 import { httpProbe, type ProbeAddress } from '../probe/http-probe.ts'
 import { tcpProbe } from '../probe/tcp-probe.ts'
 import { sharedRead } from './shared-read.ts'
 
 /** How a TCP probe reaches a gateway port: the probe address, or a port-forward to the gateway pod (and why). */
 export type TcpPath = { via: 'address' } | { via: 'port-forward'; reason: string }
+
+/**
+ * `--envoy-admin`: an admin address of the ingress gateway's Envoy (`http://host:port`), or
+ * `pod:PORT`, Envoy's admin API on each gateway pod's own IP at PORT (every gateway's, Kubernetes
+ * Gateways' too).
+ */
+export type EnvoyAdminAccess = { host: string; port: number } | { podPort: number }
 
 export interface LiveClusterOptions {
   kube: KubeTarget
@@ -34,68 +38,25 @@ export interface LiveClusterOptions {
   /** Between config_dump polls in waitForEnvoy. @default 500 */
   pollMs?: number
   /**
-   * Envoy's admin API reached directly (`--envoy-admin URL`) where a port-forward is not possible;
-   * no gateway pod lookup then.
+   * Envoy's admin API reached directly (`--envoy-admin`) where a port-forward is not possible: at
+   * a given address (no gateway pod lookup then), or at the gateway pod's IP.
    */
-  admin?: { host: string; port: number }
+  admin?: EnvoyAdminAccess
   /**
    * A config_dump read started at most this long ago is shared instead of read again: fifty
    * trainees pressing Check at once cost Envoy one dump, not fifty. Below `pollMs`, so every poll
    * of waitForEnvoy still sees a newer dump. @default 250
    */
   shareDumpMs?: number
+  /**
+   * Builds the live cluster of a Kubernetes Gateway's proxy (live-services.ts); LiveCluster.proxy
+   * is absent without it. A Gateway whose proxy is this ingress gateway (an unmanaged Gateway
+   * naming its Service) gets this cluster itself.
+   */
+  proxy?: (ref: GatewayProxyRef) => LiveCluster
 }
 
-const isReady = (pod: V1Pod): boolean =>
-  pod.status?.phase === 'Running' &&
-  !pod.metadata?.deletionTimestamp &&
-  (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
-
-/** The newest Running and Ready gateway pod. */
-export async function findGatewayPod(
-  kc: KubeConfig,
-  where: string,
-  gateway: LiveClusterOptions['gateway'],
-): Promise<string> {
-  const labelSelector = Object.entries(gateway.selector)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',')
-  let pods: V1Pod[]
-  try {
-    pods = (await apiClient(kc, CoreV1Api).listNamespacedPod({ namespace: gateway.namespace, labelSelector })).items
-  } catch (err) {
-    throw translateKubeError(err, 'looking for the ingress gateway pod', where)
-  }
-  const ready = pods
-    .filter(isReady)
-    .sort((a, b) =>
-      String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')),
-    )
-  const name = ready[0]?.metadata?.name
-  if (!name) {
-    throw new AppError('LAB_ERR_ENVOY_UNREACHABLE', {
-      message: `No running ingress gateway pod (${labelSelector}) in ${gateway.namespace} on ${where}${pods.length ? `; ${pods.length} found, none ready` : ''}.`,
-      hint: `Check it with \`kubectl -n ${gateway.namespace} get pods -l ${labelSelector}\`; \`kindlab up\` reinstalls Istio if it is missing.`,
-    })
-  }
-  return name
-}
-
-function forwardFailure(err: unknown, forward: LocalForward, pod: string): AppError {
-  const tunnel = forward.lastError()
-  if (tunnel === undefined && isAppError(err)) {
-    return err
-  }
-  return new AppError('LAB_ERR_ENVOY_UNREACHABLE', {
-    message:
-      `The port-forward to ${pod}:15000 failed: ${tunnel instanceof Error ? tunnel.message : isAppError(err) ? err.message : String(err)}`.slice(
-        0,
-        400,
-      ),
-    hint: 'Your kubeconfig user needs `create` on pods/portforward in istio-system; check the pod with `kubectl -n istio-system get pods`.',
-    cause: tunnel ?? err,
-  })
-}
+export { findGatewayPod }
 
 /** The probe address, or why there is none (probes report failures as results, never throw). */
 async function addressOf(probe: LiveClusterOptions['probe']): Promise<ProbeAddress | { error: string }> {
@@ -108,29 +69,35 @@ async function addressOf(probe: LiveClusterOptions['probe']): Promise<ProbeAddre
 
 /** Creates the LiveCluster; nothing touches the cluster until a method is called. */
 export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
-  const withForward = async <T>(fn: (host: string, port: number) => Promise<T>): Promise<T> => {
-    if (options.admin) {
-      return fn(options.admin.host, options.admin.port)
+  const readDump = async (): Promise<unknown> => {
+    const admin = options.admin
+    if (admin !== undefined && !('podPort' in admin)) {
+      return fetchConfigDump(admin.host, admin.port)
     }
     const { kc, where } = loadKubeConfig(options.kube)
-    const pod = await findGatewayPod(kc, where, options.gateway)
-    const forward = await openPortForward(kc, {
-      namespace: options.gateway.namespace,
-      pod,
-      port: options.gateway.adminPort,
-    })
-    try {
-      return await fn('127.0.0.1', forward.port)
-    } catch (err) {
-      throw forwardFailure(err, forward, pod)
-    } finally {
-      await forward.close()
+    if (admin !== undefined) {
+      return fetchConfigDump(podIp(await newestReadyPod(kc, where, options.gateway), 'ingress gateway'), admin.podPort)
     }
+    const pod = await findGatewayPod(kc, where, options.gateway)
+    return configDumpThroughForward(kc, { namespace: options.gateway.namespace, pod, port: options.gateway.adminPort })
   }
-  const dump = sharedRead(() => withForward((host, port) => fetchConfigDump(host, port)), {
-    freshMs: options.shareDumpMs ?? 250,
-  })
-  return {
+  const dump = sharedRead(readDump, { freshMs: options.shareDumpMs ?? 250 })
+  const proxies = new Map<string, LiveCluster>()
+  const ingressService = `${options.gateway.namespace}/${options.gateway.service ?? 'istio-ingressgateway'}`
+  const proxy = (factory: (ref: GatewayProxyRef) => LiveCluster) => (ref: GatewayProxyRef) => {
+    const service = `${ref.service.namespace}/${ref.service.name}`
+    if (service === ingressService) {
+      return cluster
+    }
+    const key = `${ref.gateway} ${service}`
+    let hit = proxies.get(key)
+    if (hit === undefined) {
+      hit = factory(ref)
+      proxies.set(key, hit)
+    }
+    return hit
+  }
+  const cluster: LiveCluster = {
     describe: () => `ingress gateway in ${options.gateway.namespace} (${options.kube.context ?? 'current context'})`,
     configDump: () => dump(),
     httpProbe: async (req) => {
@@ -158,18 +125,8 @@ export function createLiveCluster(options: LiveClusterOptions): LiveCluster {
       const address = await addressOf(options.probe)
       return 'error' in address ? { connected: false, received: '', error: address.error } : tcpProbe(address, req)
     },
-    waitForEnvoy: async (ready, timeoutMs) => {
-      const deadline = Date.now() + timeoutMs
-      for (;;) {
-        const json = await dump()
-        if (ready(json)) {
-          return { dump: json, ready: true }
-        }
-        if (Date.now() >= deadline) {
-          return { dump: json, ready: false }
-        }
-        await delay(Math.min(options.pollMs ?? 500, Math.max(0, deadline - Date.now())))
-      }
-    },
+    waitForEnvoy: (ready, timeoutMs) => pollDump(dump, ready, timeoutMs, options.pollMs ?? 500),
+    ...(options.proxy === undefined ? {} : { proxy: proxy(options.proxy) }),
   }
+  return cluster
 }

@@ -5,7 +5,8 @@ import { loadKubeConfig, type KubeTarget } from '../kube/kube-config.ts'
 import type { ProbeAddress } from '../probe/http-probe.ts'
 import { createClusterResourceSource } from './cluster-resource-source.ts'
 import { resolveGatewayAddress, resolveGivenGatewayAddress } from './gateway-address.ts'
-import { createLiveCluster, type TcpPath } from './live-cluster.ts'
+import { createGatewayProxyCluster, type ProxyAdmin, type ProxyReach } from './gateway-proxy.ts'
+import { createLiveCluster, type EnvoyAdminAccess, type TcpPath } from './live-cluster.ts'
 import { sharedRead } from './shared-read.ts'
 import { createWorkspaceResourceSource } from './workspace-resource-source.ts'
 
@@ -86,6 +87,48 @@ export function probeFor(route: ProbeRoute, kube: KubeTarget): ProbeAddress | ((
   )
 }
 
+/**
+ * How probes reach a Kubernetes Gateway's own proxy, given how they reach the ingress gateway:
+ * kind maps host (and node) ports for istio-ingressgateway only, so a port-forward to the proxy's
+ * pod; an existing cluster, the proxy's own Service; a given address, the proxy's pod IP or
+ * Service (gateway-proxy.ts). Pure.
+ */
+export function proxyReach(route: ProbeRoute): ProxyReach {
+  switch (route.type) {
+    case 'host-ports':
+      return { via: 'port-forward', reason: 'kind maps host ports for the istio-ingressgateway only' }
+    case 'node-ports':
+      return { via: 'port-forward', reason: 'node ports are known for the istio-ingressgateway only' }
+    case 'service':
+      return { via: 'service', inCluster: route.inCluster }
+    case 'address':
+      return {
+        via: 'address',
+        host: route.host,
+        ingress: { namespace: route.gateway.namespace, selector: route.gateway.selector },
+      }
+  }
+}
+
+/**
+ * How a Kubernetes Gateway's Envoy admin is read: a port-forward to its pod's `adminPort`, the
+ * pod's IP with `--envoy-admin pod:PORT`, and not at all with `--envoy-admin http://…` (that
+ * address is the ingress gateway's admin). Pure.
+ */
+export function proxyAdmin(adminPort: number, envoyAdmin?: EnvoyAdminAccess): ProxyAdmin {
+  if (envoyAdmin === undefined) {
+    return { via: 'port-forward', port: adminPort }
+  }
+  if ('podPort' in envoyAdmin) {
+    return { via: 'pod-ip', port: envoyAdmin.podPort }
+  }
+  return {
+    via: 'none',
+    why: `--envoy-admin http://${envoyAdmin.host.includes(':') ? `[${envoyAdmin.host}]` : envoyAdmin.host}:${envoyAdmin.port} is the istio-ingressgateway's Envoy admin only, not a Kubernetes Gateway's.`,
+    hint: "Give --envoy-admin pod:PORT when Envoy's admin API is reachable on each gateway pod's own IP at PORT, or leave --envoy-admin out to read it through a port-forward.",
+  }
+}
+
 /** The grading services of a live cluster: both the resource source and the cluster are there. */
 export type LiveServices = GradingServices & Required<Pick<GradingServices, 'cluster'>>
 
@@ -95,9 +138,11 @@ export function createLiveServices(options: {
   gateway: GatewayRef
   probe: ProbeRoute
   namespaces?: readonly string[]
-  /** `--envoy-admin URL`: read /config_dump there instead of through a port-forward. */
-  envoyAdmin?: { host: string; port: number }
+  /** `--envoy-admin`: read /config_dump there (or at each gateway pod's IP) instead of through a port-forward. */
+  envoyAdmin?: EnvoyAdminAccess
 }): LiveServices {
+  const reach = proxyReach(options.probe)
+  const admin = proxyAdmin(options.gateway.adminPort, options.envoyAdmin)
   return {
     resources: createClusterResourceSource({
       kube: options.kube,
@@ -109,6 +154,7 @@ export function createLiveServices(options: {
       probe: probeFor(options.probe, options.kube),
       tcpPath: (port) => tcpPathFor(options.probe, port),
       ...(options.envoyAdmin ? { admin: options.envoyAdmin } : {}),
+      proxy: (ref) => createGatewayProxyCluster({ kube: options.kube, ref, reach, admin }),
     }),
   }
 }

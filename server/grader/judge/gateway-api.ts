@@ -153,6 +153,15 @@ export function quoteFinding(f: Finding): string {
   return `${f.resource.kind} ${f.resource.namespace}/${f.resource.name}${f.path === undefined ? '' : ` ${f.path}`}${at}: ${f.message}`
 }
 
+/** A quoted finding followed by its hint, as one or two sentences. */
+export function findingWithHint(f: Finding): string {
+  const quoted = quoteFinding(f)
+  if (f.hint === undefined || f.hint === '') {
+    return quoted
+  }
+  return `${quoted}${/[.!?]$/.test(quoted) ? '' : '.'} ${f.hint}`
+}
+
 /** The learner's objects, by `Kind/ns/name` (offline their files; live what the cluster lists in their namespaces). */
 function learnerKeys(input: GraderInput): Set<string> {
   const own = input.ownNamespaces

@@ -3,6 +3,7 @@
 // definite failure (a TLS Secret that does not exist); when they disagree the check waits briefly
 // for istiod's push, then records the difference in `detail`.
 import type { Cause } from '../../causes.ts'
+import { isAppError } from '../../../errors.ts'
 import type { LayerResult } from '../../types.ts'
 import type { GraderInput } from '../../grader-input.ts'
 import type { HttpProbeResult, LiveCluster, TcpProbeResult } from '../../live-services.ts'
@@ -22,6 +23,7 @@ import { describeRequest, type GatewayRequest } from '../../../grader/judge/requ
 import { credentialProblem } from '../../../grader/judge/tls-credential.ts'
 import { inLearnerTerms, type NoProxy, proxyInput, statusProblem } from '../../../grader/judge/gateway-api.ts'
 import type { Translation } from '../../../grader/core/index.ts'
+import { liveClusterFor } from './live-target.ts'
 import { needsCluster, picture, type PathPicture, ran, ranDefinite, stopOf } from '../../../grader/judge/verdict.ts'
 
 /** How long a check waits for istiod to push a change before trusting Envoy's older answer. */
@@ -55,25 +57,19 @@ export async function runLayers(original: GraderInput, req: GatewayRequest, judg
   // A Kubernetes Gateway's own proxy: the input as istiod configures that proxy.
   const input = req.gateway === undefined ? original : proxyInput(original, req.gateway)
   if ('message' in input) {
-    return noProxy(req, input)
+    return noProxy(req, input, original.cluster !== undefined)
   }
   const prediction = predict(input, req)
   const config = configLayer(input, req, prediction, judges)
   const out: LayeredResult = { layers: [config.layer], prediction, detail: config.detail }
   let hint = config.hint
   let cause = config.cause
-  const cluster = input.cluster
-  if (cluster === undefined) {
-    out.layers.push(needsCluster('envoy'), needsCluster('traffic'))
-  } else if (req.gateway !== undefined) {
-    // The live adapters read the istio-ingressgateway pod only: say so rather than grade another proxy.
-    const why = `not run: the live layers read the istio-ingressgateway proxy only, not Gateway ${req.gateway}'s`
-    out.layers.push(
-      { layer: 'envoy', passed: undefined, message: why },
-      { layer: 'traffic', passed: undefined, message: why },
-    )
+  // The ingress gateway, or a Kubernetes Gateway's own proxy (live-target.ts).
+  const target = liveClusterFor(original, req)
+  if ('why' in target) {
+    out.layers.push(notRun('envoy', target.why), notRun('traffic', target.why))
   } else {
-    const live = await liveLayers(input, cluster, req, judges, out, config.layer.passed === true)
+    const live = await liveLayers(input, target.cluster, req, judges, out, config.layer.passed === true)
     hint = live?.hint ?? hint
     cause = live?.cause ?? cause
     if (config.layer.definite === true && out.layers.some((l) => l.layer === 'envoy' && l.passed === true)) {
@@ -92,12 +88,20 @@ export async function runLayers(original: GraderInput, req: GatewayRequest, judg
   return out
 }
 
+/** A live layer that did not run, and why. */
+function notRun(layer: 'envoy' | 'traffic', why: string): LayerResult {
+  return { layer, passed: undefined, message: why }
+}
+
 /** The result when the named Kubernetes Gateway has no proxy (missing, or a class Istio does not handle). */
-function noProxy(req: GatewayRequest, why: NoProxy): LayeredResult {
+function noProxy(req: GatewayRequest, why: NoProxy, live: boolean): LayeredResult {
   const message = why.message
   const hop = { port: req.port, listenPort: undefined, known: [] }
+  // With a cluster, the live layers have nothing to read: say so rather than ask for a cluster.
+  const liveLayer = (layer: 'envoy' | 'traffic') =>
+    live ? notRun(layer, 'not run: no proxy serves this Gateway') : needsCluster(layer)
   return {
-    layers: [ran('config', false, message), needsCluster('envoy'), needsCluster('traffic')],
+    layers: [ran('config', false, message), liveLayer('envoy'), liveLayer('traffic')],
     prediction: { hop, result: undefined },
     hint: why.hint,
     cause: why.cause,
@@ -290,14 +294,25 @@ async function envoyLayer(
     const dump = readDump(json)
     return typeof dump === 'string' ? dump : simulateOnDump(dump, req, listenPort)
   }
-  let result = evaluate(await dumpFor(cluster, input))
-  if (typeof result !== 'string' && judges.config(result).passed !== predictedPass) {
-    const waited = await cluster.waitForEnvoy((json) => {
-      const r = evaluate(json)
-      return typeof r !== 'string' && judges.config(r).passed === predictedPass
-    }, PROPAGATION_WAIT_MS)
-    result = evaluate(waited.dump)
-    dumps.set(cluster, { input, dump: Promise.resolve(waited.dump) })
+  let result: EnvoyOutcome | string
+  try {
+    result = evaluate(await dumpFor(cluster, input))
+    if (typeof result !== 'string' && judges.config(result).passed !== predictedPass) {
+      const waited = await cluster.waitForEnvoy((json) => {
+        const r = evaluate(json)
+        return typeof r !== 'string' && judges.config(r).passed === predictedPass
+      }, PROPAGATION_WAIT_MS)
+      result = evaluate(waited.dump)
+      dumps.set(cluster, { input, dump: Promise.resolve(waited.dump) })
+    }
+  } catch (err) {
+    // A Kubernetes Gateway's Envoy the platform cannot read (no admin access, no Ready pod): this
+    // layer says why and the traffic layer still runs. The ingress gateway's keeps failing the check.
+    if (req.gateway === undefined || !isAppError(err)) {
+      throw err
+    }
+    // The press's other checks share this failed read (dumpFor), rather than each waiting for its own.
+    return { layer: notRun('envoy', `not run: ${err.message}${err.hint ? ` ${err.hint}` : ''}`) }
   }
   if (typeof result === 'string') {
     return {
@@ -330,7 +345,8 @@ async function trafficLayer(
     timeoutMs: 5000,
   })
   const j = judges.http(probe)
-  return ran('traffic', j.passed, j.message)
+  // Say which way the probe went when it was not the gateway's usual address (a port-forward).
+  return ran('traffic', j.passed, probe.via ? `${j.message}, through ${probe.via}` : j.message)
 }
 
 function pictureOf(req: GatewayRequest, layer: 'config' | 'envoy', o: Outcome, p: Prediction): PathPicture {

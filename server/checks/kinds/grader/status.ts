@@ -13,12 +13,13 @@ import {
   gatewayApiOf,
   type GatewayApiView,
   listenerProblems,
+  findingWithHint,
   quoteFinding,
 } from '../../../grader/judge/gateway-api.ts'
 import { gatewayParam } from '../../../grader/judge/request.ts'
 import { ran, unverified } from '../../../grader/judge/verdict.ts'
 import type { Condition } from '../../../grader/core/gateway-api/status.ts'
-import type { AnyRoute } from '../../../grader/core/gateway-api/types.ts'
+import type { AnyRoute, ParentReference } from '../../../grader/core/gateway-api/types.ts'
 
 const routeKinds = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'] as const
 
@@ -90,17 +91,19 @@ export const statusCheck: CheckKind<Params> = {
       c === undefined
         ? `${what}${bad.where}: istiod writes no ${p.condition} condition here`
         : `${what}${bad.where}: ${p.condition} is ${c.status} (${c.reason}): ${c.message}`
-    return fail(message, bad.hint ?? '', c === undefined ? 'field-wrong' : (bad.cause ?? causeOfCondition(c)))
+    const cause = c === undefined ? 'field-wrong' : (bad.cause ?? causeOfCondition(c))
+    return fail(message, bad.hint ?? '', cause, found.source)
   },
 }
 
-function fail(message: string, hint: string, cause: Cause): CheckOutcome {
+/** A failed outcome; the layer says where the condition came from (istiod's write or the prediction). */
+function fail(message: string, hint: string, cause: Cause, source?: string): CheckOutcome {
   return {
     passed: false,
     message: `${message}.`,
     ...(hint === '' ? {} : { hint }),
     cause,
-    layers: [ran('config', false, message)],
+    layers: [ran('config', false, source === undefined ? message : `${message} (${source})`)],
   }
 }
 
@@ -197,7 +200,7 @@ function gatewayStatus(input: GraderInput, view: GatewayApiView, ns: string, p: 
   const listener = listenerProblems(info)[0]?.problem
   const hint =
     finding !== undefined
-      ? `${quoteFinding(finding)} ${finding.hint ?? ''}`.trim()
+      ? findingWithHint(finding)
       : listener === undefined
         ? undefined
         : `${listener.message}. ${listener.hint}`
@@ -259,7 +262,7 @@ function routeStatus(
     (s) => s.resource.kind === route.kind && s.resource.namespace === ns && s.resource.name === route.metadata.name,
   )
   const live = liveConditions(input, route.kind, ns, route.metadata.name) as
-    { parents?: Array<{ parentRef?: { name?: string; namespace?: string }; conditions?: unknown }> } | undefined
+    { parents?: Array<{ parentRef?: LiveParentRef; conditions?: unknown }> } | undefined
   const findings = view.findings.filter(
     (f) => f.resource.kind === route.kind && f.resource.namespace === ns && f.resource.name === route.metadata.name,
   )
@@ -268,9 +271,7 @@ function routeStatus(
   const entries = parents.map((x): Entry => {
     const key = parentKey(x.parentIndex)
     const predictedParent = status?.parents[handled.indexOf(x)]
-    const real = live?.parents?.find(
-      (lp) => lp.parentRef?.name === x.parentRef.name && (lp.parentRef.namespace ?? ns) === key.split('/')[0],
-    )?.conditions
+    const real = live?.parents?.find((lp) => sameParent(lp.parentRef, x.parentRef, ns))?.conditions
     const condition = conditionIn(real ?? predictedParent?.conditions, p.condition)
     const finding = findings.find((f) =>
       p.condition === 'ResolvedRefs'
@@ -279,11 +280,33 @@ function routeStatus(
     )
     const hint =
       finding !== undefined
-        ? `${quoteFinding(finding)} ${finding.hint ?? ''}`.trim()
+        ? findingWithHint(finding)
         : condition !== undefined && condition.status === 'False'
           ? `spec.parentRefs[${x.parentIndex}] on Gateway ${key}: ${condition.message}.`
           : undefined
     return { where: ` on Gateway ${key}`, condition, ...(hint === undefined ? {} : { hint }) }
   })
   return { source: live?.parents === undefined ? predicted : 'as istiod wrote it', entries }
+}
+
+/** A parentRef as istiod copies it into `status.parents` (from the API server, so unchecked). */
+interface LiveParentRef {
+  name?: unknown
+  namespace?: unknown
+  sectionName?: unknown
+  port?: unknown
+}
+
+/**
+ * The live status entry of one parentRef: the same Gateway and the same listener selection, since
+ * a route may name one Gateway twice (sectionName "http" and "https") and istiod writes one entry each.
+ */
+function sameParent(live: LiveParentRef | undefined, ref: ParentReference, routeNamespace: string): boolean {
+  return (
+    live !== undefined &&
+    live.name === ref.name &&
+    (live.namespace ?? routeNamespace) === (ref.namespace ?? routeNamespace) &&
+    live.sectionName === ref.sectionName &&
+    live.port === ref.port
+  )
 }

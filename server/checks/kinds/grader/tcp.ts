@@ -9,6 +9,7 @@ import { GATEWAY_API_KINDS } from '../../../grader/judge/gateway-api.ts'
 import { MODEL_READS, graderInput } from '../../grader-input.ts'
 import { judgeRoute, type Judgement, wrongTurnCause, wrongTurnHint } from '../../../grader/judge/judge.ts'
 import { runLayers } from './layered.ts'
+import { liveClusterFor } from './live-target.ts'
 import { describeRequest, gatewayParam, type GatewayRequest } from '../../../grader/judge/request.ts'
 import { outcome, ran } from '../../../grader/judge/verdict.ts'
 
@@ -71,11 +72,12 @@ export const tcpCheck: CheckKind<Static<typeof params>> = {
     const layers = result.layers.filter((l) => l.layer !== 'traffic')
     let hint = result.hint
     let cause = result.cause
-    const notRun = result.layers.find((l) => l.layer === 'traffic' && l.passed === undefined)
-    if (input.cluster === undefined || req.gateway !== undefined) {
-      layers.push(notRun ?? { layer: 'traffic', passed: undefined, message: 'needs the live cluster' })
+    // The ingress gateway, or a Kubernetes Gateway's own proxy (live-target.ts).
+    const target = liveClusterFor(input, req)
+    if ('why' in target) {
+      layers.push({ layer: 'traffic', passed: undefined, message: target.why })
     } else {
-      const traffic = await exchange(input.cluster, p)
+      const traffic = await exchange(target.cluster, p)
       layers.push(traffic)
       if (traffic.passed === false && hint === undefined) {
         cause = 'traffic-failed'

@@ -10,6 +10,7 @@ import { findingsOf } from '../../../grader/judge/analysis.ts'
 import { hintFromFinding, joinHints } from '../../../grader/judge/explain-hint.ts'
 import type { Judgement, Outcome } from '../../../grader/judge/judge.ts'
 import { runLayers } from './layered.ts'
+import { liveClusterFor } from './live-target.ts'
 import { describeRequest, type GatewayRequest, requestParams, toGatewayRequest } from '../../../grader/judge/request.ts'
 import { outcome, ran } from '../../../grader/judge/verdict.ts'
 import {
@@ -80,11 +81,12 @@ export const weightsCheck: CheckKind<Static<typeof params>> = {
     const layers = result.layers.filter((l) => l.layer !== 'traffic')
     let hint = result.hint
     let cause = result.cause
-    const notRun = result.layers.find((l) => l.layer === 'traffic' && l.passed === undefined)
-    if (input.cluster === undefined || req.gateway !== undefined) {
-      layers.push(notRun ?? { layer: 'traffic', passed: undefined, message: 'needs the live cluster' })
+    // The ingress gateway, or a Kubernetes Gateway's own proxy (live-target.ts).
+    const target = liveClusterFor(input, req)
+    if ('why' in target) {
+      layers.push({ layer: 'traffic', passed: undefined, message: target.why })
     } else {
-      const traffic = await trafficShares(input.cluster, req, backends, tolerance, p.samples)
+      const traffic = await trafficShares(target.cluster, req, backends, tolerance, p.samples)
       layers.push(traffic)
       if (traffic.passed === false && hint === undefined) {
         cause = 'traffic-failed'
@@ -139,5 +141,7 @@ async function trafficShares(
   }
   const shares = sampleShares(probes, backends)
   const j = judgeShares(shares, backends, tolerance)
-  return ran('traffic', j.passed, j.message)
+  // Say which way the probes went when it was not the gateway's usual address (a port-forward).
+  const via = probes.find((probe) => probe.via !== undefined)?.via
+  return ran('traffic', j.passed, via === undefined ? j.message : `${j.message}, through ${via}`)
 }

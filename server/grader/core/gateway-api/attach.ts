@@ -161,7 +161,7 @@ export function checkBackend(
       fatal: true,
       error: {
         reason: 'InvalidDestination',
-        message: `service name invalid; the name of the service must be used, not the hostname.`,
+        message: 'service name invalid; the name of the Service must be used, not the hostname.',
       },
     }
   }

@@ -16,8 +16,7 @@ export function k8sGateway(name: string, namespace: string, listeners: string, e
 
 /** An HTTPRoute (or another route kind) with the given spec body. */
 export function route(name: string, namespace: string, spec: string, kind = 'HTTPRoute', meta = ''): string {
-  const version = kind === 'TCPRoute' ? 'gateway.networking.k8s.io/v1alpha2' : v1
-  return `apiVersion: ${version}\nkind: ${kind}\nmetadata: {name: ${name}, namespace: ${namespace}${meta}}\nspec:\n${indent(spec, 2)}\n---\n`
+  return `apiVersion: ${v1}\nkind: ${kind}\nmetadata: {name: ${name}, namespace: ${namespace}${meta}}\nspec:\n${indent(spec, 2)}\n---\n`
 }
 
 /** A Service with one port per number. */

@@ -215,11 +215,8 @@ function convertListener(
     out.supportedKinds = possible.filter((p) => wanted.some((w) => w.kind === p.kind && w.group === p.group))
     const bad = wanted.filter((w) => !possible.some((p) => p.kind === w.kind && p.group === w.group))
     if (bad.length > 0) {
-      out.conditions['ResolvedRefs'] = fail(
-        'ResolvedRefs',
-        'InvalidRouteKinds',
-        `Invalid route kinds: ${bad.map((b) => `${b.group}/${b.kind}`).join(', ')}`,
-      )
+      // istiod names none of them (gatewaycommon ReportListenerCondition).
+      out.conditions['ResolvedRefs'] = fail('ResolvedRefs', 'InvalidRouteKinds', 'Invalid route kinds')
     }
   }
   const tls = resolveListenerTLS(gateway, listener, model)

@@ -1,5 +1,5 @@
 // A Kubernetes Gateway listener's TLS as istiod resolves it (spec rule 12): Passthrough, or the first
-// usable certificateRef (a Secret with tls.crt and tls.key, in the Gateway's namespace or granted by
+// usable certificateRef (a Secret with tls.crt and tls.key, or cert and key, in the Gateway's namespace or granted by
 // a ReferenceGrant) as the internal server's credentialName; otherwise the conditions istiod writes. Pure.
 import type { ServerTLSSettings } from '../model/index.ts'
 import { referenceGranted } from './reference-grant.ts'
@@ -32,7 +32,7 @@ export function resolveListenerTLS(gateway: K8sGateway, listener: Listener, mode
     return { tls: { mode: 'PASSTHROUGH' }, unverified }
   }
   const gwNs = gateway.metadata.namespace
-  let first: Partial<Record<string, Condition>> | undefined
+  const problems: Array<Partial<Record<string, Condition>>> = []
   for (const ref of tls.certificateRefs) {
     const problem = checkCertificateRef(ref, gwNs, model, unverified)
     if (problem === undefined) {
@@ -41,9 +41,9 @@ export function resolveListenerTLS(gateway: K8sGateway, listener: Listener, mode
         unverified,
       }
     }
-    first ??= problem
+    problems.push(problem)
   }
-  const problem = first ?? {
+  const problem = joinProblems(problems) ?? {
     ResolvedRefs: fail(
       'ResolvedRefs',
       'InvalidCertificateRef',
@@ -52,6 +52,28 @@ export function resolveListenerTLS(gateway: K8sGateway, listener: Listener, mode
     Programmed: fail('Programmed', 'Invalid', 'Bad TLS configuration'),
   }
   return { problem, unverified }
+}
+
+/**
+ * When no certificateRef is usable istiod reports the first one's reason with every ref's message
+ * joined by "; " (conversion.go joinErrors), on ResolvedRefs and, for a refused reference, Accepted.
+ */
+function joinProblems(
+  problems: ReadonlyArray<Partial<Record<string, Condition>>>,
+): Partial<Record<string, Condition>> | undefined {
+  const [first, ...rest] = problems
+  if (first === undefined || rest.length === 0) {
+    return first
+  }
+  const message = problems.map((p) => p['ResolvedRefs']?.message ?? '').join('; ')
+  const joined: Partial<Record<string, Condition>> = { ...first }
+  for (const type of ['ResolvedRefs', 'Accepted'] as const) {
+    const c = first[type]
+    if (c !== undefined) {
+      joined[type] = { ...c, message }
+    }
+  }
+  return joined
 }
 
 function checkCertificateRef(
@@ -85,12 +107,12 @@ function checkCertificateRef(
       Accepted: fail(
         'Accepted',
         'NoValidCACertificate',
-        `certificateRef ${ns}/${ref.name} not accessible to a Gateway in namespace "${gwNs}" (missing a ReferenceGrant?)`,
+        `certificateRef ${ref.name}/${ns} not accessible to a Gateway in namespace "${gwNs}" (missing a ReferenceGrant?)`,
       ),
       ResolvedRefs: fail(
         'ResolvedRefs',
         'RefNotPermitted',
-        `certificateRef ${ns}/${ref.name} not accessible to a Gateway in namespace "${gwNs}" (missing a ReferenceGrant?)`,
+        `certificateRef ${ref.name}/${ns} not accessible to a Gateway in namespace "${gwNs}" (missing a ReferenceGrant?)`,
       ),
       Programmed: badTLS,
     }
@@ -110,15 +132,22 @@ function checkCertificateRef(
       Programmed: badTLS,
     }
   }
-  if (!secret.spec.keys.includes('tls.crt') || !secret.spec.keys.includes('tls.key')) {
+  const has = (...keys: string[]): boolean => keys.every((k) => secret.spec.keys.includes(k))
+  if (!has('cert', 'key') && !has('tls.crt', 'tls.key')) {
     return {
       ResolvedRefs: fail(
         'ResolvedRefs',
         'InvalidCertificateRef',
-        `invalid certificate reference ${label}, the certificate is malformed: it needs tls.crt and tls.key`,
+        `invalid certificate reference ${label}, found secret, but didn't have expected keys (cert and key) or (tls.crt and tls.key); found: ${foundKeys(secret.spec.keys)}`,
       ),
       Programmed: badTLS,
     }
   }
   return undefined
+}
+
+/** The Secret's keys as istiod lists them in that message: sorted, the first three and a count. */
+function foundKeys(keys: readonly string[]): string {
+  const sorted = [...keys].sort()
+  return sorted.length < 3 ? sorted.join(', ') : `${sorted.slice(0, 3).join(', ')}, and ${sorted.length - 3} more...`
 }

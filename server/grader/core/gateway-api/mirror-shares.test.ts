@@ -9,6 +9,24 @@ import { brief, k8sGateway, route, run, service } from './gateway-api.test-helpe
 const gw = k8sGateway('gw', 'shop', '- {name: http, port: 80, protocol: HTTP}')
 const svcs = service('a', 'shop', 80) + service('b', 'shop', 80)
 const rule = (body: string): string => gw + svcs + route('r', 'shop', `parentRefs: [{name: gw}]\nrules:\n${body}`)
+/** The classic API's equivalent: an Istio Gateway for every host on port 80 and a VirtualService with these `http` rules. */
+const virtualService = (http: string, services: string): string => `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: shop}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: vs, namespace: shop}
+spec:
+  hosts: ["*"]
+  gateways: [gw]
+  http:
+  ${http}
+---
+${services}`
 const routeAction = (yaml: string): Record<string, unknown> =>
   run(yaml).routeConfigs['http.80']!.virtual_hosts[0]!.routes[0]!['route'] as Record<string, unknown>
 
@@ -40,23 +58,10 @@ describe('a weighted split with a missing backend (spec rule 34)', () => {
     expect(r.weightedClusters?.[1]).toEqual({ name: 'UnknownService', weight: 1, status: 500 })
   })
   test('a VirtualService split fails its missing share with 503', () => {
-    const classic = `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: shop}
-spec:
-  selector: {istio: ingressgateway}
-  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: vs, namespace: shop}
-spec:
-  hosts: ["*"]
-  gateways: [gw]
-  http:
-  - route: [{destination: {host: a}, weight: 90}, {destination: {host: ghost}, weight: 10}]
----
-${service('a', 'shop', 80)}`
+    const classic = virtualService(
+      '- route: [{destination: {host: a}, weight: 90}, {destination: {host: ghost}, weight: 10}]',
+      service('a', 'shop', 80),
+    )
     const r = analyzeConfig({
       model: parseResources(classic),
       requests: [{ port: 80, host: 'x' }],
@@ -133,25 +138,10 @@ describe('RequestMirror (spec rule 31)', () => {
     expect(run(grpc('ghost'), [{ port: 80, host: 'x', path: '/svc/M' }]).requests[0]?.result.status).toBe(404)
   })
   test('a VirtualService mirror with mirrorPercentage, its short host resolved in its namespace', () => {
-    const classic = `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: shop}
-spec:
-  selector: {istio: ingressgateway}
-  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: vs, namespace: shop}
-spec:
-  hosts: ["*"]
-  gateways: [gw]
-  http:
-  - route: [{destination: {host: a}}]
-    mirror: {host: b}
-    mirrorPercentage: {value: 12.5}
----
-${svcs}`
+    const classic = virtualService(
+      '- route: [{destination: {host: a}}]\n    mirror: {host: b}\n    mirrorPercentage: {value: 12.5}',
+      svcs,
+    )
     const out = analyzeConfig({ model: parseResources(classic) })
     expect(out.routeConfigs['http.80']!.virtual_hosts[0]!.routes[0]!.route?.['request_mirror_policies']).toEqual([
       policy(125000, 'MILLION'),

@@ -116,7 +116,7 @@ describe('parseGatewayApi', () => {
     expect(b?.filters[0]?.requestRedirect).toEqual({ scheme: 'https', statusCode: 302 })
   })
 
-  test('GRPCRoute, TCPRoute (v1alpha2) and TLSRoute are read', () => {
+  test('GRPCRoute, TCPRoute and TLSRoute (v1) are read', () => {
     const m = parseGatewayApi(
       [
         route(
@@ -126,7 +126,6 @@ describe('parseGatewayApi', () => {
         route(
           '  parentRefs: [{name: gw, sectionName: redis}]\n  rules:\n  - backendRefs: [{name: redis, port: 6379}]\n',
           'TCPRoute',
-          'v1alpha2',
         ),
         route(
           '  parentRefs: [{name: gw}]\n  hostnames: [db.example.com]\n  rules:\n  - backendRefs: [{name: db, port: 5432}]\n',
@@ -142,6 +141,38 @@ describe('parseGatewayApi', () => {
     })
     expect(m.tcpRoutes[0]?.spec.parentRefs[0]?.sectionName).toBe('redis')
     expect(m.tlsRoutes[0]?.spec.hostnames).toEqual(['db.example.com'])
+  })
+
+  test('a version the v1.6.0 standard CRDs do not serve is refused (IST0106 on apiVersion); v1beta1 where served is read', () => {
+    const tcp = '  parentRefs: [{name: gw}]\n  rules:\n  - backendRefs: [{name: redis, port: 6379}]\n'
+    const tls =
+      '  parentRefs: [{name: gw}]\n  hostnames: [db.example.com]\n  rules:\n  - backendRefs: [{name: db, port: 5432}]\n'
+    const m = parseGatewayApi(
+      [
+        route(tcp, 'TCPRoute', 'v1alpha2'),
+        route(tls, 'TLSRoute', 'v1alpha3'),
+        route('  parentRefs: [{name: gw}]\n', 'GRPCRoute', 'v1beta1'),
+        route('  parentRefs: [{name: gw}]\n', 'HTTPRoute', 'v1beta1'),
+      ].join('---\n'),
+      { file: 'r.yaml' },
+    )
+    expect(m.tcpRoutes).toEqual([])
+    expect(m.tlsRoutes).toEqual([])
+    expect(m.grpcRoutes).toEqual([])
+    expect(m.httpRoutes).toHaveLength(1)
+    expect(m.rejected.map((r) => `${r.kind} ${r.apiVersion}`)).toEqual([
+      'TCPRoute gateway.networking.k8s.io/v1alpha2',
+      'TLSRoute gateway.networking.k8s.io/v1alpha3',
+      'GRPCRoute gateway.networking.k8s.io/v1beta1',
+    ])
+    expect(m.findings.map((f) => [f.code, f.resource.kind, f.path, f.source?.line])).toEqual([
+      ['IST0106', 'TCPRoute', 'apiVersion', 1],
+      ['IST0106', 'TLSRoute', 'apiVersion', 9],
+      ['IST0106', 'GRPCRoute', 'apiVersion', 18],
+    ])
+    expect(m.findings[0]?.message).toBe(
+      'Schema validation error: apiVersion: the Gateway API v1.6.0 CRDs serve TCPRoute as gateway.networking.k8s.io/v1, not gateway.networking.k8s.io/v1alpha2 (kubectl apply answers "no matches for kind TCPRoute").',
+    )
   })
 
   test('Secrets are read for their type and keys only', () => {

@@ -5,11 +5,12 @@
 // text; this reader only skips the refused documents. Pure.
 import type { Finding, SourceLocation } from '../findings.ts'
 import { pathSegments } from '../model/parse-yaml.ts'
-import { FieldReader } from '../model/reader.ts'
+import { type FieldProblem, FieldReader } from '../model/reader.ts'
 import { readKubeYaml, type KubeYamlResult } from '../yaml/kube-yaml.ts'
 import { readGatewayApiObject } from './read.ts'
-import { emptyGatewayApiModel, type GatewayApiModel, type GatewayApiResource } from './types.ts'
+import { emptyGatewayApiModel, type GatewayApiModel, type GatewayApiResource, gatewayApiGroup } from './types.ts'
 import { validateGatewayApi } from './validate.ts'
+import { isGatewayApiKind, isServed, SERVED_VERSIONS } from './versions.ts'
 
 export interface GatewayApiParseOptions {
   file?: string
@@ -88,6 +89,10 @@ export function addGatewayApiObject(
     return
   }
   const problems = [...r.problems]
+  const unserved = unservedVersion(res)
+  if (unserved !== undefined) {
+    problems.unshift(unserved)
+  }
   if (res.metadata.name === '') {
     problems.unshift({ path: 'metadata.name', message: 'metadata.name is required.' })
   }
@@ -121,6 +126,22 @@ export function addGatewayApiObject(
     return
   }
   add(model, res)
+}
+
+/** The apiVersion problem of a Gateway API object in a version the pinned CRDs do not serve. */
+function unservedVersion(res: GatewayApiResource): FieldProblem | undefined {
+  if (!isGatewayApiKind(res.kind)) {
+    return undefined // Namespace, Secret
+  }
+  const version = res.apiVersion.slice(res.apiVersion.indexOf('/') + 1)
+  if (isServed(res.kind, version)) {
+    return undefined
+  }
+  const served = SERVED_VERSIONS[res.kind].map((v) => `${gatewayApiGroup}/${v}`).join(' or ')
+  return {
+    path: 'apiVersion',
+    message: `apiVersion: the Gateway API v1.6.0 CRDs serve ${res.kind} as ${served}, not ${res.apiVersion} (kubectl apply answers "no matches for kind ${res.kind}").`,
+  }
 }
 
 function add(model: GatewayApiModel, res: GatewayApiResource): void {

@@ -16,11 +16,12 @@ import {
   type RouteGroupKind,
   type SecretObjectReference,
 } from './types.ts'
+import { isGatewayApiKind, isKnownGatewayApiVersion } from './versions.ts'
 
-const routeVersions = new Set(['v1', 'v1beta1', 'v1alpha2', 'v1alpha3'])
-const gwKinds = new Set(['GatewayClass', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'ReferenceGrant'])
-
-/** True when the object is a kind this module reads (Gateway API kinds, core Namespace and Secret). */
+/**
+ * True when the object is a kind this module reads (Gateway API kinds in any version a release
+ * defined, served or not: model.ts refuses the unserved ones; core Namespace and Secret).
+ */
 export function isGatewayApiObject(apiVersion: string, kind: string): boolean {
   const slash = apiVersion.indexOf('/')
   if (slash < 0) {
@@ -28,8 +29,8 @@ export function isGatewayApiObject(apiVersion: string, kind: string): boolean {
   }
   return (
     apiVersion.slice(0, slash) === gatewayApiGroup &&
-    routeVersions.has(apiVersion.slice(slash + 1)) &&
-    gwKinds.has(kind)
+    isKnownGatewayApiVersion(apiVersion.slice(slash + 1)) &&
+    isGatewayApiKind(kind)
   )
 }
 

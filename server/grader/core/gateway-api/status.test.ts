@@ -155,51 +155,9 @@ describe('listener and Gateway status (spec rules 10-14)', () => {
       'Programmed=True/Programmed',
       'ResolvedRefs=False/InvalidRouteKinds',
     ])
+    // istiod names none of the kinds (gatewaycommon/conversion.go ReportListenerCondition).
+    expect(s.listeners[0]?.conditions[3]?.message).toBe('Invalid route kinds')
     expect(s.listeners[0]?.supportedKinds.map((k) => k.kind)).toEqual(['HTTPRoute'])
-  })
-
-  const https = (ref: string): string =>
-    k8sGateway('gw', 'infra', `- {name: https, port: 443, protocol: HTTPS, tls: {certificateRefs: [${ref}]}}`)
-  const secret = (name: string, ns: string): string =>
-    `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: ${ns}}\ntype: kubernetes.io/tls\ndata: {tls.crt: QQ==, tls.key: QQ==}\n---\n`
-
-  test('a missing Secret: InvalidCertificateRef and Programmed=False/Invalid; no internal Gateway', () => {
-    const r = run(https('{name: nope}') + secret('other', 'infra'))
-    const l = r.conversion.status.gateways[0]!.listeners[0]!
-    expect(brief(l.conditions)).toEqual([
-      'Accepted=True/Accepted',
-      'Conflicted=False/NoConflicts',
-      'Programmed=False/Invalid',
-      'ResolvedRefs=False/InvalidCertificateRef',
-    ])
-    expect(l.conditions[3]?.message).toBe('invalid certificate reference /Secret/nope., secret infra/nope not found')
-    expect(r.conversion.gateways[0]?.internalGateways).toEqual([])
-    expect(r.listeners.map((x) => x.name)).toEqual([])
-  })
-
-  test('a Secret in another namespace needs a ReferenceGrant (RefNotPermitted, Accepted=False/NoValidCACertificate)', () => {
-    const yaml = https('{name: cert, namespace: certs}') + secret('cert', 'certs')
-    expect(brief(run(yaml).conversion.status.gateways[0]!.listeners[0]!.conditions)).toEqual([
-      'Accepted=False/NoValidCACertificate',
-      'Conflicted=False/NoConflicts',
-      'Programmed=False/Invalid',
-      'ResolvedRefs=False/RefNotPermitted',
-    ])
-    const grant = `apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: g, namespace: certs}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: infra}]\n  to: [{group: "", kind: Secret}]\n---\n`
-    const ok = run(yaml + grant)
-    expect(brief(ok.conversion.status.gateways[0]!.listeners[0]!.conditions)[3]).toBe('ResolvedRefs=True/ResolvedRefs')
-    expect(ok.conversion.gateways[0]?.internalGateways[0]?.spec.servers[0]?.tls).toEqual({
-      mode: 'SIMPLE',
-      credentialName: 'kubernetes-gateway://certs/cert',
-    })
-  })
-
-  test('without any Secret in the input the certificate is not checked, and the result says so', () => {
-    const r = run(https('{name: cert}'))
-    expect(brief(r.conversion.status.gateways[0]!.listeners[0]!.conditions)[3]).toBe('ResolvedRefs=True/ResolvedRefs')
-    expect(r.conversion.unverified).toEqual([
-      'certificateRef infra/cert: no Secrets in the input, assumed present and well-formed',
-    ])
   })
 
   test('an unmanaged Gateway on istio-ingressgateway: port 8080 is the workload port, not a Service port', () => {
@@ -394,6 +352,9 @@ describe('backend resolution (spec rules 31-35)', () => {
       'Accepted=True/Accepted',
       'ResolvedRefs=False/InvalidDestination',
     ])
+    expect(r.conversion.status.routes[0]!.parents[0]!.conditions[1]?.message).toBe(
+      'service name invalid; the name of the Service must be used, not the hostname.',
+    )
     expect(r.conversion.status.gateways[0]?.listeners[0]?.attachedRoutes).toBe(1)
     expect(r.requests[0]?.result.status).toBe(404)
   })
