@@ -354,10 +354,15 @@ export async function envoyDiff(keep?: (o: KubernetesObject) => boolean): Promis
 /**
  * A Kubernetes Gateway's proxy (`namespace/name`): the real /config_dump of its Envoy (`admin`, at its
  * pod IP) against the grader's prediction for that proxy from the cluster's objects, as
- * analyzeGatewayApi predicts it (istiod's conversion, then the classic translation for its pod).
+ * analyzeGatewayApi predicts it (istiod's conversion, then the classic translation for its pod),
+ * from the objects `keep` keeps.
  */
-export async function gatewayEnvoyDiff(gateway: string, admin: string): Promise<EnvoyDifference[]> {
-  const objects = await clusterObjects()
+export async function gatewayEnvoyDiff(
+  gateway: string,
+  admin: string,
+  keep: (o: KubernetesObject) => boolean = () => true,
+): Promise<EnvoyDifference[]> {
+  const objects = (await clusterObjects()).filter((o) => keep(o as KubernetesObject))
   const r = analyzeGatewayApi({
     classic: fromApiObjects(objects),
     gatewayApi: gatewayApiFromObjects(objects),
