@@ -14,8 +14,6 @@ import {
   apply,
   environmentAdded,
   folderObjects,
-  gatewayEnvoyDiff,
-  gatewayProxy,
   learnerAt,
   leaveLab,
   liveLab,
@@ -25,6 +23,7 @@ import {
   solutionDir,
   type LiveLab,
 } from './live-lab.ts'
+import { gatewayEnvoyDiff, gatewayProxy } from './live-gateways.ts'
 import { accessLog, get, redisPing, type AccessLogEntry } from './probes.ts'
 
 const execFileAsync = promisify(execFile)

@@ -20,8 +20,6 @@ import type { CheckReport } from '../../../server/checks/grade-files.ts'
 import { gradeStep } from '../../../server/cli/commands/check.ts'
 import { parseConfigDump } from '../../../server/grader/core/envoy/configdump.ts'
 import { diffAgainstDump, type EnvoyDifference } from '../../../server/grader/core/envoy/diff.ts'
-import { analyzeGatewayApi } from '../../../server/grader/core/gateway-api/analyze.ts'
-import { gatewayApiFromObjects } from '../../../server/grader/core/gateway-api/model.ts'
 import { fromApiObjects } from '../../../server/grader/core/model/index.ts'
 import {
   listenerSummaries,
@@ -135,10 +133,22 @@ export async function leaveLab(): Promise<void> {
   for (const o of [...added].reverse()) {
     await api.delete(o).catch(() => undefined)
   }
+  // Until they are gone: a Namespace terminates for a while, and the next file may create it again.
+  for (const o of added) {
+    await poll(
+      () =>
+        api.read(o as { kind: string; metadata: { name: string; namespace: string } }).then(
+          () => undefined,
+          (err: unknown) => ((err as { code?: number }).code === 404 ? true : undefined),
+        ),
+      { what: `${o.kind} ${o.metadata?.name} to be deleted`, timeoutMs: 90_000, intervalMs: 500 },
+    )
+  }
   added = []
 }
 
-const ready = (): LiveLab => {
+/** The lab liveLab() loaded (for helpers in other modules). */
+export const ready = (): LiveLab => {
   if (!shared) {
     throw new Error('call liveLab() first')
   }
@@ -289,49 +299,6 @@ const isGatewayApiGateway = (o: KubernetesObject): boolean =>
   o.kind === 'Gateway' && (o.apiVersion ?? '').startsWith(`${gatewayApiGroup}/`)
 const gatewayKey = (o: KubernetesObject): string => `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`
 
-/** A Kubernetes Gateway's proxy as the data plane runs it. */
-export interface KubeGatewayProxy {
-  /** The pod's IP: the listeners answer here. */
-  address: string
-  /** Envoy's admin, relayed to the pod IP. */
-  admin: string
-  pod: string
-}
-
-/**
- * Waits for the proxy of the Kubernetes Gateway `namespace/name`: istiod deployed it, its pod runs
- * (the newest, not terminating) and its real Envoy is ready at the pod IP.
- */
-export async function gatewayProxy(gateway: string, timeoutMs = 90_000): Promise<KubeGatewayProxy> {
-  const [namespace = '', name = ''] = gateway.split('/')
-  const core = ready().kc.makeApiClient(CoreV1Api)
-  return poll(
-    async () => {
-      const pods = (
-        await core.listNamespacedPod({ namespace, labelSelector: `${gatewayNameLabel}=${name}` })
-      ).items.filter((p) => p.status?.phase === 'Running' && p.status.podIP && !p.metadata?.deletionTimestamp)
-      const pod = pods.sort(
-        (a, b) => (b.metadata?.creationTimestamp?.getTime() ?? 0) - (a.metadata?.creationTimestamp?.getTime() ?? 0),
-      )[0]
-      const address = pod?.status?.podIP ?? ''
-      if (address === '') {
-        return undefined
-      }
-      const admin = `http://${address}:15000`
-      const ok = await fetch(`${admin}/ready`, { signal: AbortSignal.timeout(2_000) }).then(
-        (r) => r.status === 200,
-        () => false,
-      )
-      return ok ? { address, admin, pod: `${namespace}/${pod?.metadata?.name}` } : undefined
-    },
-    {
-      what: `the proxy of Gateway ${gateway} (its pod Running, Envoy ready at the pod IP)`,
-      timeoutMs,
-      intervalMs: 500,
-    },
-  )
-}
-
 /** The cluster's objects as the live grader reads them (cluster-resource-source, all namespaces). */
 export async function clusterObjects(): Promise<unknown[]> {
   const source = createClusterResourceSource({ kube: { kubeconfigPath: ready().sim.kubeconfig } })
@@ -348,31 +315,6 @@ export async function envoyDiff(keep?: (o: KubernetesObject) => boolean): Promis
   const t = await predicted(keep)
   const view = { listeners: listenerSummaries(t), routeConfigs: routeConfigurations(t), clusters: t.clusters }
   const dump = parseConfigDump(await (await fetch(`${ready().sim.admin}/config_dump`)).json())
-  return diffAgainstDump(view, dump)
-}
-
-/**
- * A Kubernetes Gateway's proxy (`namespace/name`): the real /config_dump of its Envoy (`admin`, at its
- * pod IP) against the grader's prediction for that proxy from the cluster's objects, as
- * analyzeGatewayApi predicts it (istiod's conversion, then the classic translation for its pod),
- * from the objects `keep` keeps.
- */
-export async function gatewayEnvoyDiff(
-  gateway: string,
-  admin: string,
-  keep: (o: KubernetesObject) => boolean = () => true,
-): Promise<EnvoyDifference[]> {
-  const objects = (await clusterObjects()).filter((o) => keep(o as KubernetesObject))
-  const r = analyzeGatewayApi({
-    classic: fromApiObjects(objects),
-    gatewayApi: gatewayApiFromObjects(objects),
-    gateway,
-  })
-  if (r.gateway?.key !== gateway) {
-    throw new Error(`the grader knows no Kubernetes Gateway ${gateway} handled by Istio`)
-  }
-  const view = { listeners: r.listeners, routeConfigs: r.routeConfigs, clusters: r.clusters }
-  const dump = parseConfigDump(await (await fetch(`${admin}/config_dump`)).json())
   return diffAgainstDump(view, dump)
 }
 
