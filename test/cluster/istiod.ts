@@ -20,6 +20,11 @@ export interface IstiodEndpoints {
   version: string
   /** Path of the xdsprobe binary (a minimal ADS client) built with istiod. */
   xdsprobe: string
+  /**
+   * With `injectionFiles`: the folder istiod reads its injection templates from (`config`,
+   * `values`) and watches; writing them there reloads them.
+   */
+  injectionDir?: string
 }
 
 export const istiodNamespace = 'istio-system'
@@ -32,7 +37,18 @@ export interface IstiodOptions {
   secureGrpcHost?: string
   /** MeshConfig YAML written to ./etc/istio/config/mesh (istiod's default --meshConfig). */
   meshConfig?: string
+  /**
+   * Injection templates written to ./var/lib/istio/inject (istiod's default injection folder) before
+   * it starts. istiod reads them only at start-up if neither they nor the istio-sidecar-injector
+   * ConfigMap exist then, and its Gateway API deployment controller renders each Gateway's
+   * Deployment with them (template kube-gateway); it watches the files, so the real ones can be
+   * written later (see `injectionDir`).
+   */
+  injectionFiles?: { config: string; values: string }
 }
+
+/** Injection templates that parse and render nothing, until the real ones are written. */
+export const emptyInjectionFiles = { config: 'policy: disabled\ntemplates: {}\n', values: '{}\n' }
 
 async function ensureNamespace(core: CoreV1Api, name: string): Promise<void> {
   try {
@@ -62,6 +78,11 @@ export async function startIstiod(
   if (options.meshConfig !== undefined) {
     mkdirSync(join(cwd, 'etc/istio/config'), { recursive: true })
     writeFileSync(join(cwd, 'etc/istio/config/mesh'), options.meshConfig)
+  }
+  const injectionDir = join(cwd, 'var/lib/istio/inject')
+  if (options.injectionFiles !== undefined) {
+    mkdirSync(injectionDir, { recursive: true })
+    writeInjectionFiles(injectionDir, options.injectionFiles)
   }
   const secureHost = options.secureGrpcHost ?? '127.0.0.1'
   supervisor.start(
@@ -102,6 +123,7 @@ export async function startIstiod(
     namespace: istiodNamespace,
     version: versions.istio,
     xdsprobe: binaries.xdsprobe,
+    ...(options.injectionFiles !== undefined ? { injectionDir } : {}),
   }
   await poll(async () => ((await fetch(`${endpoints.http}/ready`)).status === 200 ? true : undefined), {
     what: 'istiod /ready',
@@ -110,4 +132,10 @@ export async function startIstiod(
   })
   writeFileSync(join(dataDir, 'istiod.json'), `${JSON.stringify(endpoints, null, 2)}\n`)
   return endpoints
+}
+
+/** Writes istiod's injection files (values first: istiod reloads on the write of either). */
+export function writeInjectionFiles(dir: string, files: { config: string; values: string }): void {
+  writeFileSync(join(dir, 'values'), files.values)
+  writeFileSync(join(dir, 'config'), files.config)
 }

@@ -28,6 +28,8 @@ export function killEverythingSync(): void {
 export class Supervisor {
   readonly #procs: Managed[] = []
   #stopping = false
+  /** Processes stopped on purpose one by one (stopOne): their exit is not unexpected. */
+  readonly #retired = new WeakSet<Managed>()
   #onUnexpectedExit: ((proc: Managed, code: number | null) => void) | undefined
 
   constructor(readonly logDir: string) {}
@@ -61,7 +63,7 @@ export class Supervisor {
     })
     const proc: Managed = { name, child, logPath, exited }
     void exited.then((code) => {
-      if (!this.#stopping) {
+      if (!this.#stopping && !this.#retired.has(proc)) {
         this.#onUnexpectedExit?.(proc, code)
       }
     })
@@ -75,6 +77,19 @@ export class Supervisor {
       return readFileSync(proc.logPath, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
     } catch {
       return '(no log)'
+    }
+  }
+
+  /**
+   * Stops one process on purpose (e.g. a proxy whose pod went away): SIGTERM, then SIGKILL after
+   * graceMs. Its exit is not reported as unexpected, and stop() no longer waits for it.
+   */
+  async stopOne(proc: Managed, graceMs = 10_000): Promise<void> {
+    this.#retired.add(proc)
+    await stopOne(proc, graceMs)
+    const at = this.#procs.indexOf(proc)
+    if (at >= 0) {
+      this.#procs.splice(at, 1)
     }
   }
 

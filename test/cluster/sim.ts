@@ -16,7 +16,8 @@ const usage = `usage: npm run cluster:sim -- [--nodes N] [--istiod] [--dataplane
   --istiod                also run istiod (built from istio.io/istio); endpoints in <data>/istiod.json
   --dataplane             also the ingress gateway: Istio installed as \`kindlab up\` does (istioctl's
                           manifests for clusters/istio/overlay.yaml), pilot-agent + upstream Envoy as
-                          the istio-system/istio-ingressgateway pod, in network namespaces (root only)
+                          the istio-system/istio-ingressgateway pod, in network namespaces (root only),
+                          and one more for each Kubernetes Gateway istiod deploys
   --lab LAB               with --dataplane: also the shop and the addons of clusters/blueprint.yaml,
                           as \`kindlab up\` deploys them for LAB; their pods get stand-in processes
   --keep-data             keep the data directory (PKI, etcd, logs) after stopping
@@ -101,7 +102,7 @@ function watchGroupLeader(onGone: () => void): void {
 async function main(): Promise<void> {
   const opts = options()
   const started = Date.now()
-  const running: { plane?: ControlPlane; net?: PodNetwork; workDir?: string; stopSync?: () => void } = {}
+  const running: { plane?: ControlPlane; net?: PodNetwork; workDir?: string; stopDataplane?: () => Promise<void> } = {}
   const removeDataplane = async (): Promise<void> => {
     await running.net?.remove()
     if (running.workDir && !opts.keepData) {
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
     stopping ??= (async () => {
       log(`${why}: stopping`)
       if (running.plane) {
-        running.stopSync?.()
+        await running.stopDataplane?.().catch((err: unknown) => log(`data plane stop: ${String(err)}`))
         await running.plane.stop()
         await removeDataplane()
         log('stopped, data removed')
@@ -176,7 +177,7 @@ async function main(): Promise<void> {
       abort: () => starting.signal.throwIfAborted(),
       signal: starting.signal,
     })
-    running.stopSync = () => dp.stop()
+    running.stopDataplane = () => dp.stop()
     log(`gateway ${dp.pod.namespace}/${dp.pod.name}: Envoy at ${dp.address}, admin ${dp.admin}`)
     // Before the others: a reader may stop at ENVOY_ACCESS_LOG, the last line it needs.
     if (dp.learnerNamespace !== undefined) {

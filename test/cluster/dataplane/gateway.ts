@@ -1,5 +1,6 @@
-// The ingress gateway's proxy: the real pilot-agent (SDS for the workload secrets, xDS proxy) running
-// upstream Envoy, in the gateway network namespace, as the gateway pod. The agent reaches istiod as
+// A gateway pod's proxy: the real pilot-agent (SDS for the workload secrets, xDS proxy) running
+// upstream Envoy, in a network namespace holding the pod's IP, as that pod: the ingress gateway's
+// (startGatewayProxy) or a Kubernetes Gateway's deployment (startPodProxy, gateway-proxies.ts). The agent reaches istiod as
 // istiod.istio-system.svc (the name on istiod's certificate) through a private hosts file bound over
 // /etc/hosts in its own mount namespace; the machine's /etc/hosts is never touched.
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -24,6 +25,21 @@ export interface GatewayProxy {
   pod: { namespace: string; name: string }
 }
 
+/** A running proxy that can be stopped on its own (its pod went away). */
+export interface PodProxy extends GatewayProxy {
+  /** Stops pilot-agent (and so Envoy) and the admin relay; the namespace is the caller's. */
+  stop(): Promise<void>
+}
+
+export interface ProxyOptions {
+  supervisor: Supervisor
+  kc: KubeConfig
+  istiod: IstiodEndpoints
+  pilotAgent: string
+  envoy: string
+  abort: () => void
+}
+
 /** Where a process started inside a namespace runs `node` with tsx (for stand-ins.ts). */
 export function nodeInNamespace(ns: string, script: string, args: string[]): [string, string[]] {
   return ['ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', script, ...args]]
@@ -40,27 +56,36 @@ async function gatewayPod(core: CoreV1Api, net: PodNetwork, namespace: string, s
   )
 }
 
-export async function startGatewayProxy(options: {
-  supervisor: Supervisor
-  kc: KubeConfig
-  net: PodNetwork
-  istiod: IstiodEndpoints
-  pilotAgent: string
-  envoy: string
-  workDir: string
-  namespace: string
-  selector: string
-  abort: () => void
-}): Promise<GatewayProxy> {
-  const { kc, net, namespace } = options
+export async function startGatewayProxy(
+  options: ProxyOptions & { net: PodNetwork; workDir: string; namespace: string; selector: string },
+): Promise<GatewayProxy> {
+  const core = options.kc.makeApiClient(CoreV1Api)
+  const pod = await gatewayPod(core, options.net, options.namespace, options.selector)
+  await options.net.addGatewayIp(pod.status?.podIP ?? '')
+  const { address, admin } = await startPodProxy({
+    ...options,
+    pod,
+    netns: options.net.gatewayNs,
+    cwd: join(options.workDir, 'gateway'),
+    name: 'gateway',
+  })
+  return { address, admin, pod: { namespace: options.namespace, name: pod.metadata?.name ?? '' } }
+}
+
+/**
+ * Runs pilot-agent + Envoy as `pod` (its ServiceAccount, labels and IP) in network namespace
+ * `netns`, where the pod's IP is already local; working folder `cwd`, process names `<name>-proxy`
+ * and `<name>-admin-relay`. Resolves once Envoy is ready (certificates from SDS, config from istiod).
+ */
+export async function startPodProxy(
+  options: ProxyOptions & { pod: V1Pod; netns: string; cwd: string; name: string },
+): Promise<PodProxy> {
+  const { kc, pod, cwd } = options
   const core = kc.makeApiClient(CoreV1Api)
-  const pod = await gatewayPod(core, net, namespace, options.selector)
+  const namespace = pod.metadata?.namespace ?? 'default'
   const name = pod.metadata?.name ?? ''
   const address = pod.status?.podIP ?? ''
   const serviceAccount = pod.spec?.serviceAccountName ?? 'default'
-  await net.addGatewayIp(address)
-
-  const cwd = join(options.workDir, 'gateway')
   for (const dir of ['var/run/secrets/tokens', 'var/run/secrets/istio', 'etc/istio/proxy']) {
     mkdirSync(join(cwd, dir), { recursive: true })
   }
@@ -101,13 +126,13 @@ export async function startGatewayProxy(options: {
     terminationDrainDuration: '1s',
   }
   const template = await moduleFile(istioModule, 'tools/packaging/common/envoy_bootstrap.json')
-  options.supervisor.start(
-    'gateway-proxy',
+  const agent = options.supervisor.start(
+    `${options.name}-proxy`,
     'ip',
     [
       'netns',
       'exec',
-      net.gatewayNs,
+      options.netns,
       'unshare',
       '--mount',
       '--propagation',
@@ -143,19 +168,28 @@ export async function startGatewayProxy(options: {
       },
     },
   )
-  const [command, args] = nodeInNamespace(net.gatewayNs, join(packageRoot(), 'test/cluster/dataplane/stand-ins.ts'), [
+  const [command, args] = nodeInNamespace(options.netns, join(packageRoot(), 'test/cluster/dataplane/stand-ins.ts'), [
     'relay',
     address,
     String(adminPort),
     '127.0.0.1',
     String(adminPort),
   ])
-  options.supervisor.start('gateway-admin-relay', command, args, { cwd: packageRoot() })
+  const relay = options.supervisor.start(`${options.name}-admin-relay`, command, args, { cwd: packageRoot() })
+  const stop = async (): Promise<void> => {
+    await options.supervisor.stopOne(relay, 5_000)
+    await options.supervisor.stopOne(agent, 10_000)
+  }
   const admin = `http://${address}:${adminPort}`
-  await poll(async () => ((await fetch(`${admin}/ready`)).status === 200 ? true : undefined), {
-    what: `Envoy ${admin}/ready (pilot-agent: SDS certificates, xDS from istiod)`,
-    timeoutMs: 90_000,
-    abort: options.abort,
-  })
-  return { address, admin, pod: { namespace, name } }
+  try {
+    await poll(async () => ((await fetch(`${admin}/ready`)).status === 200 ? true : undefined), {
+      what: `Envoy ${admin}/ready (pilot-agent: SDS certificates, xDS from istiod)`,
+      timeoutMs: 90_000,
+      abort: options.abort,
+    })
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { address, admin, pod: { namespace, name }, stop }
 }

@@ -3,7 +3,8 @@
 // IPs) shared by every file under test/cluster/dataplane/, so each file does not pay ~20 s to
 // start its own. Files leave the cluster as the lab environment has it (live-lab.ts resetLab).
 // Before the start, a network namespace named like one a killed harness left behind is created:
-// the sim must delete it (sim.test.ts checks). After the stop, the sim's own namespaces must be gone.
+// the sim must delete it (sim.test.ts checks). After the stop, the sim's own namespaces must be gone,
+// the Kubernetes Gateways' proxy namespaces (`-k<n>`) included.
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import type { TestProject } from 'vitest/node'
@@ -31,7 +32,7 @@ declare module 'vitest' {
 const execFileAsync = promisify(execFile)
 /** A namespace named like the harness's own, from a creator that no longer runs (pid above pid_max). */
 const leftover = 'kl-zzzzz-00-gw'
-const simNamespace = /^(kl-[0-9a-z]+-[0-9a-f]{2}-(?:gw|pods))\b/gm
+const simNamespace = /^(kl-[0-9a-z]+-[0-9a-f]{2}-(?:gw|pods|k\d{1,2}))\b/gm
 
 const netnsNames = async (): Promise<string[]> =>
   [...(await execFileAsync('ip', ['netns', 'list'])).stdout.matchAll(simNamespace)].map((m) => m[1] ?? '')
@@ -41,7 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = Date.now()
   const provisioning: string[] = []
   const sim = await startDataplaneSim(['--lab', 'istio-ingress'], (line) => {
-    if (/\] up \d|stand-in|manifest generate|left out:/.test(line)) {
+    if (/\] up \d|stand-in|manifest generate|left out:|gateway proxy (started|stopped)/.test(line)) {
       provisioning.push(line)
     }
     process.stderr.write(`[dataplane:setup] ${line}\n`)

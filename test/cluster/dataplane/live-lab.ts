@@ -1,10 +1,13 @@
-// The flagship lab on the shared data plane (dataplane/global-setup.ts): apply a lab folder's files
-// the way a learner does with kubectl, bring the cluster back to the lab's environment between
-// cases, predict what the grader predicts from the cluster's own objects, and compare it with the
-// real Envoy's /config_dump. Test code only.
+// A lab on the shared data plane (dataplane/global-setup.ts; istio-ingress unless a file names
+// another): apply a lab folder's files the way a learner does with kubectl, bring the cluster back
+// to the lab's environment between cases, predict what the grader predicts from the cluster's own
+// objects, and compare it with the real Envoy's /config_dump (the ingress gateway's, or a
+// Kubernetes Gateway's own proxy). Test code only.
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
+  ApiException,
+  CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   KubernetesObjectApi,
@@ -29,15 +32,25 @@ import { loadLabs } from '../../../server/labs/load-labs.ts'
 import { resolveVariables, substituteVariables } from '../../../server/labs/variables.ts'
 import { packageRoot } from '../../../server/paths.ts'
 import { poll } from '../poll.ts'
+import { gatewayNameLabel } from './gateway-proxies.ts'
 import {
   folderObjects as labFolderObjects,
   parseObjects as parseLabObjects,
   withRealCertificates,
 } from './lab-objects.ts'
 
-const labDir = join(packageRoot(), 'labs', 'istio-ingress')
 const fieldManager = 'kindlab-dataplane-test'
 const istioPlurals = ['virtualservices', 'gateways', 'destinationrules', 'serviceentries'] as const
+/** The Gateway API kinds a lab may create (group gateway.networking.k8s.io). */
+const gatewayApiPlurals = [
+  { version: 'v1', plural: 'httproutes' },
+  { version: 'v1', plural: 'grpcroutes' },
+  { version: 'v1', plural: 'tcproutes' },
+  { version: 'v1', plural: 'tlsroutes' },
+  { version: 'v1beta1', plural: 'referencegrants' },
+  { version: 'v1', plural: 'gateways' },
+] as const
+const gatewayApiGroup = 'gateway.networking.k8s.io'
 
 export interface LiveLab {
   sim: ReturnType<typeof inject<'dataplane'>>
@@ -52,21 +65,32 @@ let shared: LiveLab | undefined
 let environment = new Map<string, KubernetesObject>()
 /** Identities a test applied or deleted since the last reset. */
 const touched = new Set<string>()
+/** Namespaces that existed before a test applied one (only labels were added). */
+const labelledNamespaces = new Set<string>()
+/** Environment objects the sim's `kindlab up` did not deploy (e.g. a shared Gateway), created by liveLab. */
+let added: KubernetesObject[] = []
 
 const key = (o: KubernetesObject): string =>
   `${o.apiVersion ?? ''}|${o.kind}/${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`
 
-/** The shared sim, the lab and its default variables (solo: localhost, the blueprint's namespace). */
-export async function liveLab(): Promise<LiveLab> {
+/**
+ * The shared sim, the lab and its default variables (solo: localhost, the blueprint's namespace).
+ * Environment objects the cluster lacks (the sim deploys the shop and the addons, not a lab's own
+ * extras such as a shared Gateway) are created, Pods excepted; leaveLab() removes them again.
+ */
+export async function liveLab(labId = 'istio-ingress'): Promise<LiveLab> {
   if (shared) {
+    if (shared.lab.id !== labId) {
+      throw new Error(`this file already uses lab ${shared.lab.id}`)
+    }
     return shared
   }
   const sim = inject('dataplane')
   const kc = new KubeConfig()
   kc.loadFromFile(sim.kubeconfig)
-  const lab = (await loadLabs(join(packageRoot(), 'labs'))).labs.find((l) => l.id === 'istio-ingress')
+  const lab = (await loadLabs(join(packageRoot(), 'labs'))).labs.find((l) => l.id === labId)
   if (!lab) {
-    throw new Error('labs/istio-ingress did not load')
+    throw new Error(`labs/${labId} did not load`)
   }
   // The shop runs where `kindlab up` puts it (the blueprint's namespace), which the sim names.
   const vars = resolveVariables(lab.variables, { LEARNER_NAMESPACE: sim.learnerNamespace })
@@ -77,10 +101,54 @@ export async function liveLab(): Promise<LiveLab> {
       environment.set(key(o), o)
     }
   }
+  const api = KubernetesObjectApi.makeApiClient(kc)
+  added = []
+  // Not the environment's Pods: they model offline the pods of the Deployments `kindlab up` runs here.
+  for (const o of [...environment.values()].filter((x) => x.kind !== 'Pod')) {
+    const exists = await api.read(o as { kind: string; metadata: { name: string; namespace: string } }).then(
+      () => true,
+      (err: unknown) => {
+        if ((err as { code?: number }).code === 404) {
+          return false
+        }
+        throw err
+      },
+    )
+    if (!exists) {
+      await api.patch(o, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
+      added.push(o)
+    }
+  }
   return shared
 }
 
-const ready = (): LiveLab => {
+/** `Kind namespace/name` of what liveLab created because the cluster lacked it. */
+export const environmentAdded = (): string[] =>
+  added.map((o) => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`)
+
+/** Back to the lab's environment, then removes what liveLab added (the next file may use another lab). */
+export async function leaveLab(): Promise<void> {
+  await resetLab()
+  const api = KubernetesObjectApi.makeApiClient(ready().kc)
+  for (const o of [...added].reverse()) {
+    await api.delete(o).catch(() => undefined)
+  }
+  // Until they are gone: a Namespace terminates for a while, and the next file may create it again.
+  for (const o of added) {
+    await poll(
+      () =>
+        api.read(o as { kind: string; metadata: { name: string; namespace: string } }).then(
+          () => undefined,
+          (err: unknown) => ((err as { code?: number }).code === 404 ? true : undefined),
+        ),
+      { what: `${o.kind} ${o.metadata?.name} to be deleted`, timeoutMs: 90_000, intervalMs: 500 },
+    )
+  }
+  added = []
+}
+
+/** The lab liveLab() loaded (for helpers in other modules). */
+export const ready = (): LiveLab => {
   if (!shared) {
     throw new Error('call liveLab() first')
   }
@@ -99,10 +167,15 @@ export function folderObjects(dir: string): Promise<KubernetesObject[]> {
   return labFolderObjects(dir, vars, vars['LEARNER_NAMESPACE'] ?? 'default')
 }
 
-export const solutionDir = (slug: string): string => join(labDir, 'solution', slug)
+export const solutionDir = (slug: string): string => join(ready().lab.dir, 'solution', slug)
 
-/** Applies objects like `kubectl apply`; a kindlab `Deleted` marker is `kubectl delete` of what it names. */
-export async function apply(objects: readonly KubernetesObject[]): Promise<void> {
+/**
+ * Applies objects like `kubectl apply`; a kindlab `Deleted` marker is `kubectl delete` of what it
+ * names. An object the API server refuses (422, e.g. a kubernetes.io/tls Secret without tls.key)
+ * throws, unless `refused` is given: then, as kubectl does, the others are still applied and the
+ * refusal is added there.
+ */
+export async function apply(objects: readonly KubernetesObject[], refused?: string[]): Promise<void> {
   const api = KubernetesObjectApi.makeApiClient(ready().kc)
   for (const o of objects) {
     if (o.apiVersion === 'kindlab.dev/v1' && o.kind === 'Deleted') {
@@ -112,19 +185,60 @@ export async function apply(objects: readonly KubernetesObject[]): Promise<void>
       await api.delete(target).catch(() => undefined)
       continue
     }
-    touched.add(key(o))
-    await api.patch(o, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
+    const k = key(o)
+    // A learner labels an existing Namespace (`kubectl label`): reset takes the labels back, never the namespace.
+    if (o.kind === 'Namespace' && !touched.has(k) && !environment.has(k)) {
+      const exists = await api
+        .read({ kind: 'Namespace', apiVersion: 'v1', metadata: { name: o.metadata?.name ?? '' } })
+        .catch(() => undefined)
+      if (exists !== undefined) {
+        labelledNamespaces.add(k)
+      }
+    }
+    touched.add(k)
+    await api
+      .patch(o, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
+      .catch((err: unknown) => {
+        const what = `${o.kind} ${o.metadata?.namespace}/${o.metadata?.name}`
+        if (refused !== undefined && err instanceof ApiException && err.code === 422) {
+          refused.push(`${what}: ${apiMessage(err)}`)
+          return
+        }
+        throw new Error(`applying ${what}: ${String(err)}`)
+      })
   }
 }
 
 /**
- * Back to the lab's environment: every Istio object deleted (the environment has none), every other
- * object a test applied deleted, and every environment object a test changed or deleted re-applied.
+ * Back to the lab's environment: every Istio object deleted (the environment has none), every
+ * Gateway API object deleted but the environment's, every other object a test applied deleted, and
+ * every environment object a test changed or deleted re-applied.
  */
 export async function resetLab(): Promise<void> {
   const { kc } = ready()
   const custom = kc.makeApiClient(CustomObjectsApi)
   const api = KubernetesObjectApi.makeApiClient(kc)
+  let deletedGateways = false
+  for (const { version, plural } of gatewayApiPlurals) {
+    const list = (await custom.listClusterCustomObject({ group: gatewayApiGroup, version, plural })) as {
+      items?: KubernetesObject[]
+    }
+    for (const o of list.items ?? []) {
+      if (environment.has(key({ ...o, apiVersion: `${gatewayApiGroup}/${version}` }))) {
+        continue
+      }
+      deletedGateways ||= plural === 'gateways'
+      await custom
+        .deleteNamespacedCustomObject({
+          group: gatewayApiGroup,
+          version,
+          plural,
+          namespace: o.metadata?.namespace ?? 'default',
+          name: o.metadata?.name ?? '',
+        })
+        .catch(() => undefined)
+    }
+  }
   for (const plural of istioPlurals) {
     const list = (await custom.listClusterCustomObject({ group: 'networking.istio.io', version: 'v1', plural })) as {
       items?: KubernetesObject[]
@@ -145,14 +259,45 @@ export async function resetLab(): Promise<void> {
     const original = environment.get(k)
     if (original) {
       await api.patch(original, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply)
-    } else if (!k.startsWith('networking.istio.io/')) {
+    } else if (labelledNamespaces.has(k)) {
+      // Applying it again with no labels drops the ones this field manager set.
+      const name = k.split('/').at(-1) ?? ''
+      await api.patch(
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+        undefined,
+        undefined,
+        fieldManager,
+        true,
+        PatchStrategy.ServerSideApply,
+      )
+    } else if (!k.startsWith('networking.istio.io/') && !k.startsWith(`${gatewayApiGroup}/`)) {
       const [apiVersion = 'v1', rest = ''] = k.split('|')
       const [kind = '', namespace = 'default', name = ''] = rest.split('/')
       await api.delete({ apiVersion, kind, metadata: { namespace, name } }).catch(() => undefined)
     }
   }
   touched.clear()
+  labelledNamespaces.clear()
+  if (deletedGateways) {
+    // Their Deployments are garbage-collected: wait until their pods (and so their proxies) are gone,
+    // so a Gateway of the same name created next is never served by the old proxy.
+    const core = kc.makeApiClient(CoreV1Api)
+    const kept = new Set([...environment.values()].filter(isGatewayApiGateway).map((g) => gatewayKey(g)))
+    await poll(
+      async () => {
+        const pods = (await core.listPodForAllNamespaces({ labelSelector: gatewayNameLabel })).items
+        return pods.every((p) => kept.has(`${p.metadata?.namespace}/${p.metadata?.labels?.[gatewayNameLabel]}`))
+          ? true
+          : undefined
+      },
+      { what: 'the deleted Gateways to lose their pods', timeoutMs: 60_000, intervalMs: 300 },
+    )
+  }
 }
+
+const isGatewayApiGateway = (o: KubernetesObject): boolean =>
+  o.kind === 'Gateway' && (o.apiVersion ?? '').startsWith(`${gatewayApiGroup}/`)
+const gatewayKey = (o: KubernetesObject): string => `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`
 
 /** The cluster's objects as the live grader reads them (cluster-resource-source, all namespaces). */
 export async function clusterObjects(): Promise<unknown[]> {
@@ -174,11 +319,14 @@ export async function envoyDiff(keep?: (o: KubernetesObject) => boolean): Promis
 }
 
 /** Waits for Envoy to converge on the prediction; returns the differences left at the deadline. */
-export async function settledDiff(timeoutMs = 20_000): Promise<string[]> {
+export async function settledDiff(
+  timeoutMs = 20_000,
+  diff: () => Promise<EnvoyDifference[]> = () => envoyDiff(),
+): Promise<string[]> {
   let last: EnvoyDifference[] = []
   await poll(
     async () => {
-      last = await envoyDiff()
+      last = await diff()
       return last.length === 0 ? true : undefined
     },
     { what: 'Envoy to match the prediction', timeoutMs, intervalMs: 400 },
@@ -186,16 +334,20 @@ export async function settledDiff(timeoutMs = 20_000): Promise<string[]> {
   return last.map((d) => d.message)
 }
 
-/** `kindlab check istio-ingress --step N --kubeconfig K --gateway G --envoy-admin A` (the CLI's own path). */
-export function liveCheck(stepNumber: number): Promise<CheckReport> {
-  const { sim, vars } = ready()
-  return gradeStep('istio-ingress', {
+/**
+ * `kindlab check <lab> --step N --kubeconfig K --gateway G --envoy-admin A` (the CLI's own path): G
+ * is the ingress gateway's pod IP, A its admin URL unless given (`pod:15000`: each gateway pod's
+ * admin at its own IP, Kubernetes Gateways' proxies included).
+ */
+export function liveCheck(stepNumber: number, envoyAdmin?: string): Promise<CheckReport> {
+  const { sim, vars, lab } = ready()
+  return gradeStep(lab.id, {
     step: String(stepNumber),
     resources: [],
     var: [`LEARNER_NAMESPACE=${vars['LEARNER_NAMESPACE']}`],
     kubeconfig: sim.kubeconfig,
     gateway: sim.gateway,
-    envoyAdmin: sim.admin,
+    envoyAdmin: envoyAdmin ?? sim.admin,
   })
 }
 
@@ -214,16 +366,28 @@ export const passedLayers = (report: CheckReport): string[] =>
   report.checks.flatMap((c) => c.layers.filter((l) => l.passed === true).map((l) => `${c.id}:${l.layer}`))
 
 /**
- * A learner's cluster at step `number` holding `objects` (one lab file): the environment, with
- * frontend-external deleted from step 4 on (step 3 did it), then the file applied with kubectl's
- * semantics. TLS Secrets get a real certificate for hipster.<domain> (the files hold placeholders).
+ * A learner's cluster at step `number` holding `objects` (one lab file): the environment (for
+ * istio-ingress with frontend-external deleted from step 4 on: step 3 did it), then the file applied
+ * with kubectl's semantics. TLS Secrets get a real certificate for hipster.<domain> (the files hold
+ * placeholders). Returns what the API server refused (the rest is applied, as kubectl does).
  */
-export async function learnerAt(number: number, objects: readonly KubernetesObject[]): Promise<void> {
+export async function learnerAt(number: number, objects: readonly KubernetesObject[]): Promise<string[]> {
   await resetLab()
-  if (number >= 4) {
+  if (ready().lab.id === 'istio-ingress' && number >= 4) {
     await apply(await folderObjects(solutionDir('03-remove-the-load-balancer')))
   }
-  await apply(await withRealCertificates(objects, `hipster.${ready().domain}`))
+  const refused: string[] = []
+  await apply(await withRealCertificates(objects, `hipster.${ready().domain}`), refused)
+  return refused
+}
+
+/** The API server's own message of a refusal. */
+function apiMessage(err: ApiException<unknown>): string {
+  try {
+    return (JSON.parse(String(err.body)) as { message?: string }).message ?? `refused (${err.code})`
+  } catch {
+    return `refused (${err.code})`
+  }
 }
 
 /** A lab folder's YAML files (mistakes/NN-slug, variants/NN-slug) with their text, variables filled in. */
@@ -231,7 +395,7 @@ export async function labFiles(
   kind: 'mistakes' | 'variants',
   slug: string,
 ): Promise<Array<{ file: string; text: string }>> {
-  const dir = join(labDir, kind, slug)
+  const dir = join(ready().lab.dir, kind, slug)
   const names = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith('.yaml')).sort()
   return Promise.all(
     names.map(async (file) => ({

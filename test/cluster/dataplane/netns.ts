@@ -1,5 +1,7 @@
-// The data plane's network: two network namespaces the harness creates and deletes (root only).
+// The data plane's network: network namespaces the harness creates and deletes (root only).
 //   host ──veth── <id>-gw (the gateway pod's IP; forwards) ──veth── <id>-pods (every other pod IP)
+//                    └──veth── <id>-k<n> (one per Kubernetes Gateway pod: its IP; added and removed
+//                                         while the harness runs, see gateway-proxies.ts)
 // kwok hands out pod IPs from a /16 that only this harness routes (host → gw → pods), so Envoy
 // reaches real backends at the IPs in the EndpointSlices and test traffic never leaves the machine.
 // Nothing outside these namespaces changes except one host route and one host veth, both removed
@@ -26,9 +28,25 @@ export interface PodNetwork {
   /** Makes `ip` local to the pods namespace (idempotent). */
   addPodIp(ip: string): Promise<void>
   removePodIp(ip: string): Promise<void>
-  /** Deletes both namespaces (and with them the veths and the host route). */
+  /**
+   * A namespace of its own for one more proxy pod (a Kubernetes Gateway's deployment, whose Envoy
+   * binds the listener ports and 15000/15020/15021/15090 on 0.0.0.0): `ip` is local there, routed
+   * host → gw → it, and it reaches the pods namespace and the host through gw.
+   */
+  addProxyNamespace(ip: string): Promise<ProxyNamespace>
+  /** Deletes every namespace (and with them the veths and the host route). */
   remove(): Promise<void>
 }
+
+export interface ProxyNamespace {
+  name: string
+  ip: string
+  /** Deletes the namespace (its veth and the gw route to `ip` go with it). */
+  remove(): Promise<void>
+}
+
+/** Proxy namespaces at once: their links take 10.X.255.8/30, .12/30, ... up to .252/30. */
+const proxySlots = 61
 
 /** Namespaces that exist right now, for a synchronous cleanup at process exit. */
 const liveNamespaces = new Set<string>()
@@ -71,8 +89,8 @@ async function freeSecondOctet(): Promise<number> {
   throw new Error('no free 10.X.0.0/16 (X in 200..249) for the data plane network')
 }
 
-/** Our namespace names: `kl-<creator pid, base 36>-<random>-gw|pods`. */
-const ownName = /^kl-([0-9a-z]{1,6})-[0-9a-f]{2}-(gw|pods)$/
+/** Our namespace names: `kl-<creator pid, base 36>-<random>-gw|pods|k<slot>`. */
+const ownName = /^kl-([0-9a-z]{1,6})-[0-9a-f]{2}-(gw|pods|k\d{1,2})$/
 
 const alive = (pid: number): boolean => {
   try {
@@ -110,6 +128,11 @@ export async function createPodNetwork(): Promise<PodNetwork> {
   const podsNs = `${id}-pods`
   const net = `10.${x}`
   const link = { host: `${net}.255.1`, gwUp: `${net}.255.2`, gwDown: `${net}.255.5`, pods: `${net}.255.6` }
+  const proxies = new Map<number, string>()
+  const removeNs = async (ns: string): Promise<void> => {
+    await ip(['netns', 'del', ns]).catch(() => undefined)
+    liveNamespaces.delete(ns)
+  }
   const created: PodNetwork = {
     gatewayNs,
     podsNs,
@@ -119,11 +142,45 @@ export async function createPodNetwork(): Promise<PodNetwork> {
     addGatewayIp: (addr) => inNs(gatewayNs, ['addr', 'replace', `${addr}/32`, 'dev', 'lo']),
     addPodIp: (addr) => inNs(podsNs, ['addr', 'replace', `${addr}/32`, 'dev', 'lo']),
     removePodIp: (addr) => inNs(podsNs, ['addr', 'del', `${addr}/32`, 'dev', 'lo']).catch(() => undefined),
-    async remove() {
-      for (const ns of [gatewayNs, podsNs]) {
-        await ip(['netns', 'del', ns]).catch(() => undefined)
-        liveNamespaces.delete(ns)
+    async addProxyNamespace(addr) {
+      const slot = [...Array(proxySlots).keys()].find((n) => !proxies.has(n))
+      if (slot === undefined) {
+        throw new Error(`more than ${proxySlots} proxy namespaces at once`)
       }
+      const name = `${id}-k${slot}`
+      proxies.set(slot, name)
+      // veth names: id (at most 11) + one letter + the slot (at most 2 digits), within Linux's 15.
+      const [outer, inner] = [`${id}x${slot}`, `${id}y${slot}`]
+      const base = 8 + 4 * slot
+      const [gwSide, proxySide] = [`${net}.255.${base + 1}`, `${net}.255.${base + 2}`]
+      const remove = async (): Promise<void> => {
+        await removeNs(name)
+        proxies.delete(slot)
+      }
+      try {
+        await ip(['netns', 'add', name])
+        liveNamespaces.add(name)
+        await inNs(name, ['link', 'set', 'lo', 'up'])
+        await inNs(name, ['addr', 'add', `${addr}/32`, 'dev', 'lo'])
+        await ip(['link', 'add', outer, 'netns', gatewayNs, 'type', 'veth', 'peer', 'name', inner, 'netns', name])
+        await inNs(gatewayNs, ['addr', 'add', `${gwSide}/30`, 'dev', outer])
+        await inNs(gatewayNs, ['link', 'set', outer, 'up'])
+        await inNs(name, ['addr', 'add', `${proxySide}/30`, 'dev', inner])
+        await inNs(name, ['link', 'set', inner, 'up'])
+        // The pod IP is more specific than the /16 gw sends to pods; everything else leaves via gw.
+        await inNs(gatewayNs, ['route', 'replace', `${addr}/32`, 'via', proxySide, 'dev', outer])
+        await inNs(name, ['route', 'add', 'default', 'via', gwSide, 'dev', inner])
+      } catch (err) {
+        await remove()
+        throw err
+      }
+      return { name, ip: addr, remove }
+    },
+    async remove() {
+      for (const ns of [...proxies.values(), gatewayNs, podsNs]) {
+        await removeNs(ns)
+      }
+      proxies.clear()
     },
   }
   try {

@@ -14,6 +14,8 @@ export interface Answer {
 }
 
 export interface GetOptions {
+  /** Where to send it. @default the ingress gateway's pod IP (GATEWAY_ADDRESS) */
+  address?: string
   path?: string
   port?: number
   method?: string
@@ -27,7 +29,7 @@ export function get(host: string, pathOrOptions: string | GetOptions = '/'): Pro
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        host: inject('dataplane').gateway,
+        host: o.address ?? inject('dataplane').gateway,
         port: o.port ?? 8080,
         path,
         method: o.method ?? 'GET',
@@ -67,6 +69,9 @@ export interface AccessLogEntry {
   response_flags?: string
   upstream_cluster?: string | null
   route_name?: string | null
+  /** `<ip>:<port>` the client reached: which proxy served it. */
+  downstream_local_address?: string
+  upstream_host?: string | null
 }
 
 /** Every access log line so far (Envoy flushes the file about every second). */
@@ -107,10 +112,10 @@ export function httpsGet(host: string): Promise<string | undefined> {
   })
 }
 
-/** Redis `PING` on a gateway port; the first reply, or undefined. */
-export function redisPing(port: number): Promise<string | undefined> {
+/** Redis `PING` on a gateway port (of the ingress gateway unless `address` says); the first reply, or undefined. */
+export function redisPing(port: number, address = inject('dataplane').gateway): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const socket = tcpConnect(port, inject('dataplane').gateway, () => socket.write('PING\r\n'))
+    const socket = tcpConnect(port, address, () => socket.write('PING\r\n'))
     socket.setEncoding('latin1')
     socket.on('data', (d: string) => {
       resolve(d)
