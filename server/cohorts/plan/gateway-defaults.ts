@@ -1,8 +1,8 @@
 // Pure: what makes a trainee's own Kubernetes Gateway proxy admissible in a namespace-mode class.
 // istiod's Gateway API deployment controller renders a `<gateway>-istio` Deployment, Service and
 // ServiceAccount in the Gateway's namespace with its `kube-gateway` template. For class `istio`
-// the Service defaults to type LoadBalancer, which the trainee namespace's ResourceQuota refuses
-// (`services.loadbalancers: 0`, fences.ts), and the proxy container gets the mesh's proxy
+// the Service defaults to type LoadBalancer, which the trainee namespace refuses (the route
+// fence's policy, route-fence.ts, and the ResourceQuota's `services.loadbalancers: 0`, fences.ts), and the proxy container gets the mesh's proxy
 // resources (a 2-CPU limit by default), which the LimitRange refuses (at most 1 CPU a container).
 // istiod 1.31 merges, after rendering, the data of the oldest ConfigMap in its own namespace that
 // carries the label `gateway.istio.io/defaults-for-class: <class>` into each object (a strategic
