@@ -1,7 +1,9 @@
 // The class cluster's side of plan/class-gateway.ts: whether the cluster serves the Gateway API,
 // and a cohort's listener on the shared Gateway infra/public, applied and released under the
-// cohort's own field manager so other classes' listeners stay as they are. The cluster is reached
-// through the part of the ClusterObjects port (namespace-environments.ts) it needs.
+// cohort's own field manager so other classes' listeners stay as they are; the class defaults of
+// the Gateway proxies (plan/gateway-defaults.ts, applied with the cohort's shared objects) go with
+// the shared Gateway when the last class's listener is released. The cluster is reached through
+// the part of the ClusterObjects port (namespace-environments.ts) it needs.
 import {
   CLASS_GATEWAY,
   classGatewayManager,
@@ -9,6 +11,7 @@ import {
   planClassGateway,
   releaseClassGateway,
 } from './plan/class-gateway.ts'
+import { GATEWAY_DEFAULTS_NAME } from './plan/gateway-defaults.ts'
 import type { CohortNames } from './plan/names.ts'
 import type { KubeObject } from './plan/types.ts'
 
@@ -30,8 +33,17 @@ export interface GatewayObjects {
 const GATEWAY_API_CRDS = ['gateways.gateway.networking.k8s.io', 'referencegrants.gateway.networking.k8s.io']
 const gatewayRef: ObjectRef = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ...CLASS_GATEWAY }
 
-/** `known`: whether the cluster serves the Gateway API, when the caller knows; else it is looked up. */
-export function createClassGatewayOps(kube: GatewayObjects, known?: boolean) {
+/**
+ * `known`: whether the cluster serves the Gateway API, when the caller knows; else it is looked up.
+ * `istioNamespace`: istiod's namespace, where the Gateway proxy defaults are.
+ */
+export function createClassGatewayOps(kube: GatewayObjects, known?: boolean, istioNamespace = 'istio-system') {
+  const defaultsRef: ObjectRef = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    name: GATEWAY_DEFAULTS_NAME,
+    namespace: istioNamespace,
+  }
   /** The listener names of the shared Gateway (none when it is not there). */
   async function listenerNames(): Promise<string[]> {
     const gw = (await kube.read(gatewayRef)) as { spec?: { listeners?: Array<{ name?: string }> } } | undefined
@@ -58,25 +70,36 @@ export function createClassGatewayOps(kube: GatewayObjects, known?: boolean) {
     async apply(cohort: CohortNames): Promise<void> {
       await kube.applyAs(planClassGateway(cohort), classGatewayManager(cohort))
     },
-    /** Takes the cohort's listener off; the Gateway goes when it was the last one. */
+    /**
+     * Takes the cohort's listener off; the Gateway goes when it was the last one, and with it the
+     * Gateway proxy defaults (no class is left whose trainees need them).
+     */
     async release(cohort: CohortNames): Promise<void> {
       const names = await listenerNames()
       const ours = classListenerName(cohort)
-      if (!names.includes(ours)) {
+      if (names.includes(ours) && names.some((n) => n !== ours)) {
+        await kube.applyAs(releaseClassGateway(), classGatewayManager(cohort))
         return
       }
-      if (names.every((n) => n === ours)) {
+      if (names.includes(ours)) {
         await kube.remove(gatewayRef)
-      } else {
-        await kube.applyAs(releaseClassGateway(), classGatewayManager(cohort))
+      }
+      if (names.every((n) => n === ours)) {
+        await kube.remove(defaultsRef)
       }
     },
-    /** The cohort's listener, as a leftover, while it is there. */
+    /** The cohort's listener, as a leftover, while it is there; the proxy defaults once no class has a listener. */
     async leftovers(cohort: CohortNames): Promise<string[]> {
       const ours = classListenerName(cohort)
-      return (await listenerNames()).includes(ours)
+      const names = await listenerNames()
+      const listener = names.includes(ours)
         ? [`listener ${ours} of Gateway ${CLASS_GATEWAY.namespace}/${CLASS_GATEWAY.name}`]
         : []
+      const defaults =
+        names.length === 0 && (await kube.read(defaultsRef))
+          ? [`ConfigMap ${istioNamespace}/${GATEWAY_DEFAULTS_NAME}`]
+          : []
+      return [...listener, ...defaults]
     },
   }
 }

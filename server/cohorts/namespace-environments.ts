@@ -89,7 +89,7 @@ export function createKubeEnvironments(kube: ClusterObjects, options: KubeEnviro
   /** Outside the trainee namespaces, where a cohort's namespaced objects live. */
   const outsideNamespaces = [istioNs, shopNs, CLASS_GATEWAY.namespace]
 
-  const classGateway = createClassGatewayOps(kube, options.gatewayApi)
+  const classGateway = createClassGatewayOps(kube, options.gatewayApi, istioNs)
 
   /** The port managers of `cohort` (or of one trainee) on the gateway Service, if it exists. */
   async function portManagers(cohort: CohortNames, trainee?: string): Promise<string[]> {

@@ -1,7 +1,9 @@
 // A second istiod for the Gateway API suites (the shared one runs with the Gateway API off):
 // the Gateway API v1.6.0 CRDs installed from the Go module, then pilot-discovery with
 // PILOT_ENABLE_GATEWAY_API=true and its deployment controller off (the suites create the proxy's
-// Service themselves). Test code only.
+// Service themselves) unless asked for: then istiod deploys each Gateway's proxy with the
+// kube-gateway template of the `istio-sidecar-injector` ConfigMap, which must be in its namespace
+// before it starts (istiod reads that ConfigMap when it has no injection files). Test code only.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,8 +20,17 @@ export interface GatewayApiIstiod {
   stop(): Promise<void>
 }
 
+export interface GatewayApiIstiodOptions {
+  /** Run the deployment controller (a `<gateway>-istio` Deployment, Service, ServiceAccount per Gateway). @default false */
+  deploymentController?: boolean
+}
+
 /** Installs the standard-channel CRDs and starts istiod with the Gateway API on; resolves once it is ready. */
-export async function startGatewayApiIstiod(kc: KubeConfig, name: string): Promise<GatewayApiIstiod> {
+export async function startGatewayApiIstiod(
+  kc: KubeConfig,
+  name: string,
+  options: GatewayApiIstiodOptions = {},
+): Promise<GatewayApiIstiod> {
   await installGatewayApiCrds(kc.makeApiClient(ApiextensionsV1Api))
   const dataDir = mkdtempSync(join(tmpdir(), `kindlab-${name}-istiod-`))
   const supervisor = new Supervisor(dataDir)
@@ -43,7 +54,12 @@ export async function startGatewayApiIstiod(kc: KubeConfig, name: string): Promi
           throw new Error(died.message)
         }
       },
-      { env: { PILOT_ENABLE_GATEWAY_API: 'true', PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER: 'false' } },
+      {
+        env: {
+          PILOT_ENABLE_GATEWAY_API: 'true',
+          PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER: String(options.deploymentController ?? false),
+        },
+      },
     )
     return { istiod, stop }
   } catch (err) {

@@ -16,6 +16,8 @@ const istiodSuites = [
   'test/cluster/istiod-conformance.test.ts',
   'test/cluster/gateway-api-conformance.test.ts',
   'test/cluster/gateway-api-status-live.test.ts',
+  // Its own istiod with the Gateway API deployment controller, next to the suite's control plane.
+  'test/cluster/cohort/gateway-proxy-class.test.ts',
 ]
 const withDataplane = withIstiod && process.getuid?.() === 0
 const dataplaneFiles = 'test/cluster/dataplane/**/*.test.ts'

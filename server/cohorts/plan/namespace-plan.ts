@@ -2,11 +2,14 @@
 // `baseline`, ownership labels, the domain and TCP-port annotations the admission policies read),
 // their frontend, fences, identity and workspace pod; once per cohort the host policy, the route
 // fence and the shared read-only roles; where the cluster serves the Gateway API, also what the
-// Gateway API lab needs of the platform (class-gateway.ts, namespace-label-fence.ts). The shop's
+// Gateway API lab needs of the platform (class-gateway.ts, namespace-label-fence.ts) and the class
+// defaults that make a trainee's own Gateway proxy admissible in their namespace
+// (gateway-defaults.ts). The shop's
 // namespace, unless given, is the blueprint's (read once from clusters/blueprint.yaml).
 import { blueprintShopNamespace } from '../../provision/blueprint.ts'
 import { planClassGatewayNamespace, planClassGatewayReader, planClassGatewayTrainee } from './class-gateway.ts'
 import { planFences, planWorkspacePod } from './fences.ts'
+import { planGatewayDefaults } from './gateway-defaults.ts'
 import { planHostPolicy } from './host-policy.ts'
 import { planPlatformFence } from './platform-fence.ts'
 import {
@@ -58,9 +61,15 @@ export function planCohortShared(cohort: CohortNames, options: NamespacePlanOpti
     }),
     ...planPlatformFence(cohort, o.istioNamespace),
     ...planSharedRoles(cohort, o.istioNamespace, o.shopNamespace),
-    // The shared Gateway itself is applied under the cohort's own field manager (class-gateway.ts).
+    // The shared Gateway itself is applied under the cohort's own field manager (class-gateway.ts),
+    // after these: the Gateway proxy defaults are in place before istiod deploys its proxy.
     ...(o.gatewayApi
-      ? [planClassGatewayNamespace(), planClassGatewayReader(cohort), ...planNamespaceLabelFence(cohort)]
+      ? [
+          planClassGatewayNamespace(),
+          planGatewayDefaults(o.istioNamespace),
+          planClassGatewayReader(cohort),
+          ...planNamespaceLabelFence(cohort),
+        ]
       : []),
   ]
 }

@@ -17,6 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { CLASS_GATEWAY } from '../../../server/cohorts/plan/class-gateway.ts'
+import { GATEWAY_DEFAULTS_NAME } from '../../../server/cohorts/plan/gateway-defaults.ts'
 import {
   ANNOTATION_DOMAIN,
   LABEL_SHARED_GATEWAY_ACCESS,
@@ -138,6 +139,8 @@ describe('the Gateway API lab in a namespace-mode class', () => {
     await envs.teardown(second)
     await untilGone(envs, second)
     expect(await names()).toEqual([`kl-${cohort.name}`])
+    // The Gateway proxy defaults stay while a class is left that needs them.
+    expect(await readObject(ref('v1', 'ConfigMap', GATEWAY_DEFAULTS_NAME, 'istio-system'))).toBeDefined()
   })
 
   it('grants HTTPRoutes of each trainee namespace the dashboards only, in step with the roster; the trainee reads their own grant', async () => {
@@ -233,7 +236,7 @@ describe('the Gateway API lab in a namespace-mode class', () => {
     expect(seen.length).toBeGreaterThan(20)
   })
 
-  it('teardown takes every planned object away, and the shared Gateway with its last listener', async () => {
+  it('teardown takes every planned object away, and the shared Gateway and the proxy defaults with its last listener', async () => {
     const gatewayRef = ref(gatewayApi, 'Gateway', 'public', 'infra')
     const listeners = (await readObject(gatewayRef))?.spec?.['listeners'] as Array<{ name: string }> | undefined
     // The second class's listener went with it (above); every other suite's class is torn down.
@@ -244,6 +247,8 @@ describe('the Gateway API lab in a namespace-mode class', () => {
       undefined,
     )
     expect(await readObject(gatewayRef)).toBeUndefined()
+    // The Gateway proxy defaults went with the last class too.
+    expect(await readObject(ref('v1', 'ConfigMap', GATEWAY_DEFAULTS_NAME, 'istio-system'))).toBeUndefined()
     // The namespace is the platform's, shared by every class: it stays.
     expect(await readObject(ref('v1', 'Namespace', 'infra'))).toBeDefined()
   })
