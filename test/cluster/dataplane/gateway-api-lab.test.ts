@@ -17,20 +17,17 @@ import { resolveCheck } from '../../../server/labs/variables.ts'
 import { withRealCertificates } from './lab-objects.ts'
 import {
   apply,
-  clusterObjects,
   folderObjects,
   labFiles,
   learnerAt,
   leaveLab,
-  liveCheck,
   liveLab,
-  notPassed,
   parseObjects,
   resetLab,
-  settledDiff,
   solutionDir,
   type LiveLab,
 } from './live-lab.ts'
+import { clusterObjects, liveCheck, notPassed, settledDiff } from './live-grading.ts'
 import { gatewayEnvoyDiff, gatewayProxy } from './live-gateways.ts'
 import { analyzeGatewayApi } from '../../../server/grader/core/gateway-api/analyze.ts'
 import { gatewayApiFromObjects } from '../../../server/grader/core/gateway-api/model.ts'

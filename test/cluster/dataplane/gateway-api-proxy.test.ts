@@ -19,10 +19,10 @@ import {
   liveLab,
   parseObjects,
   resetLab,
-  settledDiff,
   solutionDir,
   type LiveLab,
 } from './live-lab.ts'
+import { settledDiff } from './live-grading.ts'
 import { gatewayEnvoyDiff, gatewayProxy } from './live-gateways.ts'
 import { accessLog, get, redisPing, type AccessLogEntry } from './probes.ts'
 

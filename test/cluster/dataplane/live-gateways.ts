@@ -9,7 +9,8 @@ import { gatewayApiFromObjects } from '../../../server/grader/core/gateway-api/m
 import { fromApiObjects } from '../../../server/grader/core/model/index.ts'
 import { poll } from '../poll.ts'
 import { gatewayNameLabel } from './gateway-proxies.ts'
-import { clusterObjects, ready } from './live-lab.ts'
+import { ready } from './live-lab.ts'
+import { clusterObjects } from './live-grading.ts'
 
 /** A Kubernetes Gateway's proxy as the data plane runs it. */
 export interface KubeGatewayProxy {

@@ -9,17 +9,8 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { gradeFiles } from '../../../server/checks/grade-files.ts'
-import {
-  labFiles,
-  learnerAt,
-  liveCheck,
-  liveLab,
-  parseObjects,
-  resetLab,
-  settledDiff,
-  solutionDir,
-  type LiveLab,
-} from './live-lab.ts'
+import { labFiles, learnerAt, liveLab, parseObjects, resetLab, solutionDir, type LiveLab } from './live-lab.ts'
+import { liveCheck, settledDiff } from './live-grading.ts'
 
 let live: LiveLab
 

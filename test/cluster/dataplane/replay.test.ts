@@ -12,16 +12,8 @@ import { gatewaySimulationTables } from '../../../server/grader/core/simulate/is
 import type { SimRequest, SimResult } from '../../../server/grader/core/simulate/request.ts'
 import { simulateRequest } from '../../../server/grader/core/simulate/simulate.ts'
 import { scenarios } from '../istiod-scenarios.ts'
-import {
-  apply,
-  clusterObjects,
-  liveLab,
-  parseObjects,
-  predicted,
-  resetLab,
-  settledDiff,
-  type LiveLab,
-} from './live-lab.ts'
+import { apply, liveLab, parseObjects, resetLab, type LiveLab } from './live-lab.ts'
+import { clusterObjects, predicted, settledDiff } from './live-grading.ts'
 import { withRealCertificate } from './lab-objects.ts'
 import { disagreement, logEntryFor, send, withLogEntries, type RealOutcome, type ReplayLogEntry } from './replay.ts'
 import { requestsFor } from './replay-requests.ts'

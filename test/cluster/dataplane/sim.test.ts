@@ -4,7 +4,8 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { accessLogFor, eventuallyGet, get } from './probes.ts'
-import { apply, liveLab, parseObjects, resetLab, settledDiff, type LiveLab } from './live-lab.ts'
+import { apply, liveLab, parseObjects, resetLab, type LiveLab } from './live-lab.ts'
+import { settledDiff } from './live-grading.ts'
 
 const execFileAsync = promisify(execFile)
 let live: LiveLab

@@ -6,20 +6,8 @@
 // a deletion is seen as missing from the cluster (passed), never left unverified.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { poll } from '../poll.ts'
-import {
-  apply,
-  envoyDiff,
-  folderObjects,
-  liveCheck,
-  liveLab,
-  notPassed,
-  passedLayers,
-  predicted,
-  resetLab,
-  settledDiff,
-  solutionDir,
-  type LiveLab,
-} from './live-lab.ts'
+import { apply, folderObjects, liveLab, resetLab, solutionDir, type LiveLab } from './live-lab.ts'
+import { envoyDiff, liveCheck, notPassed, passedLayers, predicted, settledDiff } from './live-grading.ts'
 import { withRealCertificates } from './lab-objects.ts'
 import { accessLogFor, eventuallyGet, get, httpsGet, redisPing } from './probes.ts'
 import { listenerSummaries } from '../../../server/grader/core/translate/translate.ts'

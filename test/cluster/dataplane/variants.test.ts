@@ -10,15 +10,13 @@ import {
   folderObjects,
   labFiles,
   learnerAt,
-  liveCheck,
   liveLab,
-  notPassed,
   parseObjects,
   resetLab,
-  settledDiff,
   solutionDir,
   type LiveLab,
 } from './live-lab.ts'
+import { liveCheck, notPassed, settledDiff } from './live-grading.ts'
 import { withRealCertificates } from './lab-objects.ts'
 
 let live: LiveLab
