@@ -40,11 +40,17 @@ afterAll(async () => {
   await leaveLab()
 })
 
-/** The access log lines a proxy (its pod IP) wrote for `authority` (HTTP) or on `port` (TCP). */
-function servedBy(address: string, match: (e: AccessLogEntry) => boolean): Promise<AccessLogEntry[]> {
+/**
+ * The access log lines a proxy (its pod IP) wrote after line `since` (`accessLog().length` before the
+ * request) that `match` takes. Every Envoy of the sim writes one log, and a pod IP freed by an earlier
+ * file's proxy is handed out again, so older lines may name the same address, host and path.
+ */
+function servedBy(address: string, since: number, match: (e: AccessLogEntry) => boolean): Promise<AccessLogEntry[]> {
   return poll(
     () => {
-      const lines = accessLog().filter((e) => e.downstream_local_address?.startsWith(`${address}:`) && match(e))
+      const lines = accessLog()
+        .slice(since)
+        .filter((e) => e.downstream_local_address?.startsWith(`${address}:`) && match(e))
       return Promise.resolve(lines.length > 0 ? lines : undefined)
     },
     { what: `access log lines of the proxy at ${address}`, timeoutMs: 10_000 },
@@ -65,9 +71,10 @@ describe('a real proxy per Kubernetes Gateway (gateway-api-ingress)', () => {
     expect(proxy.address).not.toBe(inject('dataplane').gateway)
     expect(await settledDiff(20_000, () => gatewayEnvoyDiff('infra/public', proxy.admin))).toEqual([])
     const host = `nobody.${live.domain}`
+    const mark = accessLog().length
     const answer = await get(host, { address: proxy.address, port: 80 })
     expect(answer.status).toBe(404)
-    const [entry] = await servedBy(proxy.address, (e) => e.authority === host)
+    const [entry] = await servedBy(proxy.address, mark, (e) => e.authority === host)
     expect(entry).toMatchObject({ response_code: 404, response_flags: 'NR' })
   })
 
@@ -79,10 +86,11 @@ describe('a real proxy per Kubernetes Gateway (gateway-api-ingress)', () => {
     const stale = await gatewayEnvoyDiff(`${ns}/shop-gateway`, proxy.admin, (o) => o.kind !== 'HTTPRoute')
     const host = `hipster.${live.domain}`
     expect(stale.map((d) => d.message).join('\n')).toContain(`virtual host "${host}:80"`)
+    const mark = accessLog().length
     const shop = await get(host, { address: proxy.address, port: 80, path: '/product/OLJCESPC7Z' })
     expect(shop.status).toBe(200)
     expect(shop.body).toContain('Online Boutique')
-    const [entry] = await servedBy(proxy.address, (e) => e.authority === host && e.path === '/product/OLJCESPC7Z')
+    const [entry] = await servedBy(proxy.address, mark, (e) => e.authority === host && e.path === '/product/OLJCESPC7Z')
     expect(entry).toMatchObject({
       response_code: 200,
       upstream_cluster: `outbound|80||frontend.${ns}.svc.cluster.local`,
@@ -100,6 +108,7 @@ describe('a real proxy per Kubernetes Gateway (gateway-api-ingress)', () => {
     const proxy = await gatewayProxy(`${ns}/shop-gateway`)
     expect(await settledDiff(20_000, () => gatewayEnvoyDiff(`${ns}/shop-gateway`, proxy.admin))).toEqual([])
     const port = Number(live.vars['TRAINEE_TCP_PORT'] ?? '6379')
+    const mark = accessLog().length
     const pong = await poll(
       async () => ((await redisPing(port, proxy.address))?.startsWith('+PONG') ? true : undefined),
       {
@@ -109,7 +118,10 @@ describe('a real proxy per Kubernetes Gateway (gateway-api-ingress)', () => {
       },
     )
     expect(pong).toBe(true)
-    const [entry] = await servedBy(proxy.address, (e) => e.downstream_local_address === `${proxy.address}:${port}`)
+    // The last connection is the one that answered +PONG (earlier tries may predate the route).
+    const entry = (
+      await servedBy(proxy.address, mark, (e) => e.downstream_local_address === `${proxy.address}:${port}`)
+    ).at(-1)
     expect(entry?.upstream_cluster).toBe(`outbound|6379||redis-cart.${ns}.svc.cluster.local`)
   })
 
